@@ -1,0 +1,18 @@
+package dev.jray.api.exception;
+
+import dev.jray.api.id.ObjectId;
+
+/** The object was freed or every copy of it was lost, and it cannot be rebuilt. */
+public class UnreconstructableException extends RayException {
+  private static final long serialVersionUID = 1L;
+  private final ObjectId objectId;
+
+  public UnreconstructableException(ObjectId objectId, String reason) {
+    super("object " + objectId + " cannot be reconstructed: " + reason);
+    this.objectId = objectId;
+  }
+
+  public ObjectId getObjectId() {
+    return objectId;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.jray.api.id;
+
+/** Id of an actor: 12 unique bytes then its job id (16 bytes). */
+public final class ActorId extends BaseId {
+  private static final long serialVersionUID = 1L;
+  public static final int LENGTH = 16;
+  public static final ActorId NIL = new ActorId(nilBytes(LENGTH));
+
+  public ActorId(byte[] bytes) {
+    super(bytes, LENGTH);
+  }
+
+  public static ActorId fromBytes(byte[] bytes) {
+    return new ActorId(bytes.clone());
+  }
+
+  public static ActorId fromHexString(String hex) {
+    return new ActorId(fromHex(hex));
+  }
+
+  public JobId getJobId() {
+    byte[] b = new byte[JobId.LENGTH];
+    System.arraycopy(bytesUnsafe(), LENGTH - JobId.LENGTH, b, 0, JobId.LENGTH);
+    return new JobId(b);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.jray.api.id;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** Fixed-length binary id printed as hex, as Ray's ids are. Immutable. */
+public abstract class BaseId implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final byte[] bytes;
+  private transient int hash;
+
+  protected BaseId(byte[] bytes, int expectedSize) {
+    if (bytes == null) {
+      throw new NullPointerException("id bytes");
+    }
+    if (bytes.length != expectedSize) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + " must be " + expectedSize + " bytes, got " + bytes.length);
+    }
+    this.bytes = bytes;
+  }
+
+  /** A copy of the id's bytes. */
+  public byte[] getBytes() {
+    return bytes.clone();
+  }
+
+  /** The id's bytes without copying; callers must not modify them. */
+  protected byte[] bytesUnsafe() {
+    return bytes;
+  }
+
+  public int size() {
+    return bytes.length;
+  }
+
+  public boolean isNil() {
+    for (byte b : bytes) {
+      if (b != (byte) 0xff) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public String toHex() {
+    return HEX.formatHex(bytes);
+  }
+
+  protected static byte[] fromHex(String hex) {
+    return HEX.parseHex(hex);
+  }
+
+  protected static byte[] nilBytes(int size) {
+    byte[] b = new byte[size];
+    Arrays.fill(b, (byte) 0xff);
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    return o != null && o.getClass() == getClass() && Arrays.equals(bytes, ((BaseId) o).bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = hash;
+    if (h == 0) {
+      h = Arrays.hashCode(bytes);
+      hash = h;
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return toHex();
+  }
+}

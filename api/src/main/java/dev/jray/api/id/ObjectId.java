@@ -1,0 +1,32 @@
+package dev.jray.api.id;
+
+/** Id of an object: the creating task's id then a 4-byte index (28 bytes). */
+public final class ObjectId extends BaseId {
+  private static final long serialVersionUID = 1L;
+  public static final int LENGTH = 28;
+  public static final ObjectId NIL = new ObjectId(nilBytes(LENGTH));
+
+  public ObjectId(byte[] bytes) {
+    super(bytes, LENGTH);
+  }
+
+  public static ObjectId fromBytes(byte[] bytes) {
+    return new ObjectId(bytes.clone());
+  }
+
+  public static ObjectId fromHexString(String hex) {
+    return new ObjectId(fromHex(hex));
+  }
+
+  public TaskId getTaskId() {
+    byte[] b = new byte[TaskId.LENGTH];
+    System.arraycopy(bytesUnsafe(), 0, b, 0, TaskId.LENGTH);
+    return new TaskId(b);
+  }
+
+  /** 1-based index of the return value or put within its task. */
+  public int getIndex() {
+    byte[] b = bytesUnsafe();
+    return (b[24] & 0xff) << 24 | (b[25] & 0xff) << 16 | (b[26] & 0xff) << 8 | (b[27] & 0xff);
+  }
+}

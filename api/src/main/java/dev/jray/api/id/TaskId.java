@@ -1,0 +1,26 @@
+package dev.jray.api.id;
+
+/** Id of a task: 8 unique bytes then the actor id it belongs to (24 bytes). */
+public final class TaskId extends BaseId {
+  private static final long serialVersionUID = 1L;
+  public static final int LENGTH = 24;
+  public static final TaskId NIL = new TaskId(nilBytes(LENGTH));
+
+  public TaskId(byte[] bytes) {
+    super(bytes, LENGTH);
+  }
+
+  public static TaskId fromBytes(byte[] bytes) {
+    return new TaskId(bytes.clone());
+  }
+
+  public static TaskId fromHexString(String hex) {
+    return new TaskId(fromHex(hex));
+  }
+
+  public ActorId getActorId() {
+    byte[] b = new byte[ActorId.LENGTH];
+    System.arraycopy(bytesUnsafe(), LENGTH - ActorId.LENGTH, b, 0, ActorId.LENGTH);
+    return new ActorId(b);
+  }
+}

@@ -1,0 +1,154 @@
+package dev.jray.api.options;
+
+import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.runtimeenv.RuntimeEnv;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Options of an actor. Immutable; built with {@link Builder}. */
+public final class ActorCreationOptions extends BaseTaskOptions {
+  private static final long serialVersionUID = 1L;
+  public static final int NO_RESTART = 0;
+  public static final int INFINITE_RESTART = -1;
+
+  public final String name;
+  /** Null: the job's namespace. */
+  public final String namespace;
+  /** Null: {@link ActorLifetime#NON_DETACHED}, or detached when the actor is named in a driver with a namespace set (as Ray). */
+  public final ActorLifetime lifetime;
+  public final int maxRestarts;
+  public final int maxTaskRetries;
+  public final int maxConcurrency;
+  /** -1: unlimited. */
+  public final int maxPendingCalls;
+  public final PlacementGroup group;
+  public final int bundleIndex;
+  public final List<String> jvmOptions;
+  public final RuntimeEnv runtimeEnv;
+
+  private ActorCreationOptions(Builder b) {
+    super(b.resources);
+    this.name = b.name;
+    this.namespace = b.namespace;
+    this.lifetime = b.lifetime;
+    this.maxRestarts = b.maxRestarts;
+    this.maxTaskRetries = b.maxTaskRetries;
+    this.maxConcurrency = b.maxConcurrency;
+    this.maxPendingCalls = b.maxPendingCalls;
+    this.group = b.group;
+    this.bundleIndex = b.bundleIndex;
+    this.jvmOptions = List.copyOf(b.jvmOptions);
+    this.runtimeEnv = b.runtimeEnv;
+  }
+
+  public static final class Builder {
+    private String name;
+    private String namespace;
+    private ActorLifetime lifetime;
+    private final Map<String, Double> resources = new HashMap<>();
+    private int maxRestarts = NO_RESTART;
+    private int maxTaskRetries = 0;
+    private int maxConcurrency = 1;
+    private int maxPendingCalls = -1;
+    private PlacementGroup group;
+    private int bundleIndex = -1;
+    private List<String> jvmOptions = List.of();
+    private RuntimeEnv runtimeEnv;
+
+    public Builder setName(String name) {
+      if (name != null && name.isEmpty()) {
+        throw new IllegalArgumentException("actor name must not be empty");
+      }
+      this.name = name;
+      return this;
+    }
+
+    public Builder setNamespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    public Builder setLifetime(ActorLifetime lifetime) {
+      this.lifetime = lifetime;
+      return this;
+    }
+
+    public Builder setResource(String name, Double value) {
+      validateResource(name, value);
+      resources.put(name, value);
+      return this;
+    }
+
+    public Builder setResources(Map<String, Double> resources) {
+      if (resources == null) {
+        throw new IllegalArgumentException("resources must not be null");
+      }
+      resources.forEach(this::setResource);
+      return this;
+    }
+
+    public Builder setMaxRestarts(int maxRestarts) {
+      if (maxRestarts < INFINITE_RESTART) {
+        throw new IllegalArgumentException("maxRestarts must be >= 0 or -1 (infinite), got " + maxRestarts);
+      }
+      this.maxRestarts = maxRestarts;
+      return this;
+    }
+
+    public Builder setMaxTaskRetries(int maxTaskRetries) {
+      if (maxTaskRetries < -1) {
+        throw new IllegalArgumentException("maxTaskRetries must be >= 0 or -1 (infinite), got " + maxTaskRetries);
+      }
+      this.maxTaskRetries = maxTaskRetries;
+      return this;
+    }
+
+    public Builder setMaxConcurrency(int maxConcurrency) {
+      if (maxConcurrency < 1) {
+        throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + maxConcurrency);
+      }
+      this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    public Builder setMaxPendingCalls(int maxPendingCalls) {
+      if (maxPendingCalls < -1 || maxPendingCalls == 0) {
+        throw new IllegalArgumentException("maxPendingCalls must be -1 (unlimited) or >= 1, got " + maxPendingCalls);
+      }
+      this.maxPendingCalls = maxPendingCalls;
+      return this;
+    }
+
+    public Builder setPlacementGroup(PlacementGroup group, int bundleIndex) {
+      if (group == null) {
+        throw new IllegalArgumentException("placement group must not be null");
+      }
+      if (bundleIndex < -1 || bundleIndex >= group.getBundles().size()) {
+        throw new IllegalArgumentException("bundle index " + bundleIndex
+            + " is out of range: placement group " + group.getId() + " has "
+            + group.getBundles().size() + " bundles");
+      }
+      this.group = group;
+      this.bundleIndex = bundleIndex;
+      return this;
+    }
+
+    public Builder setJvmOptions(List<String> jvmOptions) {
+      if (jvmOptions == null) {
+        throw new IllegalArgumentException("jvmOptions must not be null");
+      }
+      this.jvmOptions = List.copyOf(jvmOptions);
+      return this;
+    }
+
+    public Builder setRuntimeEnv(RuntimeEnv runtimeEnv) {
+      this.runtimeEnv = runtimeEnv;
+      return this;
+    }
+
+    public ActorCreationOptions build() {
+      return new ActorCreationOptions(this);
+    }
+  }
+}

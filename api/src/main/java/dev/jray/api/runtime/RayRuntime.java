@@ -1,0 +1,70 @@
+package dev.jray.api.runtime;
+
+import dev.jray.api.ActorHandle;
+import dev.jray.api.BaseActorHandle;
+import dev.jray.api.ObjectRef;
+import dev.jray.api.WaitResult;
+import dev.jray.api.function.RayFunc;
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.options.ActorCreationOptions;
+import dev.jray.api.options.CallOptions;
+import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.runtimecontext.RuntimeContext;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The service behind {@link dev.jray.api.Ray}: an implementation is found with {@link
+ * java.util.ServiceLoader} through {@link RayRuntimeFactory}. Users do not call it directly.
+ */
+public interface RayRuntime {
+
+  void shutdown();
+
+  <T> ObjectRef<T> put(T value);
+
+  /** @param timeoutMs negative: wait forever */
+  <T> T get(ObjectRef<T> ref, long timeoutMs);
+
+  /** @param timeoutMs negative: wait forever; the timeout covers all refs together */
+  <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs);
+
+  /** @param timeoutMs negative: wait forever */
+  <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs, boolean fetchLocal);
+
+  /**
+   * Submits a normal task.
+   *
+   * @param args each a value or an {@link ObjectRef} of one
+   * @return the ref of the task's return value (for void functions, completes with null)
+   */
+  ObjectRef<?> call(RayFunc func, Object[] args, CallOptions options);
+
+  ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args, CallOptions options);
+
+  /** @param factory a constructor reference or a function returning the actor instance */
+  <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options);
+
+  /** @param namespace null: the current job's namespace */
+  <A> Optional<ActorHandle<A>> getActor(String name, String namespace);
+
+  void killActor(BaseActorHandle actor, boolean noRestart);
+
+  /** Ends the actor whose method is running on the calling thread. */
+  void exitActor();
+
+  RuntimeContext getRuntimeContext();
+
+  PlacementGroup createPlacementGroup(PlacementGroupCreationOptions options);
+
+  /** @return null if there is no such group */
+  PlacementGroup getPlacementGroup(PlacementGroupId id);
+
+  /** @return null if there is no such group; namespace null: the current one */
+  PlacementGroup getPlacementGroup(String name, String namespace);
+
+  List<PlacementGroup> getAllPlacementGroups();
+
+  void removePlacementGroup(PlacementGroupId id);
+}

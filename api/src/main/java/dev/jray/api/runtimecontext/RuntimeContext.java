@@ -1,0 +1,28 @@
+package dev.jray.api.runtimecontext;
+
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.TaskId;
+import dev.jray.api.id.UniqueId;
+import java.util.List;
+
+/** Where the calling code runs: its job, task, actor and node. */
+public interface RuntimeContext {
+
+  JobId getCurrentJobId();
+
+  /** The running task's id; in a driver, the driver's own task id. */
+  TaskId getCurrentTaskId();
+
+  /** The actor whose method is running, or {@link ActorId#NIL} outside an actor. */
+  ActorId getCurrentActorId();
+
+  UniqueId getCurrentNodeId();
+
+  /** True if the current actor was restarted after a failure. */
+  boolean wasCurrentActorRestarted();
+
+  String getNamespace();
+
+  List<NodeInfo> getAllNodeInfo();
+}

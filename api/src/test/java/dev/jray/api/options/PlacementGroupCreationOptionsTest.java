@@ -1,0 +1,76 @@
+package dev.jray.api.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.placementgroup.PlacementStrategy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlacementGroupCreationOptionsTest {
+
+  private static PlacementGroupCreationOptions.Builder builder(List<Map<String, Double>> bundles) {
+    return new PlacementGroupCreationOptions.Builder()
+        .setBundles(bundles)
+        .setStrategy(PlacementStrategy.PACK);
+  }
+
+  @Test
+  void valid() {
+    PlacementGroupCreationOptions o = builder(List.of(Map.of("CPU", 1.0), Map.of("CPU", 0.5, "GPU", 2.0)))
+        .setName("pg").setNamespace("ns").build();
+    assertEquals(2, o.bundles.size());
+    assertEquals(Map.of("CPU", 0.5, "GPU", 2.0), o.bundles.get(1));
+    assertEquals(PlacementStrategy.PACK, o.strategy);
+    assertEquals("pg", o.name);
+    assertEquals("ns", o.namespace);
+  }
+
+  @Test
+  void noBundles() {
+    assertThrows(IllegalArgumentException.class, () -> builder(null).build());
+    assertThrows(IllegalArgumentException.class, () -> builder(List.of()).build());
+  }
+
+  @Test
+  void emptyOrNullBundle() {
+    assertThrows(IllegalArgumentException.class, () -> builder(List.of(Map.of("CPU", 1.0), Map.of())).build());
+    List<Map<String, Double>> withNull = new ArrayList<>();
+    withNull.add(null);
+    assertThrows(IllegalArgumentException.class, () -> builder(withNull).build());
+  }
+
+  @Test
+  void amountsMustBePositiveAndValid() {
+    for (double bad : new double[] {0.0, -1.0, 1.5, Double.NaN}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> builder(List.of(Map.of("CPU", bad))).build(), "amount " + bad);
+      assertTrue(e.getMessage().contains("CPU"), e.getMessage());
+    }
+    Map<String, Double> nullAmount = new HashMap<>();
+    nullAmount.put("CPU", null);
+    assertThrows(IllegalArgumentException.class, () -> builder(List.of(nullAmount)).build());
+  }
+
+  @Test
+  void strategyRequired() {
+    assertThrows(IllegalArgumentException.class, () -> new PlacementGroupCreationOptions.Builder()
+        .setBundles(List.of(Map.of("CPU", 1.0))).build());
+  }
+
+  @Test
+  void bundlesAreCopiedAndImmutable() {
+    Map<String, Double> bundle = new HashMap<>(Map.of("CPU", 1.0));
+    List<Map<String, Double>> bundles = new ArrayList<>(List.of(bundle));
+    PlacementGroupCreationOptions o = builder(bundles).build();
+    bundle.put("GPU", 1.0);
+    bundles.add(Map.of("CPU", 2.0));
+    assertEquals(List.of(Map.of("CPU", 1.0)), o.bundles);
+    assertThrows(UnsupportedOperationException.class, () -> o.bundles.add(Map.of()));
+    assertThrows(UnsupportedOperationException.class, () -> o.bundles.get(0).put("X", 1.0));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.jray.gcs;
+
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.UniqueId;
+import java.io.Serializable;
+
+/**
+ * An actor in the GCS actor table. {@code nodeId} is where it runs once ALIVE; {@code
+ * deathCause} says why it is DEAD (and {@code deathError} holds the serialized exception that
+ * killed it, if any).
+ */
+public record ActorRecord(ActorId actorId, JobId jobId, String className, String name,
+    String namespace, boolean detached, int maxRestarts, ActorState state, UniqueId nodeId,
+    int numRestarts, String deathCause, byte[] deathError) implements Serializable {
+
+  public ActorRecord withState(ActorState newState, UniqueId node) {
+    return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
+        newState, node, numRestarts, deathCause, deathError);
+  }
+
+  /** Whether a failure or {@code kill(false)} may restart it once more. */
+  public boolean canRestart() {
+    return maxRestarts == -1 || numRestarts < maxRestarts;
+  }
+
+  /** Alive again after a restart. */
+  public ActorRecord restarted(UniqueId node) {
+    return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
+        ActorState.ALIVE, node, numRestarts + 1, null, null);
+  }
+
+  public ActorRecord dead(String cause, byte[] error) {
+    return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
+        ActorState.DEAD, nodeId, numRestarts, cause, error);
+  }
+}

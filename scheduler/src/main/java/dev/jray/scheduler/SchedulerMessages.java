@@ -1,0 +1,32 @@
+package dev.jray.scheduler;
+
+import dev.jray.api.id.TaskId;
+import java.io.Serializable;
+import java.util.Map;
+
+/** Control messages a scheduler receives besides {@link TaskSpec}s, and its state reply. */
+public final class SchedulerMessages {
+  private SchedulerMessages() {}
+
+  /** The task (or the actor it created) ended: give its resources back. */
+  public record TaskReleased(TaskId taskId) implements Serializable {}
+
+  /**
+   * The task blocked in {@code get}/{@code wait} (lend its CPU to others, so nested tasks cannot
+   * deadlock the node) or resumed (take it back, even if that oversubscribes for a while).
+   */
+  public record TaskBlocked(TaskId taskId, boolean blocked) implements Serializable {}
+
+  /** Asks for a {@link SchedulerState}. */
+  public record StateRequest() implements Serializable {}
+
+  /**
+   * A scheduler's resources and queues.
+   *
+   * @param demands pending tasks by resource shape, including infeasible ones
+   * @param infeasible pending tasks no node can run, by shape
+   */
+  public record SchedulerState(Map<String, Double> total, Map<String, Double> available,
+      Map<String, Integer> demands, Map<String, Integer> infeasible, int running)
+      implements Serializable {}
+}

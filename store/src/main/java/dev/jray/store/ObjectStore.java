@@ -1,0 +1,473 @@
+package dev.jray.store;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.store.Entry.State;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The node's object store, like Ray's plasma store: holds objects too large to inline, off the
+ * Java heap, within a fixed capacity.
+ *
+ * <p>Each object lives in its own shared memory mapping of a file created in a per-store directory
+ * under {@code /dev/shm} (tmpfs, i.e. RAM) and deleted right after mapping; when {@code /dev/shm}
+ * is missing, not writable or smaller than the capacity, under {@code java.io.tmpdir} instead. The
+ * memory therefore counts against neither {@code -Xmx} nor {@code -XX:MaxDirectMemorySize}, and it
+ * is unmapped, so returned to the OS, as soon as an object is deleted and unpinned.
+ *
+ * <p>When an object does not fit, the store first evicts unpinned secondary copies (cached copies
+ * of objects whose primary lives on another node), least recently used first, then spills
+ * unpinned primary copies, least recently used first, to files in a per-store subdirectory of the
+ * spill directory. A spilled object stays in the store and is restored into memory by {@link
+ * #get}. If that still leaves too little room, {@link ObjectStoreFullException} is thrown.
+ *
+ * <p>Thread-safe: one lock guards the bookkeeping; object bytes are copied in and read without it.
+ * Evicting, spilling and restoring happen under the lock, so they delay other callers. Once
+ * closed, every method except the size accessors, {@link #stats()} and {@link #close()} throws
+ * {@link IllegalStateException}.
+ */
+public final class ObjectStore implements AutoCloseable {
+  /** System property overriding {@link #defaultCapacity()}, in bytes. */
+  public static final String CAPACITY_PROPERTY = "jray.object-store-memory";
+
+  private static final double DEFAULT_MEMORY_FRACTION = 0.3;
+  private static final Path SHARED_MEMORY = Path.of("/dev/shm");
+
+  /** A consistent snapshot of the store's size counters. */
+  public record Stats(
+      long capacity, long usedBytes, int objectCount, long spilledBytes, int spilledCount) {}
+
+  private final Object lock = new Object();
+  private final long capacity;
+  private final Path memoryDirectory;
+  private final Path spillDirectory;
+  // Sealed objects, in memory or spilled; access-ordered, so iteration starts at the LRU one.
+  private final LinkedHashMap<ObjectId, Entry> sealed = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<ObjectId, Entry> writing = new HashMap<>();
+  private long usedBytes;
+  private int objectCount;
+  private long spilledBytes;
+  private int spilledCount;
+  private boolean closed;
+
+  /**
+   * @param capacityBytes most bytes of object memory held at once
+   * @param spillDirectory where spill files go, in a subdirectory this store creates and deletes
+   * @throws UncheckedIOException if the store's directories cannot be created
+   */
+  public ObjectStore(long capacityBytes, Path spillDirectory) {
+    Objects.requireNonNull(spillDirectory, "spillDirectory");
+    if (capacityBytes <= 0) {
+      throw new IllegalArgumentException(
+          "object store capacity must be positive, got " + capacityBytes);
+    }
+    this.capacity = capacityBytes;
+    try {
+      this.memoryDirectory = Files.createTempDirectory(memoryBase(capacityBytes), "jray-store-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the object store's memory directory", e);
+    }
+    try {
+      Files.createDirectories(spillDirectory);
+      this.spillDirectory = Files.createTempDirectory(spillDirectory, "jray-spill-");
+    } catch (IOException e) {
+      deleteDirectory(memoryDirectory);
+      throw new UncheckedIOException("cannot create a spill directory in " + spillDirectory, e);
+    }
+  }
+
+  /**
+   * 30% of physical memory, or the value of system property {@value #CAPACITY_PROPERTY} in bytes.
+   */
+  public static long defaultCapacity() {
+    String configured = System.getProperty(CAPACITY_PROPERTY);
+    if (configured != null) {
+      long bytes;
+      try {
+        bytes = Long.parseLong(configured.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            CAPACITY_PROPERTY + " must be a number of bytes, got '" + configured + "'", e);
+      }
+      if (bytes <= 0) {
+        throw new IllegalArgumentException(CAPACITY_PROPERTY + " must be positive, got " + bytes);
+      }
+      return bytes;
+    }
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return (long) (os.getTotalMemorySize() * DEFAULT_MEMORY_FRACTION);
+  }
+
+  /**
+   * Stores a copy of {@code data}.
+   *
+   * @param primary true for the owner's copy (spilled under memory pressure), false for a cached
+   *     copy of an object whose primary lives elsewhere (evicted under memory pressure)
+   * @throws IllegalStateException if the id is already stored or being written
+   * @throws ObjectStoreFullException if no room can be made
+   */
+  public void put(ObjectId id, byte[] data, boolean primary) {
+    Objects.requireNonNull(data, "data");
+    ObjectWriter writer = create(id, data.length, primary);
+    try {
+      writer.write(ByteBuffer.wrap(data));
+      writer.seal();
+    } finally {
+      // Releases the memory if writing failed; a no-op once sealed.
+      writer.abort();
+    }
+  }
+
+  /**
+   * Reserves {@code size} bytes for an object whose bytes are written through the returned writer.
+   * The object is not visible until sealed.
+   *
+   * @throws IllegalArgumentException if {@code size} is negative or above {@link
+   *     Integer#MAX_VALUE}
+   * @throws IllegalStateException if the id is already stored or being written
+   * @throws ObjectStoreFullException if no room can be made
+   */
+  public ObjectWriter create(ObjectId id, long size, boolean primary) {
+    Objects.requireNonNull(id, "id");
+    if (size < 0 || size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "object "
+              + id
+              + " has size "
+              + size
+              + " bytes; the object store holds objects of 0 to "
+              + Integer.MAX_VALUE
+              + " bytes");
+    }
+    synchronized (lock) {
+      ensureOpen();
+      if (sealed.containsKey(id) || writing.containsKey(id)) {
+        throw new IllegalStateException("object " + id + " already exists in the object store");
+      }
+      makeRoom(id, size);
+      Entry entry = new Entry(id, size, primary, allocate(id, size));
+      entry.pins = 1; // the writer's pin
+      writing.put(id, entry);
+      return new ObjectWriter(this, entry);
+    }
+  }
+
+  /**
+   * Pins and returns a sealed object, restoring it into memory first if it was spilled, or
+   * returns null if the store does not hold it. Counts as a use for eviction order.
+   *
+   * @throws ObjectStoreFullException if a spilled object cannot be restored for lack of room
+   */
+  public StoredObject get(ObjectId id) {
+    Objects.requireNonNull(id, "id");
+    synchronized (lock) {
+      ensureOpen();
+      Entry entry = sealed.get(id);
+      if (entry == null) {
+        return null;
+      }
+      if (entry.state == State.SPILLED) {
+        restore(entry);
+      }
+      entry.pins++;
+      return new StoredObject(this, entry, entry.memory.asReadOnlyBuffer());
+    }
+  }
+
+  /** Whether the object is sealed here, in memory or spilled. */
+  public boolean contains(ObjectId id) {
+    Objects.requireNonNull(id, "id");
+    synchronized (lock) {
+      ensureOpen();
+      return sealed.containsKey(id);
+    }
+  }
+
+  /**
+   * Removes the object: a spilled object's file is deleted now, an object's memory once it is
+   * neither pinned nor being written. An object being written is discarded when sealed. Does
+   * nothing if the store does not hold the id.
+   */
+  public void delete(ObjectId id) {
+    Objects.requireNonNull(id, "id");
+    synchronized (lock) {
+      ensureOpen();
+      Entry entry = sealed.remove(id);
+      if (entry == null) {
+        entry = writing.remove(id);
+      }
+      if (entry != null) {
+        discard(entry);
+      }
+    }
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+
+  /** Bytes of memory held: sealed, being written, and deleted but still pinned objects. */
+  public long usedBytes() {
+    synchronized (lock) {
+      return usedBytes;
+    }
+  }
+
+  /** Objects holding memory, counted as {@link #usedBytes()} counts them. */
+  public int objectCount() {
+    synchronized (lock) {
+      return objectCount;
+    }
+  }
+
+  /** Bytes of objects that are only in spill files. */
+  public long spilledBytes() {
+    synchronized (lock) {
+      return spilledBytes;
+    }
+  }
+
+  public int spilledCount() {
+    synchronized (lock) {
+      return spilledCount;
+    }
+  }
+
+  public Stats stats() {
+    synchronized (lock) {
+      return new Stats(capacity, usedBytes, objectCount, spilledBytes, spilledCount);
+    }
+  }
+
+  /**
+   * Frees all memory not pinned, deletes all spill files and both directories. Pinned objects and
+   * objects being written are freed when their last {@link StoredObject} closes or their writer
+   * finishes. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      sealed.values().forEach(this::discard);
+      writing.values().forEach(this::discard);
+      sealed.clear();
+      writing.clear();
+      deleteDirectory(memoryDirectory);
+      deleteDirectory(spillDirectory);
+    }
+  }
+
+  /** The per-store directory holding (briefly) the files behind object memory. */
+  Path memoryDirectory() {
+    return memoryDirectory;
+  }
+
+  /** The per-store directory holding spill files. */
+  Path spillDirectory() {
+    return spillDirectory;
+  }
+
+  void seal(Entry entry) {
+    synchronized (lock) {
+      if (!entry.deleted) {
+        writing.remove(entry.id);
+        entry.state = State.SEALED;
+        sealed.put(entry.id, entry);
+      }
+      unpinLocked(entry);
+    }
+  }
+
+  void abort(Entry entry) {
+    synchronized (lock) {
+      if (!entry.deleted) {
+        writing.remove(entry.id);
+        entry.deleted = true;
+      }
+      unpinLocked(entry);
+    }
+  }
+
+  void unpin(Entry entry) {
+    synchronized (lock) {
+      unpinLocked(entry);
+    }
+  }
+
+  private void unpinLocked(Entry entry) {
+    entry.pins--;
+    if (entry.pins == 0 && entry.deleted) {
+      free(entry);
+    }
+  }
+
+  /** Forgets an entry already removed from the maps: frees it now or at its last unpin. */
+  private void discard(Entry entry) {
+    entry.deleted = true;
+    if (entry.state == State.SPILLED) {
+      deleteSpillFile(entry);
+    } else if (entry.pins == 0) {
+      free(entry);
+    }
+  }
+
+  /** Evicts secondaries, then spills primaries, until {@code size} more bytes fit. */
+  private void makeRoom(ObjectId id, long size) {
+    if (usedBytes + size <= capacity) {
+      return;
+    }
+    long reclaimable = 0;
+    for (Entry entry : sealed.values()) {
+      if (isReclaimable(entry)) {
+        reclaimable += entry.size;
+      }
+    }
+    // Checked up front so that a hopeless request evicts and spills nothing.
+    if (usedBytes - reclaimable + size > capacity) {
+      throw new ObjectStoreFullException(
+          id, size, capacity, usedBytes, usedBytes - reclaimable);
+    }
+    for (Iterator<Entry> it = sealed.values().iterator();
+        usedBytes + size > capacity && it.hasNext(); ) {
+      Entry entry = it.next();
+      if (isReclaimable(entry) && !entry.primary) {
+        it.remove();
+        entry.deleted = true;
+        free(entry);
+      }
+    }
+    for (Iterator<Entry> it = sealed.values().iterator();
+        usedBytes + size > capacity && it.hasNext(); ) {
+      Entry entry = it.next();
+      if (isReclaimable(entry)) {
+        spill(entry);
+      }
+    }
+  }
+
+  private static boolean isReclaimable(Entry entry) {
+    return entry.state == State.SEALED && entry.pins == 0;
+  }
+
+  private void spill(Entry entry) {
+    Path file = spillDirectory.resolve(entry.id.toHex());
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer source = entry.memory.duplicate();
+      while (source.hasRemaining()) {
+        channel.write(source);
+      }
+    } catch (IOException e) {
+      UncheckedIOException failure =
+          new UncheckedIOException("cannot spill object " + entry.id + " to " + file, e);
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+      throw failure;
+    }
+    free(entry);
+    entry.state = State.SPILLED;
+    entry.spillFile = file;
+    spilledBytes += entry.size;
+    spilledCount++;
+  }
+
+  private void restore(Entry entry) {
+    makeRoom(entry.id, entry.size);
+    MappedByteBuffer memory = allocate(entry.id, entry.size);
+    try (FileChannel channel = FileChannel.open(entry.spillFile, StandardOpenOption.READ)) {
+      ByteBuffer target = memory.duplicate();
+      while (target.hasRemaining()) {
+        if (channel.read(target) < 0) {
+          throw new EOFException(entry.spillFile + " is shorter than " + entry.size + " bytes");
+        }
+      }
+    } catch (IOException e) {
+      release(memory, entry.size);
+      throw new UncheckedIOException(
+          "cannot restore object " + entry.id + " from " + entry.spillFile, e);
+    }
+    entry.memory = memory;
+    entry.state = State.SEALED;
+    deleteSpillFile(entry);
+  }
+
+  private void deleteSpillFile(Entry entry) {
+    try {
+      Files.deleteIfExists(entry.spillFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete spill file " + entry.spillFile, e);
+    } finally {
+      entry.spillFile = null;
+      spilledBytes -= entry.size;
+      spilledCount--;
+    }
+  }
+
+  /** Maps memory for an object and counts it as used; the caller has made room. */
+  private MappedByteBuffer allocate(ObjectId id, long size) {
+    try {
+      MappedByteBuffer memory = MappedMemory.map(memoryDirectory, size);
+      usedBytes += size;
+      objectCount++;
+      return memory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot map " + size + " bytes for object " + id + " in " + memoryDirectory, e);
+    }
+  }
+
+  private void free(Entry entry) {
+    release(entry.memory, entry.size);
+    entry.memory = null;
+  }
+
+  private void release(MappedByteBuffer memory, long size) {
+    MappedMemory.unmap(memory);
+    usedBytes -= size;
+    objectCount--;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("object store is closed");
+    }
+  }
+
+  private static Path memoryBase(long capacity) throws IOException {
+    // Like plasma, avoid a tmpfs too small for the store (Docker's default is 64 MB): touching a
+    // mapping the tmpfs cannot back raises SIGBUS.
+    if (Files.isDirectory(SHARED_MEMORY)
+        && Files.isWritable(SHARED_MEMORY)
+        && Files.getFileStore(SHARED_MEMORY).getUsableSpace() >= capacity) {
+      return SHARED_MEMORY;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  private static void deleteDirectory(Path directory) {
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + directory, e);
+    }
+  }
+}

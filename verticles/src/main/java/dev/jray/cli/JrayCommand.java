@@ -1,0 +1,20 @@
+package dev.jray.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar jray.jar <command>}: the jray command line. */
+@Command(name = "jray", mixinStandardHelpOptions = true, version = "jray 0.1.0",
+    description = "Ray's programming model for the JVM.",
+    subcommands = {DemoCommand.class})
+public final class JrayCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new JrayCommand()).execute(args));
+  }
+}

@@ -1,0 +1,82 @@
+package dev.jray.node;
+
+import dev.jray.scheduler.ResourceSet;
+import dev.jray.store.ObjectStore;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A node's resources: detected (CPU = cores, memory, object store = 30% of RAM) and overridden
+ * by {@code jray.num-cpus}, {@code jray.num-gpus}, {@code jray.memory},
+ * {@code jray.object-store-memory} and {@code jray.resources} (a JSON object, e.g. {"GPU":1}).
+ */
+public final class NodeResources {
+  private NodeResources() {}
+
+  /** @throws IllegalArgumentException naming the property whose value is invalid */
+  public static Map<String, Double> fromSystemProperties() {
+    Map<String, Double> r = new HashMap<>();
+    r.put(ResourceSet.CPU, number("jray.num-cpus", Runtime.getRuntime().availableProcessors()));
+    double gpus = number("jray.num-gpus", 0);
+    if (gpus > 0) {
+      r.put(ResourceSet.GPU, gpus);
+    }
+    long objectStore = ObjectStore.defaultCapacity();
+    r.put(ResourceSet.OBJECT_STORE_MEMORY, (double) objectStore);
+    r.put(ResourceSet.MEMORY, number("jray.memory", Math.max(0, physicalMemory() * 0.7 - objectStore)));
+    String custom = System.getProperty("jray.resources");
+    if (custom != null && !custom.isBlank()) {
+      r.putAll(parse(custom, "jray.resources"));
+    }
+    r.forEach((k, v) -> {
+      if (v < 0) {
+        throw new IllegalArgumentException("resource " + k + " must be >= 0, got " + v);
+      }
+    });
+    r.values().removeIf(v -> v == 0);
+    return r;
+  }
+
+  /** Parses a JSON object of resource amounts, e.g. {"GPU":1,"A":2}. */
+  public static Map<String, Double> parse(String json, String what) {
+    JsonObject o;
+    try {
+      o = new JsonObject(json);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException(what + " must be a JSON object like {\"GPU\":1}, got "
+          + json, e);
+    }
+    Map<String, Double> r = new HashMap<>();
+    for (String k : o.fieldNames()) {
+      Object v = o.getValue(k);
+      if (!(v instanceof Number n)) {
+        throw new IllegalArgumentException(what + ": resource " + k + " must be a number, got " + v);
+      }
+      r.put(k, n.doubleValue());
+    }
+    return r;
+  }
+
+  private static double number(String property, double fallback) {
+    String v = System.getProperty(property);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(property + " must be a number, got '" + v + "'", e);
+    }
+  }
+
+  private static double physicalMemory() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return Runtime.getRuntime().maxMemory();
+  }
+}

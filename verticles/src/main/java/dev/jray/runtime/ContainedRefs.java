@@ -1,0 +1,33 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.ObjectId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the ids of ObjectRefs serialized inside a value on this thread, so their owner can
+ * keep them alive as long as the value that contains them. Thread-confined.
+ */
+final class ContainedRefs {
+  private static final ThreadLocal<List<ObjectId>> COLLECTING = new ThreadLocal<>();
+
+  private ContainedRefs() {}
+
+  static void begin() {
+    COLLECTING.set(new ArrayList<>(0));
+  }
+
+  /** @return the ids recorded since {@link #begin()} */
+  static List<ObjectId> end() {
+    List<ObjectId> ids = COLLECTING.get();
+    COLLECTING.remove();
+    return ids == null || ids.isEmpty() ? List.of() : ids;
+  }
+
+  static void record(ObjectId id) {
+    List<ObjectId> ids = COLLECTING.get();
+    if (ids != null) {
+      ids.add(id);
+    }
+  }
+}

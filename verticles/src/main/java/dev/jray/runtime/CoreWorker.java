@@ -1,0 +1,753 @@
+package dev.jray.runtime;
+
+import dev.jray.api.ActorHandle;
+import dev.jray.api.ObjectRef;
+import dev.jray.api.WaitResult;
+import dev.jray.api.exception.RayActorException;
+import dev.jray.api.exception.RayException;
+import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.exception.RayTimeoutException;
+import dev.jray.api.exception.UnreconstructableException;
+import dev.jray.api.function.RayFunc;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.TaskId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.api.options.ActorCreationOptions;
+import dev.jray.api.options.ActorLifetime;
+import dev.jray.api.options.CallOptions;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.serialization.SerializationException;
+import dev.jray.gcs.serialization.Serializer;
+import dev.jray.scheduler.ActorSpec;
+import dev.jray.scheduler.FunctionDescriptor;
+import dev.jray.scheduler.ObjectValue;
+import dev.jray.scheduler.ResourceSet;
+import dev.jray.scheduler.SchedulerMessages.TaskBlocked;
+import dev.jray.scheduler.SchedulerMessages.TaskReleased;
+import dev.jray.scheduler.SchedulerVerticle;
+import dev.jray.scheduler.TaskArg;
+import dev.jray.scheduler.TaskKind;
+import dev.jray.scheduler.TaskSpec;
+import dev.jray.store.ObjectStore;
+import dev.jray.store.StoredObject;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This JVM's worker, as Ray's core worker: it owns the objects its callers create (values,
+ * locations, reference counts), submits tasks and actor calls, and runs the tasks and actors the
+ * node's scheduler gives it. Tasks go caller → scheduler → worker pool; results go straight back
+ * to the owner; actor calls go straight to the actor's address. None of that touches the GCS.
+ *
+ * <p>Thread-safe: its API is called from driver threads, worker threads and event loops; the
+ * blocking calls ({@code get}, {@code wait}) refuse to run on an event loop.
+ */
+public final class CoreWorker {
+  private static final Logger LOG = Logger.getLogger(CoreWorker.class.getName());
+  /** Values up to this size travel with tasks and results; larger ones live in the object store. */
+  static final int INLINE_LIMIT = 100 * 1024;
+  private static final Cleaner CLEANER = Cleaner.create();
+  private static volatile CoreWorker current;
+
+  final Vertx vertx;
+  final UniqueId nodeId;
+  final String ownerAddress;
+  final Gcs gcs;
+  final Serializer serializer;
+  final ObjectStore store;
+  final ExecutorService executor;
+  final FunctionResolver functions = new FunctionResolver();
+  private final String schedulerAddress;
+  private final OwnedObjects owned;
+  /** Per pending task or call (by return id): what to release when its result arrives. */
+  private final ConcurrentHashMap<ObjectId, Runnable> onResult = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ActorId, ActorTaskSubmitter> actorSubmitters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ActorId, ActorInstance> hostedActors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<JobId, ClassLoader> jobLoaders = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<JobId, String> jobNamespaces = new ConcurrentHashMap<>();
+  private final ClassLoader defaultLoader;
+  private final AutoCloseable actorTableSubscription;
+  private MessageConsumer<Object> ownerConsumer;
+  private volatile TaskContext driverContext;
+
+  /**
+   * @param executor runs tasks and actor calls (threads are created as needed; resources bound
+   *     how many tasks run at once)
+   */
+  public CoreWorker(Vertx vertx, UniqueId nodeId, Gcs gcs, Serializer serializer,
+      ObjectStore store, ExecutorService executor) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.gcs = Objects.requireNonNull(gcs, "gcs");
+    this.serializer = Objects.requireNonNull(serializer, "serializer");
+    this.store = Objects.requireNonNull(store, "store");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.ownerAddress = "jray.owner." + IdFactory.newUniqueId();
+    this.schedulerAddress = SchedulerVerticle.address(nodeId);
+    this.owned = new OwnedObjects(this::freeValue);
+    this.defaultLoader = CoreWorker.class.getClassLoader();
+    this.actorTableSubscription = gcs.actors().listen((id, record) -> {
+      ActorTaskSubmitter s = actorSubmitters.get(id);
+      if (s != null && record != null) {
+        s.onActorState(record);
+      }
+    });
+  }
+
+  /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
+  static CoreWorker current() {
+    CoreWorker w = current;
+    if (w == null) {
+      throw new IllegalStateException("jray is not initialized: call Ray.init() first");
+    }
+    return w;
+  }
+
+  /** Starts receiving results for the objects it owns; makes it this JVM's worker. */
+  public void start() {
+    ownerConsumer = vertx.eventBus().consumer(ownerAddress, msg -> {
+      if (msg.body() instanceof TaskResult r) {
+        onTaskResult(r.returnId(), r.value(), r.contained());
+      }
+    });
+    current = this;
+  }
+
+  /** Stops; objects it owns are gone with it. */
+  public void stop() {
+    if (current == this) {
+      current = null;
+    }
+    hostedActors.values().forEach(a -> a.die("the node shut down", null, false));
+    try {
+      actorTableSubscription.close();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "closing the actor table subscription", e);
+    }
+    if (ownerConsumer != null) {
+      ownerConsumer.unregister();
+    }
+  }
+
+  /** Makes this worker run a driver for {@code job}, whose code is in {@code loader}. */
+  public void startDriver(JobId job, String namespace, ClassLoader loader) {
+    registerJob(job, namespace, loader);
+    driverContext = TaskContext.of(job, IdFactory.newTaskId(job), ActorId.NIL, namespace, loader,
+        TaskKind.NORMAL, true, false);
+  }
+
+  /** Where tasks of {@code job} load their classes from. */
+  public void registerJob(JobId job, String namespace, ClassLoader loader) {
+    jobLoaders.put(job, loader);
+    jobNamespaces.put(job, namespace);
+  }
+
+  TaskContext context() {
+    TaskContext c = TaskContext.current();
+    if (c != null) {
+      return c;
+    }
+    TaskContext d = driverContext;
+    if (d == null) {
+      throw new IllegalStateException("no driver runs in this JVM: call Ray.init() first");
+    }
+    return d;
+  }
+
+  UniqueId nodeId() {
+    return nodeId;
+  }
+
+  // ---------------------------------------------------------------- references
+
+  void registerRef(ObjectRefImpl<?> ref) {
+    if (ref.ownerAddress().equals(ownerAddress)) {
+      ObjectId id = ref.getId();
+      owned.addRef(id);
+      CLEANER.register(ref, () -> owned.removeRef(id));
+    }
+  }
+
+  private void freeValue(ObjectId id, ObjectValue value) {
+    if (!value.isInline() && nodeId.equals(value.storeNode())) {
+      store.delete(id);
+    }
+  }
+
+  /** Serialized value and the ObjectRefs found inside it (each counted once more until released). */
+  private record Encoded(byte[] bytes, List<ObjectId> contained) {}
+
+  private Encoded encode(Object value) {
+    ContainedRefs.begin();
+    byte[] bytes;
+    List<ObjectId> contained;
+    try {
+      bytes = serializer.serialize(value);
+    } finally {
+      contained = ContainedRefs.end();
+    }
+    contained.forEach(owned::addRef);
+    return new Encoded(bytes, contained);
+  }
+
+  private ObjectValue storeValue(ObjectId id, byte[] bytes) {
+    if (bytes.length <= INLINE_LIMIT) {
+      return ObjectValue.inline(bytes);
+    }
+    store.put(id, bytes, true);
+    return ObjectValue.inStore(nodeId, bytes.length);
+  }
+
+  private ObjectValue errorValue(RayException error) {
+    try {
+      return ObjectValue.failure(serializer.serialize(error));
+    } catch (RuntimeException e) {
+      // the user's exception holds something unserializable: keep its message and trace
+      Throwable root = error.getCause() != null ? error.getCause() : error;
+      RayException copy = new RayException(root.getMessage());
+      copy.setStackTrace(root.getStackTrace());
+      RayException outer = error instanceof RayActorException a
+          ? new RayActorException(a.getActorId(), error.getMessage(), copy)
+          : new RayTaskException(error.getMessage() + " (" + root.getClass().getName()
+              + " could not be serialized: " + e.getMessage() + ")", copy);
+      return ObjectValue.failure(serializer.serialize(outer));
+    }
+  }
+
+  // ---------------------------------------------------------------- put / get / wait
+
+  <T> ObjectRef<T> put(T value) {
+    TaskContext ctx = context();
+    ObjectId id = ctx.nextPutId();
+    Encoded e = encode(value);
+    owned.createReady(id, storeValue(id, e.bytes()), e.contained());
+    return new ObjectRefImpl<>(id, ownerAddress);
+  }
+
+  private CompletableFuture<ObjectValue> locate(ObjectRefImpl<?> ref) {
+    if (ref.ownerAddress().equals(ownerAddress)) {
+      CompletableFuture<ObjectValue> f = owned.future(ref.getId());
+      if (f != null) {
+        return f;
+      }
+      return CompletableFuture.failedFuture(new UnreconstructableException(ref.getId(),
+          "its owner freed it (no reference was left) or lost it"));
+    }
+    return CompletableFuture.failedFuture(new UnreconstructableException(ref.getId(),
+        "its owner " + ref.ownerAddress() + " is not reachable from this node"));
+  }
+
+  private static ObjectRefImpl<?> impl(ObjectRef<?> ref) {
+    if (ref instanceof ObjectRefImpl<?> r) {
+      return r;
+    }
+    throw new IllegalArgumentException("not an ObjectRef made by jray: " + ref);
+  }
+
+  <T> T get(ObjectRef<T> ref, long timeoutMs) {
+    List<T> values = get(List.of(ref), timeoutMs);
+    return values.get(0);
+  }
+
+  <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
+    List<CompletableFuture<ObjectValue>> futures = new ArrayList<>(refs.size());
+    for (ObjectRef<T> r : refs) {
+      futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture[0]));
+    awaitBlocking(all, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for "
+        + refs.size() + " object(s)");
+    ClassLoader loader = context().loader();
+    List<T> values = new ArrayList<>(refs.size());
+    for (int i = 0; i < refs.size(); i++) {
+      values.add(decode(refs.get(i).getId(), futures.get(i), loader));
+    }
+    return values;
+  }
+
+  <T> CompletableFuture<T> getAsync(ObjectRef<T> ref) {
+    ClassLoader loader = context().loader();
+    ObjectId id = ref.getId();
+    CompletableFuture<ObjectValue> f = locate(impl(ref));
+    return f.handle((v, e) -> decode(id, f, loader));
+  }
+
+  <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs) {
+    List<CompletableFuture<ObjectValue>> futures = new ArrayList<>(refs.size());
+    for (ObjectRef<T> r : refs) {
+      futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
+    }
+    CompletableFuture<Void> enough = new CompletableFuture<>();
+    if (numReturns == 0) {
+      enough.complete(null);
+    }
+    AtomicInteger ready = new AtomicInteger();
+    for (CompletableFuture<ObjectValue> f : futures) {
+      f.whenComplete((v, e) -> {
+        if (ready.incrementAndGet() == numReturns) {
+          enough.complete(null);
+        }
+      });
+    }
+    try {
+      awaitBlocking(enough, timeoutMs, () -> "");
+    } catch (RayTimeoutException expected) {
+      // wait returns what is ready when its timeout passes
+    }
+    List<ObjectRef<T>> readyRefs = new ArrayList<>();
+    List<ObjectRef<T>> unready = new ArrayList<>();
+    for (int i = 0; i < refs.size(); i++) {
+      if (futures.get(i).isDone() && readyRefs.size() < numReturns) {
+        readyRefs.add(refs.get(i));
+      } else {
+        unready.add(refs.get(i));
+      }
+    }
+    return new WaitResult<>(readyRefs, unready);
+  }
+
+  /**
+   * Blocks until {@code f} completes or the timeout passes. A normal task lends its CPU to the
+   * node while it waits, so tasks that wait on their own subtasks cannot starve the node.
+   */
+  private void awaitBlocking(CompletableFuture<?> f, long timeoutMs, java.util.function.Supplier<String> timeoutMessage) {
+    if (f.isDone()) {
+      return;
+    }
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("blocking get/wait on a Vert.x event loop would stall it: "
+          + "use ObjectRef.toCompletableFuture() there");
+    }
+    TaskContext ctx = TaskContext.current();
+    boolean lend = ctx != null && ctx.kind() == TaskKind.NORMAL && !ctx.isDriver();
+    if (lend) {
+      vertx.eventBus().send(schedulerAddress, new TaskBlocked(ctx.taskId(), true));
+    }
+    try {
+      if (timeoutMs < 0) {
+        f.get();
+      } else {
+        f.get(timeoutMs, TimeUnit.MILLISECONDS);
+      }
+    } catch (TimeoutException e) {
+      throw new RayTimeoutException(timeoutMessage.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RayException("interrupted while waiting for objects", e);
+    } catch (ExecutionException e) {
+      // the failed object's error is raised by decode
+    } finally {
+      if (lend) {
+        vertx.eventBus().send(schedulerAddress, new TaskBlocked(ctx.taskId(), false));
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T decode(ObjectId id, CompletableFuture<ObjectValue> f, ClassLoader loader) {
+    ObjectValue v;
+    try {
+      v = f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new RayException("object " + id, e.getCause());
+    }
+    if (v.error()) {
+      throw (RuntimeException) serializer.deserialize(v.data(), loader);
+    }
+    return (T) decodeValue(id, v, loader);
+  }
+
+  private Object decodeValue(ObjectId id, ObjectValue v, ClassLoader loader) {
+    if (v.isInline()) {
+      return serializer.deserialize(v.data(), loader);
+    }
+    if (nodeId.equals(v.storeNode())) {
+      try (StoredObject stored = store.get(id)) {
+        if (stored == null) {
+          throw new UnreconstructableException(id, "its copy in the object store is gone");
+        }
+        return serializer.deserialize(stored.buffer(), loader);
+      }
+    }
+    throw new UnreconstructableException(id, "its only copy is on node " + v.storeNode()
+        + ", which this node cannot reach");
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  private PreparedArgs prepareArgs(Object[] args) {
+    Object[] items = new Object[args.length];
+    List<CompletableFuture<?>> deps = new ArrayList<>();
+    List<ObjectId> pins = new ArrayList<>();
+    try {
+      for (int i = 0; i < args.length; i++) {
+        if (args[i] instanceof ObjectRefImpl<?> ref) {
+          items[i] = ref;
+          deps.add(locate(ref));
+          if (ref.ownerAddress().equals(ownerAddress)) {
+            owned.addRef(ref.getId());
+            pins.add(ref.getId());
+          }
+        } else {
+          Encoded e = encode(args[i]);
+          items[i] = e.bytes();
+          pins.addAll(e.contained());
+        }
+      }
+    } catch (RuntimeException e) {
+      pins.forEach(owned::removeRef);
+      throw e;
+    }
+    return new PreparedArgs(items, deps.toArray(new CompletableFuture<?>[0]), pins);
+  }
+
+  /** Registers a pending call's return object; its pins go when the result arrives. */
+  private ObjectRefImpl<?> expectResult(ObjectId returnId, PreparedArgs args, Runnable alsoOnResult) {
+    owned.createPending(returnId);
+    ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, ownerAddress);
+    onResult.put(returnId, () -> {
+      args.pins.forEach(owned::removeRef);
+      if (alsoOnResult != null) {
+        alsoOnResult.run();
+      }
+    });
+    return ref;
+  }
+
+  /** A result arrives for an object this worker owns (from a worker, or a failure here). */
+  void onTaskResult(ObjectId returnId, ObjectValue value, List<ObjectId> contained) {
+    owned.complete(returnId, value, contained);
+    Runnable r = onResult.remove(returnId);
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  void failCall(ObjectId returnId, RayException error) {
+    onTaskResult(returnId, errorValue(error), List.of());
+  }
+
+  /**
+   * Fails a call whose argument failed: as if the call had run and raised the argument's error,
+   * so the dependent call adds its own layer to the cause chain.
+   */
+  void failDependency(ObjectId returnId, JobId job, FunctionDescriptor fd,
+      PreparedArgs.DependencyFailedException e) {
+    Throwable cause = e.error != null
+        ? (Throwable) serializer.deserialize(e.error.data(), loaderOf(job))
+        : e.getCause();
+    failCall(returnId, new RayTaskException(fd.className() + "." + fd.methodName()
+        + " did not run: an argument failed: " + cause, cause));
+  }
+
+  ObjectRef<?> submitTask(RayFunc func, Object[] args, CallOptions options) {
+    TaskContext ctx = context();
+    FunctionDescriptor fd = functions.describe(func);
+    ResourceSet resources = ResourceSet.of(options.resources);
+    if (!options.resources.containsKey(ResourceSet.CPU)) {
+      resources = resources.plus(ResourceSet.of(ResourceSet.CPU, 1));
+    }
+    TaskId taskId = IdFactory.newTaskId(ctx.jobId());
+    ObjectId returnId = IdFactory.objectId(taskId, 1);
+    PreparedArgs prepared = prepareArgs(args);
+    ObjectRefImpl<?> ref = expectResult(returnId, prepared, null);
+    ResourceSet shape = resources;
+    Runnable send = () -> {
+      try {
+        TaskSpec spec = new TaskSpec(taskId, ctx.jobId(), TaskKind.NORMAL, options.name, fd,
+            prepared.toTaskArgs(), shape, ownerAddress, returnId, options.maxRetries, 0, null, null);
+        vertx.eventBus().send(schedulerAddress, spec);
+      } catch (PreparedArgs.DependencyFailedException e) {
+        failDependency(returnId, ctx.jobId(), fd, e);
+      }
+    };
+    if (prepared.resolved.isDone()) {
+      send.run();
+    } else {
+      prepared.resolved.thenRun(send);
+    }
+    return ref;
+  }
+
+  <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options) {
+    TaskContext ctx = context();
+    FunctionDescriptor fd = functions.describe(factory);
+    ActorId actorId = IdFactory.newActorId(ctx.jobId());
+    String namespace = options.namespace != null ? options.namespace : ctx.namespace();
+    boolean detached = options.lifetime == ActorLifetime.DETACHED;
+    ActorRecord record = new ActorRecord(actorId, ctx.jobId(), fd.className(), options.name,
+        namespace, detached, options.maxRestarts, ActorState.PENDING_CREATION, null, 0, null, null);
+    gcs.actors().put(actorId, record);
+    if (options.name != null) {
+      reserveName(namespace, options.name, actorId);
+    }
+    PreparedArgs prepared = prepareArgs(args);
+    ActorTaskSubmitter submitter = submitterFor(actorId);
+    TaskId creationTask = IdFactory.newTaskId(actorId);
+    ObjectId creationReturn = IdFactory.objectId(creationTask, 1);
+    expectResult(creationReturn, prepared, null);
+    ActorSpec actor = new ActorSpec(actorId, options.maxConcurrency, options.maxRestarts,
+        options.maxTaskRetries);
+    Runnable send = () -> {
+      try {
+        TaskSpec spec = new TaskSpec(creationTask, ctx.jobId(), TaskKind.ACTOR_CREATION,
+            options.name, fd, prepared.toTaskArgs(), ResourceSet.of(options.resources),
+            ownerAddress, creationReturn, 0, 0, actor, null);
+        vertx.eventBus().send(schedulerAddress, spec);
+      } catch (PreparedArgs.DependencyFailedException e) {
+        failDependency(creationReturn, ctx.jobId(), fd, e);
+        markActorDead(actorId, "an argument of its constructor failed: " + e.getCause(), null);
+      }
+    };
+    if (prepared.resolved.isDone()) {
+      send.run();
+    } else {
+      prepared.resolved.thenRun(send);
+    }
+    return new ActorHandleImpl<>(actorId, options.maxPendingCalls);
+  }
+
+  private void reserveName(String namespace, String name, ActorId actorId) {
+    String key = Gcs.actorNameKey(namespace, name);
+    while (true) {
+      ActorId existing = gcs.actorNames().putIfAbsent(key, actorId);
+      if (existing == null) {
+        return;
+      }
+      ActorRecord other = gcs.actors().get(existing);
+      if (other != null && other.state() != ActorState.DEAD) {
+        gcs.actors().remove(actorId);
+        throw new IllegalArgumentException("an actor named '" + name
+            + "' already exists in namespace '" + namespace + "'");
+      }
+      gcs.actorNames().remove(key); // the holder is dead: the name is free again
+    }
+  }
+
+  <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
+    String ns = namespace != null ? namespace : context().namespace();
+    ActorId id = gcs.actorNames().get(Gcs.actorNameKey(ns, name));
+    if (id == null) {
+      return Optional.empty();
+    }
+    ActorRecord r = gcs.actors().get(id);
+    if (r == null || r.state() == ActorState.DEAD) {
+      return Optional.empty();
+    }
+    return Optional.of(new ActorHandleImpl<>(id, -1));
+  }
+
+  ActorTaskSubmitter submitterFor(ActorId actorId) {
+    ActorTaskSubmitter s = actorSubmitters.computeIfAbsent(actorId, id -> new ActorTaskSubmitter(this, id));
+    s.refreshState();
+    return s;
+  }
+
+  ObjectRef<?> callActor(ActorHandle<?> handle, RayFunc func, Object[] args) {
+    ActorHandleImpl<?> h = (ActorHandleImpl<?>) handle;
+    TaskContext ctx = context();
+    FunctionDescriptor fd = functions.describe(func);
+    ActorTaskSubmitter submitter = submitterFor(h.getId());
+    submitter.reserveSlot(h.maxPendingCalls());
+    TaskId taskId = IdFactory.newTaskId(h.getId());
+    ObjectId returnId = IdFactory.objectId(taskId, 1);
+    PreparedArgs prepared;
+    try {
+      prepared = prepareArgs(args);
+    } catch (RuntimeException e) {
+      submitter.releaseSlot(null);
+      throw e;
+    }
+    ObjectRefImpl<?> ref = expectResult(returnId, prepared, () -> submitter.releaseSlot(returnId));
+    submitter.enqueue(new ActorTaskSubmitter.Call(taskId, ctx.jobId(), fd, prepared, returnId));
+    return ref;
+  }
+
+  /** The actor call's spec once its arguments are resolved. */
+  TaskSpec actorCallSpec(ActorTaskSubmitter.Call call, ActorId actorId, List<TaskArg> args) {
+    return new TaskSpec(call.taskId(), call.jobId(), TaskKind.ACTOR_TASK, null, call.function(),
+        args, ResourceSet.EMPTY, ownerAddress, call.returnId(), 0, 0, null, actorId);
+  }
+
+  void killActor(ActorId actorId, boolean noRestart) {
+    ActorRecord r = gcs.actors().get(actorId);
+    if (r == null) {
+      throw new IllegalArgumentException("no actor " + actorId);
+    }
+    if (r.state() == ActorState.DEAD) {
+      return;
+    }
+    String cause = "it was killed by ActorHandle.kill()";
+    boolean restart = !noRestart && r.canRestart() && r.state() == ActorState.ALIVE;
+    if (restart) {
+      gcs.actors().update(actorId, a -> a.state() == ActorState.ALIVE ? a.withState(ActorState.RESTARTING, a.nodeId()) : a);
+    } else {
+      markActorDead(actorId, cause, null);
+    }
+    vertx.eventBus().send(ActorInstance.address(actorId), new KillActor(actorId, !restart, cause));
+  }
+
+  void markActorDead(ActorId actorId, String cause, byte[] error) {
+    gcs.actors().update(actorId, r -> r.state() == ActorState.DEAD ? r : r.dead(cause, error));
+  }
+
+  void exitActor() {
+    TaskContext ctx = TaskContext.current();
+    if (ctx == null || ctx.actorId().isNil()) {
+      throw new IllegalStateException("Ray.exitActor() may only be called inside an actor method");
+    }
+    throw new ActorInstance.ExitSignal();
+  }
+
+  // ---------------------------------------------------------------- execution (worker side)
+
+  /** Runs a task the node's scheduler handed over; called on a worker thread. */
+  void execute(TaskSpec spec) {
+    if (spec.kind() == TaskKind.ACTOR_CREATION) {
+      createHostedActor(spec);
+      return;
+    }
+    ClassLoader loader = loaderOf(spec.jobId());
+    TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
+        namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false);
+    try {
+      deliver(spec, invoke(spec, ctx, null));
+    } finally {
+      vertx.eventBus().send(schedulerAddress, new TaskReleased(spec.taskId()));
+    }
+  }
+
+  /** The outcome of running one function: a value, or the exception it threw. */
+  record Outcome(Object value, Throwable thrown) {}
+
+  /** Runs the spec's function on this thread in {@code ctx}; user exceptions are returned. */
+  Outcome invoke(TaskSpec spec, TaskContext ctx, Object target) {
+    ctx.enter();
+    try {
+      FunctionResolver.Invocable f = functions.resolve(spec.function(), ctx.loader());
+      Object[] args = new Object[spec.args().size()];
+      for (int i = 0; i < args.length; i++) {
+        TaskArg a = spec.args().get(i);
+        args[i] = decodeValue(a.objectId(), a.value(), ctx.loader());
+      }
+      return new Outcome(f.invoke(target, args), null);
+    } catch (Throwable t) {
+      return new Outcome(null, t);
+    } finally {
+      TaskContext.exit();
+    }
+  }
+
+  /** Sends the outcome of a task or actor call to its owner. */
+  void deliver(TaskSpec spec, Outcome outcome) {
+    if (outcome.thrown() != null) {
+      Throwable t = outcome.thrown();
+      String what = spec.kind() == TaskKind.ACTOR_TASK ? "actor method " : "task ";
+      deliver(spec, errorValue(new RayTaskException(what + spec.function().className() + "."
+          + spec.function().methodName() + " failed on node " + nodeId + ": " + t, t)), List.of());
+      return;
+    }
+    Encoded e;
+    try {
+      e = encode(outcome.value());
+    } catch (SerializationException ex) {
+      deliver(spec, errorValue(new RayTaskException("the return value of " + spec.function()
+          + " cannot be serialized: " + ex.getMessage(), ex)), List.of());
+      return;
+    }
+    deliver(spec, storeValue(spec.returnId(), e.bytes()), e.contained());
+  }
+
+  void deliver(TaskSpec spec, ObjectValue value, List<ObjectId> contained) {
+    if (spec.ownerAddress().equals(ownerAddress)) {
+      onTaskResult(spec.returnId(), value, contained);
+    } else {
+      vertx.eventBus().send(spec.ownerAddress(), new TaskResult(spec.returnId(), value, contained));
+    }
+  }
+
+  void deliverError(TaskSpec spec, RayException error) {
+    deliver(spec, errorValue(error), List.of());
+  }
+
+  private void createHostedActor(TaskSpec spec) {
+    ActorId actorId = spec.actor().actorId();
+    ActorRecord record = gcs.actors().get(actorId);
+    if (record == null || record.state() == ActorState.DEAD) {
+      deliver(spec, ObjectValue.inline(serializer.serialize(null)), List.of());
+      vertx.eventBus().send(schedulerAddress, new TaskReleased(spec.taskId()));
+      return;
+    }
+    ClassLoader loader = loaderOf(spec.jobId());
+    String namespace = namespaceOf(spec.jobId());
+    TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
+        TaskKind.ACTOR_CREATION, false, false);
+    Outcome outcome = invoke(spec, ctx, null);
+    if (outcome.thrown() != null) {
+      Throwable t = outcome.thrown();
+      RayActorException error = new RayActorException(actorId,
+          "its constructor " + spec.function() + " threw " + t, t);
+      markActorDead(actorId, "its constructor threw " + t, errorValue(error).data());
+      deliverError(spec, error);
+      vertx.eventBus().send(schedulerAddress, new TaskReleased(spec.taskId()));
+      return;
+    }
+    ActorInstance actor = new ActorInstance(this, spec, outcome.value(), loader, namespace);
+    hostedActors.put(actorId, actor);
+    actor.start();
+    ActorRecord now = gcs.actors().update(actorId,
+        r -> r.state() == ActorState.DEAD ? r : r.withState(ActorState.ALIVE, nodeId));
+    deliver(spec, ObjectValue.inline(serializer.serialize(null)), List.of());
+    if (now == null || now.state() == ActorState.DEAD) {
+      actor.die("it was killed while being created", null, false);
+    }
+  }
+
+  /** Called by a hosted actor once it has died: its resources go back to the scheduler. */
+  void onHostedActorDied(ActorInstance actor, TaskSpec creation) {
+    hostedActors.remove(creation.actor().actorId(), actor);
+    vertx.eventBus().send(schedulerAddress, new TaskReleased(creation.taskId()));
+  }
+
+  ClassLoader loaderOf(JobId job) {
+    return jobLoaders.getOrDefault(job, defaultLoader);
+  }
+
+  String namespaceOf(JobId job) {
+    return jobNamespaces.computeIfAbsent(job, j -> {
+      JobRecord r = gcs.jobs().get(j);
+      return r != null ? r.namespace() : "default";
+    });
+  }
+
+  /** Owned-object count, for tests and status. */
+  int ownedObjectCount() {
+    return owned.size();
+  }
+
+  Map<ActorId, ActorInstance> hostedActors() {
+    return hostedActors;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.scheduler.ObjectValue;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The objects this worker owns: their values (inline) or locations, and their reference counts.
+ * An object lives while a live {@code ObjectRef} to it exists in this JVM, a pending task uses
+ * it as an argument, or an object that contains it lives; then it is freed (and its store copy
+ * deleted). Thread-safe: refs are counted from any thread, including the Cleaner's.
+ */
+final class OwnedObjects {
+  private static final class Entry {
+    final CompletableFuture<ObjectValue> value = new CompletableFuture<>();
+    int refs;
+    List<ObjectId> contained = List.of();
+  }
+
+  private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
+  private final BiConsumer<ObjectId, ObjectValue> onFree;
+
+  /** @param onFree called with each freed object's value, to delete its store copy */
+  OwnedObjects(BiConsumer<ObjectId, ObjectValue> onFree) {
+    this.onFree = Objects.requireNonNull(onFree, "onFree");
+  }
+
+  /** Registers an object whose value comes later (a task's return). */
+  void createPending(ObjectId id) {
+    entries.put(id, new Entry());
+  }
+
+  /** Registers an object with its value (a put). */
+  void createReady(ObjectId id, ObjectValue value, List<ObjectId> contained) {
+    Entry e = new Entry();
+    e.contained = contained;
+    e.value.complete(value);
+    entries.put(id, e);
+  }
+
+  /**
+   * Sets a pending object's value; a value for an object freed meanwhile is dropped.
+   *
+   * @param contained ids the value holds refs to, already counted by the caller
+   */
+  void complete(ObjectId id, ObjectValue value, List<ObjectId> contained) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      onFree.accept(id, value);
+      contained.forEach(this::removeRef);
+      return;
+    }
+    synchronized (e) {
+      if (!e.value.isDone()) {
+        e.contained = contained;
+      } else {
+        contained.forEach(this::removeRef);
+      }
+    }
+    e.value.complete(value);
+  }
+
+  /** The object's value as a future, or null if this worker does not hold it (freed or lost). */
+  CompletableFuture<ObjectValue> future(ObjectId id) {
+    Entry e = entries.get(id);
+    return e == null ? null : e.value;
+  }
+
+  boolean owns(ObjectId id) {
+    return entries.containsKey(id);
+  }
+
+  void addRef(ObjectId id) {
+    entries.computeIfPresent(id, (k, e) -> {
+      e.refs++;
+      return e;
+    });
+  }
+
+  void removeRef(ObjectId id) {
+    Entry[] freed = new Entry[1];
+    entries.computeIfPresent(id, (k, e) -> {
+      if (--e.refs > 0) {
+        return e;
+      }
+      freed[0] = e;
+      return null;
+    });
+    if (freed[0] != null) {
+      free(id, freed[0]);
+    }
+  }
+
+  private void free(ObjectId id, Entry e) {
+    List<ObjectId> contained;
+    synchronized (e) {
+      contained = e.contained;
+      e.contained = List.of();
+    }
+    ObjectValue v = e.value.getNow(null);
+    if (v != null) {
+      onFree.accept(id, v);
+    }
+    contained.forEach(this::removeRef);
+  }
+
+  int size() {
+    return entries.size();
+  }
+}

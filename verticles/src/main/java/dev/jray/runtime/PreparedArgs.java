@@ -1,0 +1,70 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.scheduler.ObjectValue;
+import dev.jray.scheduler.TaskArg;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A call's arguments on the caller's side: values already serialized, ObjectRefs waiting for
+ * their values. The ids it pins stay alive until the call's result arrives.
+ */
+final class PreparedArgs {
+  /** Each a serialized value (byte[]) or an ObjectRef argument (ObjectRefImpl). */
+  private final Object[] items;
+  private final CompletableFuture<?>[] refValues;
+  final List<ObjectId> pins;
+  /** Completes when every ObjectRef argument has a value (or failed). */
+  final CompletableFuture<Void> resolved;
+
+  PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<ObjectId> pins) {
+    this.items = items;
+    this.refValues = refValues;
+    this.pins = pins;
+    this.resolved = refValues.length == 0
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.allOf(refValues).handle((v, e) -> null);
+  }
+
+  /**
+   * The arguments as the task receives them.
+   *
+   * @throws DependencyFailedException if an ObjectRef argument holds an error or is lost
+   */
+  List<TaskArg> toTaskArgs() {
+    List<TaskArg> args = new ArrayList<>(items.length);
+    int dep = 0;
+    for (Object item : items) {
+      if (item instanceof byte[] bytes) {
+        args.add(TaskArg.byValue(bytes));
+        continue;
+      }
+      ObjectRefImpl<?> ref = (ObjectRefImpl<?>) item;
+      CompletableFuture<?> f = refValues[dep++];
+      ObjectValue v;
+      try {
+        v = (ObjectValue) f.join();
+      } catch (RuntimeException e) {
+        throw new DependencyFailedException(null, e.getCause() != null ? e.getCause() : e);
+      }
+      if (v.error()) {
+        throw new DependencyFailedException(v, null);
+      }
+      args.add(TaskArg.byRef(ref.getId(), v));
+    }
+    return args;
+  }
+
+  /** An argument's object failed: the call fails with the same error, without running. */
+  static final class DependencyFailedException extends RuntimeException {
+    /** The dependency's stored error, or null if {@link #getCause()} says why it is missing. */
+    final ObjectValue error;
+
+    DependencyFailedException(ObjectValue error, Throwable cause) {
+      super(cause);
+      this.error = error;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.TaskId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.api.runtimecontext.NodeInfo;
+import dev.jray.api.runtimecontext.RuntimeContext;
+import dev.jray.gcs.NodeRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The runtime context of whatever runs on the calling thread (a task, an actor, the driver). */
+final class RuntimeContextImpl implements RuntimeContext {
+  private final CoreWorker worker;
+
+  RuntimeContextImpl(CoreWorker worker) {
+    this.worker = worker;
+  }
+
+  @Override
+  public JobId getCurrentJobId() {
+    return worker.context().jobId();
+  }
+
+  @Override
+  public TaskId getCurrentTaskId() {
+    return worker.context().taskId();
+  }
+
+  @Override
+  public ActorId getCurrentActorId() {
+    return worker.context().actorId();
+  }
+
+  @Override
+  public UniqueId getCurrentNodeId() {
+    return worker.nodeId();
+  }
+
+  @Override
+  public boolean wasCurrentActorRestarted() {
+    return worker.context().restarted();
+  }
+
+  @Override
+  public String getNamespace() {
+    return worker.context().namespace();
+  }
+
+  @Override
+  public List<NodeInfo> getAllNodeInfo() {
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (NodeRecord n : worker.gcs.nodes().snapshot().values()) {
+      nodes.add(new NodeInfo(n.nodeId(), n.address(), n.hostname(), n.alive(), n.totalResources()));
+    }
+    return nodes;
+  }
+}
