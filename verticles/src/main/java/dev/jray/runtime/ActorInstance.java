@@ -77,7 +77,8 @@ final class ActorInstance {
     consumer.completion().toCompletionStage().toCompletableFuture().join();
   }
 
-  private void accept(TaskSpec spec) {
+  /** Queues a call; from the event bus, or directly from a caller in this JVM. Never blocks. */
+  void accept(TaskSpec spec) {
     boolean runHere = false;
     boolean rejected;
     synchronized (this) {

@@ -107,7 +107,7 @@ final class ActorTaskSubmitter {
           try {
             TaskSpec spec = worker.actorCallSpec(call, actorId, call.args().toTaskArgs());
             inFlight.add(call.returnId());
-            worker.vertx.eventBus().send(ActorInstance.address(actorId), spec);
+            worker.sendToActor(actorId, spec);
           } catch (PreparedArgs.DependencyFailedException e) {
             worker.failDependency(call.returnId(), call.jobId(), call.function(), e);
           }

@@ -24,6 +24,7 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.serialization.Serializer;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.node.NodeResources;
+import dev.jray.scheduler.ResourceScheduler;
 import dev.jray.scheduler.ResourceSet;
 import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.scheduler.SchedulerVerticle;
@@ -85,10 +86,10 @@ public final class JrayRuntime implements RayRuntime {
       return t;
     });
     worker = new CoreWorker(vertx, nodeId, gcs, serializer, store, executor);
-    worker.start();
-    await(vertx.deployVerticle(new SchedulerVerticle(nodeId, ResourceSet.of(resources),
-        WorkerPoolVerticle.address(nodeId))));
-    await(vertx.deployVerticle(new WorkerPoolVerticle(worker)));
+    ResourceScheduler scheduler = new ResourceScheduler(nodeId, ResourceSet.of(resources),
+        worker::dispatch);
+    worker.start(scheduler);
+    await(vertx.deployVerticle(new SchedulerVerticle(scheduler)));
     gcs.nodes().put(nodeId, new NodeRecord(nodeId, "127.0.0.1", hostname(), true, resources,
         System.currentTimeMillis()));
     jobId = gcs.nextJobId();
