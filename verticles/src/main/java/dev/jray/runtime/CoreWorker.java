@@ -458,11 +458,12 @@ public final class CoreWorker {
 
   /** A result arrives for an object this worker owns (from a worker, or a failure here). */
   void onTaskResult(ObjectId returnId, ObjectValue value, List<ObjectId> contained) {
-    owned.complete(returnId, value, contained);
+    // release first: a caller woken by the value must already see the call's slot free
     Runnable r = onResult.remove(returnId);
     if (r != null) {
       r.run();
     }
+    owned.complete(returnId, value, contained);
   }
 
   void failCall(ObjectId returnId, RayException error) {

@@ -69,8 +69,20 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
     return "ObjectRef(" + id + ")";
   }
 
-  /** The wire form of an ObjectRef; becomes a registered {@link ObjectRefImpl} when read. */
-  record SerializedRef(ObjectId id, String ownerAddress) implements Serializable {
+  /**
+   * The wire form of an ObjectRef; becomes a registered {@link ObjectRefImpl} when read. A class,
+   * not a record: FST cannot create records.
+   */
+  static final class SerializedRef implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+    private final ObjectId id;
+    private final String ownerAddress;
+
+    SerializedRef(ObjectId id, String ownerAddress) {
+      this.id = id;
+      this.ownerAddress = ownerAddress;
+    }
+
     @Serial
     private Object readResolve() throws ObjectStreamException {
       return new ObjectRefImpl<>(id, ownerAddress);
