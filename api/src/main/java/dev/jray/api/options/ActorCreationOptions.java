@@ -121,14 +121,7 @@ public final class ActorCreationOptions extends BaseTaskOptions {
     }
 
     public Builder setPlacementGroup(PlacementGroup group, int bundleIndex) {
-      if (group == null) {
-        throw new IllegalArgumentException("placement group must not be null");
-      }
-      if (bundleIndex < -1 || bundleIndex >= group.getBundles().size()) {
-        throw new IllegalArgumentException("bundle index " + bundleIndex
-            + " is out of range: placement group " + group.getId() + " has "
-            + group.getBundles().size() + " bundles");
-      }
+      validateBundleIndex(group, bundleIndex);
       this.group = group;
       this.bundleIndex = bundleIndex;
       return this;

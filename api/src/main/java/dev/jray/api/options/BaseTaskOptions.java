@@ -1,5 +1,6 @@
 package dev.jray.api.options;
 
+import dev.jray.api.placementgroup.PlacementGroup;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,6 +24,22 @@ public abstract class BaseTaskOptions implements Serializable {
       });
     }
     this.resources = Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * Checks a placement-group choice: a group, and a bundle index within it or -1 (any bundle).
+   *
+   * @throws IllegalArgumentException naming the index and the group's bundle count
+   */
+  public static void validateBundleIndex(PlacementGroup group, int bundleIndex) {
+    if (group == null) {
+      throw new IllegalArgumentException("placement group must not be null");
+    }
+    if (bundleIndex < -1 || bundleIndex >= group.getBundles().size()) {
+      throw new IllegalArgumentException("bundle index " + bundleIndex
+          + " is out of range: placement group " + group.getId() + " has "
+          + group.getBundles().size() + " bundles");
+    }
   }
 
   /**
