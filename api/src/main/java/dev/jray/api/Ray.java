@@ -55,22 +55,26 @@ public final class Ray extends RayCall {
   }
 
   public static <T> T get(ObjectRef<T> objectRef) {
-    return internal().get(Objects.requireNonNull(objectRef, "objectRef"), -1);
+    Objects.requireNonNull(objectRef, "objectRef");
+    return internal().get(objectRef, -1);
   }
 
   /** @throws dev.jray.api.exception.RayTimeoutException if not ready within the timeout */
   public static <T> T get(ObjectRef<T> objectRef, long timeoutMs) {
-    return internal().get(Objects.requireNonNull(objectRef, "objectRef"), timeoutMs);
+    Objects.requireNonNull(objectRef, "objectRef");
+    return internal().get(objectRef, timeoutMs);
   }
 
   /** The values of all refs, in order. */
   public static <T> List<T> get(List<ObjectRef<T>> objectList) {
-    return internal().get(Objects.requireNonNull(objectList, "objectList"), -1);
+    Objects.requireNonNull(objectList, "objectList");
+    return internal().get(objectList, -1);
   }
 
   /** @throws dev.jray.api.exception.RayTimeoutException if not all ready within the timeout */
   public static <T> List<T> get(List<ObjectRef<T>> objectList, long timeoutMs) {
-    return internal().get(Objects.requireNonNull(objectList, "objectList"), timeoutMs);
+    Objects.requireNonNull(objectList, "objectList");
+    return internal().get(objectList, timeoutMs);
   }
 
   /** Waits until all refs are ready. */
@@ -98,6 +102,9 @@ public final class Ray extends RayCall {
   public static <T> WaitResult<T> wait(List<ObjectRef<T>> waitList, int numReturns, int timeoutMs,
       boolean fetchLocal) {
     Objects.requireNonNull(waitList, "waitList");
+    if (waitList.isEmpty()) {
+      return new WaitResult<>(List.of(), List.of());
+    }
     if (numReturns < 0 || numReturns > waitList.size()) {
       throw new IllegalArgumentException("numReturns must be between 0 and the number of refs ("
           + waitList.size() + "), got " + numReturns);
@@ -107,12 +114,14 @@ public final class Ray extends RayCall {
 
   /** The named actor in the current namespace, if it exists and is alive. */
   public static <A> Optional<ActorHandle<A>> getActor(String name) {
-    return internal().getActor(Objects.requireNonNull(name, "name"), null);
+    Objects.requireNonNull(name, "name");
+    return internal().getActor(name, null);
   }
 
   /** The named actor in the given namespace, if it exists and is alive. */
   public static <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
-    return internal().getActor(Objects.requireNonNull(name, "name"), namespace);
+    Objects.requireNonNull(name, "name");
+    return internal().getActor(name, namespace);
   }
 
   /**

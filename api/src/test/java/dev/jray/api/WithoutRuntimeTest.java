@@ -57,8 +57,16 @@ class WithoutRuntimeTest {
   void argumentChecksComeFirst() {
     assertThrows(NullPointerException.class, () -> Ray.wait(null));
     assertThrows(NullPointerException.class, () -> Ray.wait(null, 1, 100));
-    assertThrows(IllegalArgumentException.class, () -> Ray.wait(List.of(), 1, 100));
-    assertThrows(IllegalArgumentException.class, () -> Ray.wait(new ArrayList<>(), -1, 100));
+    assertThrows(IllegalArgumentException.class, () -> Ray.wait(List.of(fakeRef()), 2, 100));
+    assertThrows(IllegalArgumentException.class, () -> Ray.wait(List.of(fakeRef()), -1, 100));
+    assertThrows(NullPointerException.class, () -> Ray.get((ObjectRef<Object>) null));
+  }
+
+  @Test
+  void waitOnAnEmptyListGivesTwoEmptyLists() {
+    // as Ray: whatever numReturns, and without a runtime
+    WaitResult<Object> r = Ray.wait(new ArrayList<>(), 3, 100);
+    assertTrue(r.getReady().isEmpty() && r.getUnready().isEmpty());
   }
 
   @Test
@@ -122,5 +130,29 @@ class WithoutRuntimeTest {
     assertEquals(id, e.getActorId());
     assertTrue(RayException.class.isAssignableFrom(RayTaskException.class));
     assertTrue(RuntimeException.class.isAssignableFrom(RayException.class));
+  }
+
+  private static ObjectRef<Object> fakeRef() {
+    return new ObjectRef<>() {
+      @Override
+      public Object get() {
+        return null;
+      }
+
+      @Override
+      public Object get(long timeoutMs) {
+        return null;
+      }
+
+      @Override
+      public dev.jray.api.id.ObjectId getId() {
+        return null;
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<Object> toCompletableFuture() {
+        return null;
+      }
+    };
   }
 }
