@@ -29,6 +29,7 @@ import dev.jray.scheduler.FunctionDescriptor;
 import dev.jray.scheduler.ObjectValue;
 import dev.jray.scheduler.ResourceSet;
 import dev.jray.scheduler.ResourceScheduler;
+import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.scheduler.TaskArg;
 import dev.jray.scheduler.TaskKind;
 import dev.jray.scheduler.TaskSpec;
@@ -112,6 +113,13 @@ public final class CoreWorker {
         s.onActorState(record);
       }
     });
+  }
+
+  /** The event-bus message types the worker and its node send; each needs a codec. */
+  public static List<Class<?>> messageTypes() {
+    return List.of(TaskSpec.class, TaskResult.class, KillActor.class,
+        SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
+        SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class);
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */

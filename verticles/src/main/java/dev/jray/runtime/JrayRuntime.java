@@ -8,7 +8,6 @@ import dev.jray.api.exception.RayException;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.PlacementGroupId;
-import dev.jray.api.id.UniqueId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.CallOptions;
 import dev.jray.api.options.PlacementGroupCreationOptions;
@@ -18,35 +17,20 @@ import dev.jray.api.runtimecontext.RuntimeContext;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.JobRecord;
-import dev.jray.gcs.NodeRecord;
-import dev.jray.gcs.bus.ForyMessageCodec;
-import dev.jray.gcs.ids.IdFactory;
-import dev.jray.gcs.serialization.Serializer;
-import dev.jray.gcs.serialization.Serializers;
-import dev.jray.node.NodeResources;
-import dev.jray.scheduler.ResourceScheduler;
-import dev.jray.scheduler.ResourceSet;
-import dev.jray.scheduler.SchedulerMessages;
-import dev.jray.scheduler.SchedulerVerticle;
-import dev.jray.scheduler.TaskSpec;
-import dev.jray.store.ObjectStore;
+import dev.jray.node.NodeOptions;
+import dev.jray.node.NodeVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -58,48 +42,34 @@ public final class JrayRuntime implements RayRuntime {
   private static final Logger LOG = Logger.getLogger(JrayRuntime.class.getName());
 
   private final Vertx vertx;
-  private final ObjectStore store;
   private final Gcs gcs;
-  private final ExecutorService executor;
+  private final NodeVerticle node;
   private final CoreWorker worker;
   private final JobId jobId;
-  private final UniqueId nodeId;
   private final RuntimeContext context;
   private final Thread shutdownHook;
   private boolean stopped;
 
   private JrayRuntime() throws Exception {
-    Map<String, Double> resources = NodeResources.fromSystemProperties();
-    Serializer serializer = Serializers.fromSystemProperties();
-    nodeId = IdFactory.newUniqueId();
+    NodeOptions options = NodeOptions.fromSystemProperties("127.0.0.1", "embedded");
     vertx = Vertx.vertx();
-    ForyMessageCodec.registerCodecs(vertx, TaskSpec.class, TaskResult.class, KillActor.class,
-        SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
-        SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class);
-    Path spill = Files.createTempDirectory("jray-spill-");
-    store = new ObjectStore(resources.get(ResourceSet.OBJECT_STORE_MEMORY).longValue(), spill);
     gcs = new InMemoryGcs();
-    AtomicInteger threads = new AtomicInteger();
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "jray-worker-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    worker = new CoreWorker(vertx, nodeId, gcs, serializer, store, executor);
-    ResourceScheduler scheduler = new ResourceScheduler(nodeId, ResourceSet.of(resources),
-        worker::dispatch);
-    worker.start(scheduler);
-    await(vertx.deployVerticle(new SchedulerVerticle(scheduler)));
-    gcs.nodes().put(nodeId, new NodeRecord(nodeId, "127.0.0.1", hostname(), true, resources,
-        System.currentTimeMillis()));
+    try {
+      node = await(NodeVerticle.deploy(vertx, options, gcs));
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
+    worker = node.worker();
     jobId = gcs.nextJobId();
     String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
-    gcs.jobs().put(jobId, new JobRecord(jobId, namespace, nodeId, System.currentTimeMillis(), 0));
+    gcs.jobs().put(jobId, new JobRecord(jobId, namespace, options.nodeId(),
+        System.currentTimeMillis(), 0));
     worker.startDriver(jobId, namespace, jobClassLoader());
     context = new RuntimeContextImpl(worker);
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    LOG.fine(() -> "embedded jray node " + nodeId + " started with " + resources);
+    LOG.fine(() -> "embedded jray node " + options.nodeId() + " started with " + options.resources());
   }
 
   /**
@@ -142,14 +112,6 @@ public final class JrayRuntime implements RayRuntime {
     return new URLClassLoader("jray-job", urls.toArray(new URL[0]), base);
   }
 
-  private static String hostname() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "localhost";
-    }
-  }
-
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
@@ -160,14 +122,11 @@ public final class JrayRuntime implements RayRuntime {
     }
     stopped = true;
     gcs.jobs().update(jobId, j -> j.finished(System.currentTimeMillis()));
-    worker.stop();
     try {
-      await(vertx.close());
+      await(vertx.close()); // undeploys the node: its worker, scheduler and store stop
     } catch (Exception e) {
       LOG.warning("closing Vert.x: " + e);
     }
-    executor.shutdownNow();
-    store.close();
     gcs.close();
   }
 
@@ -269,9 +228,4 @@ public final class JrayRuntime implements RayRuntime {
     throw placementGroupsNotAvailable();
   }
 
-  /** The embedded scheduler's state (resources, demands), for status and tests. */
-  public SchedulerMessages.SchedulerState schedulerState() throws Exception {
-    return await(vertx.eventBus().<SchedulerMessages.SchedulerState>request(
-        SchedulerVerticle.address(nodeId), new SchedulerMessages.StateRequest())).body();
-  }
 }

@@ -1,0 +1,33 @@
+package dev.jray.node;
+
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.scheduler.ResourceSet;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a node is started with.
+ *
+ * @param host the loopback or LAN address the node's services bind to
+ * @param role "head", "worker", or "embedded"
+ * @param resources the node's totals, including {@code object_store_memory}
+ */
+public record NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources) {
+
+  public NodeOptions {
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(role, "role");
+    resources = Map.copyOf(resources);
+  }
+
+  /** A node with a fresh id and the resources the system properties give. */
+  public static NodeOptions fromSystemProperties(String host, String role) {
+    return new NodeOptions(IdFactory.newUniqueId(), host, role, NodeResources.fromSystemProperties());
+  }
+
+  public long objectStoreBytes() {
+    return resources.getOrDefault(ResourceSet.OBJECT_STORE_MEMORY, 0.0).longValue();
+  }
+}
