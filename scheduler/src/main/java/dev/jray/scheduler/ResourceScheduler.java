@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -32,6 +33,9 @@ public final class ResourceScheduler {
   private final UniqueId nodeId;
   private final ResourceSet total;
   private final Consumer<TaskSpec> dispatcher;
+  private final ClusterView view;
+  private final BiConsumer<UniqueId, TaskSpec> forwarder;
+  private final boolean runsTasks;
   private ResourceSet available;
   /** Waiting tasks by resource shape, each queue in arrival order. */
   private final Map<ResourceSet, ArrayDeque<TaskSpec>> queues = new LinkedHashMap<>();
@@ -39,14 +43,29 @@ public final class ResourceScheduler {
   private final Map<TaskId, ResourceSet> held = new HashMap<>();
   private final Map<TaskId, ResourceSet> lent = new HashMap<>();
 
+  /** A scheduler of a node alone (embedded): nothing to forward to. */
+  public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher) {
+    this(nodeId, total, dispatcher, new ClusterView(System::currentTimeMillis, 0),
+        (node, spec) -> {
+          throw new IllegalStateException("no other node to forward " + spec + " to");
+        }, true);
+  }
+
   /**
    * @param dispatcher starts a task whose resources are reserved on some worker thread; must not
    *     block
+   * @param view the other nodes' resources, to spill work to
+   * @param forwarder sends a task to another node's scheduler; must not block
+   * @param runsTasks false for a driver: it holds no resources and forwards everything
    */
-  public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher) {
+  public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher,
+      ClusterView view, BiConsumer<UniqueId, TaskSpec> forwarder, boolean runsTasks) {
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.total = Objects.requireNonNull(total, "total");
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+    this.view = Objects.requireNonNull(view, "view");
+    this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
+    this.runsTasks = runsTasks;
     this.available = total;
   }
 
@@ -59,25 +78,86 @@ public final class ResourceScheduler {
   }
 
   /**
-   * Queues a task, or reserves its resources at once.
+   * Runs a task here while this node has room, else spills it to the node with the most room
+   * (a task already forwarded stays unless this node cannot run it at all), else queues it;
+   * a task no node can run waits as infeasible until one joins.
    *
    * @return the task if the caller must start it now (its resources are reserved), else null
    */
   public TaskSpec submit(TaskSpec spec) {
+    ResourceSet shape = spec.resources();
+    UniqueId target = null;
     synchronized (this) {
-      if (!spec.resources().fitsIn(total)) {
-        infeasible.add(spec);
-      } else if (queues.isEmpty() && spec.resources().fitsIn(available)) {
+      boolean fitsHere = runsTasks && shape.fitsIn(total);
+      if (fitsHere && queues.isEmpty() && shape.fitsIn(available)) {
         reserve(spec);
         return spec;
+      }
+      if (fitsHere) {
+        target = spec.hops() == 0 ? view.reserveRoom(shape, nodeId).orElse(null) : null;
+        if (target == null) {
+          queues.computeIfAbsent(shape, k -> new ArrayDeque<>()).add(spec);
+          return null;
+        }
       } else {
-        queues.computeIfAbsent(spec.resources(), k -> new ArrayDeque<>()).add(spec);
-        return null;
+        target = view.reserveRoom(shape, nodeId).or(() -> view.feasible(shape, nodeId)).orElse(null);
+        if (target == null) {
+          infeasible.add(spec);
+        }
       }
     }
-    LOG.warning("task " + spec + " requests " + spec.resources() + " but node " + nodeId
-        + " has " + total + " in total: it stays pending until a node that fits joins");
+    if (target != null) {
+      forwarder.accept(target, spec.forwarded());
+    } else if (runsTasks) {
+      LOG.warning("task " + spec + " requests " + shape + " but no node has that much in total"
+          + " (this node has " + total + "): it stays pending until a node that fits joins");
+    }
     return null;
+  }
+
+  /**
+   * The view of the other nodes changed: pending tasks that some node can now run go there,
+   * and tasks queued here spill to nodes with room.
+   */
+  public void onViewChanged() {
+    List<Map.Entry<UniqueId, TaskSpec>> moves = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<TaskSpec> it = infeasible.iterator(); it.hasNext(); ) {
+        TaskSpec spec = it.next();
+        UniqueId target = view.reserveRoom(spec.resources(), nodeId)
+            .or(() -> view.feasible(spec.resources(), nodeId)).orElse(null);
+        if (target != null) {
+          it.remove();
+          moves.add(Map.entry(target, spec));
+        }
+      }
+      for (Iterator<Map.Entry<ResourceSet, ArrayDeque<TaskSpec>>> qs = queues.entrySet().iterator(); qs.hasNext(); ) {
+        Map.Entry<ResourceSet, ArrayDeque<TaskSpec>> q = qs.next();
+        for (Iterator<TaskSpec> it = q.getValue().iterator(); it.hasNext(); ) {
+          TaskSpec spec = it.next();
+          if (spec.hops() > 0) {
+            continue;
+          }
+          UniqueId target = view.reserveRoom(q.getKey(), nodeId).orElse(null);
+          if (target == null) {
+            break;
+          }
+          it.remove();
+          moves.add(Map.entry(target, spec));
+        }
+        if (q.getValue().isEmpty()) {
+          qs.remove();
+        }
+      }
+    }
+    moves.forEach(m -> forwarder.accept(m.getKey(), m.getValue().forwarded()));
+  }
+
+  /** What this node reports to the others. */
+  public synchronized SchedulerMessages.ResourceReport report() {
+    SchedulerState s = state();
+    int queued = queues.values().stream().mapToInt(ArrayDeque::size).sum();
+    return new SchedulerMessages.ResourceReport(nodeId, s.total(), s.available(), queued, s.demands());
   }
 
   /** Queues a task and starts it through the dispatcher when it fits. */

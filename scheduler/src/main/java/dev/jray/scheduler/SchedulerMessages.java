@@ -1,6 +1,7 @@
 package dev.jray.scheduler;
 
 import dev.jray.api.id.TaskId;
+import dev.jray.api.id.UniqueId;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -16,6 +17,18 @@ public final class SchedulerMessages {
    * deadlock the node) or resumed (take it back, even if that oversubscribes for a while).
    */
   public record TaskBlocked(TaskId taskId, boolean blocked) implements Serializable {}
+
+  /**
+   * A node's resources, published to {@link #RESOURCES_ADDRESS} by every node that runs tasks,
+   * when they change and at least every second; the other schedulers build their {@link
+   * ClusterView} from these.
+   */
+  public record ResourceReport(UniqueId nodeId, Map<String, Double> total,
+      Map<String, Double> available, int queued, Map<String, Integer> demands)
+      implements Serializable {}
+
+  /** Where {@link ResourceReport}s are published. */
+  public static final String RESOURCES_ADDRESS = "jray.resources";
 
   /** Asks for a {@link SchedulerState}. */
   public record StateRequest() implements Serializable {}

@@ -1,10 +1,12 @@
 package dev.jray.scheduler;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.scheduler.SchedulerMessages.ResourceReport;
 import dev.jray.scheduler.SchedulerMessages.StateRequest;
 import dev.jray.scheduler.SchedulerMessages.TaskBlocked;
 import dev.jray.scheduler.SchedulerMessages.TaskReleased;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import java.util.Objects;
@@ -15,15 +17,35 @@ import java.util.logging.Logger;
  * {@link TaskReleased}, {@link TaskBlocked} and {@link StateRequest} (replied with a {@link
  * SchedulerMessages.SchedulerState}) from anywhere in the cluster and applies them to the
  * node's {@link ResourceScheduler}. Code on the node itself calls the ResourceScheduler
- * directly. Handlers run on the event loop and never block.
+ * directly. It also publishes the node's {@link SchedulerMessages.ResourceReport} (when it
+ * changes, and every second) and feeds the others' into the node's {@link ClusterView}. Handlers
+ * run on the event loop and never block.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
 
-  private final ResourceScheduler scheduler;
+  private static final long REPORT_CHECK_MS = 100;
+  private static final long REPORT_EVERY_MS = 1000;
 
+  private final ResourceScheduler scheduler;
+  private final ClusterView view;
+  private final boolean publishReports;
+  private ResourceReport lastReport;
+  private long lastReportAtMs;
+
+  /** A scheduler alone (embedded): no reports. */
   public SchedulerVerticle(ResourceScheduler scheduler) {
+    this(scheduler, null, false);
+  }
+
+  /**
+   * @param view where the other nodes' reports go; null to ignore them
+   * @param publishReports whether this node offers its resources to the others
+   */
+  public SchedulerVerticle(ResourceScheduler scheduler, ClusterView view, boolean publishReports) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.view = view;
+    this.publishReports = publishReports;
   }
 
   public static String address(UniqueId nodeId) {
@@ -32,8 +54,31 @@ public final class SchedulerVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    vertx.eventBus().<Object>consumer(address(scheduler.nodeId()), this::onMessage)
-        .completion().onComplete(started);
+    Future<Void> reports = Future.succeededFuture();
+    if (view != null) {
+      reports = vertx.eventBus().<ResourceReport>consumer(SchedulerMessages.RESOURCES_ADDRESS, m -> {
+        if (!m.body().nodeId().equals(scheduler.nodeId())) {
+          view.update(m.body());
+          scheduler.onViewChanged();
+        }
+      }).completion();
+    }
+    if (publishReports) {
+      vertx.setPeriodic(REPORT_CHECK_MS, t -> publishReport());
+    }
+    Future.all(reports, vertx.eventBus().<Object>consumer(address(scheduler.nodeId()),
+        this::onMessage).completion()).<Void>mapEmpty().onComplete(started);
+  }
+
+  private void publishReport() {
+    ResourceReport report = scheduler.report();
+    long now = System.currentTimeMillis();
+    if (report.equals(lastReport) && now - lastReportAtMs < REPORT_EVERY_MS) {
+      return;
+    }
+    lastReport = report;
+    lastReportAtMs = now;
+    vertx.eventBus().publish(SchedulerMessages.RESOURCES_ADDRESS, report);
   }
 
   private void onMessage(Message<Object> message) {

@@ -14,14 +14,22 @@ import java.util.List;
  * @param actor for ACTOR_CREATION, the actor being created; null otherwise
  * @param actorId for ACTOR_TASK, the target actor; null otherwise
  * @param attempt 0 on first submission, +1 per retry
+ * @param hops how many times schedulers forwarded it (a forwarded task is not spilled again
+ *     unless the node cannot run it at all)
  */
 public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
     FunctionDescriptor function, List<TaskArg> args, ResourceSet resources, String ownerAddress,
-    ObjectId returnId, int maxRetries, int attempt, ActorSpec actor, ActorId actorId)
+    ObjectId returnId, int maxRetries, int attempt, ActorSpec actor, ActorId actorId, int hops)
     implements Serializable {
 
   public TaskSpec {
     args = List.copyOf(args);
+  }
+
+  /** The same task, forwarded once more. */
+  public TaskSpec forwarded() {
+    return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
+        returnId, maxRetries, attempt, actor, actorId, hops + 1);
   }
 
   /** The shape shown under "Demands" in status: resources, and the name for actors. */

@@ -15,6 +15,7 @@ import io.vertx.core.Promise;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,7 +56,8 @@ public final class NodeVerticle extends AbstractVerticle {
         store, executor);
     ResourceScheduler scheduler = new ResourceScheduler(options.nodeId(),
         ResourceSet.of(options.resources()), worker::dispatch);
-    worker.start(scheduler);
+    worker.start(scheduler, (id, from) -> CompletableFuture.failedFuture(
+        new IllegalStateException("node " + from + " is not reachable: this node runs alone")));
     NodeRecord record = new NodeRecord(options.nodeId(), options.host(), hostname(), true,
         options.resources(), System.currentTimeMillis());
     vertx.deployVerticle(new SchedulerVerticle(scheduler))

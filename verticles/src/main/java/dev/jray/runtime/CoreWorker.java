@@ -37,6 +37,7 @@ import dev.jray.store.ObjectStore;
 import dev.jray.store.StoredObject;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -69,6 +71,8 @@ public final class CoreWorker {
   static final int INLINE_LIMIT = 100 * 1024;
   private static final Cleaner CLEANER = Cleaner.create();
   private static final long SPIN_NANOS = 30_000;
+  /** An owner answers when the object is ready, which may take as long as its task runs. */
+  private static final long OWNER_REQUEST_TIMEOUT_MS = TimeUnit.DAYS.toMillis(7);
   private static volatile CoreWorker current;
 
   final Vertx vertx;
@@ -80,6 +84,10 @@ public final class CoreWorker {
   final ExecutorService executor;
   final FunctionResolver functions = new FunctionResolver();
   private volatile ResourceScheduler scheduler;
+  private volatile ObjectFetcher fetcher;
+  /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
+  private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> remoteRequests =
+      new ConcurrentHashMap<>();
   private final OwnedObjects owned;
   /** Per pending task or call (by return id): what to release when its result arrives. */
   private final ConcurrentHashMap<ObjectId, Runnable> onResult = new ConcurrentHashMap<>();
@@ -104,7 +112,7 @@ public final class CoreWorker {
     this.serializer = Objects.requireNonNull(serializer, "serializer");
     this.store = Objects.requireNonNull(store, "store");
     this.executor = Objects.requireNonNull(executor, "executor");
-    this.ownerAddress = "jray.owner." + IdFactory.newUniqueId();
+    this.ownerAddress = ownerAddress(nodeId);
     this.owned = new OwnedObjects(this::freeValue);
     this.defaultLoader = CoreWorker.class.getClassLoader();
     this.actorTableSubscription = gcs.actors().listen((id, record) -> {
@@ -115,11 +123,17 @@ public final class CoreWorker {
     });
   }
 
+  /** Where the worker of a node (or driver) receives results and object requests. */
+  public static String ownerAddress(UniqueId nodeId) {
+    return "jray.owner." + nodeId;
+  }
+
   /** The event-bus message types the worker and its node send; each needs a codec. */
   public static List<Class<?>> messageTypes() {
     return List.of(TaskSpec.class, TaskResult.class, KillActor.class,
         SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
-        SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class);
+        SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class,
+        SchedulerMessages.ResourceReport.class, ObjectRequest.class, ObjectValue.class);
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
@@ -135,11 +149,19 @@ public final class CoreWorker {
    * Starts receiving results for the objects it owns and running what {@code scheduler}
    * reserves; makes it this JVM's worker.
    */
-  public void start(ResourceScheduler scheduler) {
+  public void start(ResourceScheduler scheduler, ObjectFetcher fetcher) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     ownerConsumer = vertx.eventBus().consumer(ownerAddress, msg -> {
       if (msg.body() instanceof TaskResult r) {
         onTaskResult(r.returnId(), r.value(), r.contained());
+      } else if (msg.body() instanceof ObjectRequest req) {
+        CompletableFuture<ObjectValue> f = owned.future(req.objectId());
+        if (f == null) {
+          msg.fail(404, "its owner freed it (no reference was left) or lost it");
+        } else {
+          f.whenComplete((v, e) -> msg.reply(v));
+        }
       }
     });
     current = this;
@@ -265,8 +287,37 @@ public final class CoreWorker {
       return CompletableFuture.failedFuture(new UnreconstructableException(ref.getId(),
           "its owner freed it (no reference was left) or lost it"));
     }
-    return CompletableFuture.failedFuture(new UnreconstructableException(ref.getId(),
-        "its owner " + ref.ownerAddress() + " is not reachable from this node"));
+    return askOwner(ref.getId(), ref.ownerAddress());
+  }
+
+  /** Asks a remote owner for an object's value or location, waiting as long as it takes. */
+  private CompletableFuture<ObjectValue> askOwner(ObjectId id, String owner) {
+    CompletableFuture<ObjectValue> f = new CompletableFuture<>();
+    Set<CompletableFuture<ObjectValue>> pending =
+        remoteRequests.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
+    pending.add(f);
+    f.whenComplete((v, e) -> pending.remove(f));
+    vertx.eventBus().<ObjectValue>request(owner, new ObjectRequest(id),
+        new DeliveryOptions().setSendTimeout(OWNER_REQUEST_TIMEOUT_MS)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            f.complete(ar.result().body());
+          } else {
+            f.completeExceptionally(new UnreconstructableException(id,
+                "its owner (" + owner + ") cannot give it: " + ar.cause().getMessage()));
+          }
+        });
+    return f;
+  }
+
+  /** A node (or driver) left the cluster: what it owned is lost to us. */
+  public void onNodeDied(UniqueId node) {
+    Set<CompletableFuture<ObjectValue>> pending = remoteRequests.remove(ownerAddress(node));
+    if (pending != null) {
+      for (CompletableFuture<ObjectValue> f : pending) {
+        f.completeExceptionally(new UnreconstructableException(null,
+            "its owner, node " + node + ", died"));
+      }
+    }
   }
 
   private static ObjectRefImpl<?> impl(ObjectRef<?> ref) {
@@ -301,7 +352,17 @@ public final class CoreWorker {
     ClassLoader loader = context().loader();
     ObjectId id = ref.getId();
     CompletableFuture<ObjectValue> f = locate(impl(ref));
-    return f.handle((v, e) -> decode(id, f, loader));
+    // large or remote values are decoded on a worker thread: never on the event loop
+    return f.thenCompose(v -> v.isInline() || v.error() ? CompletableFuture.completedFuture(v)
+            : fetchIfRemote(id, v).thenApply(x -> v))
+        .handleAsync((v, e) -> decode(id, f, loader), executor);
+  }
+
+  private CompletableFuture<Void> fetchIfRemote(ObjectId id, ObjectValue v) {
+    if (v.isInline() || nodeId.equals(v.storeNode()) || store.contains(id)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return fetcher.fetch(id, v.storeNode());
   }
 
   <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs) {
@@ -411,16 +472,28 @@ public final class CoreWorker {
     if (v.isInline()) {
       return serializer.deserialize(v.data(), loader);
     }
-    if (nodeId.equals(v.storeNode())) {
+    // a pulled copy may be evicted before it is read: pull once more then
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        fetchIfRemote(id, v).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RayException("interrupted while fetching object " + id, e);
+      } catch (ExecutionException e) {
+        throw new UnreconstructableException(id, "its copy on node " + v.storeNode()
+            + " cannot be fetched: " + e.getCause().getMessage());
+      }
       try (StoredObject stored = store.get(id)) {
-        if (stored == null) {
-          throw new UnreconstructableException(id, "its copy in the object store is gone");
+        if (stored != null) {
+          return serializer.deserialize(stored.buffer(), loader);
         }
-        return serializer.deserialize(stored.buffer(), loader);
+      }
+      if (nodeId.equals(v.storeNode())) {
+        break;
       }
     }
-    throw new UnreconstructableException(id, "its only copy is on node " + v.storeNode()
-        + ", which this node cannot reach");
+    throw new UnreconstructableException(id, "its copy in the object store of node "
+        + v.storeNode() + " is gone");
   }
 
   // ---------------------------------------------------------------- submission
@@ -506,7 +579,7 @@ public final class CoreWorker {
     Runnable send = () -> {
       try {
         TaskSpec spec = new TaskSpec(taskId, ctx.jobId(), TaskKind.NORMAL, options.name, fd,
-            prepared.toTaskArgs(), shape, ownerAddress, returnId, options.maxRetries, 0, null, null);
+            prepared.toTaskArgs(), shape, ownerAddress, returnId, options.maxRetries, 0, null, null, 0);
         submitToScheduler(spec);
       } catch (PreparedArgs.DependencyFailedException e) {
         failDependency(returnId, ctx.jobId(), fd, e);
@@ -550,7 +623,7 @@ public final class CoreWorker {
       try {
         TaskSpec spec = new TaskSpec(creationTask, ctx.jobId(), TaskKind.ACTOR_CREATION,
             options.name, fd, prepared.toTaskArgs(), ResourceSet.of(options.resources),
-            ownerAddress, creationReturn, 0, 0, actor, null);
+            ownerAddress, creationReturn, 0, 0, actor, null, 0);
         submitToScheduler(spec);
       } catch (PreparedArgs.DependencyFailedException e) {
         failDependency(creationReturn, ctx.jobId(), fd, e);
@@ -624,7 +697,7 @@ public final class CoreWorker {
   /** The actor call's spec once its arguments are resolved. */
   TaskSpec actorCallSpec(ActorTaskSubmitter.Call call, ActorId actorId, List<TaskArg> args) {
     return new TaskSpec(call.taskId(), call.jobId(), TaskKind.ACTOR_TASK, null, call.function(),
-        args, ResourceSet.EMPTY, ownerAddress, call.returnId(), 0, 0, null, actorId);
+        args, ResourceSet.EMPTY, ownerAddress, call.returnId(), 0, 0, null, actorId, 0);
   }
 
   /** Sends a call to the actor: straight into its mailbox if this JVM hosts it. */
