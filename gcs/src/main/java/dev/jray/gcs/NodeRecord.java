@@ -4,15 +4,27 @@ import dev.jray.api.id.UniqueId;
 import java.io.Serializable;
 import java.util.Map;
 
-/** A node in the GCS node table: where it is and what it has in total. */
-public record NodeRecord(UniqueId nodeId, String address, String hostname, boolean alive,
-    Map<String, Double> totalResources, long startTimeMs) implements Serializable {
+/**
+ * A node in the GCS node table: where it is, what it has in total, and where its object store
+ * serves copies ({@code objectTransferPort}, 0 if it serves none).
+ *
+ * @param role "head", "worker", "driver" (holds objects, runs no tasks) or "embedded"
+ */
+public record NodeRecord(UniqueId nodeId, String role, String address, String hostname,
+    boolean alive, Map<String, Double> totalResources, int objectTransferPort, long startTimeMs)
+    implements Serializable {
 
   public NodeRecord {
     totalResources = Map.copyOf(totalResources);
   }
 
   public NodeRecord dead() {
-    return new NodeRecord(nodeId, address, hostname, false, totalResources, startTimeMs);
+    return new NodeRecord(nodeId, role, address, hostname, false, totalResources,
+        objectTransferPort, startTimeMs);
+  }
+
+  /** A node that runs tasks (not a driver). */
+  public boolean runsTasks() {
+    return !"driver".equals(role);
   }
 }

@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * Thread-safe.
  */
 public final class ClusterView {
-  private record Entry(ResourceReport report, ResourceSet total, ResourceSet available, long atMs) {}
+  /** {@code queued}: the node's queue as reported, plus what this node sent it since. */
+  private record Entry(ResourceReport report, ResourceSet total, ResourceSet available, int queued,
+      long atMs) {}
 
   private final ConcurrentHashMap<UniqueId, Entry> nodes = new ConcurrentHashMap<>();
   private final LongSupplier clockMs;
@@ -30,11 +32,17 @@ public final class ClusterView {
 
   public void update(ResourceReport report) {
     nodes.put(report.nodeId(), new Entry(report, ResourceSet.of(report.total()),
-        ResourceSet.of(report.available()), clockMs.getAsLong()));
+        ResourceSet.of(report.available()), report.queued(), clockMs.getAsLong()));
   }
 
   public void remove(UniqueId nodeId) {
     nodes.remove(nodeId);
+  }
+
+  /** Whether a live report of this node is in the view. */
+  public boolean knows(UniqueId nodeId) {
+    Entry e = nodes.get(nodeId);
+    return e != null && clockMs.getAsLong() - e.atMs() <= expiryMs;
   }
 
   /** Live reports (not expired), for status. */
@@ -51,7 +59,10 @@ public final class ClusterView {
     return pick(shape, self, true);
   }
 
-  /** A live node, other than {@code self}, whose totals fit {@code shape} (it may be busy). */
+  /**
+   * The live node, other than {@code self}, whose totals fit {@code shape} and whose queue is
+   * shortest (it may be busy); the task is counted in its queue, so a burst spreads out.
+   */
   public Optional<UniqueId> feasible(ResourceSet shape, UniqueId self) {
     return pick(shape, self, false);
   }
@@ -68,15 +79,17 @@ public final class ClusterView {
       if (needRoom && !shape.fitsIn(n.available())) {
         continue;
       }
-      double score = n.available().get(ResourceSet.CPU) - n.report().queued();
+      double score = n.available().get(ResourceSet.CPU) - n.queued();
       if (score > bestScore) {
         bestScore = score;
         best = e.getKey();
       }
     }
-    if (best != null && needRoom) {
+    if (best != null) {
       Entry n = nodes.get(best);
-      nodes.put(best, new Entry(n.report(), n.total(), n.available().minus(shape), n.atMs()));
+      nodes.put(best, needRoom
+          ? new Entry(n.report(), n.total(), n.available().minus(shape), n.queued(), n.atMs())
+          : new Entry(n.report(), n.total(), n.available(), n.queued() + 1, n.atMs()));
     }
     return Optional.ofNullable(best);
   }

@@ -29,6 +29,8 @@ import java.util.logging.Logger;
  */
 public final class ResourceScheduler {
   private static final Logger LOG = Logger.getLogger(ResourceScheduler.class.getName());
+  /** A task queued here after this many forwards stays: fresher views cannot ping-pong it. */
+  private static final int MAX_SPILL_HOPS = 2;
 
   private final UniqueId nodeId;
   private final ResourceSet total;
@@ -135,7 +137,7 @@ public final class ResourceScheduler {
         Map.Entry<ResourceSet, ArrayDeque<TaskSpec>> q = qs.next();
         for (Iterator<TaskSpec> it = q.getValue().iterator(); it.hasNext(); ) {
           TaskSpec spec = it.next();
-          if (spec.hops() > 0) {
+          if (spec.hops() >= MAX_SPILL_HOPS) {
             continue;
           }
           UniqueId target = view.reserveRoom(q.getKey(), nodeId).orElse(null);

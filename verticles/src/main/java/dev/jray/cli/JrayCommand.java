@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar jray.jar <command>}: the jray command line. */
 @Command(name = "jray", mixinStandardHelpOptions = true, version = "jray 0.1.0",
     description = "Ray's programming model for the JVM.",
-    subcommands = {DemoCommand.class})
+    subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, DemoCommand.class})
 public final class JrayCommand implements Runnable {
 
   @Override

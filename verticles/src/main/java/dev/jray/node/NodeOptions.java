@@ -10,10 +10,15 @@ import java.util.Objects;
  * What a node is started with.
  *
  * @param host the loopback or LAN address the node's services bind to
- * @param role "head", "worker", or "embedded"
+ * @param role "head", "worker", "driver" (runs no tasks) or "embedded" (alone, not clustered)
  * @param resources the node's totals, including {@code object_store_memory}
  */
 public record NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources) {
+
+  public static final String HEAD = "head";
+  public static final String WORKER = "worker";
+  public static final String DRIVER = "driver";
+  public static final String EMBEDDED = "embedded";
 
   public NodeOptions {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -25,6 +30,16 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
   /** A node with a fresh id and the resources the system properties give. */
   public static NodeOptions fromSystemProperties(String host, String role) {
     return new NodeOptions(IdFactory.newUniqueId(), host, role, NodeResources.fromSystemProperties());
+  }
+
+  /** A driver holds objects but runs no tasks. */
+  public boolean runsTasks() {
+    return !DRIVER.equals(role);
+  }
+
+  /** Part of a cluster: talks to other nodes over the clustered event bus and gRPC. */
+  public boolean clustered() {
+    return !EMBEDDED.equals(role);
   }
 
   public long objectStoreBytes() {

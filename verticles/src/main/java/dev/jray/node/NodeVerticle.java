@@ -1,17 +1,23 @@
 package dev.jray.node;
 
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.bus.ForyMessageCodec;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.runtime.CoreWorker;
+import dev.jray.scheduler.ClusterView;
 import dev.jray.scheduler.ResourceScheduler;
 import dev.jray.scheduler.ResourceSet;
 import dev.jray.scheduler.SchedulerVerticle;
 import dev.jray.store.ObjectStore;
+import dev.jray.store.transfer.ObjectTransferClient;
+import dev.jray.store.transfer.ObjectTransferServer;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Objects;
@@ -19,80 +25,143 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One jray node, deployable into any Vert.x instance (clustered for a real cluster): its object
- * store, its scheduler (as a child verticle on the event bus), and its worker, which runs tasks
- * and actors on its own threads and owns the objects created here. Registers itself in the GCS.
+ * store and the gRPC service that serves copies of its objects, its scheduler (as a child
+ * verticle on the event bus), and its worker, which runs tasks and actors on its own threads and
+ * owns the objects created here. Registers itself in the GCS; a driver is a node that runs no
+ * tasks.
  */
 public final class NodeVerticle extends AbstractVerticle {
+  private static final Logger LOG = Logger.getLogger(NodeVerticle.class.getName());
+  /** A node silent this long leaves the view (membership usually says so sooner). */
+  private static final long VIEW_EXPIRY_MS = 3_000;
+  private static final long LOAD_RECORD_EVERY_MS = 1_000;
+
   private final NodeOptions options;
   private final Gcs gcs;
+  private final ClusterView view = new ClusterView(System::currentTimeMillis, VIEW_EXPIRY_MS);
   private ExecutorService executor;
   private ObjectStore store;
   private CoreWorker worker;
+  private ResourceScheduler scheduler;
+  private ObjectTransferServer transferServer;
+  private ObjectTransferClient transferClient;
 
   public NodeVerticle(NodeOptions options, Gcs gcs) {
     this.options = Objects.requireNonNull(options, "options");
     this.gcs = Objects.requireNonNull(gcs, "gcs");
   }
 
+  /** Deploys a node and completes with it once it is registered. */
+  public static Future<NodeVerticle> deploy(Vertx vertx, NodeOptions options, Gcs gcs) {
+    NodeVerticle node = new NodeVerticle(options, gcs);
+    return vertx.deployVerticle(node).map(id -> node);
+  }
+
   @Override
   public void start(Promise<Void> started) {
     ForyMessageCodec.registerCodecs(vertx, CoreWorker.messageTypes().toArray(new Class<?>[0]));
-    try {
-      store = new ObjectStore(options.objectStoreBytes(), Files.createTempDirectory("jray-spill-"));
-    } catch (IOException e) {
-      started.fail(new IllegalStateException("cannot create the object store's spill directory", e));
-      return;
-    }
-    AtomicInteger threads = new AtomicInteger();
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "jray-worker-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    worker = new CoreWorker(vertx, options.nodeId(), gcs, Serializers.fromSystemProperties(),
-        store, executor);
-    ResourceScheduler scheduler = new ResourceScheduler(options.nodeId(),
-        ResourceSet.of(options.resources()), worker::dispatch);
-    worker.start(scheduler, (id, from) -> CompletableFuture.failedFuture(
-        new IllegalStateException("node " + from + " is not reachable: this node runs alone")));
-    NodeRecord record = new NodeRecord(options.nodeId(), options.host(), hostname(), true,
-        options.resources(), System.currentTimeMillis());
-    vertx.deployVerticle(new SchedulerVerticle(scheduler))
-        .compose(id -> vertx.executeBlocking(() -> {
-          gcs.nodes().put(options.nodeId(), record); // the GCS may block: not on the event loop
+    UniqueId nodeId = options.nodeId();
+    // building the worker touches files and the GCS (the network, in a cluster): not on the event loop
+    vertx.executeBlocking(() -> {
+          store = new ObjectStore(options.objectStoreBytes(), Files.createTempDirectory("jray-spill-"));
+          AtomicInteger threads = new AtomicInteger();
+          executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jray-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+          worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(), store,
+              executor);
+          scheduler = new ResourceScheduler(nodeId, ResourceSet.of(options.resources()),
+              worker::dispatch, view,
+              (target, spec) -> vertx.eventBus().send(SchedulerVerticle.address(target), spec),
+              options.runsTasks());
+          worker.start(scheduler, this::fetch);
+          return null;
+        })
+        .compose(v -> {
+          if (!options.clustered()) {
+            return Future.succeededFuture(0);
+          }
+          transferClient = new ObjectTransferClient(vertx);
+          return ObjectTransferServer.start(vertx, store, options.host(), 0).map(server -> {
+            transferServer = server;
+            return server.port();
+          });
+        })
+        .compose(port -> vertx.deployVerticle(options.clustered()
+            ? new SchedulerVerticle(scheduler, view, options.runsTasks())
+            : new SchedulerVerticle(scheduler)).map(id -> port))
+        .compose(port -> vertx.executeBlocking(() -> {
+          gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
+              hostname(), true, options.resources(), port, System.currentTimeMillis()));
           return null;
         }))
         .<Void>mapEmpty()
         .onComplete(started);
   }
 
+  /** Pulls an object from the node that holds it into this node's store. */
+  private CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+    if (transferClient == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("node " + from + " is not reachable: this node runs alone"));
+    }
+    return CompletableFuture.supplyAsync(() -> gcs.nodes().get(from), executor)
+        .thenCompose(peer -> {
+          if (peer == null || !peer.alive() || peer.objectTransferPort() == 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + from
+                + (peer == null ? " is unknown" : " is gone")));
+          }
+          return transferClient.pull(peer.address(), peer.objectTransferPort(), id, store, false)
+              .toCompletionStage().toCompletableFuture();
+        });
+  }
+
   @Override
   public void stop(Promise<Void> stopped) {
     worker.stop();
-    vertx.executeBlocking(() -> {
-      gcs.nodes().update(options.nodeId(), NodeRecord::dead);
+    Future<Void> server = transferServer != null ? transferServer.close() : Future.succeededFuture();
+    server.recover(e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
+      try {
+        gcs.nodes().update(options.nodeId(), NodeRecord::dead);
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "the GCS is gone already", e);
+      }
+      if (transferClient != null) {
+        transferClient.close();
+      }
       executor.shutdownNow();
       store.close();
       return null;
-    }).<Void>mapEmpty().onComplete(stopped);
+    })).<Void>mapEmpty().onComplete(stopped);
   }
 
-  /** The node's worker: the driver of an embedded cluster runs on it. Set once started. */
+  /** The node's worker: a driver runs on it. Set once started. */
   public CoreWorker worker() {
     return worker;
   }
 
-  public NodeOptions options() {
-    return options;
+  /** The node's view of the other nodes' resources. */
+  public ClusterView view() {
+    return view;
   }
 
-  /** Deploys a node and completes with it once it is registered. */
-  public static Future<NodeVerticle> deploy(io.vertx.core.Vertx vertx, NodeOptions options, Gcs gcs) {
-    NodeVerticle node = new NodeVerticle(options, gcs);
-    return vertx.deployVerticle(node).map(id -> node);
+  public ObjectStore store() {
+    return store;
+  }
+
+  public ResourceScheduler scheduler() {
+    return scheduler;
+  }
+
+  public NodeOptions options() {
+    return options;
   }
 
   private static String hostname() {

@@ -40,6 +40,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.ref.Cleaner;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,8 @@ public final class CoreWorker {
   static final int INLINE_LIMIT = 100 * 1024;
   private static final Cleaner CLEANER = Cleaner.create();
   private static final long SPIN_NANOS = 30_000;
+  private static final Path PACKAGE_CACHE =
+      Path.of(System.getProperty("java.io.tmpdir"), "jray-packages");
   /** An owner answers when the object is ready, which may take as long as its task runs. */
   private static final long OWNER_REQUEST_TIMEOUT_MS = TimeUnit.DAYS.toMillis(7);
   private static volatile CoreWorker current;
@@ -668,10 +671,23 @@ public final class CoreWorker {
     return Optional.of(new ActorHandleImpl<>(id, -1));
   }
 
+  /**
+   * The submitter of this worker's calls to an actor. Reads the actor's state from the GCS once,
+   * when created; later changes arrive through the actor table's listener, so calls stay off
+   * the GCS.
+   */
   ActorTaskSubmitter submitterFor(ActorId actorId) {
-    ActorTaskSubmitter s = actorSubmitters.computeIfAbsent(actorId, id -> new ActorTaskSubmitter(this, id));
-    s.refreshState();
-    return s;
+    ActorTaskSubmitter s = actorSubmitters.get(actorId);
+    if (s != null) {
+      return s;
+    }
+    ActorTaskSubmitter created = new ActorTaskSubmitter(this, actorId);
+    s = actorSubmitters.putIfAbsent(actorId, created);
+    if (s != null) {
+      return s;
+    }
+    created.refreshState();
+    return created;
   }
 
   ObjectRef<?> callActor(ActorHandle<?> handle, RayFunc func, Object[] args) {
@@ -708,6 +724,12 @@ public final class CoreWorker {
     } else {
       vertx.eventBus().send(ActorInstance.address(actorId), spec);
     }
+  }
+
+  /** Kills an actor whose job's driver is gone (non-detached actors die with their driver). */
+  public void killActor(ActorId actorId, String cause) {
+    markActorDead(actorId, cause, null);
+    vertx.eventBus().send(ActorInstance.address(actorId), new KillActor(actorId, true, cause));
   }
 
   void killActor(ActorId actorId, boolean noRestart) {
@@ -859,8 +881,23 @@ public final class CoreWorker {
     scheduler.release(creation.taskId());
   }
 
+  /**
+   * The class loader of a job's code: the driver's own here, else one over the job's packages,
+   * fetched from the GCS the first time. Blocks on the GCS then: not on an event loop.
+   */
   ClassLoader loaderOf(JobId job) {
-    return jobLoaders.getOrDefault(job, defaultLoader);
+    ClassLoader loader = jobLoaders.get(job);
+    if (loader != null) {
+      return loader;
+    }
+    JobRecord record = gcs.jobs().get(job);
+    if (record == null || record.packages().isEmpty()) {
+      loader = defaultLoader;
+    } else {
+      loader = JobPackages.classLoader(gcs, record.packages(), PACKAGE_CACHE, defaultLoader);
+    }
+    ClassLoader raced = jobLoaders.putIfAbsent(job, loader);
+    return raced != null ? raced : loader;
   }
 
   String namespaceOf(JobId job) {

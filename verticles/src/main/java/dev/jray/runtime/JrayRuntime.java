@@ -17,6 +17,14 @@ import dev.jray.api.runtimecontext.RuntimeContext;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.node.ClusterNode;
+import dev.jray.scheduler.ResourceSet;
+import dev.jray.store.ObjectStore;
+import java.util.Map;
+import java.util.logging.Level;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeVerticle;
 import io.vertx.core.Future;
@@ -34,63 +42,136 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The runtime behind {@link dev.jray.api.Ray} in a driver: with no cluster address it starts an
- * embedded single-node cluster in this JVM (one Vert.x instance with the scheduler and worker
- * pool verticles, an object store, the GCS in memory) and shuts it down with the JVM.
+ * The runtime behind {@link dev.jray.api.Ray} in a driver. With no cluster address it starts an
+ * embedded single-node cluster in this JVM (one Vert.x instance, one {@link NodeVerticle}, the
+ * GCS in memory); with {@code jray.address} / {@code JRAY_ADDRESS} it joins that cluster as a
+ * driver: a member that holds objects but no resources, whose tasks run on the nodes, and whose
+ * code it ships to them. Either way it stops with the JVM if not before.
  */
 public final class JrayRuntime implements RayRuntime {
   private static final Logger LOG = Logger.getLogger(JrayRuntime.class.getName());
+  private static final long VIEW_WAIT_MS = 3_000;
 
   private final Vertx vertx;
   private final Gcs gcs;
-  private final NodeVerticle node;
+  private final ClusterNode cluster;
   private final CoreWorker worker;
   private final JobId jobId;
   private final RuntimeContext context;
   private final Thread shutdownHook;
   private boolean stopped;
+  /** The worker of the cluster node running in this JVM, if any: tasks there call Ray too. */
+  private static volatile CoreWorker nodeWorker;
 
-  private JrayRuntime() throws Exception {
-    NodeOptions options = NodeOptions.fromSystemProperties("127.0.0.1", "embedded");
-    vertx = Vertx.vertx();
-    gcs = new InMemoryGcs();
-    try {
-      node = await(NodeVerticle.deploy(vertx, options, gcs));
-    } catch (Exception e) {
-      vertx.close();
-      throw e;
+  /** The runtime of a node's JVM: user code in its tasks and actors calls Ray through it. */
+  private JrayRuntime(CoreWorker worker) {
+    this.vertx = null;
+    this.gcs = worker.gcs;
+    this.cluster = null;
+    this.worker = worker;
+    this.jobId = null;
+    this.context = new RuntimeContextImpl(worker);
+    this.shutdownHook = null;
+  }
+
+  /**
+   * Makes {@code Ray} usable by the code that runs on this JVM's cluster node (as Ray's worker
+   * processes initialize themselves); the node's lifecycle stays its own.
+   */
+  public static void installForNode(CoreWorker worker) {
+    nodeWorker = java.util.Objects.requireNonNull(worker, "worker");
+    dev.jray.api.Ray.init();
+  }
+
+  private JrayRuntime(String address) throws Exception {
+    String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
+    NodeVerticle node;
+    List<String> packages = List.of();
+    if (address == null) {
+      cluster = null;
+      vertx = Vertx.vertx();
+      gcs = new InMemoryGcs();
+      try {
+        node = await(NodeVerticle.deploy(vertx,
+            NodeOptions.fromSystemProperties("127.0.0.1", NodeOptions.EMBEDDED), gcs));
+      } catch (Exception e) {
+        vertx.close();
+        throw e;
+      }
+    } else {
+      String host = System.getProperty("jray.node-ip-address", "127.0.0.1");
+      Map<String, Double> resources = Map.of(ResourceSet.OBJECT_STORE_MEMORY,
+          (double) ObjectStore.defaultCapacity());
+      cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
+          NodeOptions.DRIVER, resources), 0, address);
+      vertx = null;
+      gcs = cluster.gcs();
+      node = cluster.node();
+      packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
+          System.getProperty("java.class.path", ""), codeSearchPath()));
+      awaitClusterView(node);
     }
     worker = node.worker();
     jobId = gcs.nextJobId();
-    String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
-    gcs.jobs().put(jobId, new JobRecord(jobId, namespace, options.nodeId(),
-        System.currentTimeMillis(), 0));
+    gcs.jobs().put(jobId, new JobRecord(jobId, namespace, node.options().nodeId(),
+        System.currentTimeMillis(), 0, packages));
     worker.startDriver(jobId, namespace, jobClassLoader());
     context = new RuntimeContextImpl(worker);
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    LOG.fine(() -> "embedded jray node " + options.nodeId() + " started with " + options.resources());
+    LOG.fine(() -> "jray driver of job " + jobId + " started on node " + node.options().nodeId()
+        + (address == null ? " (embedded)" : " in the cluster at " + address));
   }
 
   /**
-   * Starts the runtime configured by system properties.
+   * Starts the runtime configured by system properties: joins {@code jray.address} (or {@code
+   * JRAY_ADDRESS}) if set, else starts an embedded node.
    *
-   * @throws IllegalStateException if a cluster address is set (joining clusters is the cluster
-   *     issue's work) or the node cannot start
+   * @throws IllegalStateException if the node cannot start or the cluster cannot be joined
    */
   static JrayRuntime start() {
-    String address = System.getProperty("jray.address", System.getenv("JRAY_ADDRESS"));
-    if (address != null && !address.isBlank()) {
-      throw new IllegalStateException("jray.address=" + address + ": this build runs embedded "
-          + "only; unset jray.address / JRAY_ADDRESS to start an embedded node");
+    CoreWorker node = nodeWorker;
+    if (node != null) {
+      return new JrayRuntime(node);
     }
+    String address = System.getProperty("jray.address", System.getenv("JRAY_ADDRESS"));
     try {
-      return new JrayRuntime();
+      return new JrayRuntime(address == null || address.isBlank() ? null : address.trim());
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("cannot start the embedded jray node: " + e, e);
+      throw new IllegalStateException("cannot start jray: " + e, e);
     }
+  }
+
+  /**
+   * Waits (briefly) until this driver has heard from every live node, so its first tasks spread
+   * over the whole cluster rather than the first node to report.
+   */
+  private void awaitClusterView(NodeVerticle node) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + VIEW_WAIT_MS;
+    while (System.currentTimeMillis() < deadline) {
+      boolean complete = gcs.nodes().snapshot().values().stream()
+          .filter(n -> n.alive() && n.runsTasks())
+          .allMatch(n -> node.view().knows(n.nodeId()));
+      if (complete) {
+        return;
+      }
+      Thread.sleep(50); // reports arrive by event-bus publish, at least once a second
+    }
+  }
+
+  private static List<Path> codeSearchPath() {
+    String paths = System.getProperty("jray.job.code-search-path");
+    List<Path> result = new ArrayList<>();
+    if (paths != null) {
+      for (String p : paths.split(File.pathSeparator)) {
+        if (!p.isBlank()) {
+          result.add(Path.of(p.trim()).toAbsolutePath().normalize());
+        }
+      }
+    }
+    return result;
   }
 
   /** The driver's code: its own class loader, plus {@code jray.job.code-search-path} if set. */
@@ -99,15 +180,13 @@ public final class JrayRuntime implements RayRuntime {
     if (base == null) {
       base = JrayRuntime.class.getClassLoader();
     }
-    String paths = System.getProperty("jray.job.code-search-path");
-    if (paths == null || paths.isBlank()) {
+    List<Path> extra = codeSearchPath();
+    if (extra.isEmpty()) {
       return base;
     }
     List<URL> urls = new ArrayList<>();
-    for (String p : paths.split(File.pathSeparator)) {
-      if (!p.isBlank()) {
-        urls.add(Path.of(p.trim()).toUri().toURL());
-      }
+    for (Path p : extra) {
+      urls.add(p.toUri().toURL());
     }
     return new URLClassLoader("jray-job", urls.toArray(new URL[0]), base);
   }
@@ -117,11 +196,25 @@ public final class JrayRuntime implements RayRuntime {
   }
 
   private synchronized void stop() {
-    if (stopped) {
-      return;
+    if (stopped || jobId == null) {
+      return; // a node's runtime: the node stops on its own
     }
     stopped = true;
-    gcs.jobs().update(jobId, j -> j.finished(System.currentTimeMillis()));
+    try {
+      // the job's non-detached actors die with it, as Ray's do
+      for (ActorRecord actor : gcs.actors().snapshot().values()) {
+        if (actor.jobId().equals(jobId) && !actor.detached() && actor.state() != ActorState.DEAD) {
+          worker.killActor(actor.actorId(), "its driver (job " + jobId + ") exited");
+        }
+      }
+      gcs.jobs().update(jobId, j -> j.finished(System.currentTimeMillis()));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "ending job " + jobId, e);
+    }
+    if (cluster != null) {
+      cluster.close();
+      return;
+    }
     try {
       await(vertx.close()); // undeploys the node: its worker, scheduler and store stop
     } catch (Exception e) {
@@ -133,6 +226,9 @@ public final class JrayRuntime implements RayRuntime {
   @Override
   public void shutdown() {
     stop();
+    if (shutdownHook == null) {
+      return;
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {

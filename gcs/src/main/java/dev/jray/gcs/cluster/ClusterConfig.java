@@ -1,0 +1,266 @@
+package dev.jray.gcs.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import dev.jray.api.id.UniqueId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Builds the Hazelcast {@link Config} of one member of a jray cluster. The head listens on a fixed
+ * port (6379 unless {@code --port}); workers and drivers listen on an ephemeral port and join the
+ * head by TCP-IP only. Drivers are usually lite members: in the cluster, holding no data.
+ *
+ * <p>A builder: not thread-safe, use it from one thread. {@link #build()} returns a fresh
+ * {@code Config} each time.
+ */
+public final class ClusterConfig {
+  public static final String DEFAULT_CLUSTER_NAME = "jray";
+  public static final int DEFAULT_HEAD_PORT = 6379;
+  /** Member attribute: the jray node id (hex), when set with {@link #nodeId(UniqueId)}. */
+  public static final String NODE_ID_ATTRIBUTE = "jray.node-id";
+  /** Member attribute: the {@link Role}, lower case. */
+  public static final String ROLE_ATTRIBUTE = "jray.role";
+  /** The GCS maps: every map whose name starts with {@code jray.}. */
+  public static final String GCS_MAP_PATTERN = "jray.*";
+
+  // JUL keeps loggers weakly: hold these so their levels stick.
+  private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
+  // Warns that JDK internals are closed: jray needs none of them (the fat jar opens them anyway).
+  private static final Logger MODULE_ACCESS_LOGGER =
+      Logger.getLogger("com.hazelcast.instance.impl.HazelcastInstanceFactory");
+  private static final Logger CP_SUBSYSTEM_LOGGER =
+      Logger.getLogger("com.hazelcast.cp.CPSubsystem");
+
+  /** What a member is to jray. */
+  public enum Role {
+    HEAD,
+    WORKER,
+    DRIVER;
+
+    /** The value of {@link #ROLE_ATTRIBUTE}. */
+    public String attributeValue() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The role of a member, or null for a member that jray did not configure. */
+    public static Role of(Member member) {
+      String value = member.getAttribute(ROLE_ATTRIBUTE);
+      return value == null ? null : valueOf(value.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  private final Role role;
+  private final String host;
+  private final int port;
+  private final String headAddress;
+  private final boolean liteMember;
+  private String clusterName = DEFAULT_CLUSTER_NAME;
+  private UniqueId nodeId;
+
+  private ClusterConfig(Role role, String host, int port, String headAddress, boolean liteMember) {
+    this.role = Objects.requireNonNull(role, "role");
+    this.host = Objects.requireNonNull(host, "host");
+    this.port = port;
+    this.headAddress = Objects.requireNonNull(headAddress, "headAddress");
+    this.liteMember = liteMember;
+  }
+
+  /**
+   * The head: listens on exactly {@code host:port} (no auto-increment, so a busy port fails the
+   * start; check it first with {@link #checkPortFree}).
+   */
+  public static ClusterConfig head(String host, int port) {
+    if (port <= 0 || port > 65535) {
+      throw new IllegalArgumentException("head port must be 1..65535, got " + port);
+    }
+    return new ClusterConfig(Role.HEAD, host, port, host + ":" + port, false);
+  }
+
+  /**
+   * A worker or driver: listens on an ephemeral port of {@code host} and joins {@code
+   * headAddress} ("host:port"; the port defaults to 6379).
+   *
+   * @param liteMember true for a member that holds no partitions (drivers)
+   */
+  public static ClusterConfig member(
+      String headAddress, String host, Role role, boolean liteMember) {
+    if (role == Role.HEAD) {
+      throw new IllegalArgumentException("use ClusterConfig.head(host, port) for the head");
+    }
+    String head =
+        headAddress.indexOf(':') < 0 ? headAddress + ":" + DEFAULT_HEAD_PORT : headAddress;
+    return new ClusterConfig(role, host, 0, head, liteMember);
+  }
+
+  /** Overrides the cluster name; members only join a cluster of the same name. */
+  public ClusterConfig clusterName(String name) {
+    this.clusterName = Objects.requireNonNull(name, "name");
+    return this;
+  }
+
+  /** Publishes the jray node id as {@link #NODE_ID_ATTRIBUTE}. */
+  public ClusterConfig nodeId(UniqueId id) {
+    this.nodeId = Objects.requireNonNull(id, "id");
+    return this;
+  }
+
+  /**
+   * A new Hazelcast config for this member. Also sets the JUL level of {@code com.hazelcast} to
+   * WARNING (SEVERE for {@code com.hazelcast.cp.CPSubsystem}), process-wide.
+   */
+  public Config build() {
+    HAZELCAST_LOGGER.setLevel(Level.WARNING);
+    MODULE_ACCESS_LOGGER.setLevel(Level.SEVERE);
+    // jray uses no CP data structure, yet every member warns at start that CP runs "UNSAFE".
+    CP_SUBSYSTEM_LOGGER.setLevel(Level.SEVERE);
+    Config config = new Config();
+    config.setClusterName(clusterName);
+    config.setLiteMember(liteMember);
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(port).setPortAutoIncrement(false);
+    network.getInterfaces().setEnabled(true).addInterface(ipOf(host));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getAwsConfig().setEnabled(false);
+    join.getGcpConfig().setEnabled(false);
+    join.getAzureConfig().setEnabled(false);
+    join.getKubernetesConfig().setEnabled(false);
+    join.getEurekaConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).addMember(headAddress);
+
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    // Listen on the given interface only, not on 0.0.0.0.
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    // Join at once: there is no batch of members starting together to wait for.
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // Drop a member that stops answering (host down, hung, cut off) after 5 s, not 60 s. A killed
+    // process on a reachable host is noticed sooner, by its refused connections.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    // After a network split the halves find each other again by TCP-IP; merge within ~10 s.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    // A graceful shutdown waits for migrations at most this long (default 600 s).
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
+
+    config.getMemberAttributeConfig().setAttribute(ROLE_ATTRIBUTE, role.attributeValue());
+    if (nodeId != null) {
+      config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, nodeId.toHex());
+    }
+
+    config.addMapConfig(new MapConfig(GCS_MAP_PATTERN).setBackupCount(1));
+    // What vertx-hazelcast's default-cluster.xml declares; every member needs it, not just one.
+    config.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    return config;
+  }
+
+  /** The jray node id a member published, or null. */
+  public static UniqueId nodeIdOf(Member member) {
+    String hex = member.getAttribute(NODE_ID_ATTRIBUTE);
+    return hex == null ? null : UniqueId.fromHexString(hex);
+  }
+
+  /**
+   * Fails fast, with a message naming the port, if {@code host:port} cannot be bound, e.g. because
+   * another head runs. Blocks briefly; never call on an event loop.
+   *
+   * @throws IllegalStateException if the port is in use or the address cannot be bound
+   */
+  public static void checkPortFree(String host, int port) {
+    // Same SO_REUSEADDR as Hazelcast's server socket, so TIME_WAIT leftovers do not count as busy.
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "port " + port + " on " + host + " is already in use (is another jray head running?);"
+              + " stop it or choose another --port",
+          e);
+    }
+  }
+
+  /**
+   * Starts a Hazelcast member on {@code hazelcastConfig} and a clustered Vert.x on it, its event
+   * bus listening on an ephemeral port of {@code eventBusHost}. Closing the Vert.x instance leaves
+   * the cluster and shuts the Hazelcast member down.
+   *
+   * <p>A worker or driver that finds no other member (Hazelcast then starts a cluster of its own,
+   * after about 3 s) is closed again: the future fails with an {@link IllegalStateException}
+   * naming the head address.
+   */
+  public static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, String eventBusHost) {
+    return clusteredVertx(hazelcastConfig, eventBusHost, new VertxOptions());
+  }
+
+  /**
+   * As {@link #clusteredVertx(Config, String)}, with other Vert.x options; sets their event bus
+   * host, public host and port (0: ephemeral).
+   */
+  public static Future<ClusteredVertx> clusteredVertx(
+      Config hazelcastConfig, String eventBusHost, VertxOptions options) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
+    options
+        .getEventBusOptions()
+        .setHost(eventBusHost)
+        .setPort(0)
+        .setClusterPublicHost(eventBusHost);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(manager)
+        .buildClustered()
+        .compose(vertx -> {
+          HazelcastInstance hazelcast = manager.getHazelcastInstance();
+          if (!startedAlone(hazelcastConfig, hazelcast)) {
+            return Future.succeededFuture(new ClusteredVertx(vertx, hazelcast));
+          }
+          List<String> head =
+              hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers();
+          IllegalStateException error = new IllegalStateException(
+              "could not join the jray cluster at " + String.join(", ", head)
+                  + ": no head answers there (start it first with 'jray start --head')");
+          return vertx.close().transform(closed -> Future.failedFuture(error));
+        });
+  }
+
+  // Only the head may be the first member: a worker or driver alone has missed the head.
+  private static boolean startedAlone(Config config, HazelcastInstance hazelcast) {
+    String role = config.getMemberAttributeConfig().getAttribute(ROLE_ATTRIBUTE);
+    boolean joiner = role != null && !role.equals(Role.HEAD.attributeValue());
+    return joiner && hazelcast.getCluster().getMembers().size() == 1;
+  }
+
+  // Hazelcast's interface list takes IP addresses, not host names.
+  private static String ipOf(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown host " + host, e);
+    }
+  }
+}

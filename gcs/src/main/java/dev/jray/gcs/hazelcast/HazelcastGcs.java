@@ -1,0 +1,103 @@
+package dev.jray.gcs.hazelcast;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.table.GcsTable;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The GCS of a cluster: tables on Hazelcast maps (named {@code jray.*}, so {@link
+ * dev.jray.gcs.cluster.ClusterConfig} gives them a backup), shared by all members.
+ *
+ * <p>Thread-safe. The constructor and all table calls block on the network: never call them on a
+ * Vert.x event loop. The Hazelcast instance belongs to the caller: {@link #close()} leaves it
+ * running.
+ */
+public final class HazelcastGcs implements Gcs {
+  public static final String NODES = "jray.nodes";
+  public static final String JOBS = "jray.jobs";
+  public static final String ACTORS = "jray.actors";
+  public static final String ACTOR_NAMES = "jray.actor-names";
+  public static final String KV = "jray.kv";
+  /** Cluster-wide counters, e.g. the last job id handed out. */
+  public static final String COUNTERS = "jray.counters";
+
+  private static final String JOB_COUNTER = "job";
+
+  private final GcsTable<UniqueId, NodeRecord> nodes;
+  private final GcsTable<JobId, JobRecord> jobs;
+  private final GcsTable<ActorId, ActorRecord> actors;
+  private final GcsTable<String, ActorId> actorNames;
+  private final GcsTable<String, byte[]> kv;
+  private final IMap<String, Integer> counters;
+
+  public HazelcastGcs(HazelcastInstance hazelcast) {
+    Objects.requireNonNull(hazelcast, "hazelcast");
+    nodes = new HazelcastGcsTable<>(hazelcast.getMap(NODES));
+    jobs = new HazelcastGcsTable<>(hazelcast.getMap(JOBS));
+    actors = new HazelcastGcsTable<>(hazelcast.getMap(ACTORS));
+    actorNames = new HazelcastGcsTable<>(hazelcast.getMap(ACTOR_NAMES));
+    kv = new HazelcastGcsTable<>(hazelcast.getMap(KV));
+    counters = hazelcast.getMap(COUNTERS);
+  }
+
+  @Override
+  public GcsTable<UniqueId, NodeRecord> nodes() {
+    return nodes;
+  }
+
+  @Override
+  public GcsTable<JobId, JobRecord> jobs() {
+    return jobs;
+  }
+
+  @Override
+  public GcsTable<ActorId, ActorRecord> actors() {
+    return actors;
+  }
+
+  @Override
+  public GcsTable<String, ActorId> actorNames() {
+    return actorNames;
+  }
+
+  @Override
+  public GcsTable<String, byte[]> kv() {
+    return kv;
+  }
+
+  /** 1, 2, 3, ... across the whole cluster: one atomic increment on the counter's owner. */
+  @Override
+  public JobId nextJobId() {
+    return JobId.fromInt(counters.executeOnKey(JOB_COUNTER, new Increment()));
+  }
+
+  /** Leaves the Hazelcast instance running: its owner shuts it down. */
+  @Override
+  public void close() {}
+
+  /**
+   * Runs on the partition owner, then on the backup; both apply the same increment. Every member
+   * has this class (it ships with jray-gcs), so it can travel.
+   */
+  static final class Increment implements EntryProcessor<String, Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer process(Map.Entry<String, Integer> entry) {
+      Integer current = entry.getValue();
+      int next = current == null ? 1 : current + 1;
+      entry.setValue(next);
+      return next;
+    }
+  }
+}

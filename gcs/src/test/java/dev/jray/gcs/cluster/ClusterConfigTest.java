@@ -1,0 +1,174 @@
+package dev.jray.gcs.cluster;
+
+import static dev.jray.gcs.cluster.TestCluster.HOST;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.Partition;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.cluster.ClusterConfig.Role;
+import dev.jray.gcs.ids.IdFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("hazelcast")
+class ClusterConfigTest {
+
+  @Test
+  void headListensOnExactlyItsPortAndJoinsByTcpIpOnly() {
+    Config config = ClusterConfig.head(HOST, 6379).build();
+
+    assertEquals("jray", config.getClusterName());
+    assertEquals(6379, config.getNetworkConfig().getPort());
+    assertFalse(config.getNetworkConfig().isPortAutoIncrement());
+    assertEquals(List.of(HOST), interfaces(config));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertFalse(join.getMulticastConfig().isEnabled());
+    assertFalse(join.isAutoDetectionEnabled());
+    assertFalse(join.getAwsConfig().isEnabled());
+    assertFalse(join.getKubernetesConfig().isEnabled());
+    assertTrue(join.getTcpIpConfig().isEnabled());
+    assertEquals(List.of("127.0.0.1:6379"), join.getTcpIpConfig().getMembers());
+    assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"));
+    assertEquals("jdk", config.getProperty("hazelcast.logging.type"));
+    assertEquals("5", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
+    assertEquals(Level.WARNING, Logger.getLogger("com.hazelcast").getLevel());
+    assertEquals(1, config.getMapConfig("jray.nodes").getBackupCount());
+    assertEquals("head", attribute(config, ClusterConfig.ROLE_ATTRIBUTE));
+    assertFalse(config.isLiteMember());
+  }
+
+  @Test
+  void membersListenOnAnEphemeralPortAndJoinTheHead() {
+    UniqueId nodeId = IdFactory.newUniqueId();
+    Config config =
+        ClusterConfig.member("10.0.0.7", "localhost", Role.DRIVER, true)
+            .clusterName("other")
+            .nodeId(nodeId)
+            .build();
+
+    assertEquals("other", config.getClusterName());
+    assertEquals(0, config.getNetworkConfig().getPort());
+    assertEquals(List.of("127.0.0.1"), interfaces(config));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertEquals(List.of("10.0.0.7:6379"), join.getTcpIpConfig().getMembers());
+    assertTrue(config.isLiteMember());
+    assertEquals("driver", attribute(config, ClusterConfig.ROLE_ATTRIBUTE));
+    assertEquals(nodeId.toHex(), attribute(config, ClusterConfig.NODE_ID_ATTRIBUTE));
+    assertThrows(IllegalArgumentException.class,
+        () -> ClusterConfig.member("h:1", HOST, Role.HEAD, false));
+  }
+
+  @Test
+  void checkPortFreeNamesTheBusyPort() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      int port = busy.getLocalPort();
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> ClusterConfig.checkPortFree(HOST, port));
+      assertTrue(
+          e.getMessage().startsWith("port " + port + " on 127.0.0.1 is already in use"),
+          e::getMessage);
+    }
+    assertDoesNotThrow(() -> ClusterConfig.checkPortFree(HOST, TestCluster.freePort()));
+  }
+
+  @Test
+  void membersJoinTheHeadAndPublishTheirRoleAndNodeId() {
+    try (TestCluster cluster = new TestCluster()) {
+      long t0 = System.nanoTime();
+      HazelcastInstance head = cluster.startHead();
+      long t1 = System.nanoTime();
+      UniqueId workerId = IdFactory.newUniqueId();
+      HazelcastInstance worker =
+          cluster.start(
+              ClusterConfig.member(cluster.headAddress(), HOST, Role.WORKER, false)
+                  .clusterName(cluster.name())
+                  .nodeId(workerId)
+                  .build());
+      long t2 = System.nanoTime();
+      System.out.printf("head started in %d ms, worker joined in %d ms%n",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+
+      assertEquals(2, head.getCluster().getMembers().size());
+      Member headMember = head.getCluster().getLocalMember();
+      assertEquals(cluster.headPort(), headMember.getAddress().getPort());
+      assertEquals(HOST, headMember.getAddress().getHost());
+      Member workerSeenByHead = other(head);
+      assertNotEquals(cluster.headPort(), workerSeenByHead.getAddress().getPort());
+      assertEquals(Role.WORKER, Role.of(workerSeenByHead));
+      assertEquals(workerId, ClusterConfig.nodeIdOf(workerSeenByHead));
+      Member headSeenByWorker = other(worker);
+      assertEquals(Role.HEAD, Role.of(headSeenByWorker));
+      assertNull(ClusterConfig.nodeIdOf(headMember));
+    }
+  }
+
+  @Test
+  void liteDriverReadsAndWritesButOwnsNoPartitions() {
+    try (TestCluster cluster = new TestCluster()) {
+      HazelcastInstance head = cluster.startHead();
+      HazelcastInstance driver = cluster.startDriver();
+      IMap<String, String> fromDriver = driver.getMap("jray.test");
+      for (int i = 0; i < 50; i++) {
+        fromDriver.set("k" + i, "v" + i);
+      }
+      assertEquals("v7", head.<String, String>getMap("jray.test").get("k7"));
+      assertEquals("v8", fromDriver.get("k8"));
+
+      Member driverMember = driver.getCluster().getLocalMember();
+      assertTrue(driverMember.isLiteMember());
+      for (Partition p : head.getPartitionService().getPartitions()) {
+        assertNotEquals(driverMember, p.getOwner(), "partition " + p.getPartitionId());
+      }
+      assertTrue(fromDriver.localKeySet().isEmpty());
+    }
+  }
+
+  @Test
+  void terminatedMemberIsRemovedFromTheOthersWithinTenSeconds() {
+    try (TestCluster cluster = new TestCluster()) {
+      HazelcastInstance head = cluster.startHead();
+      HazelcastInstance worker = cluster.startWorker();
+      assertEquals(2, head.getCluster().getMembers().size());
+
+      long t0 = System.nanoTime();
+      worker.getLifecycleService().terminate();
+      TestCluster.await("the head to drop the terminated worker", Duration.ofSeconds(10),
+          () -> head.getCluster().getMembers().size() == 1);
+      System.out.printf(
+          "terminated worker removed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  private static List<String> interfaces(Config config) {
+    return List.copyOf(config.getNetworkConfig().getInterfaces().getInterfaces());
+  }
+
+  private static String attribute(Config config, String name) {
+    return config.getMemberAttributeConfig().getAttribute(name);
+  }
+
+  /** The one member of a two-member cluster that is not {@code self}. */
+  private static Member other(HazelcastInstance self) {
+    return self.getCluster().getMembers().stream()
+        .filter(m -> !m.localMember())
+        .findFirst()
+        .orElseThrow();
+  }
+}

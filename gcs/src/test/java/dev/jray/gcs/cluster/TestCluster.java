@@ -1,0 +1,98 @@
+package dev.jray.gcs.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Real Hazelcast members in this JVM on 127.0.0.1, configured by {@link ClusterConfig}: a head on
+ * a port free at test time, workers and drivers joining it by TCP-IP. A unique cluster name keeps
+ * concurrent test JVMs apart.
+ */
+public final class TestCluster implements AutoCloseable {
+  public static final String HOST = "127.0.0.1";
+
+  private final String name = "jray-test-" + UUID.randomUUID();
+  private final int headPort = freePort();
+  private final List<HazelcastInstance> members = new ArrayList<>();
+
+  public String name() {
+    return name;
+  }
+
+  public int headPort() {
+    return headPort;
+  }
+
+  public String headAddress() {
+    return HOST + ":" + headPort;
+  }
+
+  public Config headConfig() {
+    return ClusterConfig.head(HOST, headPort).clusterName(name).build();
+  }
+
+  public Config memberConfig(ClusterConfig.Role role, boolean lite) {
+    return ClusterConfig.member(headAddress(), HOST, role, lite).clusterName(name).build();
+  }
+
+  public HazelcastInstance startHead() {
+    return start(headConfig());
+  }
+
+  public HazelcastInstance startWorker() {
+    return start(memberConfig(ClusterConfig.Role.WORKER, false));
+  }
+
+  public HazelcastInstance startDriver() {
+    return start(memberConfig(ClusterConfig.Role.DRIVER, true));
+  }
+
+  public HazelcastInstance start(Config config) {
+    HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+    members.add(member);
+    return member;
+  }
+
+  /** Terminates the members, newest first: tests need no graceful migration, and it is fast. */
+  @Override
+  public void close() {
+    for (int i = members.size() - 1; i >= 0; i--) {
+      members.get(i).getLifecycleService().terminate();
+    }
+  }
+
+  /** A port nobody listens on right now. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Polls {@code condition} every 20 ms until it holds, or fails naming {@code what}. */
+  public static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
+    }
+  }
+}

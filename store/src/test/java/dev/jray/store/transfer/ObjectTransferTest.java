@@ -1,0 +1,308 @@
+package dev.jray.store.transfer;
+
+import static dev.jray.store.transfer.TestSupport.assertContent;
+import static dev.jray.store.transfer.TestSupport.await;
+import static dev.jray.store.transfer.TestSupport.awaitFailure;
+import static dev.jray.store.transfer.TestSupport.data;
+import static dev.jray.store.transfer.TestSupport.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.store.ObjectStore;
+import dev.jray.store.ObjectStoreFullException;
+import dev.jray.store.ObjectWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.server.GrpcServer;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Two nodes in one JVM: a server node and a client node, each with its own Vertx and store. */
+class ObjectTransferTest {
+  private static final String HOST = "127.0.0.1";
+  private static final long CAPACITY = 256L << 20;
+  private static final int CHUNK = ObjectTransferServer.CHUNK_SIZE;
+
+  @TempDir Path spillRoot;
+  private Vertx serverVertx;
+  private Vertx clientVertx;
+  private ObjectStore serverStore;
+  private ObjectStore clientStore;
+  private ObjectTransferServer server;
+  private ObjectTransferClient client;
+
+  @BeforeEach
+  void startNodes() throws Exception {
+    serverVertx = Vertx.vertx();
+    clientVertx = Vertx.vertx();
+    serverStore = new ObjectStore(CAPACITY, spillRoot.resolve("server"));
+    clientStore = new ObjectStore(CAPACITY, spillRoot.resolve("client"));
+    server = await(ObjectTransferServer.start(serverVertx, serverStore, HOST, 0));
+    client = new ObjectTransferClient(clientVertx);
+  }
+
+  @AfterEach
+  void stopNodes() throws Exception {
+    await(client.close());
+    await(server.close());
+    await(clientVertx.close());
+    await(serverVertx.close());
+    clientStore.close();
+    serverStore.close();
+  }
+
+  private Future<Void> pull(ObjectId id) {
+    return client.pull(HOST, server.port(), id, clientStore, false);
+  }
+
+  @Test
+  void pullsSmallObject() throws Exception {
+    byte[] bytes = data(150_000, 1);
+    serverStore.put(id(1), bytes, true);
+
+    await(pull(id(1)));
+
+    assertContent(clientStore, id(1), bytes);
+    assertContent(serverStore, id(1), bytes);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17})
+  void pullsObjectsOfEveryChunkLayout(int size) throws Exception {
+    byte[] bytes = data(size, size);
+    serverStore.put(id(2), bytes, true);
+
+    await(pull(id(2)));
+
+    assertContent(clientStore, id(2), bytes);
+  }
+
+  @Test
+  void pullsSpilledObjectByRestoringIt() throws Exception {
+    serverStore.close();
+    serverStore = new ObjectStore(3 * CHUNK, spillRoot.resolve("small-server"));
+    await(server.close());
+    server = await(ObjectTransferServer.start(serverVertx, serverStore, HOST, 0));
+    byte[] spilled = data(2 * CHUNK, 3);
+    serverStore.put(id(3), spilled, true);
+    serverStore.put(id(4), data(2 * CHUNK, 4), true); // spills id(3)
+    assertEquals(2 * CHUNK, serverStore.spilledBytes());
+
+    await(pull(id(3)));
+
+    assertContent(clientStore, id(3), spilled);
+  }
+
+  @Test
+  void unknownObjectFailsWithNotFoundNamingTheIdAndPeer() throws Exception {
+    Throwable failure = awaitFailure(pull(id(5)));
+
+    ObjectTransferException e = assertInstanceOf(ObjectTransferException.class, failure);
+    assertTrue(e.isNotFound());
+    assertEquals(id(5), e.getObjectId());
+    assertEquals(HOST + ":" + server.port(), e.getPeer());
+    assertTrue(e.getMessage().contains(id(5).toHex()), e.getMessage());
+    assertTrue(e.getMessage().contains("NOT_FOUND"), e.getMessage());
+    assertTrue(e.getMessage().contains(HOST + ":" + server.port()), e.getMessage());
+    assertFalse(clientStore.contains(id(5)));
+    assertEquals(0, clientStore.usedBytes());
+  }
+
+  @Test
+  void releasesThePinBeforeTheStreamEnds() throws Exception {
+    serverStore.put(id(6), data(5 * CHUNK, 6), true);
+
+    await(pull(id(6)));
+
+    // Deleting frees the memory at once only if no pin remains.
+    serverStore.delete(id(6));
+    assertEquals(0, serverStore.usedBytes());
+  }
+
+  @Test
+  void releasesThePinWhenTheClientCancelsMidway() throws Exception {
+    assertPinReleasedAfter((request, rawClient) -> request.cancel());
+  }
+
+  @Test
+  void releasesThePinWhenTheClientConnectionCloses() throws Exception {
+    assertPinReleasedAfter((request, rawClient) -> rawClient.close());
+  }
+
+  @Test
+  void closingTheServerMidwayReleasesThePin() throws Exception {
+    assertPinReleasedAfter((request, rawClient) -> server.close());
+  }
+
+  /** Reads the size and one chunk of a large object, pauses, then runs {@code goAway}. */
+  private void assertPinReleasedAfter(
+      BiConsumer<GrpcClientRequest<Buffer, Buffer>, GrpcClient> goAway) throws Exception {
+    ObjectId id = id(7);
+    serverStore.put(id, data(64 * CHUNK, 7), true);
+    GrpcClient rawClient =
+        GrpcClient.client(
+            clientVertx, new GrpcClientOptions().setMaxMessageSize(PullProtocol.MAX_MESSAGE_SIZE));
+    Promise<Void> wentAway = Promise.promise();
+    rawClient
+        .request(SocketAddress.inetSocketAddress(server.port(), HOST), PullProtocol.CLIENT_METHOD)
+        .onSuccess(
+            request -> {
+              request.end(Buffer.buffer(id.getBytes()));
+              request
+                  .response()
+                  .onSuccess(
+                      response -> {
+                        int[] messages = {0};
+                        response.handler(
+                            message -> {
+                              if (++messages[0] == 2) {
+                                response.pause(); // the server now waits for the queue to drain
+                                goAway.accept(request, rawClient);
+                                wentAway.complete();
+                              }
+                            });
+                      });
+            });
+    await(wentAway.future());
+
+    await(server.idle());
+
+    serverStore.delete(id);
+    assertEquals(0, serverStore.usedBytes());
+    await(rawClient.close());
+  }
+
+  @Test
+  void pullIntoStoreThatHasTheObjectSucceedsWithoutAskingThePeer() throws Exception {
+    byte[] local = data(200_000, 8);
+    clientStore.put(id(8), local, true);
+
+    // The server's store lacks the object: asking it would fail with NOT_FOUND.
+    await(pull(id(8)));
+
+    assertContent(clientStore, id(8), local);
+  }
+
+  @Test
+  void concurrentPullsOfTheSameObjectShareOneTransfer() throws Exception {
+    byte[] bytes = data(8 * CHUNK, 9);
+    serverStore.put(id(9), bytes, true);
+
+    Future<Void> first = pull(id(9));
+    Future<Void> second = pull(id(9));
+
+    await(Future.all(first, second));
+    assertContent(clientStore, id(9), bytes);
+    assertEquals(bytes.length, clientStore.usedBytes());
+  }
+
+  @Test
+  void pullFailsClearlyWhileAnotherWriterWritesTheObject() throws Exception {
+    byte[] bytes = data(2 * CHUNK, 10);
+    serverStore.put(id(10), bytes, true);
+    ObjectWriter other = clientStore.create(id(10), bytes.length, true);
+
+    Throwable failure = awaitFailure(pull(id(10)));
+
+    assertInstanceOf(ObjectTransferException.class, failure);
+    assertTrue(failure.getMessage().contains(id(10).toHex()), failure.getMessage());
+    assertTrue(failure.getMessage().contains(HOST + ":" + server.port()), failure.getMessage());
+    assertTrue(failure.getCause().getMessage().contains("another writer"), failure.toString());
+    other.abort();
+    await(server.idle());
+
+    await(pull(id(10))); // the documented retry
+
+    assertContent(clientStore, id(10), bytes);
+  }
+
+  @Test
+  void localStoreTooSmallFailsAndReleasesThePeersPin() throws Exception {
+    serverStore.put(id(11), data(4 * CHUNK, 11), true);
+    try (ObjectStore tiny = new ObjectStore(CHUNK, spillRoot.resolve("tiny"))) {
+      Throwable failure = awaitFailure(client.pull(HOST, server.port(), id(11), tiny, true));
+
+      assertInstanceOf(ObjectTransferException.class, failure);
+      assertInstanceOf(ObjectStoreFullException.class, failure.getCause());
+      assertTrue(failure.getMessage().contains(id(11).toHex()), failure.getMessage());
+      assertEquals(0, tiny.usedBytes());
+    }
+    await(server.idle());
+    serverStore.delete(id(11));
+    assertEquals(0, serverStore.usedBytes());
+  }
+
+  @Test
+  void truncatedStreamAbortsThePartialCopy() throws Exception {
+    // A peer that announces 3 chunks, sends one, and ends as if all went well.
+    GrpcServer liar =
+        GrpcServer.server(serverVertx)
+            .callHandler(
+                PullProtocol.SERVER_METHOD,
+                request ->
+                    request
+                        .last()
+                        .onSuccess(
+                            ignored -> {
+                              request.response().write(PullProtocol.header(3L * CHUNK));
+                              request.response().end(Buffer.buffer(new byte[CHUNK]));
+                            }));
+    HttpServer http = await(serverVertx.createHttpServer().requestHandler(liar).listen(0, HOST));
+    try {
+      Throwable failure = awaitFailure(client.pull(HOST, http.actualPort(), id(12), clientStore, true));
+
+      assertInstanceOf(ObjectTransferException.class, failure);
+      assertTrue(
+          failure.getMessage().contains("ended after " + CHUNK + " of " + 3 * CHUNK + " bytes"),
+          failure.getMessage());
+      assertTrue(failure.getMessage().contains(HOST + ":" + http.actualPort()), failure.getMessage());
+      assertFalse(clientStore.contains(id(12)));
+      assertEquals(0, clientStore.usedBytes());
+    } finally {
+      await(http.close());
+    }
+  }
+
+  @Test
+  void unreachablePeerFailsNamingTheIdAndPeer() throws Exception {
+    int port = server.port();
+    await(server.close());
+
+    Throwable failure = awaitFailure(client.pull(HOST, port, id(13), clientStore, true));
+
+    assertInstanceOf(ObjectTransferException.class, failure);
+    assertTrue(failure.getMessage().contains(id(13).toHex()), failure.getMessage());
+    assertTrue(failure.getMessage().contains(HOST + ":" + port), failure.getMessage());
+    server = await(ObjectTransferServer.start(serverVertx, serverStore, HOST, 0));
+  }
+
+  @Test
+  void argumentsAreChecked() {
+    assertThrows(NullPointerException.class, () -> new ObjectTransferClient(null));
+    assertThrows(
+        NullPointerException.class,
+        () -> ObjectTransferServer.start(serverVertx, null, HOST, 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ObjectTransferServer.start(serverVertx, serverStore, HOST, 70_000));
+    assertThrows(NullPointerException.class, () -> client.pull(HOST, 1, null, clientStore, true));
+    assertThrows(IllegalArgumentException.class, () -> client.pull(HOST, 0, id(1), clientStore, true));
+  }
+}

@@ -1,0 +1,217 @@
+package dev.jray.node;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.NodeLoad;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.cluster.ClusterConfig;
+import dev.jray.gcs.cluster.ClusteredVertx;
+import dev.jray.gcs.hazelcast.HazelcastGcs;
+import dev.jray.gcs.serialization.Serializers;
+import dev.jray.runtime.JrayRuntime;
+import dev.jray.scheduler.SchedulerMessages;
+import dev.jray.store.ObjectStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A JVM's membership in a jray cluster: a Hazelcast member (the head on the cluster port,
+ * workers and drivers joining it) under a clustered Vert.x, the GCS on Hazelcast maps, and one
+ * {@link NodeVerticle}. It reacts to members leaving: the node drops out of the view at once, and
+ * the leader (the oldest full member) marks it dead in the GCS and fails the actors it hosted.
+ */
+public final class ClusterNode implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+  /** GCS key prefix of the latest load each node reports, for {@code jray status}. */
+  public static final String LOAD_KEY_PREFIX = "load:";
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Gcs gcs;
+  private final NodeVerticle node;
+  private final String address;
+  private final UUID membershipRegistration;
+  private final long loadTimer;
+
+  private ClusterNode(ClusteredVertx cluster, Gcs gcs, NodeVerticle node, String address) {
+    this.vertx = cluster.vertx();
+    this.hazelcast = cluster.hazelcast();
+    this.gcs = gcs;
+    this.node = node;
+    this.address = address;
+    this.membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        onMemberLeft(event.getMember());
+      }
+    });
+    this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
+        ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
+  }
+
+  /**
+   * Starts a member and its node; blocks until both are up. Not on an event loop.
+   *
+   * @param options the node; its role says head, worker or driver
+   * @param port the head's cluster port (ignored for others)
+   * @param headAddress "host:port" of the head to join (ignored for the head)
+   * @throws IllegalStateException if the head's port is taken or the cluster cannot be joined
+   */
+  public static ClusterNode start(NodeOptions options, int port, String headAddress) {
+    Objects.requireNonNull(options, "options");
+    boolean head = NodeOptions.HEAD.equals(options.role());
+    ClusterConfig config;
+    if (head) {
+      ClusterConfig.checkPortFree(options.host(), port);
+      config = ClusterConfig.head(options.host(), port);
+    } else {
+      boolean driver = NodeOptions.DRIVER.equals(options.role());
+      config = ClusterConfig.member(Objects.requireNonNull(headAddress, "headAddress"),
+          options.host(), driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver);
+    }
+    config.nodeId(options.nodeId());
+    ClusteredVertx cluster = await(ClusterConfig.clusteredVertx(config.build(), options.host()),
+        "join the cluster" + (head ? " as head on " + options.host() + ":" + port
+            : " at " + headAddress));
+    try {
+      Gcs gcs = new HazelcastGcs(cluster.hazelcast());
+      NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, gcs), "start the node");
+      com.hazelcast.cluster.Address a = cluster.hazelcast().getCluster().getLocalMember().getAddress();
+      if (options.runsTasks()) {
+        JrayRuntime.installForNode(node.worker());
+      }
+      return new ClusterNode(cluster, gcs, node, a.getHost() + ":" + a.getPort());
+    } catch (RuntimeException e) {
+      cluster.vertx().close();
+      throw e;
+    }
+  }
+
+  private static <T> T await(Future<T> f, String what) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying to " + what, e);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof IllegalStateException ise) {
+        throw ise;
+      }
+      throw new IllegalStateException("could not " + what + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private void onMemberLeft(Member member) {
+    UniqueId gone = ClusterConfig.nodeIdOf(member);
+    if (gone == null) {
+      return;
+    }
+    node.view().remove(gone);
+    node.worker().onNodeDied(gone);
+    if (isLeader()) {
+      vertx.executeBlocking(() -> {
+        recordDeath(gone);
+        return null;
+      }).onFailure(e -> LOG.log(Level.WARNING, "recording the death of node " + gone, e));
+    }
+  }
+
+  /** The oldest full member does the GCS's bookkeeping; Hazelcast lists members oldest first. */
+  private boolean isLeader() {
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      if (!m.isLiteMember()) {
+        return m.localMember();
+      }
+    }
+    return false;
+  }
+
+  private void recordDeath(UniqueId gone) {
+    NodeRecord record = gcs.nodes().update(gone, NodeRecord::dead);
+    gcs.kv().remove(LOAD_KEY_PREFIX + gone.toHex());
+    boolean driver = record != null && !record.runsTasks();
+    for (ActorRecord actor : gcs.actors().snapshot().values()) {
+      if (actor.state() == ActorState.DEAD) {
+        continue;
+      }
+      if (gone.equals(actor.nodeId())) {
+        gcs.actors().update(actor.actorId(), a -> a.state() == ActorState.DEAD ? a
+            : a.dead("its node " + gone + " died", null));
+      } else if (driver && !actor.detached() && ownedBy(actor, gone)) {
+        node.worker().killActor(actor.actorId(), "its driver (node " + gone + ") died");
+      }
+    }
+    if (driver) {
+      for (JobRecord job : gcs.jobs().snapshot().values()) {
+        if (gone.equals(job.driverNodeId()) && !job.isFinished()) {
+          gcs.jobs().update(job.jobId(), j -> j.finished(System.currentTimeMillis()));
+        }
+      }
+    }
+  }
+
+  private boolean ownedBy(ActorRecord actor, UniqueId driverNode) {
+    JobRecord job = gcs.jobs().get(actor.jobId());
+    return job != null && driverNode.equals(job.driverNodeId());
+  }
+
+  private void recordLoad() {
+    SchedulerMessages.ResourceReport r = node.scheduler().report();
+    ObjectStore.Stats store = node.store().stats();
+    byte[] load = Serializers.fory().serialize(new NodeLoad(r.nodeId(), r.total(), r.available(),
+        r.demands(), store.usedBytes(), store.capacity(), store.objectCount(),
+        System.currentTimeMillis()));
+    vertx.executeBlocking(() -> {
+      gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
+      return null;
+    }).onFailure(e -> LOG.log(Level.FINE, "recording this node's load", e));
+  }
+
+  /** "host:port" of this member: for the head, the address others join. */
+  public String address() {
+    return address;
+  }
+
+  public Gcs gcs() {
+    return gcs;
+  }
+
+  public NodeVerticle node() {
+    return node;
+  }
+
+  /** Leaves the cluster: the node stops, then the Hazelcast member. Blocks. */
+  @Override
+  public void close() {
+    if (loadTimer >= 0) {
+      vertx.cancelTimer(loadTimer);
+    }
+    try {
+      hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+      gcs.kv().remove(LOAD_KEY_PREFIX + node.options().nodeId().toHex());
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "leaving the cluster", e);
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "closing the node", e);
+    }
+  }
+}

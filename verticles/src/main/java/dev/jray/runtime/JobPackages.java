@@ -1,0 +1,152 @@
+package dev.jray.runtime;
+
+import dev.jray.gcs.Gcs;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A job's code on its way to the nodes: the driver uploads its application class path (the jars
+ * and class folders that are not jray's own) as content-addressed jars in the GCS KV; a node
+ * fetches each package once into a local cache and loads the job's classes from them in a class
+ * loader of the job's own. Blocking (files, GCS): never on an event loop.
+ */
+final class JobPackages {
+  private static final String KEY_PREFIX = "pkg:";
+  /** Classes only jray's own class-path entries hold: such entries are not shipped. */
+  private static final List<String> JRAY_MARKERS = List.of(
+      "dev/jray/api/Ray.class", "dev/jray/runtime/CoreWorker.class", "dev/jray/gcs/Gcs.class",
+      "dev/jray/store/ObjectStore.class", "dev/jray/scheduler/TaskSpec.class");
+  /** Jars of jray's own dependencies and of test runners: nodes have them or do not need them. */
+  private static final List<String> SKIPPED_JARS = List.of("vertx-", "hazelcast", "netty-",
+      "fory-", "fst-", "jackson-", "picocli-", "janino-", "commons-compiler-", "javassist-",
+      "objenesis-", "protobuf-", "guava-", "failureaccess-", "listenablefuture-", "jsr305-",
+      "gson-", "error_prone", "j2objc", "grpc-", "junit-", "opentest4j-", "apiguardian-",
+      "surefire", "jray-", "common-java5-", "common-junit");
+
+  private JobPackages() {}
+
+  /** The class-path entries to ship: the application's, plus {@code extra} paths. */
+  static List<Path> applicationClassPath(String classPath, List<Path> extra) {
+    Set<Path> entries = new LinkedHashSet<>();
+    for (String p : classPath.split(File.pathSeparator)) {
+      if (p.isBlank()) {
+        continue;
+      }
+      Path path = Path.of(p).toAbsolutePath().normalize();
+      if (Files.exists(path) && !isJrays(path)) {
+        entries.add(path);
+      }
+    }
+    entries.addAll(extra);
+    return new ArrayList<>(entries);
+  }
+
+  private static boolean isJrays(Path entry) {
+    String name = entry.getFileName() == null ? "" : entry.getFileName().toString();
+    if (Files.isRegularFile(entry) && SKIPPED_JARS.stream().anyMatch(name::startsWith)) {
+      return true;
+    }
+    if (Files.isDirectory(entry)) {
+      return JRAY_MARKERS.stream().anyMatch(m -> Files.exists(entry.resolve(m)));
+    }
+    try (ZipFile zip = new ZipFile(entry.toFile())) {
+      return JRAY_MARKERS.stream().anyMatch(m -> zip.getEntry(m) != null);
+    } catch (IOException e) {
+      return true; // not a jar: nothing to ship
+    }
+  }
+
+  /** Uploads each entry (a class folder is zipped) once; returns the package ids, in order. */
+  static List<String> upload(Gcs gcs, List<Path> entries) {
+    List<String> ids = new ArrayList<>();
+    for (Path entry : entries) {
+      byte[] jar = Files.isDirectory(entry) ? zip(entry) : read(entry);
+      String id = sha256(jar);
+      if (gcs.kv().get(KEY_PREFIX + id) == null) {
+        gcs.kv().putIfAbsent(KEY_PREFIX + id, jar);
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /** A class loader over the packages, fetched into {@code cacheDir} if not there yet. */
+  static ClassLoader classLoader(Gcs gcs, List<String> ids, Path cacheDir, ClassLoader parent) {
+    List<URL> urls = new ArrayList<>();
+    for (String id : ids) {
+      Path file = cacheDir.resolve(id + ".jar");
+      if (!Files.exists(file)) {
+        byte[] jar = gcs.kv().get(KEY_PREFIX + id);
+        if (jar == null) {
+          throw new IllegalStateException("code package " + id + " is missing from the GCS");
+        }
+        try {
+          Files.createDirectories(cacheDir);
+          Path tmp = Files.createTempFile(cacheDir, id, ".part");
+          Files.write(tmp, jar);
+          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot cache code package " + id, e);
+        }
+      }
+      try {
+        urls.add(file.toUri().toURL());
+      } catch (MalformedURLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return new URLClassLoader("jray-job", urls.toArray(new URL[0]), parent);
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** Zips a class folder deterministically (sorted, fixed times) so equal folders hash equal. */
+  private static byte[] zip(Path dir) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        ZipEntry e = new ZipEntry(dir.relativize(f).toString().replace(File.separatorChar, '/'));
+        e.setTime(0);
+        zip.putNextEntry(e);
+        Files.copy(f, zip);
+        zip.closeEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot package " + dir, e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
