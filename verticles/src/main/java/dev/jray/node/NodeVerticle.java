@@ -18,6 +18,14 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import dev.jray.gcs.hazelcast.HazelcastGcs;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.runtime.JrayRuntime;
+import java.util.HashMap;
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Objects;
@@ -41,8 +49,10 @@ public final class NodeVerticle extends AbstractVerticle {
   private static final long VIEW_EXPIRY_MS = 3_000;
   private static final long LOAD_RECORD_EVERY_MS = 1_000;
 
-  private final NodeOptions options;
-  private final Gcs gcs;
+  private NodeOptions options;
+  private Gcs gcs;
+  /** Deployed by name into an application's clustered Vert.x: the application is its driver. */
+  private boolean inApplication;
   private final ClusterView view = new ClusterView(System::currentTimeMillis, VIEW_EXPIRY_MS);
   private ExecutorService executor;
   private ObjectStore store;
@@ -56,6 +66,34 @@ public final class NodeVerticle extends AbstractVerticle {
     this.gcs = Objects.requireNonNull(gcs, "gcs");
   }
 
+  /**
+   * For {@code vertx.deployVerticle("dev.jray.node.NodeVerticle", options)} in an application's
+   * own Vert.x, clustered with Hazelcast into a jray cluster. The deployment's config may give
+   * {@code resources} (a JSON object; default: detected), {@code host} (default 127.0.0.1) and
+   * {@code namespace}. The node runs tasks, and the application's code calls the {@code Ray} API
+   * directly, as the driver of a job of its own.
+   */
+  public NodeVerticle() {
+    this.inApplication = true;
+  }
+
+  private void configureFromDeployment() {
+    if (!(vertx instanceof VertxInternal internal)
+        || !(internal.clusterManager() instanceof HazelcastClusterManager manager)) {
+      throw new IllegalStateException("deploy NodeVerticle into a Vert.x clustered with "
+          + "HazelcastClusterManager, joined to a jray cluster");
+    }
+    JsonObject config = config();
+    Map<String, Double> resources = new HashMap<>(NodeResources.fromSystemProperties());
+    JsonObject custom = config.getJsonObject("resources");
+    if (custom != null) {
+      resources.putAll(NodeResources.parse(custom.encode(), "the deployment's resources"));
+    }
+    options = new NodeOptions(IdFactory.newUniqueId(), config.getString("host", "127.0.0.1"),
+        NodeOptions.WORKER, resources);
+    gcs = new HazelcastGcs(manager.getHazelcastInstance());
+  }
+
   /** Deploys a node and completes with it once it is registered. */
   public static Future<NodeVerticle> deploy(Vertx vertx, NodeOptions options, Gcs gcs) {
     NodeVerticle node = new NodeVerticle(options, gcs);
@@ -64,6 +102,14 @@ public final class NodeVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
+    if (inApplication) {
+      try {
+        configureFromDeployment();
+      } catch (RuntimeException e) {
+        started.fail(e);
+        return;
+      }
+    }
     ForyMessageCodec.registerCodecs(vertx, CoreWorker.messageTypes().toArray(new Class<?>[0]));
     UniqueId nodeId = options.nodeId();
     // building the worker touches files and the GCS (the network, in a cluster): not on the event loop
@@ -100,6 +146,9 @@ public final class NodeVerticle extends AbstractVerticle {
         .compose(port -> vertx.executeBlocking(() -> {
           gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
               hostname(), true, options.resources(), port, System.currentTimeMillis()));
+          if (inApplication) {
+            JrayRuntime.installForApplication(worker, gcs, config().getString("namespace"));
+          }
           return null;
         }))
         .<Void>mapEmpty()

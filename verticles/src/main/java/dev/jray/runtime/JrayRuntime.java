@@ -75,6 +75,24 @@ public final class JrayRuntime implements RayRuntime {
   }
 
   /**
+   * Makes the application that deployed a node into its own Vert.x the driver of a new job: its
+   * code calls {@code Ray} directly, its class path ships to the other nodes. Blocks on the GCS.
+   *
+   * @param namespace null: a random one
+   */
+  public static void installForApplication(CoreWorker worker, Gcs gcs, String namespace) {
+    String ns = namespace != null ? namespace : UUID.randomUUID().toString();
+    JobId job = gcs.nextJobId();
+    List<String> packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
+        System.getProperty("java.class.path", ""), codeSearchPath()));
+    gcs.jobs().put(job, new JobRecord(job, ns, worker.nodeId, System.currentTimeMillis(), 0,
+        packages));
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    worker.startDriver(job, ns, loader != null ? loader : JrayRuntime.class.getClassLoader());
+    installForNode(worker);
+  }
+
+  /**
    * Makes {@code Ray} usable by the code that runs on this JVM's cluster node (as Ray's worker
    * processes initialize themselves); the node's lifecycle stays its own.
    */

@@ -146,7 +146,10 @@ final class ObjectReceiver {
             return; // fail() aborts the writer, if any
           }
           if (created.failed()) {
-            fail("cannot reserve " + announced + " bytes in the local object store", created.cause(), false);
+            fail(
+                "cannot reserve " + announced + " bytes in the local object store",
+                created.cause(),
+                false);
           } else if (created.result() == null) {
             finished = true;
             request.cancel();

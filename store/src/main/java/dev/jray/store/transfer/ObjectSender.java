@@ -103,7 +103,8 @@ final class ObjectSender {
         .onComplete(
             lookup -> {
               if (lookup.failed()) {
-                endWith(statusOf(lookup.cause()), "cannot read object " + id + ": " + lookup.cause());
+                endWith(
+                    statusOf(lookup.cause()), "cannot read object " + id + ": " + lookup.cause());
               } else if (lookup.result() == null) {
                 endWith(GrpcStatus.NOT_FOUND, "object " + id + " is not in the object store");
               } else {
@@ -148,7 +149,11 @@ final class ObjectSender {
           .onComplete(
               written -> {
                 chunksInFlight--;
-                pump();
+                if (written.succeeded()) {
+                  pump();
+                } else {
+                  onStreamFailure(); // the stream is gone; nothing more can reach the client
+                }
               });
     }
     if (sent == size && chunksInFlight == 0) {
@@ -171,6 +176,7 @@ final class ObjectSender {
     if (state == State.AWAITING_REQUEST) {
       finish();
     } else if (state == State.SENDING) {
+      release();
     }
     // LOOKING_UP: the lookup's completion sees streamFailed and unpins what it found.
   }

@@ -12,7 +12,15 @@ public class ObjectTransferException extends RayException {
 
   ObjectTransferException(
       ObjectId objectId, String peer, String reason, boolean notFound, Throwable cause) {
-    super("cannot pull object " + objectId + " from " + peer + ": " + reason, cause);
+    super(
+        "cannot pull object "
+            + objectId
+            + " from "
+            + peer
+            + ": "
+            + reason
+            + (cause == null ? "" : " (" + cause + ")"),
+        cause);
     this.objectId = objectId;
     this.peer = peer;
     this.notFound = notFound;

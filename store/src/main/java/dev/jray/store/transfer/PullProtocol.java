@@ -22,10 +22,12 @@ final class PullProtocol {
   static final String METHOD = "Pull";
 
   static final ServiceMethod<Buffer, Buffer> SERVER_METHOD =
-      ServiceMethod.server(SERVICE, METHOD, GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
+      ServiceMethod.server(
+          SERVICE, METHOD, GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
 
   static final ServiceMethod<Buffer, Buffer> CLIENT_METHOD =
-      ServiceMethod.client(SERVICE, METHOD, GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
+      ServiceMethod.client(
+          SERVICE, METHOD, GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
 
   /** Largest response message a client accepts: a full chunk. */
   static final int MAX_MESSAGE_SIZE = ObjectTransferServer.CHUNK_SIZE;

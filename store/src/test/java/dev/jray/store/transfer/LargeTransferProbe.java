@@ -17,23 +17,38 @@ import java.util.zip.CRC32;
 /**
  * Pulls one large object between two nodes (two Vertx instances, two stores) in this JVM and
  * checks both copies' CRC32; {@link LargeTransferTest} runs it in a child JVM whose heap is far
- * smaller than the object. Prints the throughput; exits non-zero on any mismatch.
+ * smaller than the object. Prints the throughput of the large pull, measured after a smaller
+ * warm-up pull; exits non-zero on any failure or mismatch.
  */
 final class LargeTransferProbe {
+  private static final int WARM_UP_SIZE = 128 << 20;
+
   private LargeTransferProbe() {}
 
-  public static void main(String[] args) throws Exception {
-    int size = Integer.parseInt(args[0]);
-    Path spillRoot = Path.of(args[1]);
+  public static void main(String[] args) {
+    try {
+      run(Integer.parseInt(args[0]), Path.of(args[1]));
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1); // Vert.x's threads would keep a failed probe alive
+    }
+  }
+
+  private static void run(int size, Path spillRoot) throws Exception {
     ObjectId id = TestSupport.id(1);
+    ObjectId warmUp = TestSupport.id(2);
+    long capacity = (long) size + WARM_UP_SIZE;
     Vertx serverVertx = Vertx.vertx();
     Vertx clientVertx = Vertx.vertx();
-    try (ObjectStore source = new ObjectStore(size, spillRoot.resolve("source"));
-        ObjectStore target = new ObjectStore(size, spillRoot.resolve("target"))) {
+    try (ObjectStore source = new ObjectStore(capacity, spillRoot.resolve("source"));
+        ObjectStore target = new ObjectStore(capacity, spillRoot.resolve("target"))) {
       long written = fill(source, id, size);
+      fill(source, warmUp, WARM_UP_SIZE);
       ObjectTransferServer server =
           await(ObjectTransferServer.start(serverVertx, source, "127.0.0.1", 0));
       ObjectTransferClient client = new ObjectTransferClient(clientVertx);
+      // Lets the JIT compile the transfer path first, so the measurement shows the steady state.
+      await(client.pull("127.0.0.1", server.port(), warmUp, target, false));
       ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
 
       long start = System.nanoTime();
@@ -90,7 +105,7 @@ final class LargeTransferProbe {
   }
 
   private static long processCpuNanos() {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
     return os.getProcessCpuTime();
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 class LargeTransferTest {
   private static final int SIZE = 1 << 30;
 
-  @TempDir Path spillRoot;
+  @TempDir Path workDir;
 
   @Test
   void pullsOneGibibyteObjectThroughSmallHeap() throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    // To a file rather than a pipe, so a hung probe cannot block the test past its timeout.
+    Path log = workDir.resolve("probe.log");
     Process probe =
         new ProcessBuilder(
                 List.of(
@@ -34,16 +37,17 @@ class LargeTransferTest {
                     System.getProperty("java.class.path"),
                     LargeTransferProbe.class.getName(),
                     Integer.toString(SIZE),
-                    spillRoot.toString()))
+                    workDir.resolve("stores").toString()))
             .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
             .start();
-    String output;
     try {
-      output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(probe.waitFor(3, TimeUnit.MINUTES), "probe did not exit");
+      assertTrue(
+          probe.waitFor(3, TimeUnit.MINUTES), "probe did not exit: " + Files.readString(log));
     } finally {
       probe.destroyForcibly();
     }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
     System.out.println("large transfer probe: " + output.strip());
     assertEquals(0, probe.exitValue(), output);
     assertTrue(output.contains("pulled " + SIZE + " bytes"), output);

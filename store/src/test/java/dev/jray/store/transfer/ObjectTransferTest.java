@@ -26,6 +26,8 @@ import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.server.GrpcServer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -214,6 +216,26 @@ class ObjectTransferTest {
   }
 
   @Test
+  void pullsManyObjectsAtOnceOverOneConnection() throws Exception {
+    List<byte[]> contents = new ArrayList<>();
+    List<Future<Void>> pulls = new ArrayList<>();
+    for (int n = 0; n < 8; n++) {
+      byte[] bytes = data(3 * CHUNK + n, 100 + n);
+      serverStore.put(id(100 + n), bytes, true);
+      contents.add(bytes);
+    }
+    for (int n = 0; n < 8; n++) {
+      pulls.add(pull(id(100 + n)));
+    }
+
+    await(Future.all(pulls));
+
+    for (int n = 0; n < 8; n++) {
+      assertContent(clientStore, id(100 + n), contents.get(n));
+    }
+  }
+
+  @Test
   void pullFailsClearlyWhileAnotherWriterWritesTheObject() throws Exception {
     byte[] bytes = data(2 * CHUNK, 10);
     serverStore.put(id(10), bytes, true);
@@ -266,13 +288,15 @@ class ObjectTransferTest {
                             }));
     HttpServer http = await(serverVertx.createHttpServer().requestHandler(liar).listen(0, HOST));
     try {
-      Throwable failure = awaitFailure(client.pull(HOST, http.actualPort(), id(12), clientStore, true));
+      String peer = HOST + ":" + http.actualPort();
+      Throwable failure =
+          awaitFailure(client.pull(HOST, http.actualPort(), id(12), clientStore, true));
 
       assertInstanceOf(ObjectTransferException.class, failure);
       assertTrue(
           failure.getMessage().contains("ended after " + CHUNK + " of " + 3 * CHUNK + " bytes"),
           failure.getMessage());
-      assertTrue(failure.getMessage().contains(HOST + ":" + http.actualPort()), failure.getMessage());
+      assertTrue(failure.getMessage().contains(peer), failure.getMessage());
       assertFalse(clientStore.contains(id(12)));
       assertEquals(0, clientStore.usedBytes());
     } finally {
@@ -303,6 +327,7 @@ class ObjectTransferTest {
         IllegalArgumentException.class,
         () -> ObjectTransferServer.start(serverVertx, serverStore, HOST, 70_000));
     assertThrows(NullPointerException.class, () -> client.pull(HOST, 1, null, clientStore, true));
-    assertThrows(IllegalArgumentException.class, () -> client.pull(HOST, 0, id(1), clientStore, true));
+    assertThrows(
+        IllegalArgumentException.class, () -> client.pull(HOST, 0, id(1), clientStore, true));
   }
 }
