@@ -30,6 +30,9 @@ public final class SchedulerMessages {
   /** Where {@link ResourceReport}s are published. */
   public static final String RESOURCES_ADDRESS = "jray.resources";
 
+  /** Published by a node that just joined: every node answers with its report at once. */
+  public static final String REPORT_REQUEST_ADDRESS = "jray.resources.request";
+
   /** Asks for a {@link SchedulerState}. */
   public record StateRequest() implements Serializable {}
 

@@ -63,11 +63,22 @@ public final class SchedulerVerticle extends AbstractVerticle {
         }
       }).completion();
     }
+    Future<Void> requests = Future.succeededFuture();
     if (publishReports) {
       vertx.setPeriodic(REPORT_CHECK_MS, t -> publishReport());
+      requests = vertx.eventBus().consumer(SchedulerMessages.REPORT_REQUEST_ADDRESS, m -> {
+        lastReport = null; // forces the next publish
+        publishReport();
+      }).completion();
     }
-    Future.all(reports, vertx.eventBus().<Object>consumer(address(scheduler.nodeId()),
-        this::onMessage).completion()).<Void>mapEmpty().onComplete(started);
+    Future.all(reports, requests, vertx.eventBus().<Object>consumer(address(scheduler.nodeId()),
+        this::onMessage).completion()).<Void>compose(all -> {
+          if (view != null) {
+            // subscribed: ask the others for their reports now rather than within a second
+            vertx.eventBus().publish(SchedulerMessages.REPORT_REQUEST_ADDRESS, "");
+          }
+          return Future.succeededFuture();
+        }).onComplete(started);
   }
 
   private void publishReport() {

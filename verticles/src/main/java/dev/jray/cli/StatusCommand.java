@@ -7,7 +7,6 @@ import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.hazelcast.HazelcastGcs;
-import dev.jray.gcs.serialization.Serializers;
 import dev.jray.node.ClusterNode;
 import dev.jray.scheduler.ResourceSet;
 import java.time.LocalDateTime;
@@ -71,14 +70,11 @@ final class StatusCommand implements Callable<Integer> {
     nodes.sort(Comparator.comparing((NodeRecord n) -> !"head".equals(n.role()))
         .thenComparingLong(NodeRecord::startTimeMs));
     Map<String, NodeLoad> loads = new TreeMap<>();
-    gcs.kv().snapshot().forEach((k, v) -> {
-      if (k.startsWith(ClusterNode.LOAD_KEY_PREFIX)) {
-        NodeLoad load = (NodeLoad) Serializers.fory().deserialize(v, StatusCommand.class.getClassLoader());
-        if (now - load.atMs() <= LOAD_STALE_MS) {
-          loads.put(load.nodeId().toHex(), load);
-        }
+    for (NodeLoad load : ClusterNode.loadsOf(gcs, nodes.stream().filter(NodeRecord::alive).toList())) {
+      if (now - load.atMs() <= LOAD_STALE_MS) {
+        loads.put(load.nodeId().toHex(), load);
       }
-    });
+    }
     System.out.println("======== Cluster status: "
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) + " ========");
     System.out.println("Node status");

@@ -20,6 +20,9 @@ import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -85,12 +88,16 @@ public final class ClusterNode implements AutoCloseable {
           options.host(), driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver);
     }
     config.nodeId(options.nodeId());
+    long t0 = System.nanoTime();
     ClusteredVertx cluster = await(ClusterConfig.clusteredVertx(config.build(), options.host()),
         "join the cluster" + (head ? " as head on " + options.host() + ":" + port
             : " at " + headAddress));
     try {
       Gcs gcs = new HazelcastGcs(cluster.hazelcast());
+      long t1 = System.nanoTime();
       NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, gcs), "start the node");
+      LOG.fine(String.format("%s start: clustered Vert.x and Hazelcast %d ms, node %d ms",
+          options.role(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
       com.hazelcast.cluster.Address a = cluster.hazelcast().getCluster().getLocalMember().getAddress();
       if (options.runsTasks()) {
         JrayRuntime.installForNode(node.worker());
@@ -181,6 +188,21 @@ public final class ClusterNode implements AutoCloseable {
       gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
       return null;
     }).onFailure(e -> LOG.log(Level.FINE, "recording this node's load", e));
+  }
+
+  /**
+   * The latest loads of the given nodes (those that recorded one), read key by key: the KV also
+   * holds the code packages, too big to copy for this. Blocks on the GCS.
+   */
+  public static List<NodeLoad> loadsOf(Gcs gcs, Collection<NodeRecord> nodes) {
+    List<NodeLoad> loads = new ArrayList<>();
+    for (NodeRecord n : nodes) {
+      byte[] bytes = gcs.kv().get(LOAD_KEY_PREFIX + n.nodeId().toHex());
+      if (bytes != null) {
+        loads.add((NodeLoad) Serializers.fory().deserialize(bytes, ClusterNode.class.getClassLoader()));
+      }
+    }
+    return loads;
   }
 
   /** "host:port" of this member: for the head, the address others join. */

@@ -8,6 +8,7 @@ import dev.jray.api.exception.RayException;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.id.UniqueId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.CallOptions;
 import dev.jray.api.options.PlacementGroupCreationOptions;
@@ -17,6 +18,9 @@ import dev.jray.api.runtimecontext.RuntimeContext;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.NodeLoad;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
 import dev.jray.gcs.ids.IdFactory;
@@ -120,14 +124,19 @@ public final class JrayRuntime implements RayRuntime {
       String host = System.getProperty("jray.node-ip-address", "127.0.0.1");
       Map<String, Double> resources = Map.of(ResourceSet.OBJECT_STORE_MEMORY,
           (double) ObjectStore.defaultCapacity());
+      long t0 = System.nanoTime();
       cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
           NodeOptions.DRIVER, resources), 0, address);
+      long t1 = System.nanoTime();
       vertx = null;
       gcs = cluster.gcs();
       node = cluster.node();
       packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
           System.getProperty("java.class.path", ""), codeSearchPath()));
+      long t2 = System.nanoTime();
       awaitClusterView(node);
+      LOG.fine(String.format("driver start: join %d ms, ship code %d ms, wait for the view %d ms",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000));
     }
     worker = node.worker();
     jobId = gcs.nextJobId();
@@ -167,14 +176,24 @@ public final class JrayRuntime implements RayRuntime {
    * over the whole cluster rather than the first node to report.
    */
   private void awaitClusterView(NodeVerticle node) throws InterruptedException {
+    // seed from the loads the nodes record for status: reports over the bus replace these
+    List<NodeRecord> live = gcs.nodes().snapshot().values().stream()
+        .filter(n -> n.alive() && n.runsTasks()).toList();
+    for (NodeLoad load : ClusterNode.loadsOf(gcs, live)) {
+      if (System.currentTimeMillis() - load.atMs() < VIEW_WAIT_MS) {
+        node.view().update(new SchedulerMessages.ResourceReport(load.nodeId(), load.total(),
+            load.available(), 0, load.demands()));
+      }
+    }
     long deadline = System.currentTimeMillis() + VIEW_WAIT_MS;
     while (System.currentTimeMillis() < deadline) {
-      boolean complete = gcs.nodes().snapshot().values().stream()
-          .filter(n -> n.alive() && n.runsTasks())
-          .allMatch(n -> node.view().knows(n.nodeId()));
-      if (complete) {
+      List<UniqueId> missing = gcs.nodes().snapshot().values().stream()
+          .filter(n -> n.alive() && n.runsTasks() && !node.view().knows(n.nodeId()))
+          .map(n -> n.nodeId()).toList();
+      if (missing.isEmpty()) {
         return;
       }
+      LOG.fine(() -> "waiting for the reports of nodes " + missing);
       Thread.sleep(50); // reports arrive by event-bus publish, at least once a second
     }
   }

@@ -76,8 +76,6 @@ public final class ForySerializer implements Serializer {
     return Fory.builder()
         .withLanguage(Language.JAVA)
         .withRefTracking(true)
-        // serializers are generated in the background: a first message never stalls an event loop
-        .withAsyncCompilation(true)
         // Writer and reader run the same jars, as with Java serialization: no schema evolution, so
         // the payload carries no field metadata, every class goes through the check below, and a
         // peer with a different version of a class fails cleanly on the version hash.
