@@ -32,6 +32,12 @@ public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
         returnId, maxRetries, attempt, actor, actorId, hops + 1);
   }
 
+  /** The same task, submitted again after its node died (a fresh start: no hops). */
+  public TaskSpec retried() {
+    return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
+        returnId, maxRetries, attempt + 1, actor, actorId, 0);
+  }
+
   /** The shape shown under "Demands" in status: resources, and the name for actors. */
   public String demandShape() {
     return (kind == TaskKind.ACTOR_CREATION ? "actor " : "") + resources.toMap();

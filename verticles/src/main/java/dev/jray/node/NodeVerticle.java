@@ -125,7 +125,10 @@ public final class NodeVerticle extends AbstractVerticle {
               executor);
           scheduler = new ResourceScheduler(nodeId, ResourceSet.of(options.resources()),
               worker::dispatch, view,
-              (target, spec) -> vertx.eventBus().send(SchedulerVerticle.address(target), spec),
+              (target, spec) -> {
+                vertx.eventBus().send(SchedulerVerticle.address(target), spec);
+                worker.locate(spec, target);
+              },
               options.runsTasks());
           worker.start(scheduler, this::fetch);
           return null;

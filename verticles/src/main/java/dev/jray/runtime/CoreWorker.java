@@ -7,6 +7,7 @@ import dev.jray.api.exception.RayActorException;
 import dev.jray.api.exception.RayException;
 import dev.jray.api.exception.RayTaskException;
 import dev.jray.api.exception.RayTimeoutException;
+import dev.jray.api.exception.RayWorkerException;
 import dev.jray.api.exception.UnreconstructableException;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.ActorId;
@@ -88,6 +89,13 @@ public final class CoreWorker {
   final FunctionResolver functions = new FunctionResolver();
   private volatile ResourceScheduler scheduler;
   private volatile ObjectFetcher fetcher;
+  /** Normal tasks this worker owns that run on other nodes, by return id, to retry if one dies. */
+  private final ConcurrentHashMap<ObjectId, RemoteTask> remoteTasks = new ConcurrentHashMap<>();
+  /** Specs of this worker's pending normal tasks, by return id, until started somewhere. */
+  private final ConcurrentHashMap<ObjectId, TaskSpec> pendingSpecs = new ConcurrentHashMap<>();
+
+  private record RemoteTask(TaskSpec spec, UniqueId node) {}
+
   /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
   private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> remoteRequests =
       new ConcurrentHashMap<>();
@@ -136,7 +144,8 @@ public final class CoreWorker {
     return List.of(TaskSpec.class, TaskResult.class, KillActor.class,
         SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
         SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class,
-        SchedulerMessages.ResourceReport.class, ObjectRequest.class, ObjectValue.class);
+        SchedulerMessages.ResourceReport.class, ObjectRequest.class, ObjectValue.class,
+        TaskLocated.class);
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
@@ -158,6 +167,8 @@ public final class CoreWorker {
     ownerConsumer = vertx.eventBus().consumer(ownerAddress, msg -> {
       if (msg.body() instanceof TaskResult r) {
         onTaskResult(r.returnId(), r.value(), r.contained());
+      } else if (msg.body() instanceof TaskLocated located) {
+        onTaskLocated(located.returnId(), located.nodeId());
       } else if (msg.body() instanceof ObjectRequest req) {
         CompletableFuture<ObjectValue> f = owned.future(req.objectId());
         if (f == null) {
@@ -312,8 +323,52 @@ public final class CoreWorker {
     return f;
   }
 
-  /** A node (or driver) left the cluster: what it owned is lost to us. */
+  /**
+   * Records, or tells the owner, that a normal task is now on {@code node} (forwarded there, or
+   * started there), so the owner can retry it if that node dies. Never blocks.
+   */
+  public void locate(TaskSpec spec, UniqueId node) {
+    if (spec.kind() != TaskKind.NORMAL) {
+      return; // actors fail or restart through the actor table instead
+    }
+    if (spec.ownerAddress().equals(ownerAddress)) {
+      onTaskLocated(spec.returnId(), node);
+    } else {
+      vertx.eventBus().send(spec.ownerAddress(), new TaskLocated(spec.returnId(), node));
+    }
+  }
+
+  private void onTaskLocated(ObjectId returnId, UniqueId node) {
+    TaskSpec spec = pendingSpecs.get(returnId);
+    if (spec == null) {
+      return; // done already
+    }
+    if (node.equals(nodeId)) {
+      remoteTasks.remove(returnId);
+    } else {
+      remoteTasks.put(returnId, new RemoteTask(spec, node));
+    }
+  }
+
+  /**
+   * A node (or driver) left the cluster: what it owned is lost to us, and our tasks that ran
+   * there are retried elsewhere while they have retries left, else fail.
+   */
   public void onNodeDied(UniqueId node) {
+    for (Map.Entry<ObjectId, RemoteTask> e : remoteTasks.entrySet()) {
+      TaskSpec spec = e.getValue().spec();
+      if (!e.getValue().node().equals(node) || !remoteTasks.remove(e.getKey(), e.getValue())) {
+        continue;
+      }
+      if (spec.maxRetries() < 0 || spec.attempt() < spec.maxRetries()) {
+        LOG.info("retrying task " + spec + " (attempt " + (spec.attempt() + 1) + "): node "
+            + node + " died while running it");
+        submitToScheduler(spec.retried());
+      } else {
+        failCall(spec.returnId(), new RayWorkerException("task " + spec + " failed: node " + node
+            + " died while running it, and its " + spec.maxRetries() + " retries are used up"));
+      }
+    }
     Set<CompletableFuture<ObjectValue>> pending = remoteRequests.remove(ownerAddress(node));
     if (pending != null) {
       for (CompletableFuture<ObjectValue> f : pending) {
@@ -542,6 +597,8 @@ public final class CoreWorker {
 
   /** A result arrives for an object this worker owns (from a worker, or a failure here). */
   void onTaskResult(ObjectId returnId, ObjectValue value, List<ObjectId> contained) {
+    pendingSpecs.remove(returnId);
+    remoteTasks.remove(returnId);
     // release first: a caller woken by the value must already see the call's slot free
     Runnable r = onResult.remove(returnId);
     if (r != null) {
@@ -583,6 +640,7 @@ public final class CoreWorker {
       try {
         TaskSpec spec = new TaskSpec(taskId, ctx.jobId(), TaskKind.NORMAL, options.name, fd,
             prepared.toTaskArgs(), shape, ownerAddress, returnId, options.maxRetries, 0, null, null, 0);
+        pendingSpecs.put(returnId, spec);
         submitToScheduler(spec);
       } catch (PreparedArgs.DependencyFailedException e) {
         failDependency(returnId, ctx.jobId(), fd, e);
@@ -781,6 +839,7 @@ public final class CoreWorker {
       }
       TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
           namespaceOf(spec.jobId()), loaderOf(spec.jobId()), TaskKind.NORMAL, false, false);
+      locate(spec, nodeId);
       try {
         deliver(spec, invoke(spec, ctx, null));
       } finally {
