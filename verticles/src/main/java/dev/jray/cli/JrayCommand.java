@@ -15,6 +15,15 @@ public final class JrayCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new JrayCommand()).execute(args));
+    CommandLine cli = new CommandLine(new JrayCommand());
+    // bad input or a busy port is one clear line, not a stack trace
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        cmd.getErr().println("jray: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
+    System.exit(cli.execute(args));
   }
 }

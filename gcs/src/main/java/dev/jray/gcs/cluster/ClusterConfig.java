@@ -163,6 +163,8 @@ public final class ClusterConfig {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     // A graceful shutdown waits for migrations at most this long (default 600 s).
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
+    // jray's own shutdown hooks leave the cluster gracefully; Hazelcast's would terminate first
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
 
     config.getMemberAttributeConfig().setAttribute(ROLE_ATTRIBUTE, role.attributeValue());
     if (nodeId != null) {
@@ -215,7 +217,10 @@ public final class ClusterConfig {
    * naming the head address.
    */
   public static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, String eventBusHost) {
-    return clusteredVertx(hazelcastConfig, eventBusHost, new VertxOptions());
+    // a blocked event loop is reported with the stack that blocks it, not only its duration
+    return clusteredVertx(hazelcastConfig, eventBusHost, new VertxOptions()
+        .setWarningExceptionTime(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME)
+        .setWarningExceptionTimeUnit(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME_UNIT));
   }
 
   /**

@@ -1,0 +1,143 @@
+package dev.jray.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The CLI as a user runs it: {@code start} in the background, {@code status}, {@code stop}; and a
+ * head refusing a taken port. Every JVM here runs with its own {@code java.io.tmpdir} (see {@link
+ * LocalCluster}), so {@code stop} sees, and ends, only the nodes these tests started; still, the
+ * tests run one after the other.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180)
+class CliIT {
+  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
+  private static final Pattern STARTED = Pattern.compile("Started a jray head node \\(pid (\\d+)\\)");
+  private static final Pattern ADDRESS = Pattern.compile("Cluster address: (\\S+)");
+  private static final Pattern LOG = Pattern.compile("Log: (\\S+)");
+
+  @RegisterExtension
+  static final ClusterExtension CLI = new ClusterExtension("CliIT", c -> { });
+
+  @Test
+  @Order(1)
+  void backgroundHeadStartsAnswersStatusAndStops() throws Exception {
+    LocalCluster c = CLI.get();
+    int port = LocalCluster.freePort();
+    LocalCluster.Result start = null;
+    LocalCluster.Result status = null;
+    LocalCluster.Result defaultStatus = null;
+    LocalCluster.Result stop;
+    long pid = -1;
+    try {
+      start = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", Integer.toString(port),
+          "--dashboard-port", Integer.toString(LocalCluster.freePort()), "--num-cpus", "2");
+      Matcher m = STARTED.matcher(start.output());
+      if (m.find()) {
+        pid = Long.parseLong(m.group(1));
+      }
+      if (start.ok() && pid > 0) {
+        status = c.cli(CLI_TIMEOUT, List.of(), "status", "--address", "127.0.0.1:" + port);
+        // with no --address, status finds the head started on this machine
+        defaultStatus = c.cli(CLI_TIMEOUT, List.of(), "status");
+      }
+    } finally {
+      stop = c.cli(CLI_TIMEOUT, List.of(), "stop");
+      if (pid > 0) {
+        awaitGone(c, pid, Duration.ofSeconds(30));
+      }
+    }
+    String nodeLog = start.output().lines().map(LOG::matcher).filter(Matcher::find).findFirst()
+        .map(l -> "\nthe node's log " + l.group(1) + ":\n" + LocalCluster.tail(LocalCluster.read(Path.of(l.group(1))), 60))
+        .orElse("");
+
+    assertTrue(start.ok(), start.describe() + nodeLog);
+    assertTrue(pid > 0, "start printed no pid:\n" + start.describe());
+    Matcher address = ADDRESS.matcher(start.output());
+    assertTrue(address.find(), "start printed no cluster address:\n" + start.describe());
+    assertEquals("127.0.0.1:" + port, address.group(1), start.describe());
+
+    assertTrue(status.ok(), status.describe() + nodeLog);
+    Status s = Status.parse(status.output());
+    assertEquals(1, s.active().size(), "status of a lone head:\n" + s + nodeLog);
+    assertEquals("head", s.active().get(0).role(), s.toString());
+    assertEquals(2.0, s.total("CPU"), s.toString());
+    assertTrue(s.noDemands(), s.toString());
+    assertTrue(defaultStatus.ok(), "status without --address: " + defaultStatus.describe());
+    assertEquals(s.activeIds(), Status.parse(defaultStatus.output()).activeIds(), defaultStatus.describe());
+
+    assertTrue(stop.ok(), stop.describe());
+    assertTrue(stop.output().contains("Stopped jray head node (pid " + pid + ")"), stop.describe());
+    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false,
+        "the head (pid " + pid + ") still runs after stop");
+    try (var files = Files.list(c.tmpDir().resolve("jray").resolve("nodes"))) {
+      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".node")).toList(),
+          "pid files left after stop");
+    }
+
+    LocalCluster.Result again = c.cli(CLI_TIMEOUT, List.of(), "stop");
+    assertTrue(again.ok(), again.describe());
+    assertTrue(again.output().contains("No jray nodes"), "a second stop:\n" + again.describe());
+  }
+
+  /** Waits for a process this test started (indirectly) to end; SIGKILLs it if it does not. */
+  private static void awaitGone(LocalCluster c, long pid, Duration timeout) throws Exception {
+    Optional<ProcessHandle> p = ProcessHandle.of(pid);
+    if (p.isEmpty()) {
+      return;
+    }
+    try {
+      p.get().onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      c.log("pid " + pid + " still runs " + timeout.toSeconds() + " s after stop: SIGKILL");
+      p.get().destroyForcibly();
+      fail("the background head (pid " + pid + ") did not end after `stop`");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void headOnATakenPortFailsNamingThePort() throws IOException {
+    LocalCluster c = CLI.get();
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      String port = Integer.toString(taken.getLocalPort());
+      try {
+        LocalCluster.Result block = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", port,
+            "--num-cpus", "2", "--block");
+        assertNotEquals(0, block.exitCode(), "start --block on a taken port: " + block.describe());
+        assertTrue(block.output().contains(port), "the message does not name port " + port + ": " + block.describe());
+
+        LocalCluster.Result background = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", port,
+            "--num-cpus", "2");
+        assertNotEquals(0, background.exitCode(), "start (background) on a taken port: " + background.describe());
+        assertTrue(background.output().contains(port), "the message does not name port " + port + ": "
+            + background.describe());
+      } finally {
+        // should there be a node after all, end it
+        c.cli(CLI_TIMEOUT, List.of(), "stop");
+      }
+    }
+  }
+}

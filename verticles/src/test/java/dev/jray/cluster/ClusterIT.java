@@ -1,0 +1,181 @@
+package dev.jray.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.cluster.drivers.ActorDriver;
+import dev.jray.cluster.drivers.BigObjectsDriver;
+import dev.jray.cluster.drivers.NamedActorDriver;
+import dev.jray.cluster.drivers.TasksDriver;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The programming model across JVMs, on one shared cluster: a head and two workers (2 CPUs each;
+ * worker 1 with {@code {"GPUX":1}}, worker 2 with {@code {"W2":1}} and a 1 GiB heap), drivers
+ * joining it with {@code -Djray.address}. None of these tests changes the cluster's membership.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180)
+class ClusterIT {
+  static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(150);
+
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = new ClusterExtension("ClusterIT", ClusterIT::startThreeNodes);
+
+  /** Head, then both workers at once; waits until {@code status} lists all three. */
+  static void startThreeNodes(LocalCluster c) {
+    c.startHead(null, "-Xmx2g");
+    var w1 = c.startWorkerAsync("worker1", "{\"GPUX\":1}", "-Xmx2g");
+    var w2 = c.startWorkerAsync("worker2", "{\"W2\":1}", "-Xmx1g");
+    c.awaitUp(w1, Duration.ofSeconds(120));
+    c.awaitUp(w2, Duration.ofSeconds(120));
+    Set<String> ids = c.nodes().stream().map(LocalCluster.Node::nodeId).collect(Collectors.toSet());
+    Status s = c.awaitStatus(st -> st.activeIds().containsAll(ids), Duration.ofSeconds(60));
+    assertTrue(s.activeIds().containsAll(ids), "status does not list all three nodes " + ids + ":\n" + s);
+  }
+
+  static LocalCluster cluster() {
+    return CLUSTER.get();
+  }
+
+  static Map<String, Integer> perNode(String spec) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (String part : spec.split(",")) {
+      String[] kv = part.split(":");
+      m.put(kv[0], Integer.parseInt(kv[1]));
+    }
+    return m;
+  }
+
+  @Test
+  @Order(1)
+  void statusListsThreeActiveNodesSixCpusAndNoDemandsWhenIdle() {
+    LocalCluster c = cluster();
+    // The nodes report their load every second: give the idle state a moment to show.
+    Status s = c.awaitStatus(st -> st.active().size() == 3 && st.total("CPU") == 6.0 && st.noDemands()
+        && st.used("CPU") == 0.0, Duration.ofSeconds(20));
+    assertEquals(3, s.active().size(), "active nodes:\n" + s);
+    assertEquals(Set.of(c.node("head").nodeId(), c.node("worker1").nodeId(), c.node("worker2").nodeId()),
+        Set.copyOf(s.activeIds()), "active node ids:\n" + s);
+    Map<String, String> roles = s.active().stream()
+        .collect(Collectors.toMap(Status.ActiveNode::nodeId, Status.ActiveNode::role));
+    assertEquals("head", roles.get(c.node("head").nodeId()), s.toString());
+    assertEquals("worker", roles.get(c.node("worker1").nodeId()), s.toString());
+    assertEquals("worker", roles.get(c.node("worker2").nodeId()), s.toString());
+    assertTrue(s.active().stream().allMatch(n -> n.host().equals("127.0.0.1")), s.toString());
+    assertEquals(6.0, s.total("CPU"), "CPU total:\n" + s);
+    assertEquals(0.0, s.used("CPU"), "CPU used when idle:\n" + s);
+    assertEquals(1.0, s.total("GPUX"), "GPUX total:\n" + s);
+    assertEquals(1.0, s.total("W2"), "W2 total:\n" + s);
+    assertTrue(s.hasObjectStoreLine(), "no object_store_memory line:\n" + s);
+    assertTrue(s.text().contains("Recent failures:"), s.toString());
+    assertTrue(s.noDemands(), "demands when idle:\n" + s);
+  }
+
+  @Test
+  @Order(2)
+  void shortCpuTasksRunOnAllThreeNodes() {
+    LocalCluster c = cluster();
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), TasksDriver.class, "300", "20");
+    assertTrue(r.ok(), r.describe());
+    assertEquals("300", r.result("tasks"), r.describe());
+    Map<String, Integer> perNode = perNode(r.result("nodes"));
+    c.log("300 tasks per node: " + perNode + " in " + r.result("tasks-ms") + " ms");
+    assertEquals(300, perNode.values().stream().mapToInt(Integer::intValue).sum(), r.describe());
+    assertEquals(Set.of(c.node("head").nodeId(), c.node("worker1").nodeId(), c.node("worker2").nodeId()),
+        perNode.keySet(), "300 tasks ran on " + perNode + "\n" + r.describe());
+  }
+
+  @Test
+  @Order(3)
+  void tasksNeedingGpuxAllRunOnWorker1() {
+    LocalCluster c = cluster();
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), TasksDriver.class, "20", "10", "GPUX", "1.0");
+    assertTrue(r.ok(), r.describe());
+    Map<String, Integer> perNode = perNode(r.result("nodes"));
+    assertEquals(Map.of(c.node("worker1").nodeId(), 20), perNode, r.describe());
+  }
+
+  @Test
+  @Order(4)
+  void actorOnARemoteNodeKeepsItsStateAcrossCalls() {
+    LocalCluster c = cluster();
+    int calls = 30;
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), ActorDriver.class,
+        Integer.toString(calls), "GPUX", "0.5");
+    assertTrue(r.ok(), r.describe());
+    String expected = IntStream.rangeClosed(1, calls).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    assertEquals(expected, r.result("counts"), r.describe());
+    assertEquals(c.node("worker1").nodeId(), r.result("actor-node"), r.describe());
+    assertNotEquals(r.result("driver-node"), r.result("actor-node"), r.describe());
+  }
+
+  @Test
+  @Order(5)
+  void largeObjectsMoveBetweenNodes() {
+    LocalCluster c = cluster();
+    LocalCluster.Result r = c.runDriver(Duration.ofSeconds(170), List.of("-Xmx3g"), BigObjectsDriver.class,
+        "GPUX", "W2", "256", "512");
+    c.log("big objects: task object " + r.results().get("task-object-ms") + " ms, put object "
+        + r.results().get("put-object-ms") + " ms");
+    assertTrue(r.ok(), r.describe());
+    String w2 = c.node("worker2").nodeId();
+    // 256 MiB made by a task on worker 1 (GPUX), summed by a task on worker 2 (W2)
+    assertEquals(r.result("task-object-expected") + "@" + w2, r.result("task-object-digest"), r.describe());
+    // 512 MiB put by the driver, summed on worker 2, whose heap is 1 GiB
+    assertEquals(r.result("put-object-expected") + "@" + w2, r.result("put-object-digest"), r.describe());
+    assertTrue(c.node("worker2").isAlive(), "worker 2 died");
+  }
+
+  @Test
+  @Order(6)
+  void detachedNamedActorOutlivesItsDriverAndNonDetachedOneDoesNot() {
+    LocalCluster c = cluster();
+    String value = "kept-" + UUID.randomUUID();
+    List<String> ns = List.of("-Djray.namespace=n");
+    LocalCluster.Result first = c.runDriver(DRIVER_TIMEOUT, ns, NamedActorDriver.class, "create", value);
+    assertTrue(first.ok(), first.describe());
+    assertEquals(value, first.result("keeper-set"), first.describe());
+    assertEquals("n", first.result("namespace"), first.describe());
+
+    LocalCluster.Result second = c.runDriver(DRIVER_TIMEOUT, ns, NamedActorDriver.class, "read");
+    assertTrue(second.ok(), second.describe());
+    assertEquals("true", second.result("keeper-found"), "driver 2 does not find the detached actor\n"
+        + second.describe());
+    assertEquals(value, second.result("keeper-value"), second.describe());
+    assertEquals("false", second.result("temp-found"), "the non-detached actor of driver 1 outlived it\n"
+        + second.describe());
+    assertEquals("false", second.result("keeper-in-other-namespace"), second.describe());
+    c.log("non-detached actor gone for driver 2 after " + second.result("temp-gone-after-ms") + " ms of polling");
+  }
+
+  @Test
+  @Order(7)
+  void statusAgainAfterTheWorkload() {
+    // Every node is still there and nothing is left holding resources or pending.
+    LocalCluster c = cluster();
+    Status s = c.awaitStatus(st -> st.active().size() == 3 && st.noDemands() && st.used("CPU") == 0.0
+        && st.used("GPUX") == 0.0, Duration.ofSeconds(20));
+    assertEquals(3, s.active().size(), s.toString());
+    assertEquals(0.0, s.used("CPU"), "CPU still held after all drivers exited:\n" + s);
+    assertEquals(0.0, s.used("GPUX"), "GPUX still held after all drivers exited:\n" + s);
+    assertTrue(s.noDemands(), s.toString());
+    assertFalse(Arrays.stream(s.text().split("\\R")).anyMatch(l -> l.contains("left the cluster")), s.toString());
+  }
+}
