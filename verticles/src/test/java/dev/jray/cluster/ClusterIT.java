@@ -9,6 +9,10 @@ import dev.jray.cluster.drivers.ActorDriver;
 import dev.jray.cluster.drivers.BigObjectsDriver;
 import dev.jray.cluster.drivers.NamedActorDriver;
 import dev.jray.cluster.drivers.TasksDriver;
+import dev.jray.cluster.drivers.VersionDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.ToolProvider;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -167,6 +171,36 @@ class ClusterIT {
 
   @Test
   @Order(7)
+  void twoJobsWithDifferentVersionsOfAClassEachSeeTheirOwn() throws Exception {
+    LocalCluster c = cluster();
+    List<Path> dirs = List.of(versionedClass(c, "one"), versionedClass(c, "two"));
+    // both at once, on the same worker (GPUX): one class loader per job keeps them apart
+    List<LocalCluster.Running> drivers = dirs.stream()
+        .map(d -> c.startDriver(List.of("-Djray.job.code-search-path=" + d), VersionDriver.class))
+        .toList();
+    for (int i = 0; i < 2; i++) {
+      LocalCluster.Result r = drivers.get(i).await(DRIVER_TIMEOUT);
+      assertTrue(r.ok(), r.describe());
+      assertEquals(i == 0 ? "one" : "two", r.result("versions"), r.describe());
+      assertEquals(c.node("worker1").nodeId(), r.result("nodes"), r.describe());
+    }
+  }
+
+  /** Compiles {@code Versioned}, whose version() returns {@code version}, into a folder of its own. */
+  private static Path versionedClass(LocalCluster c, String version) throws Exception {
+    Path dir = Files.createDirectories(c.tmpDir().resolve("versioned-" + version));
+    Path source = dir.resolve("Versioned.java");
+    Files.writeString(source, "public class Versioned { public static String version() { return \""
+        + version + "\"; } }");
+    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(),
+        source.toString());
+    assertEquals(0, rc, "javac failed for " + source);
+    Files.delete(source);
+    return dir;
+  }
+
+  @Test
+  @Order(8)
   void statusAgainAfterTheWorkload() {
     // Every node is still there and nothing is left holding resources or pending.
     LocalCluster c = cluster();
