@@ -24,6 +24,12 @@ public record ActorRecord(ActorId actorId, JobId jobId, String className, String
     return maxRestarts == -1 || numRestarts < maxRestarts;
   }
 
+  /** Being restarted on another node after its node died; counts one restart. */
+  public ActorRecord restarting() {
+    return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
+        ActorState.RESTARTING, null, numRestarts + 1, null, null);
+  }
+
   /** Alive again after a restart. */
   public ActorRecord restarted(UniqueId node) {
     return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,

@@ -157,7 +157,7 @@ public final class ClusterNode implements AutoCloseable {
       if (actor.state() == ActorState.DEAD) {
         continue;
       }
-      if (gone.equals(actor.nodeId())) {
+      if (gone.equals(actor.nodeId()) && !node.worker().restartActor(actor)) {
         gcs.actors().update(actor.actorId(), a -> a.state() == ActorState.DEAD ? a
             : a.dead("its node " + gone + " died", null));
       } else if (driver && !actor.detached() && ownedBy(actor, gone)) {

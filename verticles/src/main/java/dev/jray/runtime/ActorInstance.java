@@ -43,8 +43,10 @@ final class ActorInstance {
   private boolean dead;
   private MessageConsumer<Object> consumer;
 
+  /** @param restarted whether this instance replaces one that died with its node */
   ActorInstance(CoreWorker worker, TaskSpec creation, Object instance, ClassLoader loader,
-      String namespace) {
+      String namespace, boolean restarted) {
+    this.restarted = restarted;
     this.worker = worker;
     this.creation = creation;
     this.actorId = creation.actor().actorId();

@@ -87,6 +87,9 @@ final class ActorTaskSubmitter {
         deathRecord = record;
       }
     }
+    if (record.state() == ActorState.RESTARTING) {
+      failInFlight(); // they were on the instance that died; queued calls wait for the new one
+    }
     flush();
   }
 
@@ -120,6 +123,17 @@ final class ActorTaskSubmitter {
     for (ObjectId id : lost) {
       worker.failCall(id, deathError);
     }
+  }
+
+  private void failInFlight() {
+    List<ObjectId> lost;
+    synchronized (this) {
+      lost = new ArrayList<>(inFlight);
+      inFlight.clear();
+    }
+    RayActorException error = new RayActorException(actorId,
+        "the actor is restarting: the call was running when its node died");
+    lost.forEach(id -> worker.failCall(id, error));
   }
 
   private RayException deathError() {

@@ -685,6 +685,10 @@ public final class CoreWorker {
         TaskSpec spec = new TaskSpec(creationTask, ctx.jobId(), TaskKind.ACTOR_CREATION,
             options.name, fd, prepared.toTaskArgs(), ResourceSet.of(options.resources),
             ownerAddress, creationReturn, 0, 0, actor, null, 0);
+        if (options.maxRestarts != 0) {
+          // kept so that the actor can be created again elsewhere if its node dies
+          gcs.kv().put(creationSpecKey(actorId), serializer.serialize(spec));
+        }
         submitToScheduler(spec);
       } catch (PreparedArgs.DependencyFailedException e) {
         failDependency(creationReturn, ctx.jobId(), fd, e);
@@ -697,6 +701,34 @@ public final class CoreWorker {
       prepared.resolved.thenRun(send);
     }
     return new ActorHandleImpl<>(actorId, options.maxPendingCalls);
+  }
+
+  private static String creationSpecKey(ActorId actorId) {
+    return "actor-spec:" + actorId.toHex();
+  }
+
+  /**
+   * Creates again, on a node that has room, an actor whose node died; called by the GCS leader.
+   * Blocks on the GCS: not on an event loop.
+   *
+   * @return false if it cannot be restarted (no restarts left, or no creation spec kept)
+   */
+  public boolean restartActor(ActorRecord record) {
+    byte[] bytes = record.canRestart() ? gcs.kv().get(creationSpecKey(record.actorId())) : null;
+    if (bytes == null) {
+      return false;
+    }
+    TaskSpec spec = (TaskSpec) serializer.deserialize(bytes, CoreWorker.class.getClassLoader());
+    ActorRecord now = gcs.actors().update(record.actorId(),
+        a -> a.state() == ActorState.DEAD ? a : a.restarting());
+    if (now == null || now.state() != ActorState.RESTARTING) {
+      return false;
+    }
+    LOG.info("restarting actor " + record.actorId() + " (restart " + now.numRestarts() + " of "
+        + (record.maxRestarts() < 0 ? "unlimited" : record.maxRestarts()) + "): its node "
+        + record.nodeId() + " died");
+    scheduler.submitAndDispatch(spec.retried());
+    return true;
   }
 
   private void reserveName(String namespace, String name, ActorId actorId) {
@@ -912,7 +944,7 @@ public final class CoreWorker {
     ClassLoader loader = loaderOf(spec.jobId());
     String namespace = namespaceOf(spec.jobId());
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
-        TaskKind.ACTOR_CREATION, false, false);
+        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0);
     Outcome outcome = invoke(spec, ctx, null);
     if (outcome.thrown() != null) {
       Throwable t = outcome.thrown();
@@ -923,7 +955,8 @@ public final class CoreWorker {
       scheduler.release(spec.taskId());
       return;
     }
-    ActorInstance actor = new ActorInstance(this, spec, outcome.value(), loader, namespace);
+    ActorInstance actor = new ActorInstance(this, spec, outcome.value(), loader, namespace,
+        record.numRestarts() > 0);
     hostedActors.put(actorId, actor);
     actor.start();
     ActorRecord now = gcs.actors().update(actorId,
