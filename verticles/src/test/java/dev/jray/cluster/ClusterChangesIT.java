@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.cluster.drivers.LateDriver;
+import dev.jray.cluster.drivers.SurvivorDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.jray.cluster.drivers.TasksDriver;
 import java.time.Duration;
 import java.util.List;
@@ -52,11 +55,15 @@ class ClusterChangesIT {
 
   @Test
   @Order(2)
-  void killedWorkerLeavesStatusWithinTenSecondsAndTasksStillRun() {
+  void killedWorkerLeavesStatusWithinTenSecondsAndTasksStillRun() throws Exception {
     LocalCluster c = CLUSTER.get();
     LocalCluster.Node victim = c.node("worker2");
     Status before = c.status();
     assertTrue(before.isActive(victim.nodeId()), before.toString());
+    // an actor that may restart and a long task, both on the worker about to die
+    Path killedFlag = c.tmpDir().resolve("worker2-killed");
+    LocalCluster.Running survivor = c.startDriver(List.of(), SurvivorDriver.class, killedFlag.toString());
+    survivor.awaitLine("^READY$", Duration.ofSeconds(90));
 
     long killedAt = System.nanoTime();
     c.kill(victim);
@@ -81,5 +88,14 @@ class ClusterChangesIT {
     Status later = c.status();
     assertTrue(later.text().contains(victim.nodeId()) && later.failures().stream()
         .anyMatch(f -> f.contains(victim.nodeId())), "the killed node is not under Recent failures:\n" + later);
+
+    // a node with W2 joins: the actor restarts there (fresh state), the task is retried there
+    LocalCluster.Node replacement = c.startWorker("worker4-w2", "{\"W2\":1}");
+    Files.createFile(killedFlag);
+    LocalCluster.Result r2 = survivor.await(Duration.ofSeconds(150));
+    assertTrue(r2.ok(), r2.describe());
+    assertEquals("2/" + victim.nodeId() + "/false", r2.result("before"), r2.describe());
+    assertEquals("1/" + replacement.nodeId() + "/true", r2.result("after"), r2.describe());
+    assertEquals(replacement.nodeId(), r2.result("slow-node"), r2.describe());
   }
 }
