@@ -841,7 +841,10 @@ public final class CoreWorker {
   }
 
   void markActorDead(ActorId actorId, String cause, byte[] error) {
-    gcs.actors().update(actorId, r -> r.state() == ActorState.DEAD ? r : r.dead(cause, error));
+    ActorRecord r = gcs.actors().update(actorId, a -> a.state() == ActorState.DEAD ? a : a.dead(cause, error));
+    if (r != null && r.maxRestarts() != 0) {
+      gcs.kv().remove(creationSpecKey(actorId)); // dead for good: no restart needs it
+    }
   }
 
   void exitActor() {
