@@ -145,7 +145,7 @@ public final class CoreWorker {
         SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
         SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class,
         SchedulerMessages.ResourceReport.class, ObjectRequest.class, ObjectValue.class,
-        TaskLocated.class);
+        TaskLocated.class, BorrowChange.class);
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
@@ -167,6 +167,12 @@ public final class CoreWorker {
     ownerConsumer = vertx.eventBus().consumer(ownerAddress, msg -> {
       if (msg.body() instanceof TaskResult r) {
         onTaskResult(r.returnId(), r.value(), r.contained());
+      } else if (msg.body() instanceof BorrowChange borrow) {
+        if (borrow.delta() > 0) {
+          owned.addRef(borrow.objectId());
+        } else {
+          owned.removeRef(borrow.objectId());
+        }
       } else if (msg.body() instanceof TaskLocated located) {
         onTaskLocated(located.returnId(), located.nodeId());
       } else if (msg.body() instanceof ObjectRequest req) {
@@ -228,11 +234,20 @@ public final class CoreWorker {
 
   // ---------------------------------------------------------------- references
 
+  /**
+   * Counts a live ObjectRef: at this worker if it owns the object, else as a borrow at the owner
+   * (the message leaves before anything this worker sends the owner later, such as the result
+   * of the task that received the ref, so the owner cannot free the object in between).
+   */
   void registerRef(ObjectRefImpl<?> ref) {
-    if (ref.ownerAddress().equals(ownerAddress)) {
-      ObjectId id = ref.getId();
+    ObjectId id = ref.getId();
+    String owner = ref.ownerAddress();
+    if (owner.equals(ownerAddress)) {
       owned.addRef(id);
       CLEANER.register(ref, () -> owned.removeRef(id));
+    } else {
+      vertx.eventBus().send(owner, new BorrowChange(id, 1));
+      CLEANER.register(ref, () -> vertx.eventBus().send(owner, new BorrowChange(id, -1)));
     }
   }
 

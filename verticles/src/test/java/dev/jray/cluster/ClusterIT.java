@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.cluster.drivers.ActorDriver;
 import dev.jray.cluster.drivers.BigObjectsDriver;
+import dev.jray.cluster.drivers.BorrowDriver;
 import dev.jray.cluster.drivers.NamedActorDriver;
 import dev.jray.cluster.drivers.TasksDriver;
 import dev.jray.cluster.drivers.VersionDriver;
@@ -201,6 +202,14 @@ class ClusterIT {
 
   @Test
   @Order(8)
+  void aRefBorrowedByAnActorOnAnotherNodeOutlivesTheOwnersOwnRef() {
+    LocalCluster.Result r = cluster().runDriver(DRIVER_TIMEOUT, List.of(), BorrowDriver.class);
+    assertTrue(r.ok(), r.describe());
+    assertEquals("kept alive by its borrower", r.result("read"), r.describe());
+  }
+
+  @Test
+  @Order(9)
   void statusAgainAfterTheWorkload() {
     // Every node is still there and nothing is left holding resources or pending.
     LocalCluster c = cluster();
