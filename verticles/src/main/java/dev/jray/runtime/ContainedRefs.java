@@ -9,7 +9,7 @@ import java.util.List;
  * keep them alive as long as the value that contains them. Thread-confined.
  */
 final class ContainedRefs {
-  private static final ThreadLocal<List<ObjectId>> COLLECTING = new ThreadLocal<>();
+  private static final ThreadLocal<List<RefId>> COLLECTING = new ThreadLocal<>();
 
   private ContainedRefs() {}
 
@@ -17,17 +17,17 @@ final class ContainedRefs {
     COLLECTING.set(new ArrayList<>(0));
   }
 
-  /** @return the ids recorded since {@link #begin()} */
-  static List<ObjectId> end() {
-    List<ObjectId> ids = COLLECTING.get();
+  /** @return the refs recorded since {@link #begin()} */
+  static List<RefId> end() {
+    List<RefId> ids = COLLECTING.get();
     COLLECTING.remove();
     return ids == null || ids.isEmpty() ? List.of() : ids;
   }
 
-  static void record(ObjectId id) {
-    List<ObjectId> ids = COLLECTING.get();
+  static void record(ObjectId id, String owner) {
+    List<RefId> ids = COLLECTING.get();
     if (ids != null) {
-      ids.add(id);
+      ids.add(new RefId(id, owner));
     }
   }
 }

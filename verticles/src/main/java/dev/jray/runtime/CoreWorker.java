@@ -124,7 +124,7 @@ public final class CoreWorker {
     this.store = Objects.requireNonNull(store, "store");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.ownerAddress = ownerAddress(nodeId);
-    this.owned = new OwnedObjects(this::freeValue);
+    this.owned = new OwnedObjects(this::freeValue, this::uncount);
     this.defaultLoader = CoreWorker.class.getClassLoader();
     this.actorTableSubscription = gcs.actors().listen((id, record) -> {
       ActorTaskSubmitter s = actorSubmitters.get(id);
@@ -251,6 +251,23 @@ public final class CoreWorker {
     }
   }
 
+  /** Counts one more reference to an object: here if this worker owns it, else at its owner. */
+  private void count(RefId ref) {
+    if (ref.owner().equals(ownerAddress)) {
+      owned.addRef(ref.id());
+    } else {
+      vertx.eventBus().send(ref.owner(), new BorrowChange(ref.id(), 1));
+    }
+  }
+
+  private void uncount(RefId ref) {
+    if (ref.owner().equals(ownerAddress)) {
+      owned.removeRef(ref.id());
+    } else {
+      vertx.eventBus().send(ref.owner(), new BorrowChange(ref.id(), -1));
+    }
+  }
+
   private void freeValue(ObjectId id, ObjectValue value) {
     if (!value.isInline() && nodeId.equals(value.storeNode())) {
       store.delete(id);
@@ -258,18 +275,18 @@ public final class CoreWorker {
   }
 
   /** Serialized value and the ObjectRefs found inside it (each counted once more until released). */
-  private record Encoded(byte[] bytes, List<ObjectId> contained) {}
+  private record Encoded(byte[] bytes, List<RefId> contained) {}
 
   private Encoded encode(Object value) {
     ContainedRefs.begin();
     byte[] bytes;
-    List<ObjectId> contained;
+    List<RefId> contained;
     try {
       bytes = serializer.serialize(value);
     } finally {
       contained = ContainedRefs.end();
     }
-    contained.forEach(owned::addRef);
+    contained.forEach(this::count); // the value keeps them alive, wherever their owners are
     return new Encoded(bytes, contained);
   }
 
@@ -574,16 +591,15 @@ public final class CoreWorker {
   private PreparedArgs prepareArgs(Object[] args) {
     Object[] items = new Object[args.length];
     List<CompletableFuture<?>> deps = new ArrayList<>();
-    List<ObjectId> pins = new ArrayList<>();
+    List<RefId> pins = new ArrayList<>();
     try {
       for (int i = 0; i < args.length; i++) {
         if (args[i] instanceof ObjectRefImpl<?> ref) {
           items[i] = ref;
           deps.add(locate(ref));
-          if (ref.ownerAddress().equals(ownerAddress)) {
-            owned.addRef(ref.getId());
-            pins.add(ref.getId());
-          }
+          RefId pin = new RefId(ref.getId(), ref.ownerAddress());
+          count(pin); // until the call's result arrives
+          pins.add(pin);
         } else {
           Encoded e = encode(args[i]);
           items[i] = e.bytes();
@@ -591,7 +607,7 @@ public final class CoreWorker {
         }
       }
     } catch (RuntimeException e) {
-      pins.forEach(owned::removeRef);
+      pins.forEach(this::uncount);
       throw e;
     }
     return new PreparedArgs(items, deps.toArray(new CompletableFuture<?>[0]), pins);
@@ -602,7 +618,7 @@ public final class CoreWorker {
     owned.createPending(returnId);
     ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, ownerAddress);
     onResult.put(returnId, () -> {
-      args.pins.forEach(owned::removeRef);
+      args.pins.forEach(this::uncount);
       if (alsoOnResult != null) {
         alsoOnResult.run();
       }
@@ -611,7 +627,7 @@ public final class CoreWorker {
   }
 
   /** A result arrives for an object this worker owns (from a worker, or a failure here). */
-  void onTaskResult(ObjectId returnId, ObjectValue value, List<ObjectId> contained) {
+  void onTaskResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
     pendingSpecs.remove(returnId);
     remoteTasks.remove(returnId);
     // release first: a caller woken by the value must already see the call's slot free
@@ -939,7 +955,7 @@ public final class CoreWorker {
     deliver(spec, storeValue(spec.returnId(), e.bytes()), e.contained());
   }
 
-  void deliver(TaskSpec spec, ObjectValue value, List<ObjectId> contained) {
+  void deliver(TaskSpec spec, ObjectValue value, List<RefId> contained) {
     if (spec.ownerAddress().equals(ownerAddress)) {
       onTaskResult(spec.returnId(), value, contained);
     } else {

@@ -50,7 +50,7 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
 
   @Serial
   private Object writeReplace() throws ObjectStreamException {
-    ContainedRefs.record(id);
+    ContainedRefs.record(id, ownerAddress);
     return new SerializedRef(id, ownerAddress);
   }
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The objects this worker owns: their values (inline) or locations, and their reference counts.
@@ -18,15 +19,20 @@ final class OwnedObjects {
   private static final class Entry {
     final CompletableFuture<ObjectValue> value = new CompletableFuture<>();
     int refs;
-    List<ObjectId> contained = List.of();
+    List<RefId> contained = List.of();
   }
 
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
   private final BiConsumer<ObjectId, ObjectValue> onFree;
+  private final Consumer<RefId> release;
 
-  /** @param onFree called with each freed object's value, to delete its store copy */
-  OwnedObjects(BiConsumer<ObjectId, ObjectValue> onFree) {
+  /**
+   * @param onFree called with each freed object's value, to delete its store copy
+   * @param release gives back the count an object held on a ref inside it (here or at its owner)
+   */
+  OwnedObjects(BiConsumer<ObjectId, ObjectValue> onFree, Consumer<RefId> release) {
     this.onFree = Objects.requireNonNull(onFree, "onFree");
+    this.release = Objects.requireNonNull(release, "release");
   }
 
   /** Registers an object whose value comes later (a task's return). */
@@ -35,7 +41,7 @@ final class OwnedObjects {
   }
 
   /** Registers an object with its value (a put). */
-  void createReady(ObjectId id, ObjectValue value, List<ObjectId> contained) {
+  void createReady(ObjectId id, ObjectValue value, List<RefId> contained) {
     Entry e = new Entry();
     e.contained = contained;
     e.value.complete(value);
@@ -45,20 +51,20 @@ final class OwnedObjects {
   /**
    * Sets a pending object's value; a value for an object freed meanwhile is dropped.
    *
-   * @param contained ids the value holds refs to, already counted by the caller
+   * @param contained the refs inside the value, already counted by the caller
    */
-  void complete(ObjectId id, ObjectValue value, List<ObjectId> contained) {
+  void complete(ObjectId id, ObjectValue value, List<RefId> contained) {
     Entry e = entries.get(id);
     if (e == null) {
       onFree.accept(id, value);
-      contained.forEach(this::removeRef);
+      contained.forEach(release);
       return;
     }
     synchronized (e) {
       if (!e.value.isDone()) {
         e.contained = contained;
       } else {
-        contained.forEach(this::removeRef);
+        contained.forEach(release);
       }
     }
     e.value.complete(value);
@@ -96,7 +102,7 @@ final class OwnedObjects {
   }
 
   private void free(ObjectId id, Entry e) {
-    List<ObjectId> contained;
+    List<RefId> contained;
     synchronized (e) {
       contained = e.contained;
       e.contained = List.of();
@@ -105,7 +111,7 @@ final class OwnedObjects {
     if (v != null) {
       onFree.accept(id, v);
     }
-    contained.forEach(this::removeRef);
+    contained.forEach(release);
   }
 
   int size() {

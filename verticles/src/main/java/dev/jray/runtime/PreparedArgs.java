@@ -15,11 +15,11 @@ final class PreparedArgs {
   /** Each a serialized value (byte[]) or an ObjectRef argument (ObjectRefImpl). */
   private final Object[] items;
   private final CompletableFuture<?>[] refValues;
-  final List<ObjectId> pins;
+  final List<RefId> pins;
   /** Completes when every ObjectRef argument has a value (or failed). */
   final CompletableFuture<Void> resolved;
 
-  PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<ObjectId> pins) {
+  PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<RefId> pins) {
     this.items = items;
     this.refValues = refValues;
     this.pins = pins;

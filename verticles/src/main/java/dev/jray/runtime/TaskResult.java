@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * A finished task's return value, sent by the worker that ran it to the return object's owner.
  *
- * @param contained ids of ObjectRefs inside the value, which the value keeps alive
+ * @param contained the ObjectRefs inside the value, which the value keeps alive
  */
-record TaskResult(ObjectId returnId, ObjectValue value, List<ObjectId> contained)
+record TaskResult(ObjectId returnId, ObjectValue value, List<RefId> contained)
     implements Serializable {}

@@ -206,6 +206,7 @@ class ClusterIT {
     LocalCluster.Result r = cluster().runDriver(DRIVER_TIMEOUT, List.of(), BorrowDriver.class);
     assertTrue(r.ok(), r.describe());
     assertEquals("kept alive by its borrower", r.result("read"), r.describe());
+    assertEquals("owned by the worker that made it", r.result("returned"), r.describe());
   }
 
   @Test

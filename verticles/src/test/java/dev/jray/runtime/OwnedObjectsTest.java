@@ -15,7 +15,12 @@ import org.junit.jupiter.api.Test;
 
 class OwnedObjectsTest {
   private final List<ObjectId> freed = new ArrayList<>();
-  private final OwnedObjects owned = new OwnedObjects((id, v) -> freed.add(id));
+  private final OwnedObjects owned = new OwnedObjects((id, v) -> freed.add(id), this::release);
+
+  /** The refs in these tests are all owned here. */
+  private void release(RefId ref) {
+    owned.removeRef(ref.id());
+  }
   private final JobId job = JobId.fromInt(7);
 
   private ObjectId newId() {
@@ -43,7 +48,7 @@ class OwnedObjectsTest {
     owned.createReady(inner, ObjectValue.inline(new byte[] {1}), List.of());
     owned.addRef(inner); // the user's ref
     owned.addRef(inner); // counted by the container that holds it
-    owned.createReady(outer, ObjectValue.inline(new byte[] {2}), List.of(inner));
+    owned.createReady(outer, ObjectValue.inline(new byte[] {2}), List.of(new RefId(inner, "here")));
     owned.addRef(outer);
     owned.removeRef(inner); // the user drops the inner ref
     assertTrue(owned.owns(inner), "the container still holds it");

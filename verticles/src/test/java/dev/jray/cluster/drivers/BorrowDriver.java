@@ -27,6 +27,20 @@ public final class BorrowDriver {
     }
   }
 
+  /** Puts a value on the node this runs on and returns only a ref to it, inside a list. */
+  public static List<ObjectRef<String>> makeRef() {
+    return List.of(Ray.put("owned by the worker that made it"));
+  }
+
+  /** Collects garbage on the node this runs on: the ref made by makeRef() there is gone. */
+  public static boolean collect() throws InterruptedException {
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    return true;
+  }
+
   public static void main(String[] args) {
     Driver.run("borrow", () -> {
       ActorHandle<Holder> holder = Ray.actor(Holder::new).setResource("GPUX", 0.1).remote();
@@ -41,6 +55,11 @@ public final class BorrowDriver {
       Driver.check(gone.get() == null, "the driver's ref was not collected");
       Thread.sleep(500); // give the Cleaner time to release the driver's own count
       Driver.result("read", holder.task(Holder::read).remote().get(60_000));
+
+      // refs returned inside a value live as long as the value, whichever node owns them
+      List<ObjectRef<String>> made = Ray.task(BorrowDriver::makeRef).setResource("GPUX", 0.1).remote().get();
+      Ray.task(BorrowDriver::collect).setResource("GPUX", 0.1).remote().get();
+      Driver.result("returned", made.get(0).get(60_000));
     });
   }
 }
