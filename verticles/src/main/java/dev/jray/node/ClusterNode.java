@@ -221,6 +221,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Leaves the cluster: the node stops, then the Hazelcast member. Blocks. */
   @Override
   public void close() {
+    JrayRuntime.uninstallForNode(node.worker());
     if (loadTimer >= 0) {
       vertx.cancelTimer(loadTimer);
     }

@@ -78,6 +78,14 @@ public final class JrayRuntime implements RayRuntime {
     this.shutdownHook = null;
   }
 
+  /** Undoes {@link #installForNode}: the node in this JVM is stopping. */
+  public static void uninstallForNode(CoreWorker worker) {
+    if (nodeWorker == worker) {
+      nodeWorker = null;
+      dev.jray.api.Ray.shutdown();
+    }
+  }
+
   /**
    * Makes the application that deployed a node into its own Vert.x the driver of a new job: its
    * code calls {@code Ray} directly, its class path ships to the other nodes. Blocks on the GCS.
