@@ -207,6 +207,11 @@ class HazelcastGcsTableTest {
   void dataSurvivesTheTerminationOfTheMemberThatWroteIt() {
     String name = newMapName();
     HazelcastInstance writer = cluster.startWorker();
+    // partitions migrate to a new member asynchronously: write once it owns some, backups made
+    TestCluster.await("the writer to own partitions", Duration.ofSeconds(30),
+        () -> writer.getPartitionService().isClusterSafe()
+            && writer.getPartitionService().getPartitions().stream()
+                .anyMatch(p -> p.getOwner() != null && p.getOwner().localMember()));
     GcsTable<String, Integer> fromWriter = table(writer, name);
     AtomicInteger ownedByWriter = new AtomicInteger();
     int keys = 200;
