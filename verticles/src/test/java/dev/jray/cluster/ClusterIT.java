@@ -11,6 +11,12 @@ import dev.jray.cluster.drivers.BorrowDriver;
 import dev.jray.cluster.drivers.NamedActorDriver;
 import dev.jray.cluster.drivers.TasksDriver;
 import dev.jray.cluster.drivers.VersionDriver;
+import dev.jray.examples.EmbeddedServiceExample;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.tools.ToolProvider;
@@ -221,5 +227,26 @@ class ClusterIT {
     assertEquals(0.0, s.used("GPUX"), "GPUX still held after all drivers exited:\n" + s);
     assertTrue(s.noDemands(), s.toString());
     assertFalse(Arrays.stream(s.text().split("\\R")).anyMatch(l -> l.contains("left the cluster")), s.toString());
+  }
+
+  @Test
+  @Order(10)
+  void aVertxApplicationHostingANodeServesTasksOverHttp() throws Exception {
+    // after the status checks: this node joins, and later leaves, the shared cluster
+    LocalCluster c = cluster();
+    int port = LocalCluster.freePort();
+    LocalCluster.Running app = c.startDriver(List.of(), EmbeddedServiceExample.class,
+        c.headAddress(), Integer.toString(port));
+    app.awaitLine("^serving http", Duration.ofSeconds(90));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> ok = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/square?n=12")).build(), BodyHandlers.ofString());
+    assertEquals(200, ok.statusCode(), ok.body());
+    assertTrue(ok.body().startsWith("12 squared is 144"), ok.body());
+    HttpResponse<String> bad = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/square?n=x")).build(), BodyHandlers.ofString());
+    assertEquals(400, bad.statusCode(), bad.body());
+    app.process().destroy();
+    assertTrue(app.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the app did not stop");
   }
 }
