@@ -8,23 +8,23 @@ import java.nio.ByteBuffer;
 import java.util.Random;
 
 /** Ids and deterministic contents for store tests. */
-final class TestObjects {
+public final class TestObjects {
   private TestObjects() {}
 
-  static ObjectId id(int n) {
+  public static ObjectId id(int n) {
     byte[] bytes = new byte[ObjectId.LENGTH];
     ByteBuffer.wrap(bytes).putInt(ObjectId.LENGTH - Integer.BYTES, n);
     return new ObjectId(bytes);
   }
 
-  static byte[] data(int size, long seed) {
+  public static byte[] data(int size, long seed) {
     byte[] bytes = new byte[size];
     new Random(seed).nextBytes(bytes);
     return bytes;
   }
 
   /** Asserts the store holds exactly {@code expected} under {@code id}. */
-  static void assertContent(ObjectStore store, ObjectId id, byte[] expected) {
+  public static void assertContent(ObjectStore store, ObjectId id, byte[] expected) {
     try (StoredObject object = store.get(id)) {
       assertNotNull(object, "object " + id);
       assertEquals(expected.length, object.size());

@@ -1,5 +1,7 @@
 package dev.jray.store.transfer;
 
+import dev.jray.store.TestObjects;
+
 import static dev.jray.store.transfer.TestSupport.await;
 
 import dev.jray.api.id.ObjectId;
@@ -35,8 +37,8 @@ final class LargeTransferProbe {
   }
 
   private static void run(int size, Path spillRoot) throws Exception {
-    ObjectId id = TestSupport.id(1);
-    ObjectId warmUp = TestSupport.id(2);
+    ObjectId id = TestObjects.id(1);
+    ObjectId warmUp = TestObjects.id(2);
     long capacity = (long) size + WARM_UP_SIZE;
     Vertx serverVertx = Vertx.vertx();
     Vertx clientVertx = Vertx.vertx();

@@ -1,10 +1,10 @@
 package dev.jray.store.transfer;
 
-import static dev.jray.store.transfer.TestSupport.assertContent;
+import static dev.jray.store.TestObjects.assertContent;
 import static dev.jray.store.transfer.TestSupport.await;
 import static dev.jray.store.transfer.TestSupport.awaitFailure;
-import static dev.jray.store.transfer.TestSupport.data;
-import static dev.jray.store.transfer.TestSupport.id;
+import static dev.jray.store.TestObjects.data;
+import static dev.jray.store.TestObjects.id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
