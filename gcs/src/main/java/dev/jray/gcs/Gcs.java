@@ -2,11 +2,12 @@ package dev.jray.gcs;
 
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
+import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.table.GcsTable;
 
 /**
- * The global control store: what changes rarely (nodes, jobs, actors' lifecycle, names, KV).
+ * The global control store: what changes rarely (nodes, jobs, actors' lifecycle, names, placement groups, KV).
  * Never on the task hot path. Thread-safe; calls may block, so not on an event loop.
  */
 public interface Gcs extends AutoCloseable {
@@ -19,6 +20,11 @@ public interface Gcs extends AutoCloseable {
 
   /** Named actors: key {@link #actorNameKey(String, String)}. */
   GcsTable<String, ActorId> actorNames();
+
+  GcsTable<PlacementGroupId, PlacementGroupRecord> placementGroups();
+
+  /** Named placement groups: key {@link #actorNameKey(String, String)} of namespace and name. */
+  GcsTable<String, PlacementGroupId> placementGroupNames();
 
   /** Internal key-value store (packages, autoscaler state). */
   GcsTable<String, byte[]> kv();

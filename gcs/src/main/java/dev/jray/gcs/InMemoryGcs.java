@@ -2,6 +2,7 @@ package dev.jray.gcs;
 
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
+import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.table.GcsTable;
 import dev.jray.gcs.table.InMemoryGcsTable;
@@ -13,6 +14,9 @@ public final class InMemoryGcs implements Gcs {
   private final GcsTable<JobId, JobRecord> jobs = new InMemoryGcsTable<>();
   private final GcsTable<ActorId, ActorRecord> actors = new InMemoryGcsTable<>();
   private final GcsTable<String, ActorId> actorNames = new InMemoryGcsTable<>();
+  private final GcsTable<PlacementGroupId, PlacementGroupRecord> placementGroups =
+      new InMemoryGcsTable<>();
+  private final GcsTable<String, PlacementGroupId> placementGroupNames = new InMemoryGcsTable<>();
   private final GcsTable<String, byte[]> kv = new InMemoryGcsTable<>();
   private final AtomicInteger jobCounter = new AtomicInteger();
 
@@ -34,6 +38,16 @@ public final class InMemoryGcs implements Gcs {
   @Override
   public GcsTable<String, ActorId> actorNames() {
     return actorNames;
+  }
+
+  @Override
+  public GcsTable<PlacementGroupId, PlacementGroupRecord> placementGroups() {
+    return placementGroups;
+  }
+
+  @Override
+  public GcsTable<String, PlacementGroupId> placementGroupNames() {
+    return placementGroupNames;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.jray.scheduler;
 
+import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.scheduler.SchedulerMessages.SchedulerState;
@@ -33,7 +34,8 @@ public final class ResourceScheduler {
   private static final int MAX_SPILL_HOPS = 2;
 
   private final UniqueId nodeId;
-  private final ResourceSet total;
+  /** Grows and shrinks as placement-group bundles are committed and returned. */
+  private ResourceSet total;
   private final Consumer<TaskSpec> dispatcher;
   private final ClusterView view;
   private final BiConsumer<UniqueId, TaskSpec> forwarder;
@@ -44,6 +46,12 @@ public final class ResourceScheduler {
   private final List<TaskSpec> infeasible = new ArrayList<>();
   private final Map<TaskId, ResourceSet> held = new HashMap<>();
   private final Map<TaskId, ResourceSet> lent = new HashMap<>();
+  /** Bundles reserved (taken from available) but not yet usable: phase one of two. */
+  private final Map<BundleKey, ResourceSet> preparedBundles = new HashMap<>();
+  /** Bundles usable by work in their group, under renamed resources. */
+  private final Map<BundleKey, ResourceSet> committedBundles = new HashMap<>();
+
+  private record BundleKey(PlacementGroupId group, int index) {}
 
   /** A scheduler of a node alone (embedded): nothing to forward to. */
   public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher) {
@@ -75,7 +83,7 @@ public final class ResourceScheduler {
     return nodeId;
   }
 
-  public ResourceSet total() {
+  public synchronized ResourceSet total() {
     return total;
   }
 
@@ -91,7 +99,8 @@ public final class ResourceScheduler {
     UniqueId target = null;
     synchronized (this) {
       boolean fitsHere = runsTasks && shape.fitsIn(total);
-      if (fitsHere && queues.isEmpty() && shape.fitsIn(available)) {
+      // per shape, as Ray's scheduling classes: a queue of other shapes does not hold it up
+      if (fitsHere && !queues.containsKey(shape) && shape.fitsIn(available)) {
         reserve(spec);
         return spec;
       }
@@ -110,7 +119,8 @@ public final class ResourceScheduler {
     }
     if (target != null) {
       forwarder.accept(target, spec.forwarded());
-    } else if (runsTasks) {
+    } else if (runsTasks && !BundleResources.inAnyGroup(shape)) {
+      // (work in a placement group waits for it quietly: a pending group is normal)
       LOG.warning("task " + spec + " requests " + shape + " but no node has that much in total"
           + " (this node has " + total + "): it stays pending until a node that fits joins");
     }
@@ -227,6 +237,111 @@ public final class ResourceScheduler {
       }
     }
     handOut(runnable, false);
+  }
+
+  /**
+   * Phase one of reserving a placement-group bundle: takes its resources from what is available,
+   * so no other work or bundle can take them. Idempotent.
+   *
+   * @return false if this node cannot hold the bundle now (nothing is taken then)
+   */
+  public synchronized boolean prepareBundle(PlacementGroupId group, int index, ResourceSet bundle) {
+    BundleKey key = new BundleKey(group, index);
+    if (preparedBundles.containsKey(key) || committedBundles.containsKey(key)) {
+      return true;
+    }
+    if (!runsTasks || !bundle.fitsIn(available)) {
+      return false;
+    }
+    available = available.minus(bundle);
+    preparedBundles.put(key, bundle);
+    return true;
+  }
+
+  /**
+   * Phase two: a prepared bundle becomes usable by work in its group, as renamed resources
+   * (see {@link BundleResources}); work that was waiting for it starts.
+   *
+   * @return false if the bundle was not prepared here (aborted, or never prepared)
+   */
+  public boolean commitBundle(PlacementGroupId group, int index) {
+    List<TaskSpec> runnable;
+    synchronized (this) {
+      BundleKey key = new BundleKey(group, index);
+      ResourceSet bundle = preparedBundles.remove(key);
+      if (bundle == null) {
+        return committedBundles.containsKey(key);
+      }
+      committedBundles.put(key, bundle);
+      ResourceSet renamed = BundleResources.committed(group, index, bundle);
+      total = total.plus(renamed);
+      available = available.plus(renamed);
+      for (Iterator<TaskSpec> it = infeasible.iterator(); it.hasNext(); ) {
+        TaskSpec spec = it.next();
+        if (spec.resources().fitsIn(total)) {
+          it.remove();
+          queues.computeIfAbsent(spec.resources(), k -> new ArrayDeque<>()).add(spec);
+        }
+      }
+      runnable = takeRunnable();
+    }
+    handOut(runnable, false);
+    return true;
+  }
+
+  /**
+   * Aborts a prepared bundle or returns a committed one: its resources are available again.
+   * Work still holding the bundle's renamed resources keeps them until it ends (the group's
+   * removal ends it). Idempotent.
+   */
+  public void returnBundle(PlacementGroupId group, int index) {
+    List<TaskSpec> runnable;
+    synchronized (this) {
+      BundleKey key = new BundleKey(group, index);
+      ResourceSet bundle = preparedBundles.remove(key);
+      if (bundle == null) {
+        bundle = committedBundles.remove(key);
+        if (bundle == null) {
+          return;
+        }
+        ResourceSet renamed = BundleResources.committed(group, index, bundle);
+        total = total.minus(renamed);
+        available = available.minus(renamed);
+      }
+      available = available.plus(bundle);
+      runnable = takeRunnable();
+    }
+    handOut(runnable, false);
+  }
+
+  /**
+   * The group is removed: its bundles here are returned, and the work waiting for its resources
+   * is taken out of the queues, for the caller to fail.
+   */
+  public List<TaskSpec> removeGroup(PlacementGroupId group) {
+    List<BundleKey> bundles;
+    List<TaskSpec> dropped = new ArrayList<>();
+    synchronized (this) {
+      bundles = new ArrayList<>();
+      preparedBundles.keySet().stream().filter(k -> k.group().equals(group)).forEach(bundles::add);
+      committedBundles.keySet().stream().filter(k -> k.group().equals(group)).forEach(bundles::add);
+      for (Iterator<TaskSpec> it = infeasible.iterator(); it.hasNext(); ) {
+        TaskSpec spec = it.next();
+        if (BundleResources.belongsTo(spec.resources(), group)) {
+          it.remove();
+          dropped.add(spec);
+        }
+      }
+      for (Iterator<Map.Entry<ResourceSet, ArrayDeque<TaskSpec>>> qs = queues.entrySet().iterator(); qs.hasNext(); ) {
+        Map.Entry<ResourceSet, ArrayDeque<TaskSpec>> q = qs.next();
+        if (BundleResources.belongsTo(q.getKey(), group)) {
+          dropped.addAll(q.getValue());
+          qs.remove();
+        }
+      }
+    }
+    bundles.forEach(k -> returnBundle(k.group(), k.index()));
+    return dropped;
   }
 
   private TaskSpec handOut(List<TaskSpec> runnable, boolean keepFirst) {

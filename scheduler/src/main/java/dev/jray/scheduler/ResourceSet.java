@@ -82,6 +82,11 @@ public final class ResourceSet implements Serializable {
     return v == null ? EMPTY : new ResourceSet(Map.of(name, v));
   }
 
+  /** The names of the resources in this set. */
+  public java.util.Set<String> names() {
+    return amounts.keySet();
+  }
+
   public Map<String, Double> toMap() {
     Map<String, Double> m = new TreeMap<>();
     amounts.forEach((k, v) -> m.put(k, v / (double) UNIT));

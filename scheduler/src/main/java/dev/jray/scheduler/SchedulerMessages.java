@@ -1,5 +1,6 @@
 package dev.jray.scheduler;
 
+import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import java.io.Serializable;
@@ -32,6 +33,19 @@ public final class SchedulerMessages {
 
   /** Published by a node that just joined: every node answers with its report at once. */
   public static final String REPORT_REQUEST_ADDRESS = "jray.resources.request";
+
+  /**
+   * Phase one of a placement-group bundle's reservation (see {@link
+   * ResourceScheduler#prepareBundle}); replied with a Boolean: whether it is reserved.
+   */
+  public record BundlePrepare(PlacementGroupId group, int index, Map<String, Double> resources)
+      implements Serializable {}
+
+  /** Phase two: the prepared bundle becomes usable; replied with a Boolean. */
+  public record BundleCommit(PlacementGroupId group, int index) implements Serializable {}
+
+  /** Aborts or returns a bundle; replied with true once done. */
+  public record BundleReturn(PlacementGroupId group, int index) implements Serializable {}
 
   /** Asks for a {@link SchedulerState}. */
   public record StateRequest() implements Serializable {}

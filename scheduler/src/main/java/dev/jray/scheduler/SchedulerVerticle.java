@@ -1,6 +1,9 @@
 package dev.jray.scheduler;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.scheduler.SchedulerMessages.BundleCommit;
+import dev.jray.scheduler.SchedulerMessages.BundlePrepare;
+import dev.jray.scheduler.SchedulerMessages.BundleReturn;
 import dev.jray.scheduler.SchedulerMessages.ResourceReport;
 import dev.jray.scheduler.SchedulerMessages.StateRequest;
 import dev.jray.scheduler.SchedulerMessages.TaskBlocked;
@@ -14,7 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * A node's scheduler on the event bus, at {@link #address(UniqueId)}: takes {@link TaskSpec},
- * {@link TaskReleased}, {@link TaskBlocked} and {@link StateRequest} (replied with a {@link
+ * {@link TaskReleased}, {@link TaskBlocked}, placement-group bundle reservations ({@link
+ * BundlePrepare}, {@link BundleCommit}, {@link BundleReturn}) and {@link StateRequest} (replied with a {@link
  * SchedulerMessages.SchedulerState}) from anywhere in the cluster and applies them to the
  * node's {@link ResourceScheduler}. Code on the node itself calls the ResourceScheduler
  * directly. It also publishes the node's {@link SchedulerMessages.ResourceReport} (when it
@@ -100,6 +104,13 @@ public final class SchedulerVerticle extends AbstractVerticle {
       scheduler.release(released.taskId());
     } else if (body instanceof TaskBlocked blocked) {
       scheduler.blocked(blocked.taskId(), blocked.blocked());
+    } else if (body instanceof BundlePrepare p) {
+      message.reply(scheduler.prepareBundle(p.group(), p.index(), ResourceSet.of(p.resources())));
+    } else if (body instanceof BundleCommit c) {
+      message.reply(scheduler.commitBundle(c.group(), c.index()));
+    } else if (body instanceof BundleReturn r) {
+      scheduler.returnBundle(r.group(), r.index());
+      message.reply(true);
     } else if (body instanceof StateRequest) {
       message.reply(scheduler.state());
     } else {

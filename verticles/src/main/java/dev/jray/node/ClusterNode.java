@@ -102,7 +102,11 @@ public final class ClusterNode implements AutoCloseable {
       if (options.runsTasks()) {
         JrayRuntime.installForNode(node.worker());
       }
-      return new ClusterNode(cluster, gcs, node, a.getHost() + ":" + a.getPort());
+      ClusterNode member = new ClusterNode(cluster, gcs, node, a.getHost() + ":" + a.getPort());
+      if (node.placement() != null && member.isLeader()) {
+        node.placement().activate();
+      }
+      return member;
     } catch (RuntimeException e) {
       cluster.vertx().close();
       throw e;
@@ -132,6 +136,10 @@ public final class ClusterNode implements AutoCloseable {
     node.view().remove(gone);
     node.worker().onNodeDied(gone);
     if (isLeader()) {
+      if (node.placement() != null) {
+        node.placement().activate(); // no-op unless the old leader just left
+        node.placement().onNodeDied(gone);
+      }
       vertx.executeBlocking(() -> {
         recordDeath(gone);
         return null;

@@ -6,6 +6,8 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.bus.ForyMessageCodec;
 import dev.jray.gcs.serialization.Serializers;
+import dev.jray.placement.PlacementMessages;
+import dev.jray.placement.PlacementVerticle;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.scheduler.ClusterView;
 import dev.jray.scheduler.ResourceScheduler;
@@ -60,6 +62,8 @@ public final class NodeVerticle extends AbstractVerticle {
   private ResourceScheduler scheduler;
   private ObjectTransferServer transferServer;
   private ObjectTransferClient transferClient;
+  /** Null on nodes that run no tasks (drivers) and in applications. */
+  private PlacementVerticle placement;
 
   public NodeVerticle(NodeOptions options, Gcs gcs) {
     this.options = Objects.requireNonNull(options, "options");
@@ -111,6 +115,7 @@ public final class NodeVerticle extends AbstractVerticle {
       }
     }
     ForyMessageCodec.registerCodecs(vertx, CoreWorker.messageTypes().toArray(new Class<?>[0]));
+    ForyMessageCodec.registerCodecs(vertx, PlacementMessages.types().toArray(new Class<?>[0]));
     UniqueId nodeId = options.nodeId();
     // building the worker touches files and the GCS (the network, in a cluster): not on the event loop
     vertx.executeBlocking(() -> {
@@ -146,6 +151,18 @@ public final class NodeVerticle extends AbstractVerticle {
         .compose(port -> vertx.deployVerticle(options.clustered()
             ? new SchedulerVerticle(scheduler, view, options.runsTasks())
             : new SchedulerVerticle(scheduler)).map(id -> port))
+        .compose(port -> {
+          if (!options.runsTasks() || inApplication) {
+            return Future.succeededFuture(port);
+          }
+          placement = new PlacementVerticle(gcs, scheduler, view);
+          return vertx.deployVerticle(placement, PlacementVerticle.deploymentOptions()).map(id -> {
+            if (!options.clustered()) {
+              placement.activate(); // alone: this node is the leader
+            }
+            return port;
+          });
+        })
         .compose(port -> vertx.executeBlocking(() -> {
           gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
               hostname(), true, options.resources(), port, System.currentTimeMillis()));
@@ -202,6 +219,14 @@ public final class NodeVerticle extends AbstractVerticle {
   /** The node's view of the other nodes' resources. */
   public ClusterView view() {
     return view;
+  }
+
+  /**
+   * This node's instance of the placement service, active only on the GCS leader; null on
+   * drivers and application-hosted nodes, which never lead.
+   */
+  public PlacementVerticle placement() {
+    return placement;
   }
 
   public ObjectStore store() {

@@ -44,6 +44,11 @@ final class ActorInstance {
   private MessageConsumer<Object> consumer;
 
   /** @param restarted whether this instance replaces one that died with its node */
+  /** The task that created it: its resources (a placement group's, say) are held while it lives. */
+  TaskSpec creation() {
+    return creation;
+  }
+
   ActorInstance(CoreWorker worker, TaskSpec creation, Object instance, ClassLoader loader,
       String namespace, boolean restarted) {
     this.restarted = restarted;

@@ -13,6 +13,7 @@ import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.api.options.ActorCreationOptions;
@@ -26,6 +27,7 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.serialization.SerializationException;
 import dev.jray.gcs.serialization.Serializer;
 import dev.jray.scheduler.ActorSpec;
+import dev.jray.scheduler.BundleResources;
 import dev.jray.scheduler.FunctionDescriptor;
 import dev.jray.scheduler.ObjectValue;
 import dev.jray.scheduler.ResourceSet;
@@ -104,6 +106,21 @@ public final class CoreWorker {
   private final ConcurrentHashMap<ObjectId, Runnable> onResult = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ActorId, ActorTaskSubmitter> actorSubmitters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ActorId, ActorInstance> hostedActors = new ConcurrentHashMap<>();
+  /** Tasks of placement groups running here, so that removing a group can end them. */
+  private final ConcurrentHashMap<TaskId, GroupTask> groupTasks = new ConcurrentHashMap<>();
+  private volatile PlacementGroupClient placementGroups;
+
+  /** A running task of a placement group; its lock orders its end against its group's removal. */
+  private static final class GroupTask {
+    final TaskSpec spec;
+    final Thread thread;
+    boolean ended;
+
+    GroupTask(TaskSpec spec, Thread thread) {
+      this.spec = spec;
+      this.thread = thread;
+    }
+  }
   private final ConcurrentHashMap<JobId, ClassLoader> jobLoaders = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<JobId, String> jobNamespaces = new ConcurrentHashMap<>();
   private final ClassLoader defaultLoader;
@@ -145,7 +162,8 @@ public final class CoreWorker {
         SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
         SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class,
         SchedulerMessages.ResourceReport.class, ObjectRequest.class, ObjectValue.class,
-        TaskLocated.class, BorrowChange.class);
+        TaskLocated.class, BorrowChange.class, SchedulerMessages.BundlePrepare.class,
+        SchedulerMessages.BundleCommit.class, SchedulerMessages.BundleReturn.class);
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
@@ -164,6 +182,7 @@ public final class CoreWorker {
   public void start(ResourceScheduler scheduler, ObjectFetcher fetcher) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    placementGroups = new PlacementGroupClient(vertx, gcs, this);
     ownerConsumer = vertx.eventBus().consumer(ownerAddress, msg -> {
       if (msg.body() instanceof TaskResult r) {
         onTaskResult(r.returnId(), r.value(), r.contained());
@@ -200,6 +219,9 @@ public final class CoreWorker {
     }
     if (ownerConsumer != null) {
       ownerConsumer.unregister();
+    }
+    if (placementGroups != null) {
+      placementGroups.close();
     }
   }
 
@@ -662,6 +684,9 @@ public final class CoreWorker {
     if (!options.resources.containsKey(ResourceSet.CPU)) {
       resources = resources.plus(ResourceSet.of(ResourceSet.CPU, 1));
     }
+    if (options.group != null) {
+      resources = PlacementGroupClient.demand(options.group, options.bundleIndex, resources);
+    }
     TaskId taskId = IdFactory.newTaskId(ctx.jobId());
     ObjectId returnId = IdFactory.objectId(taskId, 1);
     PreparedArgs prepared = prepareArgs(args);
@@ -695,6 +720,9 @@ public final class CoreWorker {
   <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options) {
     TaskContext ctx = context();
     FunctionDescriptor fd = functions.describe(factory);
+    ResourceSet resources = options.group == null ? ResourceSet.of(options.resources)
+        : PlacementGroupClient.demand(options.group, options.bundleIndex,
+            ResourceSet.of(options.resources));
     ActorId actorId = IdFactory.newActorId(ctx.jobId());
     String namespace = options.namespace != null ? options.namespace : ctx.namespace();
     boolean detached = options.lifetime == ActorLifetime.DETACHED;
@@ -714,7 +742,7 @@ public final class CoreWorker {
     Runnable send = () -> {
       try {
         TaskSpec spec = new TaskSpec(creationTask, ctx.jobId(), TaskKind.ACTOR_CREATION,
-            options.name, fd, prepared.toTaskArgs(), ResourceSet.of(options.resources),
+            options.name, fd, prepared.toTaskArgs(), resources,
             ownerAddress, creationReturn, 0, 0, actor, null, 0);
         if (options.maxRestarts != 0) {
           // kept so that the actor can be created again elsewhere if its node dies
@@ -906,8 +934,24 @@ public final class CoreWorker {
       TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
           namespaceOf(spec.jobId()), loaderOf(spec.jobId()), TaskKind.NORMAL, false, false);
       locate(spec, nodeId);
+      GroupTask groupTask = null;
+      if (BundleResources.inAnyGroup(spec.resources())) {
+        groupTask = new GroupTask(spec, Thread.currentThread());
+        groupTasks.put(spec.taskId(), groupTask);
+      }
       try {
-        deliver(spec, invoke(spec, ctx, null));
+        Outcome outcome = invoke(spec, ctx, null);
+        boolean failedByRemoval = false;
+        if (groupTask != null) {
+          synchronized (groupTask) {
+            groupTask.ended = true;
+            failedByRemoval = groupTasks.remove(spec.taskId()) == null;
+          }
+          Thread.interrupted(); // an interrupt aimed at this task must not hit the next one
+        }
+        if (!failedByRemoval) {
+          deliver(spec, outcome);
+        }
       } finally {
         spec = scheduler.releaseAndNext(spec.taskId());
       }
@@ -998,6 +1042,46 @@ public final class CoreWorker {
     deliver(spec, ObjectValue.inline(serializer.serialize(null)), List.of());
     if (now == null || now.state() == ActorState.DEAD) {
       actor.die("it was killed while being created", null, false);
+    }
+  }
+
+  /** This JVM's side of placement groups. Set once started. */
+  PlacementGroupClient placementGroups() {
+    return placementGroups;
+  }
+
+  /**
+   * A placement group was removed: the work of the group queued on this node fails, its actors
+   * here die for good, and its tasks running here fail at once (their threads are interrupted).
+   * Blocks on the GCS: not on an event loop.
+   */
+  void onPlacementGroupRemoved(PlacementGroupId group) {
+    String why = "its placement group " + group + " was removed";
+    for (TaskSpec spec : scheduler.removeGroup(group)) {
+      if (spec.kind() == TaskKind.ACTOR_CREATION) {
+        markActorDead(spec.actor().actorId(), why, null);
+        deliverError(spec, new RayActorException(spec.actor().actorId(), why));
+      } else {
+        deliverError(spec, new RayTaskException("task " + spec + " did not run: " + why, null));
+      }
+    }
+    for (ActorInstance actor : hostedActors.values()) {
+      if (BundleResources.belongsTo(actor.creation().resources(), group)) {
+        markActorDead(actor.creation().actor().actorId(), why, null);
+        actor.die(why, null, true); // here and now: calls after the removal must fail
+      }
+    }
+    for (GroupTask t : groupTasks.values()) {
+      if (!BundleResources.belongsTo(t.spec.resources(), group)) {
+        continue;
+      }
+      synchronized (t) {
+        if (t.ended || groupTasks.remove(t.spec.taskId()) == null) {
+          continue;
+        }
+        t.thread.interrupt();
+      }
+      deliverError(t.spec, new RayTaskException("task " + t.spec + " was ended: " + why, null));
     }
   }
 

@@ -339,34 +339,30 @@ public final class JrayRuntime implements RayRuntime {
     return context;
   }
 
-  private static RayException placementGroupsNotAvailable() {
-    return new RayException("placement groups are not available in this build yet "
-        + "(the placement issue adds them)");
-  }
-
   @Override
   public PlacementGroup createPlacementGroup(PlacementGroupCreationOptions options) {
-    throw placementGroupsNotAvailable();
+    TaskContext ctx = worker.context();
+    return worker.placementGroups().create(options, ctx.jobId(), ctx.namespace());
   }
 
   @Override
   public PlacementGroup getPlacementGroup(PlacementGroupId id) {
-    throw placementGroupsNotAvailable();
+    return worker.placementGroups().get(id);
   }
 
   @Override
   public PlacementGroup getPlacementGroup(String name, String namespace) {
-    throw placementGroupsNotAvailable();
+    return worker.placementGroups().get(name,
+        namespace != null ? namespace : worker.context().namespace());
   }
 
   @Override
   public List<PlacementGroup> getAllPlacementGroups() {
-    throw placementGroupsNotAvailable();
+    return worker.placementGroups().getAll();
   }
 
   @Override
   public void removePlacementGroup(PlacementGroupId id) {
-    throw placementGroupsNotAvailable();
+    worker.placementGroups().remove(id);
   }
-
 }

@@ -5,11 +5,13 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
+import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.PlacementGroupRecord;
 import dev.jray.gcs.table.GcsTable;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +29,8 @@ public final class HazelcastGcs implements Gcs {
   public static final String JOBS = "jray.jobs";
   public static final String ACTORS = "jray.actors";
   public static final String ACTOR_NAMES = "jray.actor-names";
+  public static final String PLACEMENT_GROUPS = "jray.placement-groups";
+  public static final String PLACEMENT_GROUP_NAMES = "jray.placement-group-names";
   public static final String KV = "jray.kv";
   /** Cluster-wide counters, e.g. the last job id handed out. */
   public static final String COUNTERS = "jray.counters";
@@ -37,6 +41,8 @@ public final class HazelcastGcs implements Gcs {
   private final GcsTable<JobId, JobRecord> jobs;
   private final GcsTable<ActorId, ActorRecord> actors;
   private final GcsTable<String, ActorId> actorNames;
+  private final GcsTable<PlacementGroupId, PlacementGroupRecord> placementGroups;
+  private final GcsTable<String, PlacementGroupId> placementGroupNames;
   private final GcsTable<String, byte[]> kv;
   private final IMap<String, Integer> counters;
 
@@ -46,6 +52,8 @@ public final class HazelcastGcs implements Gcs {
     jobs = new HazelcastGcsTable<>(hazelcast.getMap(JOBS));
     actors = new HazelcastGcsTable<>(hazelcast.getMap(ACTORS));
     actorNames = new HazelcastGcsTable<>(hazelcast.getMap(ACTOR_NAMES));
+    placementGroups = new HazelcastGcsTable<>(hazelcast.getMap(PLACEMENT_GROUPS));
+    placementGroupNames = new HazelcastGcsTable<>(hazelcast.getMap(PLACEMENT_GROUP_NAMES));
     kv = new HazelcastGcsTable<>(hazelcast.getMap(KV));
     counters = hazelcast.getMap(COUNTERS);
   }
@@ -68,6 +76,16 @@ public final class HazelcastGcs implements Gcs {
   @Override
   public GcsTable<String, ActorId> actorNames() {
     return actorNames;
+  }
+
+  @Override
+  public GcsTable<PlacementGroupId, PlacementGroupRecord> placementGroups() {
+    return placementGroups;
+  }
+
+  @Override
+  public GcsTable<String, PlacementGroupId> placementGroupNames() {
+    return placementGroupNames;
   }
 
   @Override

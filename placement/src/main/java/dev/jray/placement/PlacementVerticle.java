@@ -1,0 +1,381 @@
+package dev.jray.placement;
+
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.api.placementgroup.PlacementGroupState;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.PlacementGroupRecord;
+import dev.jray.placement.PlacementMessages.EndGroupWork;
+import dev.jray.placement.PlacementMessages.GroupChanged;
+import dev.jray.placement.PlacementMessages.Place;
+import dev.jray.placement.PlacementMessages.Remove;
+import dev.jray.scheduler.ClusterView;
+import dev.jray.scheduler.ResourceScheduler;
+import dev.jray.scheduler.ResourceSet;
+import dev.jray.scheduler.SchedulerMessages.BundleCommit;
+import dev.jray.scheduler.SchedulerMessages.BundlePrepare;
+import dev.jray.scheduler.SchedulerMessages.BundleReturn;
+import dev.jray.scheduler.SchedulerMessages.ResourceReport;
+import dev.jray.scheduler.SchedulerVerticle;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The placement service: places placement groups' bundles on nodes and keeps them placed. One
+ * instance is deployed on every node that runs tasks, and one of them is active at a time (the
+ * GCS leader's, see {@link #activate()}); the others stay idle.
+ *
+ * <p>A group is placed in one round at a time, so two groups never race for the same room: the
+ * {@link PlacementPolicy} picks nodes from the freshest resources known, then every chosen node's
+ * scheduler prepares its bundle (takes the resources), and only if all did, all commit; otherwise
+ * all prepared bundles are returned and the group waits for the next try. A group that cannot be
+ * placed is tried again every {@link #RETRY_MS} ms (resources change: nodes join, groups go). A
+ * node's death puts its groups in RESCHEDULING and their lost bundles are placed again.
+ *
+ * <p>Runs as a worker verticle: its handlers run one at a time and may block on the GCS; all its
+ * state is touched only by them.
+ */
+public final class PlacementVerticle extends AbstractVerticle {
+  private static final Logger LOG = Logger.getLogger(PlacementVerticle.class.getName());
+  static final long RETRY_MS = 200;
+  private static final long BUNDLE_REQUEST_TIMEOUT_MS = 10_000;
+  private static final int RECONCILE_EVERY_TICKS = 10;
+
+  private final Gcs gcs;
+  private final ResourceScheduler local;
+  private final ClusterView view;
+  /** Groups not removed, by id: the source of truth while active (mirrored in the GCS). */
+  private final Map<PlacementGroupId, PlacementGroupRecord> groups = new HashMap<>();
+  private final ArrayDeque<PlacementGroupId> toPlace = new ArrayDeque<>();
+  /** Groups that could not be placed on their last try. */
+  private final Set<PlacementGroupId> waiting = new LinkedHashSet<>();
+  private boolean active;
+  private boolean placing;
+  private MessageConsumer<Object> consumer;
+  private long retryTimer = -1;
+  private long ticks;
+
+  /**
+   * @param local this node's scheduler (asked directly, not over the bus)
+   * @param view the other nodes' resources
+   */
+  public PlacementVerticle(Gcs gcs, ResourceScheduler local, ClusterView view) {
+    this.gcs = Objects.requireNonNull(gcs, "gcs");
+    this.local = Objects.requireNonNull(local, "local");
+    this.view = Objects.requireNonNull(view, "view");
+  }
+
+  /** How it must be deployed: as a worker verticle. */
+  public static DeploymentOptions deploymentOptions() {
+    return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    started.complete();
+  }
+
+  /**
+   * Makes this instance the active one (this node became the GCS leader): loads the groups from
+   * the GCS, takes over the ones being placed, and starts taking requests. Idempotent; callable
+   * from any thread.
+   */
+  public void activate() {
+    context.runOnContext(v -> {
+      if (active) {
+        return;
+      }
+      active = true;
+      Map<UniqueId, NodeRecord> nodes = gcs.nodes().snapshot();
+      for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
+        if (g.isRemoved()) {
+          continue;
+        }
+        PlacementGroupRecord now = g;
+        for (UniqueId n : g.bundleNodes()) {
+          NodeRecord node = n != null ? nodes.get(n) : null;
+          if (n != null && (node == null || !node.alive())) {
+            now = now.lostNode(n);
+          }
+        }
+        if (now != g) {
+          gcs.placementGroups().put(now.id(), now);
+        }
+        groups.put(now.id(), now);
+        if (now.state() != PlacementGroupState.CREATED) {
+          toPlace.add(now.id());
+        }
+      }
+      consumer = vertx.eventBus().consumer(PlacementMessages.ADDRESS, this::onMessage);
+      retryTimer = vertx.setPeriodic(RETRY_MS, t -> retryWaiting());
+      LOG.fine(() -> "placement service active on node " + local.nodeId() + " with "
+          + groups.size() + " groups");
+      placeNext();
+    });
+  }
+
+  /**
+   * A node left the cluster: the groups with bundles there go RESCHEDULING, and their lost
+   * bundles are placed again. Callable from any thread.
+   */
+  public void onNodeDied(UniqueId node) {
+    Objects.requireNonNull(node, "node");
+    context.runOnContext(v -> {
+      if (!active) {
+        return;
+      }
+      for (PlacementGroupRecord g : List.copyOf(groups.values())) {
+        if (g.bundleNodes().contains(node)) {
+          PlacementGroupRecord lost = g.lostNode(node);
+          LOG.info("placement group " + describe(g) + " lost its bundles on node " + node
+              + ": rescheduling them");
+          record(lost);
+          if (!toPlace.contains(g.id())) {
+            toPlace.add(g.id());
+          }
+        }
+      }
+      placeNext();
+    });
+  }
+
+  @Override
+  public void stop() {
+    if (consumer != null) {
+      consumer.unregister();
+    }
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+    }
+  }
+
+  private void onMessage(Message<Object> message) {
+    Object body = message.body();
+    if (body instanceof Place p) {
+      groups.put(p.group().id(), p.group());
+      toPlace.add(p.group().id());
+      placeNext();
+    } else if (body instanceof Remove r) {
+      remove(r.id()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          message.reply(true);
+        } else {
+          message.fail(500, ar.cause().toString());
+        }
+      });
+    } else {
+      LOG.warning("the placement service ignores unknown message " + body);
+    }
+  }
+
+  private void retryWaiting() {
+    if (++ticks % RECONCILE_EVERY_TICKS == 0) {
+      adoptUnknownGroups();
+    }
+    if (!waiting.isEmpty()) {
+      waiting.stream().filter(id -> !toPlace.contains(id)).forEach(toPlace::add);
+      waiting.clear();
+      placeNext();
+    }
+  }
+
+  /**
+   * Takes on groups that are in the GCS but were never heard of here: their {@link Place} went
+   * out while no instance was active (the leader had just died).
+   */
+  private void adoptUnknownGroups() {
+    for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
+      if (!g.isRemoved() && g.state() != PlacementGroupState.CREATED && !groups.containsKey(g.id())) {
+        groups.put(g.id(), g);
+        toPlace.add(g.id());
+      }
+    }
+  }
+
+  /** Starts the next placement round unless one is under way. */
+  private void placeNext() {
+    while (!placing && !toPlace.isEmpty()) {
+      PlacementGroupRecord g = groups.get(toPlace.poll());
+      if (g == null || g.state() == PlacementGroupState.CREATED) {
+        continue;
+      }
+      List<ResourceSet> bundles = g.bundles().stream().map(ResourceSet::of).toList();
+      List<UniqueId> chosen = PlacementPolicy.place(bundles, g.strategy(), g.bundleNodes(),
+          candidates()).orElse(null);
+      if (chosen == null) {
+        waiting.add(g.id());
+        continue;
+      }
+      placing = true;
+      reserve(g, bundles, chosen).onComplete(ar -> {
+        placing = false;
+        if (ar.failed()) {
+          LOG.log(Level.WARNING, "placing group " + describe(g), ar.cause());
+          waiting.add(g.id());
+        } else if (!ar.result()) {
+          waiting.add(g.id()); // a node had less room than its last report said
+        }
+        placeNext();
+      });
+    }
+  }
+
+  /** The nodes that can take bundles: this one (read now) and the others (latest reports). */
+  private List<PlacementPolicy.Candidate> candidates() {
+    List<PlacementPolicy.Candidate> c = new ArrayList<>();
+    ResourceReport self = local.report();
+    c.add(new PlacementPolicy.Candidate(self.nodeId(), ResourceSet.of(self.available())));
+    for (ResourceReport r : view.reports()) {
+      if (!r.nodeId().equals(self.nodeId())) {
+        c.add(new PlacementPolicy.Candidate(r.nodeId(), ResourceSet.of(r.available())));
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Two-phase reservation of the group's unplaced bundles on the chosen nodes.
+   *
+   * @return true if the group is now created; false if a node refused (all returned)
+   */
+  private Future<Boolean> reserve(PlacementGroupRecord g, List<ResourceSet> bundles,
+      List<UniqueId> chosen) {
+    List<Integer> todo = new ArrayList<>();
+    for (int i = 0; i < bundles.size(); i++) {
+      if (g.bundleNodes().get(i) == null) {
+        todo.add(i);
+      }
+    }
+    List<Future<Boolean>> prepares = new ArrayList<>();
+    for (int i : todo) {
+      prepares.add(prepare(chosen.get(i), g.id(), i, bundles.get(i)));
+    }
+    return Future.join(prepares).transform(ignored -> {
+      boolean allPrepared = prepares.stream().allMatch(f -> f.succeeded() && f.result());
+      if (!allPrepared || !groups.containsKey(g.id())) {
+        for (int k = 0; k < todo.size(); k++) {
+          if (prepares.get(k).succeeded() && prepares.get(k).result()) {
+            returnBundle(chosen.get(todo.get(k)), g.id(), todo.get(k));
+          }
+        }
+        return Future.succeededFuture(!groups.containsKey(g.id()));
+      }
+      List<Future<Boolean>> commits = new ArrayList<>();
+      for (int i : todo) {
+        commits.add(commit(chosen.get(i), g.id(), i));
+      }
+      return Future.join(commits).transform(done -> {
+        PlacementGroupRecord current = groups.get(g.id());
+        boolean allCommitted = commits.stream().allMatch(f -> f.succeeded() && f.result());
+        if (current == null || !allCommitted) {
+          // removed meanwhile, or a node died between the phases: give back what was taken
+          for (int i : todo) {
+            returnBundle(chosen.get(i), g.id(), i);
+          }
+          return Future.succeededFuture(current == null);
+        }
+        // a node may have died during the round: its bundles count as lost, not placed
+        List<UniqueId> nodes = new ArrayList<>(current.bundleNodes());
+        for (int i : todo) {
+          nodes.set(i, chosen.get(i));
+        }
+        PlacementGroupRecord created = current.created(nodes);
+        record(created);
+        LOG.fine(() -> "placement group " + describe(created) + " created on " + nodes);
+        return Future.succeededFuture(true);
+      });
+    });
+  }
+
+  private Future<Boolean> remove(PlacementGroupId id) {
+    PlacementGroupRecord g = groups.remove(id);
+    if (g == null) {
+      g = gcs.placementGroups().get(id);
+      if (g == null || g.isRemoved()) {
+        return Future.succeededFuture(true);
+      }
+    }
+    toPlace.remove(id);
+    waiting.remove(id);
+    // the nodes holding bundles end the group's work there and return them, then answer;
+    // work queued elsewhere fails when those nodes hear of the removal
+    List<Future<Boolean>> returns = new ArrayList<>();
+    for (UniqueId node : new LinkedHashSet<>(g.bundleNodes())) {
+      if (node != null) {
+        returns.add(vertx.eventBus().<Boolean>request(PlacementMessages.nodeAddress(node),
+                new EndGroupWork(id), new DeliveryOptions().setSendTimeout(BUNDLE_REQUEST_TIMEOUT_MS))
+            .map(Message::body).otherwise(true)); // a node that is gone holds nothing
+      }
+    }
+    PlacementGroupRecord removed = g.withState(PlacementGroupState.REMOVED);
+    return Future.join(returns).transform(ignored -> {
+      if (removed.name() != null) {
+        String key = Gcs.actorNameKey(removed.namespace(), removed.name());
+        gcs.placementGroupNames().update(key, current -> id.equals(current) ? null : current);
+      }
+      record(removed);
+      return Future.succeededFuture(true);
+    });
+  }
+
+  /** Stores the group's new state in the GCS and tells every node. */
+  private void record(PlacementGroupRecord g) {
+    if (g.isRemoved()) {
+      groups.remove(g.id());
+    } else {
+      groups.put(g.id(), g);
+    }
+    gcs.placementGroups().put(g.id(), g);
+    vertx.eventBus().publish(PlacementMessages.CHANGED_ADDRESS, new GroupChanged(g.id(), g.state()));
+  }
+
+  private Future<Boolean> prepare(UniqueId node, PlacementGroupId id, int index, ResourceSet r) {
+    if (node.equals(local.nodeId())) {
+      return Future.succeededFuture(local.prepareBundle(id, index, r));
+    }
+    return ask(node, new BundlePrepare(id, index, r.toMap()));
+  }
+
+  private Future<Boolean> commit(UniqueId node, PlacementGroupId id, int index) {
+    if (node.equals(local.nodeId())) {
+      return Future.succeededFuture(local.commitBundle(id, index));
+    }
+    return ask(node, new BundleCommit(id, index));
+  }
+
+  private Future<Boolean> returnBundle(UniqueId node, PlacementGroupId id, int index) {
+    if (node.equals(local.nodeId())) {
+      local.returnBundle(id, index);
+      return Future.succeededFuture(true);
+    }
+    // a node that is gone has nothing to give back: that counts as returned
+    return ask(node, new BundleReturn(id, index)).otherwise(true);
+  }
+
+  private Future<Boolean> ask(UniqueId node, Object message) {
+    return vertx.eventBus().<Boolean>request(SchedulerVerticle.address(node), message,
+        new DeliveryOptions().setSendTimeout(BUNDLE_REQUEST_TIMEOUT_MS)).map(Message::body);
+  }
+
+  private static String describe(PlacementGroupRecord g) {
+    return (g.name() != null ? "'" + g.name() + "' " : "") + g.id() + " (" + g.strategy() + ", "
+        + g.bundles() + ")";
+  }
+}
