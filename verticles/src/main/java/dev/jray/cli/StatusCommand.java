@@ -3,8 +3,10 @@ package dev.jray.cli;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
+import dev.jray.api.placementgroup.PlacementGroupState;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.PlacementGroupRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.hazelcast.HazelcastGcs;
 import dev.jray.node.ClusterNode;
@@ -130,11 +132,27 @@ final class StatusCommand implements Callable<Integer> {
     usage.forEach((name, u) -> System.out.printf(" %s/%s %s%n", number(u[0]), number(u[1]), name));
     System.out.printf(" %s/%s object_store_memory (%d objects)%n", bytes(storeUsed), bytes(storeCapacity), storeObjects);
     System.out.println();
+    Map<String, Integer> groupDemands = new TreeMap<>();
+    for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
+      if (g.state() == PlacementGroupState.PENDING || g.state() == PlacementGroupState.RESCHEDULING) {
+        groupDemands.merge(groupShape(g), 1, Integer::sum);
+      }
+    }
     System.out.println("Demands:");
-    if (demands.isEmpty()) {
+    if (demands.isEmpty() && groupDemands.isEmpty()) {
       System.out.println(" (no resource demands)");
     }
     demands.forEach((shape, count) -> System.out.println(" " + shape + ": " + count + "+ pending tasks/actors"));
+    groupDemands.forEach((shape, count) -> System.out.println(" " + shape + ": " + count + "+ pending placement groups"));
+  }
+
+  /** A group's bundles as Ray's status shows them: {@code {CPU=1.0} * 4 (STRICT_SPREAD)}. */
+  private static String groupShape(PlacementGroupRecord g) {
+    Map<String, Integer> shapes = new java.util.LinkedHashMap<>();
+    g.bundles().forEach(b -> shapes.merge(new TreeMap<>(b).toString(), 1, Integer::sum));
+    List<String> parts = new ArrayList<>();
+    shapes.forEach((shape, n) -> parts.add(shape + " * " + n));
+    return String.join(" | ", parts) + " (" + g.strategy() + ")";
   }
 
   private static String number(double v) {

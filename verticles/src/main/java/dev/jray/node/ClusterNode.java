@@ -175,6 +175,7 @@ public final class ClusterNode implements AutoCloseable {
     if (driver) {
       for (JobRecord job : gcs.jobs().snapshot().values()) {
         if (gone.equals(job.driverNodeId()) && !job.isFinished()) {
+          node.worker().removePlacementGroupsOf(job.jobId());
           gcs.jobs().update(job.jobId(), j -> j.finished(System.currentTimeMillis()));
         }
       }

@@ -1045,6 +1045,11 @@ public final class CoreWorker {
     }
   }
 
+  /** A job ended without its driver's say (the driver died): its groups go. Blocks. */
+  public void removePlacementGroupsOf(JobId job) {
+    placementGroups.removeAllOf(job);
+  }
+
   /** This JVM's side of placement groups. Set once started. */
   PlacementGroupClient placementGroups() {
     return placementGroups;

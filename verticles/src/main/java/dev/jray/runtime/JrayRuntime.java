@@ -252,6 +252,9 @@ public final class JrayRuntime implements RayRuntime {
           worker.killActor(actor.actorId(), "its driver (job " + jobId + ") exited");
         }
       }
+      if (cluster != null) { // (an embedded node's groups go with it)
+        worker.placementGroups().removeAllOf(jobId);
+      }
       gcs.jobs().update(jobId, j -> j.finished(System.currentTimeMillis()));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "ending job " + jobId, e);

@@ -139,6 +139,19 @@ final class PlacementGroupClient {
     }
   }
 
+  /** The job ended: its groups are removed, as Ray removes a finished job's groups. */
+  void removeAllOf(JobId job) {
+    for (PlacementGroupRecord r : gcs.placementGroups().snapshot().values()) {
+      if (r.jobId().equals(job) && !r.isRemoved()) {
+        try {
+          remove(r.id());
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "removing placement group " + r.id() + " of finished job " + job, e);
+        }
+      }
+    }
+  }
+
   /**
    * @return true once the group is created, false if it is not within the timeout
    * @throws RayException if the group is removed
