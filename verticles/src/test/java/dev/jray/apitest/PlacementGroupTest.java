@@ -256,6 +256,21 @@ public class PlacementGroupTest {
   }
 
   @Test
+  void namesAreUniquePerNamespace() {
+    String name = unique("ns-pg");
+    String otherNs = unique("ns");
+    PlacementGroup there = PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions.Builder()
+        .setBundles(cpus(1, 0.5)).setStrategy(PlacementStrategy.PACK).setName(name)
+        .setNamespace(otherNs).build());
+    assertNull(PlacementGroups.getPlacementGroup(name), "not in this job's namespace");
+    assertEquals(there.getId(), PlacementGroups.getPlacementGroup(name, otherNs).getId());
+    PlacementGroup here = create(PlacementStrategy.PACK, name, cpus(1, 0.5));
+    assertEquals(here.getId(), PlacementGroups.getPlacementGroup(name).getId(),
+        "the same name is free in another namespace");
+    assertTrue(here.wait(30) && there.wait(30));
+  }
+
+  @Test
   void badRequestsAreRefusedAtTheCall() {
     assertThrows(IllegalArgumentException.class, () -> new PlacementGroupCreationOptions.Builder()
         .setBundles(List.of()).setStrategy(PlacementStrategy.PACK).build());
