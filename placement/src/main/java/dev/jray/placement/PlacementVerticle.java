@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,6 +62,7 @@ public final class PlacementVerticle extends AbstractVerticle {
   private final Gcs gcs;
   private final ResourceScheduler local;
   private final ClusterView view;
+  private final Consumer<PlacementGroupId> endLocalWork;
   /** Groups not removed, by id: the source of truth while active (mirrored in the GCS). */
   private final Map<PlacementGroupId, PlacementGroupRecord> groups = new HashMap<>();
   private final ArrayDeque<PlacementGroupId> toPlace = new ArrayDeque<>();
@@ -75,11 +77,14 @@ public final class PlacementVerticle extends AbstractVerticle {
   /**
    * @param local this node's scheduler (asked directly, not over the bus)
    * @param view the other nodes' resources
+   * @param endLocalWork what {@link EndGroupWork} does on this node (called directly; may block)
    */
-  public PlacementVerticle(Gcs gcs, ResourceScheduler local, ClusterView view) {
+  public PlacementVerticle(Gcs gcs, ResourceScheduler local, ClusterView view,
+      Consumer<PlacementGroupId> endLocalWork) {
     this.gcs = Objects.requireNonNull(gcs, "gcs");
     this.local = Objects.requireNonNull(local, "local");
     this.view = Objects.requireNonNull(view, "view");
+    this.endLocalWork = Objects.requireNonNull(endLocalWork, "endLocalWork");
   }
 
   /** How it must be deployed: as a worker verticle. */
@@ -318,7 +323,9 @@ public final class PlacementVerticle extends AbstractVerticle {
     // work queued elsewhere fails when those nodes hear of the removal
     List<Future<Boolean>> returns = new ArrayList<>();
     for (UniqueId node : new LinkedHashSet<>(g.bundleNodes())) {
-      if (node != null) {
+      if (local.nodeId().equals(node)) {
+        endLocalWork.accept(id);
+      } else if (node != null) {
         returns.add(vertx.eventBus().<Boolean>request(PlacementMessages.nodeAddress(node),
                 new EndGroupWork(id), new DeliveryOptions().setSendTimeout(BUNDLE_REQUEST_TIMEOUT_MS))
             .map(Message::body).otherwise(true)); // a node that is gone holds nothing

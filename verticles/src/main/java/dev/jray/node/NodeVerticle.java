@@ -155,7 +155,7 @@ public final class NodeVerticle extends AbstractVerticle {
           if (!options.runsTasks() || inApplication) {
             return Future.succeededFuture(port);
           }
-          placement = new PlacementVerticle(gcs, scheduler, view);
+          placement = new PlacementVerticle(gcs, scheduler, view, worker::onPlacementGroupRemoved);
           return vertx.deployVerticle(placement, PlacementVerticle.deploymentOptions()).map(id -> {
             if (!options.clustered()) {
               placement.activate(); // alone: this node is the leader

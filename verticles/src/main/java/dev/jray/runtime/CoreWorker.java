@@ -1060,7 +1060,7 @@ public final class CoreWorker {
    * here die for good, and its tasks running here fail at once (their threads are interrupted).
    * Blocks on the GCS: not on an event loop.
    */
-  void onPlacementGroupRemoved(PlacementGroupId group) {
+  public void onPlacementGroupRemoved(PlacementGroupId group) {
     String why = "its placement group " + group + " was removed";
     for (TaskSpec spec : scheduler.removeGroup(group)) {
       if (spec.kind() == TaskKind.ACTOR_CREATION) {
