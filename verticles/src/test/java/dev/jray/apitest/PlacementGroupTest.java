@@ -81,6 +81,12 @@ public class PlacementGroupTest {
       return 1;
     }
 
+    /** A handle passed to a task works there: its state, and scheduling more work into it. */
+    public static String stateAndInnerTask(PlacementGroup pg) {
+      int inner = Ray.task(Fns::one).setPlacementGroup(pg, 0).remote().get();
+      return pg.getState() + "/" + inner;
+    }
+
     /** Runs for a while, counting how many of these run at once. */
     public static int busy(int ms) throws InterruptedException {
       int now = running.incrementAndGet();
@@ -253,6 +259,13 @@ public class PlacementGroupTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void aHandlePassedToATaskWorksThere() {
+    PlacementGroup pg = create(PlacementStrategy.PACK, null, cpus(1, 1));
+    assertTrue(pg.wait(30));
+    assertEquals("CREATED/1", Ray.task(Fns::stateAndInnerTask, pg).remote().get(30_000));
   }
 
   @Test
