@@ -71,21 +71,24 @@ public final class Microbenchmark implements Callable<Integer> {
       CrossNode cross = new CrossNode(settings, work, children, benchCode());
       boolean crossRows = rows.keySet().stream().anyMatch(RowSpec::crossNode);
       Path jar = crossRows ? findJrayJar() : null;
+      boolean hzRows = rows.keySet().stream().anyMatch(Microbenchmark::hasHazelcastPeer);
       CompletableFuture<CrossNode.Nodes> nodes = null;
-      if (jar != null && settings.quick()) {
-        // a smoke run: the nodes start while the local rows run (a full run keeps the machine quiet)
-        nodes = cross.startNodes(jar);
+      CompletableFuture<HazelcastPeer> hzStarting = null;
+      if (settings.quick()) {
+        // a smoke run: the nodes and the peer start while the local rows run; a full run keeps the machine quiet
+        nodes = jar == null ? null : cross.startNodes(jar);
+        hzStarting = hzRows ? CompletableFuture.supplyAsync(() -> startHazelcast(measure)) : null;
       }
       runLocalJray(measure, rows);
       HazelcastPeer hz = null;
       PekkoPeer pekko = null;
       try {
         Figure hzFailure = null;
-        if (rows.keySet().stream().anyMatch(Microbenchmark::hasHazelcastPeer)) {
+        if (hzRows) {
           progress("starting the Hazelcast peer member");
           try {
-            hz = HazelcastPeer.start(measure);
-          } catch (Exception e) {
+            hz = hzStarting != null ? hzStarting.join() : startHazelcast(measure);
+          } catch (RuntimeException e) {
             hzFailure = Figure.failed(e);
           }
         }
@@ -193,6 +196,14 @@ public final class Microbenchmark implements Callable<Integer> {
   }
 
   // ---------------------------------------------------------------- peers and floors
+
+  private static HazelcastPeer startHazelcast(Measure measure) {
+    try {
+      return HazelcastPeer.start(measure);
+    } catch (Exception e) {
+      throw new IllegalStateException("the Hazelcast peer did not start: " + e.getMessage(), e);
+    }
+  }
 
   private static boolean hasHazelcastPeer(RowSpec r) {
     return List.of(RowSpec.GET_CALLS, RowSpec.PUT_CALLS, RowSpec.MULTI_PUT_CALLS, RowSpec.PUT_GIGABYTES,
