@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
  * ({@code IExecutorService} for tasks, an {@code EntryProcessor} on a key for actor calls, an
  * {@code IMap} for put/get), under a clustered Vert.x whose event bus is the cross-JVM floor.
  * While it is alone the rows are in-JVM; once {@link PeerMember} joined from a second JVM, the
- * {@code remote*} rows aim at that member. Single-threaded use, except the clients it starts.
+ * {@code remote*} rows aim at that member (they throw if none joined). Single-threaded use, except
+ * the clients it starts.
  */
 final class HazelcastPeer implements AutoCloseable {
   static final String CLUSTER_NAME = "jray-bench-peers";
@@ -253,49 +254,33 @@ final class HazelcastPeer implements AutoCloseable {
   }
 
   Figure remoteTasksSync() {
-    try {
-      Member remote = remote();
-      return measure.rate(1, () -> executor.submitToMember(new SmallValue(), remote).get());
-    } catch (RuntimeException e) {
-      return Figure.failed(e);
-    }
+    Member remote = remote();
+    return measure.rate(1, () -> executor.submitToMember(new SmallValue(), remote).get());
   }
 
   Figure remoteTasksAsync() {
-    try {
-      Member remote = remote();
-      return measure.rate(Settings.BATCH, () -> {
-        List<java.util.concurrent.Future<byte[]>> fs = new ArrayList<>(Settings.BATCH);
-        for (int i = 0; i < Settings.BATCH; i++) {
-          fs.add(executor.submitToMember(new SmallValue(), remote));
-        }
-        for (java.util.concurrent.Future<byte[]> f : fs) {
-          f.get();
-        }
-      });
-    } catch (RuntimeException e) {
-      return Figure.failed(e);
-    }
+    Member remote = remote();
+    return measure.rate(Settings.BATCH, () -> {
+      List<java.util.concurrent.Future<byte[]>> fs = new ArrayList<>(Settings.BATCH);
+      for (int i = 0; i < Settings.BATCH; i++) {
+        fs.add(executor.submitToMember(new SmallValue(), remote));
+      }
+      for (java.util.concurrent.Future<byte[]> f : fs) {
+        f.get();
+      }
+    });
   }
 
   Figure remoteActorSync() {
-    try {
-      int key = remoteKey();
-      actors.set(key, 0);
-      return measure.rate(1, () -> actors.executeOnKey(key, new ReadState()));
-    } catch (RuntimeException e) {
-      return Figure.failed(e);
-    }
+    int key = remoteKey();
+    actors.set(key, 0);
+    return measure.rate(1, () -> actors.executeOnKey(key, new ReadState()));
   }
 
   Figure remoteActorAsync() {
-    try {
-      int key = remoteKey();
-      actors.set(key, 0);
-      return measure.rate(Settings.BATCH, () -> callKeys(List.of(key), Settings.BATCH));
-    } catch (RuntimeException e) {
-      return Figure.failed(e);
-    }
+    int key = remoteKey();
+    actors.set(key, 0);
+    return measure.rate(Settings.BATCH, () -> callKeys(List.of(key), Settings.BATCH));
   }
 
   /** IMap.get of a large value whose key the second JVM owns: it crosses the wire every time. */
@@ -306,8 +291,6 @@ final class HazelcastPeer implements AutoCloseable {
       int key = remoteKey();
       large.set(key, new byte[size]);
       return measure.rate(size / 1e9, () -> large.get(key));
-    } catch (RuntimeException e) {
-      return Figure.failed(e);
     } finally {
       large.destroy();
     }

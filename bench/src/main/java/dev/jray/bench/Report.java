@@ -70,9 +70,9 @@ final class Report {
 
   /** The table: one line per row, plus a line per further peer or floor. */
   static void print(PrintStream out, List<Row> rows, String title) {
-    String fmt = "%-42s %-24s %-28s %-28s %-10s %-10s %-10s%n";
+    String fmt = "%-42s %-24s %-28s %-28s %-10s %-10s %-10s";
     out.println(title);
-    out.printf(fmt, "row", "jray median (min-max)", "peer", "floor", "Ray 2.48*", "jray/peer", "jray/floor");
+    line(out, fmt, "row", "jray median (min-max)", "peer", "floor", "Ray 2.48*", "jray/peer", "jray/floor");
     out.println("-".repeat(158));
     List<String> errors = new ArrayList<>();
     for (Row row : rows) {
@@ -86,7 +86,7 @@ final class Report {
       for (int i = 0; i < lines; i++) {
         Row.Comparison peer = i < row.peers.size() ? row.peers.get(i) : null;
         Row.Comparison floor = i < row.floors.size() ? row.floors.get(i) : null;
-        out.printf(fmt,
+        line(out, fmt,
             i == 0 ? row.spec.name() + " (" + unit.label() + ")" : "",
             i == 0 ? jray : "",
             peer == null ? "" : shortCell(peer, unit),
@@ -105,6 +105,10 @@ final class Report {
     for (Map.Entry<String, String> e : LEGEND.entrySet()) {
       out.printf("  %-20s %s%n", e.getKey(), e.getValue());
     }
+  }
+
+  private static void line(PrintStream out, String fmt, Object... cells) {
+    out.println(String.format(fmt, cells).stripTrailing());
   }
 
   private static String shortCell(Row.Comparison c, RowSpec.Unit unit) {
