@@ -104,7 +104,8 @@ public final class Microbenchmark implements Callable<Integer> {
         }
         if (crossRows) {
           if (jar == null) {
-            failCross(rows, "jray.jar not found: give --jray-jar or build it (mvn -B -q package -DskipTests)");
+            failCross(rows, "jray.jar not found at " + jrayJarCandidates()
+                + ": give --jray-jar or build it (mvn -B -q package -DskipTests)");
           } else {
             progress("cross-node jray rows: a head and a worker from " + jar + ", and a driver");
             cross.runJrayRows(nodes != null ? nodes : cross.startNodes(jar), rows);
@@ -364,6 +365,11 @@ public final class Microbenchmark implements Callable<Integer> {
   }
 
   private Path findJrayJar() {
+    return jrayJarCandidates().stream().filter(Files::isRegularFile).findFirst().orElse(null);
+  }
+
+  /** Where jray.jar may be, in order of preference. */
+  private List<Path> jrayJarCandidates() {
     List<Path> candidates = new ArrayList<>();
     if (jrayJar != null) {
       candidates.add(jrayJar);
@@ -375,8 +381,7 @@ public final class Microbenchmark implements Callable<Integer> {
       candidates.add(dir.resolve("../../verticles/target/jray.jar"));
       candidates.add(Path.of("verticles/target/jray.jar"));
     }
-    return candidates.stream().filter(Files::isRegularFile).map(p -> p.toAbsolutePath().normalize())
-        .findFirst().orElse(null);
+    return candidates.stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }
 
   // ---------------------------------------------------------------- the machine
