@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar jray.jar <command>}: the jray command line. */
 @Command(name = "jray", mixinStandardHelpOptions = true, version = "jray 0.1.0",
     description = "Ray's programming model for the JVM.",
-    subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, DemoCommand.class})
+    subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, DemoCommand.class,
+        MicrobenchmarkCommand.class})
 public final class JrayCommand implements Runnable {
 
   @Override

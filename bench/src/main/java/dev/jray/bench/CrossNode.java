@@ -1,0 +1,205 @@
+package dev.jray.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The second JVMs of the suite: the peer member of the Hazelcast rows, and a jray head plus one
+ * worker started from {@code jray.jar} with a cross-node driver.
+ *
+ * <p>The driver is a child JVM, not this one: this JVM already ran an embedded node (a JVM is an
+ * embedded node or a driver, not both), and a fresh JVM joins the cluster as a user's driver does.
+ * Every JVM runs from copies of the jars in the work directory, so a rebuild of {@code target/}
+ * during the run cannot pull classes from under it, with its own {@code java.io.tmpdir} there, so
+ * a {@code jray stop} elsewhere never sees these nodes. Single-threaded use.
+ */
+final class CrossNode {
+  /** The custom resource only the worker node has: cross-node work asks for it. */
+  static final String PIN = "bench_worker";
+  private static final Pattern UP_LINE = Pattern.compile("jray (\\w+) node ([0-9a-fA-F]+) is up, cluster address (\\S+)");
+  private static final long START_TIMEOUT_MS = 120_000;
+  private static final List<String> COMMON_JVM_OPTIONS = List.of(
+      "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.wait.seconds.before.join=0");
+
+  private final Settings settings;
+  private final Path workDir;
+  private final ChildProcesses children;
+  private final Path benchCode;
+  private String benchClassPath;
+
+  /** @param benchCode this suite's jar (or class folder, when run from an IDE) */
+  CrossNode(Settings settings, Path workDir, ChildProcesses children, Path benchCode) {
+    this.settings = settings;
+    this.workDir = workDir;
+    this.children = children;
+    this.benchCode = benchCode;
+  }
+
+  /** The class path of child JVMs running the suite's own classes: a copy of its jar. */
+  private String benchClassPath() throws IOException {
+    if (benchClassPath == null) {
+      if (Files.isDirectory(benchCode)) {
+        benchClassPath = System.getProperty("java.class.path");
+      } else {
+        Path copy = workDir.resolve("jray-bench.jar");
+        Files.copy(benchCode, copy, StandardCopyOption.REPLACE_EXISTING);
+        benchClassPath = copy.toString();
+      }
+    }
+    return benchClassPath;
+  }
+
+  private List<String> jvm(String maxHeap) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ChildProcesses.java());
+    cmd.add("-Xmx" + maxHeap);
+    cmd.add("-Djava.io.tmpdir=" + workDir.resolve("tmp"));
+    cmd.addAll(COMMON_JVM_OPTIONS);
+    return cmd;
+  }
+
+  /** Starts {@link PeerMember} in a second JVM and waits until the peer's remote rows can run. */
+  void startPeerMember(HazelcastPeer peer) throws Exception {
+    List<String> cmd = jvm("2g");
+    cmd.addAll(List.of("-cp", benchClassPath(), PeerMember.class.getName(), peer.address()));
+    ChildProcesses.Child child = children.start("peer-member", cmd);
+    ChildProcesses.awaitLine(child, Pattern.compile(Pattern.quote(PeerMember.UP)), START_TIMEOUT_MS);
+    peer.awaitRemote(START_TIMEOUT_MS);
+  }
+
+  /** A running head and worker: the cluster address and how long the worker took to start and join. */
+  record Nodes(String address, double workerJoinSeconds) {}
+
+  /**
+   * Starts a head and a worker (which alone has {@link #PIN}) from a copy of {@code jrayJar}, on a
+   * thread of its own; the nodes stay up until {@link ChildProcesses#close()}.
+   */
+  CompletableFuture<Nodes> startNodes(Path jrayJar) {
+    CompletableFuture<Nodes> nodes = new CompletableFuture<>();
+    Thread starter = new Thread(() -> {
+      try {
+        nodes.complete(startNodesNow(jrayJar));
+      } catch (Throwable t) {
+        nodes.completeExceptionally(t);
+      }
+    }, "bench-node-starter");
+    starter.setDaemon(true);
+    starter.start();
+    return nodes;
+  }
+
+  private Nodes startNodesNow(Path jrayJar) throws IOException, InterruptedException {
+    Path jar = workDir.resolve("jray.jar");
+    Files.copy(jrayJar, jar, StandardCopyOption.REPLACE_EXISTING);
+    Files.createDirectories(workDir.resolve("tmp"));
+    String store = Long.toString(Math.max(1L << 30, 4L * settings.transferBytes()));
+    int port = ChildProcesses.freePort();
+    List<String> head = jvm("2g");
+    head.addAll(List.of("-jar", jar.toString(), "start", "--head", "--port", Integer.toString(port),
+        "--dashboard-port", Integer.toString(ChildProcesses.freePort()), "--num-cpus", "2",
+        "--object-store-memory", store, "--block"));
+    Matcher up = ChildProcesses.awaitLine(children.start("jray-head", head), UP_LINE, START_TIMEOUT_MS);
+    String address = up.group(3);
+
+    List<String> worker = jvm("2g");
+    worker.addAll(List.of("-jar", jar.toString(), "start", "--address", address, "--num-cpus", "2",
+        "--resources", "{\"" + PIN + "\":1000}", "--object-store-memory", store, "--block"));
+    ChildProcesses.Child w = children.start("jray-worker", worker);
+    ChildProcesses.awaitLine(w, UP_LINE, START_TIMEOUT_MS);
+    return new Nodes(address, (System.nanoTime() - w.startedNanos()) / 1e9);
+  }
+
+  /**
+   * Runs the driver with the cross-node jray rows on the nodes and fills in their figures; a row
+   * that cannot run gets the error.
+   */
+  void runJrayRows(CompletableFuture<Nodes> starting, Map<RowSpec, Row> rows) {
+    List<RowSpec> wanted = rows.keySet().stream().filter(r -> r.crossNode()
+        && r.name().startsWith("cross-node")).toList();
+    try {
+      Nodes nodes = starting.get();
+      put(rows, RowSpec.NODE_JOIN, Figure.single(nodes.workerJoinSeconds()));
+      List<String> driver = jvm("3g");
+      driver.add("-Djray.address=" + nodes.address());
+      driver.add("-Djray.job.code-search-path=" + remoteClasses());
+      driver.addAll(List.of("-cp", benchClassPath(), CrossNodeDriver.class.getName()));
+      driver.addAll(settings.args());
+      driver.addAll(List.of("--pin", PIN));
+      wanted.forEach(r -> driver.add(r.name()));
+      ChildProcesses.Child d = children.start("driver", driver);
+      long timeoutMin = settings.quick() ? 5 : 30;
+      if (!d.process().waitFor(timeoutMin, TimeUnit.MINUTES)) {
+        d.process().destroyForcibly();
+        throw new IllegalStateException("the driver did not finish within " + timeoutMin + " min (log "
+            + d.log() + ")");
+      }
+      for (String line : d.output().split("\\R")) {
+        if (line.startsWith(CrossNodeDriver.ROW_PREFIX)) {
+          JsonObject json = new JsonObject(line.substring(CrossNodeDriver.ROW_PREFIX.length()));
+          put(rows, RowSpec.named(json.getString("name")), Figure.fromJson(json.getJsonObject("figure")));
+        }
+      }
+      for (RowSpec r : wanted) {
+        if (Row.NOT_RUN.equals(rows.get(r).jray.error())) {
+          rows.get(r).jray = Figure.failed("the driver printed no figure (exit " + d.process().exitValue()
+              + ", log " + d.log() + "): " + d.tail().lines().reduce((a, b) -> b).orElse(""));
+        }
+      }
+    } catch (Exception e) {
+      Figure failed = Figure.failed(e);
+      for (Map.Entry<RowSpec, Row> r : rows.entrySet()) {
+        if (r.getKey().crossNode() && Row.NOT_RUN.equals(r.getValue().jray.error())) {
+          r.getValue().jray = failed;
+        }
+      }
+    }
+  }
+
+  private static void put(Map<RowSpec, Row> rows, RowSpec spec, Figure figure) {
+    Row row = rows.get(spec);
+    if (row != null) {
+      row.jray = figure;
+    }
+  }
+
+  /**
+   * The classes the nodes need (package {@code dev.jray.bench.remote}), as a class folder the
+   * driver ships with {@code jray.job.code-search-path}: the suite's jar holds jray itself, and a
+   * jar holding jray is not shipped.
+   */
+  private Path remoteClasses() throws IOException {
+    if (Files.isDirectory(benchCode)) {
+      return benchCode;
+    }
+    Path dir = workDir.resolve("remote-classes");
+    String prefix = "dev/jray/bench/remote/";
+    try (ZipFile zip = new ZipFile(benchCode.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry e = entries.nextElement();
+        if (e.getName().startsWith(prefix) && !e.isDirectory()) {
+          Path target = dir.resolve(e.getName());
+          Files.createDirectories(target.getParent());
+          try (InputStream in = zip.getInputStream(e)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    }
+    return dir;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.jray.bench;
+
+import dev.jray.api.Ray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code CrossNodeDriver [--quick] --pin RESOURCE ROW...}: the driver of the cross-node rows, in
+ * a JVM of its own started by {@link CrossNode} with {@code -Djray.address} set. Joins the cluster
+ * (timed: the driver-join row), runs each row with its work pinned to the worker node by
+ * {@code RESOURCE}, and prints one {@code BENCH-ROW {json}} line per row.
+ */
+public final class CrossNodeDriver {
+  static final String ROW_PREFIX = "BENCH-ROW ";
+
+  private CrossNodeDriver() {}
+
+  public static void main(String[] args) {
+    boolean quick = false;
+    String pin = null;
+    List<RowSpec> rows = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--pin" -> pin = args[++i];
+        default -> rows.add(RowSpec.named(args[i]));
+      }
+    }
+    if (pin == null) {
+      throw new IllegalArgumentException("give --pin RESOURCE: the resource only the worker node has");
+    }
+    Measure measure = new Measure(quick ? Settings.quickRun() : Settings.full());
+    Figure join = Measure.seconds(Ray::init);
+    print(RowSpec.DRIVER_JOIN, join);
+    try (JrayWorkloads jray = new JrayWorkloads(measure, pin)) {
+      for (RowSpec row : rows) {
+        if (row == RowSpec.DRIVER_JOIN) {
+          continue;
+        }
+        if (!join.ok()) {
+          print(row, Figure.failed("the driver could not join: " + join.error()));
+          continue;
+        }
+        print(row, switch (row.name()) {
+          case "cross-node tasks sync" -> jray.tasksSync();
+          case "cross-node tasks async" -> jray.tasksAsync();
+          case "cross-node 1:1 actor calls sync" -> jray.actorSync();
+          case "cross-node 1:1 actor calls async" -> jray.actorAsync();
+          case "cross-node 256 MB object transfer" -> jray.transfer();
+          default -> Figure.failed("not a cross-node row");
+        });
+      }
+    } finally {
+      if (join.ok()) {
+        Ray.shutdown();
+      }
+    }
+    System.exit(0);
+  }
+
+  private static void print(RowSpec row, Figure figure) {
+    System.out.println(ROW_PREFIX + new JsonObject().put("name", row.name()).put("figure", figure.toJson()).encode());
+    System.out.flush();
+  }
+}

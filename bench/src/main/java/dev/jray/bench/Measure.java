@@ -1,0 +1,82 @@
+package dev.jray.bench;
+
+/**
+ * Runs a workload: a warm-up, then {@link Settings#rounds()} rounds, each running the workload
+ * repeatedly for at least {@link Settings#roundNanos()}; the figure is the median rate over the
+ * rounds. A workload that throws yields a {@link Figure#failed failed figure}: the suite goes on.
+ * Single-threaded: one measurement at a time, on the caller's thread.
+ */
+final class Measure {
+  /** One run of a workload; returns the nanoseconds of its measured part. */
+  @FunctionalInterface
+  interface Workload {
+    long run() throws Exception;
+  }
+
+  /** A workload measured from its start to its end. */
+  @FunctionalInterface
+  interface Action {
+    void run() throws Exception;
+  }
+
+  private final Settings settings;
+
+  Measure(Settings settings) {
+    this.settings = settings;
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  static Workload whole(Action action) {
+    return () -> {
+      long t0 = System.nanoTime();
+      action.run();
+      return System.nanoTime() - t0;
+    };
+  }
+
+  /** Units per second (ops, or GB) where each run does {@code unitsPerRun} units. */
+  Figure rate(double unitsPerRun, Action action) {
+    return rateTimed(unitsPerRun, whole(action));
+  }
+
+  /** As {@link #rate(double, Action)}, timing only the part the workload reports. */
+  Figure rateTimed(double unitsPerRun, Workload workload) {
+    try {
+      runFor(settings.warmUpNanos(), workload);
+      double[] rates = new double[settings.rounds()];
+      for (int i = 0; i < rates.length; i++) {
+        long[] runsAndNanos = runFor(settings.roundNanos(), workload);
+        rates[i] = runsAndNanos[0] * unitsPerRun / (runsAndNanos[1] / 1e9);
+      }
+      return Figure.of(rates);
+    } catch (Throwable t) {
+      return Figure.failed(t);
+    }
+  }
+
+  /** Runs the workload at least once and until {@code nanos} of wall time passed. */
+  private static long[] runFor(long nanos, Workload workload) throws Exception {
+    long start = System.nanoTime();
+    long runs = 0;
+    long measured = 0;
+    do {
+      measured += workload.run();
+      runs++;
+    } while (System.nanoTime() - start < nanos);
+    return new long[] {runs, Math.max(1, measured)};
+  }
+
+  /** Seconds a one-off action takes (a start-up), measured once. */
+  static Figure seconds(Action action) {
+    try {
+      long t0 = System.nanoTime();
+      action.run();
+      return Figure.single((System.nanoTime() - t0) / 1e9);
+    } catch (Throwable t) {
+      return Figure.failed(t);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.jray.bench;
+
+import java.util.List;
+
+/**
+ * A row of the suite: Ray's name for it (the same definition as {@code ray microbenchmark}),
+ * its unit, and Ray's published figure, if Ray publishes one.
+ *
+ * @param ray Ray 2.48's release-run figure (m5.16xlarge, 64 vCPU), or null
+ * @param crossNode true for the rows that run on a head and a worker in two JVMs
+ */
+record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
+  /** What a figure counts. */
+  enum Unit {
+    PER_SECOND("/s", true),
+    GB_PER_SECOND("GB/s", true),
+    SECONDS("s", false);
+
+    private final String label;
+    private final boolean higherIsBetter;
+
+    Unit(String label, boolean higherIsBetter) {
+      this.label = label;
+      this.higherIsBetter = higherIsBetter;
+    }
+
+    String label() {
+      return label;
+    }
+
+    boolean higherIsBetter() {
+      return higherIsBetter;
+    }
+  }
+
+  static final RowSpec GET_CALLS = local("single client get calls", Unit.PER_SECOND, 10_620.0);
+  static final RowSpec PUT_CALLS = local("single client put calls", Unit.PER_SECOND, 5_173.0);
+  static final RowSpec MULTI_PUT_CALLS = local("multi client put calls", Unit.PER_SECOND, 16_526.0);
+  static final RowSpec PUT_GIGABYTES = local("single client put gigabytes", Unit.GB_PER_SECOND, 19.9);
+  static final RowSpec GET_GIGABYTES = local("single client get gigabytes", Unit.GB_PER_SECOND, null);
+  static final RowSpec TASKS_SYNC = local("single client tasks sync", Unit.PER_SECOND, 981.0);
+  static final RowSpec TASKS_ASYNC = local("single client tasks async", Unit.PER_SECOND, 8_041.0);
+  static final RowSpec TASKS_GET_BATCH = local("single client tasks and get batch", Unit.PER_SECOND, 5.80);
+  static final RowSpec MULTI_TASKS_ASYNC = local("multi client tasks async", Unit.PER_SECOND, 21_230.0);
+  static final RowSpec WAIT_1K = local("single client wait 1k refs", Unit.PER_SECOND, 5.08);
+  static final RowSpec ACTOR_SYNC = local("1:1 actor calls sync", Unit.PER_SECOND, 2_012.0);
+  static final RowSpec ACTOR_ASYNC = local("1:1 actor calls async", Unit.PER_SECOND, 8_664.0);
+  static final RowSpec ACTOR_CONCURRENT = local("1:1 actor calls concurrent", Unit.PER_SECOND, 5_775.0);
+  static final RowSpec ONE_TO_N = local("1:n actor calls async", Unit.PER_SECOND, 8_038.0);
+  static final RowSpec N_TO_N = local("n:n actor calls async", Unit.PER_SECOND, 27_376.0);
+  static final RowSpec N_TO_N_ARG = local("n:n actor calls with arg async", Unit.PER_SECOND, 2_759.0);
+  static final RowSpec PLACEMENT_GROUPS = local("placement group create/removal", Unit.PER_SECOND, 765.0);
+  static final RowSpec EMBEDDED_INIT = local("embedded Ray.init()", Unit.SECONDS, null);
+
+  static final RowSpec CROSS_TASKS_SYNC = cross("cross-node tasks sync", Unit.PER_SECOND);
+  static final RowSpec CROSS_TASKS_ASYNC = cross("cross-node tasks async", Unit.PER_SECOND);
+  static final RowSpec CROSS_ACTOR_SYNC = cross("cross-node 1:1 actor calls sync", Unit.PER_SECOND);
+  static final RowSpec CROSS_ACTOR_ASYNC = cross("cross-node 1:1 actor calls async", Unit.PER_SECOND);
+  static final RowSpec CROSS_TRANSFER = cross("cross-node 256 MB object transfer", Unit.GB_PER_SECOND);
+  static final RowSpec NODE_JOIN = cross("worker node start and join", Unit.SECONDS);
+  static final RowSpec DRIVER_JOIN = cross("driver Ray.init() joining the cluster", Unit.SECONDS);
+
+  /** Every row, in the order of the report. */
+  static final List<RowSpec> ALL = List.of(
+      GET_CALLS, PUT_CALLS, MULTI_PUT_CALLS, PUT_GIGABYTES, GET_GIGABYTES,
+      TASKS_SYNC, TASKS_ASYNC, TASKS_GET_BATCH, MULTI_TASKS_ASYNC, WAIT_1K,
+      ACTOR_SYNC, ACTOR_ASYNC, ACTOR_CONCURRENT, ONE_TO_N, N_TO_N, N_TO_N_ARG,
+      PLACEMENT_GROUPS, EMBEDDED_INIT,
+      CROSS_TASKS_SYNC, CROSS_TASKS_ASYNC, CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER,
+      NODE_JOIN, DRIVER_JOIN);
+
+  private static RowSpec local(String name, Unit unit, Double ray) {
+    return new RowSpec(name, unit, ray, false);
+  }
+
+  private static RowSpec cross(String name, Unit unit) {
+    return new RowSpec(name, unit, null, true);
+  }
+
+  static RowSpec named(String name) {
+    return ALL.stream().filter(r -> r.name.equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no row named '" + name + "'"));
+  }
+}
