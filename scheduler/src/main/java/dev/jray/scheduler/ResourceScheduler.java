@@ -314,6 +314,14 @@ public final class ResourceScheduler {
     handOut(runnable, false);
   }
 
+  /** Whether this node holds bundles of the group or work waiting for them. */
+  public synchronized boolean holdsAnyOf(PlacementGroupId group) {
+    return preparedBundles.keySet().stream().anyMatch(k -> k.group().equals(group))
+        || committedBundles.keySet().stream().anyMatch(k -> k.group().equals(group))
+        || infeasible.stream().anyMatch(t -> BundleResources.belongsTo(t.resources(), group))
+        || queues.keySet().stream().anyMatch(shape -> BundleResources.belongsTo(shape, group));
+  }
+
   /**
    * The group is removed: its bundles here are returned, and the work waiting for its resources
    * is taken out of the queues, for the caller to fail.

@@ -1050,6 +1050,13 @@ public final class CoreWorker {
     placementGroups.removeAllOf(job);
   }
 
+  /** Whether this node holds anything of the group: bundles, queued work, actors, tasks. */
+  boolean holdsAnyOf(PlacementGroupId group) {
+    return scheduler.holdsAnyOf(group)
+        || hostedActors.values().stream().anyMatch(a -> BundleResources.belongsTo(a.creation().resources(), group))
+        || groupTasks.values().stream().anyMatch(t -> BundleResources.belongsTo(t.spec.resources(), group));
+  }
+
   /** This JVM's side of placement groups. Set once started. */
   PlacementGroupClient placementGroups() {
     return placementGroups;

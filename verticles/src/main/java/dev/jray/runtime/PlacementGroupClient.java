@@ -222,7 +222,7 @@ final class PlacementGroupClient {
     if (list != null) {
       list.forEach(f -> f.complete(change.state()));
     }
-    if (change.state() == PlacementGroupState.REMOVED) {
+    if (change.state() == PlacementGroupState.REMOVED && worker.holdsAnyOf(change.id())) {
       endWork(change.id());
     }
   }
