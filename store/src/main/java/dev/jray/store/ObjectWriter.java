@@ -1,6 +1,8 @@
 package dev.jray.store;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Objects;
 
 /**
@@ -38,6 +40,24 @@ public final class ObjectWriter {
               + entry.id);
     }
     target.put(chunk);
+  }
+
+  /**
+   * Reads bytes from {@code source} straight into the object's memory, at most as many as are
+   * still missing, with one {@code read} call: a socket channel fills the mapping directly, with
+   * no copy through a Java buffer.
+   *
+   * @return the number of bytes read, possibly 0, or -1 if {@code source} is at its end
+   */
+  public int readFrom(ReadableByteChannel source) throws IOException {
+    Objects.requireNonNull(source, "source");
+    ensureUnfinished();
+    return source.read(target);
+  }
+
+  /** Bytes still to be written before the object can be sealed. */
+  public long remaining() {
+    return target.remaining();
   }
 
   /**
