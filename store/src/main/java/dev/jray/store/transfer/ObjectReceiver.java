@@ -12,7 +12,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * Runs one pull: connects to the peer, asks for the object, reserves room for it in the local
- * store when the size arrives, reads the bytes from the socket straight into that room, and seals
+ * store when the size arrives, copies the bytes from the socket into that room through a reused
+ * direct buffer (no Java heap, no page faults on the store's mapping), and seals
  * the object once the peer has sent them all and closed the connection. On any failure the
  * partial copy is aborted, so it is never visible.
  *
@@ -20,6 +21,15 @@ import java.nio.channels.SocketChannel;
  * on an event loop. Interrupting that thread closes the socket and fails the pull.
  */
 final class ObjectReceiver {
+  private static final int STAGING_BYTES = 4 << 20;
+
+  /**
+   * Each transfer thread's buffer between the socket and the store's file: reused, so its pages
+   * stay mapped, where reading into a fresh mapping would take a page fault per 4 KiB.
+   */
+  private static final ThreadLocal<ByteBuffer> STAGING =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(STAGING_BYTES));
+
   private final String host;
   private final int port;
   private final String peer;
@@ -83,12 +93,19 @@ final class ObjectReceiver {
       return; // sealed by another writer meanwhile; closing the connection unpins the peer's copy
     }
     try {
+      ByteBuffer staging = STAGING.get();
       while (writer.remaining() > 0) {
-        if (writer.readFrom(connection) < 0) {
+        staging.clear().limit((int) Math.min(staging.capacity(), writer.remaining()));
+        if (connection.read(staging) < 0) {
           throw failure(
               "the stream ended after " + (size - writer.remaining()) + " of " + size + " bytes",
               false,
               null);
+        }
+        try {
+          writer.write(staging.flip());
+        } catch (RuntimeException e) {
+          throw failure("cannot write into the local object store", false, e);
         }
       }
       // The peer closes once it has unpinned its copy; anything else is a protocol error.

@@ -12,8 +12,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Serves one pull on one accepted connection: reads the object id, pins the object, writes it
- * from its mapping straight to the socket, unpins it, then closes the connection.
+ * Serves one pull on one accepted connection: reads the object id, pins the object, sends it from
+ * its file to the socket with {@code sendfile}, unpins it, then closes the connection.
  *
  * <p>Back-pressure is TCP's: a write blocks while the socket's send buffer is full, so a slow
  * client costs this node a socket buffer and no Java memory, whatever the object's size.
@@ -40,6 +40,12 @@ final class ObjectSender implements Runnable {
 
   /** Closes the connection, which makes a blocked {@link #run} fail and unpin at once. */
   void abort() {
+    try {
+      // Closing alone does not wake a thread blocked in sendfile; shutting the socket down does.
+      connection.shutdownOutput();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "shutting down an object transfer connection failed", e);
+    }
     try {
       connection.close();
     } catch (IOException e) {
@@ -77,9 +83,11 @@ final class ObjectSender implements Runnable {
     }
     // Unpinned before the connection closes, so a client that has seen the end knows it is gone.
     try (object) {
-      PullProtocol.writeFound(connection, object.size());
-      // A direct buffer over the mapping: the kernel copies from it, with no Java copy.
-      PullProtocol.writeFully(connection, object.buffer());
+      long size = object.size();
+      PullProtocol.writeFound(connection, size);
+      for (long sent = 0; sent < size; ) {
+        sent += object.transferTo(sent, size - sent, connection);
+      }
     }
   }
 

@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pulls copies of objects from other nodes' {@link ObjectTransferServer}s into a local {@link
- * ObjectStore}, reading each object from the socket straight into the memory reserved for it in
- * the store, so an object never passes through a Java buffer.
+ * ObjectStore}, copying each object from the socket into the memory reserved for it in the store
+ * through a small reused direct buffer, so an object never passes through the Java heap.
  *
- * <p>Memory per pull is the object's room in the store plus a socket buffer; TCP flow control
- * stops the peer while the room is being reserved.
+ * <p>Memory per pull is the object's room in the store, a socket buffer and the transfer thread's
+ * 4 MiB direct buffer; TCP flow control stops the peer while the room is being reserved.
  *
  * <p>Thread-safe; {@link #pull} may be called from any thread and never blocks: each pull runs on
  * a transfer thread of its own (from a cached pool of daemon threads), never on an event loop, and
