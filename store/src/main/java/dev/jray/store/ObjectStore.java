@@ -371,7 +371,11 @@ public final class ObjectStore implements AutoCloseable {
     Path file = spillDirectory.resolve(entry.id.toHex());
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      copy(entry.memory.file(), channel, entry.size);
+      // From the mapping, not the object's file: an interrupt would close the channel it used.
+      ByteBuffer source = entry.memory.mapping().duplicate();
+      while (source.hasRemaining()) {
+        channel.write(source);
+      }
     } catch (IOException e) {
       UncheckedIOException failure =
           new UncheckedIOException("cannot spill object " + entry.id + " to " + file, e);
@@ -416,7 +420,7 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
-  /** Copies the first {@code size} bytes of {@code from} file to file, in the kernel. */
+  /** Copies the first {@code size} bytes of {@code from} into {@code to}, in the kernel. */
   private static void copy(FileChannel from, FileChannel to, long size) throws IOException {
     for (long done = 0; done < size; ) {
       long copied = from.transferTo(done, size - done, to);

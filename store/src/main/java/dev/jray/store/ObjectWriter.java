@@ -17,7 +17,8 @@ import java.util.Objects;
  * <p>Not thread-safe: use from one thread at a time. Bytes are copied without holding the store's
  * lock, so writers of different objects proceed in parallel. After a failed call, {@link #abort()}
  * releases the reserved memory; abort is a no-op once sealed or aborted, so it fits a {@code
- * finally} block.
+ * finally} block. Interrupting the writing thread during a write closes the object's file (file
+ * channels are interruptible), so that write fails and the writer must be aborted.
  */
 public final class ObjectWriter {
   /** Keeps the JDK's temporary direct buffer for heap writes small, so it stays cached. */
