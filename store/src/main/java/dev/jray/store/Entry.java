@@ -1,7 +1,6 @@
 package dev.jray.store;
 
 import dev.jray.api.id.ObjectId;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 
 /** One object's bookkeeping. Every mutable field is guarded by the owning store's lock. */
@@ -20,7 +19,7 @@ final class Entry {
   final boolean primary;
   State state = State.WRITING;
   /** Null while spilled or once freed. */
-  MappedByteBuffer memory;
+  MappedMemory.Region memory;
   /** Non-null only while spilled. */
   Path spillFile;
   /** Open {@link StoredObject}s plus one for an unfinished writer. */
@@ -28,7 +27,7 @@ final class Entry {
   /** No longer reachable by id; the memory goes when the last pin does. */
   boolean deleted;
 
-  Entry(ObjectId id, long size, boolean primary, MappedByteBuffer memory) {
+  Entry(ObjectId id, long size, boolean primary, MappedMemory.Region memory) {
     this.id = id;
     this.size = size;
     this.primary = primary;

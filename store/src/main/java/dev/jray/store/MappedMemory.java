@@ -13,37 +13,63 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Object memory: shared mappings of files that are deleted as soon as they are mapped, so the
- * memory is neither Java heap nor direct-buffer memory and is returned to the OS on unmap.
- * Stateless and thread-safe; callers must make sure no view of a buffer is used after {@link
- * #unmap}, since touching unmapped memory crashes the JVM.
+ * Object memory: a file that is deleted as soon as it is created, kept open, and mapped, so
+ * the memory is neither Java heap nor direct-buffer memory and is returned to the OS once unmapped
+ * and closed. Stateless and thread-safe; callers must make sure no view of a buffer is used after
+ * {@link #release}, since touching unmapped memory crashes the JVM.
  */
 final class MappedMemory {
   private static final MethodHandle INVOKE_CLEANER = findInvokeCleaner();
 
+  /**
+   * One object's memory. Bulk copies go through {@code file} (positional reads and writes, {@code
+   * sendfile}): on first touch a mapping takes a page fault per 4 KiB page, which costs far more
+   * than the copy on some virtual machines, while a system call copies without any.
+   */
+  record Region(MappedByteBuffer mapping, FileChannel file) {}
+
   private MappedMemory() {}
 
-  /** Maps {@code size} zeroed bytes backed by a fresh file in {@code directory}. */
-  static MappedByteBuffer map(Path directory, long size) throws IOException {
+  /**
+   * Creates {@code size} zeroed bytes backed by a fresh file in {@code directory}, mapped read-only:
+   * bytes are written through the file, and faults on a read-only mapping map 16 pages at a time
+   * (fault-around) where a writable one maps one.
+   */
+  static Region map(Path directory, long size) throws IOException {
     Path file = Files.createTempFile(directory, "object-", ".mem");
-    try (FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      // READ_WRITE mapping grows the file to size; the mapping outlives the channel.
-      return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      if (size > 0) {
+        // Grows the (sparse) file to size: reading a mapping past the end of its file is SIGBUS.
+        channel.write(ByteBuffer.allocate(1), size - 1);
+      }
+      return new Region(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), channel);
+    } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        channel.close();
+      }
+      throw e;
     } finally {
-      // Without a name, the mapping is the file's last reference: unmapping frees its pages.
+      // Without a name, the mapping and the channel are the file's last references.
       Files.delete(file);
     }
   }
 
-  /** Unmaps now rather than when the buffer is garbage collected. */
-  static void unmap(MappedByteBuffer memory) {
+  /** Unmaps now rather than when the buffer is garbage collected, and closes the file. */
+  static void release(Region region) {
     try {
-      INVOKE_CLEANER.invokeExact((ByteBuffer) memory);
+      INVOKE_CLEANER.invokeExact((ByteBuffer) region.mapping());
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException("unmapping failed", t);
+    } finally {
+      try {
+        region.file().close();
+      } catch (IOException e) {
+        // Nothing left to flush in an unlinked file: the pages go with its last reference anyway.
+      }
     }
   }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +21,14 @@ import java.util.Objects;
  * The node's object store, like Ray's plasma store: holds objects too large to inline, off the
  * Java heap, within a fixed capacity.
  *
- * <p>Each object lives in its own shared memory mapping of a file created in a per-store directory
- * under {@code /dev/shm} (tmpfs, i.e. RAM) and deleted right after mapping; when {@code /dev/shm}
- * is missing, not writable or smaller than the capacity, under {@code java.io.tmpdir} instead. The
+ * <p>Each object lives in its own file, created in a per-store directory under {@code /dev/shm}
+ * (tmpfs, i.e. RAM) and deleted right after it is opened and mapped; when {@code /dev/shm} is
+ * missing, not writable or smaller than the capacity, under {@code java.io.tmpdir} instead. The
  * memory therefore counts against neither {@code -Xmx} nor {@code -XX:MaxDirectMemorySize}, and it
- * is unmapped, so returned to the OS, as soon as an object is deleted and unpinned.
+ * is returned to the OS as soon as an object is deleted and unpinned. Readers see the mapping
+ * ({@link StoredObject#buffer()}); bulk copies in and out go through the open file ({@link
+ * ObjectWriter#write}, {@link StoredObject#transferTo}), which spares the page faults of touching
+ * a fresh mapping. Each object in memory holds one file descriptor.
  *
  * <p>When an object does not fit, the store first evicts unpinned secondary copies (cached copies
  * of objects whose primary lives on another node), least recently used first, then spills
@@ -183,7 +185,7 @@ public final class ObjectStore implements AutoCloseable {
         restore(entry);
       }
       entry.pins++;
-      return new StoredObject(this, entry, entry.memory.asReadOnlyBuffer());
+      return new StoredObject(this, entry, entry.memory.mapping().asReadOnlyBuffer());
     }
   }
 
@@ -369,7 +371,8 @@ public final class ObjectStore implements AutoCloseable {
     Path file = spillDirectory.resolve(entry.id.toHex());
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer source = entry.memory.duplicate();
+      // From the mapping, not the object's file: an interrupt would close the channel it used.
+      ByteBuffer source = entry.memory.mapping().duplicate();
       while (source.hasRemaining()) {
         channel.write(source);
       }
@@ -392,14 +395,9 @@ public final class ObjectStore implements AutoCloseable {
 
   private void restore(Entry entry) {
     makeRoom(entry.id, entry.size);
-    MappedByteBuffer memory = allocate(entry.id, entry.size);
+    MappedMemory.Region memory = allocate(entry.id, entry.size);
     try (FileChannel channel = FileChannel.open(entry.spillFile, StandardOpenOption.READ)) {
-      ByteBuffer target = memory.duplicate();
-      while (target.hasRemaining()) {
-        if (channel.read(target) < 0) {
-          throw new EOFException(entry.spillFile + " is shorter than " + entry.size + " bytes");
-        }
-      }
+      copy(channel, memory.file(), entry.size);
     } catch (IOException e) {
       release(memory, entry.size);
       throw new UncheckedIOException(
@@ -422,10 +420,21 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
+  /** Copies the first {@code size} bytes of {@code from} into {@code to}, in the kernel. */
+  private static void copy(FileChannel from, FileChannel to, long size) throws IOException {
+    for (long done = 0; done < size; ) {
+      long copied = from.transferTo(done, size - done, to);
+      if (copied <= 0) {
+        throw new EOFException("the file ends after " + done + " of " + size + " bytes");
+      }
+      done += copied;
+    }
+  }
+
   /** Maps memory for an object and counts it as used; the caller has made room. */
-  private MappedByteBuffer allocate(ObjectId id, long size) {
+  private MappedMemory.Region allocate(ObjectId id, long size) {
     try {
-      MappedByteBuffer memory = MappedMemory.map(memoryDirectory, size);
+      MappedMemory.Region memory = MappedMemory.map(memoryDirectory, size);
       usedBytes += size;
       objectCount++;
       return memory;
@@ -440,8 +449,8 @@ public final class ObjectStore implements AutoCloseable {
     entry.memory = null;
   }
 
-  private void release(MappedByteBuffer memory, long size) {
-    MappedMemory.unmap(memory);
+  private void release(MappedMemory.Region memory, long size) {
+    MappedMemory.release(memory);
     usedBytes -= size;
     objectCount--;
   }

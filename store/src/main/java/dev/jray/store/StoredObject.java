@@ -1,14 +1,18 @@
 package dev.jray.store;
 
 import dev.jray.api.id.ObjectId;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A pinned, read-only view of a sealed object in the {@link ObjectStore}. While it is open the
  * object stays in memory: it is neither evicted, spilled nor freed, even if deleted.
  *
- * <p>Thread-safe: the buffers may be read from any thread and {@link #close()} is idempotent.
+ * <p>Thread-safe: the buffers may be read, and {@link #transferTo} called, from any thread, and
+ * {@link #close()} is idempotent.
  * Buffers obtained from {@link #buffer()} must not be used after {@code close()}: the memory may
  * be unmapped, and touching unmapped memory crashes the JVM.
  */
@@ -34,10 +38,21 @@ public final class StoredObject implements AutoCloseable {
 
   /** A new read-only buffer over the object's bytes, position 0 and limit {@link #size()}. */
   public ByteBuffer buffer() {
-    if (closed.get()) {
-      throw new IllegalStateException("stored object " + entry.id + " is closed");
-    }
+    ensureOpen();
     return view.duplicate();
+  }
+
+  /**
+   * Sends up to {@code count} bytes from {@code position} to {@code target} the way {@link
+   * FileChannel#transferTo} does: from the object's file, with {@code sendfile} for a socket
+   * target, so neither a Java buffer nor the mapping is touched.
+   *
+   * @return the number of bytes sent, possibly fewer than asked for
+   */
+  public long transferTo(long position, long count, WritableByteChannel target)
+      throws IOException {
+    ensureOpen();
+    return entry.memory.file().transferTo(position, Math.min(count, entry.size - position), target);
   }
 
   /** Unpins the object. */
@@ -45,6 +60,12 @@ public final class StoredObject implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       store.unpin(entry);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("stored object " + entry.id + " is closed");
     }
   }
 }

@@ -37,7 +37,7 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
     return !DRIVER.equals(role);
   }
 
-  /** Part of a cluster: talks to other nodes over the clustered event bus and gRPC. */
+  /** Part of a cluster: talks to other nodes over the clustered event bus and, for object copies, TCP. */
   public boolean clustered() {
     return !EMBEDDED.equals(role);
   }

@@ -40,7 +40,7 @@ import java.util.logging.Logger;
 
 /**
  * One jray node, deployable into any Vert.x instance (clustered for a real cluster): its object
- * store and the gRPC service that serves copies of its objects, its scheduler (as a child
+ * store and the TCP transfer server that serves copies of its objects, its scheduler (as a child
  * verticle on the event bus), and its worker, which runs tasks and actors on its own threads and
  * owns the objects created here. Registers itself in the GCS; a driver is a node that runs no
  * tasks.

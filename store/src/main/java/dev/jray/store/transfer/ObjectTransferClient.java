@@ -2,63 +2,45 @@ package dev.jray.store.transfer;
 
 import dev.jray.api.id.ObjectId;
 import dev.jray.store.ObjectStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pulls copies of objects from other nodes' {@link ObjectTransferServer}s into a local {@link
- * ObjectStore}, streaming each chunk into the store as it arrives, so an object never sits whole
- * on the heap.
+ * ObjectStore}, copying each object from the socket into the memory reserved for it in the store
+ * through a small reused direct buffer, so an object never passes through the Java heap.
  *
- * <p>Memory per pull stays bounded whatever the object's size: each chunk is copied into the
- * store as soon as it arrives, and HTTP/2 flow control lets a peer run at most {@value
- * #STREAM_WINDOW} bytes ahead of what a pull has taken ({@value #CONNECTION_WINDOW} per
- * connection). While room for the object is being reserved the response is paused, which stops
- * the flow once Vert.x's inbound queue holds 16 messages.
+ * <p>Memory per pull is the object's room in the store, a socket buffer and the transfer thread's
+ * 4 MiB direct buffer; TCP flow control stops the peer while the room is being reserved.
  *
- * <p>Thread-safe; {@link #pull} may be called from any thread. Each pull runs on the caller's
- * Vert.x context (a new event-loop context when called from outside Vert.x) and never blocks it.
+ * <p>Thread-safe; {@link #pull} may be called from any thread and never blocks: each pull runs on
+ * a transfer thread of its own (from a cached pool of daemon threads), never on an event loop, and
+ * its future completes on the caller's Vert.x context (a new one when called from outside Vert.x).
  */
 public final class ObjectTransferClient {
-  private static final int STREAM_WINDOW = 4 << 20;
-  private static final int CONNECTION_WINDOW = 16 << 20;
-
   private record Pull(ObjectStore into, ObjectId id) {}
 
   private final Vertx vertx;
-  private final GrpcClient client;
+  private final ExecutorService receivers =
+      Executors.newCachedThreadPool(ObjectTransferServer.daemonThreads("jray-transfer-pull"));
   private final ConcurrentMap<Pull, Future<Void>> inProgress = new ConcurrentHashMap<>();
 
   public ObjectTransferClient(Vertx vertx) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    HttpClientOptions transport =
-        new HttpClientOptions()
-            .setHttp2ClearTextUpgrade(false) // gRPC speaks HTTP/2 from the first byte
-            .setHttp2ConnectionWindowSize(CONNECTION_WINDOW)
-            .setInitialSettings(
-                new Http2Settings()
-                    .setInitialWindowSize(STREAM_WINDOW)
-                    // Fewer, larger frames: a chunk in 4 frames instead of 64.
-                    .setMaxFrameSize(ObjectTransferServer.CHUNK_SIZE / 4));
-    this.client =
-        GrpcClient.client(
-            vertx,
-            new GrpcClientOptions().setMaxMessageSize(PullProtocol.MAX_MESSAGE_SIZE),
-            transport);
   }
 
   /**
    * Copies object {@code id} from the node serving objects at {@code host:port} into {@code into},
-   * writing each chunk as it arrives and sealing the object once all bytes are in. Succeeds at
-   * once if {@code into} already holds the object.
+   * sealing it once all bytes are in. Succeeds at once if {@code into} already holds the object.
    *
    * <p>A pull of an id that this client is already pulling into the same store joins that pull
    * and gets its outcome, whatever peer or {@code primary} flag it names. If the object is being
@@ -77,24 +59,51 @@ public final class ObjectTransferClient {
       throw new IllegalArgumentException("port must be 1 to 65535, got " + port);
     }
     Pull pull = new Pull(into, id);
-    Promise<Void> outcome = Promise.promise();
-    Future<Void> running = inProgress.putIfAbsent(pull, outcome.future());
+    Context context = vertx.getOrCreateContext();
+    CompletableFuture<Void> outcome = new CompletableFuture<>();
+    Future<Void> joined = Future.fromCompletionStage(outcome, context);
+    Future<Void> running = inProgress.putIfAbsent(pull, joined);
     if (running != null) {
       return running;
     }
-    new ObjectReceiver(vertx.getOrCreateContext(), client, host, port, id, into, primary)
-        .start()
-        .onComplete(
-            finished -> {
-              // Forget the pull before completing it, so no one joins a finished pull.
-              inProgress.remove(pull);
-              outcome.handle(finished);
-            });
-    return outcome.future();
+    ObjectReceiver receiver = new ObjectReceiver(host, port, id, into, primary);
+    try {
+      receivers.execute(
+          () -> {
+            try {
+              receiver.run();
+              finish(pull, outcome, null);
+            } catch (RuntimeException e) {
+              finish(pull, outcome, e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      finish(
+          pull,
+          outcome,
+          new ObjectTransferException(id, host + ":" + port, "the client is closed", false, e));
+    }
+    return joined;
   }
 
-  /** Closes the connections; pulls in progress fail. */
+  private void finish(Pull pull, CompletableFuture<Void> outcome, RuntimeException failure) {
+    // Forget the pull before completing it, so no one joins a finished pull.
+    inProgress.remove(pull);
+    if (failure == null) {
+      outcome.complete(null);
+    } else {
+      outcome.completeExceptionally(failure);
+    }
+  }
+
+  /** Interrupts the pulls in progress, which fail, and completes once they have let go. */
   public Future<Void> close() {
-    return client.close();
+    receivers.shutdownNow();
+    return vertx.executeBlocking(
+        () -> {
+          receivers.awaitTermination(30, TimeUnit.SECONDS);
+          return null;
+        },
+        false);
   }
 }

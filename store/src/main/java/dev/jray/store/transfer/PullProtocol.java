@@ -1,57 +1,126 @@
 package dev.jray.store.transfer;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.grpc.common.GrpcMessageDecoder;
-import io.vertx.grpc.common.GrpcMessageEncoder;
-import io.vertx.grpc.common.ServiceMethod;
-import io.vertx.grpc.common.ServiceName;
+import dev.jray.api.id.ObjectId;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The wire format of {@code jray.ObjectTransfer/Pull}, a server-streaming gRPC method whose
- * messages are raw bytes, so no protobuf schema or generated code is involved.
+ * The wire format of a pull, one per TCP connection, with no framing around the object's bytes so
+ * that they go from the sender's mapping to the receiver's in large socket writes and reads.
  *
  * <ul>
- *   <li>Request: one message, the 28 bytes of the object id.
- *   <li>Response: a header message holding the object's size as an 8-byte big-endian long, then
- *       the object's bytes in order, in messages of at most {@link ObjectTransferServer#CHUNK_SIZE}
- *       bytes, then status OK. Any other status means the object was not (fully) sent.
+ *   <li>Request: the 28 bytes of the object id.
+ *   <li>Answer: one {@link Status} byte. {@link Status#OK} is followed by the object's size as an
+ *       8-byte big-endian long, then exactly that many bytes of the object; the sender closes the
+ *       connection once it has unpinned the object. Any other status is followed by a 4-byte
+ *       length and that many bytes of a UTF-8 message, then the connection closes.
  * </ul>
+ *
+ * <p>Stateless; the helpers block on the channel, so they run on transfer threads only.
  */
 final class PullProtocol {
-  static final ServiceName SERVICE = ServiceName.create("jray.ObjectTransfer");
-  static final String METHOD = "Pull";
+  /** How a sender answers a request. */
+  enum Status {
+    OK,
+    NOT_FOUND,
+    /** The sender's store has no room to restore the spilled object. */
+    RESOURCE_EXHAUSTED,
+    /** The sender's store is closed: the node is shutting down. */
+    UNAVAILABLE,
+    INTERNAL;
 
-  static final ServiceMethod<Buffer, Buffer> SERVER_METHOD =
-      ServiceMethod.server(
-          SERVICE, METHOD, GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
+    static Status of(byte code) throws IOException {
+      Status[] all = values();
+      if (code < 0 || code >= all.length) {
+        throw new IOException("malformed answer: unknown status " + code);
+      }
+      return all[code];
+    }
+  }
 
-  static final ServiceMethod<Buffer, Buffer> CLIENT_METHOD =
-      ServiceMethod.client(
-          SERVICE, METHOD, GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
-
-  /** Largest response message a client accepts: a full chunk. */
-  static final int MAX_MESSAGE_SIZE = ObjectTransferServer.CHUNK_SIZE;
+  /** Largest error message accepted, so a garbled length cannot ask for a huge buffer. */
+  private static final int MAX_MESSAGE_BYTES = 64 << 10;
 
   private PullProtocol() {}
 
-  static Buffer header(long size) {
-    return Buffer.buffer(Long.BYTES).appendLong(size);
+  static void writeRequest(WritableByteChannel channel, ObjectId id) throws IOException {
+    writeFully(channel, ByteBuffer.wrap(id.getBytes()));
   }
 
-  /**
-   * The object size a header message announces.
-   *
-   * @throws IllegalArgumentException if {@code message} is not a valid header
-   */
-  static long parseHeader(Buffer message) {
-    if (message.length() != Long.BYTES) {
-      throw new IllegalArgumentException(
-          "expected an " + Long.BYTES + "-byte size header, got " + message.length() + " bytes");
+  /** Reads a request; returns null if the channel ends before a whole id arrives. */
+  static ObjectId readRequest(ReadableByteChannel channel) throws IOException {
+    ByteBuffer id = ByteBuffer.allocate(ObjectId.LENGTH);
+    return readFully(channel, id) ? new ObjectId(id.array()) : null;
+  }
+
+  /** Writes the header of an {@link Status#OK} answer; the object's bytes follow. */
+  static void writeFound(WritableByteChannel channel, long size) throws IOException {
+    writeFully(channel, ByteBuffer.allocate(1 + Long.BYTES).put((byte) Status.OK.ordinal())
+        .putLong(size).flip());
+  }
+
+  static void writeFailure(WritableByteChannel channel, Status status, String message)
+      throws IOException {
+    byte[] text = message.getBytes(StandardCharsets.UTF_8);
+    int length = Math.min(text.length, MAX_MESSAGE_BYTES);
+    writeFully(channel, ByteBuffer.allocate(1 + Integer.BYTES + length)
+        .put((byte) status.ordinal()).putInt(length).put(text, 0, length).flip());
+  }
+
+  static Status readStatus(ReadableByteChannel channel) throws IOException {
+    ByteBuffer status = ByteBuffer.allocate(1);
+    require(readFully(channel, status), "the status");
+    return Status.of(status.get(0));
+  }
+
+  /** Reads the size that follows {@link Status#OK}. */
+  static long readSize(ReadableByteChannel channel) throws IOException {
+    ByteBuffer size = ByteBuffer.allocate(Long.BYTES);
+    require(readFully(channel, size), "the object's size");
+    long value = size.getLong(0);
+    if (value < 0) {
+      throw new IOException("malformed answer: negative size " + value);
     }
-    long size = message.getLong(0);
-    if (size < 0) {
-      throw new IllegalArgumentException("header announces a negative size " + size);
+    return value;
+  }
+
+  /** Reads the message that follows a status other than {@link Status#OK}. */
+  static String readMessage(ReadableByteChannel channel) throws IOException {
+    ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);
+    require(readFully(channel, length), "the error message's length");
+    int bytes = length.getInt(0);
+    if (bytes < 0 || bytes > MAX_MESSAGE_BYTES) {
+      throw new IOException("malformed answer: error message of " + bytes + " bytes");
     }
-    return size;
+    ByteBuffer text = ByteBuffer.allocate(bytes);
+    require(readFully(channel, text), "the error message");
+    return new String(text.array(), StandardCharsets.UTF_8);
+  }
+
+  static void writeFully(WritableByteChannel channel, ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
+  }
+
+  /** Fills {@code into}; returns false if the channel ends first (having read nothing or more). */
+  private static boolean readFully(ReadableByteChannel channel, ByteBuffer into)
+      throws IOException {
+    while (into.hasRemaining()) {
+      if (channel.read(into) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void require(boolean read, String what) throws EOFException {
+    if (!read) {
+      throw new EOFException("the connection closed before " + what + " arrived");
+    }
   }
 }

@@ -83,7 +83,7 @@ final class LargeTransferProbe {
   /** Writes a pattern into a new object, 1 MiB at a time, and returns its CRC32. */
   private static long fill(ObjectStore store, ObjectId id, int size) {
     ObjectWriter writer = store.create(id, size, true);
-    byte[] chunk = new byte[ObjectTransferServer.CHUNK_SIZE];
+    byte[] chunk = new byte[1 << 20];
     CRC32 crc = new CRC32();
     for (int offset = 0; offset < size; offset += chunk.length) {
       int length = Math.min(chunk.length, size - offset);

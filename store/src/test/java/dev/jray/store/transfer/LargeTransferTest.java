@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A 1 GiB object pulled between two nodes in a child JVM with a 256 MiB heap and 64 MiB of direct
  * memory: it can only pass if neither side ever holds the object, or a large part of it, in a
- * Java buffer, i.e. if the client streams into its store and the server respects back-pressure.
+ * Java buffer, i.e. if both sides move the bytes between the socket and their stores directly.
  */
 class LargeTransferTest {
   private static final int SIZE = 1 << 30;

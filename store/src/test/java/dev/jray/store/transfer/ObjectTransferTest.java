@@ -15,20 +15,17 @@ import dev.jray.api.id.ObjectId;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectStoreFullException;
 import dev.jray.store.ObjectWriter;
+import dev.jray.store.transfer.TestSupport.FakePeer;
+import dev.jray.store.transfer.TestSupport.ThrowingConsumer;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.server.GrpcServer;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ObjectTransferTest {
   private static final String HOST = "127.0.0.1";
   private static final long CAPACITY = 256L << 20;
-  private static final int CHUNK = ObjectTransferServer.CHUNK_SIZE;
+  private static final int CHUNK = 1 << 20;
 
   @TempDir Path spillRoot;
   private Vertx serverVertx;
@@ -86,8 +83,8 @@ class ObjectTransferTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17})
-  void pullsObjectsOfEveryChunkLayout(int size) throws Exception {
+  @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17, 40 * CHUNK + 3})
+  void pullsObjectsOfManySizes(int size) throws Exception {
     byte[] bytes = data(size, size);
     serverStore.put(id(2), bytes, true);
 
@@ -139,56 +136,35 @@ class ObjectTransferTest {
   }
 
   @Test
-  void releasesThePinWhenTheClientCancelsMidway() throws Exception {
-    assertPinReleasedAfter((request, rawClient) -> request.cancel());
-  }
-
-  @Test
-  void releasesThePinWhenTheClientConnectionCloses() throws Exception {
-    assertPinReleasedAfter((request, rawClient) -> rawClient.close());
+  void releasesThePinWhenTheClientGoesAwayMidway() throws Exception {
+    assertPinReleasedAfter(SocketChannel::close);
   }
 
   @Test
   void closingTheServerMidwayReleasesThePin() throws Exception {
-    assertPinReleasedAfter((request, rawClient) -> server.close());
+    assertPinReleasedAfter(connection -> server.close());
   }
 
-  /** Reads the size and one chunk of a large object, pauses, then runs {@code goAway}. */
-  private void assertPinReleasedAfter(
-      BiConsumer<GrpcClientRequest<Buffer, Buffer>, GrpcClient> goAway) throws Exception {
+  /** Reads the header and one chunk of a large object, stops reading, then runs {@code goAway}. */
+  private void assertPinReleasedAfter(ThrowingConsumer<SocketChannel> goAway) throws Exception {
     ObjectId id = id(7);
     serverStore.put(id, data(64 * CHUNK, 7), true);
-    GrpcClient rawClient =
-        GrpcClient.client(
-            clientVertx, new GrpcClientOptions().setMaxMessageSize(PullProtocol.MAX_MESSAGE_SIZE));
-    Promise<Void> wentAway = Promise.promise();
-    rawClient
-        .request(SocketAddress.inetSocketAddress(server.port(), HOST), PullProtocol.CLIENT_METHOD)
-        .onSuccess(
-            request -> {
-              request.end(Buffer.buffer(id.getBytes()));
-              request
-                  .response()
-                  .onSuccess(
-                      response -> {
-                        int[] messages = {0};
-                        response.handler(
-                            message -> {
-                              if (++messages[0] == 2) {
-                                response.pause(); // the server now waits for the queue to drain
-                                goAway.accept(request, rawClient);
-                                wentAway.complete();
-                              }
-                            });
-                      });
-            });
-    await(wentAway.future());
+    try (SocketChannel connection = SocketChannel.open(new InetSocketAddress(HOST, server.port()))) {
+      PullProtocol.writeRequest(connection, id);
+      assertEquals(PullProtocol.Status.OK, PullProtocol.readStatus(connection));
+      assertEquals(64L * CHUNK, PullProtocol.readSize(connection));
+      ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+      while (chunk.hasRemaining()) {
+        assertTrue(connection.read(chunk) > 0);
+      }
+      // The server now blocks on a full socket buffer, with the object pinned.
+      goAway.accept(connection);
 
-    await(server.idle());
+      await(server.idle());
+    }
 
     serverStore.delete(id);
     assertEquals(0, serverStore.usedBytes());
-    await(rawClient.close());
   }
 
   @Test
@@ -216,7 +192,7 @@ class ObjectTransferTest {
   }
 
   @Test
-  void pullsManyObjectsAtOnceOverOneConnection() throws Exception {
+  void pullsManyObjectsAtOnce() throws Exception {
     List<byte[]> contents = new ArrayList<>();
     List<Future<Void>> pulls = new ArrayList<>();
     for (int n = 0; n < 8; n++) {
@@ -273,24 +249,15 @@ class ObjectTransferTest {
 
   @Test
   void truncatedStreamAbortsThePartialCopy() throws Exception {
-    // A peer that announces 3 chunks, sends one, and ends as if all went well.
-    GrpcServer liar =
-        GrpcServer.server(serverVertx)
-            .callHandler(
-                PullProtocol.SERVER_METHOD,
-                request ->
-                    request
-                        .last()
-                        .onSuccess(
-                            ignored -> {
-                              request.response().write(PullProtocol.header(3L * CHUNK));
-                              request.response().end(Buffer.buffer(new byte[CHUNK]));
-                            }));
-    HttpServer http = await(serverVertx.createHttpServer().requestHandler(liar).listen(0, HOST));
-    try {
-      String peer = HOST + ":" + http.actualPort();
-      Throwable failure =
-          awaitFailure(client.pull(HOST, http.actualPort(), id(12), clientStore, true));
+    // A peer that announces 3 chunks, sends one, and closes the connection.
+    try (FakePeer liar =
+        new FakePeer(
+            connection -> {
+              PullProtocol.writeFound(connection, 3L * CHUNK);
+              PullProtocol.writeFully(connection, ByteBuffer.allocate(CHUNK));
+            })) {
+      String peer = HOST + ":" + liar.port();
+      Throwable failure = awaitFailure(client.pull(HOST, liar.port(), id(12), clientStore, true));
 
       assertInstanceOf(ObjectTransferException.class, failure);
       assertTrue(
@@ -299,8 +266,75 @@ class ObjectTransferTest {
       assertTrue(failure.getMessage().contains(peer), failure.getMessage());
       assertFalse(clientStore.contains(id(12)));
       assertEquals(0, clientStore.usedBytes());
-    } finally {
-      await(http.close());
+    }
+  }
+
+  @Test
+  void peerSendingMoreThanAnnouncedFailsThePull() throws Exception {
+    try (FakePeer liar =
+        new FakePeer(
+            connection -> {
+              PullProtocol.writeFound(connection, CHUNK);
+              PullProtocol.writeFully(connection, ByteBuffer.allocate(CHUNK + 1));
+            })) {
+      Throwable failure = awaitFailure(client.pull(HOST, liar.port(), id(14), clientStore, true));
+
+      assertInstanceOf(ObjectTransferException.class, failure);
+      assertTrue(failure.getMessage().contains("more than the announced"), failure.getMessage());
+      assertFalse(clientStore.contains(id(14)));
+      assertEquals(0, clientStore.usedBytes());
+    }
+  }
+
+  @Test
+  void closingTheClientMidwayAbortsThePartialCopy() throws Exception {
+    CountDownLatch halfSent = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // A peer that sends half the object, then stalls until the test ends.
+    try (FakePeer staller =
+        new FakePeer(
+            connection -> {
+              PullProtocol.writeFound(connection, 4L * CHUNK);
+              PullProtocol.writeFully(connection, ByteBuffer.allocate(2 * CHUNK));
+              halfSent.countDown();
+              release.await();
+            })) {
+      try {
+        Future<Void> pull = client.pull(HOST, staller.port(), id(15), clientStore, true);
+        halfSent.await();
+        awaitWriting(clientStore, 4L * CHUNK);
+
+        await(client.close());
+
+        Throwable failure = awaitFailure(pull);
+        assertInstanceOf(ObjectTransferException.class, failure);
+        assertTrue(failure.getMessage().contains(id(15).toHex()), failure.getMessage());
+        assertFalse(clientStore.contains(id(15)));
+        assertEquals(0, clientStore.usedBytes());
+      } finally {
+        release.countDown();
+      }
+    }
+    client = new ObjectTransferClient(clientVertx);
+  }
+
+  /** Waits until the store has reserved {@code bytes}: the pull is then reading the body. */
+  private static void awaitWriting(ObjectStore store, long bytes) throws InterruptedException {
+    for (int i = 0; i < 600 && store.usedBytes() != bytes; i++) {
+      Thread.sleep(100);
+    }
+    assertEquals(bytes, store.usedBytes());
+  }
+
+  @Test
+  void malformedAnswerFailsThePull() throws Exception {
+    try (FakePeer garbler =
+        new FakePeer(connection -> PullProtocol.writeFully(connection, ByteBuffer.wrap(new byte[] {99})))) {
+      Throwable failure = awaitFailure(client.pull(HOST, garbler.port(), id(16), clientStore, true));
+
+      assertInstanceOf(ObjectTransferException.class, failure);
+      assertTrue(failure.getMessage().contains("unknown status 99"), failure.getMessage());
+      assertEquals(0, clientStore.usedBytes());
     }
   }
 
