@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,7 +27,11 @@ import java.util.Objects;
  * under {@code /dev/shm} (tmpfs, i.e. RAM) and deleted right after mapping; when {@code /dev/shm}
  * is missing, not writable or smaller than the capacity, under {@code java.io.tmpdir} instead. The
  * memory therefore counts against neither {@code -Xmx} nor {@code -XX:MaxDirectMemorySize}, and it
- * is unmapped, so returned to the OS, as soon as an object is deleted and unpinned.
+ * is unmapped, so returned to the OS, as soon as an object is deleted and unpinned; except that
+ * mappings of at least {@value #REUSE_MIN_BYTES} bytes are kept, up to a quarter of the capacity,
+ * for the next object of the same size: touching fresh memory costs a page fault per page, far
+ * more than copying into pages already mapped (20-50 times more on VMs), as plasma keeps its
+ * arena. Kept mappings count towards the capacity and are the first to go when room is needed.
  *
  * <p>When an object does not fit, the store first evicts unpinned secondary copies (cached copies
  * of objects whose primary lives on another node), least recently used first, then spills
@@ -45,6 +50,8 @@ public final class ObjectStore implements AutoCloseable {
 
   private static final double DEFAULT_MEMORY_FRACTION = 0.3;
   private static final Path SHARED_MEMORY = Path.of("/dev/shm");
+  /** Mappings at least this large are kept for reuse once their object is gone. */
+  static final long REUSE_MIN_BYTES = 1 << 20;
 
   /** A consistent snapshot of the store's size counters. */
   public record Stats(
@@ -57,6 +64,9 @@ public final class ObjectStore implements AutoCloseable {
   // Sealed objects, in memory or spilled; access-ordered, so iteration starts at the LRU one.
   private final LinkedHashMap<ObjectId, Entry> sealed = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<ObjectId, Entry> writing = new HashMap<>();
+  /** Mappings of deleted objects kept for reuse, by size. */
+  private final Map<Long, ArrayDeque<MappedByteBuffer>> idle = new HashMap<>();
+  private long idleBytes;
   private long usedBytes;
   private int objectCount;
   private long spilledBytes;
@@ -219,6 +229,13 @@ public final class ObjectStore implements AutoCloseable {
     return capacity;
   }
 
+  /** Whether a kept mapping would take an object of {@code size} bytes without fresh memory. */
+  public boolean hasReusable(long size) {
+    synchronized (lock) {
+      return hasIdle(size);
+    }
+  }
+
   /** Bytes of memory held: sealed, being written, and deleted but still pinned objects. */
   public long usedBytes() {
     synchronized (lock) {
@@ -264,6 +281,7 @@ public final class ObjectStore implements AutoCloseable {
         return;
       }
       closed = true;
+      dropIdle();
       sealed.values().forEach(this::discard);
       writing.values().forEach(this::discard);
       sealed.clear();
@@ -329,6 +347,9 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Evicts secondaries, then spills primaries, until {@code size} more bytes fit. */
   private void makeRoom(ObjectId id, long size) {
+    if (usedBytes + idleBytes + size > capacity && !hasIdle(size)) {
+      dropIdle();
+    }
     if (usedBytes + size <= capacity) {
       return;
     }
@@ -424,6 +445,17 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Maps memory for an object and counts it as used; the caller has made room. */
   private MappedByteBuffer allocate(ObjectId id, long size) {
+    ArrayDeque<MappedByteBuffer> kept = idle.get(size);
+    if (kept != null) {
+      MappedByteBuffer memory = kept.pop();
+      if (kept.isEmpty()) {
+        idle.remove(size);
+      }
+      idleBytes -= size;
+      usedBytes += size;
+      objectCount++;
+      return memory; // every byte is written before the object is sealed or restored
+    }
     try {
       MappedByteBuffer memory = MappedMemory.map(memoryDirectory, size);
       usedBytes += size;
@@ -441,9 +473,25 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   private void release(MappedByteBuffer memory, long size) {
-    MappedMemory.unmap(memory);
     usedBytes -= size;
     objectCount--;
+    if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4) {
+      idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(memory);
+      idleBytes += size;
+    } else {
+      MappedMemory.unmap(memory);
+    }
+  }
+
+  private boolean hasIdle(long size) {
+    return idle.containsKey(size);
+  }
+
+  /** Unmaps the mappings kept for reuse. */
+  private void dropIdle() {
+    idle.values().forEach(q -> q.forEach(MappedMemory::unmap));
+    idle.clear();
+    idleBytes = 0;
   }
 
   private void ensureOpen() {
