@@ -71,6 +71,15 @@ public final class ResourceSet implements Serializable {
     if (other.isEmpty()) {
       return this;
     }
+    if (amounts.size() == 1 && other.amounts.size() == 1) {
+      // the common case on the hot path, CPU only: no map to copy and merge into
+      Map.Entry<String, Long> a = amounts.entrySet().iterator().next();
+      Map.Entry<String, Long> b = other.amounts.entrySet().iterator().next();
+      if (a.getKey().equals(b.getKey())) {
+        long sum = a.getValue() + sign * b.getValue();
+        return sum == 0 ? EMPTY : new ResourceSet(Map.of(a.getKey(), sum));
+      }
+    }
     Map<String, Long> m = new HashMap<>(amounts);
     other.amounts.forEach((k, v) -> m.merge(k, sign * v, (a, b) -> a + b == 0 ? null : a + b));
     return m.isEmpty() ? EMPTY : new ResourceSet(Collections.unmodifiableMap(m));

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,7 +26,11 @@ import java.util.Objects;
  * (tmpfs, i.e. RAM) and deleted right after it is opened and mapped; when {@code /dev/shm} is
  * missing, not writable or smaller than the capacity, under {@code java.io.tmpdir} instead. The
  * memory therefore counts against neither {@code -Xmx} nor {@code -XX:MaxDirectMemorySize}, and it
- * is returned to the OS as soon as an object is deleted and unpinned. Readers see the mapping
+ * is returned to the OS as soon as an object is deleted and unpinned, except that objects' files
+ * of at least {@value #REUSE_MIN_BYTES} bytes are kept, up to a quarter of the capacity, for the
+ * next object of the same size: fresh memory costs a page fault per page, far more than copying
+ * into pages already there (20-50 times more on VMs), as plasma keeps its arena. Kept files count
+ * towards the capacity and are the first to go when room is needed. Readers see the mapping
  * ({@link StoredObject#buffer()}); bulk copies in and out go through the open file ({@link
  * ObjectWriter#write}, {@link StoredObject#transferTo}), which spares the page faults of touching
  * a fresh mapping. Each object in memory holds one file descriptor.
@@ -63,6 +68,11 @@ public final class ObjectStore implements AutoCloseable {
   private int objectCount;
   private long spilledBytes;
   private int spilledCount;
+  /** Mappings at least this large are kept for reuse once their object is gone. */
+  static final long REUSE_MIN_BYTES = 1 << 20;
+  /** Memory of deleted objects kept for reuse, by size. */
+  private final Map<Long, ArrayDeque<MappedMemory.Region>> idle = new HashMap<>();
+  private long idleBytes;
   private boolean closed;
 
   /**
@@ -221,6 +231,13 @@ public final class ObjectStore implements AutoCloseable {
     return capacity;
   }
 
+  /** Whether kept memory would take an object of {@code size} bytes without fresh memory. */
+  public boolean hasReusable(long size) {
+    synchronized (lock) {
+      return hasIdle(size);
+    }
+  }
+
   /** Bytes of memory held: sealed, being written, and deleted but still pinned objects. */
   public long usedBytes() {
     synchronized (lock) {
@@ -266,6 +283,7 @@ public final class ObjectStore implements AutoCloseable {
         return;
       }
       closed = true;
+      dropIdle();
       sealed.values().forEach(this::discard);
       writing.values().forEach(this::discard);
       sealed.clear();
@@ -331,6 +349,9 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Evicts secondaries, then spills primaries, until {@code size} more bytes fit. */
   private void makeRoom(ObjectId id, long size) {
+    if (usedBytes + idleBytes + size > capacity && !hasIdle(size)) {
+      dropIdle();
+    }
     if (usedBytes + size <= capacity) {
       return;
     }
@@ -433,6 +454,17 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Maps memory for an object and counts it as used; the caller has made room. */
   private MappedMemory.Region allocate(ObjectId id, long size) {
+    ArrayDeque<MappedMemory.Region> kept = idle.get(size);
+    if (kept != null) {
+      MappedMemory.Region memory = kept.pop();
+      if (kept.isEmpty()) {
+        idle.remove(size);
+      }
+      idleBytes -= size;
+      usedBytes += size;
+      objectCount++;
+      return memory; // every byte is written before the object is sealed or restored
+    }
     try {
       MappedMemory.Region memory = MappedMemory.map(memoryDirectory, size);
       usedBytes += size;
@@ -450,9 +482,25 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   private void release(MappedMemory.Region memory, long size) {
-    MappedMemory.release(memory);
     usedBytes -= size;
     objectCount--;
+    if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4) {
+      idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(memory);
+      idleBytes += size;
+    } else {
+      MappedMemory.release(memory);
+    }
+  }
+
+  private boolean hasIdle(long size) {
+    return idle.containsKey(size);
+  }
+
+  /** Releases the memory kept for reuse. */
+  private void dropIdle() {
+    idle.values().forEach(q -> q.forEach(MappedMemory::release));
+    idle.clear();
+    idleBytes = 0;
   }
 
   private void ensureOpen() {

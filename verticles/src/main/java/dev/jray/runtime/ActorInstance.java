@@ -8,19 +8,29 @@ import dev.jray.scheduler.TaskSpec;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * An actor hosted by this worker: its instance, its mailbox at {@link #address(ActorId)}, and up
- * to {@code maxConcurrency} calls running at once on the worker's threads (one at a time, in
- * arrival order, by default). Thread-safe: the mailbox is guarded by this object's lock.
+ * to {@code maxConcurrency} calls running at once (one at a time, in arrival order, by default).
+ * A single-threaded actor has a mailbox thread of its own, the only thread that runs it, which
+ * waits for calls by spinning briefly then parking: a call costs at most one direct unpark, no
+ * pool handoff. Concurrent actors run their calls on the worker's threads. Thread-safe: the
+ * mailbox is guarded by this object's lock.
  */
 final class ActorInstance {
   private static final Logger LOG = Logger.getLogger(ActorInstance.class.getName());
+  /**
+   * How long a mailbox thread that ran out of calls spins for the next one before it parks: a
+   * sync caller's next call often comes within microseconds; longer spins cost more than they
+   * save when the node's cores are busy.
+   */
+  private static final long IDLE_SPIN_NANOS = 5_000;
 
   /** Thrown by {@code Ray.exitActor()} to unwind the actor's method; never seen by users. */
   static final class ExitSignal extends Error {
@@ -38,10 +48,16 @@ final class ActorInstance {
   private final String namespace;
   private final int maxConcurrency;
   private final ArrayDeque<TaskSpec> mailbox = new ArrayDeque<>();
-  private final Map<TaskSpec, Thread> running = new HashMap<>();
+  /** The mailbox's size, readable without the lock by a mailbox thread waiting for calls. */
+  private volatile int queued;
+  private final Map<TaskSpec, Thread> running = new IdentityHashMap<>();
+  /** Calls running on pool threads, for a concurrent actor. */
   private int active;
-  private boolean dead;
+  private volatile boolean dead;
   private MessageConsumer<Object> consumer;
+  /** The thread that runs a single-threaded actor; null for a concurrent one. */
+  private final Thread mailboxThread;
+  private volatile boolean mailboxParked;
 
   /** @param restarted whether this instance replaces one that died with its node */
   /** The task that created it: its resources (a placement group's, say) are held while it lives. */
@@ -59,6 +75,12 @@ final class ActorInstance {
     this.loader = loader;
     this.namespace = namespace;
     this.maxConcurrency = creation.actor().maxConcurrency();
+    if (maxConcurrency == 1) {
+      mailboxThread = new Thread(this::serve, "jray-actor-" + actorId.toHex().substring(0, 8));
+      mailboxThread.setDaemon(true);
+    } else {
+      mailboxThread = null;
+    }
   }
 
   static String address(ActorId actorId) {
@@ -82,6 +104,9 @@ final class ActorInstance {
       }
     });
     consumer.completion().toCompletionStage().toCompletableFuture().join();
+    if (mailboxThread != null) {
+      mailboxThread.start();
+    }
   }
 
   /** Queues a call; from the event bus, or directly from a caller in this JVM. Never blocks. */
@@ -92,7 +117,8 @@ final class ActorInstance {
       rejected = dead;
       if (!rejected) {
         mailbox.add(spec);
-        runHere = active < maxConcurrency;
+        queued = mailbox.size();
+        runHere = mailboxThread == null && active < maxConcurrency;
         if (runHere) {
           active++;
         }
@@ -100,31 +126,78 @@ final class ActorInstance {
     }
     if (rejected) {
       worker.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
+    } else if (mailboxThread != null) {
+      if (mailboxParked) {
+        LockSupport.unpark(mailboxThread);
+      }
     } else if (runHere) {
       worker.executor.execute(this::drain);
     }
   }
 
-  /** Runs calls from the mailbox on this thread until it is empty. */
+  /** The mailbox thread of a single-threaded actor: runs its calls until it dies. */
+  private void serve() {
+    while (!dead) {
+      TaskSpec spec = next();
+      if (spec == null) {
+        awaitCall();
+      } else if (runCall(spec)) {
+        return;
+      }
+    }
+  }
+
+  /** Waits until a call is queued or the actor dies: spins, then parks. */
+  private void awaitCall() {
+    long deadline = System.nanoTime() + IDLE_SPIN_NANOS;
+    while (queued == 0 && !dead && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    mailboxParked = true;
+    while (queued == 0 && !dead) {
+      Thread.interrupted(); // a kill aimed at the last call must not keep park from blocking
+      LockSupport.park(this);
+    }
+    mailboxParked = false;
+  }
+
+  /** Runs calls from the mailbox on this pool thread until it is empty (concurrent actors). */
   private void drain() {
     while (true) {
       TaskSpec spec;
       synchronized (this) {
-        spec = dead ? null : mailbox.poll();
+        spec = next();
         if (spec == null) {
           active--;
           return;
         }
-        running.put(spec, Thread.currentThread());
       }
-      boolean exit = run(spec);
-      synchronized (this) {
-        running.remove(spec);
-      }
-      if (exit) {
-        die("it exited via Ray.exitActor()", null, false);
+      if (runCall(spec)) {
+        return;
       }
     }
+  }
+
+  /** Takes the next call and marks it running on this thread; null if none, or dead. */
+  private synchronized TaskSpec next() {
+    TaskSpec spec = dead ? null : mailbox.poll();
+    queued = mailbox.size();
+    if (spec != null) {
+      running.put(spec, Thread.currentThread());
+    }
+    return spec;
+  }
+
+  /** @return true if the call made the actor exit */
+  private boolean runCall(TaskSpec spec) {
+    boolean exit = run(spec);
+    synchronized (this) {
+      running.remove(spec);
+    }
+    if (exit) {
+      die("it exited via Ray.exitActor()", null, false);
+    }
+    return exit;
   }
 
   /** @return true if the method called {@code Ray.exitActor()} */
@@ -156,6 +229,7 @@ final class ActorInstance {
       }
       toFail.addAll(mailbox);
       mailbox.clear();
+      queued = 0;
       running.forEach((spec, thread) -> {
         toFail.add(spec);
         thread.interrupt();
@@ -189,6 +263,7 @@ final class ActorInstance {
       dead = true;
       toFail.addAll(mailbox);
       mailbox.clear();
+      queued = 0;
       for (Map.Entry<TaskSpec, Thread> e : running.entrySet()) {
         toFail.add(e.getKey());
         if (interrupt && e.getValue() != Thread.currentThread()) {
@@ -198,6 +273,9 @@ final class ActorInstance {
     }
     if (consumer != null) {
       consumer.unregister();
+    }
+    if (mailboxThread != null) {
+      LockSupport.unpark(mailboxThread); // it sees the death and ends
     }
     RayActorException death = new RayActorException(actorId, "the actor is dead: " + cause);
     for (TaskSpec spec : toFail) {

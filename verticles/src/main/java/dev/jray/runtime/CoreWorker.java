@@ -37,12 +37,14 @@ import dev.jray.scheduler.TaskArg;
 import dev.jray.scheduler.TaskKind;
 import dev.jray.scheduler.TaskSpec;
 import dev.jray.store.ObjectStore;
+import dev.jray.store.ObjectWriter;
 import dev.jray.store.StoredObject;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -74,7 +77,15 @@ public final class CoreWorker {
   /** Values up to this size travel with tasks and results; larger ones live in the object store. */
   static final int INLINE_LIMIT = 100 * 1024;
   private static final Cleaner CLEANER = Cleaner.create();
-  private static final long SPIN_NANOS = 30_000;
+  private static final long SPIN_NANOS = 10_000;
+  /** How long a put waits for collected ObjectRefs to free store memory after a GC. */
+  private static final long RECLAIM_WAIT_NANOS = 100_000_000;
+  /** Values this large may trigger a GC to get a kept store mapping back instead of fresh memory. */
+  private static final long RECLAIM_MIN_BYTES = 64L << 20;
+  /** A get with at least this timeout may run what it waits for on its own thread. */
+  private static final long INLINE_MIN_TIMEOUT_MS = 10_000;
+  /** What a task asks for when its options name no resources. */
+  private static final ResourceSet ONE_CPU = ResourceSet.of(ResourceSet.CPU, 1);
   private static final Path PACKAGE_CACHE =
       Path.of(System.getProperty("java.io.tmpdir"), "jray-packages");
   /** An owner answers when the object is ready, which may take as long as its task runs. */
@@ -95,6 +106,8 @@ public final class CoreWorker {
   private final ConcurrentHashMap<ObjectId, RemoteTask> remoteTasks = new ConcurrentHashMap<>();
   /** Specs of this worker's pending normal tasks, by return id, until started somewhere. */
   private final ConcurrentHashMap<ObjectId, TaskSpec> pendingSpecs = new ConcurrentHashMap<>();
+  /** Starts own normal tasks on the pool, or lets a caller blocked on one run it. */
+  private final TaskStarts starts;
 
   private record RemoteTask(TaskSpec spec, UniqueId node) {}
 
@@ -127,6 +140,13 @@ public final class CoreWorker {
   private final AutoCloseable actorTableSubscription;
   private MessageConsumer<Object> ownerConsumer;
   private volatile TaskContext driverContext;
+  /** How the serializer frames byte arrays, learned on the first large one; see storeArray. */
+  private volatile ByteArrayFraming arrayFraming;
+  private volatile boolean arrayFramingUnknown;
+  /** Bytes of large values stored since the last reclaiming GC; guarded by this. */
+  private long largeSinceReclaim;
+  private boolean lastReclaimFreed = true;
+  private long usedAfterReclaim;
 
   /**
    * @param executor runs tasks and actor calls (threads are created as needed; resources bound
@@ -143,6 +163,7 @@ public final class CoreWorker {
     this.ownerAddress = ownerAddress(nodeId);
     this.owned = new OwnedObjects(this::freeValue, this::uncount);
     this.defaultLoader = CoreWorker.class.getClassLoader();
+    this.starts = new TaskStarts(executor, this::runFrom);
     this.actorTableSubscription = gcs.actors().listen((id, record) -> {
       ActorTaskSubmitter s = actorSubmitters.get(id);
       if (s != null && record != null) {
@@ -223,6 +244,7 @@ public final class CoreWorker {
     if (placementGroups != null) {
       placementGroups.close();
     }
+    starts.close();
   }
 
   /** Makes this worker run a driver for {@code job}, whose code is in {@code loader}. */
@@ -273,6 +295,12 @@ public final class CoreWorker {
     }
   }
 
+  /** Watches the first ref of an object this worker just created (and counted) for collection. */
+  void registerNewRef(ObjectRefImpl<?> ref) {
+    ObjectId id = ref.getId();
+    CLEANER.register(ref, () -> owned.removeRef(id));
+  }
+
   /** Counts one more reference to an object: here if this worker owns it, else at its owner. */
   private void count(RefId ref) {
     if (ref.owner().equals(ownerAddress)) {
@@ -316,8 +344,72 @@ public final class CoreWorker {
     if (bytes.length <= INLINE_LIMIT) {
       return ObjectValue.inline(bytes);
     }
+    reclaimStoreMemory(bytes.length);
     store.put(id, bytes, true);
     return ObjectValue.inStore(nodeId, bytes.length);
+  }
+
+  /**
+   * Stores a large byte array as the serializer would, with one copy and no serialized copy on
+   * the heap; null if the serializer frames arrays in a way this does not know.
+   */
+  private ObjectValue storeArray(ObjectId id, byte[] array) {
+    ByteArrayFraming framing = arrayFraming;
+    if (framing == null) {
+      if (arrayFramingUnknown) {
+        return null;
+      }
+      framing = ByteArrayFraming.learn(serializer);
+      arrayFramingUnknown = framing == null;
+      arrayFraming = framing;
+      if (framing == null) {
+        return null;
+      }
+    }
+    byte[] header = framing.header(array.length);
+    long size = (long) header.length + array.length;
+    reclaimStoreMemory(size);
+    ObjectWriter writer = store.create(id, size, true);
+    try {
+      writer.write(ByteBuffer.wrap(header));
+      writer.write(ByteBuffer.wrap(array));
+      writer.seal();
+    } finally {
+      writer.abort(); // a no-op once sealed
+    }
+    return ObjectValue.inStore(nodeId, size);
+  }
+
+  /**
+   * Lets unreachable ObjectRefs free their objects before a large value needs memory the store
+   * does not have, or fresh memory when a kept mapping might come back: refs are counted down by
+   * a Cleaner, which runs only after a GC, and a loop of large puts makes little heap garbage.
+   * As NIO does for direct memory. A GC that freed nothing makes the next wait for a quarter of
+   * the store's capacity in new large objects.
+   */
+  private synchronized void reclaimStoreMemory(long size) {
+    long used = store.usedBytes();
+    if (used < usedAfterReclaim) {
+      lastReclaimFreed = true; // the Cleaner caught up after the last wait
+    }
+    boolean full = used + size > store.capacity();
+    boolean reuseLikely = size >= RECLAIM_MIN_BYTES && largeSinceReclaim > 0
+        && (lastReclaimFreed || largeSinceReclaim >= store.capacity() / 4)
+        && !store.hasReusable(size);
+    if (!full && !reuseLikely) {
+      if (size >= RECLAIM_MIN_BYTES) {
+        largeSinceReclaim += size;
+      }
+      return;
+    }
+    System.gc();
+    long deadline = System.nanoTime() + RECLAIM_WAIT_NANOS;
+    while (store.usedBytes() >= used && !store.hasReusable(size) && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(500_000);
+    }
+    usedAfterReclaim = store.usedBytes();
+    lastReclaimFreed = usedAfterReclaim < used;
+    largeSinceReclaim = size;
   }
 
   private ObjectValue errorValue(RayException error) {
@@ -341,9 +433,16 @@ public final class CoreWorker {
   <T> ObjectRef<T> put(T value) {
     TaskContext ctx = context();
     ObjectId id = ctx.nextPutId();
+    if (value instanceof byte[] array && array.length > INLINE_LIMIT) {
+      ObjectValue stored = storeArray(id, array);
+      if (stored != null) {
+        owned.createReady(id, stored, List.of());
+        return new ObjectRefImpl<>(id, this);
+      }
+    }
     Encoded e = encode(value);
     owned.createReady(id, storeValue(id, e.bytes()), e.contained());
-    return new ObjectRefImpl<>(id, ownerAddress);
+    return new ObjectRefImpl<>(id, this);
   }
 
   private CompletableFuture<ObjectValue> locate(ObjectRefImpl<?> ref) {
@@ -440,8 +539,15 @@ public final class CoreWorker {
   }
 
   <T> T get(ObjectRef<T> ref, long timeoutMs) {
-    List<T> values = get(List.of(ref), timeoutMs);
-    return values.get(0);
+    ObjectRefImpl<?> r = impl(Objects.requireNonNull(ref, "ObjectRef"));
+    CompletableFuture<ObjectValue> f = locate(r);
+    if (!f.isDone()) {
+      if (mayRunInline(timeoutMs)) {
+        runIfUnstarted(r.getId(), f);
+      }
+      awaitBlocking(f, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for 1 object(s)");
+    }
+    return decode(r.getId(), f, context().loader());
   }
 
   <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
@@ -450,6 +556,13 @@ public final class CoreWorker {
       futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture[0]));
+    if (mayRunInline(timeoutMs)) {
+      for (int i = 0; i < futures.size() && !all.isDone(); i++) {
+        if (!futures.get(i).isDone()) {
+          runIfUnstarted(refs.get(i).getId(), all);
+        }
+      }
+    }
     awaitBlocking(all, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for "
         + refs.size() + " object(s)");
     ClassLoader loader = context().loader();
@@ -516,7 +629,11 @@ public final class CoreWorker {
    * node while it waits, so tasks that wait on their own subtasks cannot starve the node.
    */
   private void awaitBlocking(CompletableFuture<?> f, long timeoutMs, java.util.function.Supplier<String> timeoutMessage) {
-    if (f.isDone() || spinUntilDone(f)) {
+    if (f.isDone()) {
+      return;
+    }
+    starts.flushCurrentThread(); // a task this thread submitted must not wait for it
+    if (spinUntilDone(f)) {
       return;
     }
     if (Context.isOnEventLoopThread()) {
@@ -549,8 +666,9 @@ public final class CoreWorker {
   }
 
   /**
-   * Spins for a few microseconds before a caller parks: a short task's result usually arrives
-   * sooner than a parked thread wakes up (~20 µs here). Not on event loops.
+   * Spins for a few microseconds before a caller parks: a short call's result often arrives
+   * sooner than a parked thread wakes up (~20 µs here); longer spins lose more than they save
+   * when the cores are busy. Not on event loops.
    */
   private static boolean spinUntilDone(CompletableFuture<?> f) {
     if (Context.isOnEventLoopThread()) {
@@ -638,7 +756,7 @@ public final class CoreWorker {
   /** Registers a pending call's return object; its pins go when the result arrives. */
   private ObjectRefImpl<?> expectResult(ObjectId returnId, PreparedArgs args, Runnable alsoOnResult) {
     owned.createPending(returnId);
-    ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, ownerAddress);
+    ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, this);
     onResult.put(returnId, () -> {
       args.pins.forEach(this::uncount);
       if (alsoOnResult != null) {
@@ -680,9 +798,9 @@ public final class CoreWorker {
   ObjectRef<?> submitTask(RayFunc func, Object[] args, CallOptions options) {
     TaskContext ctx = context();
     FunctionDescriptor fd = functions.describe(func);
-    ResourceSet resources = ResourceSet.of(options.resources);
-    if (!options.resources.containsKey(ResourceSet.CPU)) {
-      resources = resources.plus(ResourceSet.of(ResourceSet.CPU, 1));
+    ResourceSet resources = options.resources.isEmpty() ? ONE_CPU : ResourceSet.of(options.resources);
+    if (!options.resources.containsKey(ResourceSet.CPU) && resources != ONE_CPU) {
+      resources = resources.plus(ONE_CPU);
     }
     if (options.group != null) {
       resources = PlacementGroupClient.demand(options.group, options.bundleIndex, resources);
@@ -692,22 +810,41 @@ public final class CoreWorker {
     PreparedArgs prepared = prepareArgs(args);
     ObjectRefImpl<?> ref = expectResult(returnId, prepared, null);
     ResourceSet shape = resources;
-    Runnable send = () -> {
-      try {
-        TaskSpec spec = new TaskSpec(taskId, ctx.jobId(), TaskKind.NORMAL, options.name, fd,
-            prepared.toTaskArgs(), shape, ownerAddress, returnId, options.maxRetries, 0, null, null, 0);
-        pendingSpecs.put(returnId, spec);
-        submitToScheduler(spec);
-      } catch (PreparedArgs.DependencyFailedException e) {
-        failDependency(returnId, ctx.jobId(), fd, e);
-      }
-    };
     if (prepared.resolved.isDone()) {
-      send.run();
+      sendTask(taskId, ctx.jobId(), fd, prepared, shape, returnId, options, true);
     } else {
-      prepared.resolved.thenRun(send);
+      prepared.resolved.thenRun(
+          () -> sendTask(taskId, ctx.jobId(), fd, prepared, shape, returnId, options, false));
     }
     return ref;
+  }
+
+  /**
+   * Submits a normal task whose arguments are resolved.
+   *
+   * @param bySubmitter whether the thread that submitted it sends it, so it may soon get the
+   *     result and run the task itself (it starts lazily then)
+   */
+  private void sendTask(TaskId taskId, JobId job, FunctionDescriptor fd, PreparedArgs prepared,
+      ResourceSet shape, ObjectId returnId, CallOptions options, boolean bySubmitter) {
+    TaskSpec spec;
+    try {
+      spec = new TaskSpec(taskId, job, TaskKind.NORMAL, options.name, fd, prepared.toTaskArgs(),
+          shape, ownerAddress, returnId, options.maxRetries, 0, null, null, 0);
+    } catch (PreparedArgs.DependencyFailedException e) {
+      failDependency(returnId, job, fd, e);
+      return;
+    }
+    pendingSpecs.put(returnId, spec);
+    TaskSpec now = scheduler.submit(spec);
+    if (now == null) {
+      return;
+    }
+    if (bySubmitter) {
+      starts.startSoon(now);
+    } else {
+      dispatch(now);
+    }
   }
 
   private void submitToScheduler(TaskSpec spec) {
@@ -715,6 +852,47 @@ public final class CoreWorker {
     if (now != null) {
       dispatch(now);
     }
+  }
+
+  /**
+   * Runs on this thread an own task whose resources are reserved but that no worker thread has
+   * started, as a caller about to block on its result: no thread wake-up on either side. While
+   * {@code awaited} is not done, it goes on with the next own task the scheduler reserves, as a
+   * pool thread would. Never on an event loop.
+   */
+  private void runIfUnstarted(ObjectId returnId, CompletableFuture<?> awaited) {
+    if (Context.isOnEventLoopThread()) {
+      return;
+    }
+    TaskSpec spec = starts.claim(returnId);
+    while (spec != null) {
+      TaskSpec next;
+      try {
+        runNormal(spec);
+      } finally {
+        next = scheduler.releaseAndNext(spec.taskId());
+      }
+      spec = null;
+      if (next != null) {
+        if (!awaited.isDone() && isOwnNormal(next)) {
+          spec = next;
+        } else {
+          dispatch(next);
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a get may run the tasks it waits for itself: not under a tight deadline, since a
+   * task run on the caller's thread cannot be left behind when the timeout passes.
+   */
+  private static boolean mayRunInline(long timeoutMs) {
+    return timeoutMs < 0 || timeoutMs >= INLINE_MIN_TIMEOUT_MS;
+  }
+
+  private boolean isOwnNormal(TaskSpec spec) {
+    return spec.kind() == TaskKind.NORMAL && spec.ownerAddress().equals(ownerAddress);
   }
 
   <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options) {
@@ -921,7 +1099,11 @@ public final class CoreWorker {
    * then keeps taking the next runnable task from the scheduler. Never blocks.
    */
   public void dispatch(TaskSpec spec) {
-    executor.execute(() -> runFrom(spec));
+    if (isOwnNormal(spec)) {
+      starts.startNow(spec); // its owner may block on it before a pool thread wakes up
+    } else {
+      executor.execute(() -> runFrom(spec));
+    }
   }
 
   private void runFrom(TaskSpec first) {
@@ -931,39 +1113,49 @@ public final class CoreWorker {
         createHostedActor(spec); // its resources stay reserved while the actor lives
         return;
       }
-      TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
-          namespaceOf(spec.jobId()), loaderOf(spec.jobId()), TaskKind.NORMAL, false, false);
-      locate(spec, nodeId);
-      GroupTask groupTask = null;
-      if (BundleResources.inAnyGroup(spec.resources())) {
-        groupTask = new GroupTask(spec, Thread.currentThread());
-        groupTasks.put(spec.taskId(), groupTask);
-      }
       try {
-        Outcome outcome = invoke(spec, ctx, null);
-        boolean failedByRemoval = false;
-        if (groupTask != null) {
-          synchronized (groupTask) {
-            groupTask.ended = true;
-            failedByRemoval = groupTasks.remove(spec.taskId()) == null;
-          }
-          Thread.interrupted(); // an interrupt aimed at this task must not hit the next one
-        }
-        if (!failedByRemoval) {
-          deliver(spec, outcome);
-        }
+        runNormal(spec);
       } finally {
         spec = scheduler.releaseAndNext(spec.taskId());
       }
     }
   }
 
+  /** Runs a normal task whose resources are reserved on this thread and delivers its result. */
+  private void runNormal(TaskSpec spec) {
+    TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
+        namespaceOf(spec.jobId()), loaderOf(spec.jobId()), TaskKind.NORMAL, false, false);
+    locate(spec, nodeId);
+    GroupTask groupTask = null;
+    if (BundleResources.inAnyGroup(spec.resources())) {
+      groupTask = new GroupTask(spec, Thread.currentThread());
+      groupTasks.put(spec.taskId(), groupTask);
+    }
+    Outcome outcome = invoke(spec, ctx, null);
+    if (groupTask != null) {
+      boolean failedByRemoval;
+      synchronized (groupTask) {
+        groupTask.ended = true;
+        failedByRemoval = groupTasks.remove(spec.taskId()) == null;
+      }
+      Thread.interrupted(); // an interrupt aimed at this task must not hit what the thread does next
+      if (failedByRemoval) {
+        return;
+      }
+    }
+    deliver(spec, outcome);
+  }
+
   /** The outcome of running one function: a value, or the exception it threw. */
   record Outcome(Object value, Throwable thrown) {}
 
-  /** Runs the spec's function on this thread in {@code ctx}; user exceptions are returned. */
+  /**
+   * Runs the spec's function on this thread in {@code ctx}, then restores the thread's own
+   * context (a caller may run a task inline); user exceptions are returned.
+   */
   Outcome invoke(TaskSpec spec, TaskContext ctx, Object target) {
-    ctx.enter();
+    TaskContext outer = TaskContext.current();
+    ClassLoader outerLoader = ctx.enter();
     try {
       FunctionResolver.Invocable f = functions.resolve(spec.function(), ctx.loader());
       Object[] args = new Object[spec.args().size()];
@@ -975,7 +1167,7 @@ public final class CoreWorker {
     } catch (Throwable t) {
       return new Outcome(null, t);
     } finally {
-      TaskContext.exit();
+      TaskContext.restore(outer, outerLoader);
     }
   }
 
@@ -988,6 +1180,11 @@ public final class CoreWorker {
           + spec.function().methodName() + " failed on node " + nodeId + ": " + t, t)), List.of());
       return;
     }
+    ObjectValue array = storeResultArray(spec, outcome.value());
+    if (array != null) {
+      deliver(spec, array, List.of());
+      return;
+    }
     Encoded e;
     try {
       e = encode(outcome.value());
@@ -997,6 +1194,14 @@ public final class CoreWorker {
       return;
     }
     deliver(spec, storeValue(spec.returnId(), e.bytes()), e.contained());
+  }
+
+  /** A task's large byte-array result goes into the store without a serialized copy. */
+  private ObjectValue storeResultArray(TaskSpec spec, Object value) {
+    if (value instanceof byte[] array && array.length > INLINE_LIMIT) {
+      return storeArray(spec.returnId(), array);
+    }
+    return null;
   }
 
   void deliver(TaskSpec spec, ObjectValue value, List<RefId> contained) {

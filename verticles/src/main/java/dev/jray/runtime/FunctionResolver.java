@@ -60,10 +60,22 @@ final class FunctionResolver {
         lambda.getImplMethodName(), lambda.getImplMethodSignature());
   }
 
+  /** The cache of the loader used last, read without the lock. */
+  private volatile LoaderInvocables last;
+
+  private record LoaderInvocables(ClassLoader loader,
+      ConcurrentHashMap<FunctionDescriptor, Invocable> cache) {}
+
   Invocable resolve(FunctionDescriptor d, ClassLoader loader) {
+    LoaderInvocables l = last;
     ConcurrentHashMap<FunctionDescriptor, Invocable> cache;
-    synchronized (invocables) {
-      cache = invocables.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
+    if (l != null && l.loader() == loader) {
+      cache = l.cache();
+    } else {
+      synchronized (invocables) {
+        cache = invocables.computeIfAbsent(loader, k -> new ConcurrentHashMap<>());
+      }
+      last = new LoaderInvocables(loader, cache);
     }
     Invocable inv = cache.get(d);
     if (inv == null) {

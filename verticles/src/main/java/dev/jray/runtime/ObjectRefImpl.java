@@ -24,6 +24,13 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
     CoreWorker.current().registerRef(this);
   }
 
+  /** The first ref of an object {@code worker} just created, already counted by it. */
+  ObjectRefImpl(ObjectId id, CoreWorker worker) {
+    this.id = id;
+    this.ownerAddress = worker.ownerAddress;
+    worker.registerNewRef(this);
+  }
+
   @Override
   public T get() {
     return CoreWorker.current().get(this, -1);

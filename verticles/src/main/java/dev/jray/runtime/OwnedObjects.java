@@ -17,9 +17,14 @@ import java.util.function.Consumer;
  */
 final class OwnedObjects {
   private static final class Entry {
-    final CompletableFuture<ObjectValue> value = new CompletableFuture<>();
-    int refs;
+    final CompletableFuture<ObjectValue> value;
+    /** Starts at 1: the ObjectRef made with the object. */
+    int refs = 1;
     List<RefId> contained = List.of();
+
+    Entry(CompletableFuture<ObjectValue> value) {
+      this.value = value;
+    }
   }
 
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
@@ -35,16 +40,18 @@ final class OwnedObjects {
     this.release = Objects.requireNonNull(release, "release");
   }
 
-  /** Registers an object whose value comes later (a task's return). */
+  /**
+   * Registers an object whose value comes later (a task's return), counting the one reference
+   * its caller makes with it.
+   */
   void createPending(ObjectId id) {
-    entries.put(id, new Entry());
+    entries.put(id, new Entry(new CompletableFuture<>()));
   }
 
-  /** Registers an object with its value (a put). */
+  /** Registers an object with its value (a put), counting the one reference made with it. */
   void createReady(ObjectId id, ObjectValue value, List<RefId> contained) {
-    Entry e = new Entry();
+    Entry e = new Entry(CompletableFuture.completedFuture(value));
     e.contained = contained;
-    e.value.complete(value);
     entries.put(id, e);
   }
 

@@ -40,15 +40,24 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
   /**
    * Makes this the calling thread's context, and the job's class loader its context class loader
    * (serializers resolve and cache classes by it).
+   *
+   * @return the thread's context class loader before, for {@link #restore}
    */
-  void enter() {
+  ClassLoader enter() {
     CURRENT.set(this);
-    Thread.currentThread().setContextClassLoader(loader);
+    Thread t = Thread.currentThread();
+    ClassLoader before = t.getContextClassLoader();
+    t.setContextClassLoader(loader);
+    return before;
   }
 
-  /** Leaves the context set by {@link #enter()}; worker threads hold none between tasks. */
-  static void exit() {
-    CURRENT.remove();
-    Thread.currentThread().setContextClassLoader(TaskContext.class.getClassLoader());
+  /** Gives the thread back the context ({@code null}: none) and class loader it had before. */
+  static void restore(TaskContext outer, ClassLoader outerLoader) {
+    if (outer == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(outer);
+    }
+    Thread.currentThread().setContextClassLoader(outerLoader);
   }
 }

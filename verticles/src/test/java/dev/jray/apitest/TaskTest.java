@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.ObjectRef;
@@ -335,6 +336,18 @@ public class TaskTest {
     assertEquals(driver.getNamespace(), inTask.get(3), "namespace");
     List<String> other = Ray.task(Fns::context).remote().get();
     assertNotEquals(inTask.get(1), other.get(1), "two tasks have two task ids");
+  }
+
+  @Test
+  void driverKeepsItsContextWhenItsGetRunsTheTaskItself() {
+    String driverTask = Ray.getRuntimeContext().getCurrentTaskId().toHex();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    for (int i = 0; i < 100; i++) { // some of these run on this thread, in the task's context
+      List<String> inTask = Ray.task(Fns::context).remote().get();
+      assertNotEquals(driverTask, inTask.get(1), "task id inside the task");
+      assertEquals(driverTask, Ray.getRuntimeContext().getCurrentTaskId().toHex(), "after get");
+      assertSame(loader, Thread.currentThread().getContextClassLoader(), "context class loader");
+    }
   }
 
   @Test

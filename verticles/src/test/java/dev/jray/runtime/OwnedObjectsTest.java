@@ -30,8 +30,7 @@ class OwnedObjectsTest {
   @Test
   void objectIsFreedWhenItsLastReferenceGoes() {
     ObjectId id = newId();
-    owned.createReady(id, ObjectValue.inline(new byte[] {1}), List.of());
-    owned.addRef(id);
+    owned.createReady(id, ObjectValue.inline(new byte[] {1}), List.of()); // counts its first ref
     owned.addRef(id);
     owned.removeRef(id);
     assertTrue(owned.owns(id));
@@ -45,11 +44,9 @@ class OwnedObjectsTest {
   void containedObjectsLiveAsLongAsTheirContainer() {
     ObjectId inner = newId();
     ObjectId outer = newId();
-    owned.createReady(inner, ObjectValue.inline(new byte[] {1}), List.of());
-    owned.addRef(inner); // the user's ref
+    owned.createReady(inner, ObjectValue.inline(new byte[] {1}), List.of()); // the user's ref
     owned.addRef(inner); // counted by the container that holds it
     owned.createReady(outer, ObjectValue.inline(new byte[] {2}), List.of(new RefId(inner, "here")));
-    owned.addRef(outer);
     owned.removeRef(inner); // the user drops the inner ref
     assertTrue(owned.owns(inner), "the container still holds it");
     owned.removeRef(outer);
@@ -61,8 +58,7 @@ class OwnedObjectsTest {
   @Test
   void resultOfAFreedPendingObjectIsDropped() {
     ObjectId id = newId();
-    owned.createPending(id);
-    owned.addRef(id);
+    owned.createPending(id); // counts its first ref
     owned.removeRef(id);
     owned.complete(id, ObjectValue.inline(new byte[] {3}), List.of());
     assertFalse(owned.owns(id));
@@ -73,7 +69,6 @@ class OwnedObjectsTest {
   void pendingObjectCompletesItsFuture() {
     ObjectId id = newId();
     owned.createPending(id);
-    owned.addRef(id);
     assertFalse(owned.future(id).isDone());
     owned.complete(id, ObjectValue.inline(new byte[] {4}), List.of());
     assertEquals(4, owned.future(id).join().data()[0]);

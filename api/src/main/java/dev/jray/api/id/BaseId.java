@@ -72,10 +72,20 @@ public abstract class BaseId implements Serializable {
   public int hashCode() {
     int h = hash;
     if (h == 0) {
-      h = Arrays.hashCode(bytes);
+      h = mix(bytes);
       hash = h;
     }
     return h;
+  }
+
+  // FNV-1a, not Arrays.hashCode: ids of one task differ only in their last bytes, and 31-based
+  // hashes of those collide so often that hash maps of object ids degrade into trees.
+  private static int mix(byte[] bytes) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : bytes) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return (int) (h ^ (h >>> 32));
   }
 
   @Override

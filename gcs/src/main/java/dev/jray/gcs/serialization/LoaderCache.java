@@ -1,6 +1,7 @@
 package dev.jray.gcs.serialization;
 
 import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.Function;
@@ -15,17 +16,35 @@ final class LoaderCache<V> {
   // loader go once its value has been idle for a while or memory runs short.
   private final Map<ClassLoader, SoftReference<V>> values = new WeakHashMap<>();
 
+  /** The entry used last, read without the lock: nearly every call asks for the same loader. */
+  private volatile Last<V> last;
+
+  private record Last<V>(WeakReference<ClassLoader> loader, SoftReference<V> value) {}
+
   LoaderCache(Function<ClassLoader, V> factory) {
     this.factory = factory;
   }
 
-  synchronized V get(ClassLoader loader) {
+  V get(ClassLoader loader) {
+    Last<V> l = last;
+    if (l != null && l.loader().get() == loader) {
+      V value = l.value().get();
+      if (value != null) {
+        return value;
+      }
+    }
+    return getLocked(loader);
+  }
+
+  private synchronized V getLocked(ClassLoader loader) {
     SoftReference<V> ref = values.get(loader);
     V value = ref == null ? null : ref.get();
     if (value == null) {
       value = factory.apply(loader);
-      values.put(loader, new SoftReference<>(value));
+      ref = new SoftReference<>(value);
+      values.put(loader, ref);
     }
+    last = new Last<>(new WeakReference<>(loader), ref);
     return value;
   }
 

@@ -1,0 +1,55 @@
+package dev.jray.runtime;
+
+import dev.jray.gcs.serialization.Serializer;
+import java.util.Arrays;
+
+/**
+ * How the serializer writes a top-level {@code byte[]}: a fixed prefix, the length as an unsigned
+ * LEB128 varint, then the bytes as they are. Knowing it, a large array goes into the object
+ * store with one copy, no serialized copy on the heap in between, and reads back through the
+ * serializer as usual. Learned from the serializer itself and checked on arrays of every varint
+ * width up to 3 bytes; a serializer that frames arrays otherwise gets none. Immutable.
+ */
+final class ByteArrayFraming {
+  private final byte[] prefix;
+
+  private ByteArrayFraming(byte[] prefix) {
+    this.prefix = prefix;
+  }
+
+  /** The framing {@code serializer} uses, or null if it does not frame arrays this way. */
+  static ByteArrayFraming learn(Serializer serializer) {
+    byte[] empty = serializer.serialize(new byte[0]);
+    if (empty.length == 0 || empty[empty.length - 1] != 0) {
+      return null;
+    }
+    ByteArrayFraming f = new ByteArrayFraming(Arrays.copyOf(empty, empty.length - 1));
+    for (int n : new int[] {1, 127, 128, 16_383, 16_384, 70_000}) {
+      byte[] data = new byte[n];
+      for (int i = 0; i < n; i++) {
+        data[i] = (byte) (i * 31 + 7);
+      }
+      byte[] expected = serializer.serialize(data);
+      byte[] header = f.header(n);
+      if (expected.length != header.length + n
+          || !Arrays.equals(expected, 0, header.length, header, 0, header.length)
+          || !Arrays.equals(expected, header.length, expected.length, data, 0, n)) {
+        return null;
+      }
+    }
+    return f;
+  }
+
+  /** The bytes the serializer writes before the contents of an array of {@code length}. */
+  byte[] header(int length) {
+    byte[] h = Arrays.copyOf(prefix, prefix.length + 5);
+    int at = prefix.length;
+    int v = length;
+    while ((v & ~0x7f) != 0) {
+      h[at++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    h[at++] = (byte) v;
+    return Arrays.copyOf(h, at);
+  }
+}
