@@ -65,7 +65,7 @@ final class JrayWorkloads implements AutoCloseable {
       c.setResource(pin, PIN_AMOUNT);
     }
     ActorHandle<BenchActor> a = c.remote();
-    a.task(BenchActor::smallValue).remote().get(TIMEOUT_MS); // alive before the clock starts
+    a.task(BenchActor::smallValue).remote().get(); // alive before the clock starts
     return a;
   }
 
@@ -85,7 +85,7 @@ final class JrayWorkloads implements AutoCloseable {
 
   Figure getCalls() {
     ObjectRef<Integer> value = Ray.put(0);
-    return measure.rate(1, () -> value.get(TIMEOUT_MS));
+    return measure.rate(1, () -> value.get());
   }
 
   Figure putCalls() {
@@ -109,13 +109,13 @@ final class JrayWorkloads implements AutoCloseable {
   Figure getGigabytes() {
     byte[] value = new byte[measure.settings().largeBytes()];
     ObjectRef<byte[]> ref = Ray.put(value);
-    return measure.rate(value.length / 1e9, () -> ref.get(TIMEOUT_MS));
+    return measure.rate(value.length / 1e9, () -> ref.get());
   }
 
   // ---------------------------------------------------------------- tasks
 
   Figure tasksSync() {
-    return measure.rate(1, () -> smallValue().remote().get(TIMEOUT_MS));
+    return measure.rate(1, () -> smallValue().remote().get());
   }
 
   Figure tasksAsync() {
@@ -137,7 +137,7 @@ final class JrayWorkloads implements AutoCloseable {
     for (int i = 0; i < batch(); i++) {
       refs.add(smallValue().remote());
     }
-    Ray.get(refs, TIMEOUT_MS);
+    Ray.get(refs);
   }
 
   Figure wait1kRefs() {
@@ -161,7 +161,7 @@ final class JrayWorkloads implements AutoCloseable {
   Figure actorSync() {
     ActorHandle<BenchActor> a = actor(1);
     try {
-      return measure.rate(1, () -> a.task(BenchActor::smallValue).remote().get(TIMEOUT_MS));
+      return measure.rate(1, () -> a.task(BenchActor::smallValue).remote().get());
     } finally {
       a.kill();
     }
@@ -209,7 +209,7 @@ final class JrayWorkloads implements AutoCloseable {
           ActorHandle<BenchActor> a = actors.get(i % n);
           refs.add(withArg ? a.task(BenchActor::smallValueArg, x).remote() : a.task(BenchActor::smallValue).remote());
         }
-        Ray.get(refs, TIMEOUT_MS);
+        Ray.get(refs);
       }));
     } finally {
       kill(actors);
@@ -224,7 +224,7 @@ final class JrayWorkloads implements AutoCloseable {
         refs.add(a.task(BenchActor::smallValue).remote());
       }
     }
-    Ray.get(refs, TIMEOUT_MS);
+    Ray.get(refs);
   }
 
   // ---------------------------------------------------------------- placement groups
@@ -269,7 +269,7 @@ final class JrayWorkloads implements AutoCloseable {
         throw new IllegalStateException("the worker did not make the object within " + TIMEOUT_MS + " ms");
       }
       long t0 = System.nanoTime();
-      byte[] value = ref.get(TIMEOUT_MS);
+      byte[] value = ref.get();
       long nanos = System.nanoTime() - t0;
       if (value.length != size) {
         throw new IllegalStateException("got " + value.length + " bytes, expected " + size);

@@ -82,8 +82,6 @@ public final class CoreWorker {
   private static final long RECLAIM_WAIT_NANOS = 100_000_000;
   /** Values this large may trigger a GC to get a kept store mapping back instead of fresh memory. */
   private static final long RECLAIM_MIN_BYTES = 64L << 20;
-  /** A get with at least this timeout may run what it waits for on its own thread. */
-  private static final long INLINE_MIN_TIMEOUT_MS = 10_000;
   /** What a task asks for when its options name no resources. */
   private static final ResourceSet ONE_CPU = ResourceSet.of(ResourceSet.CPU, 1);
   private static final Path PACKAGE_CACHE =
@@ -884,11 +882,11 @@ public final class CoreWorker {
   }
 
   /**
-   * Whether a get may run the tasks it waits for itself: not under a tight deadline, since a
-   * task run on the caller's thread cannot be left behind when the timeout passes.
+   * Whether a get may run the tasks it waits for itself: only without a deadline, since a task
+   * run on the caller's thread cannot be left behind when the timeout passes.
    */
   private static boolean mayRunInline(long timeoutMs) {
-    return timeoutMs < 0 || timeoutMs >= INLINE_MIN_TIMEOUT_MS;
+    return timeoutMs < 0;
   }
 
   private boolean isOwnNormal(TaskSpec spec) {
