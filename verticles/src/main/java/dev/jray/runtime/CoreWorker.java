@@ -1123,7 +1123,9 @@ public final class CoreWorker {
   private void runNormal(TaskSpec spec) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
         namespaceOf(spec.jobId()), loaderOf(spec.jobId()), TaskKind.NORMAL, false, false);
-    locate(spec, nodeId);
+    if (spec.hops() == 0) {
+      locate(spec, nodeId); // (a forwarded task's owner heard where it went from the forwarder)
+    }
     GroupTask groupTask = null;
     if (BundleResources.inAnyGroup(spec.resources())) {
       groupTask = new GroupTask(spec, Thread.currentThread());
