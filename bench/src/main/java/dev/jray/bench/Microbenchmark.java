@@ -56,7 +56,22 @@ public final class Microbenchmark implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    keepHeapCommitted();
     System.exit(new CommandLine(new Microbenchmark()).execute(args));
+  }
+
+  /**
+   * As {@code -XX:MaxHeapFreeRatio=100}: a full GC (jray's store asks for one to get memory of
+   * dropped refs back) must not shrink the heap, or every later row that allocates a large array
+   * (jray's and the peers' alike) pays a page fault per page of fresh heap.
+   */
+  private static void keepHeapCommitted() {
+    try {
+      java.lang.management.ManagementFactory.getPlatformMXBean(
+          com.sun.management.HotSpotDiagnosticMXBean.class).setVMOption("MaxHeapFreeRatio", "100");
+    } catch (RuntimeException e) {
+      System.err.println("bench: cannot keep the heap committed (" + e + "); large rows may be slower");
+    }
   }
 
   @Override

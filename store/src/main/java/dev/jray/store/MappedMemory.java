@@ -26,7 +26,19 @@ final class MappedMemory {
    * sendfile}): on first touch a mapping takes a page fault per 4 KiB page, which costs far more
    * than the copy on some virtual machines, while a system call copies without any.
    */
-  record Region(MappedByteBuffer mapping, FileChannel file) {}
+  record Region(MappedByteBuffer mapping, FileChannel file, MappedByteBuffer writable) {}
+
+  /**
+   * The same memory, also mapped writable, for reuse: once its pages are faulted in, writing
+   * through the mapping is a plain memory copy, faster than a system call per slice.
+   */
+  static Region writable(Region region) throws IOException {
+    if (region.writable() != null) {
+      return region;
+    }
+    return new Region(region.mapping(), region.file(),
+        region.file().map(FileChannel.MapMode.READ_WRITE, 0, region.mapping().capacity()));
+  }
 
   private MappedMemory() {}
 
@@ -44,7 +56,7 @@ final class MappedMemory {
         // Grows the (sparse) file to size: reading a mapping past the end of its file is SIGBUS.
         channel.write(ByteBuffer.allocate(1), size - 1);
       }
-      return new Region(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), channel);
+      return new Region(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), channel, null);
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         channel.close();
@@ -60,6 +72,9 @@ final class MappedMemory {
   static void release(Region region) {
     try {
       INVOKE_CLEANER.invokeExact((ByteBuffer) region.mapping());
+      if (region.writable() != null) {
+        INVOKE_CLEANER.invokeExact((ByteBuffer) region.writable());
+      }
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {

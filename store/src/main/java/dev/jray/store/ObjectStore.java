@@ -195,7 +195,7 @@ public final class ObjectStore implements AutoCloseable {
         restore(entry);
       }
       entry.pins++;
-      return new StoredObject(this, entry, entry.memory.mapping().asReadOnlyBuffer());
+      return new StoredObject(this, entry, readable(entry.memory));
     }
   }
 
@@ -231,7 +231,12 @@ public final class ObjectStore implements AutoCloseable {
     return capacity;
   }
 
-  /** Whether kept memory would take an object of {@code size} bytes without fresh memory. */
+  /** Reused memory is read through the mapping it was written through: its pages are mapped there. */
+  private static ByteBuffer readable(MappedMemory.Region memory) {
+    return (memory.writable() != null ? memory.writable() : memory.mapping()).asReadOnlyBuffer();
+  }
+
+    /** Whether kept memory would take an object of {@code size} bytes without fresh memory. */
   public boolean hasReusable(long size) {
     synchronized (lock) {
       return hasIdle(size);
@@ -459,6 +464,13 @@ public final class ObjectStore implements AutoCloseable {
       MappedMemory.Region memory = kept.pop();
       if (kept.isEmpty()) {
         idle.remove(size);
+      }
+      try {
+        memory = MappedMemory.writable(memory); // reused: its pages are there to write into
+      } catch (IOException e) {
+        MappedMemory.release(memory);
+        idleBytes -= size;
+        throw new UncheckedIOException("cannot map object " + id + " for writing", e);
       }
       idleBytes -= size;
       usedBytes += size;

@@ -27,6 +27,8 @@ public final class ObjectWriter {
   private final ObjectStore store;
   private final Entry entry;
   private final FileChannel file;
+  /** Set for reused memory: written through the mapping, whose pages are already there. */
+  private final ByteBuffer writable;
   private long written;
   private boolean finished;
 
@@ -34,6 +36,7 @@ public final class ObjectWriter {
     this.store = store;
     this.entry = entry;
     this.file = entry.memory.file();
+    this.writable = entry.memory.writable() == null ? null : entry.memory.writable().duplicate();
   }
 
   /**
@@ -54,7 +57,12 @@ public final class ObjectWriter {
               + entry.id);
     }
     try {
-      if (chunk.isDirect()) {
+      if (writable != null) {
+        int n = chunk.remaining();
+        writable.position((int) written);
+        writable.put(chunk);
+        written += n;
+      } else if (chunk.isDirect()) {
         writeFully(chunk);
       } else {
         int end = chunk.limit();
