@@ -21,7 +21,6 @@ import dev.jray.scheduler.SchedulerVerticle;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -90,11 +89,6 @@ public final class PlacementVerticle extends AbstractVerticle {
   /** How it must be deployed: as a worker verticle. */
   public static DeploymentOptions deploymentOptions() {
     return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-  }
-
-  @Override
-  public void start(Promise<Void> started) {
-    started.complete();
   }
 
   /**
@@ -245,10 +239,9 @@ public final class PlacementVerticle extends AbstractVerticle {
   /** The nodes that can take bundles: this one (read now) and the others (latest reports). */
   private List<PlacementPolicy.Candidate> candidates() {
     List<PlacementPolicy.Candidate> c = new ArrayList<>();
-    ResourceReport self = local.report();
-    c.add(new PlacementPolicy.Candidate(self.nodeId(), ResourceSet.of(self.available())));
+    c.add(new PlacementPolicy.Candidate(local.nodeId(), local.available()));
     for (ResourceReport r : view.reports()) {
-      if (!r.nodeId().equals(self.nodeId())) {
+      if (!r.nodeId().equals(local.nodeId())) {
         c.add(new PlacementPolicy.Candidate(r.nodeId(), ResourceSet.of(r.available())));
       }
     }

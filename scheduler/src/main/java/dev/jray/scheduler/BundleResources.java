@@ -53,7 +53,12 @@ public final class BundleResources {
   /** Whether a resource shape asks for resources of {@code group}. */
   public static boolean belongsTo(ResourceSet shape, PlacementGroupId group) {
     String suffix = "_" + group.toHex();
-    return shape.names().stream().anyMatch(n -> n.contains(GROUP) && n.endsWith(suffix));
+    for (String name : shape.names()) {
+      if (name.contains(GROUP) && name.endsWith(suffix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a resource name is a bundle's renamed resource (status hides these). */
@@ -61,9 +66,14 @@ public final class BundleResources {
     return name.contains(GROUP);
   }
 
-  /** Whether a resource shape asks for the resources of any placement group. */
+  /** Whether a resource shape asks for the resources of any placement group (per task: no stream). */
   public static boolean inAnyGroup(ResourceSet shape) {
-    return shape.names().stream().anyMatch(BundleResources::isBundleResource);
+    for (String name : shape.names()) {
+      if (isBundleResource(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String indexed(String name, int index, PlacementGroupId group) {

@@ -87,6 +87,11 @@ public final class ResourceScheduler {
     return total;
   }
 
+  /** What is free now (may be negative for a while, see {@link #blocked}). */
+  public synchronized ResourceSet available() {
+    return available;
+  }
+
   /**
    * Runs a task here while this node has room, else spills it to the node with the most room
    * (a task already forwarded stays unless this node cannot run it at all), else queues it;

@@ -27,7 +27,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +78,7 @@ public class PlacementGroupTest {
 
   public static class Fns {
     static final AtomicInteger running = new AtomicInteger();
+    static final Semaphore started = new Semaphore(0);
     static final AtomicInteger maxRunning = new AtomicInteger();
 
     public static int one() {
@@ -88,6 +92,13 @@ public class PlacementGroupTest {
     }
 
     /** Runs for a while, counting how many of these run at once. */
+    /** Says it started, then runs until its thread is interrupted. */
+    public static int untilEnded() throws InterruptedException {
+      started.release();
+      new CountDownLatch(1).await();
+      return 1;
+    }
+
     public static int busy(int ms) throws InterruptedException {
       int now = running.incrementAndGet();
       maxRunning.accumulateAndGet(now, Math::max);
@@ -211,11 +222,8 @@ public class PlacementGroupTest {
   void removingAGroupEndsItsRunningTasks() throws Exception {
     PlacementGroup pg = create(PlacementStrategy.PACK, null, cpus(1, 1));
     assertTrue(pg.wait(30));
-    ObjectRef<Integer> longTask = Ray.task(Fns::busy, 60_000).setPlacementGroup(pg).remote();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (Fns.running.get() == 0 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
+    ObjectRef<Integer> longTask = Ray.task(Fns::untilEnded).setPlacementGroup(pg).remote();
+    assertTrue(Fns.started.tryAcquire(30, TimeUnit.SECONDS), "the task in the group never started");
     PlacementGroups.removePlacementGroup(pg.getId());
     RayTaskException e = assertThrows(RayTaskException.class, () -> longTask.get(30_000));
     assertTrue(e.getMessage().contains("removed"), e.getMessage());
@@ -245,8 +253,6 @@ public class PlacementGroupTest {
         }
         Thread.sleep(20);
       }
-      Thread.sleep(300); // would any more be created if reservations overlapped?
-      created = groups.stream().filter(g -> g.getState() == PlacementGroupState.CREATED).toList();
       assertEquals(CPUS, created.size(), "groups created on " + CPUS + " CPUs");
       for (PlacementGroup g : created) {
         PlacementGroups.removePlacementGroup(g.getId());

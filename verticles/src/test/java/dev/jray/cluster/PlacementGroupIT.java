@@ -112,7 +112,7 @@ class PlacementGroupIT {
   @Test
   @Order(4)
   void concurrentCreationNeverOvercommitsANode() {
-    LocalCluster.Result r = run("concurrent", "10");
+    LocalCluster.Result r = run("concurrent", "10", "6");
     assertEquals("6", r.result("created"), "3 nodes x 2 CPUs hold six 1-CPU groups:\n" + r.describe());
     assertTrue(Integer.parseInt(r.result("max-per-node")) <= 2, r.describe());
     assertEquals("4", r.result("created-after-removal"), r.describe());

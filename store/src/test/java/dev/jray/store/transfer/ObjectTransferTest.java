@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -320,8 +321,9 @@ class ObjectTransferTest {
 
   /** Waits until the store has reserved {@code bytes}: the pull is then reading the body. */
   private static void awaitWriting(ObjectStore store, long bytes) throws InterruptedException {
-    for (int i = 0; i < 600 && store.usedBytes() != bytes; i++) {
-      Thread.sleep(100);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (store.usedBytes() != bytes && System.nanoTime() < deadline) {
+      Thread.sleep(5);
     }
     assertEquals(bytes, store.usedBytes());
   }

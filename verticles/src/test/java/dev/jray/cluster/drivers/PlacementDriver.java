@@ -33,7 +33,7 @@ public final class PlacementDriver {
         case "acceptance" -> acceptance();
         case "strategies" -> strategies();
         case "reserved" -> reserved();
-        case "concurrent" -> concurrent(Integer.parseInt(args[1]));
+        case "concurrent" -> concurrent(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         case "pending" -> pending(Integer.parseInt(args[1]));
         case "reschedule" -> reschedule(Integer.parseInt(args[1]), Path.of(args[2]));
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
@@ -83,32 +83,21 @@ public final class PlacementDriver {
   }
 
   private static void strategies() {
-    PlacementGroup strictSpread = create(PlacementStrategy.STRICT_SPREAD, null, cpus(3, 1));
-    Driver.check(strictSpread.wait(60), "STRICT_SPREAD of 3 not created");
-    Driver.result("strict-spread", String.join(",", bundleNodes(strictSpread)));
-    PlacementGroups.removePlacementGroup(strictSpread.getId());
-
-    PlacementGroup strictPack = create(PlacementStrategy.STRICT_PACK, null, cpus(2, 1));
-    Driver.check(strictPack.wait(60), "STRICT_PACK of 2 not created");
-    Driver.result("strict-pack", String.join(",", bundleNodes(strictPack)));
-    PlacementGroups.removePlacementGroup(strictPack.getId());
-
+    placed("strict-spread", PlacementStrategy.STRICT_SPREAD, cpus(3, 1));
+    placed("strict-pack", PlacementStrategy.STRICT_PACK, cpus(2, 1));
     // 3 CPUs cannot fit on one 2-CPU node: PACK spans as few nodes as it can (2)
-    PlacementGroup pack = create(PlacementStrategy.PACK, null, cpus(3, 1));
-    Driver.check(pack.wait(60), "PACK of 3 not created");
-    Driver.result("pack", String.join(",", bundleNodes(pack)));
-    PlacementGroups.removePlacementGroup(pack.getId());
-
-    PlacementGroup spread = create(PlacementStrategy.SPREAD, null, cpus(3, 0.5));
-    Driver.check(spread.wait(60), "SPREAD of 3 not created");
-    Driver.result("spread", String.join(",", bundleNodes(spread)));
-    PlacementGroups.removePlacementGroup(spread.getId());
-
+    placed("pack", PlacementStrategy.PACK, cpus(3, 1));
+    placed("spread", PlacementStrategy.SPREAD, cpus(3, 0.5));
     // 4 bundles of 1 CPU over 3 two-CPU nodes: SPREAD still places them, reusing one node
-    PlacementGroup spread4 = create(PlacementStrategy.SPREAD, null, cpus(4, 1));
-    Driver.check(spread4.wait(60), "SPREAD of 4 not created");
-    Driver.result("spread4", String.join(",", bundleNodes(spread4)));
-    PlacementGroups.removePlacementGroup(spread4.getId());
+    placed("spread4", PlacementStrategy.SPREAD, cpus(4, 1));
+  }
+
+  /** Creates a group, prints the node of each bundle as RESULT {@code key}, removes it. */
+  private static void placed(String key, PlacementStrategy strategy, List<Map<String, Double>> bundles) {
+    PlacementGroup pg = create(strategy, null, bundles);
+    Driver.check(pg.wait(60), key + ": " + strategy + " of " + bundles.size() + " not created");
+    Driver.result(key, String.join(",", bundleNodes(pg)));
+    PlacementGroups.removePlacementGroup(pg.getId());
   }
 
   private static void reserved() {
@@ -132,8 +121,11 @@ public final class PlacementDriver {
     PlacementGroups.removePlacementGroup(all.getId());
   }
 
-  /** Creates {@code n} one-CPU groups from 8 threads at once; counts how many get created. */
-  private static void concurrent(int n) throws Exception {
+  /**
+   * Creates {@code n} one-CPU groups from 8 threads at once; counts how many are created once
+   * {@code room} of them (the cluster's CPUs) are, or a minute passed.
+   */
+  private static void concurrent(int n, int room) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<PlacementGroup>> fs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -144,12 +136,12 @@ public final class PlacementDriver {
       groups.add(f.get());
     }
     pool.shutdown();
-    for (PlacementGroup g : groups) {
-      g.wait(3);
+    List<PlacementGroup> created = List.of();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (created.size() < room && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20); // polls the groups' states (in the GCS)
+      created = groups.stream().filter(g -> g.getState() == PlacementGroupState.CREATED).toList();
     }
-    Thread.sleep(1_000); // time for any over-commit to show
-    List<PlacementGroup> created = groups.stream()
-        .filter(g -> g.getState() == PlacementGroupState.CREATED).toList();
     Driver.result("created", created.size());
     Map<String, Integer> perNode = new java.util.TreeMap<>();
     for (PlacementGroup g : created) {
