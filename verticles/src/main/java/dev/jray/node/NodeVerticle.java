@@ -117,6 +117,7 @@ public final class NodeVerticle extends AbstractVerticle {
     ForyMessageCodec.registerCodecs(vertx, CoreWorker.messageTypes().toArray(new Class<?>[0]));
     ForyMessageCodec.registerCodecs(vertx, PlacementMessages.types().toArray(new Class<?>[0]));
     UniqueId nodeId = options.nodeId();
+    StartPhases phases = new StartPhases();
     // building the worker touches files and the GCS (the network, in a cluster): not on the event loop
     vertx.executeBlocking(() -> {
           store = new ObjectStore(options.objectStoreBytes(), Files.createTempDirectory("jray-spill-"));
@@ -136,43 +137,58 @@ public final class NodeVerticle extends AbstractVerticle {
               },
               options.runsTasks());
           worker.start(scheduler, this::fetch);
+          phases.mark("store and worker");
           return null;
         })
-        .compose(v -> {
-          if (!options.clustered()) {
-            return Future.succeededFuture(0);
-          }
-          transferClient = new ObjectTransferClient(vertx);
-          return ObjectTransferServer.start(vertx, store, options.host(), 0).map(server -> {
-            transferServer = server;
-            return server.port();
-          });
-        })
-        .compose(port -> vertx.deployVerticle(options.clustered()
-            ? new SchedulerVerticle(scheduler, view, options.runsTasks())
-            : new SchedulerVerticle(scheduler)).map(id -> port))
-        .compose(port -> {
-          if (!options.runsTasks() || inApplication) {
-            return Future.succeededFuture(port);
-          }
-          placement = new PlacementVerticle(gcs, scheduler, view, worker::onPlacementGroupRemoved);
-          return vertx.deployVerticle(placement, PlacementVerticle.deploymentOptions()).map(id -> {
-            if (!options.clustered()) {
-              placement.activate(); // alone: this node is the leader
+        // independent of each other: in a cluster each waits on the network, so overlap them
+        .compose(v -> Future.all(startTransferServer(), deployScheduler(), deployPlacement()))
+        .compose(all -> {
+          phases.mark("transfer server, scheduler and placement");
+          int port = all.resultAt(0);
+          return vertx.executeBlocking(() -> {
+            gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
+                hostname(), true, options.resources(), port, System.currentTimeMillis()));
+            if (inApplication) {
+              JrayRuntime.installForApplication(worker, gcs, config().getString("namespace"));
             }
-            return port;
+            phases.mark("node record");
+            LOG.fine(() -> options.role() + " node " + nodeId + " started: " + phases);
+            return null;
           });
         })
-        .compose(port -> vertx.executeBlocking(() -> {
-          gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
-              hostname(), true, options.resources(), port, System.currentTimeMillis()));
-          if (inApplication) {
-            JrayRuntime.installForApplication(worker, gcs, config().getString("namespace"));
-          }
-          return null;
-        }))
         .<Void>mapEmpty()
         .onComplete(started);
+  }
+
+  /** The port this node serves object copies on; 0 when it runs alone. */
+  private Future<Integer> startTransferServer() {
+    if (!options.clustered()) {
+      return Future.succeededFuture(0);
+    }
+    transferClient = new ObjectTransferClient(vertx);
+    return ObjectTransferServer.start(vertx, store, options.host(), 0).map(server -> {
+      transferServer = server;
+      return server.port();
+    });
+  }
+
+  private Future<String> deployScheduler() {
+    return vertx.deployVerticle(options.clustered()
+        ? new SchedulerVerticle(scheduler, view, options.runsTasks())
+        : new SchedulerVerticle(scheduler));
+  }
+
+  private Future<Void> deployPlacement() {
+    if (!options.runsTasks() || inApplication) {
+      return Future.succeededFuture();
+    }
+    placement = new PlacementVerticle(gcs, scheduler, view, worker::onPlacementGroupRemoved);
+    return vertx.deployVerticle(placement, PlacementVerticle.deploymentOptions()).map(id -> {
+      if (!options.clustered()) {
+        placement.activate(); // alone: this node is the leader
+      }
+      return null;
+    });
   }
 
   /** Pulls an object from the node that holds it into this node's store. */
