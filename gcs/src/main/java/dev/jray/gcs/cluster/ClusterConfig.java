@@ -11,7 +11,6 @@ import dev.jray.api.id.UniqueId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -236,7 +235,7 @@ public final class ClusterConfig {
    */
   public static Future<ClusteredVertx> clusteredVertx(
       Config hazelcastConfig, String eventBusHost, VertxOptions options) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
+    OverlappedStartClusterManager manager = new OverlappedStartClusterManager(hazelcastConfig);
     options
         .getEventBusOptions()
         .setHost(eventBusHost)
@@ -247,7 +246,7 @@ public final class ClusterConfig {
         .withClusterManager(manager)
         .buildClustered()
         .compose(vertx -> {
-          HazelcastInstance hazelcast = manager.getHazelcastInstance();
+          HazelcastInstance hazelcast = manager.hazelcast();
           if (!startedAlone(hazelcastConfig, hazelcast)) {
             return Future.succeededFuture(new ClusteredVertx(vertx, hazelcast));
           }

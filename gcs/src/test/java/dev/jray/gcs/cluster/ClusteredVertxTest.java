@@ -2,6 +2,7 @@ package dev.jray.gcs.cluster;
 
 import static dev.jray.gcs.cluster.TestCluster.HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.NodeInfo;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -40,6 +42,13 @@ class ClusteredVertxTest {
               .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
       assertEquals("echo:hi", reply.body());
+
+      // closing the Vert.x instance takes its Hazelcast member down with it
+      worker.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertFalse(worker.hazelcast().getLifecycleService().isRunning());
+      TestCluster.await("the head to see the worker leave", Duration.ofSeconds(10),
+          () -> head.hazelcast().getCluster().getMembers().size() == 1);
+      worker = null;
     } finally {
       Future<Void> closing = worker == null ? Future.succeededFuture() : worker.vertx().close();
       closing.eventually(() -> head.vertx().close())
