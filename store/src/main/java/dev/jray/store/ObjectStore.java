@@ -170,7 +170,8 @@ public final class ObjectStore implements AutoCloseable {
         throw new IllegalStateException("object " + id + " already exists in the object store");
       }
       makeRoom(id, size);
-      Entry entry = new Entry(id, size, primary, allocate(id, size));
+      boolean reused = hasIdle(size);
+      Entry entry = new Entry(id, size, primary, allocate(id, size), reused);
       entry.pins = 1; // the writer's pin
       writing.put(id, entry);
       return new ObjectWriter(this, entry);
@@ -306,6 +307,21 @@ public final class ObjectStore implements AutoCloseable {
   /** The per-store directory holding spill files. */
   Path spillDirectory() {
     return spillDirectory;
+  }
+
+  /**
+   * Maps reused memory for writing, once per memory: after the first object written through it,
+   * its pages stay mapped, so later objects are written with plain memory copies.
+   */
+  ByteBuffer mapForWriting(Entry entry) {
+    synchronized (lock) {
+      try {
+        entry.memory = MappedMemory.writable(entry.memory);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot map object " + entry.id + " for writing", e);
+      }
+      return entry.memory.writable();
+    }
   }
 
   void seal(Entry entry) {
@@ -465,13 +481,6 @@ public final class ObjectStore implements AutoCloseable {
       if (kept.isEmpty()) {
         idle.remove(size);
       }
-      try {
-        memory = MappedMemory.writable(memory); // reused: its pages are there to write into
-      } catch (IOException e) {
-        MappedMemory.release(memory);
-        idleBytes -= size;
-        throw new UncheckedIOException("cannot map object " + id + " for writing", e);
-      }
       idleBytes -= size;
       usedBytes += size;
       objectCount++;
@@ -496,7 +505,9 @@ public final class ObjectStore implements AutoCloseable {
   private void release(MappedMemory.Region memory, long size) {
     usedBytes -= size;
     objectCount--;
-    if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4) {
+    // A file closed by an interrupted read cannot take the next object's bytes.
+    if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4
+        && memory.file().isOpen()) {
       idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(memory);
       idleBytes += size;
     } else {
