@@ -33,7 +33,8 @@ import java.util.Objects;
  * towards the capacity and are the first to go when room is needed. Readers see the mapping
  * ({@link StoredObject#buffer()}); bulk copies in and out go through the open file ({@link
  * ObjectWriter#write}, {@link StoredObject#transferTo}), which spares the page faults of touching
- * a fresh mapping. Each object in memory holds one file descriptor.
+ * a fresh mapping. Each object in memory holds two file descriptors (the second for reads
+ * on callers' threads, whose interrupts close the channel they use).
  *
  * <p>When an object does not fit, the store first evicts unpinned secondary copies (cached copies
  * of objects whose primary lives on another node), least recently used first, then spills
@@ -505,7 +506,7 @@ public final class ObjectStore implements AutoCloseable {
   private void release(MappedMemory.Region memory, long size) {
     usedBytes -= size;
     objectCount--;
-    // A file closed by an interrupted read cannot take the next object's bytes.
+    // A file closed by an interrupted write cannot take the next object's bytes.
     if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4
         && memory.file().isOpen()) {
       idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(memory);

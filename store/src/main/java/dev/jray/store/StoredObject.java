@@ -49,9 +49,9 @@ public final class StoredObject implements AutoCloseable {
    * Copies {@code length} bytes from {@code position} into {@code into} at {@code offset}: from the
    * mapping when the memory was written through it (its pages are mapped), else with positional
    * reads of the object's file, in slices that go through the JDK's cached per-thread direct
-   * buffer, since touching a mapping that is not yet mapped faults in every page. Falls back to the
-   * mapping once the file is closed: an interrupt during a file read closes it (and fails that
-   * read).
+   * buffer, since touching a mapping that is not yet mapped faults in every page. Reads use a
+   * channel of their own: an interrupt during a read closes it (and fails that read), after which
+   * reads go through the mapping, while writes and {@link #transferTo} keep working.
    *
    * @throws ClosedByInterruptException if the thread was interrupted during a file read
    */
@@ -59,7 +59,7 @@ public final class StoredObject implements AutoCloseable {
     ensureOpen();
     Objects.checkFromIndexSize(offset, length, into.length);
     Objects.checkFromIndexSize(position, length, entry.size);
-    FileChannel file = entry.memory.file();
+    FileChannel file = entry.memory.reader();
     if (entry.memory.writable() != null || !file.isOpen()) {
       view.duplicate().position((int) position).get(into, offset, length);
       return;

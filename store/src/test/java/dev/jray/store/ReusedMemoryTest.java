@@ -11,10 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.ObjectId;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -168,6 +171,36 @@ class ReusedMemoryTest {
       writer.abort();
     }
     assertEquals(0, store.usedBytes());
+  }
+
+  @Test
+  void readInterruptedMidwayLeavesTheObjectReadableSendableAndReusable() throws IOException {
+    byte[] bytes = data(SIZE, 1);
+    stream(id(1), bytes, true);
+    try (StoredObject object = store.get(id(1))) {
+      byte[] into = new byte[SIZE];
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(ClosedByInterruptException.class, () -> object.read(0, into, 0, SIZE));
+      } finally {
+        Thread.interrupted();
+      }
+
+      object.read(0, into, 0, SIZE); // through the mapping now
+      assertArrayEquals(bytes, into);
+      ByteArrayOutputStream sent = new ByteArrayOutputStream();
+      WritableByteChannel target = Channels.newChannel(sent);
+      for (long done = 0; done < SIZE; ) {
+        done += object.transferTo(done, SIZE - done, target);
+      }
+      assertArrayEquals(bytes, sent.toByteArray());
+    }
+    store.delete(id(1));
+    assertTrue(store.hasReusable(SIZE));
+    byte[] next = data(SIZE, 2);
+    stream(id(2), next, false);
+    assertContent(store, id(2), next);
+    assertReads(id(2), next);
   }
 
   private void fill(ObjectWriter writer, byte[] bytes, CountDownLatch bothCreated) {
