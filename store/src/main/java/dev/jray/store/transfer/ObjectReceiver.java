@@ -12,11 +12,11 @@ import java.nio.channels.SocketChannel;
 
 /**
  * Runs one pull: connects to the peer, asks for the object, reserves room for it in the local
- * store when the size arrives, copies the bytes from the socket into that room (straight into
- * reused memory, whose pages are mapped; into fresh memory through a reused direct buffer and the
- * object's file, so no page faults and no Java heap either way), and seals the object once the
- * peer has sent them all and closed the connection. On any failure the partial copy is aborted,
- * so it is never visible.
+ * store when the size arrives (the memory of a deleted copy of that size if the store kept one),
+ * copies the bytes from the socket into that room (through a reused direct buffer and the
+ * object's file; straight into memory that a put already mapped for writing; so no page faults
+ * and no Java heap either way), and seals the object once the peer has sent them all and closed
+ * the connection. On any failure the partial copy is aborted, so it is never visible.
  *
  * <p>{@link #run} blocks on the socket and the store's lock: it runs on a transfer thread, never
  * on an event loop. Interrupting that thread closes the socket and fails the pull.
