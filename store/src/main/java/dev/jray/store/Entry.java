@@ -17,6 +17,8 @@ final class Entry {
   final ObjectId id;
   final long size;
   final boolean primary;
+  /** Whether the memory came from a deleted object's, so its pages exist (see {@link ObjectWriter}). */
+  final boolean reused;
   State state = State.WRITING;
   /** Null while spilled or once freed. */
   MappedMemory.Region memory;
@@ -27,10 +29,11 @@ final class Entry {
   /** No longer reachable by id; the memory goes when the last pin does. */
   boolean deleted;
 
-  Entry(ObjectId id, long size, boolean primary, MappedMemory.Region memory) {
+  Entry(ObjectId id, long size, boolean primary, MappedMemory.Region memory, boolean reused) {
     this.id = id;
     this.size = size;
     this.primary = primary;
     this.memory = memory;
+    this.reused = reused;
   }
 }

@@ -26,7 +26,8 @@ final class MappedMemory {
    * sendfile}): on first touch a mapping takes a page fault per 4 KiB page, which costs far more
    * than the copy on some virtual machines, while a system call copies without any.
    */
-  record Region(MappedByteBuffer mapping, FileChannel file, MappedByteBuffer writable) {}
+  record Region(
+      MappedByteBuffer mapping, FileChannel file, FileChannel reader, MappedByteBuffer writable) {}
 
   /**
    * The same memory, also mapped writable, for reuse: once its pages are faulted in, writing
@@ -36,7 +37,7 @@ final class MappedMemory {
     if (region.writable() != null) {
       return region;
     }
-    return new Region(region.mapping(), region.file(),
+    return new Region(region.mapping(), region.file(), region.reader(),
         region.file().map(FileChannel.MapMode.READ_WRITE, 0, region.mapping().capacity()));
   }
 
@@ -50,14 +51,19 @@ final class MappedMemory {
   static Region map(Path directory, long size) throws IOException {
     Path file = Files.createTempFile(directory, "object-", ".mem");
     FileChannel channel = null;
+    FileChannel reader = null;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       if (size > 0) {
         // Grows the (sparse) file to size: reading a mapping past the end of its file is SIGBUS.
         channel.write(ByteBuffer.allocate(1), size - 1);
       }
-      return new Region(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), channel, null);
+      reader = FileChannel.open(file, StandardOpenOption.READ);
+      return new Region(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), channel, reader, null);
     } catch (IOException | RuntimeException e) {
+      if (reader != null) {
+        reader.close();
+      }
       if (channel != null) {
         channel.close();
       }
@@ -80,8 +86,8 @@ final class MappedMemory {
     } catch (Throwable t) {
       throw new IllegalStateException("unmapping failed", t);
     } finally {
-      try {
-        region.file().close();
+      try (FileChannel reader = region.reader(); FileChannel file = region.file()) {
+        // closes both
       } catch (IOException e) {
         // Nothing left to flush in an unlinked file: the pages go with its last reference anyway.
       }

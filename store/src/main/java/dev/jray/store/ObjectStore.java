@@ -33,7 +33,8 @@ import java.util.Objects;
  * towards the capacity and are the first to go when room is needed. Readers see the mapping
  * ({@link StoredObject#buffer()}); bulk copies in and out go through the open file ({@link
  * ObjectWriter#write}, {@link StoredObject#transferTo}), which spares the page faults of touching
- * a fresh mapping. Each object in memory holds one file descriptor.
+ * a fresh mapping. Each object in memory holds two file descriptors (the second for reads
+ * on callers' threads, whose interrupts close the channel they use).
  *
  * <p>When an object does not fit, the store first evicts unpinned secondary copies (cached copies
  * of objects whose primary lives on another node), least recently used first, then spills
@@ -170,7 +171,8 @@ public final class ObjectStore implements AutoCloseable {
         throw new IllegalStateException("object " + id + " already exists in the object store");
       }
       makeRoom(id, size);
-      Entry entry = new Entry(id, size, primary, allocate(id, size));
+      boolean reused = hasIdle(size);
+      Entry entry = new Entry(id, size, primary, allocate(id, size), reused);
       entry.pins = 1; // the writer's pin
       writing.put(id, entry);
       return new ObjectWriter(this, entry);
@@ -306,6 +308,21 @@ public final class ObjectStore implements AutoCloseable {
   /** The per-store directory holding spill files. */
   Path spillDirectory() {
     return spillDirectory;
+  }
+
+  /**
+   * Maps reused memory for writing, once per memory: after the first object written through it,
+   * its pages stay mapped, so later objects are written with plain memory copies.
+   */
+  ByteBuffer mapForWriting(Entry entry) {
+    synchronized (lock) {
+      try {
+        entry.memory = MappedMemory.writable(entry.memory);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot map object " + entry.id + " for writing", e);
+      }
+      return entry.memory.writable();
+    }
   }
 
   void seal(Entry entry) {
@@ -465,13 +482,6 @@ public final class ObjectStore implements AutoCloseable {
       if (kept.isEmpty()) {
         idle.remove(size);
       }
-      try {
-        memory = MappedMemory.writable(memory); // reused: its pages are there to write into
-      } catch (IOException e) {
-        MappedMemory.release(memory);
-        idleBytes -= size;
-        throw new UncheckedIOException("cannot map object " + id + " for writing", e);
-      }
       idleBytes -= size;
       usedBytes += size;
       objectCount++;
@@ -496,7 +506,9 @@ public final class ObjectStore implements AutoCloseable {
   private void release(MappedMemory.Region memory, long size) {
     usedBytes -= size;
     objectCount--;
-    if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4) {
+    // A file closed by an interrupted write cannot take the next object's bytes.
+    if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4
+        && memory.file().isOpen()) {
       idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(memory);
       idleBytes += size;
     } else {

@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Objects;
 
 /**
  * Streams the bytes of one object into memory the {@link ObjectStore} reserved for it, e.g. chunk
  * by chunk as they arrive from another node. The object becomes readable once {@link #seal()}ed.
  *
- * <p>Bytes are written through the object's file rather than its mapping, so writing never takes
- * page faults; a direct buffer goes to the kernel as it is, a heap buffer through the JDK's
- * per-thread temporary direct buffer, one slice of at most {@value #HEAP_SLICE} bytes at a time.
+ * <p>Reused memory is written through a mapping whose pages are already there; fresh memory
+ * through the object's file rather than its mapping, so writing never takes page faults: a direct
+ * buffer goes to the kernel as it is, a heap buffer through the JDK's per-thread temporary direct
+ * buffer, one slice of at most {@value #HEAP_SLICE} bytes at a time.
  *
  * <p>Not thread-safe: use from one thread at a time. Bytes are copied without holding the store's
  * lock, so writers of different objects proceed in parallel. After a failed call, {@link #abort()}
@@ -27,8 +29,8 @@ public final class ObjectWriter {
   private final ObjectStore store;
   private final Entry entry;
   private final FileChannel file;
-  /** Set for reused memory: written through the mapping, whose pages are already there. */
-  private final ByteBuffer writable;
+  /** Set once reused memory is mapped for writing: written through it, its pages being there. */
+  private ByteBuffer writable;
   private long written;
   private boolean finished;
 
@@ -56,6 +58,9 @@ public final class ObjectWriter {
               + " bytes left of object "
               + entry.id);
     }
+    if (writable == null && entry.reused) {
+      writable = store.mapForWriting(entry).duplicate();
+    }
     try {
       if (writable != null) {
         int n = chunk.remaining();
@@ -74,6 +79,40 @@ public final class ObjectWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write object " + entry.id, e);
     }
+  }
+
+  /**
+   * Appends the bytes of one read from {@code source}, at most {@link #remaining()}: memory mapped
+   * for writing takes them straight from the channel, the kernel copying into pages already
+   * mapped; other memory through {@code staging} (cleared first) and the object's file, without
+   * mapping it, since the first write through a mapping faults in every page (a socket's bytes
+   * are copied once more either way).
+   *
+   * @param staging a direct buffer, so the channel and the file copy without a temporary one
+   * @return the number of bytes appended, or -1 if {@code source} is at its end
+   * @throws IOException if reading from {@code source} fails
+   * @throws UncheckedIOException if writing into the object's memory fails
+   */
+  public int readFrom(ReadableByteChannel source, ByteBuffer staging) throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(staging, "staging");
+    ensureUnfinished();
+    if (writable != null) {
+      writable.limit((int) entry.size).position((int) written);
+      int n = source.read(writable);
+      if (n > 0) {
+        written += n;
+      }
+      return n;
+    }
+    staging.clear().limit((int) Math.min(staging.capacity(), remaining()));
+    int n = source.read(staging);
+    try {
+      writeFully(staging.flip());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write object " + entry.id, e);
+    }
+    return n;
   }
 
   private void writeFully(ByteBuffer bytes) throws IOException {

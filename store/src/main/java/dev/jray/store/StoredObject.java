@@ -1,10 +1,13 @@
 package dev.jray.store;
 
 import dev.jray.api.id.ObjectId;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,6 +43,37 @@ public final class StoredObject implements AutoCloseable {
   public ByteBuffer buffer() {
     ensureOpen();
     return view.duplicate();
+  }
+
+  /**
+   * Copies {@code length} bytes from {@code position} into {@code into} at {@code offset}: from the
+   * mapping when the memory was written through it (its pages are mapped), else with positional
+   * reads of the object's file, in slices that go through the JDK's cached per-thread direct
+   * buffer, since touching a mapping that is not yet mapped faults in every page. Reads use a
+   * channel of their own: an interrupt during a read closes it (and fails that read), after which
+   * reads go through the mapping, while writes and {@link #transferTo} keep working.
+   *
+   * @throws ClosedByInterruptException if the thread was interrupted during a file read
+   */
+  public void read(long position, byte[] into, int offset, int length) throws IOException {
+    ensureOpen();
+    Objects.checkFromIndexSize(offset, length, into.length);
+    Objects.checkFromIndexSize(position, length, entry.size);
+    FileChannel file = entry.memory.reader();
+    if (entry.memory.writable() != null || !file.isOpen()) {
+      view.duplicate().position((int) position).get(into, offset, length);
+      return;
+    }
+    int end = offset + length;
+    ByteBuffer target = ByteBuffer.wrap(into, offset, length);
+    for (long at = position; target.position() < end; ) {
+      target.limit(Math.min(end, target.position() + ObjectWriter.HEAP_SLICE));
+      int n = file.read(target, at);
+      if (n < 0) {
+        throw new EOFException("object " + entry.id + " ends after " + (at - position) + " bytes");
+      }
+      at += n;
+    }
   }
 
   /**

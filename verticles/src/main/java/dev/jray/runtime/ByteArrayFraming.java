@@ -1,6 +1,7 @@
 package dev.jray.runtime;
 
 import dev.jray.gcs.serialization.Serializer;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -38,6 +39,31 @@ final class ByteArrayFraming {
       }
     }
     return f;
+  }
+
+  /**
+   * The length of the header if {@code object} (from position 0, {@code size} bytes in all) is an
+   * array framed this way, else -1.
+   */
+  int headerLength(ByteBuffer object, long size) {
+    int at = prefix.length;
+    if (size < at + 1L) {
+      return -1;
+    }
+    for (int i = 0; i < at; i++) {
+      if (object.get(i) != prefix[i]) {
+        return -1;
+      }
+    }
+    long length = 0;
+    for (int shift = 0; shift < 35 && at < size; shift += 7) {
+      byte b = object.get(at++);
+      length |= (long) (b & 0x7f) << shift;
+      if (b >= 0) {
+        return at + length == size ? at : -1;
+      }
+    }
+    return -1;
   }
 
   /** The bytes the serializer writes before the contents of an array of {@code length}. */

@@ -43,8 +43,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -316,8 +319,12 @@ public final class CoreWorker {
     }
   }
 
+  /**
+   * Deletes this node's copy of a freed object: the primary, or a copy pulled from the node that
+   * holds it, whose memory the next pull of that size then reuses instead of faulting in fresh.
+   */
   private void freeValue(ObjectId id, ObjectValue value) {
-    if (!value.isInline() && nodeId.equals(value.storeNode())) {
+    if (!value.isInline()) {
       store.delete(id);
     }
   }
@@ -352,17 +359,9 @@ public final class CoreWorker {
    * the heap; null if the serializer frames arrays in a way this does not know.
    */
   private ObjectValue storeArray(ObjectId id, byte[] array) {
-    ByteArrayFraming framing = arrayFraming;
+    ByteArrayFraming framing = arrayFraming();
     if (framing == null) {
-      if (arrayFramingUnknown) {
-        return null;
-      }
-      framing = ByteArrayFraming.learn(serializer);
-      arrayFramingUnknown = framing == null;
-      arrayFraming = framing;
-      if (framing == null) {
-        return null;
-      }
+      return null;
     }
     byte[] header = framing.header(array.length);
     long size = (long) header.length + array.length;
@@ -376,6 +375,17 @@ public final class CoreWorker {
       writer.abort(); // a no-op once sealed
     }
     return ObjectValue.inStore(nodeId, size);
+  }
+
+  /** How the serializer frames a byte[], learned once; null if in a way this does not know. */
+  private ByteArrayFraming arrayFraming() {
+    ByteArrayFraming framing = arrayFraming;
+    if (framing == null && !arrayFramingUnknown) {
+      framing = ByteArrayFraming.learn(serializer);
+      arrayFramingUnknown = framing == null;
+      arrayFraming = framing;
+    }
+    return framing;
   }
 
   /**
@@ -400,7 +410,7 @@ public final class CoreWorker {
       }
       return;
     }
-    System.gc();
+    HeapKeepingGc.run();
     long deadline = System.nanoTime() + RECLAIM_WAIT_NANOS;
     while (store.usedBytes() >= used && !store.hasReusable(size) && System.nanoTime() < deadline) {
       LockSupport.parkNanos(500_000);
@@ -713,7 +723,7 @@ public final class CoreWorker {
       }
       try (StoredObject stored = store.get(id)) {
         if (stored != null) {
-          return serializer.deserialize(stored.buffer(), loader);
+          return readStored(stored, loader);
         }
       }
       if (nodeId.equals(v.storeNode())) {
@@ -722,6 +732,34 @@ public final class CoreWorker {
     }
     throw new UnreconstructableException(id, "its copy in the object store of node "
         + v.storeNode() + " is gone");
+  }
+
+  /**
+   * Reads a stored byte[] with one copy into a new array ({@link StoredObject#read} spares the
+   * page faults of a mapping not yet mapped); anything else through the serializer.
+   */
+  private Object readStored(StoredObject stored, ClassLoader loader) {
+    ByteArrayFraming framing = arrayFraming();
+    int header = framing == null ? -1 : framing.headerLength(stored.buffer(), stored.size());
+    if (header < 0) {
+      return serializer.deserialize(stored.buffer(), loader);
+    }
+    long heapBefore = Runtime.getRuntime().totalMemory();
+    byte[] array = new byte[(int) (stored.size() - header)];
+    try {
+      stored.read(header, array, 0, array.length);
+    } catch (ClosedByInterruptException e) {
+      throw new RayException("interrupted while reading object " + stored.id(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read object " + stored.id(), e);
+    }
+    if (array.length >= RECLAIM_MIN_BYTES
+        && Runtime.getRuntime().totalMemory() - heapBefore >= array.length) {
+      // The heap grew by the whole array instead of reusing dead arrays' memory (G1 waiting for
+      // a young GC that a get makes no garbage for); a GC frees them for the next get.
+      HeapKeepingGc.run();
+    }
+    return array;
   }
 
   // ---------------------------------------------------------------- submission

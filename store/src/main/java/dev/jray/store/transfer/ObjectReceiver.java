@@ -12,10 +12,11 @@ import java.nio.channels.SocketChannel;
 
 /**
  * Runs one pull: connects to the peer, asks for the object, reserves room for it in the local
- * store when the size arrives, copies the bytes from the socket into that room through a reused
- * direct buffer (no Java heap, no page faults on the store's mapping), and seals
- * the object once the peer has sent them all and closed the connection. On any failure the
- * partial copy is aborted, so it is never visible.
+ * store when the size arrives (the memory of a deleted copy of that size if the store kept one),
+ * copies the bytes from the socket into that room (through a reused direct buffer and the
+ * object's file; straight into memory that a put already mapped for writing; so no page faults
+ * and no Java heap either way), and seals the object once the peer has sent them all and closed
+ * the connection. On any failure the partial copy is aborted, so it is never visible.
  *
  * <p>{@link #run} blocks on the socket and the store's lock: it runs on a transfer thread, never
  * on an event loop. Interrupting that thread closes the socket and fails the pull.
@@ -95,17 +96,17 @@ final class ObjectReceiver {
     try {
       ByteBuffer staging = STAGING.get();
       while (writer.remaining() > 0) {
-        staging.clear().limit((int) Math.min(staging.capacity(), writer.remaining()));
-        if (connection.read(staging) < 0) {
+        int read;
+        try {
+          read = writer.readFrom(connection, staging);
+        } catch (RuntimeException e) {
+          throw failure("cannot write into the local object store", false, e);
+        }
+        if (read < 0) {
           throw failure(
               "the stream ended after " + (size - writer.remaining()) + " of " + size + " bytes",
               false,
               null);
-        }
-        try {
-          writer.write(staging.flip());
-        } catch (RuntimeException e) {
-          throw failure("cannot write into the local object store", false, e);
         }
       }
       // The peer closes once it has unpinned its copy; anything else is a protocol error.

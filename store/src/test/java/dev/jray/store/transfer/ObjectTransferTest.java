@@ -193,6 +193,25 @@ class ObjectTransferTest {
   }
 
   @Test
+  void pullsIntoTheMemoryOfDeletedCopiesEachIntoItsOwn() throws Exception {
+    int size = 3 * CHUNK + 5;
+    for (int n = 0; n < 4; n++) {
+      serverStore.put(id(200 + n), data(size, 200 + n), true);
+    }
+    await(Future.all(pull(id(200)), pull(id(201))));
+    clientStore.delete(id(200));
+    clientStore.delete(id(201));
+    assertTrue(clientStore.hasReusable(size));
+
+    await(Future.all(pull(id(202)), pull(id(203))));
+
+    assertFalse(clientStore.hasReusable(size), "both pulls took deleted copies' memory");
+    assertEquals(2L * size, clientStore.usedBytes());
+    assertContent(clientStore, id(202), data(size, 202));
+    assertContent(clientStore, id(203), data(size, 203));
+  }
+
+  @Test
   void pullsManyObjectsAtOnce() throws Exception {
     List<byte[]> contents = new ArrayList<>();
     List<Future<Void>> pulls = new ArrayList<>();
