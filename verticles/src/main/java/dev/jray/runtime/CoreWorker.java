@@ -744,7 +744,6 @@ public final class CoreWorker {
     if (header < 0) {
       return serializer.deserialize(stored.buffer(), loader);
     }
-    long heapBefore = Runtime.getRuntime().totalMemory();
     byte[] array = new byte[(int) (stored.size() - header)];
     try {
       stored.read(header, array, 0, array.length);
@@ -752,12 +751,6 @@ public final class CoreWorker {
       throw new RayException("interrupted while reading object " + stored.id(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read object " + stored.id(), e);
-    }
-    if (array.length >= RECLAIM_MIN_BYTES
-        && Runtime.getRuntime().totalMemory() - heapBefore >= array.length) {
-      // The heap grew by the whole array instead of reusing dead arrays' memory (G1 waiting for
-      // a young GC that a get makes no garbage for); a GC frees them for the next get.
-      HeapKeepingGc.run();
     }
     return array;
   }
