@@ -51,6 +51,12 @@ final class FrameReader {
     return new Frames.Frame(kind, id, payload);
   }
 
+  /** Whether a whole frame is buffered: {@link #next} would not read from the channel. */
+  boolean hasBufferedFrame() {
+    return buffer.remaining() >= Integer.BYTES
+        && buffer.remaining() >= Integer.BYTES + buffer.getInt(buffer.position());
+  }
+
   private EOFException midFrame(int wanted) {
     return new EOFException("the peer closed the link in the middle of a frame ("
         + buffer.remaining() + " of " + wanted + " bytes arrived)");

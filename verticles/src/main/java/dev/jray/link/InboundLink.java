@@ -44,6 +44,9 @@ final class InboundLink implements Runnable {
       Frames.Frame frame;
       while ((frame = reader.next()) != null) {
         links.onFrame(from, frame, this);
+        if (!reader.hasBufferedFrame()) {
+          links.flushCurrentThread(); // what the handlers sent leaves before this thread waits
+        }
       }
     } catch (IOException e) {
       if (!closed) {

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -75,6 +77,9 @@ public final class NodeLinks implements AutoCloseable {
   private final AtomicLong nextRequestId = new AtomicLong();
   private final AtomicInteger threads = new AtomicInteger();
   private final ExecutorService connector;
+  /** The writers each thread deferred frames to since it last flushed. */
+  private final ThreadLocal<List<LinkWriter>> deferred = ThreadLocal.withInitial(ArrayList::new);
+  private final LinkFlusher flusher = new LinkFlusher();
   private volatile ServerSocketChannel server;
   private volatile boolean closed;
 
@@ -135,12 +140,30 @@ public final class NodeLinks implements AutoCloseable {
 
   /**
    * Sends a message to a node; never waits for the connection to open. Dropped if the node is
-   * unknown, gone or unreachable.
+   * unknown, gone or unreachable. The message may wait for more from this thread to the same
+   * node, until the thread calls {@link #flushCurrentThread} (before it blocks or idles), a batch
+   * is full, or about 100 µs pass.
    */
   public void send(UniqueId node, Object message) {
-    if (!linkTo(node).writer.send(Frames.MESSAGE, 0, serializer.serialize(message))) {
+    LinkWriter writer = linkTo(node).writer;
+    if (!writer.defer(Frames.MESSAGE, 0, serializer.serialize(message))) {
       LOG.fine(() -> "dropped a message to node " + node + ": its link failed");
+      return;
     }
+    List<LinkWriter> mine = deferred.get();
+    if (mine.isEmpty() || mine.get(mine.size() - 1) != writer && !mine.contains(writer)) {
+      mine.add(writer);
+    }
+    flusher.watch(writer);
+  }
+
+  /** Writes what this thread sent and left waiting. Call before blocking or idling. */
+  public void flushCurrentThread() {
+    List<LinkWriter> mine = deferred.get();
+    for (int i = 0; i < mine.size(); i++) {
+      mine.get(i).flush();
+    }
+    mine.clear();
   }
 
   /** Sends a request; completes with the node's reply, or fails if the link fails first. */
@@ -244,5 +267,6 @@ public final class NodeLinks implements AutoCloseable {
     outbound.values().forEach(OutboundLink::close);
     inbound.forEach(InboundLink::close);
     connector.shutdownNow();
+    flusher.close();
   }
 }

@@ -82,6 +82,9 @@ final class OutboundLink {
       Frames.Frame frame;
       while ((frame = reader.next()) != null) {
         links.onReply(frame);
+        if (!reader.hasBufferedFrame()) {
+          links.flushCurrentThread(); // what the replies' continuations sent
+        }
       }
       writer.fail(new IOException("node " + node + " closed the link"));
     } catch (IOException e) {

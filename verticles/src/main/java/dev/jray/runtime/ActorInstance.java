@@ -140,6 +140,7 @@ final class ActorInstance {
 
   /** Waits until a call is queued or the actor dies: spins, then parks. */
   private void awaitCall() {
+    worker.flushSends(); // the results of the calls it ran leave before it waits
     long deadline = System.nanoTime() + IDLE_SPIN_NANOS;
     while (queued == 0 && !dead && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -160,8 +161,11 @@ final class ActorInstance {
         spec = next();
         if (spec == null) {
           active--;
-          return;
         }
+      }
+      if (spec == null) {
+        worker.flushSends();
+        return;
       }
       if (runCall(spec)) {
         return;

@@ -644,6 +644,7 @@ public final class CoreWorker {
       return;
     }
     starts.flushCurrentThread(); // a task this thread submitted must not wait for it
+    links.flushCurrentThread(); // nor a call or task it sent to another node
     if (spinUntilDone(f)) {
       return;
     }
@@ -1152,17 +1153,26 @@ public final class CoreWorker {
 
   private void runFrom(TaskSpec first) {
     TaskSpec spec = first;
-    while (spec != null) {
-      if (spec.kind() == TaskKind.ACTOR_CREATION) {
-        createHostedActor(spec); // its resources stay reserved while the actor lives
-        return;
+    try {
+      while (spec != null) {
+        if (spec.kind() == TaskKind.ACTOR_CREATION) {
+          createHostedActor(spec); // its resources stay reserved while the actor lives
+          return;
+        }
+        try {
+          runNormal(spec);
+        } finally {
+          spec = scheduler.releaseAndNext(spec.taskId());
+        }
       }
-      try {
-        runNormal(spec);
-      } finally {
-        spec = scheduler.releaseAndNext(spec.taskId());
-      }
+    } finally {
+      links.flushCurrentThread(); // the results this thread sent, before it idles
     }
+  }
+
+  /** Writes what this thread sent to other nodes and left waiting; before it blocks or idles. */
+  void flushSends() {
+    links.flushCurrentThread();
   }
 
   /** Runs a normal task whose resources are reserved on this thread and delivers its result. */
