@@ -50,7 +50,7 @@ final class InboundLink implements Runnable {
       }
     } catch (IOException e) {
       if (!closed) {
-        LOG.log(Level.WARNING, "the link from node " + from + " failed: " + e.getMessage());
+        LOG.log(Level.INFO, "the link from node " + from + " failed: " + e.getMessage());
       }
     } finally {
       links.onInboundClosed(this);

@@ -208,10 +208,8 @@ public final class NodeLinks implements AutoCloseable {
   }
 
   void onLinkFailed(OutboundLink link, IOException cause) {
-    if (!closed) {
-      LOG.log(dead.contains(link.node) ? Level.FINE : Level.INFO,
-          "the link to node " + link.node + " failed: " + cause.getMessage());
-    }
+    // a node that stops or dies closes its links: membership reports it, this is routine
+    LOG.fine(() -> "the link to node " + link.node + " failed: " + cause.getMessage());
     for (Map.Entry<Long, Pending> e : pending.entrySet()) {
       if (e.getValue().node().equals(link.node)) {
         e.getValue().future().completeExceptionally(new IOException("the link to node "

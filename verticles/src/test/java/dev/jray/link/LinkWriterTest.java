@@ -79,6 +79,28 @@ class LinkWriterTest {
   }
 
   @Test
+  void deferredFramesWaitForAFlushOrAFullBatch() throws Exception {
+    GatedChannel channel = new GatedChannel();
+    channel.release.countDown();
+    LinkWriter writer = new LinkWriter(e -> {});
+    writer.open(channel);
+    for (int i = 0; i < 10; i++) {
+      assertTrue(writer.defer(Frames.MESSAGE, i, new byte[10]));
+    }
+    assertEquals(0, writer.writes());
+    assertTrue(writer.deferredSince() != 0);
+    writer.flush();
+    assertEquals(1, writer.writes());
+    assertEquals(0, writer.deferredSince());
+    int frames = 0;
+    while (writer.writes() == 1) {
+      writer.defer(Frames.MESSAGE, 0, new byte[1000]);
+      frames++;
+    }
+    assertEquals(LinkWriter.BATCH_BYTES / (1000 + 4 + Frames.HEADER) + 1, frames);
+  }
+
+  @Test
   void framesLargerThanTheBufferAndSplitReadsArriveWhole() throws Exception {
     Pipe pipe = Pipe.open();
     LinkWriter writer = new LinkWriter(e -> {});
