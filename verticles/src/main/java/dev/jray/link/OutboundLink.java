@@ -30,7 +30,10 @@ final class OutboundLink {
   OutboundLink(UniqueId node, NodeLinks links) {
     this.node = Objects.requireNonNull(node, "node");
     this.links = Objects.requireNonNull(links, "links");
-    this.writer = new LinkWriter(e -> links.onLinkFailed(this, e));
+    this.writer = new LinkWriter(e -> {
+      closeQuietly(channel); // ends the reply reader too
+      links.onLinkFailed(this, e);
+    });
   }
 
   long ageNanos() {
