@@ -5,13 +5,14 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * A node in the GCS node table: where it is, what it has in total, and where its object store
- * serves copies ({@code objectTransferPort}, 0 if it serves none).
+ * A node in the GCS node table: where it is, what it has in total, where its object store
+ * serves copies ({@code objectTransferPort}, 0 if it serves none) and where other nodes open
+ * their direct links to it ({@code linkPort}, 0 if it is not in a cluster).
  *
  * @param role "head", "worker", "driver" (holds objects, runs no tasks) or "embedded"
  */
 public record NodeRecord(UniqueId nodeId, String role, String address, String hostname,
-    boolean alive, Map<String, Double> totalResources, int objectTransferPort, long startTimeMs)
+    boolean alive, Map<String, Double> totalResources, int objectTransferPort, int linkPort, long startTimeMs)
     implements Serializable {
 
   public NodeRecord {
@@ -20,7 +21,7 @@ public record NodeRecord(UniqueId nodeId, String role, String address, String ho
 
   public NodeRecord dead() {
     return new NodeRecord(nodeId, role, address, hostname, false, totalResources,
-        objectTransferPort, startTimeMs);
+        objectTransferPort, linkPort, startTimeMs);
   }
 
   /** A node that runs tasks (not a driver). */

@@ -16,14 +16,14 @@ import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
- * A node's scheduler on the event bus, at {@link #address(UniqueId)}: takes {@link TaskSpec},
- * {@link TaskReleased}, {@link TaskBlocked}, placement-group bundle reservations ({@link
- * BundlePrepare}, {@link BundleCommit}, {@link BundleReturn}) and {@link StateRequest} (replied with a {@link
- * SchedulerMessages.SchedulerState}) from anywhere in the cluster and applies them to the
- * node's {@link ResourceScheduler}. Code on the node itself calls the ResourceScheduler
- * directly. It also publishes the node's {@link SchedulerMessages.ResourceReport} (when it
- * changes, and every second) and feeds the others' into the node's {@link ClusterView}. Handlers
- * run on the event loop and never block.
+ * A node's scheduler on the event bus, at {@link #address(UniqueId)}: takes {@link
+ * TaskReleased}, {@link TaskBlocked}, placement-group bundle reservations ({@link BundlePrepare},
+ * {@link BundleCommit}, {@link BundleReturn}) and {@link StateRequest} (replied with a {@link
+ * SchedulerMessages.SchedulerState}) from anywhere in the cluster and applies them to the node's
+ * {@link ResourceScheduler}. Code on the node itself calls the ResourceScheduler directly; tasks
+ * from other nodes arrive over the node's direct links. It also publishes the node's {@link
+ * SchedulerMessages.ResourceReport} (when it changes, and every second) and feeds the others'
+ * into the node's {@link ClusterView}. Handlers run on the event loop and never block.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
@@ -98,9 +98,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
 
   private void onMessage(Message<Object> message) {
     Object body = message.body();
-    if (body instanceof TaskSpec spec) {
-      scheduler.submitAndDispatch(spec);
-    } else if (body instanceof TaskReleased released) {
+    if (body instanceof TaskReleased released) {
       scheduler.release(released.taskId());
     } else if (body instanceof TaskBlocked blocked) {
       scheduler.blocked(blocked.taskId(), blocked.blocked());

@@ -8,6 +8,7 @@ import dev.jray.gcs.bus.ForyMessageCodec;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.placement.PlacementMessages;
 import dev.jray.placement.PlacementVerticle;
+import dev.jray.link.NodeLinks;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.scheduler.ClusterView;
 import dev.jray.scheduler.ResourceScheduler;
@@ -29,11 +30,14 @@ import dev.jray.runtime.JrayRuntime;
 import java.util.HashMap;
 import java.util.Map;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,6 +54,9 @@ public final class NodeVerticle extends AbstractVerticle {
   /** A node silent this long leaves the view (membership usually says so sooner). */
   private static final long VIEW_EXPIRY_MS = 3_000;
   private static final long LOAD_RECORD_EVERY_MS = 1_000;
+  /** How long a link waits for a node it heard of to register (it reports before it does). */
+  private static final long REGISTRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long REGISTRATION_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private NodeOptions options;
   private Gcs gcs;
@@ -62,6 +69,10 @@ public final class NodeVerticle extends AbstractVerticle {
   private ResourceScheduler scheduler;
   private ObjectTransferServer transferServer;
   private ObjectTransferClient transferClient;
+  /** The direct connections to the other nodes; listening only in a cluster. */
+  private NodeLinks links;
+  /** The port {@link #links} listen on; 0 outside a cluster. */
+  private int linkPort;
   /** Null on nodes that run no tasks (drivers) and in applications. */
   private PlacementVerticle placement;
 
@@ -129,15 +140,20 @@ public final class NodeVerticle extends AbstractVerticle {
           });
           worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(), store,
               executor);
+          links = new NodeLinks(nodeId, Serializers.fory(), CoreWorker.class.getClassLoader(),
+              this::linkAddress, worker.inbox());
           scheduler = new ResourceScheduler(nodeId, ResourceSet.of(options.resources()),
               worker::dispatch, view,
               (target, spec) -> {
-                vertx.eventBus().send(SchedulerVerticle.address(target), spec);
+                links.send(target, spec);
                 worker.locate(spec, target);
               },
               options.runsTasks());
-          worker.start(scheduler, this::fetch);
-          phases.mark("store and worker");
+          worker.start(scheduler, this::fetch, links);
+          if (options.clustered()) {
+            linkPort = links.listen(options.host());
+          }
+          phases.mark("store, worker and link");
           return null;
         })
         // independent of each other: in a cluster each waits on the network, so overlap them
@@ -147,7 +163,7 @@ public final class NodeVerticle extends AbstractVerticle {
           int port = all.resultAt(0);
           return vertx.executeBlocking(() -> {
             gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
-                hostname(), true, options.resources(), port, System.currentTimeMillis()));
+                hostname(), true, options.resources(), port, linkPort, System.currentTimeMillis()));
             if (inApplication) {
               JrayRuntime.installForApplication(worker, gcs, config().getString("namespace"));
             }
@@ -191,6 +207,24 @@ public final class NodeVerticle extends AbstractVerticle {
     });
   }
 
+  /**
+   * Where a node's links listen, from the GCS; null if it is gone or has no link. A node that
+   * already reports its resources may not have registered yet: waits for its record a while.
+   * Called on a link's connector thread.
+   */
+  private InetSocketAddress linkAddress(UniqueId node) {
+    long deadline = System.nanoTime() + REGISTRATION_WAIT_NANOS;
+    NodeRecord peer = gcs.nodes().get(node);
+    while (peer == null && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(REGISTRATION_POLL_NANOS);
+      peer = gcs.nodes().get(node);
+    }
+    if (peer == null || !peer.alive() || peer.linkPort() == 0) {
+      return null;
+    }
+    return new InetSocketAddress(peer.address(), peer.linkPort());
+  }
+
   /** Pulls an object from the node that holds it into this node's store. */
   private CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
     if (transferClient == null) {
@@ -211,6 +245,7 @@ public final class NodeVerticle extends AbstractVerticle {
   @Override
   public void stop(Promise<Void> stopped) {
     worker.stop();
+    links.close();
     Future<Void> server = transferServer != null ? transferServer.close() : Future.succeededFuture();
     server.recover(e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
       try {

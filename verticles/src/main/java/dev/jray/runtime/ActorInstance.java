@@ -5,7 +5,6 @@ import dev.jray.api.id.ActorId;
 import dev.jray.gcs.ActorState;
 import dev.jray.scheduler.TaskKind;
 import dev.jray.scheduler.TaskSpec;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -16,7 +15,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An actor hosted by this worker: its instance, its mailbox at {@link #address(ActorId)}, and up
+ * An actor hosted by this worker: its instance, its mailbox (fed by callers here and by the
+ * link's reader for callers on other nodes), and up
  * to {@code maxConcurrency} calls running at once (one at a time, in arrival order, by default).
  * A single-threaded actor has a mailbox thread of its own, the only thread that runs it, which
  * waits for calls by spinning briefly then parking: a call costs at most one direct unpark, no
@@ -54,7 +54,6 @@ final class ActorInstance {
   /** Calls running on pool threads, for a concurrent actor. */
   private int active;
   private volatile boolean dead;
-  private MessageConsumer<Object> consumer;
   /** The thread that runs a single-threaded actor; null for a concurrent one. */
   private final Thread mailboxThread;
   private volatile boolean mailboxParked;
@@ -83,33 +82,25 @@ final class ActorInstance {
     }
   }
 
-  static String address(ActorId actorId) {
-    return "jray.actor." + actorId;
-  }
-
-  /** Opens the mailbox; blocks until the address is registered. Not on an event loop. */
+  /** Opens the mailbox. */
   void start() {
-    consumer = worker.vertx.eventBus().consumer(address(actorId), msg -> {
-      Object body = msg.body();
-      if (body instanceof TaskSpec spec) {
-        accept(spec);
-      } else if (body instanceof KillActor kill) {
-        worker.executor.execute(() -> {
-          if (kill.noRestart()) {
-            die(kill.cause(), null, true);
-          } else {
-            restart(kill.cause());
-          }
-        });
-      }
-    });
-    consumer.completion().toCompletionStage().toCompletableFuture().join();
     if (mailboxThread != null) {
       mailboxThread.start();
     }
   }
 
-  /** Queues a call; from the event bus, or directly from a caller in this JVM. Never blocks. */
+  /** Ends the actor, or restarts it, on a worker thread. Never blocks. */
+  void kill(KillActor kill) {
+    worker.executor.execute(() -> {
+      if (kill.noRestart()) {
+        die(kill.cause(), null, true);
+      } else {
+        restart(kill.cause());
+      }
+    });
+  }
+
+  /** Queues a call; from a link's reader, or directly from a caller in this JVM. Never blocks. */
   void accept(TaskSpec spec) {
     boolean runHere = false;
     boolean rejected;
@@ -149,6 +140,7 @@ final class ActorInstance {
 
   /** Waits until a call is queued or the actor dies: spins, then parks. */
   private void awaitCall() {
+    worker.flushSends(); // the results of the calls it ran leave before it waits
     long deadline = System.nanoTime() + IDLE_SPIN_NANOS;
     while (queued == 0 && !dead && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -169,8 +161,11 @@ final class ActorInstance {
         spec = next();
         if (spec == null) {
           active--;
-          return;
         }
+      }
+      if (spec == null) {
+        worker.flushSends();
+        return;
       }
       if (runCall(spec)) {
         return;
@@ -270,9 +265,6 @@ final class ActorInstance {
           e.getValue().interrupt();
         }
       }
-    }
-    if (consumer != null) {
-      consumer.unregister();
     }
     if (mailboxThread != null) {
       LockSupport.unpark(mailboxThread); // it sees the death and ends

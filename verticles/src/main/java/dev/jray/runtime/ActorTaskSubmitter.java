@@ -7,6 +7,7 @@ import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.TaskId;
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
 import dev.jray.scheduler.FunctionDescriptor;
@@ -34,6 +35,8 @@ final class ActorTaskSubmitter {
   private final Set<ObjectId> inFlight = new HashSet<>();
   private int pending;
   private ActorState state = ActorState.PENDING_CREATION;
+  /** The node the actor is alive on; set with state ALIVE. */
+  private UniqueId node;
   private ActorRecord deathRecord;
 
   ActorTaskSubmitter(CoreWorker worker, ActorId actorId) {
@@ -83,6 +86,9 @@ final class ActorTaskSubmitter {
         return;
       }
       state = record.state();
+      if (state == ActorState.ALIVE) {
+        node = record.nodeId();
+      }
       if (state == ActorState.DEAD) {
         deathRecord = record;
       }
@@ -110,7 +116,7 @@ final class ActorTaskSubmitter {
           try {
             TaskSpec spec = worker.actorCallSpec(call, actorId, call.args().toTaskArgs());
             inFlight.add(call.returnId());
-            worker.sendToActor(actorId, spec);
+            worker.sendToActor(actorId, node, spec);
           } catch (PreparedArgs.DependencyFailedException e) {
             worker.failDependency(call.returnId(), call.jobId(), call.function(), e);
           }

@@ -26,6 +26,8 @@ import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.serialization.SerializationException;
 import dev.jray.gcs.serialization.Serializer;
+import dev.jray.link.LinkInbox;
+import dev.jray.link.NodeLinks;
 import dev.jray.scheduler.ActorSpec;
 import dev.jray.scheduler.BundleResources;
 import dev.jray.scheduler.FunctionDescriptor;
@@ -41,8 +43,6 @@ import dev.jray.store.ObjectWriter;
 import dev.jray.store.StoredObject;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -89,8 +89,7 @@ public final class CoreWorker {
   private static final ResourceSet ONE_CPU = ResourceSet.of(ResourceSet.CPU, 1);
   private static final Path PACKAGE_CACHE =
       Path.of(System.getProperty("java.io.tmpdir"), "jray-packages");
-  /** An owner answers when the object is ready, which may take as long as its task runs. */
-  private static final long OWNER_REQUEST_TIMEOUT_MS = TimeUnit.DAYS.toMillis(7);
+  private static final String OWNER_PREFIX = "jray.owner.";
   private static volatile CoreWorker current;
 
   final Vertx vertx;
@@ -103,6 +102,10 @@ public final class CoreWorker {
   final FunctionResolver functions = new FunctionResolver();
   private volatile ResourceScheduler scheduler;
   private volatile ObjectFetcher fetcher;
+  /** How messages reach the other nodes' schedulers, owners and actors. */
+  private volatile NodeLinks links;
+  /** Owner addresses to the node each names, parsed once. */
+  private final ConcurrentHashMap<String, UniqueId> ownerNodes = new ConcurrentHashMap<>();
   /** Normal tasks this worker owns that run on other nodes, by return id, to retry if one dies. */
   private final ConcurrentHashMap<ObjectId, RemoteTask> remoteTasks = new ConcurrentHashMap<>();
   /** Specs of this worker's pending normal tasks, by return id, until started somewhere. */
@@ -139,7 +142,6 @@ public final class CoreWorker {
   private final ConcurrentHashMap<JobId, String> jobNamespaces = new ConcurrentHashMap<>();
   private final ClassLoader defaultLoader;
   private final AutoCloseable actorTableSubscription;
-  private MessageConsumer<Object> ownerConsumer;
   private volatile TaskContext driverContext;
   /** How the serializer frames byte arrays, learned on the first large one; see storeArray. */
   private volatile ByteArrayFraming arrayFraming;
@@ -173,19 +175,30 @@ public final class CoreWorker {
     });
   }
 
-  /** Where the worker of a node (or driver) receives results and object requests. */
+  /**
+   * The name of the owner on a node (or driver) that receives results and object requests, as
+   * task specs and refs carry it; messages to it go over the link to that node.
+   */
   public static String ownerAddress(UniqueId nodeId) {
-    return "jray.owner." + nodeId;
+    return OWNER_PREFIX + nodeId;
+  }
+
+  private UniqueId ownerNode(String ownerAddress) {
+    return ownerNodes.computeIfAbsent(ownerAddress,
+        a -> UniqueId.fromHexString(a.substring(OWNER_PREFIX.length())));
   }
 
   /** The event-bus message types the worker and its node send; each needs a codec. */
   public static List<Class<?>> messageTypes() {
-    return List.of(TaskSpec.class, TaskResult.class, KillActor.class,
-        SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
+    return List.of(SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
         SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class,
-        SchedulerMessages.ResourceReport.class, ObjectRequest.class, ObjectValue.class,
-        TaskLocated.class, BorrowChange.class, SchedulerMessages.BundlePrepare.class,
+        SchedulerMessages.ResourceReport.class, SchedulerMessages.BundlePrepare.class,
         SchedulerMessages.BundleCommit.class, SchedulerMessages.BundleReturn.class);
+  }
+
+  /** What this worker does with the messages other nodes send it over their links. */
+  public LinkInbox inbox() {
+    return new WorkerInbox(this);
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
@@ -198,34 +211,37 @@ public final class CoreWorker {
   }
 
   /**
-   * Starts receiving results for the objects it owns and running what {@code scheduler}
-   * reserves; makes it this JVM's worker.
+   * Starts running what {@code scheduler} reserves and sending to other nodes over {@code
+   * links} (whose inbox is {@link #inbox()}); makes it this JVM's worker.
    */
-  public void start(ResourceScheduler scheduler, ObjectFetcher fetcher) {
+  public void start(ResourceScheduler scheduler, ObjectFetcher fetcher, NodeLinks links) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this.links = Objects.requireNonNull(links, "links");
     placementGroups = new PlacementGroupClient(vertx, gcs, this);
-    ownerConsumer = vertx.eventBus().consumer(ownerAddress, msg -> {
-      if (msg.body() instanceof TaskResult r) {
-        onTaskResult(r.returnId(), r.value(), r.contained());
-      } else if (msg.body() instanceof BorrowChange borrow) {
-        if (borrow.delta() > 0) {
-          owned.addRef(borrow.objectId());
-        } else {
-          owned.removeRef(borrow.objectId());
-        }
-      } else if (msg.body() instanceof TaskLocated located) {
-        onTaskLocated(located.returnId(), located.nodeId());
-      } else if (msg.body() instanceof ObjectRequest req) {
-        CompletableFuture<ObjectValue> f = owned.future(req.objectId());
-        if (f == null) {
-          msg.fail(404, "its owner freed it (no reference was left) or lost it");
-        } else {
-          f.whenComplete((v, e) -> msg.reply(v));
-        }
-      }
-    });
     current = this;
+  }
+
+  /** A borrower's count change for an object this worker owns. */
+  void onBorrowChange(BorrowChange borrow) {
+    if (borrow.delta() > 0) {
+      owned.addRef(borrow.objectId());
+    } else {
+      owned.removeRef(borrow.objectId());
+    }
+  }
+
+  /** The value or location of an owned object, once ready; null if it is freed or lost. */
+  CompletableFuture<ObjectValue> ownedFuture(ObjectId id) {
+    return owned.future(id);
+  }
+
+  ResourceScheduler scheduler() {
+    return scheduler;
+  }
+
+  private void sendToOwner(String owner, Object message) {
+    links.send(ownerNode(owner), message);
   }
 
   /** Stops; objects it owns are gone with it. */
@@ -238,9 +254,6 @@ public final class CoreWorker {
       actorTableSubscription.close();
     } catch (Exception e) {
       LOG.log(Level.FINE, "closing the actor table subscription", e);
-    }
-    if (ownerConsumer != null) {
-      ownerConsumer.unregister();
     }
     if (placementGroups != null) {
       placementGroups.close();
@@ -291,8 +304,8 @@ public final class CoreWorker {
       owned.addRef(id);
       CLEANER.register(ref, () -> owned.removeRef(id));
     } else {
-      vertx.eventBus().send(owner, new BorrowChange(id, 1));
-      CLEANER.register(ref, () -> vertx.eventBus().send(owner, new BorrowChange(id, -1)));
+      sendToOwner(owner, new BorrowChange(id, 1));
+      CLEANER.register(ref, () -> sendToOwner(owner, new BorrowChange(id, -1)));
     }
   }
 
@@ -307,7 +320,7 @@ public final class CoreWorker {
     if (ref.owner().equals(ownerAddress)) {
       owned.addRef(ref.id());
     } else {
-      vertx.eventBus().send(ref.owner(), new BorrowChange(ref.id(), 1));
+      sendToOwner(ref.owner(), new BorrowChange(ref.id(), 1));
     }
   }
 
@@ -315,7 +328,7 @@ public final class CoreWorker {
     if (ref.owner().equals(ownerAddress)) {
       owned.removeRef(ref.id());
     } else {
-      vertx.eventBus().send(ref.owner(), new BorrowChange(ref.id(), -1));
+      sendToOwner(ref.owner(), new BorrowChange(ref.id(), -1));
     }
   }
 
@@ -472,15 +485,14 @@ public final class CoreWorker {
         remoteRequests.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
     pending.add(f);
     f.whenComplete((v, e) -> pending.remove(f));
-    vertx.eventBus().<ObjectValue>request(owner, new ObjectRequest(id),
-        new DeliveryOptions().setSendTimeout(OWNER_REQUEST_TIMEOUT_MS)).onComplete(ar -> {
-          if (ar.succeeded()) {
-            f.complete(ar.result().body());
-          } else {
-            f.completeExceptionally(new UnreconstructableException(id,
-                "its owner (" + owner + ") cannot give it: " + ar.cause().getMessage()));
-          }
-        });
+    links.request(ownerNode(owner), new ObjectRequest(id)).whenComplete((v, e) -> {
+      if (e == null) {
+        f.complete((ObjectValue) v);
+      } else {
+        f.completeExceptionally(new UnreconstructableException(id,
+            "its owner (" + owner + ") cannot give it: " + e.getMessage()));
+      }
+    });
     return f;
   }
 
@@ -495,11 +507,11 @@ public final class CoreWorker {
     if (spec.ownerAddress().equals(ownerAddress)) {
       onTaskLocated(spec.returnId(), node);
     } else {
-      vertx.eventBus().send(spec.ownerAddress(), new TaskLocated(spec.returnId(), node));
+      sendToOwner(spec.ownerAddress(), new TaskLocated(spec.returnId(), node));
     }
   }
 
-  private void onTaskLocated(ObjectId returnId, UniqueId node) {
+  void onTaskLocated(ObjectId returnId, UniqueId node) {
     TaskSpec spec = pendingSpecs.get(returnId);
     if (spec == null) {
       return; // done already
@@ -516,6 +528,7 @@ public final class CoreWorker {
    * there are retried elsewhere while they have retries left, else fail.
    */
   public void onNodeDied(UniqueId node) {
+    links.onNodeDied(node);
     for (Map.Entry<ObjectId, RemoteTask> e : remoteTasks.entrySet()) {
       TaskSpec spec = e.getValue().spec();
       if (!e.getValue().node().equals(node) || !remoteTasks.remove(e.getKey(), e.getValue())) {
@@ -641,6 +654,7 @@ public final class CoreWorker {
       return;
     }
     starts.flushCurrentThread(); // a task this thread submitted must not wait for it
+    links.flushCurrentThread(); // nor a call or task it sent to another node
     if (spinUntilDone(f)) {
       return;
     }
@@ -1072,20 +1086,53 @@ public final class CoreWorker {
         args, ResourceSet.EMPTY, ownerAddress, call.returnId(), 0, 0, null, actorId, 0);
   }
 
-  /** Sends a call to the actor: straight into its mailbox if this JVM hosts it. */
-  void sendToActor(ActorId actorId, TaskSpec spec) {
+  /**
+   * Sends a call to the actor on {@code node}: straight into its mailbox if this JVM hosts it,
+   * else over the link to its node.
+   */
+  void sendToActor(ActorId actorId, UniqueId node, TaskSpec spec) {
     ActorInstance local = hostedActors.get(actorId);
     if (local != null) {
       local.accept(spec);
     } else {
-      vertx.eventBus().send(ActorInstance.address(actorId), spec);
+      links.send(node, spec);
+    }
+  }
+
+  /** A call to an actor that should be hosted here: into its mailbox, or failed if it is gone. */
+  void acceptActorCall(TaskSpec spec) {
+    ActorInstance local = hostedActors.get(spec.actorId());
+    if (local != null) {
+      local.accept(spec);
+    } else {
+      deliverError(spec, new RayActorException(spec.actorId(), "the actor is dead: it is not on node " + nodeId));
+    }
+  }
+
+  /** Ends or restarts an actor hosted here; an actor not here is gone already. Never blocks. */
+  void acceptKill(KillActor kill) {
+    ActorInstance local = hostedActors.get(kill.actorId());
+    if (local != null) {
+      local.kill(kill);
+    }
+  }
+
+  /** Sends a kill to the node an actor's record names (nowhere if it has none yet). */
+  private void sendKill(ActorRecord record, KillActor kill) {
+    if (record == null || record.nodeId() == null) {
+      return;
+    }
+    if (record.nodeId().equals(nodeId)) {
+      acceptKill(kill);
+    } else {
+      links.send(record.nodeId(), kill);
     }
   }
 
   /** Kills an actor whose job's driver is gone (non-detached actors die with their driver). */
   public void killActor(ActorId actorId, String cause) {
     markActorDead(actorId, cause, null);
-    vertx.eventBus().send(ActorInstance.address(actorId), new KillActor(actorId, true, cause));
+    sendKill(gcs.actors().get(actorId), new KillActor(actorId, true, cause));
   }
 
   void killActor(ActorId actorId, boolean noRestart) {
@@ -1103,7 +1150,7 @@ public final class CoreWorker {
     } else {
       markActorDead(actorId, cause, null);
     }
-    vertx.eventBus().send(ActorInstance.address(actorId), new KillActor(actorId, !restart, cause));
+    sendKill(r, new KillActor(actorId, !restart, cause));
   }
 
   void markActorDead(ActorId actorId, String cause, byte[] error) {
@@ -1137,17 +1184,26 @@ public final class CoreWorker {
 
   private void runFrom(TaskSpec first) {
     TaskSpec spec = first;
-    while (spec != null) {
-      if (spec.kind() == TaskKind.ACTOR_CREATION) {
-        createHostedActor(spec); // its resources stay reserved while the actor lives
-        return;
+    try {
+      while (spec != null) {
+        if (spec.kind() == TaskKind.ACTOR_CREATION) {
+          createHostedActor(spec); // its resources stay reserved while the actor lives
+          return;
+        }
+        try {
+          runNormal(spec);
+        } finally {
+          spec = scheduler.releaseAndNext(spec.taskId());
+        }
       }
-      try {
-        runNormal(spec);
-      } finally {
-        spec = scheduler.releaseAndNext(spec.taskId());
-      }
+    } finally {
+      links.flushCurrentThread(); // the results this thread sent, before it idles
     }
+  }
+
+  /** Writes what this thread sent to other nodes and left waiting; before it blocks or idles. */
+  void flushSends() {
+    links.flushCurrentThread();
   }
 
   /** Runs a normal task whose resources are reserved on this thread and delivers its result. */
@@ -1239,7 +1295,7 @@ public final class CoreWorker {
     if (spec.ownerAddress().equals(ownerAddress)) {
       onTaskResult(spec.returnId(), value, contained);
     } else {
-      vertx.eventBus().send(spec.ownerAddress(), new TaskResult(spec.returnId(), value, contained));
+      sendToOwner(spec.ownerAddress(), new TaskResult(spec.returnId(), value, contained));
     }
   }
 

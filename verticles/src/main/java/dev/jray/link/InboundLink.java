@@ -1,0 +1,66 @@
+package dev.jray.link;
+
+import dev.jray.api.id.UniqueId;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A connection another node opened to this one: its thread reads the frames and hands each
+ * message to the inbox in arrival order; replies to requests go back on the same socket.
+ */
+final class InboundLink implements Runnable {
+  private static final Logger LOG = Logger.getLogger(InboundLink.class.getName());
+
+  private final SocketChannel channel;
+  private final NodeLinks links;
+  final LinkWriter replies;
+  private volatile boolean closed;
+
+  InboundLink(SocketChannel channel, NodeLinks links) throws IOException {
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.links = Objects.requireNonNull(links, "links");
+    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(channel));
+    replies.open(channel);
+  }
+
+  /** The reader thread's loop: ends when the peer closes the connection or this node stops. */
+  @Override
+  public void run() {
+    UniqueId from = null;
+    try {
+      FrameReader reader = new FrameReader(channel);
+      Frames.Frame hello = reader.next();
+      if (hello == null || hello.kind() != Frames.HELLO) {
+        throw new IOException("a link opened without saying which node it is from");
+      }
+      byte[] id = new byte[hello.payload().remaining()];
+      hello.payload().get(id);
+      from = UniqueId.fromBytes(id);
+      Frames.Frame frame;
+      while ((frame = reader.next()) != null) {
+        links.onFrame(from, frame, this);
+        if (!reader.hasBufferedFrame()) {
+          links.flushCurrentThread(); // what the handlers sent leaves before this thread waits
+        }
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.log(Level.INFO, "the link from node " + from + " failed: " + e.getMessage());
+      }
+    } finally {
+      links.onInboundClosed(this);
+      close();
+    }
+  }
+
+  void close() {
+    closed = true;
+    replies.fail(new IOException("the link was closed"));
+    OutboundLink.closeQuietly(channel);
+  }
+}

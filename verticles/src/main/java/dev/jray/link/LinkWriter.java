@@ -1,0 +1,183 @@
+package dev.jray.link;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Writes frames to one connection, in the order they are queued. A sending thread writes
+ * itself when nobody else is writing; frames queued meanwhile are written by that writer,
+ * coalesced into as few system calls as its buffer allows. A deferred frame waits in the queue
+ * until {@link #flush}, a later {@link #send}, or {@link #BATCH_BYTES} queued: a thread that
+ * pipelines calls then writes them in batches, and the peer's reader wakes once per batch, not
+ * per call. A write that fails fails the writer for good: later frames are dropped, and the
+ * failure is reported once.
+ *
+ * <p>Thread-safe. {@link #send}, {@link #defer} and {@link #flush} block only while the peer's
+ * socket buffer is full.
+ */
+final class LinkWriter {
+  private static final int BUFFER_BYTES = 64 * 1024;
+  /** Deferred frames are written once this much is queued. */
+  static final int BATCH_BYTES = 16 * 1024;
+
+  private final Consumer<IOException> onFailure;
+  private List<Frames.Outgoing> queue = new ArrayList<>();
+  private List<Frames.Outgoing> draining = new ArrayList<>();
+  /** Whether a thread drains the queue, or the channel is not open yet; guarded by this. */
+  private boolean busy = true;
+  private IOException failure;
+  /** Bytes in {@link #queue}, and since when the oldest unwritten frame waits (0 if none). */
+  private int queuedBytes;
+  private long deferredSince;
+  /** Whether the writer is in the flusher's list; set and cleared by {@link LinkFlusher}. */
+  volatile boolean flushScheduled;
+  /** Set once by {@link #open}; used only by the thread that drains. */
+  private WritableByteChannel channel;
+  private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_BYTES);
+  /** System calls made, for tests. Written by the draining thread only. */
+  private volatile long writes;
+
+  /** @param onFailure told once, on the thread whose write failed, when the writer fails */
+  LinkWriter(Consumer<IOException> onFailure) {
+    this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+  }
+
+  /** Starts writing to {@code channel}, first what was queued before. Called once. */
+  void open(WritableByteChannel channel) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+    drain();
+  }
+
+  /** Queues a frame and writes it unless another thread is writing. @return false if failed */
+  boolean send(byte kind, long id, byte[] payload) {
+    return enqueue(kind, id, payload, false);
+  }
+
+  /**
+   * Queues a frame to be written by a later flush or send, or now if a batch is full.
+   *
+   * @return false if failed
+   */
+  boolean defer(byte kind, long id, byte[] payload) {
+    return enqueue(kind, id, payload, true);
+  }
+
+  private boolean enqueue(byte kind, long id, byte[] payload, boolean defer) {
+    synchronized (this) {
+      if (failure != null) {
+        return false;
+      }
+      Frames.Outgoing f = new Frames.Outgoing(kind, id, payload);
+      queue.add(f);
+      queuedBytes += f.size();
+      if (busy) {
+        return true;
+      }
+      if (defer && queuedBytes < BATCH_BYTES) {
+        if (deferredSince == 0) {
+          deferredSince = System.nanoTime();
+        }
+        return true;
+      }
+      busy = true;
+    }
+    drain();
+    return true;
+  }
+
+  /** Writes what is queued, unless another thread is writing it. */
+  void flush() {
+    synchronized (this) {
+      if (busy || queue.isEmpty() || failure != null) {
+        return;
+      }
+      busy = true;
+    }
+    drain();
+  }
+
+  /** Since when the oldest deferred frame waits (System.nanoTime), or 0 if none waits. */
+  synchronized long deferredSince() {
+    return deferredSince;
+  }
+
+  /** Fails the writer (the connection is gone): queued frames are dropped. */
+  void fail(IOException cause) {
+    synchronized (this) {
+      if (failure != null) {
+        return;
+      }
+      failure = cause;
+      queue.clear();
+      queuedBytes = 0;
+      deferredSince = 0;
+    }
+    onFailure.accept(cause);
+  }
+
+  synchronized boolean failed() {
+    return failure != null;
+  }
+
+  long writes() {
+    return writes;
+  }
+
+  private void drain() {
+    while (true) {
+      List<Frames.Outgoing> batch;
+      synchronized (this) {
+        if (queue.isEmpty() || failure != null) {
+          busy = false;
+          return;
+        }
+        batch = queue;
+        queue = draining;
+        draining = batch;
+        queuedBytes = 0;
+        deferredSince = 0;
+      }
+      try {
+        write(batch);
+      } catch (IOException e) {
+        fail(e);
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<Frames.Outgoing> batch) throws IOException {
+    out.clear();
+    for (Frames.Outgoing f : batch) {
+      if (out.remaining() < Integer.BYTES + Frames.HEADER) {
+        writeOut();
+      }
+      out.putInt(Frames.HEADER + f.payload().length).put(f.kind()).putLong(f.id());
+      int offset = 0;
+      while (offset < f.payload().length) {
+        if (!out.hasRemaining()) {
+          writeOut();
+        }
+        int n = Math.min(out.remaining(), f.payload().length - offset);
+        out.put(f.payload(), offset, n);
+        offset += n;
+      }
+    }
+    writeOut();
+  }
+
+  private void writeOut() throws IOException {
+    out.flip();
+    while (out.hasRemaining()) {
+      channel.write(out);
+      writes++;
+    }
+    out.clear();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.jray.link;
+
+import dev.jray.api.id.UniqueId;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's connection to one other node: frames sent to that node go through its {@link
+ * LinkWriter} (queued while connecting); replies to this node's requests come back on the same
+ * socket and are read by a thread of its own, which also sees the peer close the connection.
+ * Thread-safe.
+ */
+final class OutboundLink {
+  private static final Logger LOG = Logger.getLogger(OutboundLink.class.getName());
+  private static final int CONNECT_TIMEOUT_MS = 10_000;
+
+  final UniqueId node;
+  private final NodeLinks links;
+  final LinkWriter writer;
+  private final long createdNanos = System.nanoTime();
+  private volatile SocketChannel channel;
+  private volatile boolean closed;
+
+  OutboundLink(UniqueId node, NodeLinks links) {
+    this.node = Objects.requireNonNull(node, "node");
+    this.links = Objects.requireNonNull(links, "links");
+    this.writer = new LinkWriter(e -> {
+      closeQuietly(channel); // ends the reply reader too
+      links.onLinkFailed(this, e);
+    });
+  }
+
+  long ageNanos() {
+    return System.nanoTime() - createdNanos;
+  }
+
+  /**
+   * Connects, says hello and starts writing what was queued; fails the link if the node cannot
+   * be reached. Called once, on a connector thread (it blocks).
+   */
+  void connect(InetSocketAddress address) {
+    SocketChannel ch = null;
+    try {
+      if (address == null) {
+        throw new IOException("node " + node + " is unknown or gone");
+      }
+      ch = SocketChannel.open();
+      ch.socket().connect(address, CONNECT_TIMEOUT_MS);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      channel = ch;
+      if (closed) {
+        throw new IOException("the link was closed");
+      }
+      Thread reader = new Thread(this::readReplies, "jray-link-out-" + node.toHex().substring(0, 8));
+      reader.setDaemon(true);
+      writeHello(ch);
+      reader.start();
+      writer.open(ch);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ch);
+      writer.fail(e instanceof IOException io ? io : new IOException(e));
+    }
+  }
+
+  /** Says which node this is, before anything queued: the writer is not open yet. */
+  private void writeHello(SocketChannel ch) throws IOException {
+    byte[] id = links.self.getBytes();
+    ByteBuffer hello = ByteBuffer.allocate(Integer.BYTES + Frames.HEADER + id.length);
+    hello.putInt(Frames.HEADER + id.length).put(Frames.HELLO).putLong(0).put(id).flip();
+    while (hello.hasRemaining()) {
+      ch.write(hello);
+    }
+  }
+
+  /** Reads the replies to this node's requests until the connection ends. */
+  private void readReplies() {
+    FrameReader reader = new FrameReader(channel);
+    try {
+      Frames.Frame frame;
+      while ((frame = reader.next()) != null) {
+        links.onReply(frame);
+        if (!reader.hasBufferedFrame()) {
+          links.flushCurrentThread(); // what the replies' continuations sent
+        }
+      }
+      writer.fail(new IOException("node " + node + " closed the link"));
+    } catch (IOException e) {
+      writer.fail(e);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "reading a reply from node " + node, e);
+      writer.fail(new IOException(e));
+    }
+  }
+
+  void close() {
+    closed = true;
+    writer.fail(new IOException("the link to node " + node + " was closed"));
+    closeQuietly(channel);
+  }
+
+  static void closeQuietly(SocketChannel ch) {
+    if (ch == null) {
+      return;
+    }
+    try {
+      ch.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "closing a link", e);
+    }
+  }
+}

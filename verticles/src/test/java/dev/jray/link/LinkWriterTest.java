@@ -1,0 +1,181 @@
+package dev.jray.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The link's framing and write coalescing, on in-memory channels. */
+class LinkWriterTest {
+  private static final long TIMEOUT_S = 30;
+
+  /** Collects what is written; its first write waits until released. */
+  private static final class GatedChannel implements WritableByteChannel {
+    final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    final CountDownLatch firstWriteStarted = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    int calls;
+
+    @Override
+    public synchronized int write(ByteBuffer src) throws IOException {
+      calls++;
+      if (calls == 1) {
+        firstWriteStarted.countDown();
+        try {
+          release.await(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      int n = src.remaining();
+      byte[] bytes = new byte[n];
+      src.get(bytes);
+      written.write(bytes, 0, n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void framesQueuedWhileAWriteIsBusyGoOutInOneWrite() throws Exception {
+    GatedChannel channel = new GatedChannel();
+    LinkWriter writer = new LinkWriter(e -> {});
+    writer.open(channel);
+    Thread first = started(() -> writer.send(Frames.MESSAGE, 0, new byte[] {0}));
+    assertTrue(channel.firstWriteStarted.await(TIMEOUT_S, TimeUnit.SECONDS));
+    for (int i = 1; i <= 100; i++) {
+      assertTrue(writer.send(Frames.MESSAGE, i, new byte[] {(byte) i})); // queued: returns at once
+    }
+    channel.release.countDown();
+    first.join();
+    assertEquals(2, writer.writes());
+    FrameReader reader = new FrameReader(Channels.newChannel(
+        new java.io.ByteArrayInputStream(channel.written.toByteArray())));
+    for (int i = 0; i <= 100; i++) {
+      Frames.Frame f = reader.next();
+      assertEquals(i, f.id());
+      assertEquals((byte) i, f.payload().get(0));
+    }
+    assertNull(reader.next());
+  }
+
+  @Test
+  void deferredFramesWaitForAFlushOrAFullBatch() throws Exception {
+    GatedChannel channel = new GatedChannel();
+    channel.release.countDown();
+    LinkWriter writer = new LinkWriter(e -> {});
+    writer.open(channel);
+    for (int i = 0; i < 10; i++) {
+      assertTrue(writer.defer(Frames.MESSAGE, i, new byte[10]));
+    }
+    assertEquals(0, writer.writes());
+    assertTrue(writer.deferredSince() != 0);
+    writer.flush();
+    assertEquals(1, writer.writes());
+    assertEquals(0, writer.deferredSince());
+    int frames = 0;
+    while (writer.writes() == 1) {
+      writer.defer(Frames.MESSAGE, 0, new byte[1000]);
+      frames++;
+    }
+    assertEquals(LinkWriter.BATCH_BYTES / (1000 + 4 + Frames.HEADER) + 1, frames);
+  }
+
+  @Test
+  void framesLargerThanTheBufferAndSplitReadsArriveWhole() throws Exception {
+    Pipe pipe = Pipe.open();
+    LinkWriter writer = new LinkWriter(e -> {});
+    writer.open(pipe.sink());
+    byte[] large = new byte[1 << 20];
+    for (int i = 0; i < large.length; i++) {
+      large[i] = (byte) (i % 251);
+    }
+    Thread sender = started(() -> {
+      writer.send(Frames.MESSAGE, 1, new byte[] {1, 2, 3});
+      writer.send(Frames.REQUEST, 2, large);
+      writer.send(Frames.REPLY, 3, new byte[0]);
+      try {
+        pipe.sink().close();
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    FrameReader reader = new FrameReader(pipe.source());
+    Frames.Frame small = reader.next();
+    assertEquals(3, small.payload().remaining());
+    Frames.Frame big = reader.next();
+    assertEquals(Frames.REQUEST, big.kind());
+    byte[] got = new byte[big.payload().remaining()];
+    big.payload().get(got);
+    assertTrue(java.util.Arrays.equals(large, got));
+    Frames.Frame empty = reader.next();
+    assertEquals(3, empty.id());
+    assertEquals(0, empty.payload().remaining());
+    assertNull(reader.next());
+    sender.join();
+  }
+
+  @Test
+  void aStreamEndingMidFrameFailsClearly() throws Exception {
+    ByteBuffer half = ByteBuffer.allocate(4 + Frames.HEADER + 2).putInt(Frames.HEADER + 10)
+        .put(Frames.MESSAGE).putLong(7).put(new byte[2]).flip();
+    FrameReader reader = new FrameReader(Channels.newChannel(
+        new java.io.ByteArrayInputStream(half.array())));
+    EOFException e = org.junit.jupiter.api.Assertions.assertThrows(EOFException.class, reader::next);
+    assertTrue(e.getMessage().contains("middle of a frame"), e.getMessage());
+  }
+
+  @Test
+  void aFailedWriteFailsTheWriterOnceAndDropsLaterFrames() {
+    AtomicReference<IOException> reported = new AtomicReference<>();
+    CountDownLatch once = new CountDownLatch(1);
+    LinkWriter writer = new LinkWriter(e -> {
+      reported.set(e);
+      once.countDown();
+    });
+    writer.open(new WritableByteChannel() {
+      @Override
+      public int write(ByteBuffer src) throws IOException {
+        throw new IOException("broken pipe");
+      }
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
+    });
+    assertTrue(writer.send(Frames.MESSAGE, 0, new byte[1]));
+    assertEquals("broken pipe", reported.get().getMessage());
+    assertTrue(writer.failed());
+    assertFalse(writer.send(Frames.MESSAGE, 0, new byte[1]));
+    assertEquals(0, once.getCount());
+  }
+
+  private static Thread started(Runnable r) {
+    Thread t = new Thread(r);
+    t.start();
+    return t;
+  }
+}
