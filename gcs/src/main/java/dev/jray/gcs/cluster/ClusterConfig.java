@@ -39,8 +39,6 @@ public final class ClusterConfig {
   public static final String ROLE_ATTRIBUTE = "jray.role";
   /** The GCS maps: every map whose name starts with {@code jray.}. */
   public static final String GCS_MAP_PATTERN = "jray.*";
-  /** Partitions of the GCS maps; every member of a cluster must use the same count. */
-  public static final int PARTITION_COUNT = 71;
 
   // JUL keeps loggers weakly: hold these so their levels stick.
   private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
@@ -167,8 +165,6 @@ public final class ClusterConfig {
     // jray's own shutdown hooks leave the cluster gracefully; Hazelcast's would terminate first
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
 
-    // The GCS is a few small tables: 271 partitions (the default) only make joins migrate more.
-    config.setProperty("hazelcast.partition.count", Integer.toString(PARTITION_COUNT));
     // Nothing reads Hazelcast's metrics; collecting them costs start time and CPU every 5 s.
     config.getMetricsConfig().setEnabled(false);
 
