@@ -43,7 +43,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +75,6 @@ public final class CoreWorker {
   private static final Logger LOG = Logger.getLogger(CoreWorker.class.getName());
   /** Values up to this size travel with tasks and results; larger ones live in the object store. */
   static final int INLINE_LIMIT = 100 * 1024;
-  private static final Cleaner CLEANER = Cleaner.create();
   private static final long SPIN_NANOS = 10_000;
   /** How long a put waits for collected ObjectRefs to free store memory after a GC. */
   private static final long RECLAIM_WAIT_NANOS = 100_000_000;
@@ -286,17 +284,21 @@ public final class CoreWorker {
     String owner = ref.ownerAddress();
     if (owner.equals(ownerAddress)) {
       owned.addRef(id);
-      CLEANER.register(ref, () -> owned.removeRef(id));
+      new TrackedRef(ref) {
+        @Override
+        void released() {
+          owned.removeRef(id);
+        }
+      };
     } else {
       vertx.eventBus().send(owner, new BorrowChange(id, 1));
-      CLEANER.register(ref, () -> vertx.eventBus().send(owner, new BorrowChange(id, -1)));
+      new TrackedRef(ref) {
+        @Override
+        void released() {
+          vertx.eventBus().send(owner, new BorrowChange(id, -1));
+        }
+      };
     }
-  }
-
-  /** Watches the first ref of an object this worker just created (and counted) for collection. */
-  void registerNewRef(ObjectRefImpl<?> ref) {
-    ObjectId id = ref.getId();
-    CLEANER.register(ref, () -> owned.removeRef(id));
   }
 
   /** Counts one more reference to an object: here if this worker owns it, else at its owner. */
@@ -334,7 +336,9 @@ public final class CoreWorker {
     } finally {
       contained = ContainedRefs.end();
     }
-    contained.forEach(this::count); // the value keeps them alive, wherever their owners are
+    if (!contained.isEmpty()) {
+      contained.forEach(this::count); // the value keeps them alive, wherever their owners are
+    }
     return new Encoded(bytes, contained);
   }
 
@@ -381,14 +385,14 @@ public final class CoreWorker {
   /**
    * Lets unreachable ObjectRefs free their objects before a large value needs memory the store
    * does not have, or fresh memory when a kept mapping might come back: refs are counted down by
-   * a Cleaner, which runs only after a GC, and a loop of large puts makes little heap garbage.
+   * the RefTracker, which sees them only after a GC, and a loop of large puts makes little heap garbage.
    * As NIO does for direct memory. A GC that freed nothing makes the next wait for a quarter of
    * the store's capacity in new large objects.
    */
   private synchronized void reclaimStoreMemory(long size) {
     long used = store.usedBytes();
     if (used < usedAfterReclaim) {
-      lastReclaimFreed = true; // the Cleaner caught up after the last wait
+      lastReclaimFreed = true; // the RefTracker caught up after the last wait
     }
     boolean full = used + size > store.capacity();
     boolean reuseLikely = size >= RECLAIM_MIN_BYTES && largeSinceReclaim > 0
@@ -434,16 +438,18 @@ public final class CoreWorker {
     if (value instanceof byte[] array && array.length > INLINE_LIMIT) {
       ObjectValue stored = storeArray(id, array);
       if (stored != null) {
-        owned.createReady(id, stored, List.of());
-        return new ObjectRefImpl<>(id, this);
+        return new ObjectRefImpl<>(id, ownerAddress, owned, stored, List.of());
       }
     }
     Encoded e = encode(value);
-    owned.createReady(id, storeValue(id, e.bytes()), e.contained());
-    return new ObjectRefImpl<>(id, this);
+    return new ObjectRefImpl<>(id, ownerAddress, owned, storeValue(id, e.bytes()), e.contained());
   }
 
   private CompletableFuture<ObjectValue> locate(ObjectRefImpl<?> ref) {
+    OwnedObjects.Entry entry = ref.entry();
+    if (entry != null) {
+      return entry.value;
+    }
     if (ref.ownerAddress().equals(ownerAddress)) {
       CompletableFuture<ObjectValue> f = owned.future(ref.getId());
       if (f != null) {
@@ -553,7 +559,7 @@ public final class CoreWorker {
     for (ObjectRef<T> r : refs) {
       futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture[0]));
+    CompletableFuture<?> all = allOfPending(futures);
     if (mayRunInline(timeoutMs)) {
       for (int i = 0; i < futures.size() && !all.isDone(); i++) {
         if (!futures.get(i).isDone()) {
@@ -569,6 +575,24 @@ public final class CoreWorker {
       values.add(decode(refs.get(i).getId(), futures.get(i), loader));
     }
     return values;
+  }
+
+  /** Completes when all of {@code futures} have; combines only those not done yet. */
+  private static CompletableFuture<?> allOfPending(List<CompletableFuture<ObjectValue>> futures) {
+    List<CompletableFuture<ObjectValue>> pending = null;
+    for (CompletableFuture<ObjectValue> f : futures) {
+      if (!f.isDone()) {
+        if (pending == null) {
+          pending = new ArrayList<>();
+        }
+        pending.add(f);
+      }
+    }
+    if (pending == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return pending.size() == 1 ? pending.get(0)
+        : CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
   }
 
   <T> CompletableFuture<T> getAsync(ObjectRef<T> ref) {
@@ -727,6 +751,9 @@ public final class CoreWorker {
   // ---------------------------------------------------------------- submission
 
   private PreparedArgs prepareArgs(Object[] args) {
+    if (args.length == 0) {
+      return PreparedArgs.NONE;
+    }
     Object[] items = new Object[args.length];
     List<CompletableFuture<?>> deps = new ArrayList<>();
     List<RefId> pins = new ArrayList<>();
@@ -735,6 +762,9 @@ public final class CoreWorker {
         if (args[i] instanceof ObjectRefImpl<?> ref) {
           items[i] = ref;
           deps.add(locate(ref));
+          if (ref.entry() != null) {
+            ref.entry().publish(); // the pin is counted by id
+          }
           RefId pin = new RefId(ref.getId(), ref.ownerAddress());
           count(pin); // until the call's result arrives
           pins.add(pin);
@@ -753,14 +783,19 @@ public final class CoreWorker {
 
   /** Registers a pending call's return object; its pins go when the result arrives. */
   private ObjectRefImpl<?> expectResult(ObjectId returnId, PreparedArgs args, Runnable alsoOnResult) {
-    owned.createPending(returnId);
-    ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, this);
-    onResult.put(returnId, () -> {
-      args.pins.forEach(this::uncount);
+    ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, ownerAddress, owned, null, List.of());
+    if (args.pins.isEmpty()) {
       if (alsoOnResult != null) {
-        alsoOnResult.run();
+        onResult.put(returnId, alsoOnResult);
       }
-    });
+    } else {
+      onResult.put(returnId, () -> {
+        args.pins.forEach(this::uncount);
+        if (alsoOnResult != null) {
+          alsoOnResult.run();
+        }
+      });
+    }
     return ref;
   }
 
