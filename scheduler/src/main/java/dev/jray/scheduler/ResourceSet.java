@@ -99,21 +99,21 @@ public final class ResourceSet implements Serializable {
         a[i] += sign * other.amounts[j];
         zero |= a[i] == 0;
       }
-      return zero ? withoutZeros(names, a) : new ResourceSet(names, a);
+      return zero ? withoutZeros(names, a, a.length) : new ResourceSet(names, a);
     }
-    TreeMap<String, Long> m = new TreeMap<>();
-    for (int i = 0; i < names.length; i++) {
-      m.put(names[i], amounts[i]);
-    }
-    for (int j = 0; j < other.names.length; j++) {
-      m.merge(other.names[j], sign * other.amounts[j], Long::sum);
-    }
-    String[] n = m.keySet().toArray(new String[0]);
+    // a merge of the two sorted name lists (e.g. CPU given back to a node that had none left)
+    String[] n = new String[names.length + other.names.length];
     long[] a = new long[n.length];
-    for (int i = 0; i < n.length; i++) {
-      a[i] = m.get(n[i]);
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < names.length || j < other.names.length) {
+      int c = i == names.length ? 1 : j == other.names.length ? -1
+          : names[i].compareTo(other.names[j]);
+      n[k] = c <= 0 ? names[i] : other.names[j];
+      a[k++] = (c <= 0 ? amounts[i++] : 0) + (c >= 0 ? sign * other.amounts[j++] : 0);
     }
-    return withoutZeros(n, a);
+    return withoutZeros(n, a, k);
   }
 
   private boolean containsAllOf(ResourceSet other) {
@@ -128,10 +128,11 @@ public final class ResourceSet implements Serializable {
     return true;
   }
 
-  private static ResourceSet withoutZeros(String[] n, long[] a) {
+  /** The set of the first {@code length} names and amounts, without the zero ones. */
+  private static ResourceSet withoutZeros(String[] n, long[] a, int length) {
     int nonZero = 0;
-    for (long v : a) {
-      nonZero += v != 0 ? 1 : 0;
+    for (int i = 0; i < length; i++) {
+      nonZero += a[i] != 0 ? 1 : 0;
     }
     if (nonZero == n.length) {
       return new ResourceSet(n, a);
@@ -141,7 +142,7 @@ public final class ResourceSet implements Serializable {
     }
     String[] n2 = new String[nonZero];
     long[] a2 = new long[nonZero];
-    for (int i = 0, k = 0; i < n.length; i++) {
+    for (int i = 0, k = 0; i < length; i++) {
       if (a[i] != 0) {
         n2[k] = n[i];
         a2[k++] = a[i];

@@ -111,8 +111,6 @@ public final class CoreWorker {
   private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> remoteRequests =
       new ConcurrentHashMap<>();
   private final OwnedObjects owned;
-  /** Per pending task or call (by return id): what to release when its result arrives. */
-  private final ConcurrentHashMap<ObjectId, Runnable> onResult = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ActorId, ActorTaskSubmitter> actorSubmitters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ActorId, ActorInstance> hostedActors = new ConcurrentHashMap<>();
   /** Tasks of placement groups running here, so that removing a group can end them. */
@@ -783,32 +781,20 @@ public final class CoreWorker {
 
   /** Registers a pending call's return object; its pins go when the result arrives. */
   private ObjectRefImpl<?> expectResult(ObjectId returnId, PreparedArgs args, Runnable alsoOnResult) {
-    ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, ownerAddress, owned, null, List.of());
-    if (args.pins.isEmpty()) {
+    Runnable onResult = args.pins.isEmpty() ? alsoOnResult : () -> {
+      args.pins.forEach(this::uncount);
       if (alsoOnResult != null) {
-        onResult.put(returnId, alsoOnResult);
+        alsoOnResult.run();
       }
-    } else {
-      onResult.put(returnId, () -> {
-        args.pins.forEach(this::uncount);
-        if (alsoOnResult != null) {
-          alsoOnResult.run();
-        }
-      });
-    }
-    return ref;
+    };
+    return new ObjectRefImpl<>(returnId, ownerAddress, owned, onResult);
   }
 
   /** A result arrives for an object this worker owns (from a worker, or a failure here). */
   void onTaskResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
     pendingSpecs.remove(returnId);
     remoteTasks.remove(returnId);
-    // release first: a caller woken by the value must already see the call's slot free
-    Runnable r = onResult.remove(returnId);
-    if (r != null) {
-      r.run();
-    }
-    owned.complete(returnId, value, contained);
+    owned.complete(returnId, value, contained); // releases the call's pins and slot first
   }
 
   void failCall(ObjectId returnId, RayException error) {

@@ -29,16 +29,22 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
     CoreWorker.current().registerRef(this);
   }
 
-  /**
-   * The first ref of an object {@code owned} now holds: a put's (with its value) or a call's
-   * return (value null: pending).
-   */
+  /** The first ref of an object put into {@code owned} with its value. */
   ObjectRefImpl(ObjectId id, String ownerAddress, OwnedObjects owned, ObjectValue value,
       List<RefId> contained) {
     this.id = id;
     this.ownerAddress = ownerAddress;
-    this.entry = value == null ? owned.createPending(id, this)
-        : owned.createReady(id, this, value, contained);
+    this.entry = owned.createReady(id, this, value, contained);
+  }
+
+  /**
+   * The first ref of a call's return object, pending in {@code owned}; {@code onResult} (may be
+   * null) runs when the result arrives, before the value is set.
+   */
+  ObjectRefImpl(ObjectId id, String ownerAddress, OwnedObjects owned, Runnable onResult) {
+    this.id = id;
+    this.ownerAddress = ownerAddress;
+    this.entry = owned.createPending(id, this, onResult);
   }
 
   /** The entry of the object this first ref was made with, or null for any other ref. */

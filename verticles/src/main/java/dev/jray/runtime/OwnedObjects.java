@@ -31,6 +31,8 @@ final class OwnedObjects {
     /** Starts at 1: the ObjectRef made with the object. */
     private int refs = 1;
     private List<RefId> contained;
+    /** Runs when a pending object's result arrives (also if the object was freed before). */
+    private Runnable onResult;
     private boolean inMap;
     private boolean published;
     private boolean freed;
@@ -70,12 +72,16 @@ final class OwnedObjects {
 
   /**
    * Registers an object whose value comes later (a task's return), counting {@code firstRef},
-   * the reference its caller makes with it, until that is collected.
+   * the reference its caller makes with it, until that is collected. It stays in the id map
+   * until its result comes, even if freed before, so that {@code onResult} runs.
+   *
+   * @param onResult runs when the result arrives, before the value is set; may be null
    */
-  Entry createPending(ObjectId id, Object firstRef) {
+  Entry createPending(ObjectId id, Object firstRef, Runnable onResult) {
     Entry e = new Entry(id, Objects.requireNonNull(firstRef, "firstRef"),
         new CompletableFuture<>(), List.of());
-    e.inMap = true; // no other thread sees e yet
+    e.onResult = onResult; // no other thread sees e yet
+    e.inMap = true;
     live.increment();
     entries.put(id, e);
     return e;
@@ -114,15 +120,26 @@ final class OwnedObjects {
       return;
     }
     boolean kept;
+    boolean freed;
+    Runnable r;
     synchronized (e) {
-      kept = !e.freed && !e.value.isDone();
+      r = e.onResult;
+      e.onResult = null;
+      freed = e.freed;
+      kept = !freed && !e.value.isDone();
       if (kept) {
         e.contained = contained;
-        if (!e.published) {
-          e.inMap = false; // its first ref holds it; nobody else asks by id
-          entries.remove(id, e);
-        }
       }
+      if (freed || (kept && !e.published)) {
+        e.inMap = false; // freed, or only its first ref holds it: nobody else asks by id
+        entries.remove(id, e);
+      }
+    }
+    if (r != null) {
+      r.run(); // first: a caller woken by the value must see what it releases released
+    }
+    if (freed) {
+      onFree.accept(id, value);
     }
     if (!kept) {
       releaseAll(contained);
@@ -133,7 +150,12 @@ final class OwnedObjects {
   /** The object's value as a future, or null if it is not reachable by id (freed or lost). */
   CompletableFuture<ObjectValue> future(ObjectId id) {
     Entry e = entries.get(id);
-    return e == null ? null : e.value;
+    if (e == null) {
+      return null;
+    }
+    synchronized (e) {
+      return e.freed ? null : e.value;
+    }
   }
 
   /** Counts one more reference to a published object. */
@@ -163,7 +185,7 @@ final class OwnedObjects {
         return;
       }
       e.freed = true;
-      if (e.inMap) {
+      if (e.inMap && e.value.isDone()) { // a pending one stays until its result comes
         e.inMap = false;
         entries.remove(e.id, e);
       }

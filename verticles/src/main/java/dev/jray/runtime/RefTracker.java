@@ -2,51 +2,57 @@ package dev.jray.runtime;
 
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Calls {@link TrackedRef#released()} for each tracked object the GC collected, on one daemon
- * thread that drains its queue in batches. Cheaper than a {@code Cleaner} per ref: no lambda,
- * and the set that keeps tracked refs reachable is striped by thread instead of one global lock.
+ * thread that drains its queue in batches. Cheaper than a {@code Cleaner} per ref: no lambda and
+ * no lock. Tracked refs stay reachable in chunks of slots, one chunk at a time per creating
+ * thread: only that thread fills a chunk's slots, only the tracker thread clears them.
  */
 final class RefTracker {
   private static final Logger LOG = Logger.getLogger(RefTracker.class.getName());
   static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
-  /** Power of two; threads pick a stripe by id, so concurrent creators rarely share one. */
-  private static final Stripe[] STRIPES = new Stripe[16];
+  private static final int CHUNK_SLOTS = 1024;
+  /** At most this many collected refs are released per round. */
+  private static final int BATCH = 256;
+  /** Chunks with a slot not yet released; a chunk leaves once all its slots are. */
+  private static final Set<Chunk> LIVE = ConcurrentHashMap.newKeySet();
+  private static final ThreadLocal<Chunk> CURRENT = ThreadLocal.withInitial(Chunk::create);
 
-  /** A doubly linked list of tracked refs under its own lock. */
-  static final class Stripe {
-    private TrackedRef first;
+  /** Slots for tracked refs of one thread. */
+  static final class Chunk {
+    private final TrackedRef[] refs = new TrackedRef[CHUNK_SLOTS];
+    /** Slots filled; written by the creating thread only. */
+    private int used;
+    /** Slots released; written by the tracker thread only. */
+    private int released;
 
-    synchronized void add(TrackedRef r) {
-      r.stripe = this;
-      r.next = first;
-      if (first != null) {
-        first.prev = r;
-      }
-      first = r;
+    private static Chunk create() {
+      Chunk c = new Chunk();
+      LIVE.add(c);
+      return c;
     }
 
-    synchronized void remove(TrackedRef r) {
-      if (r.prev == null) {
-        first = r.next;
-      } else {
-        r.prev.next = r.next;
+    /** Called by the creating thread. @return the slot of {@code r} */
+    int add(TrackedRef r) {
+      refs[used] = r;
+      return used++;
+    }
+
+    /** Called by the tracker thread once {@code r} was collected. */
+    private void release(TrackedRef r) {
+      refs[r.slot] = null;
+      if (++released == CHUNK_SLOTS) {
+        LIVE.remove(this); // every slot was filled and released: nothing here to keep
       }
-      if (r.next != null) {
-        r.next.prev = r.prev;
-      }
-      r.prev = null;
-      r.next = null;
     }
   }
 
   static {
-    for (int i = 0; i < STRIPES.length; i++) {
-      STRIPES[i] = new Stripe();
-    }
     Thread t = new Thread(RefTracker::drain, "jray-ref-tracker");
     t.setDaemon(true);
     t.start();
@@ -54,23 +60,34 @@ final class RefTracker {
 
   private RefTracker() {}
 
-  static void track(TrackedRef r) {
-    STRIPES[(int) Thread.currentThread().getId() & (STRIPES.length - 1)].add(r);
+  /** The calling thread's chunk, with a free slot. */
+  static Chunk chunkOfCurrentThread() {
+    Chunk c = CURRENT.get();
+    if (c.used == CHUNK_SLOTS) {
+      c = Chunk.create();
+      CURRENT.set(c);
+    }
+    return c;
   }
 
   private static void drain() {
+    TrackedRef[] batch = new TrackedRef[BATCH];
     while (true) {
-      Reference<?> r;
+      int n = 0;
       try {
-        r = QUEUE.remove();
+        batch[n++] = (TrackedRef) QUEUE.remove();
       } catch (InterruptedException e) {
         continue; // a daemon for the JVM's life: nothing asks it to stop
       }
-      for (; r != null; r = QUEUE.poll()) {
-        TrackedRef t = (TrackedRef) r;
-        t.stripe.remove(t);
+      for (Reference<?> r; n < BATCH && (r = QUEUE.poll()) != null; ) {
+        batch[n++] = (TrackedRef) r;
+      }
+      for (int i = 0; i < n; i++) {
+        TrackedRef r = batch[i];
+        batch[i] = null;
+        r.chunk.release(r);
         try {
-          t.released();
+          r.released();
         } catch (RuntimeException e) {
           LOG.log(Level.WARNING, "releasing a collected ObjectRef", e);
         }

@@ -83,7 +83,7 @@ class OwnedObjectsTest {
   @Test
   void resultOfAFreedPendingObjectIsDropped() {
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createPending(id, new Object());
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
     e.released();
     owned.complete(id, value(3), List.of());
     assertNull(owned.future(id));
@@ -91,9 +91,23 @@ class OwnedObjectsTest {
   }
 
   @Test
+  void aResultRunsItsReleaseOnceEvenIfItsObjectWasFreed() {
+    ObjectId id = newId();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), () -> ran.add("released"));
+    e.released();
+    assertEquals(List.of(), freed, "freed when its result comes");
+    owned.complete(id, value(7), List.of());
+    owned.complete(id, value(7), List.of()); // a duplicate result
+    assertEquals(List.of("released"), ran);
+    assertEquals(id, freed.get(0));
+    assertNull(owned.future(id));
+  }
+
+  @Test
   void anUnpublishedResultLeavesTheIdMapOnceComplete() {
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createPending(id, new Object());
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
     assertFalse(owned.future(id).isDone(), "its result comes by id");
     owned.complete(id, value(4), List.of());
     assertEquals(4, e.value.join().data()[0]);
@@ -106,7 +120,7 @@ class OwnedObjectsTest {
   @Test
   void aPublishedResultStaysReachableById() {
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createPending(id, new Object());
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
     e.publish();
     owned.complete(id, value(5), List.of());
     assertEquals(5, owned.future(id).join().data()[0]);
