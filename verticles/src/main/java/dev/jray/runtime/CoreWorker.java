@@ -1355,11 +1355,6 @@ public final class CoreWorker {
     });
   }
 
-  /** Owned-object count, for tests and status. */
-  int ownedObjectCount() {
-    return owned.size();
-  }
-
   Map<ActorId, ActorInstance> hostedActors() {
     return hostedActors;
   }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -57,7 +56,6 @@ final class OwnedObjects {
   }
 
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
-  private final LongAdder live = new LongAdder();
   private final BiConsumer<ObjectId, ObjectValue> onFree;
   private final Consumer<RefId> release;
 
@@ -82,14 +80,12 @@ final class OwnedObjects {
         new CompletableFuture<>(), List.of());
     e.onResult = onResult; // no other thread sees e yet
     e.inMap = true;
-    live.increment();
     entries.put(id, e);
     return e;
   }
 
   /** Registers an object with its value (a put), counting {@code firstRef} until collected. */
   Entry createReady(ObjectId id, Object firstRef, ObjectValue value, List<RefId> contained) {
-    live.increment();
     return new Entry(id, Objects.requireNonNull(firstRef, "firstRef"),
         CompletableFuture.completedFuture(value), contained);
   }
@@ -192,7 +188,6 @@ final class OwnedObjects {
       contained = e.contained;
       e.contained = List.of();
     }
-    live.decrement();
     ObjectValue v = e.value.getNow(null);
     if (v != null) {
       onFree.accept(e.id, v);
@@ -204,10 +199,5 @@ final class OwnedObjects {
     if (!contained.isEmpty()) { // most values hold no refs: no iterator for them
       contained.forEach(release);
     }
-  }
-
-  /** Objects alive (not yet freed). */
-  int size() {
-    return live.intValue();
   }
 }
