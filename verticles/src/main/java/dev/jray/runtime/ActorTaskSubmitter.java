@@ -100,14 +100,14 @@ final class ActorTaskSubmitter {
   }
 
   private void flush() {
-    List<Call> failed = new ArrayList<>();
-    List<ObjectId> lost = new ArrayList<>();
+    List<Call> failed = List.of();
+    List<ObjectId> lost = List.of();
     RayException deathError = null;
     synchronized (this) {
       if (state == ActorState.DEAD) {
-        failed.addAll(queue);
+        failed = new ArrayList<>(queue);
         queue.clear();
-        lost.addAll(inFlight);
+        lost = new ArrayList<>(inFlight);
         inFlight.clear();
         deathError = deathError();
       } else {
@@ -123,11 +123,13 @@ final class ActorTaskSubmitter {
         }
       }
     }
-    for (Call c : failed) {
-      worker.failCall(c.returnId(), deathError);
-    }
-    for (ObjectId id : lost) {
-      worker.failCall(id, deathError);
+    if (deathError != null) {
+      for (Call c : failed) {
+        worker.failCall(c.returnId(), deathError);
+      }
+      for (ObjectId id : lost) {
+        worker.failCall(id, deathError);
+      }
     }
   }
 

@@ -45,7 +45,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
@@ -79,7 +78,6 @@ public final class CoreWorker {
   private static final Logger LOG = Logger.getLogger(CoreWorker.class.getName());
   /** Values up to this size travel with tasks and results; larger ones live in the object store. */
   static final int INLINE_LIMIT = 100 * 1024;
-  private static final Cleaner CLEANER = Cleaner.create();
   private static final long SPIN_NANOS = 10_000;
   /** How long a put waits for collected ObjectRefs to free store memory after a GC. */
   private static final long RECLAIM_WAIT_NANOS = 100_000_000;
@@ -119,8 +117,6 @@ public final class CoreWorker {
   private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> remoteRequests =
       new ConcurrentHashMap<>();
   private final OwnedObjects owned;
-  /** Per pending task or call (by return id): what to release when its result arrives. */
-  private final ConcurrentHashMap<ObjectId, Runnable> onResult = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ActorId, ActorTaskSubmitter> actorSubmitters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ActorId, ActorInstance> hostedActors = new ConcurrentHashMap<>();
   /** Tasks of placement groups running here, so that removing a group can end them. */
@@ -302,17 +298,21 @@ public final class CoreWorker {
     String owner = ref.ownerAddress();
     if (owner.equals(ownerAddress)) {
       owned.addRef(id);
-      CLEANER.register(ref, () -> owned.removeRef(id));
+      new TrackedRef(ref) {
+        @Override
+        void released() {
+          owned.removeRef(id);
+        }
+      };
     } else {
       sendToOwner(owner, new BorrowChange(id, 1));
-      CLEANER.register(ref, () -> sendToOwner(owner, new BorrowChange(id, -1)));
+      new TrackedRef(ref) {
+        @Override
+        void released() {
+          sendToOwner(owner, new BorrowChange(id, -1));
+        }
+      };
     }
-  }
-
-  /** Watches the first ref of an object this worker just created (and counted) for collection. */
-  void registerNewRef(ObjectRefImpl<?> ref) {
-    ObjectId id = ref.getId();
-    CLEANER.register(ref, () -> owned.removeRef(id));
   }
 
   /** Counts one more reference to an object: here if this worker owns it, else at its owner. */
@@ -354,7 +354,9 @@ public final class CoreWorker {
     } finally {
       contained = ContainedRefs.end();
     }
-    contained.forEach(this::count); // the value keeps them alive, wherever their owners are
+    if (!contained.isEmpty()) {
+      contained.forEach(this::count); // the value keeps them alive, wherever their owners are
+    }
     return new Encoded(bytes, contained);
   }
 
@@ -404,14 +406,14 @@ public final class CoreWorker {
   /**
    * Lets unreachable ObjectRefs free their objects before a large value needs memory the store
    * does not have, or fresh memory when a kept mapping might come back: refs are counted down by
-   * a Cleaner, which runs only after a GC, and a loop of large puts makes little heap garbage.
+   * the RefTracker, which sees them only after a GC, and a loop of large puts makes little heap garbage.
    * As NIO does for direct memory. A GC that freed nothing makes the next wait for a quarter of
    * the store's capacity in new large objects.
    */
   private synchronized void reclaimStoreMemory(long size) {
     long used = store.usedBytes();
     if (used < usedAfterReclaim) {
-      lastReclaimFreed = true; // the Cleaner caught up after the last wait
+      lastReclaimFreed = true; // the RefTracker caught up after the last wait
     }
     boolean full = used + size > store.capacity();
     boolean reuseLikely = size >= RECLAIM_MIN_BYTES && largeSinceReclaim > 0
@@ -457,16 +459,18 @@ public final class CoreWorker {
     if (value instanceof byte[] array && array.length > INLINE_LIMIT) {
       ObjectValue stored = storeArray(id, array);
       if (stored != null) {
-        owned.createReady(id, stored, List.of());
-        return new ObjectRefImpl<>(id, this);
+        return new ObjectRefImpl<>(id, ownerAddress, owned, stored, List.of());
       }
     }
     Encoded e = encode(value);
-    owned.createReady(id, storeValue(id, e.bytes()), e.contained());
-    return new ObjectRefImpl<>(id, this);
+    return new ObjectRefImpl<>(id, ownerAddress, owned, storeValue(id, e.bytes()), e.contained());
   }
 
   private CompletableFuture<ObjectValue> locate(ObjectRefImpl<?> ref) {
+    OwnedObjects.Entry entry = ref.entry();
+    if (entry != null) {
+      return entry.value;
+    }
     if (ref.ownerAddress().equals(ownerAddress)) {
       CompletableFuture<ObjectValue> f = owned.future(ref.getId());
       if (f != null) {
@@ -576,7 +580,7 @@ public final class CoreWorker {
     for (ObjectRef<T> r : refs) {
       futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture[0]));
+    CompletableFuture<?> all = allOfPending(futures);
     if (mayRunInline(timeoutMs)) {
       for (int i = 0; i < futures.size() && !all.isDone(); i++) {
         if (!futures.get(i).isDone()) {
@@ -592,6 +596,24 @@ public final class CoreWorker {
       values.add(decode(refs.get(i).getId(), futures.get(i), loader));
     }
     return values;
+  }
+
+  /** Completes when all of {@code futures} have; combines only those not done yet. */
+  private static CompletableFuture<?> allOfPending(List<CompletableFuture<ObjectValue>> futures) {
+    List<CompletableFuture<ObjectValue>> pending = null;
+    for (CompletableFuture<ObjectValue> f : futures) {
+      if (!f.isDone()) {
+        if (pending == null) {
+          pending = new ArrayList<>();
+        }
+        pending.add(f);
+      }
+    }
+    if (pending == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return pending.size() == 1 ? pending.get(0)
+        : CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
   }
 
   <T> CompletableFuture<T> getAsync(ObjectRef<T> ref) {
@@ -772,6 +794,9 @@ public final class CoreWorker {
   // ---------------------------------------------------------------- submission
 
   private PreparedArgs prepareArgs(Object[] args) {
+    if (args.length == 0) {
+      return PreparedArgs.NONE;
+    }
     Object[] items = new Object[args.length];
     List<CompletableFuture<?>> deps = new ArrayList<>();
     List<RefId> pins = new ArrayList<>();
@@ -780,6 +805,9 @@ public final class CoreWorker {
         if (args[i] instanceof ObjectRefImpl<?> ref) {
           items[i] = ref;
           deps.add(locate(ref));
+          if (ref.entry() != null) {
+            ref.entry().publish(); // the pin is counted by id
+          }
           RefId pin = new RefId(ref.getId(), ref.ownerAddress());
           count(pin); // until the call's result arrives
           pins.add(pin);
@@ -798,27 +826,20 @@ public final class CoreWorker {
 
   /** Registers a pending call's return object; its pins go when the result arrives. */
   private ObjectRefImpl<?> expectResult(ObjectId returnId, PreparedArgs args, Runnable alsoOnResult) {
-    owned.createPending(returnId);
-    ObjectRefImpl<?> ref = new ObjectRefImpl<>(returnId, this);
-    onResult.put(returnId, () -> {
+    Runnable onResult = args.pins.isEmpty() ? alsoOnResult : () -> {
       args.pins.forEach(this::uncount);
       if (alsoOnResult != null) {
         alsoOnResult.run();
       }
-    });
-    return ref;
+    };
+    return new ObjectRefImpl<>(returnId, ownerAddress, owned, onResult);
   }
 
   /** A result arrives for an object this worker owns (from a worker, or a failure here). */
   void onTaskResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
     pendingSpecs.remove(returnId);
     remoteTasks.remove(returnId);
-    // release first: a caller woken by the value must already see the call's slot free
-    Runnable r = onResult.remove(returnId);
-    if (r != null) {
-      r.run();
-    }
-    owned.complete(returnId, value, contained);
+    owned.complete(returnId, value, contained); // releases the call's pins and slot first
   }
 
   void failCall(ObjectId returnId, RayException error) {
@@ -1419,11 +1440,6 @@ public final class CoreWorker {
       JobRecord r = gcs.jobs().get(j);
       return r != null ? r.namespace() : "default";
     });
-  }
-
-  /** Owned-object count, for tests and status. */
-  int ownedObjectCount() {
-    return owned.size();
   }
 
   Map<ActorId, ActorInstance> hostedActors() {

@@ -2,9 +2,11 @@ package dev.jray.runtime;
 
 import dev.jray.api.ObjectRef;
 import dev.jray.api.id.ObjectId;
+import dev.jray.scheduler.ObjectValue;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,18 +19,37 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
 
   private final ObjectId id;
   private final String ownerAddress;
+  /** The object's entry if this is the first ref of an object this JVM owns, else null. */
+  private final transient OwnedObjects.Entry entry;
 
   ObjectRefImpl(ObjectId id, String ownerAddress) {
     this.id = id;
     this.ownerAddress = ownerAddress;
+    this.entry = null;
     CoreWorker.current().registerRef(this);
   }
 
-  /** The first ref of an object {@code worker} just created, already counted by it. */
-  ObjectRefImpl(ObjectId id, CoreWorker worker) {
+  /** The first ref of an object put into {@code owned} with its value. */
+  ObjectRefImpl(ObjectId id, String ownerAddress, OwnedObjects owned, ObjectValue value,
+      List<RefId> contained) {
     this.id = id;
-    this.ownerAddress = worker.ownerAddress;
-    worker.registerNewRef(this);
+    this.ownerAddress = ownerAddress;
+    this.entry = owned.createReady(id, this, value, contained);
+  }
+
+  /**
+   * The first ref of a call's return object, pending in {@code owned}; {@code onResult} (may be
+   * null) runs when the result arrives, before the value is set.
+   */
+  ObjectRefImpl(ObjectId id, String ownerAddress, OwnedObjects owned, Runnable onResult) {
+    this.id = id;
+    this.ownerAddress = ownerAddress;
+    this.entry = owned.createPending(id, this, onResult);
+  }
+
+  /** The entry of the object this first ref was made with, or null for any other ref. */
+  OwnedObjects.Entry entry() {
+    return entry;
   }
 
   @Override
@@ -57,6 +78,9 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
 
   @Serial
   private Object writeReplace() throws ObjectStreamException {
+    if (entry != null) {
+      entry.publish(); // the copy will be counted by id
+    }
     ContainedRefs.record(id, ownerAddress);
     return new SerializedRef(id, ownerAddress);
   }

@@ -13,17 +13,45 @@ import java.util.function.Consumer;
  * The objects this worker owns: their values (inline) or locations, and their reference counts.
  * An object lives while a live {@code ObjectRef} to it exists in this JVM, a pending task uses
  * it as an argument, or an object that contains it lives; then it is freed (and its store copy
- * deleted). Thread-safe: refs are counted from any thread, including the Cleaner's.
+ * deleted).
+ *
+ * <p>Each object's first ref holds its {@link Entry}, which is also what watches that ref for
+ * collection. Only objects that can be reached by id are in the id map: pending ones (their
+ * result comes by id) and published ones (whose id left the first ref: serialized, or pinned by a
+ * call). A put or call result nobody else sees never touches the map after it completes, so
+ * the map stays as small as the work in flight. Thread-safe: refs are counted from any thread,
+ * including the {@link RefTracker}'s; each entry's state is guarded by the entry.
  */
 final class OwnedObjects {
-  private static final class Entry {
+  /** One owned object; tracks the object's first ref and is released when it is collected. */
+  final class Entry extends TrackedRef {
+    final ObjectId id;
     final CompletableFuture<ObjectValue> value;
     /** Starts at 1: the ObjectRef made with the object. */
-    int refs = 1;
-    List<RefId> contained = List.of();
+    private int refs = 1;
+    private List<RefId> contained;
+    /** Runs when a pending object's result arrives (also if the object was freed before). */
+    private Runnable onResult;
+    private boolean inMap;
+    private boolean published;
+    private boolean freed;
 
-    Entry(CompletableFuture<ObjectValue> value) {
+    private Entry(ObjectId id, Object firstRef, CompletableFuture<ObjectValue> value,
+        List<RefId> contained) {
+      super(firstRef);
+      this.id = id;
       this.value = value;
+      this.contained = contained;
+    }
+
+    /** Makes the object reachable by id: its id is about to leave its first ref. */
+    void publish() {
+      OwnedObjects.this.publish(this);
+    }
+
+    @Override
+    void released() {
+      release(this);
     }
   }
 
@@ -41,18 +69,38 @@ final class OwnedObjects {
   }
 
   /**
-   * Registers an object whose value comes later (a task's return), counting the one reference
-   * its caller makes with it.
+   * Registers an object whose value comes later (a task's return), counting {@code firstRef},
+   * the reference its caller makes with it, until that is collected. It stays in the id map
+   * until its result comes, even if freed before, so that {@code onResult} runs.
+   *
+   * @param onResult runs when the result arrives, before the value is set; may be null
    */
-  void createPending(ObjectId id) {
-    entries.put(id, new Entry(new CompletableFuture<>()));
+  Entry createPending(ObjectId id, Object firstRef, Runnable onResult) {
+    Entry e = new Entry(id, Objects.requireNonNull(firstRef, "firstRef"),
+        new CompletableFuture<>(), List.of());
+    e.onResult = onResult; // no other thread sees e yet
+    e.inMap = true;
+    entries.put(id, e);
+    return e;
   }
 
-  /** Registers an object with its value (a put), counting the one reference made with it. */
-  void createReady(ObjectId id, ObjectValue value, List<RefId> contained) {
-    Entry e = new Entry(CompletableFuture.completedFuture(value));
-    e.contained = contained;
-    entries.put(id, e);
+  /** Registers an object with its value (a put), counting {@code firstRef} until collected. */
+  Entry createReady(ObjectId id, Object firstRef, ObjectValue value, List<RefId> contained) {
+    return new Entry(id, Objects.requireNonNull(firstRef, "firstRef"),
+        CompletableFuture.completedFuture(value), contained);
+  }
+
+  private void publish(Entry e) {
+    synchronized (e) {
+      if (e.published || e.freed) {
+        return;
+      }
+      e.published = true;
+      if (!e.inMap) {
+        e.inMap = true;
+        entries.put(e.id, e);
+      }
+    }
   }
 
   /**
@@ -64,64 +112,92 @@ final class OwnedObjects {
     Entry e = entries.get(id);
     if (e == null) {
       onFree.accept(id, value);
-      contained.forEach(release);
+      releaseAll(contained);
       return;
     }
+    boolean kept;
+    boolean freed;
+    Runnable r;
     synchronized (e) {
-      if (!e.value.isDone()) {
+      r = e.onResult;
+      e.onResult = null;
+      freed = e.freed;
+      kept = !freed && !e.value.isDone();
+      if (kept) {
         e.contained = contained;
-      } else {
-        contained.forEach(release);
       }
+      if (freed || (kept && !e.published)) {
+        e.inMap = false; // freed, or only its first ref holds it: nobody else asks by id
+        entries.remove(id, e);
+      }
+    }
+    if (r != null) {
+      r.run(); // first: a caller woken by the value must see what it releases released
+    }
+    if (freed) {
+      onFree.accept(id, value);
+    }
+    if (!kept) {
+      releaseAll(contained);
     }
     e.value.complete(value);
   }
 
-  /** The object's value as a future, or null if this worker does not hold it (freed or lost). */
+  /** The object's value as a future, or null if it is not reachable by id (freed or lost). */
   CompletableFuture<ObjectValue> future(ObjectId id) {
     Entry e = entries.get(id);
-    return e == null ? null : e.value;
-  }
-
-  boolean owns(ObjectId id) {
-    return entries.containsKey(id);
-  }
-
-  void addRef(ObjectId id) {
-    entries.computeIfPresent(id, (k, e) -> {
-      e.refs++;
-      return e;
-    });
-  }
-
-  void removeRef(ObjectId id) {
-    Entry[] freed = new Entry[1];
-    entries.computeIfPresent(id, (k, e) -> {
-      if (--e.refs > 0) {
-        return e;
-      }
-      freed[0] = e;
+    if (e == null) {
       return null;
-    });
-    if (freed[0] != null) {
-      free(id, freed[0]);
+    }
+    synchronized (e) {
+      return e.freed ? null : e.value;
     }
   }
 
-  private void free(ObjectId id, Entry e) {
+  /** Counts one more reference to a published object. */
+  void addRef(ObjectId id) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      synchronized (e) {
+        if (!e.freed) {
+          e.refs++;
+        }
+      }
+    }
+  }
+
+  /** Gives back one reference to a published object. */
+  void removeRef(ObjectId id) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      release(e);
+    }
+  }
+
+  private void release(Entry e) {
     List<RefId> contained;
     synchronized (e) {
+      if (e.freed || --e.refs > 0) {
+        return;
+      }
+      e.freed = true;
+      if (e.inMap && e.value.isDone()) { // a pending one stays until its result comes
+        e.inMap = false;
+        entries.remove(e.id, e);
+      }
       contained = e.contained;
       e.contained = List.of();
     }
     ObjectValue v = e.value.getNow(null);
     if (v != null) {
-      onFree.accept(id, v);
+      onFree.accept(e.id, v);
     }
-    contained.forEach(release);
+    releaseAll(contained);
   }
 
-  int size() {
-    return entries.size();
+  private void releaseAll(List<RefId> contained) {
+    if (!contained.isEmpty()) { // most values hold no refs: no iterator for them
+      contained.forEach(release);
+    }
   }
 }

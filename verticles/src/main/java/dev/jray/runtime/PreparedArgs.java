@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * their values. The ids it pins stay alive until the call's result arrives.
  */
 final class PreparedArgs {
+  /** A call without arguments. */
+  static final PreparedArgs NONE =
+      new PreparedArgs(new Object[0], new CompletableFuture<?>[0], List.of());
   /** Each a serialized value (byte[]) or an ObjectRef argument (ObjectRefImpl). */
   private final Object[] items;
   private final CompletableFuture<?>[] refValues;
@@ -34,6 +37,9 @@ final class PreparedArgs {
    * @throws DependencyFailedException if an ObjectRef argument holds an error or is lost
    */
   List<TaskArg> toTaskArgs() {
+    if (items.length == 0) {
+      return List.of();
+    }
     List<TaskArg> args = new ArrayList<>(items.length);
     int dep = 0;
     for (Object item : items) {

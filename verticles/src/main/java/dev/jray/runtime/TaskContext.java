@@ -53,11 +53,7 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
 
   /** Gives the thread back the context ({@code null}: none) and class loader it had before. */
   static void restore(TaskContext outer, ClassLoader outerLoader) {
-    if (outer == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(outer);
-    }
+    CURRENT.set(outer); // not remove(): the next task's set would allocate a new map entry
     Thread.currentThread().setContextClassLoader(outerLoader);
   }
 }

@@ -2,6 +2,7 @@ package dev.jray.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +10,14 @@ import dev.jray.api.id.JobId;
 import dev.jray.api.id.ObjectId;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.scheduler.ObjectValue;
-import java.util.ArrayList;
+import java.lang.ref.Reference;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class OwnedObjectsTest {
-  private final List<ObjectId> freed = new ArrayList<>();
+  /** Written by the ref tracker's thread too. */
+  private final List<ObjectId> freed = new CopyOnWriteArrayList<>();
   private final OwnedObjects owned = new OwnedObjects((id, v) -> freed.add(id), this::release);
 
   /** The refs in these tests are all owned here. */
@@ -27,15 +30,34 @@ class OwnedObjectsTest {
     return IdFactory.objectId(IdFactory.newTaskId(job), 1);
   }
 
+  private static ObjectValue value(int b) {
+    return ObjectValue.inline(new byte[] {(byte) b});
+  }
+
   @Test
   void objectIsFreedWhenItsLastReferenceGoes() {
     ObjectId id = newId();
-    owned.createReady(id, ObjectValue.inline(new byte[] {1}), List.of()); // counts its first ref
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    e.publish();
+    owned.addRef(id); // a copy of the ref
+    owned.removeRef(id);
+    assertEquals(List.of(), freed, "its first ref still counts");
+    e.released(); // the first ref is collected: the last reference goes
+    assertNull(owned.future(id));
+    assertEquals(List.of(id), freed);
+    Reference.reachabilityFence(firstRef);
+  }
+
+  @Test
+  void aCopyKeepsTheObjectAfterItsFirstRefGoes() {
+    ObjectId id = newId();
+    OwnedObjects.Entry e = owned.createReady(id, new Object(), value(1), List.of());
+    e.publish();
     owned.addRef(id);
+    e.released();
+    assertNotNull(owned.future(id), "the copy still counts");
     owned.removeRef(id);
-    assertTrue(owned.owns(id));
-    owned.removeRef(id);
-    assertFalse(owned.owns(id));
     assertNull(owned.future(id));
     assertEquals(List.of(id), freed);
   }
@@ -44,33 +66,86 @@ class OwnedObjectsTest {
   void containedObjectsLiveAsLongAsTheirContainer() {
     ObjectId inner = newId();
     ObjectId outer = newId();
-    owned.createReady(inner, ObjectValue.inline(new byte[] {1}), List.of()); // the user's ref
+    OwnedObjects.Entry in = owned.createReady(inner, new Object(), value(1), List.of());
+    in.publish(); // serialized into the container
     owned.addRef(inner); // counted by the container that holds it
-    owned.createReady(outer, ObjectValue.inline(new byte[] {2}), List.of(new RefId(inner, "here")));
-    owned.removeRef(inner); // the user drops the inner ref
-    assertTrue(owned.owns(inner), "the container still holds it");
-    owned.removeRef(outer);
-    assertFalse(owned.owns(outer));
-    assertFalse(owned.owns(inner));
+    OwnedObjects.Entry out = owned.createReady(outer, new Object(), value(2),
+        List.of(new RefId(inner, "here")));
+    in.released(); // the user drops the inner ref
+    assertNotNull(owned.future(inner), "the container still holds it");
+    out.released();
+    assertNull(owned.future(inner));
     assertEquals(List.of(outer, inner), freed);
   }
 
   @Test
   void resultOfAFreedPendingObjectIsDropped() {
     ObjectId id = newId();
-    owned.createPending(id); // counts its first ref
-    owned.removeRef(id);
-    owned.complete(id, ObjectValue.inline(new byte[] {3}), List.of());
-    assertFalse(owned.owns(id));
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    e.released();
+    owned.complete(id, value(3), List.of());
+    assertNull(owned.future(id));
     assertEquals(List.of(id), freed, "the late value is freed too (its store copy deleted)");
   }
 
   @Test
-  void pendingObjectCompletesItsFuture() {
+  void aResultRunsItsReleaseOnceEvenIfItsObjectWasFreed() {
     ObjectId id = newId();
-    owned.createPending(id);
-    assertFalse(owned.future(id).isDone());
-    owned.complete(id, ObjectValue.inline(new byte[] {4}), List.of());
-    assertEquals(4, owned.future(id).join().data()[0]);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), () -> ran.add("released"));
+    e.released();
+    assertEquals(List.of(), freed, "freed when its result comes");
+    owned.complete(id, value(7), List.of());
+    owned.complete(id, value(7), List.of()); // a duplicate result
+    assertEquals(List.of("released"), ran);
+    assertEquals(id, freed.get(0));
+    assertNull(owned.future(id));
+  }
+
+  @Test
+  void anUnpublishedResultLeavesTheIdMapOnceComplete() {
+    ObjectId id = newId();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    assertFalse(owned.future(id).isDone(), "its result comes by id");
+    owned.complete(id, value(4), List.of());
+    assertEquals(4, e.value.join().data()[0]);
+    assertNull(owned.future(id), "only its first ref holds it now");
+    assertEquals(List.of(), freed);
+    e.released();
+    assertEquals(List.of(id), freed);
+  }
+
+  @Test
+  void aPublishedResultStaysReachableById() {
+    ObjectId id = newId();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    e.publish();
+    owned.complete(id, value(5), List.of());
+    assertEquals(5, owned.future(id).join().data()[0]);
+    e.released();
+    assertNull(owned.future(id));
+  }
+
+  @Test
+  void theTrackerFreesAnObjectOnlyOnceItsFirstRefIsCollected() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(6), List.of());
+    System.gc();
+    assertFalse(awaitFreed(id, 300), "freed while its first ref was reachable");
+    Reference.reachabilityFence(firstRef);
+    firstRef = null;
+    assertTrue(awaitFreed(id, 30_000), "not freed after its first ref was collected");
+    Reference.reachabilityFence(e);
+  }
+
+  /** Runs GCs until {@code id} is freed or {@code millis} pass. */
+  private boolean awaitFreed(ObjectId id, long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (!freed.contains(id) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.onSpinWait();
+    }
+    return freed.contains(id);
   }
 }

@@ -28,6 +28,11 @@ public abstract class BaseId implements Serializable {
     return bytes.clone();
   }
 
+  /** Copies the id's bytes into {@code dst} from {@code offset} (no intermediate copy). */
+  public void copyTo(byte[] dst, int offset) {
+    System.arraycopy(bytes, 0, dst, offset, bytes.length);
+  }
+
   /** The id's bytes without copying; callers must not modify them. */
   protected byte[] bytesUnsafe() {
     return bytes;

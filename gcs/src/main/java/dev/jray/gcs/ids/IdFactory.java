@@ -36,7 +36,7 @@ public final class IdFactory {
 
   public static ActorId newActorId(JobId job) {
     byte[] b = random(ACTOR_UNIQUE, ActorId.LENGTH);
-    System.arraycopy(job.getBytes(), 0, b, ACTOR_UNIQUE, JobId.LENGTH);
+    job.copyTo(b, ACTOR_UNIQUE);
     return new ActorId(b);
   }
 
@@ -44,24 +44,28 @@ public final class IdFactory {
   public static ActorId nilActorOf(JobId job) {
     byte[] b = new byte[ActorId.LENGTH];
     java.util.Arrays.fill(b, 0, ACTOR_UNIQUE, (byte) 0xff);
-    System.arraycopy(job.getBytes(), 0, b, ACTOR_UNIQUE, JobId.LENGTH);
+    job.copyTo(b, ACTOR_UNIQUE);
     return new ActorId(b);
   }
 
   public static TaskId newTaskId(ActorId actor) {
     byte[] b = random(TASK_UNIQUE, TaskId.LENGTH);
-    System.arraycopy(actor.getBytes(), 0, b, TASK_UNIQUE, ActorId.LENGTH);
+    actor.copyTo(b, TASK_UNIQUE);
     return new TaskId(b);
   }
 
+  /** A normal task's id: random bytes, then {@link #nilActorOf} the job (built in place). */
   public static TaskId newTaskId(JobId job) {
-    return newTaskId(nilActorOf(job));
+    byte[] b = random(TASK_UNIQUE, TaskId.LENGTH);
+    java.util.Arrays.fill(b, TASK_UNIQUE, TASK_UNIQUE + ACTOR_UNIQUE, (byte) 0xff);
+    job.copyTo(b, TASK_UNIQUE + ACTOR_UNIQUE);
+    return new TaskId(b);
   }
 
   /** The id of the {@code index}-th object (1-based) a task returns or puts. */
   public static ObjectId objectId(TaskId task, int index) {
     byte[] b = new byte[ObjectId.LENGTH];
-    System.arraycopy(task.getBytes(), 0, b, 0, TaskId.LENGTH);
+    task.copyTo(b, 0);
     b[24] = (byte) (index >>> 24);
     b[25] = (byte) (index >>> 16);
     b[26] = (byte) (index >>> 8);
