@@ -11,6 +11,7 @@ import dev.jray.api.id.UniqueId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -231,7 +232,7 @@ public final class ClusterConfig {
    */
   public static Future<ClusteredVertx> clusteredVertx(
       Config hazelcastConfig, String eventBusHost, VertxOptions options) {
-    OverlappedStartClusterManager manager = new OverlappedStartClusterManager(hazelcastConfig);
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     options
         .getEventBusOptions()
         .setHost(eventBusHost)
@@ -242,7 +243,7 @@ public final class ClusterConfig {
         .withClusterManager(manager)
         .buildClustered()
         .compose(vertx -> {
-          HazelcastInstance hazelcast = manager.hazelcast();
+          HazelcastInstance hazelcast = manager.getHazelcastInstance();
           if (!startedAlone(hazelcastConfig, hazelcast)) {
             return Future.succeededFuture(new ClusteredVertx(vertx, hazelcast));
           }
