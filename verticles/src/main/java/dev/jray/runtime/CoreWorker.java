@@ -806,7 +806,7 @@ public final class CoreWorker {
           items[i] = ref;
           deps.add(locate(ref));
           if (ref.entry() != null) {
-            ref.entry().publish(); // the pin is counted by id
+            ref.entry().publish(ref); // the pin is counted by id
           }
           RefId pin = new RefId(ref.getId(), ref.ownerAddress());
           count(pin); // until the call's result arrives

@@ -79,7 +79,7 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
   @Serial
   private Object writeReplace() throws ObjectStreamException {
     if (entry != null) {
-      entry.publish(); // the copy will be counted by id
+      entry.publish(this); // the copy will be counted by id
     }
     ContainedRefs.record(id, ownerAddress);
     return new SerializedRef(id, ownerAddress);

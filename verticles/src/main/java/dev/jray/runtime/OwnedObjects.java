@@ -15,16 +15,19 @@ import java.util.function.Consumer;
  * it as an argument, or an object that contains it lives; then it is freed (and its store copy
  * deleted).
  *
- * <p>Each object's first ref holds its {@link Entry}, which is also what watches that ref for
- * collection. Only objects that can be reached by id are in the id map: pending ones (their
+ * <p>Each object's first ref holds its {@link Entry}; a {@link TrackedRef} watches that ref for
+ * collection when freeing the object has something to do. Only objects that can be reached by id are in the id map: pending ones (their
  * result comes by id) and published ones (whose id left the first ref: serialized, or pinned by a
  * call). A put or call result nobody else sees never touches the map after it completes, so
  * the map stays as small as the work in flight. Thread-safe: refs are counted from any thread,
  * including the {@link RefTracker}'s; each entry's state is guarded by the entry.
  */
 final class OwnedObjects {
-  /** One owned object; tracks the object's first ref and is released when it is collected. */
-  final class Entry extends TrackedRef {
+  /**
+   * One owned object. Its first ref holds it; once that ref is collected it is released, if it is
+   * watched: only an object whose freeing has something to do is (see {@link #createReady}).
+   */
+  final class Entry {
     final ObjectId id;
     final CompletableFuture<ObjectValue> value;
     /** Starts at 1: the ObjectRef made with the object. */
@@ -35,23 +38,46 @@ final class OwnedObjects {
     private boolean inMap;
     private boolean published;
     private boolean freed;
+    /** Watches the first ref for collection; null while nothing needs to know. */
+    private FirstRefWatch watch;
 
-    private Entry(ObjectId id, Object firstRef, CompletableFuture<ObjectValue> value,
-        List<RefId> contained) {
-      super(firstRef);
+    private Entry(ObjectId id, CompletableFuture<ObjectValue> value, List<RefId> contained) {
       this.id = id;
       this.value = value;
       this.contained = contained;
     }
 
-    /** Makes the object reachable by id: its id is about to leave its first ref. */
-    void publish() {
-      OwnedObjects.this.publish(this);
+    /**
+     * Makes the object reachable by id: its id is about to leave {@code firstRef}, the ref this
+     * entry was made with.
+     */
+    void publish(Object firstRef) {
+      OwnedObjects.this.publish(this, Objects.requireNonNull(firstRef, "firstRef"));
+    }
+
+    /** The first ref was collected (called by its watch). */
+    void released() {
+      release(this);
+    }
+
+    /** Whether the first ref is watched for collection. */
+    synchronized boolean watched() {
+      return watch != null;
+    }
+  }
+
+  /** Releases an entry once the first ref of its object is collected. */
+  private static final class FirstRefWatch extends TrackedRef {
+    private final Entry entry;
+
+    FirstRefWatch(Object firstRef, Entry entry) {
+      super(firstRef);
+      this.entry = entry;
     }
 
     @Override
     void released() {
-      release(this);
+      entry.released();
     }
   }
 
@@ -76,26 +102,38 @@ final class OwnedObjects {
    * @param onResult runs when the result arrives, before the value is set; may be null
    */
   Entry createPending(ObjectId id, Object firstRef, Runnable onResult) {
-    Entry e = new Entry(id, Objects.requireNonNull(firstRef, "firstRef"),
-        new CompletableFuture<>(), List.of());
+    Entry e = new Entry(id, new CompletableFuture<>(), List.of());
     e.onResult = onResult; // no other thread sees e yet
+    e.watch = new FirstRefWatch(Objects.requireNonNull(firstRef, "firstRef"), e);
     e.inMap = true;
     entries.put(id, e);
     return e;
   }
 
-  /** Registers an object with its value (a put), counting {@code firstRef} until collected. */
+  /**
+   * Registers an object with its value (a put). Its first ref is watched for collection only if
+   * freeing it does something (a store copy to delete, refs inside to give back); an inline value
+   * holding no refs, unpublished, just goes with its first ref: a loop of small puts makes no work
+   * for the GC's reference processing or the tracker. Publishing watches it from then on.
+   */
   Entry createReady(ObjectId id, Object firstRef, ObjectValue value, List<RefId> contained) {
-    return new Entry(id, Objects.requireNonNull(firstRef, "firstRef"),
-        CompletableFuture.completedFuture(value), contained);
+    Objects.requireNonNull(firstRef, "firstRef");
+    Entry e = new Entry(id, CompletableFuture.completedFuture(value), contained);
+    if (!value.isInline() || !contained.isEmpty()) {
+      e.watch = new FirstRefWatch(firstRef, e);
+    }
+    return e;
   }
 
-  private void publish(Entry e) {
+  private void publish(Entry e, Object firstRef) {
     synchronized (e) {
       if (e.published || e.freed) {
         return;
       }
       e.published = true;
+      if (e.watch == null) {
+        e.watch = new FirstRefWatch(firstRef, e);
+      }
       if (!e.inMap) {
         e.inMap = true;
         entries.put(e.id, e);

@@ -39,7 +39,7 @@ class OwnedObjectsTest {
     ObjectId id = newId();
     Object firstRef = new Object();
     OwnedObjects.Entry e = owned.createReady(id, firstRef, value(1), List.of());
-    e.publish();
+    e.publish(firstRef);
     owned.addRef(id); // a copy of the ref
     owned.removeRef(id);
     assertEquals(List.of(), freed, "its first ref still counts");
@@ -52,8 +52,9 @@ class OwnedObjectsTest {
   @Test
   void aCopyKeepsTheObjectAfterItsFirstRefGoes() {
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createReady(id, new Object(), value(1), List.of());
-    e.publish();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    e.publish(firstRef);
     owned.addRef(id);
     e.released();
     assertNotNull(owned.future(id), "the copy still counts");
@@ -66,8 +67,9 @@ class OwnedObjectsTest {
   void containedObjectsLiveAsLongAsTheirContainer() {
     ObjectId inner = newId();
     ObjectId outer = newId();
-    OwnedObjects.Entry in = owned.createReady(inner, new Object(), value(1), List.of());
-    in.publish(); // serialized into the container
+    Object innerRef = new Object();
+    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    in.publish(innerRef); // serialized into the container
     owned.addRef(inner); // counted by the container that holds it
     OwnedObjects.Entry out = owned.createReady(outer, new Object(), value(2),
         List.of(new RefId(inner, "here")));
@@ -118,8 +120,9 @@ class OwnedObjectsTest {
   @Test
   void aPublishedResultStaysReachableById() {
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
-    e.publish();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createPending(id, firstRef, null);
+    e.publish(firstRef);
     owned.complete(id, value(5), List.of());
     assertEquals(5, owned.future(id).join().data()[0]);
     e.released();
@@ -130,13 +133,48 @@ class OwnedObjectsTest {
   void theTrackerFreesAnObjectOnlyOnceItsFirstRefIsCollected() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(6), List.of());
+    // a store copy: freeing it deletes the copy, so its first ref is watched
+    OwnedObjects.Entry e = owned.createReady(id, firstRef,
+        ObjectValue.inStore(IdFactory.newUniqueId(), 1 << 20), List.of());
+    assertTrue(e.watched());
     System.gc();
     assertFalse(awaitFreed(id, 300), "freed while its first ref was reachable");
     Reference.reachabilityFence(firstRef);
     firstRef = null;
     assertTrue(awaitFreed(id, 30_000), "not freed after its first ref was collected");
     Reference.reachabilityFence(e);
+  }
+
+  @Test
+  void aSmallValueNobodyElseSeesIsWatchedOnlyOncePublished() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(8), List.of());
+    assertFalse(e.watched(), "freeing it would do nothing: no work for the GC or the tracker");
+    assertNull(owned.future(id), "not reachable by id");
+
+    e.publish(firstRef); // its id leaves the ref: counted by id from now on
+    assertTrue(e.watched());
+    assertNotNull(owned.future(id));
+    Reference.reachabilityFence(firstRef);
+    firstRef = null;
+    assertTrue(awaitFreed(id, 30_000), "not freed after its first ref was collected");
+    assertNull(owned.future(id));
+  }
+
+  @Test
+  void aValueHoldingRefsIsWatchedFromTheStart() {
+    ObjectId inner = newId();
+    Object innerRef = new Object();
+    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    in.publish(innerRef);
+    owned.addRef(inner); // counted for the container
+    OwnedObjects.Entry out = owned.createReady(newId(), new Object(), value(2),
+        List.of(new RefId(inner, "owner")));
+    assertTrue(out.watched(), "its collection must give back the ref inside");
+    in.released();
+    assertNotNull(owned.future(inner), "the container still holds it");
+    Reference.reachabilityFence(out);
   }
 
   /** Runs GCs until {@code id} is freed or {@code millis} pass. */
