@@ -136,12 +136,8 @@ public final class PlacementDriver {
       groups.add(f.get());
     }
     pool.shutdown();
-    List<PlacementGroup> created = List.of();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (created.size() < room && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20); // polls the groups' states (in the GCS)
-      created = groups.stream().filter(g -> g.getState() == PlacementGroupState.CREATED).toList();
-    }
+    Driver.await(60_000, () -> created(groups).size() >= room);
+    List<PlacementGroup> created = created(groups);
     Driver.result("created", created.size());
     Map<String, Integer> perNode = new java.util.TreeMap<>();
     for (PlacementGroup g : created) {
@@ -161,6 +157,10 @@ public final class PlacementDriver {
     for (PlacementGroup g : groups) {
       PlacementGroups.removePlacementGroup(g.getId());
     }
+  }
+
+  private static List<PlacementGroup> created(List<PlacementGroup> groups) {
+    return groups.stream().filter(g -> g.getState() == PlacementGroupState.CREATED).toList();
   }
 
   /** STRICT_SPREAD over more bundles than nodes: pending until enough nodes joined. */
@@ -195,14 +195,9 @@ public final class PlacementDriver {
     Driver.result("before", String.join(",", Ray.get(nodes, 60_000)));
     System.out.println("READY");
     System.out.flush();
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (!Files.exists(killedFlag) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
-    deadline = System.currentTimeMillis() + 30_000;
-    while (pg.getState() != PlacementGroupState.RESCHEDULING && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    Driver.check(Driver.await(120_000, () -> Files.exists(killedFlag)),
+        "the test never said it killed a worker");
+    Driver.await(30_000, () -> pg.getState() == PlacementGroupState.RESCHEDULING);
     Driver.result("state-after-kill", pg.getState());
     System.out.println("RESCHEDULING");
     System.out.flush();
