@@ -63,18 +63,29 @@ final class CrossNode {
     return benchClassPath;
   }
 
-  private List<String> jvm(String maxHeap) {
+  /**
+   * The start of a child JVM's command. {@code -Djray.bench.child-jvm-options} adds options to
+   * every child, with {@code {name}} replaced by the child's name (as in its log file), e.g. to
+   * record each with JFR.
+   */
+  private List<String> jvm(String name, String maxHeap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ChildProcesses.java());
     cmd.add("-Xmx" + maxHeap);
     cmd.add("-Djava.io.tmpdir=" + workDir.resolve("tmp"));
     cmd.addAll(COMMON_JVM_OPTIONS);
+    String extra = System.getProperty("jray.bench.child-jvm-options", "").trim();
+    if (!extra.isEmpty()) {
+      for (String option : extra.split("\\s+")) {
+        cmd.add(option.replace("{name}", name));
+      }
+    }
     return cmd;
   }
 
   /** Starts {@link PeerMember} in a second JVM and waits until the peer's remote rows can run. */
   void startPeerMember(HazelcastPeer peer) throws Exception {
-    List<String> cmd = jvm("2g");
+    List<String> cmd = jvm("peer-member", "2g");
     cmd.addAll(List.of("-cp", benchClassPath(), PeerMember.class.getName(), peer.address()));
     ChildProcesses.Child child = children.start("peer-member", cmd);
     ChildProcesses.awaitLine(child, Pattern.compile(Pattern.quote(PeerMember.UP)), START_TIMEOUT_MS);
@@ -108,14 +119,14 @@ final class CrossNode {
     Files.createDirectories(workDir.resolve("tmp"));
     String store = Long.toString(Math.max(1L << 30, 4L * settings.transferBytes()));
     int port = ChildProcesses.freePort();
-    List<String> head = jvm("2g");
+    List<String> head = jvm("jray-head", "2g");
     head.addAll(List.of("-jar", jar.toString(), "start", "--head", "--port", Integer.toString(port),
         "--dashboard-port", Integer.toString(ChildProcesses.freePort()), "--num-cpus", "2",
         "--object-store-memory", store, "--block"));
     Matcher up = ChildProcesses.awaitLine(children.start("jray-head", head), UP_LINE, START_TIMEOUT_MS);
     String address = up.group(3);
 
-    List<String> worker = jvm("2g");
+    List<String> worker = jvm("jray-worker", "2g");
     worker.addAll(List.of("-jar", jar.toString(), "start", "--address", address, "--num-cpus", "2",
         "--resources", "{\"" + PIN + "\":1000}", "--object-store-memory", store, "--block"));
     ChildProcesses.Child w = children.start("jray-worker", worker);
@@ -133,7 +144,7 @@ final class CrossNode {
     try {
       Nodes nodes = starting.get();
       put(rows, RowSpec.NODE_JOIN, Figure.single(nodes.workerJoinSeconds()));
-      List<String> driver = jvm("3g");
+      List<String> driver = jvm("driver", "3g");
       driver.add("-Djray.address=" + nodes.address());
       driver.add("-Djray.job.code-search-path=" + remoteClasses());
       driver.addAll(List.of("-cp", benchClassPath(), CrossNodeDriver.class.getName()));

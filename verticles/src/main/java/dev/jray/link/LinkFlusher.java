@@ -6,14 +6,14 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes deferred frames that their thread did not flush within {@link #DELAY_NANOS} (it went on
- * with something else without blocking, or it never flushes, as the Cleaner). Its thread ticks
- * only while frames were deferred in the last {@link #IDLE_NANOS}, and parks otherwise, as the
- * worker's task starter does. Thread-safe.
+ * with something else without blocking, or it never flushes, as the reference tracker). Threads
+ * that send flush themselves before they block or idle, so this is a backstop: its thread sleeps
+ * until the oldest deferred frame is due, and parks while nothing is deferred. A short tick would
+ * cost a wake-up every few microseconds of a stream of sends, which on a small machine is CPU the
+ * senders and readers need. Thread-safe.
  */
 final class LinkFlusher implements AutoCloseable {
-  private static final long DELAY_NANOS = 100_000;
-  private static final long TICK_NANOS = 50_000;
-  private static final long IDLE_NANOS = 20_000_000;
+  static final long DELAY_NANOS = 1_000_000;
 
   private final ConcurrentLinkedQueue<LinkWriter> waiting = new ConcurrentLinkedQueue<>();
   private final Thread thread;
@@ -21,7 +21,7 @@ final class LinkFlusher implements AutoCloseable {
   private volatile boolean closed;
 
   LinkFlusher() {
-    thread = new Thread(this::tick, "jray-link-flush");
+    thread = new Thread(this::run, "jray-link-flush");
     thread.setDaemon(true);
     thread.start();
   }
@@ -38,10 +38,10 @@ final class LinkFlusher implements AutoCloseable {
     }
   }
 
-  private void tick() {
-    long busySince = System.nanoTime();
+  private void run() {
     while (!closed) {
       long now = System.nanoTime();
+      long nextDue = Long.MAX_VALUE;
       for (Iterator<LinkWriter> it = waiting.iterator(); it.hasNext(); ) {
         LinkWriter w = it.next();
         long since = w.deferredSince();
@@ -49,20 +49,18 @@ final class LinkFlusher implements AutoCloseable {
           it.remove();
           w.flushScheduled = false;
           w.flush(); // a frame deferred after the flag was cleared is watched again
+        } else {
+          nextDue = Math.min(nextDue, since + DELAY_NANOS);
         }
       }
-      if (!waiting.isEmpty()) {
-        busySince = now;
-        LockSupport.parkNanos(TICK_NANOS);
-      } else if (now - busySince < IDLE_NANOS) {
-        LockSupport.parkNanos(TICK_NANOS);
+      if (nextDue != Long.MAX_VALUE) {
+        LockSupport.parkNanos(this, nextDue - now); // writers watched meanwhile are due later
       } else {
         parked = true;
         if (waiting.isEmpty() && !closed) {
-          LockSupport.park();
+          LockSupport.park(this);
         }
         parked = false;
-        busySince = System.nanoTime();
       }
     }
   }

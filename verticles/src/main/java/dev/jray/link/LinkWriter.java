@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Writes frames to one connection, in the order they are queued. A sending thread writes
  * itself when nobody else is writing; frames queued meanwhile are written by that writer,
  * coalesced into as few system calls as its buffer allows. A deferred frame waits in the queue
- * until {@link #flush}, a later {@link #send}, or {@link #BATCH_BYTES} queued: a thread that
+ * until {@link #flush}, a later {@link #send}, {@link #BATCH_BYTES} queued, or a frame deferred
+ * {@link #MAX_DEFER_NANOS} after it: a thread that
  * pipelines calls then writes them in batches, and the peer's reader wakes once per batch, not
  * per call. A write that fails fails the writer for good: later frames are dropped, and the
  * failure is reported once.
@@ -24,8 +26,14 @@ final class LinkWriter {
   private static final int BUFFER_BYTES = 64 * 1024;
   /** Deferred frames are written once this much is queued. */
   static final int BATCH_BYTES = 16 * 1024;
+  /**
+   * A frame deferred this long is written with the next one: a thread that keeps sending (results
+   * of short tasks, pipelined calls) streams them out in batches without a flusher wake-up.
+   */
+  static final long MAX_DEFER_NANOS = 50_000;
 
   private final Consumer<IOException> onFailure;
+  private final LongSupplier nanoClock;
   private List<Frames.Outgoing> queue = new ArrayList<>();
   private List<Frames.Outgoing> draining = new ArrayList<>();
   /** Whether a thread drains the queue, or the channel is not open yet; guarded by this. */
@@ -44,7 +52,13 @@ final class LinkWriter {
 
   /** @param onFailure told once, on the thread whose write failed, when the writer fails */
   LinkWriter(Consumer<IOException> onFailure) {
+    this(onFailure, System::nanoTime);
+  }
+
+  /** @param nanoClock the time deferred frames wait by, as {@link System#nanoTime} */
+  LinkWriter(Consumer<IOException> onFailure, LongSupplier nanoClock) {
     this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
   }
 
   /** Starts writing to {@code channel}, first what was queued before. Called once. */
@@ -79,10 +93,14 @@ final class LinkWriter {
         return true;
       }
       if (defer && queuedBytes < BATCH_BYTES) {
+        long now = nanoClock.getAsLong();
         if (deferredSince == 0) {
-          deferredSince = System.nanoTime();
+          deferredSince = now;
+          return true;
         }
-        return true;
+        if (now - deferredSince < MAX_DEFER_NANOS) {
+          return true;
+        }
       }
       busy = true;
     }

@@ -2,6 +2,8 @@ package dev.jray.link;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.serialization.Serializer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -142,7 +144,8 @@ public final class NodeLinks implements AutoCloseable {
    * Sends a message to a node; never waits for the connection to open. Dropped if the node is
    * unknown, gone or unreachable. The message may wait for more from this thread to the same
    * node, until the thread calls {@link #flushCurrentThread} (before it blocks or idles), a batch
-   * is full, or about 100 µs pass.
+   * is full, or about a millisecond passes. On a Vert.x event loop, which never blocks, it waits
+   * only until the event loop's current task ends.
    */
   public void send(UniqueId node, Object message) {
     LinkWriter writer = linkTo(node).writer;
@@ -151,6 +154,12 @@ public final class NodeLinks implements AutoCloseable {
       return;
     }
     List<LinkWriter> mine = deferred.get();
+    if (mine.isEmpty()) {
+      Context eventLoop = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+      if (eventLoop != null) {
+        eventLoop.runOnContext(v -> flushCurrentThread());
+      }
+    }
     if (mine.isEmpty() || mine.get(mine.size() - 1) != writer && !mine.contains(writer)) {
       mine.add(writer);
     }

@@ -156,6 +156,7 @@ final class OwnedObjects {
     boolean kept;
     boolean freed;
     Runnable r;
+    TrackedRef unwatched = null;
     synchronized (e) {
       r = e.onResult;
       e.onResult = null;
@@ -168,6 +169,14 @@ final class OwnedObjects {
         e.inMap = false; // freed, or only its first ref holds it: nobody else asks by id
         entries.remove(id, e);
       }
+      if (kept && !e.published && value.isInline() && contained.isEmpty()) {
+        // now as a small put: freeing it does nothing, so its refs need not survive a GC to say so
+        unwatched = e.watch;
+        e.watch = null;
+      }
+    }
+    if (unwatched != null) {
+      unwatched.unwatch();
     }
     if (r != null) {
       r.run(); // first: a caller woken by the value must see what it releases released

@@ -4,6 +4,7 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -11,7 +12,8 @@ import java.util.logging.Logger;
  * Calls {@link TrackedRef#released()} for each tracked object the GC collected, on one daemon
  * thread that drains its queue in batches. Cheaper than a {@code Cleaner} per ref: no lambda and
  * no lock. Tracked refs stay reachable in chunks of slots, one chunk at a time per creating
- * thread: only that thread fills a chunk's slots, only the tracker thread clears them.
+ * thread: only that thread fills a chunk's slots; the tracker thread clears a collected ref's
+ * slot, or any thread an unwatched one's.
  */
 final class RefTracker {
   private static final Logger LOG = Logger.getLogger(RefTracker.class.getName());
@@ -28,8 +30,8 @@ final class RefTracker {
     private final TrackedRef[] refs = new TrackedRef[CHUNK_SLOTS];
     /** Slots filled; written by the creating thread only. */
     private int used;
-    /** Slots released; written by the tracker thread only. */
-    private int released;
+    /** Slots released, by the tracker thread or by a thread that unwatched one. */
+    private final AtomicInteger released = new AtomicInteger();
 
     private static Chunk create() {
       Chunk c = new Chunk();
@@ -43,10 +45,10 @@ final class RefTracker {
       return used++;
     }
 
-    /** Called by the tracker thread once {@code r} was collected. */
-    private void release(TrackedRef r) {
+    /** Frees the slot of {@code r}, once it was collected or unwatched (see {@link TrackedRef#claim}). */
+    void release(TrackedRef r) {
       refs[r.slot] = null;
-      if (++released == CHUNK_SLOTS) {
+      if (released.incrementAndGet() == CHUNK_SLOTS) {
         LIVE.remove(this); // every slot was filled and released: nothing here to keep
       }
     }
@@ -85,6 +87,9 @@ final class RefTracker {
       for (int i = 0; i < n; i++) {
         TrackedRef r = batch[i];
         batch[i] = null;
+        if (!r.claim()) {
+          continue; // unwatched after the GC found it
+        }
         r.chunk.release(r);
         try {
           r.released();

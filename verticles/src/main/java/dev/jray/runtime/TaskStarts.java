@@ -16,17 +16,15 @@ import java.util.function.Consumer;
  * <p>Waking a parked pool thread costs the waker 10-30 µs here (the futex call, and often being
  * preempted by the woken thread), more than a short task takes. So the task a thread submitted
  * last is started lazily: it goes to the pool when that thread submits another task or blocks,
- * or after about {@link #DELAY_NANOS}, through a ticking starter thread. A caller that gets the
+ * or after about {@link #DELAY_NANOS}, through a starter thread. A caller that gets the
  * result right after submitting the task claims it and runs it with no wake-up at all.
  *
- * <p>Thread-safe. The starter thread ticks only while tasks were started lazily in the last
- * {@link #IDLE_NANOS}, and parks otherwise.
+ * <p>Thread-safe. The starter thread sleeps until the oldest lazy start is due, and parks while
+ * there is none: a stream of submissions wakes it at most once per delay.
  */
 final class TaskStarts implements AutoCloseable {
   /** How long a lazily started task waits for its submitter before it goes to the pool. */
   private static final long DELAY_NANOS = 100_000;
-  private static final long TICK_NANOS = 50_000;
-  private static final long IDLE_NANOS = 20_000_000;
 
   /** A task waiting for a thread; {@code true} once handed to the pool. */
   private final class Start extends AtomicBoolean implements Runnable {
@@ -70,7 +68,7 @@ final class TaskStarts implements AutoCloseable {
   TaskStarts(Executor pool, Consumer<TaskSpec> runner) {
     this.pool = pool;
     this.runner = runner;
-    this.starter = new Thread(this::tick, "jray-task-starter");
+    this.starter = new Thread(this::run, "jray-task-starter");
     starter.setDaemon(true);
     starter.start();
   }
@@ -114,8 +112,7 @@ final class TaskStarts implements AutoCloseable {
     }
   }
 
-  private void tick() {
-    long busySince = System.nanoTime();
+  private void run() {
     while (!closed) {
       long now = System.nanoTime();
       Start s;
@@ -123,18 +120,15 @@ final class TaskStarts implements AutoCloseable {
         lazy.poll();
         s.toPool();
       }
-      if (!lazy.isEmpty()) {
-        busySince = now;
-        LockSupport.parkNanos(TICK_NANOS);
-      } else if (now - busySince < IDLE_NANOS) {
-        LockSupport.parkNanos(TICK_NANOS);
+      if (s != null) {
+        // later starts are due later: sleep until this one is, not a tick at a time
+        LockSupport.parkNanos(this, s.since + DELAY_NANOS - now);
       } else {
         starterParked = true;
         if (lazy.isEmpty() && !closed) {
-          LockSupport.park();
+          LockSupport.park(this);
         }
         starterParked = false;
-        busySince = System.nanoTime();
       }
     }
   }

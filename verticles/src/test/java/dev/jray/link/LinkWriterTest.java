@@ -14,6 +14,7 @@ import java.nio.channels.Pipe;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +83,7 @@ class LinkWriterTest {
   void deferredFramesWaitForAFlushOrAFullBatch() throws Exception {
     GatedChannel channel = new GatedChannel();
     channel.release.countDown();
-    LinkWriter writer = new LinkWriter(e -> {});
+    LinkWriter writer = new LinkWriter(e -> {}, () -> 1_000); // time stands still
     writer.open(channel);
     for (int i = 0; i < 10; i++) {
       assertTrue(writer.defer(Frames.MESSAGE, i, new byte[10]));
@@ -98,6 +99,28 @@ class LinkWriterTest {
       frames++;
     }
     assertEquals(LinkWriter.BATCH_BYTES / (1000 + 4 + Frames.HEADER) + 1, frames);
+  }
+
+  @Test
+  void aFrameDeferredLongAfterTheOldestWritesTheBatch() throws Exception {
+    GatedChannel channel = new GatedChannel();
+    channel.release.countDown();
+    AtomicLong now = new AtomicLong(1_000);
+    LinkWriter writer = new LinkWriter(e -> {}, now::get);
+    writer.open(channel);
+    writer.defer(Frames.MESSAGE, 1, new byte[10]);
+    now.addAndGet(LinkWriter.MAX_DEFER_NANOS - 1);
+    writer.defer(Frames.MESSAGE, 2, new byte[10]);
+    assertEquals(0, writer.writes(), "the oldest frame has not waited long enough");
+    now.addAndGet(1);
+    writer.defer(Frames.MESSAGE, 3, new byte[10]);
+    assertEquals(1, writer.writes(), "a sender that keeps sending streams its frames out");
+    assertEquals(0, writer.deferredSince());
+    FrameReader reader = new FrameReader(Channels.newChannel(
+        new java.io.ByteArrayInputStream(channel.written.toByteArray())));
+    for (long id = 1; id <= 3; id++) {
+      assertEquals(id, reader.next().id());
+    }
   }
 
   @Test

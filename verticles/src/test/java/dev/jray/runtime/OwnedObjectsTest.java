@@ -12,6 +12,9 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.scheduler.ObjectValue;
 import java.lang.ref.Reference;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +178,74 @@ class OwnedObjectsTest {
     in.released();
     assertNotNull(owned.future(inner), "the container still holds it");
     Reference.reachabilityFence(out);
+  }
+
+  @Test
+  void aSmallResultIsUnwatchedWhenItArrivesAndWatchedAgainOncePublished() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createPending(id, firstRef, null);
+    assertTrue(e.watched(), "while pending, its collection must be seen");
+    owned.complete(id, value(3), List.of());
+    assertFalse(e.watched(), "freeing a small result nobody else sees does nothing");
+
+    e.publish(firstRef); // e.g. passed to another call after it arrived
+    assertTrue(e.watched());
+    Reference.reachabilityFence(firstRef);
+    firstRef = null;
+    assertTrue(awaitFreed(id, 30_000), "not freed after its first ref was collected");
+  }
+
+  @Test
+  void aResultHoldingRefsStaysWatched() {
+    ObjectId inner = newId();
+    Object innerRef = new Object();
+    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    in.publish(innerRef);
+    owned.addRef(inner); // counted for the result that holds it
+    ObjectId id = newId();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    owned.complete(id, value(2), List.of(new RefId(inner, "owner")));
+    assertTrue(e.watched(), "its collection must give back the ref inside");
+    Reference.reachabilityFence(innerRef);
+  }
+
+  @Test
+  void anUnwatchedRefIsNeverReleased() throws InterruptedException {
+    AtomicInteger unwatchedReleased = new AtomicInteger();
+    Object referent = new Object();
+    TrackedRef unwatched = new TrackedRef(referent) {
+      @Override
+      void released() {
+        unwatchedReleased.incrementAndGet();
+      }
+    };
+    unwatched.unwatch();
+    Reference.reachabilityFence(referent);
+    referent = null;
+    // a watched ref dying with it, then one dying after it: once both are released, the tracker
+    // has drained whatever the GCs found of the unwatched one
+    assertTrue(awaitWatchedRefReleased(), "a watched ref was never released");
+    assertTrue(awaitWatchedRefReleased(), "a watched ref was never released");
+    assertEquals(0, unwatchedReleased.get());
+    Reference.reachabilityFence(unwatched);
+  }
+
+  /** Makes a watched ref of a fresh object, drops the object and runs GCs until it is released. */
+  private static boolean awaitWatchedRefReleased() throws InterruptedException {
+    CountDownLatch released = new CountDownLatch(1);
+    TrackedRef watched = new TrackedRef(new Object()) {
+      @Override
+      void released() {
+        released.countDown();
+      }
+    };
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!released.await(10, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+      System.gc();
+    }
+    Reference.reachabilityFence(watched);
+    return released.getCount() == 0;
   }
 
   /** Runs GCs until {@code id} is freed or {@code millis} pass. */
