@@ -1,5 +1,6 @@
 package dev.jray.cli;
 
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,11 @@ public final class JrayCommand implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    Optional<Integer> node = NodeJvm.runInForeground(args); // before parsing: the handover is what costs
+    if (node.isPresent()) {
+      System.exit(node.get());
+    }
     CommandLine cli = new CommandLine(new JrayCommand());
     // bad input or a busy port is one clear line, not a stack trace
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

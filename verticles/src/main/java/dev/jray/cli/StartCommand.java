@@ -8,7 +8,6 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.scheduler.ResourceSet;
 import dev.jray.store.ObjectStore;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class StartCommand implements Callable<Integer> {
   /** Tells a node started in the background where its output goes, for its pid file. */
   private static final String LOG_FILE_PROPERTY = "jray.log-file";
+
 
   @Spec CommandSpec spec;
 
@@ -75,6 +76,7 @@ final class StartCommand implements Callable<Integer> {
     if (!block) {
       return startInBackground();
     }
+    NodeJvm.dieWithLauncher();
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
     ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res),
         port, address);
@@ -115,26 +117,19 @@ final class StartCommand implements Callable<Integer> {
     if (head) {
       ClusterConfig.checkPortFree(host, port); // a clear error now, not in a log file
     }
-    Path jar = Path.of(StartCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath());
     Files.createDirectories(NodeProcesses.logDir());
     String role = head ? "head" : "worker";
     Path log = NodeProcesses.logDir().resolve(role + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    // the same JVM options (heap size, -D properties) as this command was given
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-D" + LOG_FILE_PROPERTY + "=" + log);
-    if (Files.isDirectory(jar)) {
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add(JrayCommand.class.getName());
-    } else {
-      cmd.add("-jar");
-      cmd.add(jar.toString());
-    }
-    cmd.addAll(spec.commandLine().getParseResult().originalArgs());
-    cmd.add("--block");
+    // it maps the class archive, or writes it when it stops, for a later start to adopt
+    Optional<NodeClassArchive> archive = NodeClassArchive.forJar(NodeJvm.ownCode());
+    List<String> extra = new ArrayList<>(archive.map(a -> a.exists() ? a.useOptions()
+        : a.dumpOptions(a.dumpFile())).orElse(List.of()));
+    extra.add("-D" + LOG_FILE_PROPERTY + "=" + log);
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    args.add("--block");
+    List<String> cmd = NodeJvm.command(archive.map(NodeClassArchive::jar).orElse(NodeJvm.ownCode()),
+        extra, NodeJvm.BACKGROUND, args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullFile()))
         .start();

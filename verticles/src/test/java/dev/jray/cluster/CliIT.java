@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The CLI as a user runs it: {@code start} in the background, {@code status}, {@code stop}; and a
- * head refusing a taken port. Every JVM here runs with its own {@code java.io.tmpdir} (see {@link
+ * The CLI as a user runs it: {@code start} in the background, {@code status}, {@code stop}; a
+ * head refusing a taken port; and the node JVM {@code start --block} runs, with its class archive. Every JVM here runs with its own {@code java.io.tmpdir} (see {@link
  * LocalCluster}), so {@code stop} sees, and ends, only the nodes these tests started; still, the
  * tests run one after the other.
  */
@@ -139,5 +139,41 @@ class CliIT {
         c.cli(CLI_TIMEOUT, List.of(), "stop");
       }
     }
+  }
+  @Test
+  @Order(3)
+  void aNodeWritesTheClassArchiveTheNextNodeMapsAndDiesWithItsLauncher() throws Exception {
+    LocalCluster c = CLI.get();
+    Path cache = c.tmpDir().resolve("class-cache");
+    LocalCluster.Proc first = c.startNode("archive-1", headBlockArgs(), List.of("-Djray.cache-dir=" + cache));
+    c.awaitUp(first, CLI_TIMEOUT);
+    first.process.destroy(); // as Ctrl-C: the node stops, and its JVM writes the archive as it exits
+    assertTrue(first.process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "the first head did not stop");
+    Path archive;
+    try (var dirs = Files.list(cache.resolve("nodes"))) {
+      archive = dirs.map(d -> d.resolve("node.jsa")).filter(Files::isRegularFile).findFirst()
+          .orElseThrow(() -> new AssertionError("no class archive under " + cache));
+    }
+
+    LocalCluster.Proc second = c.startNode("archive-2", headBlockArgs(), List.of("-Djray.cache-dir=" + cache));
+    c.awaitUp(second, CLI_TIMEOUT);
+    ProcessHandle nodeJvm = second.process.toHandle().children().findFirst()
+        .orElseThrow(() -> new AssertionError("start --block runs no node JVM"));
+    List<String> nodeArgs = List.of(nodeJvm.info().arguments().orElse(new String[0]));
+    assertTrue(nodeArgs.contains("-XX:SharedArchiveFile=" + archive), "the node JVM does not map "
+        + archive + ": " + nodeArgs);
+
+    second.process.destroyForcibly(); // SIGKILL: no shutdown hook stops the node JVM
+    try {
+      nodeJvm.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      nodeJvm.destroyForcibly();
+      fail("the node JVM outlived its killed launcher by 30 s");
+    }
+  }
+
+  private static List<String> headBlockArgs() {
+    return List.of("start", "--head", "--port", Integer.toString(LocalCluster.freePort()),
+        "--dashboard-port", Integer.toString(LocalCluster.freePort()), "--num-cpus", "2", "--block");
   }
 }

@@ -372,7 +372,7 @@ public final class LocalCluster implements AutoCloseable {
     return node;
   }
 
-  private Proc startNode(String label, List<String> args, List<String> jvmOptions) {
+  Proc startNode(String label, List<String> args, List<String> jvmOptions) {
     List<String> cmd = jvm(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());
