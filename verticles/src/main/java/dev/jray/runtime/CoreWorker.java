@@ -49,6 +49,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -762,7 +763,12 @@ public final class CoreWorker {
 
   private Object decodeValue(ObjectId id, ObjectValue v, ClassLoader loader) {
     if (v.isInline()) {
-      return serializer.deserialize(v.data(), loader);
+      byte[] data = v.data();
+      ByteArrayFraming framing = arrayFraming();
+      int header = framing == null ? -1 : framing.headerLength(ByteBuffer.wrap(data), data.length);
+      // a small byte[] (a common result) is its bytes after the header: no serializer round
+      return header < 0 ? serializer.deserialize(data, loader)
+          : Arrays.copyOfRange(data, header, data.length);
     }
     // a pulled copy may be evicted before it is read: pull once more then
     for (int attempt = 0; attempt < 2; attempt++) {

@@ -219,6 +219,14 @@ public class TaskTest {
   }
 
   @Test
+  void eachGetOfASmallArrayResultIsItsOwnCopy() {
+    ObjectRef<byte[]> ref = Ray.task(Fns::echoBytes, new byte[] {9, 8, 7}).remote();
+    byte[] first = ref.get();
+    first[0] = 0;
+    assertArrayEquals(new byte[] {9, 8, 7}, ref.get());
+  }
+
+  @Test
   void nullArgumentAndResult() {
     assertNull(Ray.task(Fns::echoObject, (Object) null).remote().get());
     assertNull(Ray.task(Fns::echoString, (String) null).remote().get());
