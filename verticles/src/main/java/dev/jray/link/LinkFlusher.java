@@ -8,12 +8,17 @@ import java.util.concurrent.locks.LockSupport;
  * Writes deferred frames that their thread did not flush within {@link #DELAY_NANOS} (it went on
  * with something else without blocking, or it never flushes, as the reference tracker). Threads
  * that send flush themselves before they block or idle, so this is a backstop: its thread sleeps
- * until the oldest deferred frame is due, and parks while nothing is deferred. A short tick would
- * cost a wake-up every few microseconds of a stream of sends, which on a small machine is CPU the
- * senders and readers need. Thread-safe.
+ * until the oldest deferred frame is due. While sends keep coming (within {@link #WARM_NANOS}) it
+ * wakes once per {@link #DELAY_NANOS} on its own, so a sender never has to wake it: waking it for
+ * each deferred frame of a sync call cost the sender an unpark and the machine two wake-ups per
+ * millisecond. Idle for longer, it parks until the next deferred frame. A short tick would cost a
+ * wake-up every few microseconds of a stream of sends, CPU the senders and readers need on a
+ * small machine. Thread-safe.
  */
 final class LinkFlusher implements AutoCloseable {
   static final long DELAY_NANOS = 1_000_000;
+  /** How long after the last deferred frame the thread keeps waking on its own. */
+  static final long WARM_NANOS = 50_000_000;
 
   private final ConcurrentLinkedQueue<LinkWriter> waiting = new ConcurrentLinkedQueue<>();
   private final Thread thread;
@@ -39,9 +44,13 @@ final class LinkFlusher implements AutoCloseable {
   }
 
   private void run() {
+    long lastWatched = 0;
     while (!closed) {
       long now = System.nanoTime();
       long nextDue = Long.MAX_VALUE;
+      if (!waiting.isEmpty()) {
+        lastWatched = now;
+      }
       for (Iterator<LinkWriter> it = waiting.iterator(); it.hasNext(); ) {
         LinkWriter w = it.next();
         long since = w.deferredSince();
@@ -55,6 +64,9 @@ final class LinkFlusher implements AutoCloseable {
       }
       if (nextDue != Long.MAX_VALUE) {
         LockSupport.parkNanos(this, nextDue - now); // writers watched meanwhile are due later
+      } else if (now - lastWatched < WARM_NANOS) {
+        // writers watched meanwhile wait up to twice the delay: a backstop's bound, not a sender's
+        LockSupport.parkNanos(this, DELAY_NANOS);
       } else {
         parked = true;
         if (waiting.isEmpty() && !closed) {

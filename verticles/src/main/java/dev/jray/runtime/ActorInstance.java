@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,18 +20,12 @@ import java.util.logging.Logger;
  * link's reader for callers on other nodes), and up
  * to {@code maxConcurrency} calls running at once (one at a time, in arrival order, by default).
  * A single-threaded actor has a mailbox thread of its own, the only thread that runs it, which
- * waits for calls by spinning briefly then parking: a call costs at most one direct unpark, no
- * pool handoff. Concurrent actors run their calls on the worker's threads. Thread-safe: the
+ * waits for calls by spinning (as long as its last wait, when that was short: {@link AdaptiveSpin})
+ * then parking: a call costs at most one direct unpark, no pool handoff. Concurrent actors run their calls on the worker's threads. Thread-safe: the
  * mailbox is guarded by this object's lock.
  */
 final class ActorInstance {
   private static final Logger LOG = Logger.getLogger(ActorInstance.class.getName());
-  /**
-   * How long a mailbox thread that ran out of calls spins for the next one before it parks: a
-   * sync caller's next call often comes within microseconds; longer spins cost more than they
-   * save when the node's cores are busy.
-   */
-  private static final long IDLE_SPIN_NANOS = 5_000;
 
   /** Thrown by {@code Ray.exitActor()} to unwind the actor's method; never seen by users. */
   static final class ExitSignal extends Error {
@@ -56,6 +51,9 @@ final class ActorInstance {
   private volatile boolean dead;
   /** The thread that runs a single-threaded actor; null for a concurrent one. */
   private final Thread mailboxThread;
+  /** The mailbox thread's: a sync caller's next call comes one round trip after the last. */
+  private final AdaptiveSpin idleSpin = new AdaptiveSpin();
+  private final BooleanSupplier callOrDeath = () -> queued != 0 || dead;
   private volatile boolean mailboxParked;
 
   /** @param restarted whether this instance replaces one that died with its node */
@@ -141,9 +139,8 @@ final class ActorInstance {
   /** Waits until a call is queued or the actor dies: spins, then parks. */
   private void awaitCall() {
     worker.flushSends(); // the results of the calls it ran leave before it waits
-    long deadline = System.nanoTime() + IDLE_SPIN_NANOS;
-    while (queued == 0 && !dead && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+    if (idleSpin.spinUntil(callOrDeath)) {
+      return;
     }
     mailboxParked = true;
     while (queued == 0 && !dead) {
@@ -151,6 +148,7 @@ final class ActorInstance {
       LockSupport.park(this);
     }
     mailboxParked = false;
+    idleSpin.ended();
   }
 
   /** Runs calls from the mailbox on this pool thread until it is empty (concurrent actors). */

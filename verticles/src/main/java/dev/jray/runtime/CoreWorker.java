@@ -79,11 +79,7 @@ public final class CoreWorker {
   private static final Logger LOG = Logger.getLogger(CoreWorker.class.getName());
   /** Values up to this size travel with tasks and results; larger ones live in the object store. */
   static final int INLINE_LIMIT = 100 * 1024;
-  private static final long SPIN_NANOS = 10_000;
-  /** Waits longer than this park after {@link #SPIN_NANOS}: spinning would only burn a core. */
-  private static final long MAX_SPIN_NANOS = 200_000;
-  /** Per thread: when its current wait began, and how long its last wait took (nanoseconds). */
-  private static final ThreadLocal<long[]> WAITS = ThreadLocal.withInitial(() -> new long[2]);
+  private static final ThreadLocal<AdaptiveSpin> SPINS = ThreadLocal.withInitial(AdaptiveSpin::new);
   /** How long a put waits for collected ObjectRefs to free store memory after a GC. */
   private static final long RECLAIM_WAIT_NANOS = 100_000_000;
   /** Values this large may trigger a GC to get a kept store mapping back instead of fresh memory. */
@@ -682,13 +678,13 @@ public final class CoreWorker {
     }
     starts.flushCurrentThread(); // a task this thread submitted must not wait for it
     links.flushCurrentThread(); // nor a call or task it sent to another node
-    long[] wait = WAITS.get();
-    if (spinUntilDone(f, wait)) {
-      return;
-    }
     if (Context.isOnEventLoopThread()) {
       throw new IllegalStateException("blocking get/wait on a Vert.x event loop would stall it: "
           + "use ObjectRef.toCompletableFuture() there");
+    }
+    AdaptiveSpin spin = SPINS.get();
+    if (spin.spinUntil(f::isDone)) {
+      return;
     }
     TaskContext ctx = TaskContext.current();
     boolean lend = ctx != null && ctx.kind() == TaskKind.NORMAL && !ctx.isDriver();
@@ -709,42 +705,11 @@ public final class CoreWorker {
     } catch (ExecutionException e) {
       // the failed object's error is raised by decode
     } finally {
-      wait[1] = System.nanoTime() - wait[0];
+      spin.ended();
       if (lend) {
         scheduler.blocked(ctx.taskId(), false);
       }
     }
-  }
-
-  /**
-   * Spins before a caller parks: a short call's result often arrives sooner than a parked thread
-   * wakes up (~20 µs here). Ten microseconds at first; a thread whose last wait was short (a sync
-   * loop of calls to another node, ~100 µs a round trip) waits that long again, yielding its
-   * core after the first ten so the threads that bring the result can run. Not on event loops.
-   *
-   * @param wait this thread's wait record: the start of this wait, and how long the last took
-   */
-  private static boolean spinUntilDone(CompletableFuture<?> f, long[] wait) {
-    if (Context.isOnEventLoopThread()) {
-      return false;
-    }
-    long start = System.nanoTime();
-    wait[0] = start;
-    long last = wait[1];
-    long budget = last > SPIN_NANOS && last < MAX_SPIN_NANOS ? last + last / 2 : SPIN_NANOS;
-    while (!f.isDone()) {
-      long spun = System.nanoTime() - start;
-      if (spun >= budget) {
-        return false;
-      }
-      if (spun < SPIN_NANOS) {
-        Thread.onSpinWait();
-      } else {
-        Thread.yield();
-      }
-    }
-    wait[1] = System.nanoTime() - start;
-    return true;
   }
 
   @SuppressWarnings("unchecked")

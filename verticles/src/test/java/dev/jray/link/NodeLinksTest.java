@@ -68,6 +68,24 @@ class NodeLinksTest {
   }
 
   @Test
+  void aMessageItsThreadNeverFlushesArrivesWhileSendsGoOnAndAfterAQuietSpell() throws Exception {
+    UniqueId a = IdFactory.newUniqueId();
+    UniqueId b = IdFactory.newUniqueId();
+    BlockingQueue<Received> atB = new LinkedBlockingQueue<>();
+    NodeLinks linksA = node(a, (from, m, reply) -> {});
+    node(b, (from, m, reply) -> atB.add(new Received(from, m)));
+    // each send is one deferred frame this thread leaves to the flusher: first while it is warm,
+    // then after longer than it stays warm, when only the send itself can wake it
+    for (String m : List.of("warm-1", "warm-2", "after-quiet")) {
+      if (m.equals("after-quiet")) {
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(LinkFlusher.WARM_NANOS) * 3);
+      }
+      linksA.send(b, m);
+      assertEquals(new Received(a, m), atB.poll(TIMEOUT_S, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void concurrentSendersEachKeepTheirOrder() throws Exception {
     UniqueId a = IdFactory.newUniqueId();
     UniqueId b = IdFactory.newUniqueId();
