@@ -14,17 +14,15 @@ import dev.jray.scheduler.FunctionDescriptor;
 import dev.jray.scheduler.TaskSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends this worker's calls to one actor, in submission order: a call leaves only when the
  * actor is alive and every call before it has left (its ObjectRef arguments resolved). When the
- * actor dies, queued and in-flight calls fail with {@link RayActorException}. Thread-safe: one
- * lock per actor, taken once per call by its caller; a result releases its call without it;
- * sends are non-blocking.
+ * actor dies, queued and in-flight calls fail with {@link RayActorException}. Thread-safe (one
+ * lock per actor; sends are non-blocking).
  */
 final class ActorTaskSubmitter {
   /** A call waiting to be sent. */
@@ -34,9 +32,8 @@ final class ActorTaskSubmitter {
   private final CoreWorker worker;
   private final ActorId actorId;
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
-  // Counted and released by the threads results arrive on, without the lock callers take.
-  private final Set<ObjectId> inFlight = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger pending = new AtomicInteger();
+  private final Set<ObjectId> inFlight = new HashSet<>();
+  private int pending;
   private ActorState state = ActorState.PENDING_CREATION;
   /** The node the actor is alive on; set with state ALIVE. */
   private UniqueId node;
@@ -56,39 +53,31 @@ final class ActorTaskSubmitter {
   }
 
   /** @throws PendingCallsLimitExceededException if {@code maxPendingCalls} calls are in flight */
-  void reserveSlot(int maxPendingCalls) {
-    int now = pending.incrementAndGet();
-    if (maxPendingCalls > 0 && now > maxPendingCalls) {
-      pending.decrementAndGet();
+  synchronized void reserveSlot(int maxPendingCalls) {
+    if (maxPendingCalls > 0 && pending >= maxPendingCalls) {
       throw new PendingCallsLimitExceededException("actor " + actorId + " already has "
-          + (now - 1) + " pending calls (maxPendingCalls=" + maxPendingCalls + ")");
+          + pending + " pending calls (maxPendingCalls=" + maxPendingCalls + ")");
     }
+    pending++;
   }
 
-  /** A call finished (or was never submitted, {@code returnId} null). Never blocks. */
-  void releaseSlot(ObjectId returnId) {
+  /** A call finished (or was never submitted, {@code returnId} null). */
+  synchronized void releaseSlot(ObjectId returnId) {
+    pending--;
     if (returnId != null) {
       inFlight.remove(returnId);
     }
-    pending.decrementAndGet();
   }
 
   void enqueue(Call call) {
-    if (!call.args().resolved.isDone()) {
-      synchronized (this) {
-        queue.add(call);
-      }
-      call.args().resolved.thenRun(this::flush);
-      return;
-    }
     synchronized (this) {
       queue.add(call);
-      if (state == ActorState.ALIVE) {
-        sendResolved(); // the common case, under the one lock the call takes
-        return;
-      }
     }
-    flush();
+    if (call.args().resolved.isDone()) {
+      flush();
+    } else {
+      call.args().resolved.thenRun(this::flush);
+    }
   }
 
   void onActorState(ActorRecord record) {
@@ -122,7 +111,16 @@ final class ActorTaskSubmitter {
         inFlight.clear();
         deathError = deathError();
       } else {
-        sendResolved();
+        while (state == ActorState.ALIVE && !queue.isEmpty() && queue.peek().args().resolved.isDone()) {
+          Call call = queue.poll();
+          try {
+            TaskSpec spec = worker.actorCallSpec(call, actorId, call.args().toTaskArgs());
+            inFlight.add(call.returnId());
+            worker.sendToActor(actorId, node, spec);
+          } catch (PreparedArgs.DependencyFailedException e) {
+            worker.failDependency(call.returnId(), call.jobId(), call.function(), e);
+          }
+        }
       }
     }
     if (deathError != null) {
@@ -131,21 +129,6 @@ final class ActorTaskSubmitter {
       }
       for (ObjectId id : lost) {
         worker.failCall(id, deathError);
-      }
-    }
-  }
-
-  /** Sends the queued calls, in order, while the actor is alive and the next one is resolved. */
-  private void sendResolved() {
-    assert Thread.holdsLock(this);
-    while (state == ActorState.ALIVE && !queue.isEmpty() && queue.peek().args().resolved.isDone()) {
-      Call call = queue.poll();
-      try {
-        TaskSpec spec = worker.actorCallSpec(call, actorId, call.args().toTaskArgs());
-        inFlight.add(call.returnId());
-        worker.sendToActor(actorId, node, spec);
-      } catch (PreparedArgs.DependencyFailedException e) {
-        worker.failDependency(call.returnId(), call.jobId(), call.function(), e);
       }
     }
   }

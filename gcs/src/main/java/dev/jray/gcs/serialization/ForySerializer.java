@@ -93,7 +93,7 @@ public final class ForySerializer implements Serializer {
         .withJdkClassSerializableCheck(false)
         .withSerializerFactory(ForySerializer::rejectUnlessSerializable)
         .withClassLoader(loader)
-        .buildThreadLocalFory();
+        .buildThreadSafeFory();
   }
 
   /** Fory asks this before building the serializer of a class; null means "build the usual one". */
