@@ -1,10 +1,11 @@
 package dev.jray.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a workload: a warm-up (on past its time while the heap still grows), then {@link Settings#rounds()} rounds, each running the workload
+ * Runs a workload: a warm-up (on past its time while the heap grows or the JIT is busy), then {@link Settings#rounds()} rounds, each running the workload
  * repeatedly for at least {@link Settings#roundNanos()}; the figure is the median rate over the
  * rounds. A workload that throws yields a {@link Figure#failed failed figure}: the suite goes on.
  * Single-threaded: one measurement at a time, on the caller's thread.
@@ -22,8 +23,11 @@ final class Measure {
     void run() throws Exception;
   }
 
-  /** The longest a warm-up goes on past its time while the heap still grows. */
+  /** The longest a warm-up goes on past its time while the JVM has not settled. */
   static final long MAX_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  static final long SETTLE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  /** The JIT compilers' share of a slice's wall time above which the JVM is still warming. */
+  static final double COMPILING_SHARE = 0.05;
 
   private final Settings settings;
 
@@ -64,27 +68,39 @@ final class Measure {
   }
 
   /**
-   * Runs the warm-up time, then on while each run still grows the committed heap (at most
-   * {@link #MAX_SETTLE_NANOS} more): a JVM that takes fresh memory from the OS pays a page fault
-   * per 4 KiB page (on VMs at a fraction of copy speed, 0.2 GB/s here), which is the machine's
-   * first touch, not the row; whichever contender ran first would pay it for the others.
+   * Runs the warm-up time, then on in slices of {@link #SETTLE_SLICE_NANOS} while the JVM has not
+   * settled (at most {@link #MAX_SETTLE_NANOS} more): while a slice grew the committed heap, since
+   * a JVM that takes fresh memory from the OS pays a page fault per 4 KiB page (on VMs at a
+   * fraction of copy speed, 0.2 GB/s here), the machine's first touch and not the row, which
+   * whichever contender ran first would pay for the others; or while the JIT compilers worked
+   * more than {@link #COMPILING_SHARE} of a slice, since on two cores they take the CPU the
+   * workload's own threads need (a fresh driver JVM measured cross-node tasks at 20-30k/s for its
+   * first 3-6 s, then 100-185k/s).
    */
   private void warmUp(Workload workload) throws Exception {
     runFor(settings.warmUpNanos(), workload);
     long deadline = System.nanoTime() + MAX_SETTLE_NANOS;
-    long committed = committedHeap();
     while (System.nanoTime() < deadline) {
-      workload.run();
-      long now = committedHeap();
-      if (now <= committed) {
+      long committed = committedHeap();
+      long compiling = compilingMillis();
+      runFor(SETTLE_SLICE_NANOS, workload);
+      boolean heapGrew = committedHeap() > committed;
+      boolean jitBusy = compilingMillis() - compiling
+          > TimeUnit.NANOSECONDS.toMillis(SETTLE_SLICE_NANOS) * COMPILING_SHARE;
+      if (!heapGrew && !jitBusy) {
         return;
       }
-      committed = now;
     }
   }
 
   private static long committedHeap() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+  }
+
+  /** The JIT compilers' total time so far, or 0 where the JVM does not tell. */
+  private static long compilingMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   /** Runs the workload at least once and until {@code nanos} of wall time passed. */
