@@ -79,6 +79,9 @@ final class Measure {
    */
   private void warmUp(Workload workload) throws Exception {
     runFor(settings.warmUpNanos(), workload);
+    if (settings.quick()) {
+      return; // a smoke run's figures are not measurements: it does not wait for the JVM
+    }
     long deadline = System.nanoTime() + MAX_SETTLE_NANOS;
     while (System.nanoTime() < deadline) {
       long committed = committedHeap();
