@@ -5,9 +5,9 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a workload: a warm-up (on past its time while the heap grows or the JIT is busy), then {@link Settings#rounds()} rounds, each running the workload
- * repeatedly for at least {@link Settings#roundNanos()}; the figure is the median rate over the
- * rounds. A workload that throws yields a {@link Figure#failed failed figure}: the suite goes on.
+ * Runs a workload: a warm-up (on past its time while the heap grows or the JIT is busy), then
+ * {@link Settings#rounds()} rounds, each running the workload repeatedly for at least {@link
+ * Settings#roundNanos()}; the figure is the median rate over the rounds. A workload that throws yields a {@link Figure#failed failed figure}: the suite goes on.
  * Single-threaded: one measurement at a time, on the caller's thread.
  */
 final class Measure {
@@ -24,10 +24,11 @@ final class Measure {
   }
 
   /** The longest a warm-up goes on past its time while the JVM has not settled. */
-  static final long MAX_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
-  static final long SETTLE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final long MAX_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** How long the warm-up runs between two looks at the heap and the JIT. */
+  private static final long SETTLE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** The JIT compilers' share of a slice's wall time above which the JVM is still warming. */
-  static final double COMPILING_SHARE = 0.05;
+  private static final double COMPILING_SHARE = 0.05;
 
   private final Settings settings;
 

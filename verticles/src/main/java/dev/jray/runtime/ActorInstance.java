@@ -20,9 +20,10 @@ import java.util.logging.Logger;
  * link's reader for callers on other nodes), and up
  * to {@code maxConcurrency} calls running at once (one at a time, in arrival order, by default).
  * A single-threaded actor has a mailbox thread of its own, the only thread that runs it, which
- * waits for calls by spinning (as long as its last wait, when that was short: {@link AdaptiveSpin})
- * then parking: a call costs at most one direct unpark, no pool handoff. Concurrent actors run their calls on the worker's threads. Thread-safe: the
- * mailbox is guarded by this object's lock.
+ * waits for calls by spinning (as long as its last wait, when that was short: {@link
+ * AdaptiveSpin}) then parking: a call costs at most one direct unpark, no pool handoff.
+ * Concurrent actors run their calls on the worker's threads. Thread-safe: the mailbox is guarded
+ * by this object's lock.
  */
 final class ActorInstance {
   private static final Logger LOG = Logger.getLogger(ActorInstance.class.getName());

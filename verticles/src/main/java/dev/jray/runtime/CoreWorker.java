@@ -729,8 +729,7 @@ public final class CoreWorker {
   private Object decodeValue(ObjectId id, ObjectValue v, ClassLoader loader) {
     if (v.isInline()) {
       byte[] data = v.data();
-      ByteArrayFraming framing = arrayFraming();
-      int header = framing == null ? -1 : framing.headerLength(ByteBuffer.wrap(data), data.length);
+      int header = arrayHeader(ByteBuffer.wrap(data), data.length);
       // a small byte[] (a common result) is its bytes after the header: no serializer round
       return header < 0 ? serializer.deserialize(data, loader)
           : Arrays.copyOfRange(data, header, data.length);
@@ -764,8 +763,7 @@ public final class CoreWorker {
    * page faults of a mapping not yet mapped); anything else through the serializer.
    */
   private Object readStored(StoredObject stored, ClassLoader loader) {
-    ByteArrayFraming framing = arrayFraming();
-    int header = framing == null ? -1 : framing.headerLength(stored.buffer(), stored.size());
+    int header = arrayHeader(stored.buffer(), stored.size());
     if (header < 0) {
       return serializer.deserialize(stored.buffer(), loader);
     }
@@ -778,6 +776,12 @@ public final class CoreWorker {
       throw new UncheckedIOException("cannot read object " + stored.id(), e);
     }
     return array;
+  }
+
+  /** The header length if {@code object} is a serialized top-level byte[], else -1. */
+  private int arrayHeader(ByteBuffer object, long size) {
+    ByteArrayFraming framing = arrayFraming();
+    return framing == null ? -1 : framing.headerLength(object, size);
   }
 
   // ---------------------------------------------------------------- submission
