@@ -5,10 +5,11 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a workload: a warm-up (on past its time while the heap grows or the JIT is busy), then
- * {@link Settings#rounds()} rounds, each running the workload repeatedly for at least {@link
- * Settings#roundNanos()}; the figure is the median rate over the rounds. A workload that throws yields a {@link Figure#failed failed figure}: the suite goes on.
- * Single-threaded: one measurement at a time, on the caller's thread.
+ * Runs a workload: a warm-up (on past its time while the heap grows, the JIT is busy or the rate
+ * still climbs), then {@link Settings#rounds()} rounds, each running the workload repeatedly for at
+ * least {@link Settings#roundNanos()}; the figure is the median rate over the rounds. A workload
+ * that throws yields a {@link Figure#failed failed figure}: the suite goes on. Single-threaded: one
+ * measurement at a time, on the caller's thread.
  */
 final class Measure {
   /** One run of a workload; returns the nanoseconds of its measured part. */
@@ -29,6 +30,11 @@ final class Measure {
   private static final long SETTLE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** The JIT compilers' share of a slice's wall time above which the JVM is still warming. */
   private static final double COMPILING_SHARE = 0.05;
+  /**
+   * A slice this much faster than the one before means the workload is still warming, in JVMs
+   * this one cannot see: the cross-node rows' nodes and their JIT compilers.
+   */
+  private static final double CLIMBING_RATIO = 1.10;
 
   private final Settings settings;
 
@@ -76,7 +82,8 @@ final class Measure {
    * whichever contender ran first would pay for the others; or while the JIT compilers worked
    * more than {@link #COMPILING_SHARE} of a slice, since on two cores they take the CPU the
    * workload's own threads need (a fresh driver JVM measured cross-node tasks at 20-30k/s for its
-   * first 3-6 s, then 100-185k/s).
+   * first 3-6 s, then 100-185k/s); or while a slice ran more than {@link #CLIMBING_RATIO} times
+   * faster than the slice before it.
    */
   private void warmUp(Workload workload) throws Exception {
     runFor(settings.warmUpNanos(), workload);
@@ -84,14 +91,18 @@ final class Measure {
       return; // a smoke run's figures are not measurements: it does not wait for the JVM
     }
     long deadline = System.nanoTime() + MAX_SETTLE_NANOS;
+    double lastRate = 0;
     while (System.nanoTime() < deadline) {
       long committed = committedHeap();
       long compiling = compilingMillis();
-      runFor(SETTLE_SLICE_NANOS, workload);
+      long[] runsAndNanos = runFor(SETTLE_SLICE_NANOS, workload);
+      double rate = runsAndNanos[0] / (double) runsAndNanos[1];
       boolean heapGrew = committedHeap() > committed;
       boolean jitBusy = compilingMillis() - compiling
           > TimeUnit.NANOSECONDS.toMillis(SETTLE_SLICE_NANOS) * COMPILING_SHARE;
-      if (!heapGrew && !jitBusy) {
+      boolean climbing = rate > lastRate * CLIMBING_RATIO;
+      lastRate = rate;
+      if (!heapGrew && !jitBusy && !climbing) {
         return;
       }
     }
