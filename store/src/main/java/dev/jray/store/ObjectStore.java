@@ -39,8 +39,10 @@ import java.util.Objects;
  * <p>When an object does not fit, the store first evicts unpinned secondary copies (cached copies
  * of objects whose primary lives on another node), least recently used first, then spills
  * unpinned primary copies, least recently used first, to files in a per-store subdirectory of the
- * spill directory. A spilled object stays in the store and is restored into memory by {@link
- * #get}. If that still leaves too little room, {@link ObjectStoreFullException} is thrown.
+ * spill directory. Both directories are named after this process, and a new store removes those
+ * of processes that died without closing theirs. A spilled object stays in the store and is
+ * restored into memory by {@link #get}. If that still leaves too little room, {@link
+ * ObjectStoreFullException} is thrown.
  *
  * <p>Thread-safe: one lock guards the bookkeeping; object bytes are copied in and read without it.
  * Evicting, spilling and restoring happen under the lock, so they delay other callers. Once
@@ -89,13 +91,13 @@ public final class ObjectStore implements AutoCloseable {
     }
     this.capacity = capacityBytes;
     try {
-      this.memoryDirectory = Files.createTempDirectory(memoryBase(capacityBytes), "jray-store-");
+      this.memoryDirectory = StoreDirectories.create(memoryBase(capacityBytes), "jray-store-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the object store's memory directory", e);
     }
     try {
       Files.createDirectories(spillDirectory);
-      this.spillDirectory = Files.createTempDirectory(spillDirectory, "jray-spill-");
+      this.spillDirectory = StoreDirectories.create(spillDirectory, "jray-spill-");
     } catch (IOException e) {
       deleteDirectory(memoryDirectory);
       throw new UncheckedIOException("cannot create a spill directory in " + spillDirectory, e);

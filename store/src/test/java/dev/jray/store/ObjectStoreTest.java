@@ -306,6 +306,28 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aNewStoreRemovesTheDirectoriesOfDeadProcessesAndKeepsOthers() throws IOException {
+    // no process has this pid (Linux's pid_max is at most 2^22)
+    Path dead = Files.createDirectories(spillRoot.resolve("jray-spill-2147483000-123"));
+    Files.write(dead.resolve("left-behind"), new byte[10]);
+    Path live = Files.createDirectories(
+        spillRoot.resolve("jray-spill-" + ProcessHandle.current().pid() + "-456"));
+    Path unnamed = Files.createDirectories(spillRoot.resolve("jray-spill-789"));
+    Path foreign = Files.createDirectories(spillRoot.resolve("other-2147483000-1"));
+
+    open(SIZE);
+
+    assertFalse(Files.exists(dead));
+    assertTrue(Files.isDirectory(live));
+    assertTrue(Files.isDirectory(unnamed));
+    assertTrue(Files.isDirectory(foreign));
+    assertTrue(store.spillDirectory().getFileName().toString()
+        .startsWith("jray-spill-" + ProcessHandle.current().pid() + "-"));
+    assertTrue(store.memoryDirectory().getFileName().toString()
+        .startsWith("jray-store-" + ProcessHandle.current().pid() + "-"));
+  }
+
+  @Test
   void defaultCapacityIsThirtyPercentOfPhysicalMemoryUnlessConfigured() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     String previous = System.clearProperty(ObjectStore.CAPACITY_PROPERTY);

@@ -31,7 +31,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -131,7 +131,9 @@ public final class NodeVerticle extends AbstractVerticle {
     StartPhases phases = new StartPhases();
     // building the worker touches files and the GCS (the network, in a cluster): not on the event loop
     vertx.executeBlocking(() -> {
-          store = new ObjectStore(options.objectStoreBytes(), Files.createTempDirectory("jray-spill-"));
+          // the store makes (and on close removes) a directory of its own in there
+          Path spillBase = Path.of(System.getProperty("java.io.tmpdir"));
+          store = new ObjectStore(options.objectStoreBytes(), spillBase);
           AtomicInteger threads = new AtomicInteger();
           executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "jray-worker-" + threads.incrementAndGet());
