@@ -59,6 +59,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,6 +114,12 @@ public final class CoreWorker {
   private final TaskStarts starts;
 
   private record RemoteTask(TaskSpec spec, UniqueId node) {}
+
+  /**
+   * Primary copies in this node's store of results owned elsewhere, by id, with the owner's node:
+   * deleted when the owner frees them ({@link FreeObject}) or dies.
+   */
+  private final ConcurrentHashMap<ObjectId, UniqueId> primariesOfOthers = new ConcurrentHashMap<>();
 
   /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
   private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> remoteRequests =
@@ -340,6 +347,20 @@ public final class CoreWorker {
   private void freeValue(ObjectId id, ObjectValue value) {
     if (!value.isInline()) {
       store.delete(id);
+      if (!value.storeNode().equals(nodeId)) {
+        links.send(value.storeNode(), new FreeObject(id));
+      }
+    }
+  }
+
+  /** The owner of a result whose primary copy is here freed it. Never blocks. */
+  void onFreeObject(ObjectId id) {
+    if (primariesOfOthers.remove(id) != null) {
+      try {
+        executor.execute(() -> deleteQuietly(id)); // unmapping a large copy takes a while
+      } catch (RejectedExecutionException stopping) {
+        // the node is stopping: its store goes with it
+      }
     }
   }
 
@@ -529,8 +550,9 @@ public final class CoreWorker {
   }
 
   /**
-   * A node (or driver) left the cluster: what it owned is lost to us, and our tasks that ran
-   * there are retried elsewhere while they have retries left, else fail.
+   * A node (or driver) left the cluster: what it owned is lost to us (the primary copies of its
+   * objects here are deleted), and our tasks that ran there are retried elsewhere while they have
+   * retries left, else fail.
    */
   public void onNodeDied(UniqueId node) {
     links.onNodeDied(node);
@@ -554,6 +576,19 @@ public final class CoreWorker {
         f.completeExceptionally(new UnreconstructableException(null,
             "its owner, node " + node + ", died"));
       }
+    }
+    primariesOfOthers.forEach((id, owner) -> {
+      if (owner.equals(node) && primariesOfOthers.remove(id, owner)) {
+        deleteQuietly(id); // nobody can ask for it any more: its owner is gone
+      }
+    });
+  }
+
+  private void deleteQuietly(ObjectId id) {
+    try {
+      store.delete(id);
+    } catch (IllegalStateException closed) {
+      // this node is stopping: its store went first
     }
   }
 
@@ -1309,6 +1344,10 @@ public final class CoreWorker {
     if (spec.ownerAddress().equals(ownerAddress)) {
       onTaskResult(spec.returnId(), value, contained);
     } else {
+      if (!value.isInline()) {
+        // before the result leaves: the owner's FreeObject may come right after it
+        primariesOfOthers.put(spec.returnId(), ownerNode(spec.ownerAddress()));
+      }
       sendToOwner(spec.ownerAddress(), new TaskResult(spec.returnId(), value, contained));
     }
   }

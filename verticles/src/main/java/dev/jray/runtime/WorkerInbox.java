@@ -12,8 +12,9 @@ import java.util.logging.Logger;
 
 /**
  * What a worker does with the messages other nodes send it over their links: tasks for its
- * scheduler, calls and kills for the actors it hosts, and, as an owner, task results, borrows,
- * task locations and object requests. Called on a link's reader thread; never blocks.
+ * scheduler, calls and kills for the actors it hosts, frees of the results it holds for their
+ * owners, and, as an owner, task results, borrows, task locations and object requests. Called on
+ * a link's reader thread; never blocks.
  */
 final class WorkerInbox implements LinkInbox {
   private static final Logger LOG = Logger.getLogger(WorkerInbox.class.getName());
@@ -39,6 +40,8 @@ final class WorkerInbox implements LinkInbox {
       worker.onBorrowChange(borrow);
     } else if (message instanceof TaskLocated located) {
       worker.onTaskLocated(located.returnId(), located.nodeId());
+    } else if (message instanceof FreeObject free) {
+      worker.onFreeObject(free.objectId());
     } else if (message instanceof KillActor kill) {
       worker.acceptKill(kill);
     } else if (message instanceof ObjectRequest req && reply != null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jray.cluster.drivers.ActorDriver;
 import dev.jray.cluster.drivers.BigObjectsDriver;
 import dev.jray.cluster.drivers.BorrowDriver;
+import dev.jray.cluster.drivers.FreeDriver;
 import dev.jray.cluster.drivers.NamedActorDriver;
 import dev.jray.cluster.drivers.TasksDriver;
 import dev.jray.cluster.drivers.VersionDriver;
@@ -156,6 +157,39 @@ class ClusterIT {
 
   @Test
   @Order(6)
+  void aFreedResultLeavesTheStoreOfTheNodeThatMadeItAndSoDoesAnExitedOwnersResult() throws Exception {
+    LocalCluster c = cluster();
+    int before = c.status().objects();
+    assertTrue(before >= 0, "no object count in status:\n" + c.status());
+    int count = 3;
+    Path flags = Files.createDirectories(c.tmpDir().resolve("free-flags"));
+    LocalCluster.Running driver = c.startDriver(List.of(), FreeDriver.class, "GPUX",
+        Integer.toString(count), "8", flags.toString());
+
+    driver.awaitLine("^HELD$", Duration.ofSeconds(90));
+    Status held = c.awaitStatus(st -> st.objects() >= before + count, Duration.ofSeconds(20));
+    assertTrue(held.objects() >= before + count, "the held results are not in the stores:\n" + held);
+
+    Files.createFile(flags.resolve("release"));
+    driver.awaitLine("^FREED$", Duration.ofSeconds(60));
+    Status freed = c.awaitStatus(st -> st.objects() <= before, Duration.ofSeconds(20));
+    assertTrue(freed.objects() <= before, "results the driver freed are still stored (before: "
+        + before + " objects):\n" + freed);
+
+    Files.createFile(flags.resolve("again"));
+    driver.awaitLine("^HELD_AGAIN$", Duration.ofSeconds(60));
+    Status heldAgain = c.awaitStatus(st -> st.objects() >= before + count, Duration.ofSeconds(20));
+    assertTrue(heldAgain.objects() >= before + count, heldAgain.toString());
+    Files.createFile(flags.resolve("exit"));
+    LocalCluster.Result r = driver.await(Duration.ofSeconds(60));
+    assertTrue(r.ok(), r.describe());
+    Status exited = c.awaitStatus(st -> st.objects() <= before, Duration.ofSeconds(20));
+    assertTrue(exited.objects() <= before, "results of an exited driver are still stored (before: "
+        + before + " objects):\n" + exited);
+  }
+
+  @Test
+  @Order(7)
   void detachedNamedActorOutlivesItsDriverAndNonDetachedOneDoesNot() {
     LocalCluster c = cluster();
     String value = "kept-" + UUID.randomUUID();
@@ -177,7 +211,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void twoJobsWithDifferentVersionsOfAClassEachSeeTheirOwn() throws Exception {
     LocalCluster c = cluster();
     List<Path> dirs = List.of(versionedClass(c, "one"), versionedClass(c, "two"));
@@ -207,7 +241,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aRefBorrowedByAnActorOnAnotherNodeOutlivesTheOwnersOwnRef() {
     LocalCluster.Result r = cluster().runDriver(DRIVER_TIMEOUT, List.of(), BorrowDriver.class);
     assertTrue(r.ok(), r.describe());
@@ -216,7 +250,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void statusAgainAfterTheWorkload() {
     // Every node is still there and nothing is left holding resources or pending.
     LocalCluster c = cluster();
@@ -230,7 +264,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aVertxApplicationHostingANodeServesTasksOverHttp() throws Exception {
     // after the status checks: this node joins, and later leaves, the shared cluster
     LocalCluster c = cluster();

@@ -78,6 +78,12 @@ public record Status(String text, List<ActiveNode> active, List<String> failures
     return u == null ? -1 : u[0];
   }
 
+  /** Objects in the active nodes' stores, from the "(N objects)" of the object store line; -1 if none. */
+  public int objects() {
+    java.util.regex.Matcher m = Pattern.compile("object_store_memory \\((\\d+) objects?\\)").matcher(text);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
   public boolean hasObjectStoreLine() {
     return text.lines().anyMatch(l -> l.contains("object_store_memory"));
   }

@@ -1,0 +1,63 @@
+package dev.jray.cluster.drivers;
+
+import dev.jray.api.ObjectRef;
+import dev.jray.api.Ray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code FreeDriver resource count mb flagDir}: tasks asking for 0.5 of {@code resource} return
+ * {@code count} byte[]s of {@code mb} MiB, which the driver gets and holds ({@code HELD}); once
+ * {@code flagDir/release} exists it drops them and collects its garbage ({@code FREED}); once
+ * {@code flagDir/again} exists it makes {@code count} more and holds them ({@code HELD_AGAIN})
+ * until {@code flagDir/exit} exists, and exits still holding them.
+ */
+public final class FreeDriver {
+  private static final long WAIT_MS = 120_000;
+
+  public static void main(String[] args) {
+    String resource = args[0];
+    int count = Integer.parseInt(args[1]);
+    int bytes = Integer.parseInt(args[2]) << 20;
+    Path flags = Path.of(args[3]);
+    Driver.run("FreeDriver", () -> {
+      List<ObjectRef<byte[]>> held = make(resource, count, bytes);
+      System.out.println("HELD");
+      System.out.flush();
+      if (!Driver.await(WAIT_MS, () -> Files.exists(flags.resolve("release")))) {
+        throw new IllegalStateException("no release flag");
+      }
+      held.clear();
+      for (int i = 0; i < 3; i++) {
+        System.gc(); // the refs are phantom-reachable only after a collection
+        Thread.sleep(100);
+      }
+      System.out.println("FREED");
+      System.out.flush();
+      if (!Driver.await(WAIT_MS, () -> Files.exists(flags.resolve("again")))) {
+        throw new IllegalStateException("no again flag");
+      }
+      List<ObjectRef<byte[]>> kept = make(resource, count, bytes);
+      System.out.println("HELD_AGAIN");
+      System.out.flush();
+      if (!Driver.await(WAIT_MS, () -> Files.exists(flags.resolve("exit")))) {
+        throw new IllegalStateException("no exit flag");
+      }
+      Driver.result("kept", kept.size());
+    });
+  }
+
+  private static List<ObjectRef<byte[]>> make(String resource, int count, int bytes) {
+    List<ObjectRef<byte[]>> refs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ObjectRef<byte[]> ref = Ray.task(Fns::bytes, bytes).setResource(resource, 0.5).remote();
+      if (ref.get(60_000).length != bytes) {
+        throw new IllegalStateException("a result of the wrong size");
+      }
+      refs.add(ref);
+    }
+    return refs;
+  }
+}
