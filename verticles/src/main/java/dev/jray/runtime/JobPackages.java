@@ -31,6 +31,10 @@ import java.util.zip.ZipOutputStream;
  */
 final class JobPackages {
   private static final String KEY_PREFIX = "pkg:";
+  /** System property: the most bytes one class-path entry may hold, as Ray caps a package. */
+  static final String MAX_PACKAGE_BYTES_PROPERTY = "jray.job.max-package-bytes";
+  // every package sits in the GCS and is fetched by each node that runs the job
+  private static final long DEFAULT_MAX_PACKAGE_BYTES = 512L << 20;
   /** Classes only jray's own class-path entries hold: such entries are not shipped. */
   private static final List<String> JRAY_MARKERS = List.of(
       "dev/jray/api/Ray.class", "dev/jray/runtime/CoreWorker.class", "dev/jray/gcs/Gcs.class",
@@ -75,18 +79,68 @@ final class JobPackages {
     }
   }
 
-  /** Uploads each entry (a class folder is zipped) once; returns the package ids, in order. */
+  /**
+   * Uploads each entry (a class folder is zipped) once; returns the package ids, in order.
+   *
+   * @throws IllegalArgumentException if an entry holds more than {@link #maxPackageBytes()}
+   */
   static List<String> upload(Gcs gcs, List<Path> entries) {
+    long max = maxPackageBytes();
+    for (Path entry : entries) {
+      long size = Files.isDirectory(entry) ? folderBytes(entry) : fileBytes(entry);
+      if (size > max) {
+        throw new IllegalArgumentException("class-path entry " + entry + " holds " + size
+            + " bytes, more than the " + max + " a job's code package may hold (-D"
+            + MAX_PACKAGE_BYTES_PROPERTY + "): move data out of class-path folders, or raise it");
+      }
+    }
     List<String> ids = new ArrayList<>();
     for (Path entry : entries) {
       byte[] jar = Files.isDirectory(entry) ? zip(entry) : read(entry);
       String id = sha256(jar);
-      if (gcs.kv().get(KEY_PREFIX + id) == null) {
+      if (!gcs.kv().containsKey(KEY_PREFIX + id)) {
         gcs.kv().putIfAbsent(KEY_PREFIX + id, jar);
       }
       ids.add(id);
     }
     return ids;
+  }
+
+  /**
+   * The most bytes one class-path entry may hold: system property {@value
+   * #MAX_PACKAGE_BYTES_PROPERTY}, else 512 MiB.
+   */
+  static long maxPackageBytes() {
+    String configured = System.getProperty(MAX_PACKAGE_BYTES_PROPERTY);
+    if (configured == null) {
+      return DEFAULT_MAX_PACKAGE_BYTES;
+    }
+    try {
+      long max = Long.parseLong(configured.trim());
+      if (max > 0) {
+        return max;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(MAX_PACKAGE_BYTES_PROPERTY
+        + " must be a positive number of bytes, got '" + configured + "'");
+  }
+
+  private static long folderBytes(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(JobPackages::fileBytes).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static long fileBytes(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the size of " + file, e);
+    }
   }
 
   /** A class loader over the packages, fetched into {@code cacheDir} if not there yet. */

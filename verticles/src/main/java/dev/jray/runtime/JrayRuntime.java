@@ -139,10 +139,16 @@ public final class JrayRuntime implements RayRuntime {
       vertx = null;
       gcs = cluster.gcs();
       node = cluster.node();
-      packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
-          System.getProperty("java.class.path", ""), codeSearchPath()));
-      long t2 = System.nanoTime();
-      awaitClusterView(node);
+      long t2;
+      try {
+        packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
+            System.getProperty("java.class.path", ""), codeSearchPath()));
+        t2 = System.nanoTime();
+        awaitClusterView(node);
+      } catch (RuntimeException | InterruptedException e) {
+        cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
+        throw e;
+      }
       LOG.fine(String.format("driver start: join %d ms, ship code %d ms, wait for the view %d ms",
           (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000));
     }

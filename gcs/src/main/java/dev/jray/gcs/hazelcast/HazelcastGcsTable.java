@@ -34,6 +34,11 @@ public final class HazelcastGcsTable<K, V> implements GcsTable<K, V> {
   }
 
   @Override
+  public boolean containsKey(K key) {
+    return map.containsKey(key);
+  }
+
+  @Override
   public void put(K key, V value) {
     // set: no need to ship the old value back.
     map.set(key, value);

@@ -13,6 +13,9 @@ public interface GcsTable<K, V> {
   /** @return the value, or null */
   V get(K key);
 
+  /** Whether the key has a value; unlike {@link #get}, never ships the value. */
+  boolean containsKey(K key);
+
   void put(K key, V value);
 
   /** @return the value already present, or null if {@code value} was stored */

@@ -17,6 +17,11 @@ public final class InMemoryGcsTable<K, V> implements GcsTable<K, V> {
   }
 
   @Override
+  public boolean containsKey(K key) {
+    return map.containsKey(key);
+  }
+
+  @Override
   public void put(K key, V value) {
     map.put(key, value);
     fire(key, value);
