@@ -4,16 +4,17 @@ import dev.jray.api.id.ObjectId;
 import java.io.Serializable;
 
 /**
- * One argument of a task: a serialized value given by the caller ({@code objectId} null), or an
- * ObjectRef argument already resolved by the submitter to its {@link ObjectValue}.
+ * One argument of a task: a serialized value given by the caller ({@code objectId} and {@code
+ * owner} null), or an ObjectRef argument already resolved by the submitter to its {@link
+ * ObjectValue}, with the address of the object's owner.
  */
-public record TaskArg(ObjectId objectId, ObjectValue value) implements Serializable {
+public record TaskArg(ObjectId objectId, String owner, ObjectValue value) implements Serializable {
 
   public static TaskArg byValue(byte[] data) {
-    return new TaskArg(null, ObjectValue.inline(data));
+    return new TaskArg(null, null, ObjectValue.inline(data));
   }
 
-  public static TaskArg byRef(ObjectId id, ObjectValue resolved) {
-    return new TaskArg(id, resolved);
+  public static TaskArg byRef(ObjectId id, String owner, ObjectValue resolved) {
+    return new TaskArg(id, owner, resolved);
   }
 }

@@ -116,10 +116,15 @@ public final class CoreWorker {
   private record RemoteTask(TaskSpec spec, UniqueId node) {}
 
   /**
-   * Primary copies in this node's store of results owned elsewhere, by id, with the owner's node:
-   * deleted when the owner frees them ({@link FreeObject}) or dies.
+   * Copies in this node's store of objects owned elsewhere, by id, with the owner's node: the
+   * primaries of results made here, deleted when the owner frees them ({@link FreeObject}), and
+   * copies pulled from other nodes, left as a cache the store evicts when it needs the room. Both
+   * are deleted when their owner dies: nobody can ask for them any more.
    */
-  private final ConcurrentHashMap<ObjectId, UniqueId> primariesOfOthers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ObjectId, UniqueId> copiesOfOthers = new ConcurrentHashMap<>();
+  /** The size of {@link #copiesOfOthers} at which it next drops copies the store evicted. */
+  private volatile int prunedCopiesAt = MIN_COPIES_PRUNE;
+  private static final int MIN_COPIES_PRUNE = 1024;
 
   /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
   private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> remoteRequests =
@@ -355,7 +360,7 @@ public final class CoreWorker {
 
   /** The owner of a result whose primary copy is here freed it. Never blocks. */
   void onFreeObject(ObjectId id) {
-    if (primariesOfOthers.remove(id) != null) {
+    if (copiesOfOthers.remove(id) != null) {
       try {
         executor.execute(() -> deleteQuietly(id)); // unmapping a large copy takes a while
       } catch (RejectedExecutionException stopping) {
@@ -577,9 +582,9 @@ public final class CoreWorker {
             "its owner, node " + node + ", died"));
       }
     }
-    primariesOfOthers.forEach((id, owner) -> {
-      if (owner.equals(node) && primariesOfOthers.remove(id, owner)) {
-        deleteQuietly(id); // nobody can ask for it any more: its owner is gone
+    copiesOfOthers.forEach((id, owner) -> {
+      if (owner.equals(node) && copiesOfOthers.remove(id, owner)) {
+        deleteQuietly(id);
       }
     });
   }
@@ -608,7 +613,7 @@ public final class CoreWorker {
       }
       awaitBlocking(f, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for 1 object(s)");
     }
-    return decode(r.getId(), f, context().loader());
+    return decode(r.getId(), r.ownerAddress(), f, context().loader());
   }
 
   <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
@@ -629,7 +634,7 @@ public final class CoreWorker {
     ClassLoader loader = context().loader();
     List<T> values = new ArrayList<>(refs.size());
     for (int i = 0; i < refs.size(); i++) {
-      values.add(decode(refs.get(i).getId(), futures.get(i), loader));
+      values.add(decode(refs.get(i).getId(), impl(refs.get(i)).ownerAddress(), futures.get(i), loader));
     }
     return values;
   }
@@ -654,19 +659,41 @@ public final class CoreWorker {
 
   <T> CompletableFuture<T> getAsync(ObjectRef<T> ref) {
     ClassLoader loader = context().loader();
-    ObjectId id = ref.getId();
-    CompletableFuture<ObjectValue> f = locate(impl(ref));
+    ObjectRefImpl<?> r = impl(ref);
+    ObjectId id = r.getId();
+    CompletableFuture<ObjectValue> f = locate(r);
     // large or remote values are decoded on a worker thread: never on the event loop
     return f.thenCompose(v -> v.isInline() || v.error() ? CompletableFuture.completedFuture(v)
-            : fetchIfRemote(id, v).thenApply(x -> v))
-        .handleAsync((v, e) -> decode(id, f, loader), executor);
+            : fetchIfRemote(id, r.ownerAddress(), v).thenApply(x -> v))
+        .handleAsync((v, e) -> decode(id, r.ownerAddress(), f, loader), executor);
   }
 
-  private CompletableFuture<Void> fetchIfRemote(ObjectId id, ObjectValue v) {
+  /** Pulls a copy of an object stored on another node into this node's store, unless it is here. */
+  private CompletableFuture<Void> fetchIfRemote(ObjectId id, String owner, ObjectValue v) {
     if (v.isInline() || nodeId.equals(v.storeNode()) || store.contains(id)) {
       return CompletableFuture.completedFuture(null);
     }
-    return fetcher.fetch(id, v.storeNode());
+    return fetcher.fetch(id, v.storeNode()).thenRun(() -> keepCopyOf(id, owner));
+  }
+
+  /** Notes a copy here of an object {@code owner} owns, unless that is this worker. */
+  private void keepCopyOf(ObjectId id, String owner) {
+    if (owner == null || owner.equals(ownerAddress)) {
+      return; // its freeing deletes this node's copy
+    }
+    copiesOfOthers.put(id, ownerNode(owner));
+    if (copiesOfOthers.size() >= prunedCopiesAt) {
+      pruneCopies();
+    }
+  }
+
+  /** Forgets the copies the store evicted; amortized over the puts since the last prune. */
+  private synchronized void pruneCopies() {
+    if (copiesOfOthers.size() < prunedCopiesAt) {
+      return;
+    }
+    copiesOfOthers.keySet().removeIf(id -> !store.contains(id));
+    prunedCopiesAt = Math.max(MIN_COPIES_PRUNE, 2 * copiesOfOthers.size());
   }
 
   <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs) {
@@ -748,7 +775,8 @@ public final class CoreWorker {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> T decode(ObjectId id, CompletableFuture<ObjectValue> f, ClassLoader loader) {
+  private <T> T decode(ObjectId id, String owner, CompletableFuture<ObjectValue> f,
+      ClassLoader loader) {
     ObjectValue v;
     try {
       v = f.join();
@@ -758,10 +786,10 @@ public final class CoreWorker {
     if (v.error()) {
       throw (RuntimeException) serializer.deserialize(v.data(), loader);
     }
-    return (T) decodeValue(id, v, loader);
+    return (T) decodeValue(id, owner, v, loader);
   }
 
-  private Object decodeValue(ObjectId id, ObjectValue v, ClassLoader loader) {
+  private Object decodeValue(ObjectId id, String owner, ObjectValue v, ClassLoader loader) {
     if (v.isInline()) {
       byte[] data = v.data();
       int header = arrayHeader(ByteBuffer.wrap(data), data.length);
@@ -772,7 +800,7 @@ public final class CoreWorker {
     // a pulled copy may be evicted before it is read: pull once more then
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
-        fetchIfRemote(id, v).get();
+        fetchIfRemote(id, owner, v).get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new RayException("interrupted while fetching object " + id, e);
@@ -1297,7 +1325,7 @@ public final class CoreWorker {
       Object[] args = new Object[spec.args().size()];
       for (int i = 0; i < args.length; i++) {
         TaskArg a = spec.args().get(i);
-        args[i] = decodeValue(a.objectId(), a.value(), ctx.loader());
+        args[i] = decodeValue(a.objectId(), a.owner(), a.value(), ctx.loader());
       }
       return new Outcome(f.invoke(target, args), null);
     } catch (Throwable t) {
@@ -1346,7 +1374,7 @@ public final class CoreWorker {
     } else {
       if (!value.isInline()) {
         // before the result leaves: the owner's FreeObject may come right after it
-        primariesOfOthers.put(spec.returnId(), ownerNode(spec.ownerAddress()));
+        keepCopyOf(spec.returnId(), spec.ownerAddress());
       }
       sendToOwner(spec.ownerAddress(), new TaskResult(spec.returnId(), value, contained));
     }

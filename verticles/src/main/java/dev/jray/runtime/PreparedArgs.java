@@ -58,7 +58,7 @@ final class PreparedArgs {
       if (v.error()) {
         throw new DependencyFailedException(v, null);
       }
-      args.add(TaskArg.byRef(ref.getId(), v));
+      args.add(TaskArg.byRef(ref.getId(), ref.ownerAddress(), v));
     }
     return args;
   }

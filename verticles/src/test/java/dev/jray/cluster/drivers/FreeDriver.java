@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code FreeDriver resource count mb flagDir}: tasks asking for 0.5 of {@code resource} return
- * {@code count} byte[]s of {@code mb} MiB, which the driver gets and holds ({@code HELD}); once
- * {@code flagDir/release} exists it drops them and collects its garbage ({@code FREED}); once
- * {@code flagDir/again} exists it makes {@code count} more and holds them ({@code HELD_AGAIN})
- * until {@code flagDir/exit} exists, and exits still holding them.
+ * {@code FreeDriver resource count mb flagDir readerResource}: tasks asking for 0.5 of {@code
+ * resource} return {@code count} byte[]s of {@code mb} MiB, which the driver gets and holds ({@code
+ * HELD}); once {@code flagDir/release} exists it drops them and collects its garbage ({@code
+ * FREED}); once {@code flagDir/again} exists it makes {@code count} more, has a task asking for 1
+ * of {@code readerResource} read each (so that node pulls a copy), and holds them ({@code
+ * HELD_AGAIN}) until {@code flagDir/exit} exists, and exits still holding them.
  */
 public final class FreeDriver {
   private static final long WAIT_MS = 120_000;
@@ -22,6 +23,7 @@ public final class FreeDriver {
     int count = Integer.parseInt(args[1]);
     int bytes = Integer.parseInt(args[2]) << 20;
     Path flags = Path.of(args[3]);
+    String reader = args[4];
     Driver.run("FreeDriver", () -> {
       List<ObjectRef<byte[]>> held = make(resource, count, bytes);
       System.out.println("HELD");
@@ -40,6 +42,9 @@ public final class FreeDriver {
         throw new IllegalStateException("no again flag");
       }
       List<ObjectRef<byte[]>> kept = make(resource, count, bytes);
+      for (ObjectRef<byte[]> ref : kept) { // a copy of each on the reader's node too
+        Ray.task(Fns::digest, ref).setResource(reader, 1.0).remote().get(60_000);
+      }
       System.out.println("HELD_AGAIN");
       System.out.flush();
       if (!Driver.await(WAIT_MS, () -> Files.exists(flags.resolve("exit")))) {
