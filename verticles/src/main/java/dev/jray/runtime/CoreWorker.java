@@ -125,6 +125,7 @@ public final class CoreWorker {
   /** The size of {@link #copiesOfOthers} at which it next drops copies the store evicted. */
   private volatile int prunedCopiesAt = MIN_COPIES_PRUNE;
   private static final int MIN_COPIES_PRUNE = 1024;
+  private final Object copiesPruning = new Object();
 
   /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
   private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> remoteRequests =
@@ -555,9 +556,9 @@ public final class CoreWorker {
   }
 
   /**
-   * A node (or driver) left the cluster: what it owned is lost to us (the primary copies of its
-   * objects here are deleted), and our tasks that ran there are retried elsewhere while they have
-   * retries left, else fail.
+   * A node (or driver) left the cluster: what it owned is lost to us (the copies of its objects
+   * here are deleted), and our tasks that ran there are retried elsewhere while they have retries
+   * left, else fail.
    */
   public void onNodeDied(UniqueId node) {
     links.onNodeDied(node);
@@ -634,7 +635,8 @@ public final class CoreWorker {
     ClassLoader loader = context().loader();
     List<T> values = new ArrayList<>(refs.size());
     for (int i = 0; i < refs.size(); i++) {
-      values.add(decode(refs.get(i).getId(), impl(refs.get(i)).ownerAddress(), futures.get(i), loader));
+      ObjectRefImpl<?> r = impl(refs.get(i));
+      values.add(decode(r.getId(), r.ownerAddress(), futures.get(i), loader));
     }
     return values;
   }
@@ -688,12 +690,14 @@ public final class CoreWorker {
   }
 
   /** Forgets the copies the store evicted; amortized over the puts since the last prune. */
-  private synchronized void pruneCopies() {
-    if (copiesOfOthers.size() < prunedCopiesAt) {
-      return;
+  private void pruneCopies() {
+    synchronized (copiesPruning) {
+      if (copiesOfOthers.size() < prunedCopiesAt) {
+        return;
+      }
+      copiesOfOthers.keySet().removeIf(id -> !store.contains(id));
+      prunedCopiesAt = Math.max(MIN_COPIES_PRUNE, 2 * copiesOfOthers.size());
     }
-    copiesOfOthers.keySet().removeIf(id -> !store.contains(id));
-    prunedCopiesAt = Math.max(MIN_COPIES_PRUNE, 2 * copiesOfOthers.size());
   }
 
   <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs) {
