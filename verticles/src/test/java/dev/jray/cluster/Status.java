@@ -80,7 +80,7 @@ public record Status(String text, List<ActiveNode> active, List<String> failures
 
   /** Objects in the active nodes' stores, from the "(N objects)" of the object store line; -1 if none. */
   public int objects() {
-    java.util.regex.Matcher m = Pattern.compile("object_store_memory \\((\\d+) objects?\\)").matcher(text);
+    Matcher m = Pattern.compile("object_store_memory \\((\\d+) objects?\\)").matcher(text);
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
