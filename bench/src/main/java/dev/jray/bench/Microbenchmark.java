@@ -206,6 +206,21 @@ public final class Microbenchmark implements Callable<Integer> {
       set(rows, RowSpec.N_TO_N, () -> j.nToN(false));
       set(rows, RowSpec.N_TO_N_ARG, () -> j.nToN(true));
       set(rows, RowSpec.PLACEMENT_GROUPS, j::placementGroups);
+      // last: they leave the most behind (threads, heap) for whatever runs after them
+      if (rows.keySet().stream().anyMatch(r -> r.name().startsWith("many actors"))) {
+        progress("many actors: jray");
+        ScaleWorkloads.ManyActors m = ScaleWorkloads.manyActors(measure.settings().manyActors());
+        set(rows, RowSpec.MANY_ACTORS, m::rate);
+        set(rows, RowSpec.MANY_ACTORS_THREADS, m::threads);
+        set(rows, RowSpec.MANY_ACTORS_RSS, m::rssMegabytes);
+      }
+      if (rows.keySet().stream().anyMatch(r -> r.name().startsWith("many queued tasks"))) {
+        progress("many queued tasks: jray");
+        ScaleWorkloads.ManyTasks m = ScaleWorkloads.manyTasks(measure.settings().manyTasks());
+        set(rows, RowSpec.MANY_TASKS_SUBMIT, m::submitRate);
+        set(rows, RowSpec.MANY_TASKS_DRAIN, m::drainRate);
+        set(rows, RowSpec.MANY_TASKS_HEAP, m::heapMegabytes);
+      }
     } finally {
       Ray.shutdown();
     }

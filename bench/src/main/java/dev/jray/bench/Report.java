@@ -48,6 +48,8 @@ final class Report {
     }
     return switch (unit) {
       case SECONDS -> String.format("%.2f s", v);
+      case COUNT -> String.format("%.0f", v);
+      case MEGABYTES -> String.format("%.0f MB", v);
       case GB_PER_SECOND -> String.format(v < 10 ? "%.2f" : "%.1f", v);
       case PER_SECOND -> v >= 1e6 ? String.format("%.2fM", v / 1e6)
           : v >= 1e4 ? String.format("%.1fk", v / 1e3)

@@ -14,7 +14,9 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
   enum Unit {
     PER_SECOND("/s", true),
     GB_PER_SECOND("GB/s", true),
-    SECONDS("s", false);
+    SECONDS("s", false),
+    COUNT("count", false),
+    MEGABYTES("MB", false);
 
     private final String label;
     private final boolean higherIsBetter;
@@ -51,6 +53,12 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
   static final RowSpec N_TO_N_ARG = local("n:n actor calls with arg async", Unit.PER_SECOND, 2_759.0);
   static final RowSpec PLACEMENT_GROUPS = local("placement group create/removal", Unit.PER_SECOND, 765.0);
   static final RowSpec EMBEDDED_INIT = local("embedded Ray.init()", Unit.SECONDS, null);
+  static final RowSpec MANY_ACTORS = local("many actors: created and called once", Unit.PER_SECOND, null);
+  static final RowSpec MANY_ACTORS_THREADS = local("many actors: node threads after", Unit.COUNT, null);
+  static final RowSpec MANY_ACTORS_RSS = local("many actors: node RSS after", Unit.MEGABYTES, null);
+  static final RowSpec MANY_TASKS_SUBMIT = local("many queued tasks: submitted", Unit.PER_SECOND, null);
+  static final RowSpec MANY_TASKS_DRAIN = local("many queued tasks: drained", Unit.PER_SECOND, null);
+  static final RowSpec MANY_TASKS_HEAP = local("many queued tasks: live heap when all queued", Unit.MEGABYTES, null);
 
   static final RowSpec CROSS_TASKS_SYNC = cross("cross-node tasks sync", Unit.PER_SECOND);
   static final RowSpec CROSS_TASKS_ASYNC = cross("cross-node tasks async", Unit.PER_SECOND);
@@ -66,6 +74,7 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
       TASKS_SYNC, TASKS_ASYNC, TASKS_GET_BATCH, MULTI_TASKS_ASYNC, WAIT_1K,
       ACTOR_SYNC, ACTOR_ASYNC, ACTOR_CONCURRENT, ONE_TO_N, N_TO_N, N_TO_N_ARG,
       PLACEMENT_GROUPS, EMBEDDED_INIT,
+      MANY_ACTORS, MANY_ACTORS_THREADS, MANY_ACTORS_RSS, MANY_TASKS_SUBMIT, MANY_TASKS_DRAIN, MANY_TASKS_HEAP,
       CROSS_TASKS_SYNC, CROSS_TASKS_ASYNC, CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER,
       NODE_JOIN, DRIVER_JOIN);
 

@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
  * @param largeBytes the object of the put/get gigabytes rows (Ray: 800 MB; the issue: 512 MB)
  * @param transferBytes the object moved across nodes
  * @param placementGroups placement groups created (then removed) per run
+ * @param manyActors actors of the many actors row (the issue's scale: 10,000)
+ * @param manyTasks no-op tasks of the many queued tasks row (the issue's scale: 1,000,000)
  */
 record Settings(boolean quick, long warmUpNanos, long roundNanos, int rounds, int largeBytes,
-    int transferBytes, int placementGroups) {
+    int transferBytes, int placementGroups, int manyActors, int manyTasks) {
   /** Ray's batch: 1,000 calls per run of the async rows. */
   static final int BATCH = 1_000;
   /** Clients of the multi client rows, as Ray's microbenchmark has 4. */
@@ -23,12 +25,12 @@ record Settings(boolean quick, long warmUpNanos, long roundNanos, int rounds, in
 
   static Settings full() {
     return new Settings(false, TimeUnit.SECONDS.toNanos(2), TimeUnit.SECONDS.toNanos(1), 5,
-        512 << 20, 256 << 20, 100);
+        512 << 20, 256 << 20, 100, 10_000, 1_000_000);
   }
 
   static Settings quickRun() {
     return new Settings(true, TimeUnit.MILLISECONDS.toNanos(150), TimeUnit.MILLISECONDS.toNanos(100), 3,
-        16 << 20, 16 << 20, 10);
+        16 << 20, 16 << 20, 10, 500, 20_000);
   }
 
   /** The n of the n:n and 1:n rows: one actor (and one client) per core of this machine. */
