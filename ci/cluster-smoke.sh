@@ -5,7 +5,7 @@
 # Exits non-zero if any step fails. The thorough tests are the ITs (mvn -B verify).
 #
 # Build first:  mvn -B -q install -DskipTests
-# Environment:  JRAY_JAR (default verticles/target/jray.jar), JRAY_SMOKE_PORT (default: a free one),
+# Environment:  JRAY_JAR (default cli/target/jray.jar), JRAY_SMOKE_PORT (default: a free one),
 #               KEEP_SMOKE_DIR=1 keeps the work directory (logs) on success.
 #
 # Only what this script starts is stopped: every JVM here runs with its own java.io.tmpdir, and
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="${JRAY_JAR:-$root/verticles/target/jray.jar}"
+jar="${JRAY_JAR:-$root/cli/target/jray.jar}"
 jray="$root/bin/jray"
 if [ ! -f "$jar" ]; then
   echo "cluster-smoke: $jar not found; build it with 'mvn -B -q install -DskipTests'" >&2

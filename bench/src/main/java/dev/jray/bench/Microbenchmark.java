@@ -49,7 +49,7 @@ public final class Microbenchmark implements Callable<Integer> {
 
   @Option(names = "--jray-jar", paramLabel = "JAR",
       description = "jray.jar for the cross-node rows (default: -D" + JRAY_JAR_PROPERTY
-          + ", else next to this jar, else ../../verticles/target/jray.jar from it).")
+          + ", else next to this jar, else ../../cli/target/jray.jar from it).")
   Path jrayJar;
 
   @CommandLine.Spec
@@ -408,8 +408,8 @@ public final class Microbenchmark implements Callable<Integer> {
     } else {
       Path dir = benchCode().toAbsolutePath().getParent();
       candidates.add(dir.resolve("jray.jar"));
-      candidates.add(dir.resolve("../../verticles/target/jray.jar"));
-      candidates.add(Path.of("verticles/target/jray.jar"));
+      candidates.add(dir.resolve("../../cli/target/jray.jar"));
+      candidates.add(Path.of("cli/target/jray.jar"));
     }
     return candidates.stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }

@@ -5,10 +5,12 @@ import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
 import dev.jray.bench.remote.BenchActor;
 import dev.jray.bench.remote.BenchFunctions;
+import dev.jray.gcs.time.Await;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,13 +56,21 @@ final class ScaleWorkloads {
   }
 
   /**
-   * Submits {@code n} no-op tasks holding every ref, then gets them all: the submit rate, the
-   * drain rate (tasks done per second from the first submit to the last result, less the full
-   * GC that weighs the heap), and the live heap with every task submitted over the live heap
-   * before.
+   * Holds every CPU of the node with a task that waits at a gate, submits {@code n} no-op tasks
+   * (all of them queue), then opens the gate and gets them all: the submit rate, the live heap
+   * with all {@code n} queued over the live heap before, and the drain rate (from the gate's
+   * opening to the last result).
    */
   static ManyTasks manyTasks(int n) {
+    List<ObjectRef<byte[]>> holders = new ArrayList<>();
+    BenchFunctions.closeGate();
     try {
+      int cpus = (int) Math.round(Ray.getRuntimeContext().getAllNodeInfo().stream()
+          .filter(node -> node.isAlive).mapToDouble(node -> node.resources.getOrDefault("CPU", 0.0)).sum());
+      for (int i = 0; i < cpus; i++) {
+        holders.add(Ray.task(BenchFunctions::holdWhileGated).remote());
+      }
+      Await.until("the gate tasks hold every CPU", Duration.ofSeconds(30), () -> BenchFunctions.held() >= cpus);
       long before = liveHeap();
       List<ObjectRef<byte[]>> refs = new ArrayList<>(n);
       long t0 = System.nanoTime();
@@ -70,16 +80,19 @@ final class ScaleWorkloads {
       long t1 = System.nanoTime();
       long queued = liveHeap() - before;
       long t2 = System.nanoTime();
+      BenchFunctions.openGate();
       for (ObjectRef<byte[]> r : refs) {
         r.get(JrayWorkloads.TIMEOUT_MS);
       }
       long t3 = System.nanoTime();
-      double drainSeconds = ((t3 - t0) - (t2 - t1)) / 1e9;
-      return new ManyTasks(Figure.single(n / ((t1 - t0) / 1e9)), Figure.single(n / drainSeconds),
+      return new ManyTasks(Figure.single(n / ((t1 - t0) / 1e9)), Figure.single(n / ((t3 - t2) / 1e9)),
           Figure.single(Math.max(0, queued) / (double) (1 << 20)));
     } catch (RuntimeException e) {
       Figure failed = Figure.failed(e);
       return new ManyTasks(failed, failed, failed);
+    } finally {
+      BenchFunctions.openGate();
+      Ray.get(holders, JrayWorkloads.TIMEOUT_MS);
     }
   }
 

@@ -27,7 +27,7 @@ class MicrobenchmarkIT {
   @Test
   void quickRunPrintsEveryRow() throws Exception {
     Path jar = Path.of(System.getProperty("jray.bench.it.jar", "target/jray-bench.jar")).toAbsolutePath();
-    Path jrayJar = Path.of(System.getProperty("jray.bench.it.jray-jar", "../verticles/target/jray.jar"))
+    Path jrayJar = Path.of(System.getProperty("jray.bench.it.jray-jar", "../cli/target/jray.jar"))
         .toAbsolutePath().normalize();
     Path out = Path.of(System.getProperty("jray.bench.it.out", "target/bench-quick")).toAbsolutePath();
     assertTrue(Files.isRegularFile(jar), jar + " is not built");

@@ -2,7 +2,7 @@ package dev.jray.placement;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.api.placementgroup.PlacementStrategy;
-import dev.jray.scheduler.ResourceSet;
+import dev.jray.resources.ResourceSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

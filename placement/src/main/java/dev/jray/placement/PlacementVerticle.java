@@ -12,7 +12,7 @@ import dev.jray.placement.PlacementMessages.Place;
 import dev.jray.placement.PlacementMessages.Remove;
 import dev.jray.scheduler.ClusterView;
 import dev.jray.scheduler.ResourceScheduler;
-import dev.jray.scheduler.ResourceSet;
+import dev.jray.resources.ResourceSet;
 import dev.jray.scheduler.SchedulerMessages.BundleCommit;
 import dev.jray.scheduler.SchedulerMessages.BundlePrepare;
 import dev.jray.scheduler.SchedulerMessages.BundleReturn;

@@ -8,7 +8,7 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.api.placementgroup.PlacementStrategy;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.placement.PlacementPolicy.Candidate;
-import dev.jray.scheduler.ResourceSet;
+import dev.jray.resources.ResourceSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

@@ -1,5 +1,8 @@
 package dev.jray.scheduler;
 
+import dev.jray.resources.BundleResources;
+import dev.jray.resources.ResourceSet;
+import dev.jray.task.TaskSpec;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;

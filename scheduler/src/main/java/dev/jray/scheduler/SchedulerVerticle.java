@@ -1,5 +1,6 @@
 package dev.jray.scheduler;
 
+import dev.jray.resources.ResourceSet;
 import dev.jray.api.id.UniqueId;
 import dev.jray.scheduler.SchedulerMessages.BundleCommit;
 import dev.jray.scheduler.SchedulerMessages.BundlePrepare;

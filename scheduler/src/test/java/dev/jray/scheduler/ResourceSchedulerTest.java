@@ -1,5 +1,9 @@
 package dev.jray.scheduler;
 
+import dev.jray.resources.ResourceSet;
+import dev.jray.task.TaskKind;
+import dev.jray.task.FunctionDescriptor;
+import dev.jray.task.TaskSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;

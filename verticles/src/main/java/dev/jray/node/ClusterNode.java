@@ -15,7 +15,8 @@ import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.hazelcast.HazelcastGcs;
 import dev.jray.gcs.serialization.Serializers;
-import dev.jray.runtime.JrayRuntime;
+import dev.jray.api.Ray;
+import dev.jray.runtime.NodeWorkers;
 import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Future;
@@ -100,7 +101,8 @@ public final class ClusterNode implements AutoCloseable {
           options.role(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
       com.hazelcast.cluster.Address a = cluster.hazelcast().getCluster().getLocalMember().getAddress();
       if (options.runsTasks()) {
-        JrayRuntime.installForNode(node.worker());
+        NodeWorkers.install(node.worker());
+        Ray.init(); // the code of this node's tasks and actors calls Ray through its worker
       }
       ClusterNode member = new ClusterNode(cluster, gcs, node, a.getHost() + ":" + a.getPort());
       if (node.placement() != null && member.isLeader()) {
@@ -230,7 +232,9 @@ public final class ClusterNode implements AutoCloseable {
   /** Leaves the cluster: the node stops, then the Hazelcast member. Blocks. */
   @Override
   public void close() {
-    JrayRuntime.uninstallForNode(node.worker());
+    if (NodeWorkers.uninstall(node.worker())) {
+      Ray.shutdown();
+    }
     if (loadTimer >= 0) {
       vertx.cancelTimer(loadTimer);
     }

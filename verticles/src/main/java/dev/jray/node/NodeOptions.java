@@ -2,7 +2,7 @@ package dev.jray.node;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
-import dev.jray.scheduler.ResourceSet;
+import dev.jray.resources.ResourceSet;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.jray.node;
 
-import dev.jray.scheduler.ResourceSet;
+import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

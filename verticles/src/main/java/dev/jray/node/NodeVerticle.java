@@ -12,7 +12,7 @@ import dev.jray.link.NodeLinks;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.scheduler.ClusterView;
 import dev.jray.scheduler.ResourceScheduler;
-import dev.jray.scheduler.ResourceSet;
+import dev.jray.resources.ResourceSet;
 import dev.jray.scheduler.SchedulerVerticle;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.transfer.ObjectTransferClient;
@@ -26,7 +26,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.jray.gcs.hazelcast.HazelcastGcs;
 import dev.jray.gcs.ids.IdFactory;
-import dev.jray.runtime.JrayRuntime;
+import dev.jray.api.Ray;
+import dev.jray.api.id.JobId;
+import dev.jray.gcs.JobRecord;
+import dev.jray.runtime.JobPackages;
+import dev.jray.runtime.NodeWorkers;
+import java.util.List;
+import java.util.UUID;
 import java.util.HashMap;
 import java.util.Map;
 import java.io.IOException;
@@ -167,7 +173,7 @@ public final class NodeVerticle extends AbstractVerticle {
             gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
                 hostname(), true, options.resources(), port, linkPort, System.currentTimeMillis()));
             if (inApplication) {
-              JrayRuntime.installForApplication(worker, gcs, config().getString("namespace"));
+              startApplicationDriver(config().getString("namespace"));
             }
             phases.mark("node record");
             LOG.fine(() -> options.role() + " node " + nodeId + " started: " + phases);
@@ -176,6 +182,26 @@ public final class NodeVerticle extends AbstractVerticle {
         })
         .<Void>mapEmpty()
         .onComplete(started);
+  }
+
+  /**
+   * Makes the application that deployed this node into its own Vert.x the driver of a new job:
+   * its code calls {@code Ray} directly, its class path ships to the other nodes. Blocks on the
+   * GCS.
+   *
+   * @param namespace null: a random one
+   */
+  private void startApplicationDriver(String namespace) {
+    String ns = namespace != null ? namespace : UUID.randomUUID().toString();
+    JobId job = gcs.nextJobId();
+    List<String> packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
+        System.getProperty("java.class.path", ""), JobPackages.codeSearchPath()));
+    gcs.jobs().put(job, new JobRecord(job, ns, options.nodeId(), System.currentTimeMillis(), 0,
+        packages));
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    worker.startDriver(job, ns, loader != null ? loader : NodeVerticle.class.getClassLoader());
+    NodeWorkers.install(worker);
+    Ray.init();
   }
 
   /** The port this node serves object copies on; 0 when it runs alone. */

@@ -1,11 +1,18 @@
 package dev.jray.bench.remote;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The remote functions of the suite, as Ray's microbenchmark defines them. This package is what
  * the cross-node driver ships to the nodes, so it references nothing but the JDK.
  */
 public final class BenchFunctions {
   private static final byte[] OK = {'o', 'k'};
+  /** Closed while the many queued tasks row fills the queue; only in the embedded node's JVM. */
+  private static volatile CountDownLatch gate = new CountDownLatch(0);
+  private static final AtomicInteger HELD = new AtomicInteger();
 
   private BenchFunctions() {}
 
@@ -19,5 +26,31 @@ public final class BenchFunctions {
     byte[] b = new byte[size];
     b[size - 1] = 1;
     return b;
+  }
+
+  /** Closes the gate: {@link #holdWhileGated} tasks wait until {@link #openGate}. */
+  public static void closeGate() {
+    gate = new CountDownLatch(1);
+    HELD.set(0);
+  }
+
+  public static void openGate() {
+    gate.countDown();
+  }
+
+  /** How many tasks wait at the gate now. */
+  public static int held() {
+    return HELD.get();
+  }
+
+  /** Holds its CPU until the gate opens (at most a minute), so the tasks submitted after queue. */
+  public static byte[] holdWhileGated() throws InterruptedException {
+    HELD.incrementAndGet();
+    try {
+      gate.await(1, TimeUnit.MINUTES);
+    } finally {
+      HELD.decrementAndGet();
+    }
+    return OK;
   }
 }

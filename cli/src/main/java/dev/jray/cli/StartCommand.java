@@ -1,0 +1,177 @@
+package dev.jray.cli;
+
+import dev.jray.node.ClusterNode;
+import dev.jray.node.NodeOptions;
+import dev.jray.node.NodeResources;
+import dev.jray.gcs.cluster.ClusterConfig;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.resources.ResourceSet;
+import dev.jray.store.ObjectStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code jray start}: starts a head ({@code --head}) or a worker node ({@code --address}), in the
+ * background unless {@code --block}, as {@code ray start} does.
+ */
+@Command(name = "start", description = "Start a head node (--head) or a worker node (--address HOST:PORT).")
+final class StartCommand implements Callable<Integer> {
+  /** Tells a node started in the background where its output goes, for its pid file. */
+  private static final String LOG_FILE_PROPERTY = "jray.log-file";
+
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--head", description = "Start the head node.")
+  boolean head;
+
+  @Option(names = "--address", description = "HOST:PORT of the head to join (worker nodes).")
+  String address;
+
+  @Option(names = "--port", defaultValue = "6379", description = "The head's cluster port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--node-ip-address", defaultValue = "127.0.0.1", description = "Address this node binds to (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--num-cpus", description = "CPUs to offer (default: the cores).")
+  Double numCpus;
+
+  @Option(names = "--num-gpus", description = "GPUs to offer (default 0).")
+  Double numGpus;
+
+  @Option(names = "--resources", description = "Custom resources as JSON, e.g. '{\"A\":2}'.")
+  String resources;
+
+  @Option(names = "--object-store-memory", description = "Object store capacity in bytes (default: 30% of RAM).")
+  Long objectStoreMemory;
+
+  @Option(names = "--dashboard-port", defaultValue = "8265", description = "Dashboard and Jobs API port (default ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
+  @Option(names = "--block", description = "Run in the foreground until stopped.")
+  boolean block;
+
+  @Override
+  public Integer call() throws Exception {
+    if (head == (address != null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give exactly one of --head or --address HOST:PORT");
+    }
+    Map<String, Double> res = nodeResources();
+    if (!block) {
+      return startInBackground();
+    }
+    NodeJvm.dieWithLauncher();
+    String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
+    ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res),
+        port, address);
+    String clusterAddress = head ? node.address() : address;
+    String logFile = System.getProperty(LOG_FILE_PROPERTY);
+    NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "jray-stop"));
+    System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
+        + clusterAddress + ", resources " + ResourceSet.of(res));
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private Map<String, Double> nodeResources() {
+    if (numCpus != null) {
+      System.setProperty("jray.num-cpus", numCpus.toString());
+    }
+    if (numGpus != null) {
+      System.setProperty("jray.num-gpus", numGpus.toString());
+    }
+    if (objectStoreMemory != null) {
+      System.setProperty(ObjectStore.CAPACITY_PROPERTY, objectStoreMemory.toString());
+    }
+    if (resources != null) {
+      NodeResources.parse(resources, "--resources"); // fail here, not in the background process
+      System.setProperty("jray.resources", resources);
+    }
+    return new HashMap<>(NodeResources.fromSystemProperties());
+  }
+
+  /** Starts this same command with --block in a new JVM and waits until its node is up. */
+  private int startInBackground() throws IOException, InterruptedException {
+    if (head) {
+      ClusterConfig.checkPortFree(host, port); // a clear error now, not in a log file
+    }
+    Files.createDirectories(NodeProcesses.logDir());
+    String role = head ? "head" : "worker";
+    Path log = NodeProcesses.logDir().resolve(role + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
+    // it maps the class archive, or writes it when it stops, for a later start to adopt
+    Optional<NodeClassArchive> archive = NodeClassArchive.forJar(NodeJvm.ownCode());
+    List<String> extra = new ArrayList<>(archive.map(a -> a.exists() ? a.useOptions()
+        : a.dumpOptions(a.dumpFile())).orElse(List.of()));
+    extra.add("-D" + LOG_FILE_PROPERTY + "=" + log);
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    args.add("--block");
+    List<String> cmd = NodeJvm.command(archive.map(NodeClassArchive::jar).orElse(NodeJvm.ownCode()),
+        extra, NodeJvm.BACKGROUND, args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+        .start();
+    long deadline = System.currentTimeMillis() + 90_000;
+    NodeProcesses.Entry entry;
+    while ((entry = NodeProcesses.find(p.pid())) == null) {
+      if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+        p.destroy();
+        System.err.println("jray " + role + " node failed to start; its log (" + log + "):");
+        System.err.println(tail(log));
+        return 1;
+      }
+      Thread.sleep(100); // polls the child's pid file; the child is another process
+    }
+    printStarted(role, entry.address(), p.pid(), log);
+    return 0;
+  }
+
+  private static java.io.File nullFile() {
+    return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+  }
+
+  private static void printStarted(String role, String clusterAddress, long pid, Path log) {
+    System.out.println("Started a jray " + role + " node (pid " + pid + ").");
+    System.out.println();
+    System.out.println("  Cluster address: " + clusterAddress);
+    System.out.println();
+    System.out.println("  To add another node to this cluster, run");
+    System.out.println("    java -jar jray.jar start --address " + clusterAddress);
+    System.out.println("  To connect a driver (Ray.init()) to it, run it with");
+    System.out.println("    -Djray.address=" + clusterAddress + "   (or JRAY_ADDRESS=" + clusterAddress + ")");
+    System.out.println("  To see the cluster:        java -jar jray.jar status --address " + clusterAddress);
+    System.out.println("  To stop the nodes started on this machine:  java -jar jray.jar stop");
+    System.out.println("  Log: " + log);
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read the log: " + e.getMessage() + ")";
+    }
+  }
+}

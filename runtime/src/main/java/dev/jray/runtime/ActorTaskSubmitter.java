@@ -1,0 +1,158 @@
+package dev.jray.runtime;
+
+import dev.jray.api.exception.PendingCallsLimitExceededException;
+import dev.jray.api.exception.RayActorException;
+import dev.jray.api.exception.RayException;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.TaskId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.task.FunctionDescriptor;
+import dev.jray.task.TaskSpec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sends this worker's calls to one actor, in submission order: a call leaves only when the
+ * actor is alive and every call before it has left (its ObjectRef arguments resolved). When the
+ * actor dies, queued and in-flight calls fail with {@link RayActorException}. Thread-safe (one
+ * lock per actor; sends are non-blocking).
+ */
+final class ActorTaskSubmitter {
+  /** A call waiting to be sent. */
+  record Call(TaskId taskId, JobId jobId, FunctionDescriptor function, PreparedArgs args,
+      ObjectId returnId) {}
+
+  private final CoreWorker worker;
+  private final ActorId actorId;
+  private final ArrayDeque<Call> queue = new ArrayDeque<>();
+  private final Set<ObjectId> inFlight = new HashSet<>();
+  private int pending;
+  private ActorState state = ActorState.PENDING_CREATION;
+  /** The node the actor is alive on; set with state ALIVE. */
+  private UniqueId node;
+  private ActorRecord deathRecord;
+
+  ActorTaskSubmitter(CoreWorker worker, ActorId actorId) {
+    this.worker = worker;
+    this.actorId = actorId;
+  }
+
+  /** Reads the actor's state from the GCS (later changes arrive by {@link #onActorState}). */
+  void refreshState() {
+    ActorRecord r = worker.gcs.actors().get(actorId);
+    if (r != null) {
+      onActorState(r);
+    }
+  }
+
+  /** @throws PendingCallsLimitExceededException if {@code maxPendingCalls} calls are in flight */
+  synchronized void reserveSlot(int maxPendingCalls) {
+    if (maxPendingCalls > 0 && pending >= maxPendingCalls) {
+      throw new PendingCallsLimitExceededException("actor " + actorId + " already has "
+          + pending + " pending calls (maxPendingCalls=" + maxPendingCalls + ")");
+    }
+    pending++;
+  }
+
+  /** A call finished (or was never submitted, {@code returnId} null). */
+  synchronized void releaseSlot(ObjectId returnId) {
+    pending--;
+    if (returnId != null) {
+      inFlight.remove(returnId);
+    }
+  }
+
+  void enqueue(Call call) {
+    synchronized (this) {
+      queue.add(call);
+    }
+    if (call.args().resolved.isDone()) {
+      flush();
+    } else {
+      call.args().resolved.thenRun(this::flush);
+    }
+  }
+
+  void onActorState(ActorRecord record) {
+    synchronized (this) {
+      if (state == ActorState.DEAD) {
+        return;
+      }
+      state = record.state();
+      if (state == ActorState.ALIVE) {
+        node = record.nodeId();
+      }
+      if (state == ActorState.DEAD) {
+        deathRecord = record;
+      }
+    }
+    if (record.state() == ActorState.RESTARTING) {
+      failInFlight(); // they were on the instance that died; queued calls wait for the new one
+    }
+    flush();
+  }
+
+  private void flush() {
+    List<Call> failed = List.of();
+    List<ObjectId> lost = List.of();
+    RayException deathError = null;
+    synchronized (this) {
+      if (state == ActorState.DEAD) {
+        failed = new ArrayList<>(queue);
+        queue.clear();
+        lost = new ArrayList<>(inFlight);
+        inFlight.clear();
+        deathError = deathError();
+      } else {
+        while (state == ActorState.ALIVE && !queue.isEmpty() && queue.peek().args().resolved.isDone()) {
+          Call call = queue.poll();
+          try {
+            TaskSpec spec = worker.actorCallSpec(call, actorId, call.args().toTaskArgs());
+            inFlight.add(call.returnId());
+            worker.sendToActor(actorId, node, spec);
+          } catch (PreparedArgs.DependencyFailedException e) {
+            worker.failDependency(call.returnId(), call.jobId(), call.function(), e);
+          }
+        }
+      }
+    }
+    if (deathError != null) {
+      for (Call c : failed) {
+        worker.failCall(c.returnId(), deathError);
+      }
+      for (ObjectId id : lost) {
+        worker.failCall(id, deathError);
+      }
+    }
+  }
+
+  private void failInFlight() {
+    List<ObjectId> lost;
+    synchronized (this) {
+      lost = new ArrayList<>(inFlight);
+      inFlight.clear();
+    }
+    RayActorException error = new RayActorException(actorId,
+        "the actor is restarting: the call was running when its node died");
+    lost.forEach(id -> worker.failCall(id, error));
+  }
+
+  private RayException deathError() {
+    ActorRecord r = deathRecord;
+    String cause = r != null && r.deathCause() != null ? r.deathCause() : "it is dead";
+    if (r != null && r.deathError() != null) {
+      Object e = worker.serializer.deserialize(r.deathError(), getClass().getClassLoader());
+      if (e instanceof RayActorException a) {
+        return a;
+      }
+    }
+    return new RayActorException(actorId, "the actor is dead: " + cause);
+  }
+}

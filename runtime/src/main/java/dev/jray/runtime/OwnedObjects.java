@@ -1,0 +1,250 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.task.ObjectValue;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The objects this worker owns: their values (inline) or locations, and their reference counts.
+ * An object lives while a live {@code ObjectRef} to it exists in this JVM, a pending task uses
+ * it as an argument, or an object that contains it lives; then it is freed (and its store copy
+ * deleted).
+ *
+ * <p>Each object's first ref holds its {@link Entry}; a {@link TrackedRef} watches that ref for
+ * collection when freeing the object has something to do. Only objects that can be reached by id are in the id map: pending ones (their
+ * result comes by id) and published ones (whose id left the first ref: serialized, or pinned by a
+ * call). A put or call result nobody else sees never touches the map after it completes, so
+ * the map stays as small as the work in flight. Thread-safe: refs are counted from any thread,
+ * including the {@link RefTracker}'s; each entry's state is guarded by the entry.
+ */
+final class OwnedObjects {
+  /**
+   * One owned object. Its first ref holds it; once that ref is collected it is released, if it is
+   * watched: only an object whose freeing has something to do is (see {@link #createReady}).
+   */
+  final class Entry {
+    final ObjectId id;
+    final CompletableFuture<ObjectValue> value;
+    /** Starts at 1: the ObjectRef made with the object. */
+    private int refs = 1;
+    private List<RefId> contained;
+    /** Runs when a pending object's result arrives (also if the object was freed before). */
+    private Runnable onResult;
+    private boolean inMap;
+    private boolean published;
+    private boolean freed;
+    /** Watches the first ref for collection; null while nothing needs to know. */
+    private FirstRefWatch watch;
+
+    private Entry(ObjectId id, CompletableFuture<ObjectValue> value, List<RefId> contained) {
+      this.id = id;
+      this.value = value;
+      this.contained = contained;
+    }
+
+    /**
+     * Makes the object reachable by id: its id is about to leave {@code firstRef}, the ref this
+     * entry was made with.
+     */
+    void publish(Object firstRef) {
+      OwnedObjects.this.publish(this, Objects.requireNonNull(firstRef, "firstRef"));
+    }
+
+    /** The first ref was collected (called by its watch). */
+    void released() {
+      release(this);
+    }
+
+    /** Whether the first ref is watched for collection. */
+    synchronized boolean watched() {
+      return watch != null;
+    }
+  }
+
+  /** Releases an entry once the first ref of its object is collected. */
+  private static final class FirstRefWatch extends TrackedRef {
+    private final Entry entry;
+
+    FirstRefWatch(Object firstRef, Entry entry) {
+      super(firstRef);
+      this.entry = entry;
+    }
+
+    @Override
+    void released() {
+      entry.released();
+    }
+  }
+
+  private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
+  private final BiConsumer<ObjectId, ObjectValue> onFree;
+  private final Consumer<RefId> release;
+
+  /**
+   * @param onFree called with each freed object's value, to delete its store copy
+   * @param release gives back the count an object held on a ref inside it (here or at its owner)
+   */
+  OwnedObjects(BiConsumer<ObjectId, ObjectValue> onFree, Consumer<RefId> release) {
+    this.onFree = Objects.requireNonNull(onFree, "onFree");
+    this.release = Objects.requireNonNull(release, "release");
+  }
+
+  /**
+   * Registers an object whose value comes later (a task's return), counting {@code firstRef},
+   * the reference its caller makes with it, until that is collected. It stays in the id map
+   * until its result comes, even if freed before, so that {@code onResult} runs.
+   *
+   * @param onResult runs when the result arrives, before the value is set; may be null
+   */
+  Entry createPending(ObjectId id, Object firstRef, Runnable onResult) {
+    Entry e = new Entry(id, new CompletableFuture<>(), List.of());
+    e.onResult = onResult; // no other thread sees e yet
+    e.watch = new FirstRefWatch(Objects.requireNonNull(firstRef, "firstRef"), e);
+    e.inMap = true;
+    entries.put(id, e);
+    return e;
+  }
+
+  /**
+   * Registers an object with its value (a put). Its first ref is watched for collection only if
+   * freeing it does something (a store copy to delete, refs inside to give back); an inline value
+   * holding no refs, unpublished, just goes with its first ref: a loop of small puts makes no work
+   * for the GC's reference processing or the tracker. Publishing watches it from then on.
+   */
+  Entry createReady(ObjectId id, Object firstRef, ObjectValue value, List<RefId> contained) {
+    Objects.requireNonNull(firstRef, "firstRef");
+    Entry e = new Entry(id, CompletableFuture.completedFuture(value), contained);
+    if (!value.isInline() || !contained.isEmpty()) {
+      e.watch = new FirstRefWatch(firstRef, e);
+    }
+    return e;
+  }
+
+  private void publish(Entry e, Object firstRef) {
+    synchronized (e) {
+      if (e.published || e.freed) {
+        return;
+      }
+      e.published = true;
+      if (e.watch == null) {
+        e.watch = new FirstRefWatch(firstRef, e);
+      }
+      if (!e.inMap) {
+        e.inMap = true;
+        entries.put(e.id, e);
+      }
+    }
+  }
+
+  /**
+   * Sets a pending object's value; a value for an object freed meanwhile is dropped.
+   *
+   * @param contained the refs inside the value, already counted by the caller
+   */
+  void complete(ObjectId id, ObjectValue value, List<RefId> contained) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      onFree.accept(id, value);
+      releaseAll(contained);
+      return;
+    }
+    boolean kept;
+    boolean freed;
+    Runnable r;
+    TrackedRef unwatched = null;
+    synchronized (e) {
+      r = e.onResult;
+      e.onResult = null;
+      freed = e.freed;
+      kept = !freed && !e.value.isDone();
+      if (kept) {
+        e.contained = contained;
+      }
+      if (freed || (kept && !e.published)) {
+        e.inMap = false; // freed, or only its first ref holds it: nobody else asks by id
+        entries.remove(id, e);
+      }
+      if (kept && !e.published && value.isInline() && contained.isEmpty()) {
+        // now as a small put: freeing it does nothing, so its refs need not survive a GC to say so
+        unwatched = e.watch;
+        e.watch = null;
+      }
+    }
+    if (unwatched != null) {
+      unwatched.unwatch();
+    }
+    if (r != null) {
+      r.run(); // first: a caller woken by the value must see what it releases released
+    }
+    if (freed) {
+      onFree.accept(id, value);
+    }
+    if (!kept) {
+      releaseAll(contained);
+    }
+    e.value.complete(value);
+  }
+
+  /** The object's value as a future, or null if it is not reachable by id (freed or lost). */
+  CompletableFuture<ObjectValue> future(ObjectId id) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      return null;
+    }
+    synchronized (e) {
+      return e.freed ? null : e.value;
+    }
+  }
+
+  /** Counts one more reference to a published object. */
+  void addRef(ObjectId id) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      synchronized (e) {
+        if (!e.freed) {
+          e.refs++;
+        }
+      }
+    }
+  }
+
+  /** Gives back one reference to a published object. */
+  void removeRef(ObjectId id) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      release(e);
+    }
+  }
+
+  private void release(Entry e) {
+    List<RefId> contained;
+    synchronized (e) {
+      if (e.freed || --e.refs > 0) {
+        return;
+      }
+      e.freed = true;
+      if (e.inMap && e.value.isDone()) { // a pending one stays until its result comes
+        e.inMap = false;
+        entries.remove(e.id, e);
+      }
+      contained = e.contained;
+      e.contained = List.of();
+    }
+    ObjectValue v = e.value.getNow(null);
+    if (v != null) {
+      onFree.accept(e.id, v);
+    }
+    releaseAll(contained);
+  }
+
+  private void releaseAll(List<RefId> contained) {
+    if (!contained.isEmpty()) { // most values hold no refs: no iterator for them
+      contained.forEach(release);
+    }
+  }
+}

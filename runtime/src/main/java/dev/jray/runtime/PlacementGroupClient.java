@@ -1,0 +1,238 @@
+package dev.jray.runtime;
+
+import dev.jray.api.exception.RayException;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.placementgroup.PlacementGroupState;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.PlacementGroupRecord;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.placement.PlacementMessages;
+import dev.jray.placement.PlacementMessages.EndGroupWork;
+import dev.jray.placement.PlacementMessages.GroupChanged;
+import dev.jray.resources.BundleResources;
+import dev.jray.resources.ResourceSet;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A node's side of placement groups: creates them (the GCS record, then a request to the
+ * active placement service), reads them from the GCS, waits for them, removes them, and turns a
+ * task's placement-group option into the bundle resources it asks for. It also hears every
+ * group's state change: waiters wake up, and on a removal this node fails the work of the group
+ * that it queues or runs.
+ *
+ * <p>Thread-safe; calls block on the GCS: not on an event loop.
+ */
+final class PlacementGroupClient {
+  private static final Logger LOG = Logger.getLogger(PlacementGroupClient.class.getName());
+  private static final long REMOVE_TIMEOUT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final Gcs gcs;
+  private final CoreWorker worker;
+  private final Map<PlacementGroupId, List<CompletableFuture<PlacementGroupState>>> waiters =
+      new ConcurrentHashMap<>();
+  private final MessageConsumer<GroupChanged> consumer;
+  private final MessageConsumer<EndGroupWork> endWorkConsumer;
+
+  PlacementGroupClient(Vertx vertx, Gcs gcs, CoreWorker worker) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.gcs = Objects.requireNonNull(gcs, "gcs");
+    this.worker = Objects.requireNonNull(worker, "worker");
+    this.consumer = vertx.eventBus().consumer(PlacementMessages.CHANGED_ADDRESS,
+        m -> onChanged(m.body()));
+    this.endWorkConsumer = vertx.eventBus().consumer(PlacementMessages.nodeAddress(worker.nodeId),
+        m -> endWork(m.body().id()).onComplete(ar -> m.reply(true)));
+  }
+
+  void close() {
+    consumer.unregister();
+    endWorkConsumer.unregister();
+  }
+
+  /**
+   * Records the group as PENDING and asks for it to be placed; returns at once.
+   *
+   * @throws IllegalArgumentException if its name is taken in the namespace
+   */
+  PlacementGroup create(PlacementGroupCreationOptions options, JobId job, String jobNamespace) {
+    String namespace = options.namespace != null ? options.namespace : jobNamespace;
+    String name = options.name == null || options.name.isEmpty() ? null : options.name;
+    PlacementGroupId id = IdFactory.newPlacementGroupId(job);
+    if (name != null) {
+      PlacementGroupId taken = gcs.placementGroupNames().putIfAbsent(Gcs.actorNameKey(namespace, name), id);
+      if (taken != null) {
+        throw new IllegalArgumentException("a placement group named '" + name
+            + "' already exists in namespace '" + namespace + "' (" + taken + ")");
+      }
+    }
+    PlacementGroupRecord record = PlacementGroupRecord.pending(id, name, namespace, job,
+        options.bundles, options.strategy, System.currentTimeMillis());
+    gcs.placementGroups().put(id, record);
+    vertx.eventBus().send(PlacementMessages.ADDRESS, new PlacementMessages.Place(record));
+    return new PlacementGroupImpl(record);
+  }
+
+  /** @return the group, or null if none has this id */
+  PlacementGroup get(PlacementGroupId id) {
+    PlacementGroupRecord r = gcs.placementGroups().get(id);
+    return r == null ? null : new PlacementGroupImpl(r);
+  }
+
+  /** @return the live group of that name in the namespace, or null */
+  PlacementGroup get(String name, String namespace) {
+    PlacementGroupId id = gcs.placementGroupNames().get(Gcs.actorNameKey(namespace, name));
+    return id == null ? null : get(id);
+  }
+
+  /** Every group the cluster knows, removed ones included (as Ray lists them). */
+  List<PlacementGroup> getAll() {
+    return gcs.placementGroups().snapshot().values().stream()
+        .sorted(java.util.Comparator.comparingLong(PlacementGroupRecord::createdAtMs))
+        .<PlacementGroup>map(PlacementGroupImpl::new).toList();
+  }
+
+  PlacementGroupState state(PlacementGroupId id) {
+    PlacementGroupRecord r = gcs.placementGroups().get(id);
+    return r == null ? PlacementGroupState.UNRECOGNIZED : r.state();
+  }
+
+  /**
+   * Releases the group's reservations and ends its work; returns once the reservations are
+   * released. Removing a removed group does nothing.
+   *
+   * @throws IllegalArgumentException if no group has this id
+   */
+  void remove(PlacementGroupId id) {
+    PlacementGroupRecord r = gcs.placementGroups().get(id);
+    if (r == null) {
+      throw new IllegalArgumentException("no placement group has id " + id);
+    }
+    if (r.isRemoved()) {
+      return;
+    }
+    try {
+      vertx.eventBus().request(PlacementMessages.ADDRESS, new PlacementMessages.Remove(id),
+              new DeliveryOptions().setSendTimeout(REMOVE_TIMEOUT_MS))
+          .toCompletionStage().toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RayException("interrupted while removing placement group " + id, e);
+    } catch (ExecutionException e) {
+      throw new RayException("could not remove placement group " + id + ": "
+          + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** The job ended: its groups are removed, as Ray removes a finished job's groups. */
+  void removeAllOf(JobId job) {
+    for (PlacementGroupRecord r : gcs.placementGroups().snapshot().values()) {
+      if (r.jobId().equals(job) && !r.isRemoved()) {
+        try {
+          remove(r.id());
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "removing placement group " + r.id() + " of finished job " + job, e);
+        }
+      }
+    }
+  }
+
+  /**
+   * @return true once the group is created, false if it is not within the timeout
+   * @throws RayException if the group is removed
+   */
+  boolean waitCreated(PlacementGroupId id, int timeoutSeconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(0, timeoutSeconds));
+    while (true) {
+      CompletableFuture<PlacementGroupState> change = new CompletableFuture<>();
+      waiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(change);
+      try {
+        PlacementGroupRecord r = gcs.placementGroups().get(id);
+        if (r == null) {
+          throw new IllegalArgumentException("no placement group has id " + id);
+        }
+        if (r.state() == PlacementGroupState.CREATED) {
+          return true;
+        }
+        if (r.isRemoved()) {
+          throw new RayException("placement group " + (r.name() != null ? "'" + r.name() + "' " : "")
+              + id + " was removed: it will never be created");
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        change.get(left, TimeUnit.NANOSECONDS); // then read the state again
+      } catch (TimeoutException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RayException("interrupted while waiting for placement group " + id, e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      } finally {
+        List<CompletableFuture<PlacementGroupState>> list = waiters.get(id);
+        if (list != null) {
+          list.remove(change);
+          if (list.isEmpty()) {
+            waiters.remove(id, list);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * What a task or actor in the group asks of the scheduler instead of {@code resources}.
+   *
+   * @param bundleIndex a bundle, or -1 for any
+   * @throws IllegalArgumentException if the request cannot fit in the bundle (or in any bundle)
+   */
+  static ResourceSet demand(PlacementGroup group, int bundleIndex, ResourceSet resources) {
+    List<Map<String, Double>> bundles = group.getBundles();
+    boolean fits = bundleIndex >= 0
+        ? resources.fitsIn(ResourceSet.of(bundles.get(bundleIndex)))
+        : bundles.stream().anyMatch(b -> resources.fitsIn(ResourceSet.of(b)));
+    if (!fits) {
+      throw new IllegalArgumentException("the request " + resources + " cannot fit in "
+          + (bundleIndex >= 0 ? "bundle " + bundleIndex + " " + bundles.get(bundleIndex)
+              : "any bundle " + bundles) + " of placement group " + group.getId());
+    }
+    return BundleResources.demand(group.getId(), bundleIndex, resources);
+  }
+
+  /** Called on the event loop: wakes waiters; a removal's clean-up blocks, so goes elsewhere. */
+  private void onChanged(GroupChanged change) {
+    List<CompletableFuture<PlacementGroupState>> list = waiters.get(change.id());
+    if (list != null) {
+      list.forEach(f -> f.complete(change.state()));
+    }
+    if (change.state() == PlacementGroupState.REMOVED && worker.holdsAnyOf(change.id())) {
+      endWork(change.id());
+    }
+  }
+
+  /** Ends the group's work on this node (idempotent); blocks, so not on the event loop. */
+  private io.vertx.core.Future<Void> endWork(PlacementGroupId id) {
+    return vertx.executeBlocking(() -> {
+      worker.onPlacementGroupRemoved(id);
+      return null;
+    }, false).<Void>mapEmpty().onFailure(e -> LOG.log(Level.WARNING,
+        "ending the work of removed placement group " + id, e));
+  }
+}

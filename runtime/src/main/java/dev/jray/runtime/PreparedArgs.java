@@ -1,0 +1,76 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskArg;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A call's arguments on the caller's side: values already serialized, ObjectRefs waiting for
+ * their values. The ids it pins stay alive until the call's result arrives.
+ */
+final class PreparedArgs {
+  /** A call without arguments. */
+  static final PreparedArgs NONE =
+      new PreparedArgs(new Object[0], new CompletableFuture<?>[0], List.of());
+  /** Each a serialized value (byte[]) or an ObjectRef argument (ObjectRefImpl). */
+  private final Object[] items;
+  private final CompletableFuture<?>[] refValues;
+  final List<RefId> pins;
+  /** Completes when every ObjectRef argument has a value (or failed). */
+  final CompletableFuture<Void> resolved;
+
+  PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<RefId> pins) {
+    this.items = items;
+    this.refValues = refValues;
+    this.pins = pins;
+    this.resolved = refValues.length == 0
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.allOf(refValues).handle((v, e) -> null);
+  }
+
+  /**
+   * The arguments as the task receives them.
+   *
+   * @throws DependencyFailedException if an ObjectRef argument holds an error or is lost
+   */
+  List<TaskArg> toTaskArgs() {
+    if (items.length == 0) {
+      return List.of();
+    }
+    List<TaskArg> args = new ArrayList<>(items.length);
+    int dep = 0;
+    for (Object item : items) {
+      if (item instanceof byte[] bytes) {
+        args.add(TaskArg.byValue(bytes));
+        continue;
+      }
+      ObjectRefImpl<?> ref = (ObjectRefImpl<?>) item;
+      CompletableFuture<?> f = refValues[dep++];
+      ObjectValue v;
+      try {
+        v = (ObjectValue) f.join();
+      } catch (RuntimeException e) {
+        throw new DependencyFailedException(null, e.getCause() != null ? e.getCause() : e);
+      }
+      if (v.error()) {
+        throw new DependencyFailedException(v, null);
+      }
+      args.add(TaskArg.byRef(ref.getId(), ref.ownerAddress(), v));
+    }
+    return args;
+  }
+
+  /** An argument's object failed: the call fails with the same error, without running. */
+  static final class DependencyFailedException extends RuntimeException {
+    /** The dependency's stored error, or null if {@link #getCause()} says why it is missing. */
+    final ObjectValue error;
+
+    DependencyFailedException(ObjectValue error, Throwable cause) {
+      super(cause);
+      this.error = error;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.UniqueId;
+import dev.jray.link.LinkInbox;
+import dev.jray.link.NodeLinks;
+import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * What a worker does with the messages other nodes send it over their links: tasks for its
+ * scheduler, calls and kills for the actors it hosts, frees of the results it holds for their
+ * owners, and, as an owner, task results, borrows, task locations and object requests. Called on
+ * a link's reader thread; never blocks.
+ */
+final class WorkerInbox implements LinkInbox {
+  private static final Logger LOG = Logger.getLogger(WorkerInbox.class.getName());
+
+  private final CoreWorker worker;
+
+  WorkerInbox(CoreWorker worker) {
+    this.worker = Objects.requireNonNull(worker, "worker");
+  }
+
+  @Override
+  public void onMessage(UniqueId from, Object message, NodeLinks.Reply reply) {
+    if (message instanceof TaskSpec spec) {
+      // actor calls go to the actor; normal tasks and actor creations to the scheduler
+      if (spec.kind() == TaskKind.ACTOR_TASK) {
+        worker.acceptActorCall(spec);
+      } else {
+        worker.scheduler().submitAndDispatch(spec);
+      }
+    } else if (message instanceof TaskResult r) {
+      worker.onTaskResult(r.returnId(), r.value(), r.contained());
+    } else if (message instanceof BorrowChange borrow) {
+      worker.onBorrowChange(borrow);
+    } else if (message instanceof TaskLocated located) {
+      worker.onTaskLocated(located.returnId(), located.nodeId());
+    } else if (message instanceof FreeObject free) {
+      worker.onFreeObject(free.objectId());
+    } else if (message instanceof KillActor kill) {
+      worker.acceptKill(kill);
+    } else if (message instanceof ObjectRequest req && reply != null) {
+      CompletableFuture<ObjectValue> f = worker.ownedFuture(req.objectId());
+      if (f == null) {
+        reply.fail("its owner freed it (no reference was left) or lost it");
+      } else {
+        f.whenComplete((v, e) -> {
+          if (e == null) {
+            reply.ok(v);
+          } else {
+            reply.fail(String.valueOf(e.getMessage()));
+          }
+        });
+      }
+    } else {
+      LOG.warning("node " + from + " sent an unknown message " + message);
+    }
+  }
+}

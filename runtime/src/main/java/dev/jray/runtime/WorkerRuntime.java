@@ -1,0 +1,127 @@
+package dev.jray.runtime;
+
+import dev.jray.api.ActorHandle;
+import dev.jray.api.BaseActorHandle;
+import dev.jray.api.ObjectRef;
+import dev.jray.api.WaitResult;
+import dev.jray.api.function.RayFunc;
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.options.ActorCreationOptions;
+import dev.jray.api.options.CallOptions;
+import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.runtime.RayRuntime;
+import dev.jray.api.runtimecontext.RuntimeContext;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code Ray} API on this JVM's core worker: every call goes to the worker's parts. What
+ * {@link #shutdown()} does is its creator's: a driver ends its job and stops its node, a node's
+ * own runtime leaves the node running.
+ *
+ * <p>Threading: thread-safe, as the worker is; blocking calls refuse to run on an event loop.
+ */
+public final class WorkerRuntime implements RayRuntime {
+  private final CoreWorker worker;
+  private final RuntimeContext context;
+  private final Runnable onShutdown;
+
+  /** @param onShutdown what {@link #shutdown()} does; runs once per call */
+  public WorkerRuntime(CoreWorker worker, Runnable onShutdown) {
+    this.worker = Objects.requireNonNull(worker, "worker");
+    this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
+    this.context = new RuntimeContextImpl(worker);
+  }
+
+  @Override
+  public void shutdown() {
+    onShutdown.run();
+  }
+
+  @Override
+  public <T> ObjectRef<T> put(T value) {
+    return worker.put(value);
+  }
+
+  @Override
+  public <T> T get(ObjectRef<T> ref, long timeoutMs) {
+    return worker.get(ref, timeoutMs);
+  }
+
+  @Override
+  public <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
+    return worker.get(refs, timeoutMs);
+  }
+
+  @Override
+  public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs,
+      boolean fetchLocal) {
+    return worker.wait(refs, numReturns, timeoutMs);
+  }
+
+  @Override
+  public ObjectRef<?> call(RayFunc func, Object[] args, CallOptions options) {
+    return worker.submitTask(func, args, options);
+  }
+
+  @Override
+  public ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
+      CallOptions options) {
+    return worker.callActor(actor, func, args);
+  }
+
+  @Override
+  public <A> ActorHandle<A> createActor(RayFunc factory, Object[] args,
+      ActorCreationOptions options) {
+    return worker.createActor(factory, args, options);
+  }
+
+  @Override
+  public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
+    return worker.getActor(name, namespace);
+  }
+
+  @Override
+  public void killActor(BaseActorHandle actor, boolean noRestart) {
+    worker.killActor(actor.getId(), noRestart);
+  }
+
+  @Override
+  public void exitActor() {
+    worker.exitActor();
+  }
+
+  @Override
+  public RuntimeContext getRuntimeContext() {
+    return context;
+  }
+
+  @Override
+  public PlacementGroup createPlacementGroup(PlacementGroupCreationOptions options) {
+    TaskContext ctx = worker.context();
+    return worker.placementGroups().create(options, ctx.jobId(), ctx.namespace());
+  }
+
+  @Override
+  public PlacementGroup getPlacementGroup(PlacementGroupId id) {
+    return worker.placementGroups().get(id);
+  }
+
+  @Override
+  public PlacementGroup getPlacementGroup(String name, String namespace) {
+    return worker.placementGroups().get(name,
+        namespace != null ? namespace : worker.context().namespace());
+  }
+
+  @Override
+  public List<PlacementGroup> getAllPlacementGroups() {
+    return worker.placementGroups().getAll();
+  }
+
+  @Override
+  public void removePlacementGroup(PlacementGroupId id) {
+    worker.placementGroups().remove(id);
+  }
+}

@@ -1,0 +1,260 @@
+package dev.jray.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.task.ObjectValue;
+import java.lang.ref.Reference;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class OwnedObjectsTest {
+  /** Written by the ref tracker's thread too. */
+  private final List<ObjectId> freed = new CopyOnWriteArrayList<>();
+  private final OwnedObjects owned = new OwnedObjects((id, v) -> freed.add(id), this::release);
+
+  /** The refs in these tests are all owned here. */
+  private void release(RefId ref) {
+    owned.removeRef(ref.id());
+  }
+  private final JobId job = JobId.fromInt(7);
+
+  private ObjectId newId() {
+    return IdFactory.objectId(IdFactory.newTaskId(job), 1);
+  }
+
+  private static ObjectValue value(int b) {
+    return ObjectValue.inline(new byte[] {(byte) b});
+  }
+
+  @Test
+  void objectIsFreedWhenItsLastReferenceGoes() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    e.publish(firstRef);
+    owned.addRef(id); // a copy of the ref
+    owned.removeRef(id);
+    assertEquals(List.of(), freed, "its first ref still counts");
+    e.released(); // the first ref is collected: the last reference goes
+    assertNull(owned.future(id));
+    assertEquals(List.of(id), freed);
+    Reference.reachabilityFence(firstRef);
+  }
+
+  @Test
+  void aCopyKeepsTheObjectAfterItsFirstRefGoes() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    e.publish(firstRef);
+    owned.addRef(id);
+    e.released();
+    assertNotNull(owned.future(id), "the copy still counts");
+    owned.removeRef(id);
+    assertNull(owned.future(id));
+    assertEquals(List.of(id), freed);
+  }
+
+  @Test
+  void containedObjectsLiveAsLongAsTheirContainer() {
+    ObjectId inner = newId();
+    ObjectId outer = newId();
+    Object innerRef = new Object();
+    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    in.publish(innerRef); // serialized into the container
+    owned.addRef(inner); // counted by the container that holds it
+    OwnedObjects.Entry out = owned.createReady(outer, new Object(), value(2),
+        List.of(new RefId(inner, "here")));
+    in.released(); // the user drops the inner ref
+    assertNotNull(owned.future(inner), "the container still holds it");
+    out.released();
+    assertNull(owned.future(inner));
+    assertEquals(List.of(outer, inner), freed);
+  }
+
+  @Test
+  void resultOfAFreedPendingObjectIsDropped() {
+    ObjectId id = newId();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    e.released();
+    owned.complete(id, value(3), List.of());
+    assertNull(owned.future(id));
+    assertEquals(List.of(id), freed, "the late value is freed too (its store copy deleted)");
+  }
+
+  @Test
+  void aResultRunsItsReleaseOnceEvenIfItsObjectWasFreed() {
+    ObjectId id = newId();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), () -> ran.add("released"));
+    e.released();
+    assertEquals(List.of(), freed, "freed when its result comes");
+    owned.complete(id, value(7), List.of());
+    owned.complete(id, value(7), List.of()); // a duplicate result
+    assertEquals(List.of("released"), ran);
+    assertEquals(id, freed.get(0));
+    assertNull(owned.future(id));
+  }
+
+  @Test
+  void anUnpublishedResultLeavesTheIdMapOnceComplete() {
+    ObjectId id = newId();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    assertFalse(owned.future(id).isDone(), "its result comes by id");
+    owned.complete(id, value(4), List.of());
+    assertEquals(4, e.value.join().data()[0]);
+    assertNull(owned.future(id), "only its first ref holds it now");
+    assertEquals(List.of(), freed);
+    e.released();
+    assertEquals(List.of(id), freed);
+  }
+
+  @Test
+  void aPublishedResultStaysReachableById() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createPending(id, firstRef, null);
+    e.publish(firstRef);
+    owned.complete(id, value(5), List.of());
+    assertEquals(5, owned.future(id).join().data()[0]);
+    e.released();
+    assertNull(owned.future(id));
+  }
+
+  @Test
+  void theTrackerFreesAnObjectOnlyOnceItsFirstRefIsCollected() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    // a store copy: freeing it deletes the copy, so its first ref is watched
+    OwnedObjects.Entry e = owned.createReady(id, firstRef,
+        ObjectValue.inStore(IdFactory.newUniqueId(), 1 << 20), List.of());
+    assertTrue(e.watched());
+    System.gc();
+    assertFalse(awaitFreed(id, 300), "freed while its first ref was reachable");
+    Reference.reachabilityFence(firstRef);
+    firstRef = null;
+    assertTrue(awaitFreed(id, 30_000), "not freed after its first ref was collected");
+    Reference.reachabilityFence(e);
+  }
+
+  @Test
+  void aSmallValueNobodyElseSeesIsWatchedOnlyOncePublished() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(8), List.of());
+    assertFalse(e.watched(), "freeing it would do nothing: no work for the GC or the tracker");
+    assertNull(owned.future(id), "not reachable by id");
+
+    e.publish(firstRef); // its id leaves the ref: counted by id from now on
+    assertTrue(e.watched());
+    assertNotNull(owned.future(id));
+    Reference.reachabilityFence(firstRef);
+    firstRef = null;
+    assertTrue(awaitFreed(id, 30_000), "not freed after its first ref was collected");
+    assertNull(owned.future(id));
+  }
+
+  @Test
+  void aValueHoldingRefsIsWatchedFromTheStart() {
+    ObjectId inner = newId();
+    Object innerRef = new Object();
+    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    in.publish(innerRef);
+    owned.addRef(inner); // counted for the container
+    OwnedObjects.Entry out = owned.createReady(newId(), new Object(), value(2),
+        List.of(new RefId(inner, "owner")));
+    assertTrue(out.watched(), "its collection must give back the ref inside");
+    in.released();
+    assertNotNull(owned.future(inner), "the container still holds it");
+    Reference.reachabilityFence(out);
+  }
+
+  @Test
+  void aSmallResultIsUnwatchedWhenItArrivesAndWatchedAgainOncePublished() {
+    ObjectId id = newId();
+    Object firstRef = new Object();
+    OwnedObjects.Entry e = owned.createPending(id, firstRef, null);
+    assertTrue(e.watched(), "while pending, its collection must be seen");
+    owned.complete(id, value(3), List.of());
+    assertFalse(e.watched(), "freeing a small result nobody else sees does nothing");
+
+    e.publish(firstRef); // e.g. passed to another call after it arrived
+    assertTrue(e.watched());
+    Reference.reachabilityFence(firstRef);
+    firstRef = null;
+    assertTrue(awaitFreed(id, 30_000), "not freed after its first ref was collected");
+  }
+
+  @Test
+  void aResultHoldingRefsStaysWatched() {
+    ObjectId inner = newId();
+    Object innerRef = new Object();
+    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    in.publish(innerRef);
+    owned.addRef(inner); // counted for the result that holds it
+    ObjectId id = newId();
+    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    owned.complete(id, value(2), List.of(new RefId(inner, "owner")));
+    assertTrue(e.watched(), "its collection must give back the ref inside");
+    Reference.reachabilityFence(innerRef);
+  }
+
+  @Test
+  void anUnwatchedRefIsNeverReleased() throws InterruptedException {
+    AtomicInteger unwatchedReleased = new AtomicInteger();
+    Object referent = new Object();
+    TrackedRef unwatched = new TrackedRef(referent) {
+      @Override
+      void released() {
+        unwatchedReleased.incrementAndGet();
+      }
+    };
+    unwatched.unwatch();
+    Reference.reachabilityFence(referent);
+    referent = null;
+    // a watched ref dying with it, then one dying after it: once both are released, the tracker
+    // has drained whatever the GCs found of the unwatched one
+    assertTrue(awaitWatchedRefReleased(), "a watched ref was never released");
+    assertTrue(awaitWatchedRefReleased(), "a watched ref was never released");
+    assertEquals(0, unwatchedReleased.get());
+    Reference.reachabilityFence(unwatched);
+  }
+
+  /** Makes a watched ref of a fresh object, drops the object and runs GCs until it is released. */
+  private static boolean awaitWatchedRefReleased() throws InterruptedException {
+    CountDownLatch released = new CountDownLatch(1);
+    TrackedRef watched = new TrackedRef(new Object()) {
+      @Override
+      void released() {
+        released.countDown();
+      }
+    };
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!released.await(10, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+      System.gc();
+    }
+    Reference.reachabilityFence(watched);
+    return released.getCount() == 0;
+  }
+
+  /** Runs GCs until {@code id} is freed or {@code millis} pass. */
+  private boolean awaitFreed(ObjectId id, long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (!freed.contains(id) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.onSpinWait();
+    }
+    return freed.contains(id);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.jray.task;
+
+import dev.jray.resources.ResourceSet;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.TaskId;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * An immutable task ready to run: all ObjectRef arguments already resolved. Results go to
+ * {@code ownerAddress} (the event-bus address of the worker that owns {@code returnId}).
+ *
+ * @param actor for ACTOR_CREATION, the actor being created; null otherwise
+ * @param actorId for ACTOR_TASK, the target actor; null otherwise
+ * @param attempt 0 on first submission, +1 per retry
+ * @param hops how many times schedulers forwarded it (a forwarded task is not spilled again
+ *     unless the node cannot run it at all)
+ */
+public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
+    FunctionDescriptor function, List<TaskArg> args, ResourceSet resources, String ownerAddress,
+    ObjectId returnId, int maxRetries, int attempt, ActorSpec actor, ActorId actorId, int hops)
+    implements Serializable {
+
+  public TaskSpec {
+    args = List.copyOf(args);
+  }
+
+  /** The same task, forwarded once more. */
+  public TaskSpec forwarded() {
+    return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
+        returnId, maxRetries, attempt, actor, actorId, hops + 1);
+  }
+
+  /** The same task, submitted again after its node died (a fresh start: no hops). */
+  public TaskSpec retried() {
+    return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
+        returnId, maxRetries, attempt + 1, actor, actorId, 0);
+  }
+
+  /** The shape shown under "Demands" in status: resources, and the name for actors. */
+  public String demandShape() {
+    return (kind == TaskKind.ACTOR_CREATION ? "actor " : "") + resources.toMap();
+  }
+
+  @Override
+  public String toString() {
+    return kind + " " + taskId + " " + (name != null ? name : function);
+  }
+}

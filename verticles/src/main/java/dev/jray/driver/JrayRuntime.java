@@ -1,0 +1,227 @@
+package dev.jray.driver;
+
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.api.runtime.RayRuntime;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.InMemoryGcs;
+import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.NodeLoad;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.node.ClusterNode;
+import dev.jray.node.NodeOptions;
+import dev.jray.node.NodeVerticle;
+import dev.jray.resources.ResourceSet;
+import dev.jray.runtime.CoreWorker;
+import dev.jray.runtime.JobPackages;
+import dev.jray.runtime.NodeWorkers;
+import dev.jray.runtime.WorkerRuntime;
+import dev.jray.scheduler.SchedulerMessages;
+import dev.jray.store.ObjectStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A driver's lifecycle behind {@link dev.jray.api.Ray#init()}. With no cluster address it starts
+ * an embedded single-node cluster in this JVM (one Vert.x instance, one {@link NodeVerticle}, the
+ * GCS in memory); with {@code jray.address} / {@code JRAY_ADDRESS} it joins that cluster as a
+ * driver: a member that holds objects but no resources, whose tasks run on the nodes, and whose
+ * code it ships to them. Either way it registers a job, and ends it (its non-detached actors,
+ * its placement groups) when the driver shuts down or the JVM exits. On a node's own JVM the
+ * node's worker serves the API and nothing starts.
+ *
+ * <p>Threading: {@link #stop} is synchronized; it runs once, from {@code Ray.shutdown()} or the
+ * shutdown hook. Starting blocks (the cluster join, the GCS): never on an event loop.
+ */
+final class JrayRuntime {
+  private static final Logger LOG = Logger.getLogger(JrayRuntime.class.getName());
+  private static final long VIEW_WAIT_MS = 3_000;
+
+  /** Set in embedded mode only. */
+  private final Vertx vertx;
+  private final Gcs gcs;
+  /** Set when this driver joined a cluster. */
+  private final ClusterNode cluster;
+  private final CoreWorker worker;
+  private final JobId jobId;
+  private final Thread shutdownHook;
+  /** Guarded by this. */
+  private boolean stopped;
+
+  private JrayRuntime(String address) throws Exception {
+    String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
+    NodeVerticle node;
+    List<String> packages = List.of();
+    if (address == null) {
+      cluster = null;
+      vertx = Vertx.vertx();
+      gcs = new InMemoryGcs();
+      try {
+        node = await(NodeVerticle.deploy(vertx,
+            NodeOptions.fromSystemProperties("127.0.0.1", NodeOptions.EMBEDDED), gcs));
+      } catch (Exception e) {
+        vertx.close();
+        throw e;
+      }
+    } else {
+      String host = System.getProperty("jray.node-ip-address", "127.0.0.1");
+      Map<String, Double> resources = Map.of(ResourceSet.OBJECT_STORE_MEMORY,
+          (double) ObjectStore.defaultCapacity());
+      long t0 = System.nanoTime();
+      cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
+          NodeOptions.DRIVER, resources), 0, address);
+      long t1 = System.nanoTime();
+      vertx = null;
+      gcs = cluster.gcs();
+      node = cluster.node();
+      long t2;
+      try {
+        packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
+            System.getProperty("java.class.path", ""), JobPackages.codeSearchPath()));
+        t2 = System.nanoTime();
+        awaitClusterView(node);
+      } catch (RuntimeException | InterruptedException e) {
+        cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
+        throw e;
+      }
+      LOG.fine(String.format("driver start: join %d ms, ship code %d ms, wait for the view %d ms",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000));
+    }
+    worker = node.worker();
+    jobId = gcs.nextJobId();
+    gcs.jobs().put(jobId, new JobRecord(jobId, namespace, node.options().nodeId(),
+        System.currentTimeMillis(), 0, packages));
+    worker.startDriver(jobId, namespace, jobClassLoader());
+    shutdownHook = new Thread(this::stop, "jray-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    LOG.fine(() -> "jray driver of job " + jobId + " started on node " + node.options().nodeId()
+        + (address == null ? " (embedded)" : " in the cluster at " + address));
+  }
+
+  /**
+   * Starts the runtime configured by system properties: the node's own worker on a node's JVM;
+   * else joins {@code jray.address} (or {@code JRAY_ADDRESS}) if set, else starts an embedded
+   * node.
+   *
+   * @throws IllegalStateException if the node cannot start or the cluster cannot be joined
+   */
+  static RayRuntime start() {
+    CoreWorker node = NodeWorkers.installed();
+    if (node != null) {
+      return new WorkerRuntime(node, () -> {}); // the node's lifecycle is its own
+    }
+    String address = System.getProperty("jray.address", System.getenv("JRAY_ADDRESS"));
+    JrayRuntime driver;
+    try {
+      driver = new JrayRuntime(address == null || address.isBlank() ? null : address.trim());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start jray: " + e, e);
+    }
+    return new WorkerRuntime(driver.worker, driver::shutdown);
+  }
+
+  /**
+   * Waits (briefly) until this driver has heard from every live node, so its first tasks spread
+   * over the whole cluster rather than the first node to report.
+   */
+  private void awaitClusterView(NodeVerticle node) throws InterruptedException {
+    // seed from the loads the nodes record for status: reports over the bus replace these
+    List<NodeRecord> live = gcs.nodes().snapshot().values().stream()
+        .filter(n -> n.alive() && n.runsTasks()).toList();
+    for (NodeLoad load : ClusterNode.loadsOf(gcs, live)) {
+      if (System.currentTimeMillis() - load.atMs() < VIEW_WAIT_MS) {
+        node.view().update(new SchedulerMessages.ResourceReport(load.nodeId(), load.total(),
+            load.available(), 0, load.demands()));
+      }
+    }
+    long deadline = System.currentTimeMillis() + VIEW_WAIT_MS;
+    while (System.currentTimeMillis() < deadline) {
+      List<UniqueId> missing = gcs.nodes().snapshot().values().stream()
+          .filter(n -> n.alive() && n.runsTasks() && !node.view().knows(n.nodeId()))
+          .map(NodeRecord::nodeId).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      LOG.fine(() -> "waiting for the reports of nodes " + missing);
+      Thread.sleep(50); // reports arrive by event-bus publish, at least once a second
+    }
+  }
+
+  /** The driver's code: its own class loader, plus {@code jray.job.code-search-path} if set. */
+  private static ClassLoader jobClassLoader() throws MalformedURLException {
+    ClassLoader base = Thread.currentThread().getContextClassLoader();
+    if (base == null) {
+      base = JrayRuntime.class.getClassLoader();
+    }
+    List<Path> extra = JobPackages.codeSearchPath();
+    if (extra.isEmpty()) {
+      return base;
+    }
+    List<URL> urls = new ArrayList<>();
+    for (Path p : extra) {
+      urls.add(p.toUri().toURL());
+    }
+    return new URLClassLoader("jray-job", urls.toArray(new URL[0]), base);
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Ends the job, then leaves the cluster or stops the embedded node. */
+  private synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    try {
+      // the job's non-detached actors die with it, as Ray's do
+      for (ActorRecord actor : gcs.actors().snapshot().values()) {
+        if (actor.jobId().equals(jobId) && !actor.detached() && actor.state() != ActorState.DEAD) {
+          worker.killActor(actor.actorId(), "its driver (job " + jobId + ") exited");
+        }
+      }
+      if (cluster != null) { // (an embedded node's groups go with it)
+        worker.removePlacementGroupsOf(jobId);
+      }
+      gcs.jobs().update(jobId, j -> j.finished(System.currentTimeMillis()));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "ending job " + jobId, e);
+    }
+    if (cluster != null) {
+      cluster.close();
+      return;
+    }
+    try {
+      await(vertx.close()); // undeploys the node: its worker, scheduler and store stop
+    } catch (Exception e) {
+      LOG.warning("closing Vert.x: " + e);
+    }
+    gcs.close();
+  }
+
+  private void shutdown() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook is running or ran
+    }
+  }
+}
