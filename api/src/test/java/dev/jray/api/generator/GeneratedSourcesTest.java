@@ -17,11 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checked-in RayFunc*, RayCall and ActorCall are exactly what {@link CallsGenerator} writes, and
- * no stale generated file lingers beside them.
+ * The checked-in RayFunc*, RayCall and ActorCall are exactly what {@link CallsGenerator} writes,
+ * and no stale generated file lingers beside them.
  */
 class GeneratedSourcesTest {
-  private static final String REGENERATE = "regenerate with: mvn -B -q -pl api test-compile exec:java";
   /** The hand-written bases of the generated interfaces, which share their name's prefix. */
   private static final Set<String> HAND_WRITTEN_FUNCTIONS =
       Set.of("RayFunc.java", "RayFuncR.java", "RayFuncVoid.java");
@@ -39,9 +38,11 @@ class GeneratedSourcesTest {
         continue;
       }
       String actual = Files.readString(path, StandardCharsets.UTF_8);
-      firstDifference(actual, expected.getValue()).ifPresent(d -> problems.add(path + " differs " + d));
+      firstDifference(actual, expected.getValue())
+          .ifPresent(difference -> problems.add(path + " differs " + difference));
     }
-    assertTrue(problems.isEmpty(), String.join("\n", problems) + "\n" + REGENERATE);
+    assertTrue(problems.isEmpty(),
+        String.join("\n", problems) + "\nregenerate with: " + CallsGenerator.REGENERATE);
   }
 
   @Test
@@ -56,7 +57,8 @@ class GeneratedSourcesTest {
           .sorted()
           .collect(Collectors.toList());
     }
-    assertTrue(extra.isEmpty(), "not written by CallsGenerator (delete them, or extend it): " + extra);
+    assertTrue(extra.isEmpty(),
+        "not written by CallsGenerator (delete them, or extend it): " + extra);
   }
 
   @Test
