@@ -99,7 +99,7 @@ public final class CallsGenerator {
         .append("import dev.jray.api.function.*;\n\n")
         .append("/**\n")
         .append(" * {@code Ray.task(f, args...)} and {@code Ray.actor(ctor, args...)}"
-            + " for every arity up to 6;\n")
+            + " for every arity up to " + MAX_ARITY + ";\n")
         .append(" * each argument may be a value or an {@link ObjectRef} of one.\n")
         .append(" */\n")
         .append("public class RayCall {\n");
@@ -134,7 +134,8 @@ public final class CallsGenerator {
         .append("import dev.jray.api.call.VoidActorTaskCaller;\n")
         .append("import dev.jray.api.function.*;\n\n")
         .append("/**\n")
-        .append(" * {@code handle.task(A::method, args...)} for methods of up to 5 arguments;"
+        .append(" * {@code handle.task(A::method, args...)} for methods of up to " + (MAX_ARITY - 1)
+            + " arguments;"
             + " each argument may be\n")
         .append(" * a value or an {@link ObjectRef} of one.\n")
         .append(" */\n")
