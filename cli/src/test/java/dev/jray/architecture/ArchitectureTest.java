@@ -1,0 +1,97 @@
+package dev.jray.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module graph of docs/ARCHITECTURE.md, checked on the compiled main classes of every module
+ * (the cli module's tests see them all). Each Maven module is a set of packages; a class may use
+ * only its own module and the modules that module lists as beneath it. The bench sits above the
+ * CLI: no module can see it, so Maven's own graph already keeps everyone off it.
+ */
+class ArchitectureTest {
+
+  /** A Maven module as the packages it holds and the modules it may use (directly or not). */
+  private record Module(String name, List<String> packages, List<String> mayUse) {
+    static Module of(String name, String packages, String... mayUse) {
+      return new Module(name, Arrays.stream(packages.split(",")).map(p -> "dev.jray." + p + "..").toList(),
+          List.of(mayUse));
+    }
+  }
+
+  /** Bottom to top; must match the modules' pom.xml dependencies. */
+  private static final List<Module> MODULES = List.of(
+      Module.of("api", "api"),
+      Module.of("gcs", "gcs", "api"),
+      Module.of("store", "store", "api", "gcs"),
+      Module.of("scheduler", "scheduler,task,resources", "api", "gcs"),
+      Module.of("placement", "placement", "api", "gcs", "scheduler"),
+      Module.of("runtime", "runtime,link", "api", "gcs", "store", "scheduler", "placement"),
+      Module.of("verticles", "node,driver", "api", "gcs", "store", "scheduler", "placement", "runtime"),
+      Module.of("examples", "examples", "api"),
+      Module.of("cli", "cli", "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles",
+          "examples"));
+
+  private static final JavaClasses JRAY = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.jray");
+
+  @Test
+  void everyClassBelongsToAModule() {
+    classes().should().resideInAnyPackage(MODULES.stream().flatMap(m -> m.packages().stream()).toArray(String[]::new))
+        .because("each package belongs to one module of ArchitectureTest.MODULES, which says what it may use;"
+            + " add a new top-level package there")
+        .check(JRAY);
+  }
+
+  @Test
+  void modulesUseOnlyTheModulesBeneathThem() {
+    LayeredArchitecture layers = com.tngtech.archunit.library.Architectures.layeredArchitecture()
+        .consideringOnlyDependenciesInLayers();
+    for (Module m : MODULES) {
+      layers = layers.layer(m.name()).definedBy(m.packages().toArray(String[]::new));
+    }
+    for (Module m : MODULES) {
+      layers = m.mayUse().isEmpty()
+          ? layers.whereLayer(m.name()).mayNotAccessAnyLayer()
+          : layers.whereLayer(m.name()).mayOnlyAccessLayers(m.mayUse().toArray(String[]::new));
+    }
+    layers.because("a module may use only the modules beneath it (docs/ARCHITECTURE.md, Modules): an upward"
+            + " import makes the lower module depend on the upper one")
+        .check(JRAY);
+  }
+
+  @Test
+  void theApiStandsOnTheJdkAlone() {
+    classes().that().resideInAPackage("dev.jray.api..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.jray.api..", "java..")
+        .because("a Ray program compiles against dev.jray.api with no third-party jar")
+        .check(JRAY);
+  }
+
+  @Test
+  void examplesUseThePublicApiAndVertxOnly() {
+    classes().that().resideInAPackage("dev.jray.examples..")
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.jray.examples..", "dev.jray.api..", "java..", "io.vertx..", "com.hazelcast..")
+        .because("examples are what users copy: the public API, and Vert.x (with the application's own"
+            + " cluster manager) where they show embedding a node in a Vert.x application")
+        .check(JRAY);
+  }
+
+  @Test
+  void noPackageCyclesBetweenModulesPackages() {
+    slices().matching("dev.jray.(*)..").namingSlices("dev.jray.$1")
+        .should().beFreeOfCycles()
+        .because("packages that import each other cannot be understood, tested or split apart one at a time")
+        .check(JRAY);
+  }
+}
