@@ -10,20 +10,23 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * An actor hosted by this worker: its instance, its mailbox (fed by callers here and by the
- * link's reader for callers on other nodes), and up
- * to {@code maxConcurrency} calls running at once (one at a time, in arrival order, by default).
- * A single-threaded actor has a mailbox thread of its own, the only thread that runs it, which
- * waits for calls by spinning (as long as its last wait, when that was short: {@link
- * AdaptiveSpin}) then parking: a call costs at most one direct unpark, no pool handoff.
- * Concurrent actors run their calls on the worker's threads. Thread-safe: the mailbox is guarded
- * by this object's lock.
+ * link's reader for callers on other nodes), and up to {@code maxConcurrency} calls running at
+ * once (one at a time, in arrival order, by default).
+ *
+ * <p>Threading: the mailbox, {@link #running} and {@link #active} are guarded by this object's
+ * lock, never held while a call runs; {@link #accept} never blocks. A single-threaded actor
+ * holds no thread: its mailbox is a {@link ActorRunners.Serial} that one of the node's actor
+ * runners drains when calls are queued, one call at a time, so its state is only ever touched by
+ * one thread at a time; once the mailbox is empty that runner spins a little for the next call
+ * (as long as the last gap between calls, when that was short: {@link AdaptiveSpin}; never while
+ * other actors wait for a runner), so a busy actor's call costs no thread handoff. Concurrent
+ * actors run their calls on the worker's pool. Creation, kill and restart run on the runners.
  */
 final class ActorInstance {
   private static final Logger LOG = Logger.getLogger(ActorInstance.class.getName());
@@ -43,19 +46,22 @@ final class ActorInstance {
   private final ClassLoader loader;
   private final String namespace;
   private final int maxConcurrency;
+  private final ActorRunners runners;
   private final ArrayDeque<TaskSpec> mailbox = new ArrayDeque<>();
-  /** The mailbox's size, readable without the lock by a mailbox thread waiting for calls. */
+  /** The mailbox's size, readable without the lock by a runner spinning for calls. */
   private volatile int queued;
+  /** The calls running and their threads (to interrupt on a kill); guarded by this. */
   private final Map<TaskSpec, Thread> running = new IdentityHashMap<>();
-  /** Calls running on pool threads, for a concurrent actor. */
+  /** Calls running on pool threads, for a concurrent actor; guarded by this. */
   private int active;
   private volatile boolean dead;
-  /** The thread that runs a single-threaded actor; null for a concurrent one. */
-  private final Thread mailboxThread;
-  /** The mailbox thread's: a sync caller's next call comes one round trip after the last. */
+  /** The mailbox a runner drains, for a single-threaded actor; null for a concurrent one. */
+  private final ActorRunners.Serial serial;
+  /** Owned by the runner draining {@link #serial}: a sync caller's next call comes one round trip after the last. */
   private final AdaptiveSpin idleSpin = new AdaptiveSpin();
-  private final BooleanSupplier callOrDeath = () -> queued != 0 || dead;
-  private volatile boolean mailboxParked;
+  /** Owned by that runner: the last spin gave up, so the next run measures the gap it missed. */
+  private boolean spinGaveUp;
+  private final BooleanSupplier callDeathOrOthers;
 
   /** @param restarted whether this instance replaces one that died with its node */
   /** The task that created it: its resources (a placement group's, say) are held while it lives. */
@@ -63,34 +69,34 @@ final class ActorInstance {
     return creation;
   }
 
-  ActorInstance(CoreWorker worker, TaskSpec creation, Object instance, ClassLoader loader,
-      String namespace, boolean restarted) {
+  ActorInstance(CoreWorker worker, ActorRunners runners, TaskSpec creation, Object instance,
+      ClassLoader loader, String namespace, boolean restarted) {
     this.restarted = restarted;
     this.worker = worker;
+    this.runners = runners;
     this.creation = creation;
     this.actorId = creation.actor().actorId();
     this.instance = instance;
     this.loader = loader;
     this.namespace = namespace;
     this.maxConcurrency = creation.actor().maxConcurrency();
-    if (maxConcurrency == 1) {
-      mailboxThread = new Thread(this::serve, "jray-actor-" + actorId.toHex().substring(0, 8));
-      mailboxThread.setDaemon(true);
-    } else {
-      mailboxThread = null;
-    }
+    this.callDeathOrOthers = () -> queued != 0 || dead || runners.othersReady();
+    this.serial = maxConcurrency != 1 ? null : new ActorRunners.Serial(runners) {
+      @Override
+      protected void runQueued() {
+        drainOnRunner();
+      }
+
+      @Override
+      protected boolean hasQueued() {
+        return queued != 0 && !dead;
+      }
+    };
   }
 
-  /** Opens the mailbox. */
-  void start() {
-    if (mailboxThread != null) {
-      mailboxThread.start();
-    }
-  }
-
-  /** Ends the actor, or restarts it, on a worker thread. Never blocks. */
+  /** Ends the actor, or restarts it, on a runner. Never blocks. */
   void kill(KillActor kill) {
-    worker.executor.execute(() -> {
+    ActorRunners.runOnce(runners, () -> {
       if (kill.noRestart()) {
         die(kill.cause(), null, true);
       } else {
@@ -108,7 +114,7 @@ final class ActorInstance {
       if (!rejected) {
         mailbox.add(spec);
         queued = mailbox.size();
-        runHere = mailboxThread == null && active < maxConcurrency;
+        runHere = serial == null && active < maxConcurrency;
         if (runHere) {
           active++;
         }
@@ -116,40 +122,37 @@ final class ActorInstance {
     }
     if (rejected) {
       worker.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
-    } else if (mailboxThread != null) {
-      if (mailboxParked) {
-        LockSupport.unpark(mailboxThread);
-      }
+    } else if (serial != null) {
+      serial.schedule();
     } else if (runHere) {
       worker.executor.execute(this::drain);
     }
   }
 
-  /** The mailbox thread of a single-threaded actor: runs its calls until it dies. */
-  private void serve() {
-    while (!dead) {
+  /** On a runner: runs a single-threaded actor's calls until none comes for a while. */
+  private void drainOnRunner() {
+    if (spinGaveUp) {
+      spinGaveUp = false;
+      idleSpin.ended(); // the gap since the spin began: how long the next spin may wait
+    }
+    while (true) {
       TaskSpec spec = next();
       if (spec == null) {
-        awaitCall();
+        if (!awaitCall()) {
+          return;
+        }
       } else if (runCall(spec)) {
         return;
       }
     }
   }
 
-  /** Waits until a call is queued or the actor dies: spins, then parks. */
-  private void awaitCall() {
+  /** Spins for the next call: false if none came, the actor died or other actors wait. */
+  private boolean awaitCall() {
     worker.flushSends(); // the results of the calls it ran leave before it waits
-    if (idleSpin.spinUntil(callOrDeath)) {
-      return;
-    }
-    mailboxParked = true;
-    while (queued == 0 && !dead) {
-      Thread.interrupted(); // a kill aimed at the last call must not keep park from blocking
-      LockSupport.park(this);
-    }
-    mailboxParked = false;
-    idleSpin.ended();
+    boolean came = idleSpin.spinUntil(callDeathOrOthers) && queued != 0 && !dead;
+    spinGaveUp = !came;
+    return came;
   }
 
   /** Runs calls from the mailbox on this pool thread until it is empty (concurrent actors). */
@@ -188,6 +191,7 @@ final class ActorInstance {
     synchronized (this) {
       running.remove(spec);
     }
+    Thread.interrupted(); // a kill aimed at this call must not hit the thread's next one
     if (exit) {
       die("it exited via Ray.exitActor()", null, false);
     }
@@ -264,9 +268,6 @@ final class ActorInstance {
           e.getValue().interrupt();
         }
       }
-    }
-    if (mailboxThread != null) {
-      LockSupport.unpark(mailboxThread); // it sees the death and ends
     }
     RayActorException death = new RayActorException(actorId, "the actor is dead: " + cause);
     for (TaskSpec spec : toFail) {

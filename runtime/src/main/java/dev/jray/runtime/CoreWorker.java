@@ -19,6 +19,7 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.ActorLifetime;
 import dev.jray.api.options.CallOptions;
+import dev.jray.gcs.time.Time;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
 import dev.jray.gcs.Gcs;
@@ -133,6 +134,8 @@ public final class CoreWorker {
   private final OwnedObjects owned;
   private final ConcurrentHashMap<ActorId, ActorTaskSubmitter> actorSubmitters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ActorId, ActorInstance> hostedActors = new ConcurrentHashMap<>();
+  /** Run hosted actors' mailboxes, creations, kills and restarts: idle actors hold no thread. */
+  private final ActorRunners actorRunners = ActorRunners.forThisMachine(Time.SYSTEM);
   /** Tasks of placement groups running here, so that removing a group can end them. */
   private final ConcurrentHashMap<TaskId, GroupTask> groupTasks = new ConcurrentHashMap<>();
   private volatile PlacementGroupClient placementGroups;
@@ -260,6 +263,7 @@ public final class CoreWorker {
       current = null;
     }
     hostedActors.values().forEach(a -> a.die("the node shut down", null, false));
+    actorRunners.close();
     try {
       actorTableSubscription.close();
     } catch (Exception e) {
@@ -1258,6 +1262,8 @@ public final class CoreWorker {
   public void dispatch(TaskSpec spec) {
     if (isOwnNormal(spec)) {
       starts.startNow(spec); // its owner may block on it before a pool thread wakes up
+    } else if (spec.kind() == TaskKind.ACTOR_CREATION) {
+      ActorRunners.runOnce(actorRunners, () -> createHostedActor(spec));
     } else {
       executor.execute(() -> runFrom(spec));
     }
@@ -1268,7 +1274,9 @@ public final class CoreWorker {
     try {
       while (spec != null) {
         if (spec.kind() == TaskKind.ACTOR_CREATION) {
-          createHostedActor(spec); // its resources stay reserved while the actor lives
+          // its resources stay reserved while the actor lives
+          TaskSpec creation = spec;
+          ActorRunners.runOnce(actorRunners, () -> createHostedActor(creation));
           return;
         }
         try {
@@ -1410,10 +1418,9 @@ public final class CoreWorker {
       scheduler.release(spec.taskId());
       return;
     }
-    ActorInstance actor = new ActorInstance(this, spec, outcome.value(), loader, namespace,
-        record.numRestarts() > 0);
+    ActorInstance actor = new ActorInstance(this, actorRunners, spec, outcome.value(), loader,
+        namespace, record.numRestarts() > 0);
     hostedActors.put(actorId, actor);
-    actor.start();
     ActorRecord now = gcs.actors().update(actorId,
         r -> r.state() == ActorState.DEAD ? r : r.withState(ActorState.ALIVE, nodeId));
     deliver(spec, ObjectValue.inline(serializer.serialize(null)), List.of());
