@@ -92,8 +92,8 @@ final class HazelcastPeer implements AutoCloseable {
   /** Starts the member (alone, on 127.0.0.1, TCP-IP join only) and its clustered Vert.x. */
   static HazelcastPeer start(Measure measure) throws Exception {
     int port = ChildProcesses.freePort();
-    ClusteredVertx cv = Floors.await(ClusterConfig.clusteredVertx(
-        ClusterConfig.head("127.0.0.1", port).clusterName(CLUSTER_NAME).build(), "127.0.0.1"));
+    ClusteredVertx cv = Floors.await(
+        ClusterConfig.head("127.0.0.1", port).clusterName(CLUSTER_NAME).join("127.0.0.1"));
     return new HazelcastPeer(measure, cv, port);
   }
 

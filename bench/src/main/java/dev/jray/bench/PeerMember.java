@@ -19,9 +19,9 @@ public final class PeerMember {
       System.err.println("usage: PeerMember HOST:PORT");
       System.exit(2);
     }
-    ClusteredVertx cv = Floors.await(ClusterConfig.clusteredVertx(
+    ClusteredVertx cv = Floors.await(
         ClusterConfig.member(args[0], "127.0.0.1", ClusterConfig.Role.WORKER, false)
-            .clusterName(HazelcastPeer.CLUSTER_NAME).build(), "127.0.0.1"));
+            .clusterName(HazelcastPeer.CLUSTER_NAME).join("127.0.0.1"));
     Floors.await(cv.vertx().eventBus().<Integer>consumer(HazelcastPeer.REMOTE_ECHO, m -> m.reply(m.body()))
         .completion());
     System.out.println(UP);

@@ -1,14 +1,12 @@
 package dev.jray.cli;
 
-import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.core.HazelcastInstance;
 import dev.jray.api.placementgroup.PlacementGroupState;
+import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.PlacementGroupRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
-import dev.jray.gcs.hazelcast.HazelcastGcs;
+import dev.jray.gcs.cluster.GcsClient;
 import dev.jray.node.ClusterNode;
 import dev.jray.resources.ResourceSet;
 import java.time.LocalDateTime;
@@ -34,24 +32,15 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String head = address != null ? address : defaultAddress();
-    ClientConfig config = new ClientConfig();
-    config.setClusterName(ClusterConfig.DEFAULT_CLUSTER_NAME);
-    config.getNetworkConfig().addAddress(head);
-    config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000);
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "jdk");
-    java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.SEVERE);
-    HazelcastInstance client;
+    Gcs gcs;
     try {
-      client = HazelcastClient.newHazelcastClient(config);
-    } catch (RuntimeException e) {
-      System.err.println("No jray cluster answers at " + head + ": " + e.getMessage());
+      gcs = GcsClient.connect(head);
+    } catch (IllegalStateException e) {
+      System.err.println(e.getMessage());
       return 1;
     }
-    try {
-      print(new HazelcastGcs(client));
-    } finally {
-      client.shutdown();
+    try (gcs) {
+      print(gcs);
     }
     return 0;
   }
@@ -66,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
     return env != null && !env.isBlank() ? env : "127.0.0.1:" + ClusterConfig.DEFAULT_HEAD_PORT;
   }
 
-  private static void print(HazelcastGcs gcs) {
+  private static void print(Gcs gcs) {
     long now = System.currentTimeMillis();
     List<NodeRecord> nodes = new ArrayList<>(gcs.nodes().snapshot().values());
     nodes.sort(Comparator.comparing((NodeRecord n) -> !"head".equals(n.role()))

@@ -1,9 +1,5 @@
 package dev.jray.node;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.HazelcastInstance;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
@@ -13,7 +9,7 @@ import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.ClusteredVertx;
-import dev.jray.gcs.hazelcast.HazelcastGcs;
+import dev.jray.gcs.cluster.Membership;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.api.Ray;
 import dev.jray.runtime.NodeWorkers;
@@ -25,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,28 +37,18 @@ public final class ClusterNode implements AutoCloseable {
   public static final String LOAD_KEY_PREFIX = "load:";
 
   private final Vertx vertx;
-  private final HazelcastInstance hazelcast;
+  private final Membership membership;
   private final Gcs gcs;
   private final NodeVerticle node;
-  private final String address;
-  private final UUID membershipRegistration;
+  private final Membership.Registration membershipRegistration;
   private final long loadTimer;
 
-  private ClusterNode(ClusteredVertx cluster, Gcs gcs, NodeVerticle node, String address) {
+  private ClusterNode(ClusteredVertx cluster, NodeVerticle node) {
     this.vertx = cluster.vertx();
-    this.hazelcast = cluster.hazelcast();
-    this.gcs = gcs;
+    this.membership = cluster.membership();
+    this.gcs = cluster.gcs();
     this.node = node;
-    this.address = address;
-    this.membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {}
-
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        onMemberLeft(event.getMember());
-      }
-    });
+    this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
     this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
         ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
   }
@@ -90,22 +75,21 @@ public final class ClusterNode implements AutoCloseable {
     }
     config.nodeId(options.nodeId());
     long t0 = System.nanoTime();
-    ClusteredVertx cluster = await(ClusterConfig.clusteredVertx(config.build(), options.host()),
+    ClusteredVertx cluster = await(config.join(options.host()),
         "join the cluster" + (head ? " as head on " + options.host() + ":" + port
             : " at " + headAddress));
     try {
-      Gcs gcs = new HazelcastGcs(cluster.hazelcast());
       long t1 = System.nanoTime();
-      NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, gcs), "start the node");
+      NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, cluster.gcs()),
+          "start the node");
       LOG.fine(String.format("%s start: clustered Vert.x and Hazelcast %d ms, node %d ms",
           options.role(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
-      com.hazelcast.cluster.Address a = cluster.hazelcast().getCluster().getLocalMember().getAddress();
       if (options.runsTasks()) {
         NodeWorkers.install(node.worker());
         Ray.init(); // the code of this node's tasks and actors calls Ray through its worker
       }
-      ClusterNode member = new ClusterNode(cluster, gcs, node, a.getHost() + ":" + a.getPort());
-      if (node.placement() != null && member.isLeader()) {
+      ClusterNode member = new ClusterNode(cluster, node);
+      if (node.placement() != null && member.membership.isLeader()) {
         node.placement().activate();
       }
       return member;
@@ -130,14 +114,10 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  private void onMemberLeft(Member member) {
-    UniqueId gone = ClusterConfig.nodeIdOf(member);
-    if (gone == null) {
-      return;
-    }
+  private void onNodeLeft(UniqueId gone) {
     node.view().remove(gone);
     node.worker().onNodeDied(gone);
-    if (isLeader()) {
+    if (membership.isLeader()) {
       if (node.placement() != null) {
         node.placement().activate(); // no-op unless the old leader just left
         node.placement().onNodeDied(gone);
@@ -147,16 +127,6 @@ public final class ClusterNode implements AutoCloseable {
         return null;
       }).onFailure(e -> LOG.log(Level.WARNING, "recording the death of node " + gone, e));
     }
-  }
-
-  /** The oldest full member does the GCS's bookkeeping; Hazelcast lists members oldest first. */
-  private boolean isLeader() {
-    for (Member m : hazelcast.getCluster().getMembers()) {
-      if (!m.isLiteMember()) {
-        return m.localMember();
-      }
-    }
-    return false;
   }
 
   private void recordDeath(UniqueId gone) {
@@ -218,7 +188,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** "host:port" of this member: for the head, the address others join. */
   public String address() {
-    return address;
+    return membership.localAddress();
   }
 
   public Gcs gcs() {
@@ -239,7 +209,7 @@ public final class ClusterNode implements AutoCloseable {
       vertx.cancelTimer(loadTimer);
     }
     try {
-      hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+      membershipRegistration.cancel();
       gcs.kv().remove(LOAD_KEY_PREFIX + node.options().nodeId().toHex());
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "leaving the cluster", e);

@@ -21,10 +21,8 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import dev.jray.gcs.hazelcast.HazelcastGcs;
+import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.api.Ray;
 import dev.jray.api.id.JobId;
@@ -99,11 +97,7 @@ public final class NodeVerticle extends AbstractVerticle {
   }
 
   private void configureFromDeployment() {
-    if (!(vertx instanceof VertxInternal internal)
-        || !(internal.clusterManager() instanceof HazelcastClusterManager manager)) {
-      throw new IllegalStateException("deploy NodeVerticle into a Vert.x clustered with "
-          + "HazelcastClusterManager, joined to a jray cluster");
-    }
+    Gcs clusterGcs = ClusteredVertx.of(vertx).gcs();
     JsonObject config = config();
     Map<String, Double> resources = new HashMap<>(NodeResources.fromSystemProperties());
     JsonObject custom = config.getJsonObject("resources");
@@ -112,7 +106,7 @@ public final class NodeVerticle extends AbstractVerticle {
     }
     options = new NodeOptions(IdFactory.newUniqueId(), config.getString("host", "127.0.0.1"),
         NodeOptions.WORKER, resources);
-    gcs = new HazelcastGcs(manager.getHazelcastInstance());
+    gcs = clusterGcs;
   }
 
   /** Deploys a node and completes with it once it is registered. */

@@ -61,7 +61,7 @@ public final class ClusterConfig {
     }
 
     /** The role of a member, or null for a member that jray did not configure. */
-    public static Role of(Member member) {
+    static Role of(Member member) {
       String value = member.getAttribute(ROLE_ATTRIBUTE);
       return value == null ? null : valueOf(value.toUpperCase(Locale.ROOT));
     }
@@ -123,10 +123,18 @@ public final class ClusterConfig {
   }
 
   /**
+   * Starts this member: a Hazelcast member on this config under a clustered Vert.x, its event
+   * bus on an ephemeral port of {@code eventBusHost}. See {@link #clusteredVertx(Config, String)}.
+   */
+  public Future<ClusteredVertx> join(String eventBusHost) {
+    return clusteredVertx(build(), eventBusHost);
+  }
+
+  /**
    * A new Hazelcast config for this member. Also sets the JUL level of {@code com.hazelcast} to
    * WARNING (SEVERE for {@code com.hazelcast.cp.CPSubsystem}), process-wide.
    */
-  public Config build() {
+  Config build() {
     HAZELCAST_LOGGER.setLevel(Level.WARNING);
     MODULE_ACCESS_LOGGER.setLevel(Level.SEVERE);
     // jray uses no CP data structure, yet every member warns at start that CP runs "UNSAFE".
@@ -186,7 +194,7 @@ public final class ClusterConfig {
   }
 
   /** The jray node id a member published, or null. */
-  public static UniqueId nodeIdOf(Member member) {
+  static UniqueId nodeIdOf(Member member) {
     String hex = member.getAttribute(NODE_ID_ATTRIBUTE);
     return hex == null ? null : UniqueId.fromHexString(hex);
   }
@@ -219,7 +227,7 @@ public final class ClusterConfig {
    * after about 3 s) is closed again: the future fails with an {@link IllegalStateException}
    * naming the head address.
    */
-  public static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, String eventBusHost) {
+  static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, String eventBusHost) {
     // a blocked event loop is reported with the stack that blocks it, not only its duration
     return clusteredVertx(hazelcastConfig, eventBusHost, new VertxOptions()
         .setWarningExceptionTime(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME)
@@ -230,7 +238,7 @@ public final class ClusterConfig {
    * As {@link #clusteredVertx(Config, String)}, with other Vert.x options; sets their event bus
    * host, public host and port (0: ephemeral).
    */
-  public static Future<ClusteredVertx> clusteredVertx(
+  static Future<ClusteredVertx> clusteredVertx(
       Config hazelcastConfig, String eventBusHost, VertxOptions options) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     options

@@ -1,4 +1,4 @@
-package dev.jray.gcs.hazelcast;
+package dev.jray.gcs.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
@@ -18,13 +18,15 @@ import java.util.Objects;
 
 /**
  * The GCS of a cluster: tables on Hazelcast maps (named {@code jray.*}, so {@link
- * dev.jray.gcs.cluster.ClusterConfig} gives them a backup), shared by all members.
+ * ClusterConfig} gives them a backup), shared by all members. Built only in this package: by
+ * {@link ClusteredVertx} on a member, by {@link GcsClient} on a client; everything else sees a
+ * {@link Gcs}.
  *
- * <p>Thread-safe. The constructor and all table calls block on the network: never call them on a
- * Vert.x event loop. The Hazelcast instance belongs to the caller: {@link #close()} leaves it
- * running.
+ * <p>Threading: thread-safe (Hazelcast's maps are). The constructor and all table calls block on
+ * the network: never call them on a Vert.x event loop. {@link #close()} shuts the Hazelcast
+ * instance down only if this GCS owns it (a client's); a member's belongs to its Vert.x.
  */
-public final class HazelcastGcs implements Gcs {
+final class HazelcastGcs implements Gcs {
   public static final String NODES = "jray.nodes";
   public static final String JOBS = "jray.jobs";
   public static final String ACTORS = "jray.actors";
@@ -45,9 +47,18 @@ public final class HazelcastGcs implements Gcs {
   private final GcsTable<String, PlacementGroupId> placementGroupNames;
   private final GcsTable<String, byte[]> kv;
   private final IMap<String, Integer> counters;
+  /** Shut down on {@link #close()}; null when the instance belongs to someone else. */
+  private final HazelcastInstance owned;
 
-  public HazelcastGcs(HazelcastInstance hazelcast) {
+  /** A GCS on a member's instance, which it leaves running on {@link #close()}. */
+  HazelcastGcs(HazelcastInstance hazelcast) {
+    this(hazelcast, false);
+  }
+
+  /** @param ownsInstance whether {@link #close()} shuts {@code hazelcast} down (a client's) */
+  HazelcastGcs(HazelcastInstance hazelcast, boolean ownsInstance) {
     Objects.requireNonNull(hazelcast, "hazelcast");
+    this.owned = ownsInstance ? hazelcast : null;
     nodes = new HazelcastGcsTable<>(hazelcast.getMap(NODES));
     jobs = new HazelcastGcsTable<>(hazelcast.getMap(JOBS));
     actors = new HazelcastGcsTable<>(hazelcast.getMap(ACTORS));
@@ -99,9 +110,13 @@ public final class HazelcastGcs implements Gcs {
     return JobId.fromInt(counters.executeOnKey(JOB_COUNTER, new Increment()));
   }
 
-  /** Leaves the Hazelcast instance running: its owner shuts it down. */
+  /** Shuts the Hazelcast instance down if this GCS owns it, else leaves it to its owner. */
   @Override
-  public void close() {}
+  public void close() {
+    if (owned != null) {
+      owned.shutdown();
+    }
+  }
 
   /**
    * Runs on the partition owner, then on the backup; both apply the same increment. Every member

@@ -1,4 +1,4 @@
-package dev.jray.gcs.hazelcast;
+package dev.jray.gcs.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +12,6 @@ import dev.jray.gcs.ActorState;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeRecord;
-import dev.jray.gcs.cluster.TestCluster;
 import dev.jray.gcs.ids.IdFactory;
 import java.util.ArrayList;
 import java.util.HashSet;

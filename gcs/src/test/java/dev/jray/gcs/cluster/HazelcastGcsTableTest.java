@@ -1,4 +1,4 @@
-package dev.jray.gcs.hazelcast;
+package dev.jray.gcs.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.jray.gcs.cluster.TestCluster;
 import dev.jray.gcs.table.GcsTable;
 import java.time.Duration;
 import java.util.ArrayList;

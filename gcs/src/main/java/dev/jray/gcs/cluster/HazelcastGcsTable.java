@@ -1,4 +1,4 @@
-package dev.jray.gcs.hazelcast;
+package dev.jray.gcs.cluster;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
@@ -18,13 +18,13 @@ import java.util.function.UnaryOperator;
  * A GCS table on a Hazelcast {@link IMap}, shared by every member of the cluster. Keys and values
  * travel with Hazelcast's serialization (Java serialization for jray's records and ids).
  *
- * <p>Thread-safe. Every method but {@link #listen}'s callback blocks on the network: never call
- * them on a Vert.x event loop.
+ * <p>Threading: thread-safe (the IMap is). Every method but {@link #listen}'s callback blocks on
+ * the network: never call them on a Vert.x event loop.
  */
-public final class HazelcastGcsTable<K, V> implements GcsTable<K, V> {
+final class HazelcastGcsTable<K, V> implements GcsTable<K, V> {
   private final IMap<K, V> map;
 
-  public HazelcastGcsTable(IMap<K, V> map) {
+  HazelcastGcsTable(IMap<K, V> map) {
     this.map = Objects.requireNonNull(map, "map");
   }
 

@@ -1,0 +1,32 @@
+package dev.jray.gcs.cluster;
+
+import dev.jray.api.id.UniqueId;
+import java.util.function.Consumer;
+
+/**
+ * Who is in the cluster, as a jray node sees it: which nodes leave, whether this member leads,
+ * and the address others join it at. Hides the Hazelcast member behind it.
+ *
+ * <p>Threading: thread-safe. Listeners run on a Hazelcast event thread and must not block long.
+ */
+public interface Membership {
+  /** Stops a listener; idempotent. */
+  interface Registration {
+    void cancel();
+  }
+
+  /**
+   * Calls {@code listener} with the node id of every member that leaves the cluster (crashed or
+   * gone); members that jray did not configure (no node id) are not reported.
+   */
+  Registration onNodeLeft(Consumer<UniqueId> listener);
+
+  /**
+   * Whether this member is the leader: the oldest full (data-holding) member, which does the
+   * GCS's bookkeeping and runs the active placement service. Lite members (drivers) never lead.
+   */
+  boolean isLeader();
+
+  /** "host:port" of this member: for the head, the address others join. */
+  String localAddress();
+}

@@ -1,0 +1,105 @@
+package dev.jray.gcs.cluster;
+
+import static dev.jray.gcs.cluster.TestCluster.HOST;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** What the node sees of the cluster through {@link ClusteredVertx}: membership and the GCS. */
+@Tag("hazelcast")
+class MembershipTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @Test
+  void theHeadLeadsAndHearsAWorkerLeaveByItsNodeIdAndAClientReadsTheGcs() throws Exception {
+    TestCluster cluster = new TestCluster();
+    UniqueId workerId = IdFactory.newUniqueId();
+    ClusteredVertx head = await(ClusterConfig.head(HOST, cluster.headPort())
+        .clusterName(cluster.name()).nodeId(IdFactory.newUniqueId()).join(HOST));
+    ClusteredVertx worker = null;
+    try {
+      worker = await(ClusterConfig.member(cluster.headAddress(), HOST, ClusterConfig.Role.WORKER,
+          false).clusterName(cluster.name()).nodeId(workerId).join(HOST));
+      List<UniqueId> left = new CopyOnWriteArrayList<>();
+      head.membership().onNodeLeft(left::add);
+
+      assertTrue(head.membership().isLeader());
+      assertFalse(worker.membership().isLeader());
+      assertEquals(cluster.headAddress(), head.membership().localAddress());
+
+      worker.gcs().kv().put("written-by-worker", new byte[] {7});
+      try (Gcs client = GcsClient.connect(cluster.headAddress(), cluster.name())) {
+        assertEquals(7, client.kv().get("written-by-worker")[0]);
+      }
+
+      await(worker.vertx().close());
+      worker = null;
+      Await.until("the head hears the worker leave", TIMEOUT, () -> !left.isEmpty());
+      assertEquals(List.of(workerId), left);
+    } finally {
+      Future<Void> closing = worker == null ? Future.succeededFuture() : worker.vertx().close();
+      await(closing.eventually(() -> head.vertx().close()));
+    }
+  }
+
+  @Test
+  void aCancelledListenerHearsNothing() throws Exception {
+    TestCluster cluster = new TestCluster();
+    ClusteredVertx head = await(ClusterConfig.head(HOST, cluster.headPort())
+        .clusterName(cluster.name()).join(HOST));
+    try {
+      List<UniqueId> cancelledHeard = new CopyOnWriteArrayList<>();
+      List<UniqueId> activeHeard = new CopyOnWriteArrayList<>();
+      head.membership().onNodeLeft(cancelledHeard::add).cancel();
+      head.membership().onNodeLeft(activeHeard::add);
+      ClusteredVertx worker = await(ClusterConfig.member(cluster.headAddress(), HOST,
+          ClusterConfig.Role.WORKER, false).clusterName(cluster.name())
+          .nodeId(IdFactory.newUniqueId()).join(HOST));
+      await(worker.vertx().close());
+
+      Await.until("the head hears the worker leave", TIMEOUT, () -> !activeHeard.isEmpty());
+      assertTrue(cancelledHeard.isEmpty(), cancelledHeard::toString);
+    } finally {
+      await(head.vertx().close());
+    }
+  }
+
+  @Test
+  void aVertxNotClusteredWithHazelcastIsRefused() throws Exception {
+    Vertx plain = Vertx.vertx();
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> ClusteredVertx.of(plain));
+      assertTrue(e.getMessage().contains("HazelcastClusterManager"), e::getMessage);
+    } finally {
+      await(plain.close());
+    }
+  }
+
+  @Test
+  void aClientWithNoClusterThereFailsNamingTheAddress() {
+    String nowhere = HOST + ":" + TestCluster.freePort();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> GcsClient.connect(nowhere, "jray-test-nobody"));
+    assertTrue(e.getMessage().startsWith("No jray cluster answers at " + nowhere), e::getMessage);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(),
+        TimeUnit.SECONDS);
+  }
+}
