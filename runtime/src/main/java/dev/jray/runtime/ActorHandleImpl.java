@@ -28,7 +28,7 @@ final class ActorHandleImpl<A> implements ActorHandle<A>, Serializable {
 
   @Override
   public void kill(boolean noRestart) {
-    CoreWorker.current().killActor(actorId, noRestart);
+    CoreWorker.current().actors().killActor(actorId, noRestart);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.jray.runtime;
 
 import dev.jray.api.exception.RayActorException;
 import dev.jray.api.id.ActorId;
-import dev.jray.gcs.ActorState;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
 import java.util.ArrayDeque;
@@ -11,8 +10,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * An actor hosted by this worker: its instance, its mailbox (fed by callers here and by the
@@ -29,8 +26,6 @@ import java.util.logging.Logger;
  * actors run their calls on the worker's pool. Creation, kill and restart run on the runners.
  */
 final class ActorInstance {
-  private static final Logger LOG = Logger.getLogger(ActorInstance.class.getName());
-
   /** Thrown by {@code Ray.exitActor()} to unwind the actor's method; never seen by users. */
   static final class ExitSignal extends Error {
     ExitSignal() {
@@ -38,7 +33,8 @@ final class ActorInstance {
     }
   }
 
-  private final CoreWorker worker;
+  private final HostedActors hosts;
+  private final TaskExecutor tasks;
   private final TaskSpec creation;
   private final ActorId actorId;
   private volatile Object instance;
@@ -69,10 +65,11 @@ final class ActorInstance {
     return creation;
   }
 
-  ActorInstance(CoreWorker worker, ActorRunners runners, TaskSpec creation, Object instance,
-      ClassLoader loader, String namespace, boolean restarted) {
+  ActorInstance(HostedActors hosts, TaskExecutor tasks, ActorRunners runners, TaskSpec creation,
+      Object instance, ClassLoader loader, String namespace, boolean restarted) {
     this.restarted = restarted;
-    this.worker = worker;
+    this.hosts = hosts;
+    this.tasks = tasks;
     this.runners = runners;
     this.creation = creation;
     this.actorId = creation.actor().actorId();
@@ -121,11 +118,11 @@ final class ActorInstance {
       }
     }
     if (rejected) {
-      worker.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
+      tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
     } else if (serial != null) {
       serial.schedule();
     } else if (runHere) {
-      worker.executor.execute(this::drain);
+      tasks.execute(this::drain);
     }
   }
 
@@ -149,7 +146,7 @@ final class ActorInstance {
 
   /** Spins for the next call: false if none came, the actor died or other actors wait. */
   private boolean awaitCall() {
-    worker.flushSends(); // the results of the calls it ran leave before it waits
+    tasks.flushSends(); // the results of the calls it ran leave before it waits
     boolean came = idleSpin.spinUntil(callDeathOrOthers) && queued != 0 && !dead;
     spinGaveUp = !came;
     return came;
@@ -166,7 +163,7 @@ final class ActorInstance {
         }
       }
       if (spec == null) {
-        worker.flushSends();
+        tasks.flushSends();
         return;
       }
       if (runCall(spec)) {
@@ -202,15 +199,15 @@ final class ActorInstance {
   private boolean run(TaskSpec spec) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
         TaskKind.ACTOR_TASK, false, restarted);
-    CoreWorker.Outcome outcome = worker.invoke(spec, ctx, instance);
+    TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, instance);
     if (outcome.thrown() instanceof ExitSignal) {
-      worker.deliverError(spec, new RayActorException(actorId, "the actor exited via Ray.exitActor()"));
+      tasks.deliverError(spec, new RayActorException(actorId, "the actor exited via Ray.exitActor()"));
       return true;
     }
     if (Thread.interrupted() && isDead()) {
       return false; // killed while running: its caller already got RayActorException
     }
-    worker.deliver(spec, outcome);
+    tasks.deliver(spec, outcome);
     return false;
   }
 
@@ -235,17 +232,17 @@ final class ActorInstance {
       running.clear();
     }
     RayActorException failure = new RayActorException(actorId, "the actor restarted: " + cause);
-    toFail.forEach(spec -> worker.deliverError(spec, failure));
+    toFail.forEach(spec -> tasks.deliverError(spec, failure));
     TaskContext ctx = TaskContext.of(creation.jobId(), creation.taskId(), actorId, namespace,
         loader, TaskKind.ACTOR_CREATION, false, true);
-    CoreWorker.Outcome outcome = worker.invoke(creation, ctx, null);
+    TaskExecutor.Outcome outcome = tasks.invoke(creation, ctx, null);
     if (outcome.thrown() != null) {
       die("its constructor threw on restart: " + outcome.thrown(), null, false);
       return;
     }
     instance = outcome.value();
     restarted = true;
-    worker.gcs.actors().update(actorId, r -> r.state() == ActorState.DEAD ? r : r.restarted(worker.nodeId()));
+    hosts.markRestarted(actorId);
   }
 
   /**
@@ -271,13 +268,8 @@ final class ActorInstance {
     }
     RayActorException death = new RayActorException(actorId, "the actor is dead: " + cause);
     for (TaskSpec spec : toFail) {
-      worker.deliverError(spec, death);
+      tasks.deliverError(spec, death);
     }
-    try {
-      worker.markActorDead(actorId, cause, error);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not record the death of actor " + actorId, e);
-    }
-    worker.onHostedActorDied(this, creation);
+    hosts.markDead(this, cause, error);
   }
 }

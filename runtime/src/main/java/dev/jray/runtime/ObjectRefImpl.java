@@ -20,17 +20,17 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
   private final ObjectId id;
   private final String ownerAddress;
   /** The object's entry if this is the first ref of an object this JVM owns, else null. */
-  private final transient OwnedObjects.Entry entry;
+  private final transient ReferenceCounter.Entry entry;
 
   ObjectRefImpl(ObjectId id, String ownerAddress) {
     this.id = id;
     this.ownerAddress = ownerAddress;
     this.entry = null;
-    CoreWorker.current().registerRef(this);
+    CoreWorker.current().refs().registerRef(this);
   }
 
   /** The first ref of an object put into {@code owned} with its value. */
-  ObjectRefImpl(ObjectId id, String ownerAddress, OwnedObjects owned, ObjectValue value,
+  ObjectRefImpl(ObjectId id, String ownerAddress, ReferenceCounter owned, ObjectValue value,
       List<RefId> contained) {
     this.id = id;
     this.ownerAddress = ownerAddress;
@@ -41,25 +41,25 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
    * The first ref of a call's return object, pending in {@code owned}; {@code onResult} (may be
    * null) runs when the result arrives, before the value is set.
    */
-  ObjectRefImpl(ObjectId id, String ownerAddress, OwnedObjects owned, Runnable onResult) {
+  ObjectRefImpl(ObjectId id, String ownerAddress, ReferenceCounter owned, Runnable onResult) {
     this.id = id;
     this.ownerAddress = ownerAddress;
     this.entry = owned.createPending(id, this, onResult);
   }
 
   /** The entry of the object this first ref was made with, or null for any other ref. */
-  OwnedObjects.Entry entry() {
+  ReferenceCounter.Entry entry() {
     return entry;
   }
 
   @Override
   public T get() {
-    return CoreWorker.current().get(this, -1);
+    return CoreWorker.current().reader().get(this, -1);
   }
 
   @Override
   public T get(long timeoutMs) {
-    return CoreWorker.current().get(this, timeoutMs);
+    return CoreWorker.current().reader().get(this, timeoutMs);
   }
 
   @Override
@@ -73,7 +73,7 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
 
   @Override
   public CompletableFuture<T> toCompletableFuture() {
-    return CoreWorker.current().getAsync(this);
+    return CoreWorker.current().reader().getAsync(this);
   }
 
   @Serial

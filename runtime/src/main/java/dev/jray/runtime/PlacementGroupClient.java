@@ -14,6 +14,12 @@ import dev.jray.placement.PlacementMessages.EndGroupWork;
 import dev.jray.placement.PlacementMessages.GroupChanged;
 import dev.jray.resources.BundleResources;
 import dev.jray.resources.ResourceSet;
+import dev.jray.api.exception.RayActorException;
+import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.time.Time;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -25,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,7 +41,9 @@ import java.util.logging.Logger;
  * group's state change: waiters wake up, and on a removal this node fails the work of the group
  * that it queues or runs.
  *
- * <p>Thread-safe; calls block on the GCS: not on an event loop.
+ * <p>Threading: thread-safe; the waiters are in a concurrent map of concurrent lists. Calls
+ * block on the GCS: not on an event loop; change notices arrive on the event loop, and a
+ * removal's clean-up moves to a worker thread. Waits are timed on the injected {@link Time}.
  */
 final class PlacementGroupClient {
   private static final Logger LOG = Logger.getLogger(PlacementGroupClient.class.getName());
@@ -44,19 +51,29 @@ final class PlacementGroupClient {
 
   private final Vertx vertx;
   private final Gcs gcs;
-  private final CoreWorker worker;
+  private final UniqueId nodeId;
+  private final TaskExecutor tasks;
+  private final HostedActors hosted;
+  private final ActorDirectory directory;
+  private final Time time;
+  /** Callers waiting for a group's next change, by group; concurrent lists. */
   private final Map<PlacementGroupId, List<CompletableFuture<PlacementGroupState>>> waiters =
       new ConcurrentHashMap<>();
   private final MessageConsumer<GroupChanged> consumer;
   private final MessageConsumer<EndGroupWork> endWorkConsumer;
 
-  PlacementGroupClient(Vertx vertx, Gcs gcs, CoreWorker worker) {
+  PlacementGroupClient(Vertx vertx, Gcs gcs, UniqueId nodeId, TaskExecutor tasks,
+      HostedActors hosted, ActorDirectory directory, Time time) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.gcs = Objects.requireNonNull(gcs, "gcs");
-    this.worker = Objects.requireNonNull(worker, "worker");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.hosted = Objects.requireNonNull(hosted, "hosted");
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.time = Objects.requireNonNull(time, "time");
     this.consumer = vertx.eventBus().consumer(PlacementMessages.CHANGED_ADDRESS,
         m -> onChanged(m.body()));
-    this.endWorkConsumer = vertx.eventBus().consumer(PlacementMessages.nodeAddress(worker.nodeId),
+    this.endWorkConsumer = vertx.eventBus().consumer(PlacementMessages.nodeAddress(nodeId),
         m -> endWork(m.body().id()).onComplete(ar -> m.reply(true)));
   }
 
@@ -82,7 +99,7 @@ final class PlacementGroupClient {
       }
     }
     PlacementGroupRecord record = PlacementGroupRecord.pending(id, name, namespace, job,
-        options.bundles, options.strategy, System.currentTimeMillis());
+        options.bundles, options.strategy, time.milliseconds());
     gcs.placementGroups().put(id, record);
     vertx.eventBus().send(PlacementMessages.ADDRESS, new PlacementMessages.Place(record));
     return new PlacementGroupImpl(record);
@@ -157,7 +174,7 @@ final class PlacementGroupClient {
    * @throws RayException if the group is removed
    */
   boolean waitCreated(PlacementGroupId id, int timeoutSeconds) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(0, timeoutSeconds));
+    long deadline = time.nanoseconds() + TimeUnit.SECONDS.toNanos(Math.max(0, timeoutSeconds));
     while (true) {
       CompletableFuture<PlacementGroupState> change = new CompletableFuture<>();
       waiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(change);
@@ -173,18 +190,14 @@ final class PlacementGroupClient {
           throw new RayException("placement group " + (r.name() != null ? "'" + r.name() + "' " : "")
               + id + " was removed: it will never be created");
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+        long left = deadline - time.nanoseconds();
+        if (left <= 0 || !TimedWait.await(change, left, time)) {
           return false;
         }
-        change.get(left, TimeUnit.NANOSECONDS); // then read the state again
-      } catch (TimeoutException e) {
-        return false;
+        // then read the state again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new RayException("interrupted while waiting for placement group " + id, e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
       } finally {
         List<CompletableFuture<PlacementGroupState>> list = waiters.get(id);
         if (list != null) {
@@ -216,13 +229,37 @@ final class PlacementGroupClient {
     return BundleResources.demand(group.getId(), bundleIndex, resources);
   }
 
+  /** Whether this node holds anything of the group: bundles, queued work, actors, tasks. */
+  boolean holdsAnyOf(PlacementGroupId group) {
+    return tasks.scheduler().holdsAnyOf(group) || hosted.hostsAnyOf(group) || tasks.runsAnyOf(group);
+  }
+
+  /**
+   * A placement group was removed: the work of the group queued on this node fails, its actors
+   * here die for good, and its tasks running here fail at once (their threads are interrupted).
+   * Blocks on the GCS: not on an event loop.
+   */
+  void onRemoved(PlacementGroupId group) {
+    String why = "its placement group " + group + " was removed";
+    for (TaskSpec spec : tasks.scheduler().removeGroup(group)) {
+      if (spec.kind() == TaskKind.ACTOR_CREATION) {
+        directory.markDead(spec.actor().actorId(), why, null);
+        tasks.deliverError(spec, new RayActorException(spec.actor().actorId(), why));
+      } else {
+        tasks.deliverError(spec, new RayTaskException("task " + spec + " did not run: " + why, null));
+      }
+    }
+    hosted.endGroup(group, why);
+    tasks.endGroupTasks(group, why);
+  }
+
   /** Called on the event loop: wakes waiters; a removal's clean-up blocks, so goes elsewhere. */
   private void onChanged(GroupChanged change) {
     List<CompletableFuture<PlacementGroupState>> list = waiters.get(change.id());
     if (list != null) {
       list.forEach(f -> f.complete(change.state()));
     }
-    if (change.state() == PlacementGroupState.REMOVED && worker.holdsAnyOf(change.id())) {
+    if (change.state() == PlacementGroupState.REMOVED && holdsAnyOf(change.id())) {
       endWork(change.id());
     }
   }
@@ -230,7 +267,7 @@ final class PlacementGroupClient {
   /** Ends the group's work on this node (idempotent); blocks, so not on the event loop. */
   private io.vertx.core.Future<Void> endWork(PlacementGroupId id) {
     return vertx.executeBlocking(() -> {
-      worker.onPlacementGroupRemoved(id);
+      onRemoved(id);
       return null;
     }, false).<Void>mapEmpty().onFailure(e -> LOG.log(Level.WARNING,
         "ending the work of removed placement group " + id, e));

@@ -22,6 +22,42 @@ final class PreparedArgs {
   /** Completes when every ObjectRef argument has a value (or failed). */
   final CompletableFuture<Void> resolved;
 
+  /**
+   * Prepares a call's arguments: values serialized (the refs inside them counted), ObjectRefs
+   * located at their owners and pinned until the call's result arrives.
+   */
+  static PreparedArgs prepare(Object[] args, ObjectReader reader, ReferenceCounter refs,
+      ValueCodec codec) {
+    if (args.length == 0) {
+      return NONE;
+    }
+    Object[] items = new Object[args.length];
+    List<CompletableFuture<?>> deps = new ArrayList<>();
+    List<RefId> pins = new ArrayList<>();
+    try {
+      for (int i = 0; i < args.length; i++) {
+        if (args[i] instanceof ObjectRefImpl<?> ref) {
+          items[i] = ref;
+          deps.add(reader.locate(ref));
+          if (ref.entry() != null) {
+            ref.entry().publish(ref); // the pin is counted by id
+          }
+          RefId pin = new RefId(ref.getId(), ref.ownerAddress());
+          refs.count(pin); // until the call's result arrives
+          pins.add(pin);
+        } else {
+          ValueCodec.Encoded e = codec.encode(args[i]);
+          items[i] = e.bytes();
+          pins.addAll(e.contained());
+        }
+      }
+    } catch (RuntimeException e) {
+      pins.forEach(refs::uncount);
+      throw e;
+    }
+    return new PreparedArgs(items, deps.toArray(new CompletableFuture<?>[0]), pins);
+  }
+
   PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<RefId> pins) {
     this.items = items;
     this.refValues = refValues;

@@ -20,17 +20,17 @@ final class RuntimeContextImpl implements RuntimeContext {
 
   @Override
   public JobId getCurrentJobId() {
-    return worker.context().jobId();
+    return worker.jobs().context().jobId();
   }
 
   @Override
   public TaskId getCurrentTaskId() {
-    return worker.context().taskId();
+    return worker.jobs().context().taskId();
   }
 
   @Override
   public ActorId getCurrentActorId() {
-    return worker.context().actorId();
+    return worker.jobs().context().actorId();
   }
 
   @Override
@@ -40,18 +40,18 @@ final class RuntimeContextImpl implements RuntimeContext {
 
   @Override
   public boolean wasCurrentActorRestarted() {
-    return worker.context().restarted();
+    return worker.jobs().context().restarted();
   }
 
   @Override
   public String getNamespace() {
-    return worker.context().namespace();
+    return worker.jobs().context().namespace();
   }
 
   @Override
   public List<NodeInfo> getAllNodeInfo() {
     List<NodeInfo> nodes = new ArrayList<>();
-    for (NodeRecord n : worker.gcs.nodes().snapshot().values()) {
+    for (NodeRecord n : worker.gcs().nodes().snapshot().values()) {
       nodes.add(new NodeInfo(n.nodeId(), n.address(), n.hostname(), n.alive(), n.totalResources()));
     }
     return nodes;

@@ -1,6 +1,7 @@
 package dev.jray.runtime;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.gcs.time.Time;
 import dev.jray.task.TaskSpec;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,7 +20,9 @@ import java.util.function.Consumer;
  * or after about {@link #DELAY_NANOS}, through a starter thread. A caller that gets the
  * result right after submitting the task claims it and runs it with no wake-up at all.
  *
- * <p>Thread-safe. The starter thread sleeps until the oldest lazy start is due, and parks while
+ * <p>Threading: thread-safe, never blocks its callers. The unstarted tasks are in a concurrent
+ * map, the lazy starts in a concurrent queue, each thread's latest start in a thread local. The
+ * starter thread sleeps until the oldest lazy start is due, and parks while
  * there is none: a stream of submissions wakes it at most once per delay.
  */
 final class TaskStarts implements AutoCloseable {
@@ -57,6 +60,8 @@ final class TaskStarts implements AutoCloseable {
   private final Executor pool;
   private final Consumer<TaskSpec> runner;
   private final Thread starter;
+  /** The clock lazy starts are timed by. */
+  private final Time time;
   private volatile boolean starterParked;
   private volatile boolean closed;
 
@@ -64,10 +69,12 @@ final class TaskStarts implements AutoCloseable {
    * @param pool the worker pool
    * @param runner runs a task whose resources are reserved on a pool thread, and whatever that
    *     thread is given next
+   * @param time the clock of the lazy starts' delay
    */
-  TaskStarts(Executor pool, Consumer<TaskSpec> runner) {
+  TaskStarts(Executor pool, Consumer<TaskSpec> runner, Time time) {
     this.pool = pool;
     this.runner = runner;
+    this.time = time;
     this.starter = new Thread(this::run, "jray-task-starter");
     starter.setDaemon(true);
     starter.start();
@@ -85,7 +92,7 @@ final class TaskStarts implements AutoCloseable {
    * submitted before goes to the pool now.
    */
   void startSoon(TaskSpec spec) {
-    Start s = new Start(spec, System.nanoTime());
+    Start s = new Start(spec, time.nanoseconds());
     unstarted.put(spec.returnId(), spec);
     Start before = latest.get();
     latest.set(s);
@@ -114,7 +121,7 @@ final class TaskStarts implements AutoCloseable {
 
   private void run() {
     while (!closed) {
-      long now = System.nanoTime();
+      long now = time.nanoseconds();
       Start s;
       while ((s = lazy.peek()) != null && (s.get() || now - s.since >= DELAY_NANOS)) {
         lazy.poll();

@@ -13,16 +13,26 @@ import java.util.logging.Logger;
 /**
  * What a worker does with the messages other nodes send it over their links: tasks for its
  * scheduler, calls and kills for the actors it hosts, frees of the results it holds for their
- * owners, and, as an owner, task results, borrows, task locations and object requests. Called on
- * a link's reader thread; never blocks.
+ * owners, and, as an owner, task results, borrows, task locations and object requests.
+ *
+ * <p>Threading: called on a link's reader thread; never blocks; keeps no state.
  */
 final class WorkerInbox implements LinkInbox {
   private static final Logger LOG = Logger.getLogger(WorkerInbox.class.getName());
 
-  private final CoreWorker worker;
+  private final TaskExecutor tasks;
+  private final TaskManager taskManager;
+  private final ReferenceCounter refs;
+  private final ObjectCopies copies;
+  private final HostedActors hosted;
 
-  WorkerInbox(CoreWorker worker) {
-    this.worker = Objects.requireNonNull(worker, "worker");
+  WorkerInbox(TaskExecutor tasks, TaskManager taskManager, ReferenceCounter refs,
+      ObjectCopies copies, HostedActors hosted) {
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.taskManager = Objects.requireNonNull(taskManager, "taskManager");
+    this.refs = Objects.requireNonNull(refs, "refs");
+    this.copies = Objects.requireNonNull(copies, "copies");
+    this.hosted = Objects.requireNonNull(hosted, "hosted");
   }
 
   @Override
@@ -30,22 +40,22 @@ final class WorkerInbox implements LinkInbox {
     if (message instanceof TaskSpec spec) {
       // actor calls go to the actor; normal tasks and actor creations to the scheduler
       if (spec.kind() == TaskKind.ACTOR_TASK) {
-        worker.acceptActorCall(spec);
+        hosted.acceptCall(spec);
       } else {
-        worker.scheduler().submitAndDispatch(spec);
+        tasks.scheduler().submitAndDispatch(spec);
       }
     } else if (message instanceof TaskResult r) {
-      worker.onTaskResult(r.returnId(), r.value(), r.contained());
+      taskManager.onTaskResult(r.returnId(), r.value(), r.contained());
     } else if (message instanceof BorrowChange borrow) {
-      worker.onBorrowChange(borrow);
+      refs.onBorrowChange(borrow);
     } else if (message instanceof TaskLocated located) {
-      worker.onTaskLocated(located.returnId(), located.nodeId());
+      taskManager.onTaskLocated(located.returnId(), located.nodeId());
     } else if (message instanceof FreeObject free) {
-      worker.onFreeObject(free.objectId());
+      copies.onFreeObject(free.objectId());
     } else if (message instanceof KillActor kill) {
-      worker.acceptKill(kill);
+      hosted.acceptKill(kill);
     } else if (message instanceof ObjectRequest req && reply != null) {
-      CompletableFuture<ObjectValue> f = worker.ownedFuture(req.objectId());
+      CompletableFuture<ObjectValue> f = refs.future(req.objectId());
       if (f == null) {
         reply.fail("its owner freed it (no reference was left) or lost it");
       } else {

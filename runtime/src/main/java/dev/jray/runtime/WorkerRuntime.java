@@ -25,12 +25,18 @@ import java.util.Optional;
  */
 public final class WorkerRuntime implements RayRuntime {
   private final CoreWorker worker;
+  private final ObjectReader reader;
+  private final NormalTaskSubmitter normalTasks;
+  private final ActorSubmitter actors;
   private final RuntimeContext context;
   private final Runnable onShutdown;
 
   /** @param onShutdown what {@link #shutdown()} does; runs once per call */
   public WorkerRuntime(CoreWorker worker, Runnable onShutdown) {
     this.worker = Objects.requireNonNull(worker, "worker");
+    this.reader = worker.reader();
+    this.normalTasks = worker.normalTasks();
+    this.actors = worker.actors();
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
     this.context = new RuntimeContextImpl(worker);
   }
@@ -42,55 +48,56 @@ public final class WorkerRuntime implements RayRuntime {
 
   @Override
   public <T> ObjectRef<T> put(T value) {
-    return worker.put(value);
+    return reader.put(value);
   }
 
   @Override
   public <T> T get(ObjectRef<T> ref, long timeoutMs) {
-    return worker.get(ref, timeoutMs);
+    return reader.get(ref, timeoutMs);
   }
 
   @Override
   public <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
-    return worker.get(refs, timeoutMs);
+    return reader.get(refs, timeoutMs);
   }
 
   @Override
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs,
       boolean fetchLocal) {
-    return worker.wait(refs, numReturns, timeoutMs);
+    return reader.wait(refs, numReturns, timeoutMs);
   }
 
   @Override
   public ObjectRef<?> call(RayFunc func, Object[] args, CallOptions options) {
-    return worker.submitTask(func, args, options);
+    return normalTasks.submitTask(func, args, options);
   }
 
   @Override
   public ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
       CallOptions options) {
-    return worker.callActor(actor, func, args);
+    return actors.callActor(actor, func, args);
   }
 
   @Override
   public <A> ActorHandle<A> createActor(RayFunc factory, Object[] args,
       ActorCreationOptions options) {
-    return worker.createActor(factory, args, options);
+    return actors.createActor(factory, args, options);
   }
 
   @Override
   public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
-    return worker.getActor(name, namespace);
+    return worker.directory().getActor(name,
+        namespace != null ? namespace : worker.jobs().context().namespace());
   }
 
   @Override
   public void killActor(BaseActorHandle actor, boolean noRestart) {
-    worker.killActor(actor.getId(), noRestart);
+    actors.killActor(actor.getId(), noRestart);
   }
 
   @Override
   public void exitActor() {
-    worker.exitActor();
+    HostedActors.exitCurrent();
   }
 
   @Override
@@ -100,7 +107,7 @@ public final class WorkerRuntime implements RayRuntime {
 
   @Override
   public PlacementGroup createPlacementGroup(PlacementGroupCreationOptions options) {
-    TaskContext ctx = worker.context();
+    TaskContext ctx = worker.jobs().context();
     return worker.placementGroups().create(options, ctx.jobId(), ctx.namespace());
   }
 
@@ -112,7 +119,7 @@ public final class WorkerRuntime implements RayRuntime {
   @Override
   public PlacementGroup getPlacementGroup(String name, String namespace) {
     return worker.placementGroups().get(name,
-        namespace != null ? namespace : worker.context().namespace());
+        namespace != null ? namespace : worker.jobs().context().namespace());
   }
 
   @Override

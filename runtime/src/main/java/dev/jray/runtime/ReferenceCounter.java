@@ -10,7 +10,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The objects this worker owns: their values (inline) or locations, and their reference counts.
+ * Ray's reference counter: the objects this worker owns, with their values (inline) or
+ * locations and their reference counts, and the counts this worker holds on objects others own
+ * (sent to their owners as {@link BorrowChange}s).
  * An object lives while a live {@code ObjectRef} to it exists in this JVM, a pending task uses
  * it as an argument, or an object that contains it lives; then it is freed (and its store copy
  * deleted).
@@ -19,10 +21,14 @@ import java.util.function.Consumer;
  * collection when freeing the object has something to do. Only objects that can be reached by id are in the id map: pending ones (their
  * result comes by id) and published ones (whose id left the first ref: serialized, or pinned by a
  * call). A put or call result nobody else sees never touches the map after it completes, so
- * the map stays as small as the work in flight. Thread-safe: refs are counted from any thread,
- * including the {@link RefTracker}'s; each entry's state is guarded by the entry.
+ * the map stays as small as the work in flight.
+ *
+ * <p>Threading: thread-safe, never blocks. Refs are counted from any thread, including the
+ * {@link RefTracker}'s (which runs the release callbacks); each entry's state is guarded by the
+ * entry's lock; the id map is concurrent. {@code onFree} runs on the thread that drops the last
+ * reference.
  */
-final class OwnedObjects {
+final class ReferenceCounter {
   /**
    * One owned object. Its first ref holds it; once that ref is collected it is released, if it is
    * watched: only an object whose freeing has something to do is (see {@link #createReady}).
@@ -52,7 +58,7 @@ final class OwnedObjects {
      * entry was made with.
      */
     void publish(Object firstRef) {
-      OwnedObjects.this.publish(this, Objects.requireNonNull(firstRef, "firstRef"));
+      ReferenceCounter.this.publish(this, Objects.requireNonNull(firstRef, "firstRef"));
     }
 
     /** The first ref was collected (called by its watch). */
@@ -81,17 +87,93 @@ final class OwnedObjects {
     }
   }
 
+  /** Objects reachable by id (pending or published); concurrent, entries guarded by themselves. */
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
+  private final Owners owners;
   private final BiConsumer<ObjectId, ObjectValue> onFree;
-  private final Consumer<RefId> release;
+  /** {@link #uncount}, made once: releasing a value's refs allocates nothing. */
+  private final Consumer<RefId> uncounter = this::uncount;
 
   /**
+   * @param owners this worker's owner address, and the way to the others' (borrows go there)
    * @param onFree called with each freed object's value, to delete its store copy
-   * @param release gives back the count an object held on a ref inside it (here or at its owner)
    */
-  OwnedObjects(BiConsumer<ObjectId, ObjectValue> onFree, Consumer<RefId> release) {
+  ReferenceCounter(Owners owners, BiConsumer<ObjectId, ObjectValue> onFree) {
+    this.owners = Objects.requireNonNull(owners, "owners");
     this.onFree = Objects.requireNonNull(onFree, "onFree");
-    this.release = Objects.requireNonNull(release, "release");
+  }
+
+  /**
+   * Counts a live ObjectRef: here if this worker owns the object, else as a borrow at the owner
+   * (the message leaves before anything this worker sends the owner later, such as the result
+   * of the task that received the ref, so the owner cannot free the object in between).
+   */
+  void registerRef(ObjectRefImpl<?> ref) {
+    ObjectId id = ref.getId();
+    String owner = ref.ownerAddress();
+    if (owners.isSelf(owner)) {
+      addRef(id);
+      new TrackedRef(ref) {
+        @Override
+        void released() {
+          removeRef(id);
+        }
+      };
+    } else {
+      owners.send(owner, new BorrowChange(id, 1));
+      new TrackedRef(ref) {
+        @Override
+        void released() {
+          owners.send(owner, new BorrowChange(id, -1));
+        }
+      };
+    }
+  }
+
+  /** Counts one more reference to an object: here if this worker owns it, else at its owner. */
+  void count(RefId ref) {
+    if (owners.isSelf(ref.owner())) {
+      addRef(ref.id());
+    } else {
+      owners.send(ref.owner(), new BorrowChange(ref.id(), 1));
+    }
+  }
+
+  /** Gives back a reference {@link #count} counted. */
+  void uncount(RefId ref) {
+    if (owners.isSelf(ref.owner())) {
+      removeRef(ref.id());
+    } else {
+      owners.send(ref.owner(), new BorrowChange(ref.id(), -1));
+    }
+  }
+
+  /** A borrower's count change for an object this worker owns. */
+  void onBorrowChange(BorrowChange borrow) {
+    if (borrow.delta() > 0) {
+      addRef(borrow.objectId());
+    } else {
+      removeRef(borrow.objectId());
+    }
+  }
+
+  /**
+   * The first ref of a pending call's return object, owned here; the call's argument pins are
+   * given back when the result arrives, then {@code alsoOnResult} (may be null) runs.
+   */
+  ObjectRefImpl<?> expectResult(ObjectId returnId, PreparedArgs args, Runnable alsoOnResult) {
+    Runnable onResult = args.pins.isEmpty() ? alsoOnResult : () -> {
+      args.pins.forEach(uncounter);
+      if (alsoOnResult != null) {
+        alsoOnResult.run();
+      }
+    };
+    return new ObjectRefImpl<>(returnId, owners.self(), this, onResult);
+  }
+
+  /** The first ref of an object put here with its value. */
+  <T> ObjectRefImpl<T> ready(ObjectId id, ObjectValue value, List<RefId> contained) {
+    return new ObjectRefImpl<>(id, owners.self(), this, value, contained);
   }
 
   /**
@@ -244,7 +326,7 @@ final class OwnedObjects {
 
   private void releaseAll(List<RefId> contained) {
     if (!contained.isEmpty()) { // most values hold no refs: no iterator for them
-      contained.forEach(release);
+      contained.forEach(uncounter);
     }
   }
 }

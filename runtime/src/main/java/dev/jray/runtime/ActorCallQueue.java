@@ -10,6 +10,7 @@ import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
+import dev.jray.gcs.serialization.Serializer;
 import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskSpec;
 import java.util.ArrayDeque;
@@ -19,37 +20,44 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Sends this worker's calls to one actor, in submission order: a call leaves only when the
- * actor is alive and every call before it has left (its ObjectRef arguments resolved). When the
- * actor dies, queued and in-flight calls fail with {@link RayActorException}. Thread-safe (one
- * lock per actor; sends are non-blocking).
+ * This worker's calls to one actor, in submission order (Ray's per-actor client queue): a call
+ * leaves only when the actor is alive and every call before it has left (its ObjectRef arguments
+ * resolved). When the actor restarts, the calls in flight fail and queued ones wait for the new
+ * instance; when it dies, queued and in-flight calls fail with {@link RayActorException}.
+ *
+ * <p>Threading: thread-safe, never blocks; the queue, the calls in flight, the pending count and
+ * the actor's state are guarded by this object's lock. Calls are sent under it (sends never
+ * block), so they leave in order; calls are failed outside it. State changes come on GCS threads.
  */
-final class ActorTaskSubmitter {
+final class ActorCallQueue {
   /** A call waiting to be sent. */
   record Call(TaskId taskId, JobId jobId, FunctionDescriptor function, PreparedArgs args,
       ObjectId returnId) {}
 
-  private final CoreWorker worker;
+  private final ActorSubmitter submitter;
+  private final TaskManager taskManager;
+  private final Serializer serializer;
   private final ActorId actorId;
+  /** Calls not sent yet, in order; guarded by this. */
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
+  /** Return ids of the calls sent and not answered; guarded by this. */
   private final Set<ObjectId> inFlight = new HashSet<>();
+  /** Calls made and not answered (maxPendingCalls counts them); guarded by this. */
   private int pending;
+  /** The actor's state as last heard; guarded by this. */
   private ActorState state = ActorState.PENDING_CREATION;
-  /** The node the actor is alive on; set with state ALIVE. */
+  /** The node the actor is alive on; set with state ALIVE; guarded by this. */
   private UniqueId node;
+  /** The record that said DEAD; guarded by this (read after state is DEAD). */
   private ActorRecord deathRecord;
 
-  ActorTaskSubmitter(CoreWorker worker, ActorId actorId) {
-    this.worker = worker;
+  /** @param serializer decodes the error an actor died of, from its record */
+  ActorCallQueue(ActorSubmitter submitter, TaskManager taskManager, Serializer serializer,
+      ActorId actorId) {
+    this.submitter = submitter;
+    this.taskManager = taskManager;
+    this.serializer = serializer;
     this.actorId = actorId;
-  }
-
-  /** Reads the actor's state from the GCS (later changes arrive by {@link #onActorState}). */
-  void refreshState() {
-    ActorRecord r = worker.gcs.actors().get(actorId);
-    if (r != null) {
-      onActorState(r);
-    }
   }
 
   /** @throws PendingCallsLimitExceededException if {@code maxPendingCalls} calls are in flight */
@@ -114,21 +122,21 @@ final class ActorTaskSubmitter {
         while (state == ActorState.ALIVE && !queue.isEmpty() && queue.peek().args().resolved.isDone()) {
           Call call = queue.poll();
           try {
-            TaskSpec spec = worker.actorCallSpec(call, actorId, call.args().toTaskArgs());
+            TaskSpec spec = submitter.callSpec(call, actorId, call.args().toTaskArgs());
             inFlight.add(call.returnId());
-            worker.sendToActor(actorId, node, spec);
+            submitter.sendToActor(actorId, node, spec);
           } catch (PreparedArgs.DependencyFailedException e) {
-            worker.failDependency(call.returnId(), call.jobId(), call.function(), e);
+            taskManager.failDependency(call.returnId(), call.jobId(), call.function(), e);
           }
         }
       }
     }
     if (deathError != null) {
       for (Call c : failed) {
-        worker.failCall(c.returnId(), deathError);
+        taskManager.failCall(c.returnId(), deathError);
       }
       for (ObjectId id : lost) {
-        worker.failCall(id, deathError);
+        taskManager.failCall(id, deathError);
       }
     }
   }
@@ -141,14 +149,14 @@ final class ActorTaskSubmitter {
     }
     RayActorException error = new RayActorException(actorId,
         "the actor is restarting: the call was running when its node died");
-    lost.forEach(id -> worker.failCall(id, error));
+    lost.forEach(id -> taskManager.failCall(id, error));
   }
 
   private RayException deathError() {
     ActorRecord r = deathRecord;
     String cause = r != null && r.deathCause() != null ? r.deathCause() : "it is dead";
     if (r != null && r.deathError() != null) {
-      Object e = worker.serializer.deserialize(r.deathError(), getClass().getClassLoader());
+      Object e = serializer.deserialize(r.deathError(), getClass().getClassLoader());
       if (e instanceof RayActorException a) {
         return a;
       }

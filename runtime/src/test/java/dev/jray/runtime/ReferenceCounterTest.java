@@ -18,15 +18,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-class OwnedObjectsTest {
+class ReferenceCounterTest {
   /** Written by the ref tracker's thread too. */
   private final List<ObjectId> freed = new CopyOnWriteArrayList<>();
-  private final OwnedObjects owned = new OwnedObjects((id, v) -> freed.add(id), this::release);
-
-  /** The refs in these tests are all owned here. */
-  private void release(RefId ref) {
-    owned.removeRef(ref.id());
-  }
+  private final Owners owners = new Owners(IdFactory.newUniqueId());
+  /** The refs in these tests are all owned here, so no borrow leaves this counter. */
+  private final ReferenceCounter owned = new ReferenceCounter(owners, (id, v) -> freed.add(id));
   private final JobId job = JobId.fromInt(7);
 
   private ObjectId newId() {
@@ -41,7 +38,7 @@ class OwnedObjectsTest {
   void objectIsFreedWhenItsLastReferenceGoes() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(1), List.of());
     e.publish(firstRef);
     owned.addRef(id); // a copy of the ref
     owned.removeRef(id);
@@ -56,7 +53,7 @@ class OwnedObjectsTest {
   void aCopyKeepsTheObjectAfterItsFirstRefGoes() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(1), List.of());
     e.publish(firstRef);
     owned.addRef(id);
     e.released();
@@ -71,11 +68,11 @@ class OwnedObjectsTest {
     ObjectId inner = newId();
     ObjectId outer = newId();
     Object innerRef = new Object();
-    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    ReferenceCounter.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef); // serialized into the container
     owned.addRef(inner); // counted by the container that holds it
-    OwnedObjects.Entry out = owned.createReady(outer, new Object(), value(2),
-        List.of(new RefId(inner, "here")));
+    ReferenceCounter.Entry out = owned.createReady(outer, new Object(), value(2),
+        List.of(new RefId(inner, owners.self())));
     in.released(); // the user drops the inner ref
     assertNotNull(owned.future(inner), "the container still holds it");
     out.released();
@@ -86,7 +83,7 @@ class OwnedObjectsTest {
   @Test
   void resultOfAFreedPendingObjectIsDropped() {
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
     e.released();
     owned.complete(id, value(3), List.of());
     assertNull(owned.future(id));
@@ -97,7 +94,7 @@ class OwnedObjectsTest {
   void aResultRunsItsReleaseOnceEvenIfItsObjectWasFreed() {
     ObjectId id = newId();
     List<String> ran = new CopyOnWriteArrayList<>();
-    OwnedObjects.Entry e = owned.createPending(id, new Object(), () -> ran.add("released"));
+    ReferenceCounter.Entry e = owned.createPending(id, new Object(), () -> ran.add("released"));
     e.released();
     assertEquals(List.of(), freed, "freed when its result comes");
     owned.complete(id, value(7), List.of());
@@ -110,7 +107,7 @@ class OwnedObjectsTest {
   @Test
   void anUnpublishedResultLeavesTheIdMapOnceComplete() {
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
+    ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
     assertFalse(owned.future(id).isDone(), "its result comes by id");
     owned.complete(id, value(4), List.of());
     assertEquals(4, e.value.join().data()[0]);
@@ -124,7 +121,7 @@ class OwnedObjectsTest {
   void aPublishedResultStaysReachableById() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    OwnedObjects.Entry e = owned.createPending(id, firstRef, null);
+    ReferenceCounter.Entry e = owned.createPending(id, firstRef, null);
     e.publish(firstRef);
     owned.complete(id, value(5), List.of());
     assertEquals(5, owned.future(id).join().data()[0]);
@@ -137,7 +134,7 @@ class OwnedObjectsTest {
     ObjectId id = newId();
     Object firstRef = new Object();
     // a store copy: freeing it deletes the copy, so its first ref is watched
-    OwnedObjects.Entry e = owned.createReady(id, firstRef,
+    ReferenceCounter.Entry e = owned.createReady(id, firstRef,
         ObjectValue.inStore(IdFactory.newUniqueId(), 1 << 20), List.of());
     assertTrue(e.watched());
     System.gc();
@@ -152,7 +149,7 @@ class OwnedObjectsTest {
   void aSmallValueNobodyElseSeesIsWatchedOnlyOncePublished() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    OwnedObjects.Entry e = owned.createReady(id, firstRef, value(8), List.of());
+    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(8), List.of());
     assertFalse(e.watched(), "freeing it would do nothing: no work for the GC or the tracker");
     assertNull(owned.future(id), "not reachable by id");
 
@@ -169,11 +166,11 @@ class OwnedObjectsTest {
   void aValueHoldingRefsIsWatchedFromTheStart() {
     ObjectId inner = newId();
     Object innerRef = new Object();
-    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    ReferenceCounter.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef);
     owned.addRef(inner); // counted for the container
-    OwnedObjects.Entry out = owned.createReady(newId(), new Object(), value(2),
-        List.of(new RefId(inner, "owner")));
+    ReferenceCounter.Entry out = owned.createReady(newId(), new Object(), value(2),
+        List.of(new RefId(inner, owners.self())));
     assertTrue(out.watched(), "its collection must give back the ref inside");
     in.released();
     assertNotNull(owned.future(inner), "the container still holds it");
@@ -184,7 +181,7 @@ class OwnedObjectsTest {
   void aSmallResultIsUnwatchedWhenItArrivesAndWatchedAgainOncePublished() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    OwnedObjects.Entry e = owned.createPending(id, firstRef, null);
+    ReferenceCounter.Entry e = owned.createPending(id, firstRef, null);
     assertTrue(e.watched(), "while pending, its collection must be seen");
     owned.complete(id, value(3), List.of());
     assertFalse(e.watched(), "freeing a small result nobody else sees does nothing");
@@ -200,12 +197,12 @@ class OwnedObjectsTest {
   void aResultHoldingRefsStaysWatched() {
     ObjectId inner = newId();
     Object innerRef = new Object();
-    OwnedObjects.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    ReferenceCounter.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef);
     owned.addRef(inner); // counted for the result that holds it
     ObjectId id = newId();
-    OwnedObjects.Entry e = owned.createPending(id, new Object(), null);
-    owned.complete(id, value(2), List.of(new RefId(inner, "owner")));
+    ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
+    owned.complete(id, value(2), List.of(new RefId(inner, owners.self())));
     assertTrue(e.watched(), "its collection must give back the ref inside");
     Reference.reachabilityFence(innerRef);
   }

@@ -1,0 +1,171 @@
+package dev.jray.runtime;
+
+import dev.jray.api.exception.RayActorException;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.time.Time;
+import dev.jray.resources.BundleResources;
+import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The actors this JVM hosts, as the actor side of Ray's core worker: creates one when its
+ * creation task's resources are reserved here (runs its constructor, records it ALIVE), accepts
+ * the calls sent to it (from callers here or a link's reader), passes kills on, and marks it
+ * dead, giving its resources back to the scheduler.
+ *
+ * <p>Threading: thread-safe. The hosted actors are in a concurrent map; {@link #create},
+ * {@link #acceptCall}, {@link #tryAccept} and {@link #acceptKill} never block (creations, kills
+ * and restarts run on the {@link ActorRunners}, where they block on the GCS, as {@link
+ * #markDead} does). Each {@link ActorInstance} guards its own mailbox.
+ */
+final class HostedActors {
+  private static final Logger LOG = Logger.getLogger(HostedActors.class.getName());
+
+  private final UniqueId nodeId;
+  private final JobRegistry jobs;
+  private final ValueCodec codec;
+  private final TaskExecutor tasks;
+  private final ActorDirectory directory;
+  /** Run hosted actors' mailboxes, creations, kills and restarts: idle actors hold no thread. */
+  private final ActorRunners runners;
+  /** The actors hosted here, by id; concurrent. */
+  private final ConcurrentHashMap<ActorId, ActorInstance> actors = new ConcurrentHashMap<>();
+
+  /** @param time the clock of the actor runners' waits */
+  HostedActors(UniqueId nodeId, JobRegistry jobs, ValueCodec codec, TaskExecutor tasks,
+      ActorDirectory directory, Time time) {
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.runners = ActorRunners.forThisMachine(time);
+  }
+
+  /**
+   * Creates, on an actor runner, the actor of a creation task whose resources are reserved here;
+   * its resources stay reserved while it lives. Its creator gets null, or the constructor's error.
+   */
+  void create(TaskSpec spec) {
+    ActorRunners.runOnce(runners, () -> createNow(spec));
+  }
+
+  private void createNow(TaskSpec spec) {
+    ActorId actorId = spec.actor().actorId();
+    ActorRecord record = directory.get(actorId);
+    if (record == null || record.state() == ActorState.DEAD) {
+      tasks.deliver(spec, ObjectValue.inline(codec.serializer().serialize(null)), List.of());
+      tasks.scheduler().release(spec.taskId());
+      return;
+    }
+    ClassLoader loader = jobs.loaderOf(spec.jobId());
+    String namespace = jobs.namespaceOf(spec.jobId());
+    TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
+        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0);
+    TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, null);
+    if (outcome.thrown() != null) {
+      Throwable t = outcome.thrown();
+      RayActorException error = new RayActorException(actorId,
+          "its constructor " + spec.function() + " threw " + t, t);
+      directory.markDead(actorId, "its constructor threw " + t, codec.errorValue(error).data());
+      tasks.deliverError(spec, error);
+      tasks.scheduler().release(spec.taskId());
+      return;
+    }
+    ActorInstance actor = new ActorInstance(this, tasks, runners, spec, outcome.value(), loader,
+        namespace, record.numRestarts() > 0);
+    actors.put(actorId, actor);
+    ActorRecord now = directory.markAlive(actorId);
+    tasks.deliver(spec, ObjectValue.inline(codec.serializer().serialize(null)), List.of());
+    if (now == null || now.state() == ActorState.DEAD) {
+      actor.die("it was killed while being created", null, false);
+    }
+  }
+
+  /** Puts a call into the mailbox of the actor if it is hosted here; false if it is not. */
+  boolean tryAccept(TaskSpec spec) {
+    ActorInstance local = actors.get(spec.actorId());
+    if (local == null) {
+      return false;
+    }
+    local.accept(spec);
+    return true;
+  }
+
+  /** A call to an actor that should be hosted here: into its mailbox, or failed if it is gone. */
+  void acceptCall(TaskSpec spec) {
+    if (!tryAccept(spec)) {
+      tasks.deliverError(spec, new RayActorException(spec.actorId(),
+          "the actor is dead: it is not on node " + nodeId));
+    }
+  }
+
+  /** Ends or restarts an actor hosted here; an actor not here is gone already. */
+  void acceptKill(KillActor kill) {
+    ActorInstance local = actors.get(kill.actorId());
+    if (local != null) {
+      local.kill(kill);
+    }
+  }
+
+  /** A hosted actor restarted in place: its record says so. */
+  void markRestarted(ActorId actorId) {
+    directory.markRestarted(actorId);
+  }
+
+  /**
+   * A hosted actor died (its calls already failed): its death is recorded and its resources go
+   * back to the scheduler.
+   */
+  void markDead(ActorInstance actor, String cause, byte[] error) {
+    ActorId actorId = actor.creation().actor().actorId();
+    try {
+      directory.markDead(actorId, cause, error);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not record the death of actor " + actorId, e);
+    }
+    actors.remove(actorId, actor);
+    tasks.scheduler().release(actor.creation().taskId());
+  }
+
+  /** Whether an actor of the group lives here. */
+  boolean hostsAnyOf(PlacementGroupId group) {
+    return actors.values().stream()
+        .anyMatch(a -> BundleResources.belongsTo(a.creation().resources(), group));
+  }
+
+  /** The group was removed: its actors here die for good, here and now. */
+  void endGroup(PlacementGroupId group, String why) {
+    for (ActorInstance actor : actors.values()) {
+      if (BundleResources.belongsTo(actor.creation().resources(), group)) {
+        directory.markDead(actor.creation().actor().actorId(), why, null);
+        actor.die(why, null, true); // here and now: calls after the removal must fail
+      }
+    }
+  }
+
+  /** The node stops: every actor here dies, and the runners end. */
+  void stop() {
+    actors.values().forEach(a -> a.die("the node shut down", null, false));
+    runners.close();
+  }
+
+  /** {@code Ray.exitActor()}: unwinds the calling actor method, which then ends the actor. */
+  static void exitCurrent() {
+    TaskContext ctx = TaskContext.current();
+    if (ctx == null || ctx.actorId().isNil()) {
+      throw new IllegalStateException("Ray.exitActor() may only be called inside an actor method");
+    }
+    throw new ActorInstance.ExitSignal();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.task.TaskKind;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The jobs whose code runs in this JVM, as Ray's job config on a worker: each job's class loader
+ * (the driver's own, or one over the job's packages from the GCS) and namespace, and the context
+ * of the driver this JVM runs, if any.
+ *
+ * <p>Threading: thread-safe. Both maps are concurrent (a loader raced for twice keeps the first);
+ * the driver's context is volatile. {@link #loaderOf} and {@link #namespaceOf} block on the GCS
+ * the first time they see a job: not on an event loop.
+ */
+final class JobRegistry {
+  private final Gcs gcs;
+  private final ClassLoader defaultLoader;
+  private final Path packageCache;
+  /** Class loaders by job; concurrent. */
+  private final ConcurrentHashMap<JobId, ClassLoader> loaders = new ConcurrentHashMap<>();
+  /** Namespaces by job; concurrent. */
+  private final ConcurrentHashMap<JobId, String> namespaces = new ConcurrentHashMap<>();
+  /** The context of the driver this JVM runs, or null; set by startDriver. */
+  private volatile TaskContext driverContext;
+
+  /**
+   * @param defaultLoader the loader of jobs that ship no packages
+   * @param packageCache where fetched job packages are kept on disk
+   */
+  JobRegistry(Gcs gcs, ClassLoader defaultLoader, Path packageCache) {
+    this.gcs = Objects.requireNonNull(gcs, "gcs");
+    this.defaultLoader = Objects.requireNonNull(defaultLoader, "defaultLoader");
+    this.packageCache = Objects.requireNonNull(packageCache, "packageCache");
+  }
+
+  /** Where tasks of {@code job} load their classes from. */
+  void register(JobId job, String namespace, ClassLoader loader) {
+    loaders.put(job, loader);
+    namespaces.put(job, namespace);
+  }
+
+  /** Makes this JVM run a driver for {@code job}, whose code is in {@code loader}. */
+  void startDriver(JobId job, String namespace, ClassLoader loader) {
+    register(job, namespace, loader);
+    driverContext = TaskContext.of(job, IdFactory.newTaskId(job), ActorId.NIL, namespace, loader,
+        TaskKind.NORMAL, true, false);
+  }
+
+  /**
+   * What runs on the calling thread: its task or actor, else the driver.
+   *
+   * @throws IllegalStateException if neither (no driver runs in this JVM)
+   */
+  TaskContext context() {
+    TaskContext c = TaskContext.current();
+    if (c != null) {
+      return c;
+    }
+    TaskContext d = driverContext;
+    if (d == null) {
+      throw new IllegalStateException("no driver runs in this JVM: call Ray.init() first");
+    }
+    return d;
+  }
+
+  /**
+   * The class loader of a job's code: the driver's own here, else one over the job's packages,
+   * fetched from the GCS the first time. Blocks on the GCS then.
+   */
+  ClassLoader loaderOf(JobId job) {
+    ClassLoader loader = loaders.get(job);
+    if (loader != null) {
+      return loader;
+    }
+    JobRecord record = gcs.jobs().get(job);
+    if (record == null || record.packages().isEmpty()) {
+      loader = defaultLoader;
+    } else {
+      loader = JobPackages.classLoader(gcs, record.packages(), packageCache, defaultLoader);
+    }
+    ClassLoader raced = loaders.putIfAbsent(job, loader);
+    return raced != null ? raced : loader;
+  }
+
+  /** The job's namespace, from the GCS the first time ("default" for a job it does not know). */
+  String namespaceOf(JobId job) {
+    return namespaces.computeIfAbsent(job, j -> {
+      JobRecord r = gcs.jobs().get(j);
+      return r != null ? r.namespace() : "default";
+    });
+  }
+}

@@ -1,0 +1,279 @@
+package dev.jray.runtime;
+
+import dev.jray.api.ObjectRef;
+import dev.jray.api.WaitResult;
+import dev.jray.api.exception.RayException;
+import dev.jray.api.exception.RayTimeoutException;
+import dev.jray.api.exception.UnreconstructableException;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.time.Time;
+import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskKind;
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Puts and gets objects, as Ray's core worker's Put/Get/Wait: a put stores the value with this
+ * worker as its owner; a get finds an object's value with its owner (here, or asked over the
+ * link), pulls a stored copy from another node when need be, and decodes it; wait returns the
+ * refs that are ready. A get that waits for a task of this worker's that no thread has started
+ * runs it itself; a normal task that blocks in get or wait lends its CPU back to the node.
+ *
+ * <p>Threading: thread-safe. {@code get} and {@code wait} block the caller (spinning briefly,
+ * then parking; timeouts are read on the injected {@link Time}) and refuse to run on a Vert.x
+ * event loop; {@code getAsync} decodes on the worker pool. The map of requests to other owners
+ * is concurrent; their replies arrive on link reader threads.
+ */
+final class ObjectReader {
+  private static final ThreadLocal<AdaptiveSpin> SPINS = ThreadLocal.withInitial(AdaptiveSpin::new);
+
+  private final JobRegistry jobs;
+  private final Owners owners;
+  private final ReferenceCounter refs;
+  private final ValueCodec codec;
+  private final ObjectCopies copies;
+  private final TaskExecutor tasks;
+  private final Executor pool;
+  private final Time time;
+  /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
+  private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> requests =
+      new ConcurrentHashMap<>();
+
+  /** @param pool decodes the values of {@link #getAsync} (never an event loop) */
+  ObjectReader(JobRegistry jobs, Owners owners, ReferenceCounter refs, ValueCodec codec,
+      ObjectCopies copies, TaskExecutor tasks, Executor pool, Time time) {
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.owners = Objects.requireNonNull(owners, "owners");
+    this.refs = Objects.requireNonNull(refs, "refs");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.copies = Objects.requireNonNull(copies, "copies");
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.time = Objects.requireNonNull(time, "time");
+  }
+
+  <T> ObjectRef<T> put(T value) {
+    ObjectId id = jobs.context().nextPutId();
+    ObjectValue array = codec.storeLargeArray(id, value);
+    if (array != null) {
+      return refs.ready(id, array, List.of());
+    }
+    ValueCodec.Encoded e = codec.encode(value);
+    return refs.ready(id, codec.storeValue(id, e.bytes()), e.contained());
+  }
+
+  /** An object's value or location as its owner has it (or will). */
+  CompletableFuture<ObjectValue> locate(ObjectRefImpl<?> ref) {
+    ReferenceCounter.Entry entry = ref.entry();
+    if (entry != null) {
+      return entry.value;
+    }
+    if (owners.isSelf(ref.ownerAddress())) {
+      CompletableFuture<ObjectValue> f = refs.future(ref.getId());
+      if (f != null) {
+        return f;
+      }
+      return CompletableFuture.failedFuture(new UnreconstructableException(ref.getId(),
+          "its owner freed it (no reference was left) or lost it"));
+    }
+    return askOwner(ref.getId(), ref.ownerAddress());
+  }
+
+  /** Asks a remote owner for an object's value or location, waiting as long as it takes. */
+  private CompletableFuture<ObjectValue> askOwner(ObjectId id, String owner) {
+    CompletableFuture<ObjectValue> f = new CompletableFuture<>();
+    Set<CompletableFuture<ObjectValue>> pending =
+        requests.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
+    pending.add(f);
+    f.whenComplete((v, e) -> pending.remove(f));
+    owners.request(owner, new ObjectRequest(id)).whenComplete((v, e) -> {
+      if (e == null) {
+        f.complete((ObjectValue) v);
+      } else {
+        f.completeExceptionally(new UnreconstructableException(id,
+            "its owner (" + owner + ") cannot give it: " + e.getMessage()));
+      }
+    });
+    return f;
+  }
+
+  /** A node left the cluster: what its worker owned is lost, and requests to it fail. */
+  void onOwnerDied(UniqueId node) {
+    Set<CompletableFuture<ObjectValue>> pending = requests.remove(Owners.addressOf(node));
+    if (pending != null) {
+      for (CompletableFuture<ObjectValue> f : pending) {
+        f.completeExceptionally(new UnreconstructableException(null,
+            "its owner, node " + node + ", died"));
+      }
+    }
+  }
+
+  private static ObjectRefImpl<?> impl(ObjectRef<?> ref) {
+    if (ref instanceof ObjectRefImpl<?> r) {
+      return r;
+    }
+    throw new IllegalArgumentException("not an ObjectRef made by jray: " + ref);
+  }
+
+  <T> T get(ObjectRef<T> ref, long timeoutMs) {
+    ObjectRefImpl<?> r = impl(Objects.requireNonNull(ref, "ObjectRef"));
+    CompletableFuture<ObjectValue> f = locate(r);
+    if (!f.isDone()) {
+      if (mayRunInline(timeoutMs)) {
+        tasks.runIfUnstarted(r.getId(), f);
+      }
+      awaitBlocking(f, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for 1 object(s)");
+    }
+    return codec.decode(r.getId(), r.ownerAddress(), f, jobs.context().loader());
+  }
+
+  <T> List<T> get(List<ObjectRef<T>> refList, long timeoutMs) {
+    List<CompletableFuture<ObjectValue>> futures = new ArrayList<>(refList.size());
+    for (ObjectRef<T> r : refList) {
+      futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
+    }
+    CompletableFuture<?> all = allOfPending(futures);
+    if (mayRunInline(timeoutMs)) {
+      for (int i = 0; i < futures.size() && !all.isDone(); i++) {
+        if (!futures.get(i).isDone()) {
+          tasks.runIfUnstarted(refList.get(i).getId(), all);
+        }
+      }
+    }
+    awaitBlocking(all, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for "
+        + refList.size() + " object(s)");
+    ClassLoader loader = jobs.context().loader();
+    List<T> values = new ArrayList<>(refList.size());
+    for (int i = 0; i < refList.size(); i++) {
+      ObjectRefImpl<?> r = impl(refList.get(i));
+      values.add(codec.decode(r.getId(), r.ownerAddress(), futures.get(i), loader));
+    }
+    return values;
+  }
+
+  /** Completes when all of {@code futures} have; combines only those not done yet. */
+  private static CompletableFuture<?> allOfPending(List<CompletableFuture<ObjectValue>> futures) {
+    List<CompletableFuture<ObjectValue>> pending = null;
+    for (CompletableFuture<ObjectValue> f : futures) {
+      if (!f.isDone()) {
+        if (pending == null) {
+          pending = new ArrayList<>();
+        }
+        pending.add(f);
+      }
+    }
+    if (pending == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return pending.size() == 1 ? pending.get(0)
+        : CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
+  }
+
+  <T> CompletableFuture<T> getAsync(ObjectRef<T> ref) {
+    ClassLoader loader = jobs.context().loader();
+    ObjectRefImpl<?> r = impl(ref);
+    ObjectId id = r.getId();
+    CompletableFuture<ObjectValue> f = locate(r);
+    // large or remote values are decoded on a worker thread: never on the event loop
+    return f.thenCompose(v -> v.isInline() || v.error() ? CompletableFuture.completedFuture(v)
+            : copies.fetchIfRemote(id, r.ownerAddress(), v).thenApply(x -> v))
+        .handleAsync((v, e) -> codec.decode(id, r.ownerAddress(), f, loader), pool);
+  }
+
+  <T> WaitResult<T> wait(List<ObjectRef<T>> refList, int numReturns, int timeoutMs) {
+    List<CompletableFuture<ObjectValue>> futures = new ArrayList<>(refList.size());
+    for (ObjectRef<T> r : refList) {
+      futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
+    }
+    CompletableFuture<Void> enough = new CompletableFuture<>();
+    if (numReturns == 0) {
+      enough.complete(null);
+    }
+    AtomicInteger ready = new AtomicInteger();
+    for (CompletableFuture<ObjectValue> f : futures) {
+      f.whenComplete((v, e) -> {
+        if (ready.incrementAndGet() == numReturns) {
+          enough.complete(null);
+        }
+      });
+    }
+    try {
+      awaitBlocking(enough, timeoutMs, () -> "");
+    } catch (RayTimeoutException expected) {
+      // wait returns what is ready when its timeout passes
+    }
+    List<ObjectRef<T>> readyRefs = new ArrayList<>();
+    List<ObjectRef<T>> unready = new ArrayList<>();
+    for (int i = 0; i < refList.size(); i++) {
+      if (futures.get(i).isDone() && readyRefs.size() < numReturns) {
+        readyRefs.add(refList.get(i));
+      } else {
+        unready.add(refList.get(i));
+      }
+    }
+    return new WaitResult<>(readyRefs, unready);
+  }
+
+  /**
+   * Whether a get may run the tasks it waits for itself: only without a deadline, since a task
+   * run on the caller's thread cannot be left behind when the timeout passes.
+   */
+  private static boolean mayRunInline(long timeoutMs) {
+    return timeoutMs < 0;
+  }
+
+  /**
+   * Blocks until {@code f} completes or the timeout passes. A normal task lends its CPU to the
+   * node while it waits, so tasks that wait on their own subtasks cannot starve the node.
+   */
+  private void awaitBlocking(CompletableFuture<?> f, long timeoutMs, Supplier<String> timeoutMessage) {
+    if (f.isDone()) {
+      return;
+    }
+    tasks.flushCurrentThread(); // what this thread submitted or sent must not wait for it
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("blocking get/wait on a Vert.x event loop would stall it: "
+          + "use ObjectRef.toCompletableFuture() there");
+    }
+    AdaptiveSpin spin = SPINS.get();
+    if (spin.spinUntil(f::isDone)) {
+      return;
+    }
+    TaskContext ctx = TaskContext.current();
+    boolean lend = ctx != null && ctx.kind() == TaskKind.NORMAL && !ctx.isDriver();
+    if (lend) {
+      tasks.blocked(ctx.taskId(), true);
+    }
+    try {
+      if (timeoutMs < 0) {
+        f.get();
+      } else {
+        if (!TimedWait.await(f, TimeUnit.MILLISECONDS.toNanos(timeoutMs), time)) {
+          throw new RayTimeoutException(timeoutMessage.get());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RayException("interrupted while waiting for objects", e);
+    } catch (ExecutionException e) {
+      // the failed object's error is raised by decode
+    } finally {
+      spin.ended();
+      if (lend) {
+        tasks.blocked(ctx.taskId(), false);
+      }
+    }
+  }
+
+}

@@ -1,0 +1,311 @@
+package dev.jray.runtime;
+
+import dev.jray.api.exception.RayException;
+import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.id.TaskId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.serialization.SerializationException;
+import dev.jray.gcs.time.Time;
+import dev.jray.resources.BundleResources;
+import dev.jray.scheduler.ResourceScheduler;
+import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskArg;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
+import io.vertx.core.Context;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * The node's worker pool, as Ray's task receiver and executor: starts a task whose resources the
+ * scheduler reserved on a pool thread (or lazily, or on the thread of a caller about to block on
+ * it, through {@link TaskStarts}), runs it in its job's context and delivers its outcome to its
+ * owner (directly when local, else over the link), then takes the next runnable task from the
+ * scheduler, as Ray reuses a worker lease. Actor creations go to {@link HostedActors}; actor
+ * calls are run by their {@link ActorInstance} through {@link #invoke} and {@link #deliver}.
+ *
+ * <p>Threading: thread-safe, never blocks except to run a task on the caller's thread. Tasks run
+ * on pool threads or on callers in {@code get}; the scheduler is set once by {@link #start}
+ * (volatile). The running placement-group tasks are in a concurrent map; each {@link GroupTask}'s
+ * lock orders its end against its group's removal.
+ */
+final class TaskExecutor {
+  /** The outcome of running one function: a value, or the exception it threw. */
+  record Outcome(Object value, Throwable thrown) {}
+
+  /** A running task of a placement group; its lock orders its end against its group's removal. */
+  private static final class GroupTask {
+    final TaskSpec spec;
+    final Thread thread;
+    /** Guarded by this. */
+    boolean ended;
+
+    GroupTask(TaskSpec spec, Thread thread) {
+      this.spec = spec;
+      this.thread = thread;
+    }
+  }
+
+  private final UniqueId nodeId;
+  private final Owners owners;
+  private final ExecutorService pool;
+  private final FunctionResolver functions;
+  private final JobRegistry jobs;
+  private final ValueCodec codec;
+  private final ObjectCopies copies;
+  private final TaskManager taskManager;
+  private final Consumer<TaskSpec> createActor;
+  private final TaskStarts starts;
+  /** Tasks of placement groups running here, so that removing a group can end them; concurrent. */
+  private final ConcurrentHashMap<TaskId, GroupTask> groupTasks = new ConcurrentHashMap<>();
+  /** Reserves resources and hands out the next runnable task; set once by start. */
+  private volatile ResourceScheduler scheduler;
+
+  /**
+   * @param pool runs tasks and actor calls (threads are created as needed; resources bound how
+   *     many tasks run at once)
+   * @param createActor hosts the actor of an actor-creation task whose resources are reserved;
+   *     never blocks
+   */
+  TaskExecutor(UniqueId nodeId, Owners owners, ExecutorService pool, FunctionResolver functions,
+      JobRegistry jobs, ValueCodec codec, ObjectCopies copies, TaskManager taskManager,
+      Consumer<TaskSpec> createActor, Time time) {
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.owners = Objects.requireNonNull(owners, "owners");
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.functions = Objects.requireNonNull(functions, "functions");
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.copies = Objects.requireNonNull(copies, "copies");
+    this.taskManager = Objects.requireNonNull(taskManager, "taskManager");
+    this.createActor = Objects.requireNonNull(createActor, "createActor");
+    this.starts = new TaskStarts(pool, this::runFrom, time);
+  }
+
+  void start(ResourceScheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /** Stops the lazy starter; tasks waiting for it go to the pool. */
+  void stop() {
+    starts.close();
+  }
+
+  ResourceScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Runs {@code work} on the pool. */
+  void execute(Runnable work) {
+    pool.execute(work);
+  }
+
+  /**
+   * Starts a task whose resources are reserved on a worker thread, which then keeps taking the
+   * next runnable task from the scheduler.
+   */
+  void dispatch(TaskSpec spec) {
+    if (isOwnNormal(spec)) {
+      starts.startNow(spec); // its owner may block on it before a pool thread wakes up
+    } else if (spec.kind() == TaskKind.ACTOR_CREATION) {
+      createActor.accept(spec);
+    } else {
+      pool.execute(() -> runFrom(spec));
+    }
+  }
+
+  /** Starts lazily an own task the calling thread just submitted: it may soon run it itself. */
+  void startSoon(TaskSpec spec) {
+    starts.startSoon(spec);
+  }
+
+  private boolean isOwnNormal(TaskSpec spec) {
+    return spec.kind() == TaskKind.NORMAL && owners.isSelf(spec.ownerAddress());
+  }
+
+  private void runFrom(TaskSpec first) {
+    TaskSpec spec = first;
+    try {
+      while (spec != null) {
+        if (spec.kind() == TaskKind.ACTOR_CREATION) {
+          createActor.accept(spec); // its resources stay reserved while the actor lives
+          return;
+        }
+        try {
+          runNormal(spec);
+        } finally {
+          spec = scheduler.releaseAndNext(spec.taskId());
+        }
+      }
+    } finally {
+      flushSends(); // the results this thread sent, before it idles
+    }
+  }
+
+  /**
+   * Runs on this thread an own task whose resources are reserved but that no worker thread has
+   * started, as a caller about to block on its result: no thread wake-up on either side. While
+   * {@code awaited} is not done, it goes on with the next own task the scheduler reserves, as a
+   * pool thread would. Never on an event loop.
+   */
+  void runIfUnstarted(ObjectId returnId, CompletableFuture<?> awaited) {
+    if (Context.isOnEventLoopThread()) {
+      return;
+    }
+    TaskSpec spec = starts.claim(returnId);
+    while (spec != null) {
+      TaskSpec next;
+      try {
+        runNormal(spec);
+      } finally {
+        next = scheduler.releaseAndNext(spec.taskId());
+      }
+      spec = null;
+      if (next != null) {
+        if (!awaited.isDone() && isOwnNormal(next)) {
+          spec = next;
+        } else {
+          dispatch(next);
+        }
+      }
+    }
+  }
+
+  /** The calling thread is about to block: what it submitted or sent leaves now. */
+  void flushCurrentThread() {
+    starts.flushCurrentThread(); // a task this thread submitted must not wait for it
+    flushSends(); // nor a call or task it sent to another node
+  }
+
+  /** Writes what this thread sent to other nodes and left waiting; before it blocks or idles. */
+  void flushSends() {
+    owners.links().flushCurrentThread();
+  }
+
+  /** A normal task blocks in get or wait (lends its CPU back), or stops blocking. */
+  void blocked(TaskId taskId, boolean blocked) {
+    scheduler.blocked(taskId, blocked);
+  }
+
+  /** Runs a normal task whose resources are reserved on this thread and delivers its result. */
+  private void runNormal(TaskSpec spec) {
+    TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
+        jobs.namespaceOf(spec.jobId()), jobs.loaderOf(spec.jobId()), TaskKind.NORMAL, false, false);
+    if (spec.hops() == 0) {
+      taskManager.locate(spec, nodeId); // (a forwarded task's owner heard where it went from the forwarder)
+    }
+    GroupTask groupTask = null;
+    if (BundleResources.inAnyGroup(spec.resources())) {
+      groupTask = new GroupTask(spec, Thread.currentThread());
+      groupTasks.put(spec.taskId(), groupTask);
+    }
+    Outcome outcome = invoke(spec, ctx, null);
+    if (groupTask != null) {
+      boolean failedByRemoval;
+      synchronized (groupTask) {
+        groupTask.ended = true;
+        failedByRemoval = groupTasks.remove(spec.taskId()) == null;
+      }
+      Thread.interrupted(); // an interrupt aimed at this task must not hit what the thread does next
+      if (failedByRemoval) {
+        return;
+      }
+    }
+    deliver(spec, outcome);
+  }
+
+  /**
+   * Runs the spec's function on this thread in {@code ctx}, then restores the thread's own
+   * context (a caller may run a task inline); user exceptions are returned.
+   *
+   * @param target the actor instance of an actor call, else null
+   */
+  Outcome invoke(TaskSpec spec, TaskContext ctx, Object target) {
+    TaskContext outer = TaskContext.current();
+    ClassLoader outerLoader = ctx.enter();
+    try {
+      FunctionResolver.Invocable f = functions.resolve(spec.function(), ctx.loader());
+      Object[] args = new Object[spec.args().size()];
+      for (int i = 0; i < args.length; i++) {
+        TaskArg a = spec.args().get(i);
+        args[i] = codec.decodeValue(a.objectId(), a.owner(), a.value(), ctx.loader());
+      }
+      return new Outcome(f.invoke(target, args), null);
+    } catch (Throwable t) {
+      return new Outcome(null, t);
+    } finally {
+      TaskContext.restore(outer, outerLoader);
+    }
+  }
+
+  /** Sends the outcome of a task or actor call to its owner. */
+  void deliver(TaskSpec spec, Outcome outcome) {
+    if (outcome.thrown() != null) {
+      Throwable t = outcome.thrown();
+      String what = spec.kind() == TaskKind.ACTOR_TASK ? "actor method " : "task ";
+      deliver(spec, codec.errorValue(new RayTaskException(what + spec.function().className() + "."
+          + spec.function().methodName() + " failed on node " + nodeId + ": " + t, t)), List.of());
+      return;
+    }
+    // a large byte-array result goes into the store without a serialized copy
+    ObjectValue array = codec.storeLargeArray(spec.returnId(), outcome.value());
+    if (array != null) {
+      deliver(spec, array, List.of());
+      return;
+    }
+    ValueCodec.Encoded e;
+    try {
+      e = codec.encode(outcome.value());
+    } catch (SerializationException ex) {
+      deliver(spec, codec.errorValue(new RayTaskException("the return value of " + spec.function()
+          + " cannot be serialized: " + ex.getMessage(), ex)), List.of());
+      return;
+    }
+    deliver(spec, codec.storeValue(spec.returnId(), e.bytes()), e.contained());
+  }
+
+  /** Sends a result to the owner of the spec's return object. */
+  void deliver(TaskSpec spec, ObjectValue value, List<RefId> contained) {
+    if (owners.isSelf(spec.ownerAddress())) {
+      taskManager.onTaskResult(spec.returnId(), value, contained);
+    } else {
+      if (!value.isInline()) {
+        // before the result leaves: the owner's FreeObject may come right after it
+        copies.keepCopyOf(spec.returnId(), spec.ownerAddress());
+      }
+      owners.send(spec.ownerAddress(), new TaskResult(spec.returnId(), value, contained));
+    }
+  }
+
+  void deliverError(TaskSpec spec, RayException error) {
+    deliver(spec, codec.errorValue(error), List.of());
+  }
+
+  /** Whether a task of the group runs here. */
+  boolean runsAnyOf(PlacementGroupId group) {
+    return groupTasks.values().stream().anyMatch(t -> BundleResources.belongsTo(t.spec.resources(), group));
+  }
+
+  /** Fails at once the group's tasks running here (their threads are interrupted). */
+  void endGroupTasks(PlacementGroupId group, String why) {
+    for (GroupTask t : groupTasks.values()) {
+      if (!BundleResources.belongsTo(t.spec.resources(), group)) {
+        continue;
+      }
+      synchronized (t) {
+        if (t.ended || groupTasks.remove(t.spec.taskId()) == null) {
+          continue;
+        }
+        t.thread.interrupt();
+      }
+      deliverError(t.spec, new RayTaskException("task " + t.spec + " was ended: " + why, null));
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.jray.runtime;
+
+import dev.jray.api.exception.RayException;
+import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.task.FunctionDescriptor;
+import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Ray's task manager on the owner's side: the normal tasks this worker owns until they finish,
+ * with the node each runs on (so they can be retried when it dies), and the completion of every
+ * call's return object, by its result or by a failure.
+ *
+ * <p>Threading: thread-safe, never blocks. Both maps are concurrent; results arrive on worker
+ * threads, link readers and the submitting thread. Completing an object runs its release
+ * callbacks, then wakes its waiters, on the calling thread.
+ */
+final class TaskManager {
+  /** A normal task owned here that runs on another node. */
+  record RemoteTask(TaskSpec spec, UniqueId node) {}
+
+  private final UniqueId nodeId;
+  private final Owners owners;
+  private final ReferenceCounter refs;
+  private final ValueCodec codec;
+  private final JobRegistry jobs;
+  /** Specs of this worker's pending normal tasks, by return id, until they finish; concurrent. */
+  private final ConcurrentHashMap<ObjectId, TaskSpec> pending = new ConcurrentHashMap<>();
+  /** Pending normal tasks that run on other nodes, by return id; concurrent. */
+  private final ConcurrentHashMap<ObjectId, RemoteTask> remote = new ConcurrentHashMap<>();
+
+  TaskManager(UniqueId nodeId, Owners owners, ReferenceCounter refs, ValueCodec codec,
+      JobRegistry jobs) {
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.owners = Objects.requireNonNull(owners, "owners");
+    this.refs = Objects.requireNonNull(refs, "refs");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
+  }
+
+  /** A normal task this worker owns is submitted; it is pending until its result comes. */
+  void addPending(TaskSpec spec) {
+    pending.put(spec.returnId(), spec);
+  }
+
+  /**
+   * Records, or tells the owner, that a normal task is now on {@code node} (forwarded there, or
+   * started there), so the owner can retry it if that node dies.
+   */
+  void locate(TaskSpec spec, UniqueId node) {
+    if (spec.kind() != TaskKind.NORMAL) {
+      return; // actors fail or restart through the actor table instead
+    }
+    if (owners.isSelf(spec.ownerAddress())) {
+      onTaskLocated(spec.returnId(), node);
+    } else {
+      owners.send(spec.ownerAddress(), new TaskLocated(spec.returnId(), node));
+    }
+  }
+
+  /** A task this worker owns is on {@code node}. */
+  void onTaskLocated(ObjectId returnId, UniqueId node) {
+    TaskSpec spec = pending.get(returnId);
+    if (spec == null) {
+      return; // done already
+    }
+    if (node.equals(nodeId)) {
+      remote.remove(returnId);
+    } else {
+      remote.put(returnId, new RemoteTask(spec, node));
+    }
+  }
+
+  /** Takes the pending tasks that ran on a node that died: each to retry or fail. */
+  List<TaskSpec> takeTasksOn(UniqueId node) {
+    List<TaskSpec> lost = new ArrayList<>();
+    for (Map.Entry<ObjectId, RemoteTask> e : remote.entrySet()) {
+      if (e.getValue().node().equals(node) && remote.remove(e.getKey(), e.getValue())) {
+        lost.add(e.getValue().spec());
+      }
+    }
+    return lost;
+  }
+
+  /** A result arrives for an object this worker owns (from a worker, or a failure here). */
+  void onTaskResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
+    pending.remove(returnId);
+    remote.remove(returnId);
+    refs.complete(returnId, value, contained); // releases the call's pins and slot first
+  }
+
+  void failCall(ObjectId returnId, RayException error) {
+    onTaskResult(returnId, codec.errorValue(error), List.of());
+  }
+
+  /**
+   * Fails a call whose argument failed: as if the call had run and raised the argument's error,
+   * so the dependent call adds its own layer to the cause chain.
+   */
+  void failDependency(ObjectId returnId, JobId job, FunctionDescriptor fd,
+      PreparedArgs.DependencyFailedException e) {
+    Throwable cause = e.error != null
+        ? (Throwable) codec.serializer().deserialize(e.error.data(), jobs.loaderOf(job))
+        : e.getCause();
+    failCall(returnId, new RayTaskException(fd.className() + "." + fd.methodName()
+        + " did not run: an argument failed: " + cause, cause));
+  }
+}
