@@ -1,0 +1,63 @@
+package dev.jray.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.JobId;
+import dev.jray.gcs.InMemoryGcs;
+import dev.jray.gcs.JobRecord;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobRegistryTest {
+  private final InMemoryGcs gcs = new InMemoryGcs();
+  private final ClassLoader defaultLoader = JobRegistryTest.class.getClassLoader();
+  @TempDir Path packageCache;
+
+  private JobRegistry registry() {
+    return new JobRegistry(gcs, defaultLoader, packageCache);
+  }
+
+  @Test
+  void aRegisteredJobRunsInItsOwnLoaderAndNamespace() {
+    JobRegistry jobs = registry();
+    ClassLoader loader = new URLClassLoader(new URL[0], defaultLoader);
+    jobs.register(JobId.fromInt(3), "ns-a", loader);
+    assertSame(loader, jobs.loaderOf(JobId.fromInt(3)));
+    assertEquals("ns-a", jobs.namespaceOf(JobId.fromInt(3)));
+  }
+
+  @Test
+  void aJobWithoutPackagesTakesItsNamespaceFromTheGcsAndTheDefaultLoader() {
+    JobId job = JobId.fromInt(4);
+    gcs.jobs().put(job, new JobRecord(job, "from-gcs", null, 0, 0, List.of()));
+    JobRegistry jobs = registry();
+    assertEquals("from-gcs", jobs.namespaceOf(job));
+    assertSame(defaultLoader, jobs.loaderOf(job));
+  }
+
+  @Test
+  void anUnknownJobRunsInTheDefaultNamespace() {
+    assertEquals("default", registry().namespaceOf(JobId.fromInt(5)));
+  }
+
+  @Test
+  void theContextIsTheDriversOnceOneStarted() {
+    JobRegistry jobs = registry();
+    IllegalStateException none = assertThrows(IllegalStateException.class, jobs::context);
+    assertTrue(none.getMessage().contains("Ray.init()"), none.getMessage());
+
+    jobs.startDriver(JobId.fromInt(6), "driver-ns", defaultLoader);
+    TaskContext driver = jobs.context();
+    assertEquals(JobId.fromInt(6), driver.jobId());
+    assertEquals("driver-ns", driver.namespace());
+    assertTrue(driver.isDriver());
+    assertEquals("driver-ns", jobs.namespaceOf(JobId.fromInt(6)), "the driver's job is registered");
+  }
+}
