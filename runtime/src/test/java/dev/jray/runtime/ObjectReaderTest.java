@@ -1,0 +1,116 @@
+package dev.jray.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.ObjectRef;
+import dev.jray.api.WaitResult;
+import dev.jray.api.exception.RayTimeoutException;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.InMemoryGcs;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.serialization.Serializers;
+import dev.jray.gcs.time.ManualTime;
+import dev.jray.link.NodeLinks;
+import dev.jray.store.ObjectStore;
+import dev.jray.task.ObjectValue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The object reader of a driver, with its parts wired as CoreWorker wires them, on a manual clock. */
+class ObjectReaderTest {
+  private final UniqueId here = IdFactory.newUniqueId();
+  private final ManualTime time = new ManualTime();
+  private final Owners owners = new Owners(here);
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+  @TempDir Path dir;
+  private ObjectStore store;
+  private NodeLinks links;
+  private ReferenceCounter refs;
+  private ValueCodec codec;
+  private TaskManager taskManager;
+  private TaskExecutor tasks;
+  private ObjectReader reader;
+
+  @BeforeEach
+  void setUp() {
+    store = new ObjectStore(16L << 20, dir.resolve("spill"));
+    JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(), dir.resolve("pkg"));
+    jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader());
+    ObjectCopies copies = new ObjectCopies(here, store, owners, pool);
+    refs = new ReferenceCounter(owners, copies::deleteFreed);
+    codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, time);
+    taskManager = new TaskManager(here, owners, refs, codec, jobs);
+    tasks = new TaskExecutor(here, owners, pool, new FunctionResolver(), jobs, codec, copies,
+        taskManager, spec -> { }, time);
+    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, pool, time);
+    links = new NodeLinks(here, Serializers.fory(), getClass().getClassLoader(), node -> null,
+        (from, message, reply) -> { });
+    owners.start(links);
+  }
+
+  @AfterEach
+  void tearDown() {
+    tasks.stop();
+    links.close();
+    pool.shutdownNow();
+    store.close();
+  }
+
+  /** The first ref of a call's return object, its result not come yet. */
+  private ObjectRefImpl<?> pendingResult() {
+    ObjectId id = IdFactory.objectId(IdFactory.newTaskId(JobId.fromInt(9)), 1);
+    return refs.expectResult(id, PreparedArgs.NONE, null);
+  }
+
+  @Test
+  @Timeout(10)
+  void aGetTimesOutOnTheInjectedClock() {
+    ObjectRefImpl<?> ref = pendingResult();
+    RayTimeoutException e = assertThrows(RayTimeoutException.class, () -> reader.get(ref, 30_000));
+    assertTrue(e.getMessage().contains("30000 ms"), e.getMessage());
+    assertTrue(time.nanoseconds() >= Duration.ofSeconds(30).toNanos(),
+        "the 30 s passed on the manual clock, not the wall's: " + time);
+  }
+
+  @Test
+  @Timeout(10)
+  void aGetReturnsTheResultThatArrives() {
+    ObjectRefImpl<?> ref = pendingResult();
+    byte[] answer = codec.encode("answer").bytes();
+    taskManager.onTaskResult(ref.getId(), ObjectValue.inline(answer), List.of());
+    assertEquals("answer", reader.get(ref, 30_000));
+  }
+
+  @Test
+  @Timeout(10)
+  void waitReturnsWhatIsReadyWhenItsTimeoutPasses() {
+    ObjectRef<String> put = reader.put("ready");
+    ObjectRefImpl<?> pending = pendingResult();
+    @SuppressWarnings("unchecked")
+    List<ObjectRef<Object>> both = List.of((ObjectRef<Object>) (ObjectRef<?>) put,
+        (ObjectRef<Object>) (ObjectRef<?>) pending);
+    WaitResult<Object> result = reader.wait(both, 2, 60_000);
+    assertEquals(List.of(put), result.getReady());
+    assertEquals(List.of(pending), result.getUnready());
+    assertTrue(time.nanoseconds() >= Duration.ofSeconds(60).toNanos(), time.toString());
+  }
+
+  @Test
+  @Timeout(10)
+  void aPutIsReadBack() {
+    ObjectRef<List<Integer>> ref = reader.put(List.of(1, 2, 3));
+    assertEquals(List.of(1, 2, 3), reader.get(ref, -1));
+  }
+}
