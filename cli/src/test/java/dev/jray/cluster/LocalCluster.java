@@ -1,5 +1,7 @@
 package dev.jray.cluster;
 
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -38,6 +40,8 @@ public final class LocalCluster implements AutoCloseable {
       "jray (\\w+) node ([0-9a-fA-F]+) is up, cluster address (\\S+), resources (.*)");
   private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration GRACEFUL_STOP = Duration.ofSeconds(20);
+  /** How long a snapshot of the jar or the test classes waits for a rebuild to end. */
+  private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(120);
   private static final int LOG_TAIL_LINES = 80;
 
   private final String name;
@@ -237,36 +241,26 @@ public final class LocalCluster implements AutoCloseable {
     return testClasses;
   }
 
-  /** Copies a jar, retrying while it is being rewritten, until the copy is a complete jar. */
+  /** Copies a jar, retrying while it is being rewritten (a rebuild), until the copy is a complete jar. */
   private static Path snapshotJar(Path from, Path to) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
+    return Await.value("a consistent snapshot of " + from, SNAPSHOT_WAIT, () -> {
       try {
         Files.createDirectories(to.getParent());
         long before = Files.getLastModifiedTime(from).toMillis();
         Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         long after = Files.getLastModifiedTime(from).toMillis();
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(to.toFile())) {
-          if (before == after && zip.getEntry("dev/jray/cli/JrayCommand.class") != null) {
-            return to;
-          }
+          return before == after && zip.getEntry("dev/jray/cli/JrayCommand.class") != null ? to : null;
         }
       } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new UncheckedIOException("cannot take a snapshot of " + from, e);
-        }
+        return null;
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("cannot take a consistent snapshot of " + from);
-      }
-      pause(1_000); // being rebuilt right now
-    }
+    });
   }
 
   /** Copies a class folder, retrying if files vanish under the copy (a rebuild). */
   private static Path snapshotDir(Path from, Path to) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
+    return Await.value(from + " with dev/jray/cluster/drivers classes (run test-compile)", SNAPSHOT_WAIT, () -> {
       try {
         deleteRecursively(to);
         try (var walk = Files.walk(from)) {
@@ -279,19 +273,11 @@ public final class LocalCluster implements AutoCloseable {
             }
           }
         }
-        if (Files.exists(to.resolve("dev/jray/cluster/drivers/Fns.class"))) {
-          return to;
-        }
+        return Files.exists(to.resolve("dev/jray/cluster/drivers/Fns.class")) ? to : null;
       } catch (IOException | UncheckedIOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cannot copy " + from, e);
-        }
+        return null;
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(from + " has no dev/jray/cluster/drivers classes: run test-compile");
-      }
-      pause(1_000);
-    }
+    });
   }
 
   static Path itLogRoot() {
@@ -464,13 +450,9 @@ public final class LocalCluster implements AutoCloseable {
    * last status either way (check it with an assertion that shows it).
    */
   public Status awaitStatus(Predicate<Status> condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Status s = status();
-    while (!condition.test(s) && System.nanoTime() < deadline) {
-      pause(250);
-      s = status();
-    }
-    return s;
+    Status[] last = new Status[1];
+    Await.until(Time.SYSTEM, timeout, () -> condition.test(last[0] = status()));
+    return last[0];
   }
 
   // ---------------------------------------------------------------- processes
@@ -510,32 +492,35 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   Matcher awaitLine(Proc proc, Pattern pattern, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      String out = read(proc.log);
-      for (String line : out.split("\\R")) {
-        Matcher m = pattern.matcher(line);
-        if (m.find()) {
-          return m;
-        }
-      }
-      if (!proc.process.isAlive()) {
-        // one last read: the line may have been written just before the exit
-        if (pattern.matcher(read(proc.log)).find()) {
-          continue;
-        }
+    Matcher[] found = new Matcher[1];
+    boolean printed = Await.until(Time.SYSTEM, timeout, () -> {
+      boolean exited = !proc.process.isAlive(); // before the read: a line written just before the exit counts
+      found[0] = firstLine(read(proc.log), pattern);
+      if (found[0] == null && exited) {
         throw new AssertionError(proc.what + " (pid " + proc.process.pid() + ") exited with "
             + proc.process.exitValue() + " before printing /" + pattern + "/; its log " + proc.log
             + ":\n" + tail(read(proc.log), LOG_TAIL_LINES));
       }
-      if (System.nanoTime() > deadline) {
-        threadDump(proc);
-        throw new AssertionError(proc.what + " (pid " + proc.process.pid() + ") printed no /" + pattern
-            + "/ within " + timeout.toSeconds() + " s; its log " + proc.log + ":\n"
-            + tail(read(proc.log), LOG_TAIL_LINES));
-      }
-      pause(100);
+      return found[0] != null;
+    });
+    if (!printed) {
+      threadDump(proc);
+      throw new AssertionError(proc.what + " (pid " + proc.process.pid() + ") printed no /" + pattern
+          + "/ within " + timeout.toSeconds() + " s; its log " + proc.log + ":\n"
+          + tail(read(proc.log), LOG_TAIL_LINES));
     }
+    return found[0];
+  }
+
+  /** The match in the first line of {@code out} that matches {@code pattern}, or null. */
+  private static Matcher firstLine(String out, Pattern pattern) {
+    for (String line : out.split("\\R")) {
+      Matcher m = pattern.matcher(line);
+      if (m.find()) {
+        return m;
+      }
+    }
+    return null;
   }
 
   Result await(Proc proc, Duration timeout) {
@@ -568,11 +553,8 @@ public final class LocalCluster implements AutoCloseable {
       Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(proc.process.pid()))
           .redirectErrorStream(true).start();
       kill.waitFor(5, TimeUnit.SECONDS);
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-      while (!read(proc.log).contains("Full thread dump") && System.nanoTime() < until) {
-        pause(100);
-      }
-      pause(300); // let the dump finish
+      // the JVM prints its JNI reference counts after the last thread
+      Await.until(Time.SYSTEM, Duration.ofSeconds(3), () -> read(proc.log).contains("JNI global refs"));
     } catch (IOException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -675,15 +657,6 @@ public final class LocalCluster implements AutoCloseable {
     int from = Math.max(0, all.length - lines);
     String body = String.join("\n", Arrays.asList(all).subList(from, all.length));
     return from > 0 ? "[... " + from + " earlier lines ...]\n" + body : body;
-  }
-
-  static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

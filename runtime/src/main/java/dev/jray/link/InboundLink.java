@@ -24,7 +24,7 @@ final class InboundLink implements Runnable {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.links = Objects.requireNonNull(links, "links");
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(channel));
+    this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(channel), links.time);
     replies.open(channel);
   }
 

@@ -1,5 +1,6 @@
 package dev.jray.link;
 
+import dev.jray.gcs.time.Time;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -13,19 +14,25 @@ import java.util.concurrent.locks.LockSupport;
  * each deferred frame of a sync call cost the sender an unpark and the machine two wake-ups per
  * millisecond. Idle for longer, it parks until the next deferred frame. A short tick would cost a
  * wake-up every few microseconds of a stream of sends, CPU the senders and readers need on a
- * small machine. Thread-safe.
+ * small machine.
+ *
+ * <p>Threading: thread-safe; {@link #watch} never blocks. Its one thread reads the clock through
+ * the injected {@link Time} (the writers stamp deferred frames with it) but parks on the real
+ * one: a manual clock moves only when its test moves it.
  */
 final class LinkFlusher implements AutoCloseable {
   static final long DELAY_NANOS = 1_000_000;
   /** How long after the last deferred frame the thread keeps waking on its own. */
   static final long WARM_NANOS = 50_000_000;
 
+  private final Time time;
   private final ConcurrentLinkedQueue<LinkWriter> waiting = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean parked;
   private volatile boolean closed;
 
-  LinkFlusher() {
+  LinkFlusher(Time time) {
+    this.time = time;
     thread = new Thread(this::run, "jray-link-flush");
     thread.setDaemon(true);
     thread.start();
@@ -46,7 +53,7 @@ final class LinkFlusher implements AutoCloseable {
   private void run() {
     long lastWatched = 0;
     while (!closed) {
-      long now = System.nanoTime();
+      long now = time.nanoseconds();
       long nextDue = Long.MAX_VALUE;
       if (!waiting.isEmpty()) {
         lastWatched = now;
@@ -75,6 +82,11 @@ final class LinkFlusher implements AutoCloseable {
         parked = false;
       }
     }
+  }
+
+  /** Whether its thread parks until the next deferred frame: it has been idle, not warm. */
+  boolean idle() {
+    return parked;
   }
 
   @Override

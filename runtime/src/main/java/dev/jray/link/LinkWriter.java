@@ -1,5 +1,6 @@
 package dev.jray.link;
 
+import dev.jray.gcs.time.Time;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * Writes frames to one connection, in the order they are queued. A sending thread writes
@@ -33,7 +33,7 @@ final class LinkWriter {
   static final long MAX_DEFER_NANOS = 50_000;
 
   private final Consumer<IOException> onFailure;
-  private final LongSupplier nanoClock;
+  private final Time time;
   private List<Frames.Outgoing> queue = new ArrayList<>();
   private List<Frames.Outgoing> draining = new ArrayList<>();
   /** Whether a thread drains the queue, or the channel is not open yet; guarded by this. */
@@ -50,15 +50,13 @@ final class LinkWriter {
   /** System calls made, for tests. Written by the draining thread only. */
   private volatile long writes;
 
-  /** @param onFailure told once, on the thread whose write failed, when the writer fails */
-  LinkWriter(Consumer<IOException> onFailure) {
-    this(onFailure, System::nanoTime);
-  }
-
-  /** @param nanoClock the time deferred frames wait by, as {@link System#nanoTime} */
-  LinkWriter(Consumer<IOException> onFailure, LongSupplier nanoClock) {
+  /**
+   * @param onFailure told once, on the thread whose write failed, when the writer fails
+   * @param time the clock deferred frames wait by
+   */
+  LinkWriter(Consumer<IOException> onFailure, Time time) {
     this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
-    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.time = Objects.requireNonNull(time, "time");
   }
 
   /** Starts writing to {@code channel}, first what was queued before. Called once. */
@@ -93,7 +91,7 @@ final class LinkWriter {
         return true;
       }
       if (defer && queuedBytes < BATCH_BYTES) {
-        long now = nanoClock.getAsLong();
+        long now = time.nanoseconds();
         if (deferredSince == 0) {
           deferredSince = now;
           return true;
@@ -119,7 +117,7 @@ final class LinkWriter {
     drain();
   }
 
-  /** Since when the oldest deferred frame waits (System.nanoTime), or 0 if none waits. */
+  /** Since when the oldest deferred frame waits ({@link Time#nanoseconds}), or 0 if none waits. */
   synchronized long deferredSince() {
     return deferredSince;
   }

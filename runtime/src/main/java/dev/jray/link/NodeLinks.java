@@ -2,6 +2,7 @@ package dev.jray.link;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.serialization.Serializer;
+import dev.jray.gcs.time.Time;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -68,6 +69,8 @@ public final class NodeLinks implements AutoCloseable {
   private record Pending(UniqueId node, CompletableFuture<Object> future) {}
 
   final UniqueId self;
+  /** The clock of deferred frames and of the retry back-off. */
+  final Time time;
   private final Serializer serializer;
   private final ClassLoader loader;
   private final Function<UniqueId, InetSocketAddress> resolver;
@@ -81,7 +84,7 @@ public final class NodeLinks implements AutoCloseable {
   private final ExecutorService connector;
   /** The writers each thread deferred frames to since it last flushed. */
   private final ThreadLocal<List<LinkWriter>> deferred = ThreadLocal.withInitial(ArrayList::new);
-  private final LinkFlusher flusher = new LinkFlusher();
+  private final LinkFlusher flusher;
   private volatile ServerSocketChannel server;
   private volatile boolean closed;
 
@@ -94,7 +97,15 @@ public final class NodeLinks implements AutoCloseable {
    */
   public NodeLinks(UniqueId self, Serializer serializer, ClassLoader loader,
       Function<UniqueId, InetSocketAddress> resolver, LinkInbox inbox) {
+    this(self, serializer, loader, resolver, inbox, Time.SYSTEM);
+  }
+
+  /** As above, on {@code time}: a test sees the retry back-off pass without waiting for it. */
+  public NodeLinks(UniqueId self, Serializer serializer, ClassLoader loader,
+      Function<UniqueId, InetSocketAddress> resolver, LinkInbox inbox, Time time) {
     this.self = Objects.requireNonNull(self, "self");
+    this.time = Objects.requireNonNull(time, "time");
+    this.flusher = new LinkFlusher(time);
     this.serializer = Objects.requireNonNull(serializer, "serializer");
     this.loader = Objects.requireNonNull(loader, "loader");
     this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -257,6 +268,11 @@ public final class NodeLinks implements AutoCloseable {
 
   void onInboundClosed(InboundLink link) {
     inbound.remove(link);
+  }
+
+  /** Whether the flusher has gone idle (no deferred frame for a while), for tests. */
+  boolean flusherIdle() {
+    return flusher.idle();
   }
 
   /** Closes the server and every link; what is in flight is lost. */

@@ -23,21 +23,22 @@ final class OutboundLink {
   final UniqueId node;
   private final NodeLinks links;
   final LinkWriter writer;
-  private final long createdNanos = System.nanoTime();
+  private final long createdNanos;
   private volatile SocketChannel channel;
   private volatile boolean closed;
 
   OutboundLink(UniqueId node, NodeLinks links) {
     this.node = Objects.requireNonNull(node, "node");
     this.links = Objects.requireNonNull(links, "links");
+    this.createdNanos = links.time.nanoseconds();
     this.writer = new LinkWriter(e -> {
       closeQuietly(channel); // ends the reply reader too
       links.onLinkFailed(this, e);
-    });
+    }, links.time);
   }
 
   long ageNanos() {
-    return System.nanoTime() - createdNanos;
+    return links.time.nanoseconds() - createdNanos;
   }
 
   /**

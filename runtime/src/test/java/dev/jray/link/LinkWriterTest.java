@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.gcs.time.ManualTime;
+import dev.jray.gcs.time.Time;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,9 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +61,7 @@ class LinkWriterTest {
   @Test
   void framesQueuedWhileAWriteIsBusyGoOutInOneWrite() throws Exception {
     GatedChannel channel = new GatedChannel();
-    LinkWriter writer = new LinkWriter(e -> {});
+    LinkWriter writer = new LinkWriter(e -> {}, Time.SYSTEM);
     writer.open(channel);
     Thread first = started(() -> writer.send(Frames.MESSAGE, 0, new byte[] {0}));
     assertTrue(channel.firstWriteStarted.await(TIMEOUT_S, TimeUnit.SECONDS));
@@ -83,7 +85,8 @@ class LinkWriterTest {
   void deferredFramesWaitForAFlushOrAFullBatch() throws Exception {
     GatedChannel channel = new GatedChannel();
     channel.release.countDown();
-    LinkWriter writer = new LinkWriter(e -> {}, () -> 1_000); // time stands still
+    // time stands still, past 0 (which means nothing is deferred)
+    LinkWriter writer = new LinkWriter(e -> {}, new ManualTime().advance(Duration.ofNanos(1_000)));
     writer.open(channel);
     for (int i = 0; i < 10; i++) {
       assertTrue(writer.defer(Frames.MESSAGE, i, new byte[10]));
@@ -105,14 +108,14 @@ class LinkWriterTest {
   void aFrameDeferredLongAfterTheOldestWritesTheBatch() throws Exception {
     GatedChannel channel = new GatedChannel();
     channel.release.countDown();
-    AtomicLong now = new AtomicLong(1_000);
-    LinkWriter writer = new LinkWriter(e -> {}, now::get);
+    ManualTime now = new ManualTime().advance(Duration.ofNanos(1_000)); // 0 means nothing deferred
+    LinkWriter writer = new LinkWriter(e -> {}, now);
     writer.open(channel);
     writer.defer(Frames.MESSAGE, 1, new byte[10]);
-    now.addAndGet(LinkWriter.MAX_DEFER_NANOS - 1);
+    now.advance(Duration.ofNanos(LinkWriter.MAX_DEFER_NANOS - 1));
     writer.defer(Frames.MESSAGE, 2, new byte[10]);
     assertEquals(0, writer.writes(), "the oldest frame has not waited long enough");
-    now.addAndGet(1);
+    now.advance(Duration.ofNanos(1));
     writer.defer(Frames.MESSAGE, 3, new byte[10]);
     assertEquals(1, writer.writes(), "a sender that keeps sending streams its frames out");
     assertEquals(0, writer.deferredSince());
@@ -126,7 +129,7 @@ class LinkWriterTest {
   @Test
   void framesLargerThanTheBufferAndSplitReadsArriveWhole() throws Exception {
     Pipe pipe = Pipe.open();
-    LinkWriter writer = new LinkWriter(e -> {});
+    LinkWriter writer = new LinkWriter(e -> {}, Time.SYSTEM);
     writer.open(pipe.sink());
     byte[] large = new byte[1 << 20];
     for (int i = 0; i < large.length; i++) {
@@ -174,7 +177,7 @@ class LinkWriterTest {
     LinkWriter writer = new LinkWriter(e -> {
       reported.set(e);
       once.countDown();
-    });
+    }, Time.SYSTEM);
     writer.open(new WritableByteChannel() {
       @Override
       public int write(ByteBuffer src) throws IOException {

@@ -10,11 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.serialization.Serializers;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.ManualTime;
+import dev.jray.gcs.time.Time;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +43,12 @@ class NodeLinksTest {
   private final List<NodeLinks> started = new ArrayList<>();
 
   private NodeLinks node(UniqueId id, LinkInbox inbox) throws IOException {
+    return node(id, inbox, Time.SYSTEM);
+  }
+
+  private NodeLinks node(UniqueId id, LinkInbox inbox, Time time) throws IOException {
     NodeLinks links = new NodeLinks(id, Serializers.fory(), getClass().getClassLoader(),
-        addresses::get, inbox);
+        addresses::get, inbox, time);
     addresses.put(id, new InetSocketAddress("127.0.0.1", links.listen("127.0.0.1")));
     started.add(links);
     return links;
@@ -78,11 +86,30 @@ class NodeLinksTest {
     // then after longer than it stays warm, when only the send itself can wake it
     for (String m : List.of("warm-1", "warm-2", "after-quiet")) {
       if (m.equals("after-quiet")) {
-        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(LinkFlusher.WARM_NANOS) * 3);
+        Await.until("the flusher goes idle", Duration.ofSeconds(TIMEOUT_S), linksA::flusherIdle);
       }
       linksA.send(b, m);
       assertEquals(new Received(a, m), atB.poll(TIMEOUT_S, TimeUnit.SECONDS));
     }
+  }
+
+  @Test
+  void aFailedLinkIsTriedAgainOnlyAfterASecond() throws Exception {
+    UniqueId a = IdFactory.newUniqueId();
+    UniqueId b = IdFactory.newUniqueId();
+    ManualTime time = new ManualTime();
+    NodeLinks linksA = node(a, (from, m, reply) -> {}, time);
+    // b is unknown to a's resolver: the first link to it fails
+    ExecutionException unknown = assertThrows(ExecutionException.class,
+        () -> linksA.request(b, "first").get(TIMEOUT_S, TimeUnit.SECONDS));
+    assertInstanceOf(IOException.class, unknown.getCause());
+    node(b, (from, m, reply) -> reply.ok(m));
+    time.advance(Duration.ofMillis(999));
+    assertThrows(ExecutionException.class,
+        () -> linksA.request(b, "within the second").get(TIMEOUT_S, TimeUnit.SECONDS),
+        "a failed link is not tried again within a second");
+    time.advance(Duration.ofMillis(2));
+    assertEquals("after the second", linksA.request(b, "after the second").get(TIMEOUT_S, TimeUnit.SECONDS));
   }
 
   @Test

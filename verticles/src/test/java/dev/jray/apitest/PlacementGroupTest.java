@@ -19,6 +19,8 @@ import dev.jray.api.options.PlacementGroupCreationOptions;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.placementgroup.PlacementGroupState;
 import dev.jray.api.placementgroup.PlacementStrategy;
+import dev.jray.gcs.time.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -244,15 +246,10 @@ public class PlacementGroupTest {
       for (Future<PlacementGroup> f : futures) {
         groups.add(f.get());
       }
-      long deadline = System.currentTimeMillis() + 10_000;
-      List<PlacementGroup> created = List.of();
-      while (System.currentTimeMillis() < deadline) {
-        created = groups.stream().filter(g -> g.getState() == PlacementGroupState.CREATED).toList();
-        if (created.size() >= CPUS) {
-          break;
-        }
-        Thread.sleep(20);
-      }
+      Await.until(CPUS + " groups are created", Duration.ofSeconds(10),
+          () -> groups.stream().filter(g -> g.getState() == PlacementGroupState.CREATED).count() >= CPUS);
+      List<PlacementGroup> created =
+          groups.stream().filter(g -> g.getState() == PlacementGroupState.CREATED).toList();
       assertEquals(CPUS, created.size(), "groups created on " + CPUS + " CPUs");
       for (PlacementGroup g : created) {
         PlacementGroups.removePlacementGroup(g.getId());

@@ -3,7 +3,9 @@ package dev.jray.cluster.drivers;
 import dev.jray.api.ActorHandle;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
+import dev.jray.gcs.time.Await;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -48,11 +50,11 @@ public final class BorrowDriver {
       holder.task(Holder::keep, List.of(ref)).remote().get();
       WeakReference<ObjectRef<String>> gone = new WeakReference<>(ref);
       ref = null;
-      for (int i = 0; i < 50 && gone.get() != null; i++) {
+      // the driver's own ref must be collected (its Cleaner runs then)
+      Await.until("the driver's ref is collected", Duration.ofSeconds(10), () -> {
         System.gc();
-        Thread.sleep(20); // the driver's own ref must be collected (its Cleaner runs then)
-      }
-      Driver.check(gone.get() == null, "the driver's ref was not collected");
+        return gone.get() == null;
+      });
       Thread.sleep(500); // give the Cleaner time to release the driver's own count
       Driver.result("read", holder.task(Holder::read).remote().get(60_000));
 

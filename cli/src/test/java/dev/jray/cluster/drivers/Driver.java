@@ -1,7 +1,6 @@
 package dev.jray.cluster.drivers;
 
 import dev.jray.api.Ray;
-import java.util.function.BooleanSupplier;
 
 /**
  * Runs a driver body between {@code Ray.init()} and {@code Ray.shutdown()}, as a user's main
@@ -41,21 +40,6 @@ final class Driver {
   static void result(String key, Object value) {
     System.out.println("RESULT " + key + "=" + value);
     System.out.flush();
-  }
-
-  /**
-   * Polls {@code condition} until it holds or {@code timeoutMs} pass (what it watches has no event
-   * to wait on here: a group's state, a file the test writes). @return whether it holds
-   */
-  static boolean await(long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
   }
 
   static void check(boolean condition, String message) {

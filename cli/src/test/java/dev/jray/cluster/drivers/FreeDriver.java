@@ -2,8 +2,11 @@ package dev.jray.cluster.drivers;
 
 import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
+import dev.jray.gcs.time.Await;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,28 +31,24 @@ public final class FreeDriver {
       List<ObjectRef<byte[]>> held = make(resource, count, bytes);
       System.out.println("HELD");
       System.out.flush();
-      if (!Driver.await(WAIT_MS, () -> Files.exists(flags.resolve("release")))) {
-        throw new IllegalStateException("no release flag");
-      }
+      Await.until("the release flag", Duration.ofMillis(WAIT_MS), () -> Files.exists(flags.resolve("release")));
+      WeakReference<ObjectRef<byte[]>> first = new WeakReference<>(held.get(0));
       held.clear();
-      for (int i = 0; i < 3; i++) {
-        System.gc(); // the refs are phantom-reachable only after a collection
-        Thread.sleep(100);
-      }
+      // the refs are phantom-reachable only after a collection
+      Await.until("the released refs are collected", Duration.ofMillis(WAIT_MS), () -> {
+        System.gc();
+        return first.get() == null;
+      });
       System.out.println("FREED");
       System.out.flush();
-      if (!Driver.await(WAIT_MS, () -> Files.exists(flags.resolve("again")))) {
-        throw new IllegalStateException("no again flag");
-      }
+      Await.until("the again flag", Duration.ofMillis(WAIT_MS), () -> Files.exists(flags.resolve("again")));
       List<ObjectRef<byte[]>> kept = make(resource, count, bytes);
       for (ObjectRef<byte[]> ref : kept) { // a copy of each on the reader's node too
         Ray.task(Fns::digest, ref).setResource(reader, 1.0).remote().get(60_000);
       }
       System.out.println("HELD_AGAIN");
       System.out.flush();
-      if (!Driver.await(WAIT_MS, () -> Files.exists(flags.resolve("exit")))) {
-        throw new IllegalStateException("no exit flag");
-      }
+      Await.until("the exit flag", Duration.ofMillis(WAIT_MS), () -> Files.exists(flags.resolve("exit")));
       Driver.result("kept", kept.size());
     });
   }

@@ -3,6 +3,9 @@ package dev.jray.cluster.drivers;
 import dev.jray.api.ActorHandle;
 import dev.jray.api.Ray;
 import dev.jray.api.options.ActorLifetime;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -33,12 +36,8 @@ public final class NamedActorDriver {
         // The first driver has exited, so its non-detached actor died with its job; allow the
         // cluster a moment to record that, and report how long it took.
         long start = System.currentTimeMillis();
-        Optional<ActorHandle<Keeper>> temp = Ray.getActor("temp");
-        while (temp.isPresent() && System.currentTimeMillis() - start < 10_000) {
-          Thread.sleep(200);
-          temp = Ray.getActor("temp");
-        }
-        Driver.result("temp-found", temp.isPresent());
+        boolean gone = Await.until(Time.SYSTEM, Duration.ofSeconds(10), () -> Ray.getActor("temp").isEmpty());
+        Driver.result("temp-found", !gone);
         Driver.result("temp-gone-after-ms", System.currentTimeMillis() - start);
         Driver.result("keeper-in-other-namespace", Ray.getActor("keeper", "not-" + Ray.getRuntimeContext().getNamespace()).isPresent());
         keeper.ifPresent(ActorHandle::kill);

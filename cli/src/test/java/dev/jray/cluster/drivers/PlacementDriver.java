@@ -9,8 +9,11 @@ import dev.jray.api.options.PlacementGroupCreationOptions;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.placementgroup.PlacementGroupState;
 import dev.jray.api.placementgroup.PlacementStrategy;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -136,7 +139,7 @@ public final class PlacementDriver {
       groups.add(f.get());
     }
     pool.shutdown();
-    Driver.await(60_000, () -> created(groups).size() >= room);
+    Await.until(Time.SYSTEM, Duration.ofSeconds(60), () -> created(groups).size() >= room); // the test checks the count
     List<PlacementGroup> created = created(groups);
     Driver.result("created", created.size());
     Map<String, Integer> perNode = new java.util.TreeMap<>();
@@ -195,9 +198,8 @@ public final class PlacementDriver {
     Driver.result("before", String.join(",", Ray.get(nodes, 60_000)));
     System.out.println("READY");
     System.out.flush();
-    Driver.check(Driver.await(120_000, () -> Files.exists(killedFlag)),
-        "the test never said it killed a worker");
-    Driver.await(30_000, () -> pg.getState() == PlacementGroupState.RESCHEDULING);
+    Await.until("the test says it killed a worker", Duration.ofSeconds(120), () -> Files.exists(killedFlag));
+    Await.until(Time.SYSTEM, Duration.ofSeconds(30), () -> pg.getState() == PlacementGroupState.RESCHEDULING);
     Driver.result("state-after-kill", pg.getState());
     System.out.println("RESCHEDULING");
     System.out.flush();

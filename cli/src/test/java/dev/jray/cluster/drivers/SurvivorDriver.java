@@ -3,8 +3,11 @@ package dev.jray.cluster.drivers;
 import dev.jray.api.ActorHandle;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Puts an actor that may restart once and a long task on the node holding resource W2, says
@@ -40,10 +43,8 @@ public final class SurvivorDriver {
       ObjectRef<String> slow = Ray.task(SurvivorDriver::slow).setResource("W2", 0.5).remote();
       System.out.println("READY");
       System.out.flush();
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (!Files.exists(killed) && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100); // the test kills the node, then creates the file
-      }
+      // the test kills the node, then creates the file
+      Await.until(Time.SYSTEM, Duration.ofSeconds(60), () -> Files.exists(killed));
       Driver.result("after", tally.task(Tally::add).remote().get(90_000));
       Driver.result("slow-node", slow.get(90_000));
     });

@@ -18,6 +18,7 @@ import com.hazelcast.partition.Partition;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.cluster.ClusterConfig.Role;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.Await;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -149,7 +150,7 @@ class ClusterConfigTest {
 
       long t0 = System.nanoTime();
       worker.getLifecycleService().terminate();
-      TestCluster.await("the head to drop the terminated worker", Duration.ofSeconds(10),
+      Await.until("the head drops the terminated worker", Duration.ofSeconds(10),
           () -> head.getCluster().getMembers().size() == 1);
       System.out.printf(
           "terminated worker removed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.gcs.time.Await;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
@@ -46,7 +47,7 @@ class ClusteredVertxTest {
       // closing the Vert.x instance takes its Hazelcast member down with it
       worker.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertFalse(worker.hazelcast().getLifecycleService().isRunning());
-      TestCluster.await("the head to see the worker leave", Duration.ofSeconds(10),
+      Await.until("the head sees the worker leave", Duration.ofSeconds(10),
           () -> head.hazelcast().getCluster().getMembers().size() == 1);
       worker = null;
     } finally {

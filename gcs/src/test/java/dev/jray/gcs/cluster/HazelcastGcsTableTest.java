@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.jray.gcs.table.GcsTable;
+import dev.jray.gcs.time.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,13 +191,13 @@ class HazelcastGcsTableTest {
     onA.put("k", "1");
     onA.update("k", v -> v + "2");
     onA.remove("k");
-    TestCluster.await("three events on B", Duration.ofSeconds(10), () -> seen.size() == 3);
+    Await.until("B has seen three events", Duration.ofSeconds(10), () -> seen.size() == 3);
     assertEquals(List.of("k=1", "k=12", "k=null"), seen);
 
     subscription.close();
     onA.put("k", "after");
     // Same key, same event thread: once the witness has the event, the closed one would too.
-    TestCluster.await(
+    Await.until(
         "the witness's event", Duration.ofSeconds(10), () -> seenAfterClose.size() == 4);
     assertEquals(3, seen.size());
     witness.close();
@@ -207,7 +208,7 @@ class HazelcastGcsTableTest {
     String name = newMapName();
     HazelcastInstance writer = cluster.startWorker();
     // partitions migrate to a new member asynchronously: write once it owns some, backups made
-    TestCluster.await("the writer to own partitions", Duration.ofSeconds(30),
+    Await.until("the writer owns partitions", Duration.ofSeconds(30),
         () -> writer.getPartitionService().isClusterSafe()
             && writer.getPartitionService().getPartitions().stream()
                 .anyMatch(p -> p.getOwner() != null && p.getOwner().localMember()));

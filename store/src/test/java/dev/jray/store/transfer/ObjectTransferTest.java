@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.gcs.time.Await;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectStoreFullException;
 import dev.jray.store.ObjectWriter;
@@ -23,10 +24,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,12 +340,9 @@ class ObjectTransferTest {
   }
 
   /** Waits until the store has reserved {@code bytes}: the pull is then reading the body. */
-  private static void awaitWriting(ObjectStore store, long bytes) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (store.usedBytes() != bytes && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertEquals(bytes, store.usedBytes());
+  private static void awaitWriting(ObjectStore store, long bytes) {
+    Await.until("the store has reserved " + bytes + " bytes", Duration.ofSeconds(60),
+        () -> store.usedBytes() == bytes);
   }
 
   @Test
