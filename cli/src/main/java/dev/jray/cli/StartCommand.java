@@ -5,11 +5,14 @@ import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,6 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class StartCommand implements Callable<Integer> {
   /** Tells a node started in the background where its output goes, for its pid file. */
   private static final String LOG_FILE_PROPERTY = "jray.log-file";
+  /** How long {@code start} waits for the node it starts in the background to be up. */
+  private static final Duration CHILD_START_WAIT = Duration.ofSeconds(90);
 
 
   @Spec CommandSpec spec;
@@ -133,18 +138,17 @@ final class StartCommand implements Callable<Integer> {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullFile()))
         .start();
-    long deadline = System.currentTimeMillis() + 90_000;
-    NodeProcesses.Entry entry;
-    while ((entry = NodeProcesses.find(p.pid())) == null) {
-      if (!p.isAlive() || System.currentTimeMillis() > deadline) {
-        p.destroy();
-        System.err.println("jray " + role + " node failed to start; its log (" + log + "):");
-        System.err.println(tail(log));
-        return 1;
-      }
-      Thread.sleep(100); // polls the child's pid file; the child is another process
+    // polls the child's pid file (the child is another process) while the child lives
+    NodeProcesses.Entry[] entry = new NodeProcesses.Entry[1];
+    Await.until(Time.SYSTEM, CHILD_START_WAIT,
+        () -> (entry[0] = NodeProcesses.find(p.pid())) != null || !p.isAlive());
+    if (entry[0] == null) {
+      p.destroy();
+      System.err.println("jray " + role + " node failed to start; its log (" + log + "):");
+      System.err.println(tail(log));
+      return 1;
     }
-    printStarted(role, entry.address(), p.pid(), log);
+    printStarted(role, entry[0].address(), p.pid(), log);
     return 0;
   }
 

@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  * per call. A write that fails fails the writer for good: later frames are dropped, and the
  * failure is reported once.
  *
- * <p>Thread-safe. {@link #send}, {@link #defer} and {@link #flush} block only while the peer's
- * socket buffer is full.
+ * <p>Threading: thread-safe; its monitor guards the queue, the busy flag, the failure and the
+ * deferral stamp; one thread at a time drains (writes) outside it. {@link #send}, {@link #defer}
+ * and {@link #flush} block only while the peer's socket buffer is full; the failure callback runs
+ * on the thread whose write failed.
  */
 final class LinkWriter {
   private static final int BUFFER_BYTES = 64 * 1024;

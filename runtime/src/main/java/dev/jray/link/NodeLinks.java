@@ -39,7 +39,10 @@ import java.util.logging.Logger;
  * connection that breaks is lost. A failed connection is tried again only by a later send, at
  * most once a second, and never once the node is known dead.
  *
- * <p>Thread-safe. Threads are daemons named {@code jray-link-...}.
+ * <p>Threading: thread-safe (concurrent maps; each writer guards itself); sends never wait for a
+ * connection. Its threads are daemons named {@code jray-link-...}: connectors (which call the
+ * resolver), one reader per link (which runs the inbox and completes request futures) and the
+ * flusher.
  */
 public final class NodeLinks implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NodeLinks.class.getName());

@@ -14,7 +14,9 @@ import java.util.logging.Logger;
  * This node's connection to one other node: frames sent to that node go through its {@link
  * LinkWriter} (queued while connecting); replies to this node's requests come back on the same
  * socket and are read by a thread of its own, which also sees the peer close the connection.
- * Thread-safe.
+ *
+ * <p>Threading: thread-safe; the channel and the closed flag are volatile, set by the connector
+ * thread and by {@link #close}.
  */
 final class OutboundLink {
   private static final Logger LOG = Logger.getLogger(OutboundLink.class.getName());

@@ -11,6 +11,8 @@ import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeVerticle;
@@ -27,6 +29,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +52,7 @@ import java.util.logging.Logger;
  */
 final class JrayRuntime {
   private static final Logger LOG = Logger.getLogger(JrayRuntime.class.getName());
-  private static final long VIEW_WAIT_MS = 3_000;
+  private static final Duration VIEW_WAIT = Duration.ofSeconds(3);
 
   /** Set in embedded mode only. */
   private final Vertx vertx;
@@ -61,8 +64,11 @@ final class JrayRuntime {
   private final Thread shutdownHook;
   /** Guarded by this. */
   private boolean stopped;
+  /** The clock of its waits and its job record's stamps. */
+  private final Time time;
 
-  private JrayRuntime(String address) throws Exception {
+  private JrayRuntime(String address, Time time) throws Exception {
+    this.time = time;
     String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
     NodeVerticle node;
     List<String> packages = List.of();
@@ -72,7 +78,7 @@ final class JrayRuntime {
       gcs = new InMemoryGcs();
       try {
         node = await(NodeVerticle.deploy(vertx,
-            NodeOptions.fromSystemProperties("127.0.0.1", NodeOptions.EMBEDDED), gcs));
+            NodeOptions.fromSystemProperties("127.0.0.1", NodeOptions.EMBEDDED), gcs, time));
       } catch (Exception e) {
         vertx.close();
         throw e;
@@ -94,7 +100,7 @@ final class JrayRuntime {
             System.getProperty("java.class.path", ""), JobPackages.codeSearchPath()));
         t2 = System.nanoTime();
         awaitClusterView(node);
-      } catch (RuntimeException | InterruptedException e) {
+      } catch (RuntimeException e) {
         cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
         throw e;
       }
@@ -104,7 +110,7 @@ final class JrayRuntime {
     worker = node.worker();
     jobId = gcs.nextJobId();
     gcs.jobs().put(jobId, new JobRecord(jobId, namespace, node.options().nodeId(),
-        System.currentTimeMillis(), 0, packages));
+        time.milliseconds(), 0, packages));
     worker.startDriver(jobId, namespace, jobClassLoader());
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -127,7 +133,7 @@ final class JrayRuntime {
     String address = System.getProperty("jray.address", System.getenv("JRAY_ADDRESS"));
     JrayRuntime driver;
     try {
-      driver = new JrayRuntime(address == null || address.isBlank() ? null : address.trim());
+      driver = new JrayRuntime(address == null || address.isBlank() ? null : address.trim(), Time.SYSTEM);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -140,27 +146,27 @@ final class JrayRuntime {
    * Waits (briefly) until this driver has heard from every live node, so its first tasks spread
    * over the whole cluster rather than the first node to report.
    */
-  private void awaitClusterView(NodeVerticle node) throws InterruptedException {
+  private void awaitClusterView(NodeVerticle node) {
     // seed from the loads the nodes record for status: reports over the bus replace these
     List<NodeRecord> live = gcs.nodes().snapshot().values().stream()
         .filter(n -> n.alive() && n.runsTasks()).toList();
     for (NodeLoad load : ClusterNode.loadsOf(gcs, live)) {
-      if (System.currentTimeMillis() - load.atMs() < VIEW_WAIT_MS) {
+      if (time.milliseconds() - load.atMs() < VIEW_WAIT.toMillis()) {
         node.view().update(new SchedulerMessages.ResourceReport(load.nodeId(), load.total(),
             load.available(), 0, load.demands()));
       }
     }
-    long deadline = System.currentTimeMillis() + VIEW_WAIT_MS;
-    while (System.currentTimeMillis() < deadline) {
-      List<UniqueId> missing = gcs.nodes().snapshot().values().stream()
-          .filter(n -> n.alive() && n.runsTasks() && !node.view().knows(n.nodeId()))
-          .map(NodeRecord::nodeId).toList();
-      if (missing.isEmpty()) {
-        return;
-      }
-      LOG.fine(() -> "waiting for the reports of nodes " + missing);
-      Thread.sleep(50); // reports arrive by event-bus publish, at least once a second
+    // reports arrive by event-bus publish, at least once a second
+    if (!Await.until(time, VIEW_WAIT, () -> unreported(node).isEmpty())) {
+      LOG.fine(() -> "starting without the reports of nodes " + unreported(node));
     }
+  }
+
+  /** The live nodes that run tasks and that the node's view has no report of. */
+  private List<UniqueId> unreported(NodeVerticle node) {
+    return gcs.nodes().snapshot().values().stream()
+        .filter(n -> n.alive() && n.runsTasks() && !node.view().knows(n.nodeId()))
+        .map(NodeRecord::nodeId).toList();
   }
 
   /** The driver's code: its own class loader, plus {@code jray.job.code-search-path} if set. */
@@ -200,7 +206,7 @@ final class JrayRuntime {
       if (cluster != null) { // (an embedded node's groups go with it)
         worker.removePlacementGroupsOf(jobId);
       }
-      gcs.jobs().update(jobId, j -> j.finished(System.currentTimeMillis()));
+      gcs.jobs().update(jobId, j -> j.finished(time.milliseconds()));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "ending job " + jobId, e);
     }

@@ -6,6 +6,8 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.bus.ForyMessageCodec;
 import dev.jray.gcs.serialization.Serializers;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import dev.jray.placement.PlacementMessages;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.link.NodeLinks;
@@ -36,12 +38,11 @@ import java.util.Map;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -59,14 +60,15 @@ public final class NodeVerticle extends AbstractVerticle {
   private static final long VIEW_EXPIRY_MS = 3_000;
   private static final long LOAD_RECORD_EVERY_MS = 1_000;
   /** How long a link waits for a node it heard of to register (it reports before it does). */
-  private static final long REGISTRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-  private static final long REGISTRATION_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
 
   private NodeOptions options;
   private Gcs gcs;
   /** Deployed by name into an application's clustered Vert.x: the application is its driver. */
   private boolean inApplication;
-  private final ClusterView view = new ClusterView(System::currentTimeMillis, VIEW_EXPIRY_MS);
+  /** The clock of its waits, the view's expiry, the links' back-off and its records' stamps. */
+  private final Time time;
+  private final ClusterView view;
   private ExecutorService executor;
   private ObjectStore store;
   private CoreWorker worker;
@@ -81,8 +83,14 @@ public final class NodeVerticle extends AbstractVerticle {
   private PlacementVerticle placement;
 
   public NodeVerticle(NodeOptions options, Gcs gcs) {
+    this(options, gcs, Time.SYSTEM);
+  }
+
+  public NodeVerticle(NodeOptions options, Gcs gcs, Time time) {
     this.options = Objects.requireNonNull(options, "options");
     this.gcs = Objects.requireNonNull(gcs, "gcs");
+    this.time = Objects.requireNonNull(time, "time");
+    this.view = new ClusterView(time::milliseconds, VIEW_EXPIRY_MS);
   }
 
   /**
@@ -94,6 +102,8 @@ public final class NodeVerticle extends AbstractVerticle {
    */
   public NodeVerticle() {
     this.inApplication = true;
+    this.time = Time.SYSTEM;
+    this.view = new ClusterView(time::milliseconds, VIEW_EXPIRY_MS);
   }
 
   private void configureFromDeployment() {
@@ -111,7 +121,12 @@ public final class NodeVerticle extends AbstractVerticle {
 
   /** Deploys a node and completes with it once it is registered. */
   public static Future<NodeVerticle> deploy(Vertx vertx, NodeOptions options, Gcs gcs) {
-    NodeVerticle node = new NodeVerticle(options, gcs);
+    return deploy(vertx, options, gcs, Time.SYSTEM);
+  }
+
+  /** As above, on {@code time}. */
+  public static Future<NodeVerticle> deploy(Vertx vertx, NodeOptions options, Gcs gcs, Time time) {
+    NodeVerticle node = new NodeVerticle(options, gcs, time);
     return vertx.deployVerticle(node).map(id -> node);
   }
 
@@ -143,7 +158,7 @@ public final class NodeVerticle extends AbstractVerticle {
           worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(), store,
               executor);
           links = new NodeLinks(nodeId, Serializers.fory(), CoreWorker.class.getClassLoader(),
-              this::linkAddress, worker.inbox());
+              this::linkAddress, worker.inbox(), time);
           scheduler = new ResourceScheduler(nodeId, ResourceSet.of(options.resources()),
               worker::dispatch, view,
               (target, spec) -> {
@@ -165,7 +180,7 @@ public final class NodeVerticle extends AbstractVerticle {
           int port = all.resultAt(0);
           return vertx.executeBlocking(() -> {
             gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
-                hostname(), true, options.resources(), port, linkPort, System.currentTimeMillis()));
+                hostname(), true, options.resources(), port, linkPort, time.milliseconds()));
             if (inApplication) {
               startApplicationDriver(config().getString("namespace"));
             }
@@ -190,7 +205,7 @@ public final class NodeVerticle extends AbstractVerticle {
     JobId job = gcs.nextJobId();
     List<String> packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
         System.getProperty("java.class.path", ""), JobPackages.codeSearchPath()));
-    gcs.jobs().put(job, new JobRecord(job, ns, options.nodeId(), System.currentTimeMillis(), 0,
+    gcs.jobs().put(job, new JobRecord(job, ns, options.nodeId(), time.milliseconds(), 0,
         packages));
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     worker.startDriver(job, ns, loader != null ? loader : NodeVerticle.class.getClassLoader());
@@ -235,12 +250,9 @@ public final class NodeVerticle extends AbstractVerticle {
    * Called on a link's connector thread.
    */
   private InetSocketAddress linkAddress(UniqueId node) {
-    long deadline = System.nanoTime() + REGISTRATION_WAIT_NANOS;
-    NodeRecord peer = gcs.nodes().get(node);
-    while (peer == null && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(REGISTRATION_POLL_NANOS);
-      peer = gcs.nodes().get(node);
-    }
+    NodeRecord[] registered = new NodeRecord[1];
+    Await.until(time, REGISTRATION_WAIT, () -> (registered[0] = gcs.nodes().get(node)) != null);
+    NodeRecord peer = registered[0];
     if (peer == null || !peer.alive() || peer.linkPort() == 0) {
       return null;
     }
