@@ -1,28 +1,34 @@
 package dev.jray.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.Architectures;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module graph of docs/ARCHITECTURE.md, checked on the compiled main classes of every module
- * (the cli module's tests see them all). Each Maven module is a set of packages; a class may use
- * only its own module and the modules that module lists as beneath it. The bench sits above the
- * CLI: no module can see it, so Maven's own graph already keeps everyone off it.
+ * The module graph of docs/ARCHITECTURE.md (Modules), checked on the compiled main classes of
+ * every module (the cli module's tests see them all): each Maven module is a set of packages, and
+ * a class may use only its own module and the modules that module lists. Also: no package cycles,
+ * Hazelcast only in dev.jray.gcs.cluster, Vert.x's internal API in one adapter. The bench sits
+ * above the CLI: no module can see it, so Maven's own graph already keeps everyone off it.
  */
 class ArchitectureTest {
 
   /** A Maven module as the packages it holds and the modules it may use (directly or not). */
   private record Module(String name, List<String> packages, List<String> mayUse) {
     static Module of(String name, String packages, String... mayUse) {
-      return new Module(name, Arrays.stream(packages.split(",")).map(p -> "dev.jray." + p + "..").toList(),
+      return new Module(name,
+          Arrays.stream(packages.split(",")).map(p -> "dev.jray." + p + "..").toList(),
           List.of(mayUse));
     }
   }
@@ -35,10 +41,14 @@ class ArchitectureTest {
       Module.of("scheduler", "scheduler,task,resources", "api", "gcs"),
       Module.of("placement", "placement", "api", "gcs", "scheduler"),
       Module.of("runtime", "runtime,link", "api", "gcs", "store", "scheduler", "placement"),
-      Module.of("verticles", "node,driver", "api", "gcs", "store", "scheduler", "placement", "runtime"),
+      Module.of("verticles", "node,driver",
+          "api", "gcs", "store", "scheduler", "placement", "runtime"),
       Module.of("examples", "examples", "api"),
-      Module.of("cli", "cli", "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles",
-          "examples"));
+      Module.of("cli", "cli",
+          "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles", "examples"));
+
+  /** The one class that may use Vert.x's internal API: it adapts a Hazelcast-clustered Vert.x. */
+  private static final String VERTX_INTERNAL_ADAPTER = "dev.jray.gcs.cluster.ClusteredVertx";
 
   private static final JavaClasses JRAY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -46,15 +56,16 @@ class ArchitectureTest {
 
   @Test
   void everyClassBelongsToAModule() {
-    classes().should().resideInAnyPackage(MODULES.stream().flatMap(m -> m.packages().stream()).toArray(String[]::new))
-        .because("each package belongs to one module of ArchitectureTest.MODULES, which says what it may use;"
-            + " add a new top-level package there")
+    classes().should().resideInAnyPackage(
+            MODULES.stream().flatMap(m -> m.packages().stream()).toArray(String[]::new))
+        .because("each package belongs to one module of ArchitectureTest.MODULES, which says what"
+            + " it may use; add a new top-level package there")
         .check(JRAY);
   }
 
   @Test
   void modulesUseOnlyTheModulesBeneathThem() {
-    LayeredArchitecture layers = com.tngtech.archunit.library.Architectures.layeredArchitecture()
+    LayeredArchitecture layers = Architectures.layeredArchitecture()
         .consideringOnlyDependenciesInLayers();
     for (Module m : MODULES) {
       layers = layers.layer(m.name()).definedBy(m.packages().toArray(String[]::new));
@@ -64,8 +75,8 @@ class ArchitectureTest {
           ? layers.whereLayer(m.name()).mayNotAccessAnyLayer()
           : layers.whereLayer(m.name()).mayOnlyAccessLayers(m.mayUse().toArray(String[]::new));
     }
-    layers.because("a module may use only the modules beneath it (docs/ARCHITECTURE.md, Modules): an upward"
-            + " import makes the lower module depend on the upper one")
+    layers.because("a module may use only the modules beneath it (docs/ARCHITECTURE.md, Modules):"
+            + " an upward import makes the lower module depend on the upper one")
         .check(JRAY);
   }
 
@@ -80,10 +91,10 @@ class ArchitectureTest {
   @Test
   void examplesUseThePublicApiAndVertxOnly() {
     classes().that().resideInAPackage("dev.jray.examples..")
-        .should().onlyDependOnClassesThat()
-        .resideInAnyPackage("dev.jray.examples..", "dev.jray.api..", "java..", "io.vertx..", "com.hazelcast..")
-        .because("examples are what users copy: the public API, and Vert.x (with the application's own"
-            + " cluster manager) where they show embedding a node in a Vert.x application")
+        .should().onlyDependOnClassesThat().resideInAnyPackage(
+            "dev.jray.examples..", "dev.jray.api..", "java..", "io.vertx..", "com.hazelcast..")
+        .because("examples are what users copy: the public API, and Vert.x (with the"
+            + " application's own cluster manager) where they show embedding a node")
         .check(JRAY);
   }
 
@@ -91,7 +102,34 @@ class ArchitectureTest {
   void noPackageCyclesBetweenModulesPackages() {
     slices().matching("dev.jray.(*)..").namingSlices("dev.jray.$1")
         .should().beFreeOfCycles()
-        .because("packages that import each other cannot be understood, tested or split apart one at a time")
+        .because("packages that import each other cannot be understood, tested or split apart"
+            + " one at a time")
         .check(JRAY);
+  }
+
+  @Test
+  void hazelcastOnlyBehindTheGcsClusterPackage() {
+    noClasses().that().resideOutsideOfPackages("dev.jray.gcs.cluster", "dev.jray.examples..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("com.hazelcast..", "io.vertx.spi.cluster.hazelcast..")
+        .because("a Hazelcast operation costs 0.5-1 ms and the hot path must never make one: only"
+            + " dev.jray.gcs.cluster uses Hazelcast, behind Gcs, Membership and ClusteredVertx (an"
+            + " application that embeds a node, as in examples, picks its own cluster manager)")
+        .check(JRAY);
+  }
+
+  @Test
+  void vertxInternalsInOneAdapter() {
+    noClasses().that(DescribedPredicate.not(partOf(VERTX_INTERNAL_ADAPTER)))
+        .should().dependOnClassesThat().resideInAPackage("io.vertx.core.internal..")
+        .because("Vert.x's internal API changes without notice between releases: "
+            + VERTX_INTERNAL_ADAPTER + " alone adapts it")
+        .check(JRAY);
+  }
+
+  /** The class named and the classes nested in it (its inner and anonymous classes). */
+  private static DescribedPredicate<JavaClass> partOf(String className) {
+    return DescribedPredicate.describe(className + " or a class nested in it",
+        c -> c.getName().equals(className) || c.getName().startsWith(className + "$"));
   }
 }
