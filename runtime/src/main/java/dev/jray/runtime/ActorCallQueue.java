@@ -81,10 +81,10 @@ final class ActorCallQueue {
     synchronized (this) {
       queue.add(call);
     }
-    if (call.args().resolved.isDone()) {
+    if (call.args().resolved().isDone()) {
       flush();
     } else {
-      call.args().resolved.thenRun(this::flush);
+      call.args().resolved().thenRun(this::flush);
     }
   }
 
@@ -119,7 +119,7 @@ final class ActorCallQueue {
         inFlight.clear();
         deathError = deathError();
       } else {
-        while (state == ActorState.ALIVE && !queue.isEmpty() && queue.peek().args().resolved.isDone()) {
+        while (state == ActorState.ALIVE && !queue.isEmpty() && queue.peek().args().resolved().isDone()) {
           Call call = queue.poll();
           try {
             TaskSpec spec = submitter.callSpec(call, actorId, call.args().toTaskArgs());

@@ -117,10 +117,10 @@ final class ActorSubmitter implements AutoCloseable {
         directory.markDead(actorId, "an argument of its constructor failed: " + e.getCause(), null);
       }
     };
-    if (prepared.resolved.isDone()) {
+    if (prepared.resolved().isDone()) {
       send.run();
     } else {
-      prepared.resolved.thenRun(send);
+      prepared.resolved().thenRun(send);
     }
     return new ActorHandleImpl<>(actorId, options.maxPendingCalls);
   }

@@ -69,10 +69,10 @@ final class NormalTaskSubmitter {
     PreparedArgs prepared = PreparedArgs.prepare(args, reader, refs, codec);
     ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared, null);
     ResourceSet shape = resources;
-    if (prepared.resolved.isDone()) {
+    if (prepared.resolved().isDone()) {
       sendTask(taskId, ctx.jobId(), fd, prepared, shape, returnId, options, true);
     } else {
-      prepared.resolved.thenRun(
+      prepared.resolved().thenRun(
           () -> sendTask(taskId, ctx.jobId(), fd, prepared, shape, returnId, options, false));
     }
     return ref;

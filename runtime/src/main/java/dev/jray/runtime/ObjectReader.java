@@ -77,7 +77,7 @@ final class ObjectReader {
   CompletableFuture<ObjectValue> locate(ObjectRefImpl<?> ref) {
     ReferenceCounter.Entry entry = ref.entry();
     if (entry != null) {
-      return entry.value;
+      return entry.value();
     }
     if (owners.isSelf(ref.ownerAddress())) {
       CompletableFuture<ObjectValue> f = refs.future(ref.getId());

@@ -18,9 +18,8 @@ final class PreparedArgs {
   /** Each a serialized value (byte[]) or an ObjectRef argument (ObjectRefImpl). */
   private final Object[] items;
   private final CompletableFuture<?>[] refValues;
-  final List<RefId> pins;
-  /** Completes when every ObjectRef argument has a value (or failed). */
-  final CompletableFuture<Void> resolved;
+  private final List<RefId> pins;
+  private final CompletableFuture<Void> resolved;
 
   /**
    * Prepares a call's arguments: values serialized (the refs inside them counted), ObjectRefs
@@ -58,13 +57,23 @@ final class PreparedArgs {
     return new PreparedArgs(items, deps.toArray(new CompletableFuture<?>[0]), pins);
   }
 
-  PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<RefId> pins) {
+  private PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<RefId> pins) {
     this.items = items;
     this.refValues = refValues;
     this.pins = pins;
     this.resolved = refValues.length == 0
         ? CompletableFuture.completedFuture(null)
         : CompletableFuture.allOf(refValues).handle((v, e) -> null);
+  }
+
+  /** The objects the call pins until its result arrives. */
+  List<RefId> pins() {
+    return pins;
+  }
+
+  /** Completes when every ObjectRef argument has a value (or failed). */
+  CompletableFuture<Void> resolved() {
+    return resolved;
   }
 
   /**
@@ -101,12 +110,16 @@ final class PreparedArgs {
 
   /** An argument's object failed: the call fails with the same error, without running. */
   static final class DependencyFailedException extends RuntimeException {
-    /** The dependency's stored error, or null if {@link #getCause()} says why it is missing. */
-    final ObjectValue error;
+    private final ObjectValue error;
 
     DependencyFailedException(ObjectValue error, Throwable cause) {
       super(cause);
       this.error = error;
+    }
+
+    /** The dependency's stored error, or null if {@link #getCause()} says why it is missing. */
+    ObjectValue error() {
+      return error;
     }
   }
 }

@@ -34,8 +34,8 @@ final class ReferenceCounter {
    * watched: only an object whose freeing has something to do is (see {@link #createReady}).
    */
   final class Entry {
-    final ObjectId id;
-    final CompletableFuture<ObjectValue> value;
+    private final ObjectId id;
+    private final CompletableFuture<ObjectValue> value;
     /** Starts at 1: the ObjectRef made with the object. */
     private int refs = 1;
     private List<RefId> contained;
@@ -51,6 +51,11 @@ final class ReferenceCounter {
       this.id = id;
       this.value = value;
       this.contained = contained;
+    }
+
+    /** The object's value or location, once known. */
+    CompletableFuture<ObjectValue> value() {
+      return value;
     }
 
     /**
@@ -162,8 +167,8 @@ final class ReferenceCounter {
    * given back when the result arrives, then {@code alsoOnResult} (may be null) runs.
    */
   ObjectRefImpl<?> expectResult(ObjectId returnId, PreparedArgs args, Runnable alsoOnResult) {
-    Runnable onResult = args.pins.isEmpty() ? alsoOnResult : () -> {
-      args.pins.forEach(uncounter);
+    Runnable onResult = args.pins().isEmpty() ? alsoOnResult : () -> {
+      args.pins().forEach(uncounter);
       if (alsoOnResult != null) {
         alsoOnResult.run();
       }

@@ -108,8 +108,8 @@ final class TaskManager {
    */
   void failDependency(ObjectId returnId, JobId job, FunctionDescriptor fd,
       PreparedArgs.DependencyFailedException e) {
-    Throwable cause = e.error != null
-        ? (Throwable) codec.serializer().deserialize(e.error.data(), jobs.loaderOf(job))
+    Throwable cause = e.error() != null
+        ? (Throwable) codec.serializer().deserialize(e.error().data(), jobs.loaderOf(job))
         : e.getCause();
     failCall(returnId, new RayTaskException(fd.className() + "." + fd.methodName()
         + " did not run: an argument failed: " + cause, cause));

@@ -110,7 +110,7 @@ class ReferenceCounterTest {
     ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
     assertFalse(owned.future(id).isDone(), "its result comes by id");
     owned.complete(id, value(4), List.of());
-    assertEquals(4, e.value.join().data()[0]);
+    assertEquals(4, e.value().join().data()[0]);
     assertNull(owned.future(id), "only its first ref holds it now");
     assertEquals(List.of(), freed);
     e.released();
