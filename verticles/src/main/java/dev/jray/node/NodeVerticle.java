@@ -156,7 +156,7 @@ public final class NodeVerticle extends AbstractVerticle {
             return t;
           });
           worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(), store,
-              executor);
+              executor, time);
           links = new NodeLinks(nodeId, Serializers.fory(), CoreWorker.class.getClassLoader(),
               this::linkAddress, worker.inbox(), time);
           scheduler = new ResourceScheduler(nodeId, ResourceSet.of(options.resources()),
