@@ -9,6 +9,10 @@ import java.util.function.BooleanSupplier;
  * yielding its core after the first ten so the threads that bring what it waits for can run.
  * Waits longer than {@link #MAX_SPIN_NANOS} are not worth a core: those park after ten.
  *
+ * <p>It reads the CPU's clock, not an injected {@code Time}: a spin budget is CPU time burnt
+ * now, and a manual clock that never moves would make it spin for ever; timeouts are the
+ * callers' (on their {@code Time}).
+ *
  * <p>Owned by one thread: each waiting thread has its own.
  */
 final class AdaptiveSpin {
