@@ -43,6 +43,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -90,7 +91,7 @@ public final class NodeVerticle extends AbstractVerticle {
     this.options = Objects.requireNonNull(options, "options");
     this.gcs = Objects.requireNonNull(gcs, "gcs");
     this.time = Objects.requireNonNull(time, "time");
-    this.view = new ClusterView(time::milliseconds, VIEW_EXPIRY_MS);
+    this.view = viewOn(time);
   }
 
   /**
@@ -103,7 +104,7 @@ public final class NodeVerticle extends AbstractVerticle {
   public NodeVerticle() {
     this.inApplication = true;
     this.time = Time.SYSTEM;
-    this.view = new ClusterView(time::milliseconds, VIEW_EXPIRY_MS);
+    this.view = viewOn(time);
   }
 
   private void configureFromDeployment() {
@@ -117,6 +118,11 @@ public final class NodeVerticle extends AbstractVerticle {
     options = new NodeOptions(IdFactory.newUniqueId(), config.getString("host", "127.0.0.1"),
         NodeOptions.WORKER, resources);
     gcs = clusterGcs;
+  }
+
+  /** Reports expire on the monotonic clock: a wall-clock step neither ages nor revives them. */
+  private static ClusterView viewOn(Time time) {
+    return new ClusterView(() -> TimeUnit.NANOSECONDS.toMillis(time.nanoseconds()), VIEW_EXPIRY_MS);
   }
 
   /** Deploys a node and completes with it once it is registered. */
