@@ -78,10 +78,15 @@ final class ActorCallQueue {
   }
 
   void enqueue(Call call) {
+    boolean resolved = call.args().resolved().isDone();
     synchronized (this) {
+      if (resolved && state == ActorState.ALIVE && queue.isEmpty()) {
+        send(call); // the common case: nothing before it, so it leaves now, under one lock
+        return;
+      }
       queue.add(call);
     }
-    if (call.args().resolved().isDone()) {
+    if (resolved) {
       flush();
     } else {
       call.args().resolved().thenRun(this::flush);
@@ -120,14 +125,7 @@ final class ActorCallQueue {
         deathError = deathError();
       } else {
         while (state == ActorState.ALIVE && !queue.isEmpty() && queue.peek().args().resolved().isDone()) {
-          Call call = queue.poll();
-          try {
-            TaskSpec spec = submitter.callSpec(call, actorId, call.args().toTaskArgs());
-            inFlight.add(call.returnId());
-            submitter.sendToActor(actorId, node, spec);
-          } catch (PreparedArgs.DependencyFailedException e) {
-            taskManager.failDependency(call.returnId(), call.jobId(), call.function(), e);
-          }
+          send(queue.poll());
         }
       }
     }
@@ -138,6 +136,17 @@ final class ActorCallQueue {
       for (ObjectId id : lost) {
         taskManager.failCall(id, deathError);
       }
+    }
+  }
+
+  /** Under the lock: sends a call whose arguments are resolved to the live actor. */
+  private void send(Call call) {
+    try {
+      TaskSpec spec = submitter.callSpec(call, actorId, call.args().toTaskArgs());
+      inFlight.add(call.returnId());
+      submitter.sendToActor(actorId, node, spec);
+    } catch (PreparedArgs.DependencyFailedException e) {
+      taskManager.failDependency(call.returnId(), call.jobId(), call.function(), e);
     }
   }
 

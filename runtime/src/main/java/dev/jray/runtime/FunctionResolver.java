@@ -66,7 +66,22 @@ final class FunctionResolver {
   private record LoaderInvocables(ClassLoader loader,
       ConcurrentHashMap<FunctionDescriptor, Invocable> cache) {}
 
+  /** The function resolved last: an actor or a loop calling one method skips the maps. */
+  private volatile Resolved lastResolved;
+
+  private record Resolved(FunctionDescriptor function, ClassLoader loader, Invocable invocable) {}
+
   Invocable resolve(FunctionDescriptor d, ClassLoader loader) {
+    Resolved r = lastResolved;
+    if (r != null && r.loader() == loader && (r.function() == d || r.function().equals(d))) {
+      return r.invocable();
+    }
+    Invocable inv = resolveCached(d, loader);
+    lastResolved = new Resolved(d, loader, inv);
+    return inv;
+  }
+
+  private Invocable resolveCached(FunctionDescriptor d, ClassLoader loader) {
     LoaderInvocables l = last;
     ConcurrentHashMap<FunctionDescriptor, Invocable> cache;
     if (l != null && l.loader() == loader) {

@@ -133,7 +133,7 @@ final class ObjectReader {
       if (mayRunInline(timeoutMs)) {
         tasks.runIfUnstarted(r.getId(), f);
       }
-      awaitBlocking(f, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for 1 object(s)");
+      awaitBlocking(f, nanos(timeoutMs), () -> "get timed out after " + timeoutMs + " ms waiting for 1 object(s)");
     }
     return codec.decode(r.getId(), r.ownerAddress(), f, jobs.context().loader());
   }
@@ -143,16 +143,25 @@ final class ObjectReader {
     for (ObjectRef<T> r : refList) {
       futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
     }
-    CompletableFuture<?> all = allOfPending(futures);
-    if (mayRunInline(timeoutMs)) {
-      for (int i = 0; i < futures.size() && !all.isDone(); i++) {
+    CompletableFuture<ObjectValue> last = lastPending(futures);
+    if (last != null && mayRunInline(timeoutMs)) {
+      for (int i = 0; i < futures.size() && !last.isDone(); i++) {
         if (!futures.get(i).isDone()) {
-          tasks.runIfUnstarted(refList.get(i).getId(), all);
+          tasks.runIfUnstarted(refList.get(i).getId(), last);
         }
       }
     }
-    awaitBlocking(all, timeoutMs, () -> "get timed out after " + timeoutMs + " ms waiting for "
-        + refList.size() + " object(s)");
+    // The pending ones one by one, the last first: calls to an actor, and mostly a caller's
+    // tasks, complete in order, so the others are done by then. (A combined future would cost
+    // each result a completion hop and this thread a tree of futures.)
+    long deadline = timeoutMs < 0 ? 0 : time.nanoseconds() + nanos(timeoutMs);
+    for (int i = futures.size() - 1; i >= 0 && last != null; i--) {
+      if (!futures.get(i).isDone()) {
+        long left = timeoutMs < 0 ? -1 : Math.max(0, deadline - time.nanoseconds());
+        awaitBlocking(futures.get(i), left, () -> "get timed out after " + timeoutMs
+            + " ms waiting for " + refList.size() + " object(s)");
+      }
+    }
     ClassLoader loader = jobs.context().loader();
     List<T> values = new ArrayList<>(refList.size());
     for (int i = 0; i < refList.size(); i++) {
@@ -162,22 +171,14 @@ final class ObjectReader {
     return values;
   }
 
-  /** Completes when all of {@code futures} have; combines only those not done yet. */
-  private static CompletableFuture<?> allOfPending(List<CompletableFuture<ObjectValue>> futures) {
-    List<CompletableFuture<ObjectValue>> pending = null;
-    for (CompletableFuture<ObjectValue> f : futures) {
-      if (!f.isDone()) {
-        if (pending == null) {
-          pending = new ArrayList<>();
-        }
-        pending.add(f);
+  /** The last of {@code futures} that is not done; null if all are. */
+  private static CompletableFuture<ObjectValue> lastPending(List<CompletableFuture<ObjectValue>> futures) {
+    for (int i = futures.size() - 1; i >= 0; i--) {
+      if (!futures.get(i).isDone()) {
+        return futures.get(i);
       }
     }
-    if (pending == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return pending.size() == 1 ? pending.get(0)
-        : CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
+    return null;
   }
 
   <T> CompletableFuture<T> getAsync(ObjectRef<T> ref) {
@@ -209,7 +210,7 @@ final class ObjectReader {
       });
     }
     try {
-      awaitBlocking(enough, timeoutMs, () -> "");
+      awaitBlocking(enough, nanos(timeoutMs), () -> "");
     } catch (RayTimeoutException expected) {
       // wait returns what is ready when its timeout passes
     }
@@ -233,11 +234,17 @@ final class ObjectReader {
     return timeoutMs < 0;
   }
 
+  /** A timeout in nanoseconds; negative (none) stays negative. */
+  private static long nanos(long timeoutMs) {
+    return timeoutMs < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+  }
+
   /**
-   * Blocks until {@code f} completes or the timeout passes. A normal task lends its CPU to the
-   * node while it waits, so tasks that wait on their own subtasks cannot starve the node.
+   * Blocks until {@code f} completes or the timeout ({@code timeoutNanos}, none if negative)
+   * passes. A normal task lends its CPU to the node while it waits, so tasks that wait on their
+   * own subtasks cannot starve the node.
    */
-  private void awaitBlocking(CompletableFuture<?> f, long timeoutMs, Supplier<String> timeoutMessage) {
+  private void awaitBlocking(CompletableFuture<?> f, long timeoutNanos, Supplier<String> timeoutMessage) {
     if (f.isDone()) {
       return;
     }
@@ -256,10 +263,10 @@ final class ObjectReader {
       tasks.blocked(ctx.taskId(), true);
     }
     try {
-      if (timeoutMs < 0) {
+      if (timeoutNanos < 0) {
         f.get();
       } else {
-        if (!TimedWait.await(f, TimeUnit.MILLISECONDS.toNanos(timeoutMs), time)) {
+        if (!TimedWait.await(f, timeoutNanos, time)) {
           throw new RayTimeoutException(timeoutMessage.get());
         }
       }

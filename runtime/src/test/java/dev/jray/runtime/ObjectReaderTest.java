@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,42 @@ class ObjectReaderTest {
     byte[] answer = codec.encode("answer").bytes();
     taskManager.onTaskResult(ref.getId(), ObjectValue.inline(answer), List.of());
     assertEquals("answer", reader.get(ref, 30_000));
+  }
+
+  private void arrive(ObjectRefImpl<?> ref, String value) {
+    taskManager.onTaskResult(ref.getId(), ObjectValue.inline(codec.encode(value).bytes()), List.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<ObjectRef<Object>> refs(ObjectRef<?>... refs) {
+    return List.of((ObjectRef<Object>[]) refs);
+  }
+
+  @Test
+  @Timeout(10)
+  void aListGetTimesOutOnOneDeadlineWhileAnEarlierResultIsMissing() {
+    ObjectRefImpl<?> missing = pendingResult();
+    ObjectRefImpl<?> arrived = pendingResult();
+    arrive(arrived, "late");
+    RayTimeoutException e = assertThrows(RayTimeoutException.class,
+        () -> reader.get(refs(missing, arrived), 30_000));
+    assertTrue(e.getMessage().contains("2 object(s)"), e.getMessage());
+    long passed = time.nanoseconds();
+    assertTrue(passed >= Duration.ofSeconds(30).toNanos() && passed < Duration.ofSeconds(60).toNanos(),
+        "one 30 s deadline for the whole list: " + time);
+  }
+
+  @Test
+  @Timeout(10)
+  void aListGetReturnsResultsInItsOrderWhenTheyArriveInAnother() throws Exception {
+    ObjectRefImpl<?> first = pendingResult();
+    ObjectRefImpl<?> second = pendingResult();
+    ObjectRefImpl<?> third = pendingResult();
+    Future<List<Object>> got = pool.submit(() -> reader.get(refs(first, second, third), -1));
+    arrive(third, "c");
+    arrive(first, "a");
+    arrive(second, "b");
+    assertEquals(List.of("a", "b", "c"), got.get());
   }
 
   @Test
