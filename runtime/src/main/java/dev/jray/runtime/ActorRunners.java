@@ -236,8 +236,12 @@ final class ActorRunners {
   private Serial take(Runner me) {
     synchronized (lock) {
       Serial s = pollReady();
-      if (s != null || closed) {
+      if (s != null) {
         return s;
+      }
+      if (closed) {
+        live--;
+        return null;
       }
       me.handoff = null;
       idle.addLast(me);
