@@ -80,8 +80,8 @@ final class ActorInstance {
     this.callDeathOrOthers = () -> queued != 0 || dead || runners.othersReady();
     this.serial = maxConcurrency != 1 ? null : new ActorRunners.Serial(runners) {
       @Override
-      protected void runQueued() {
-        drainOnRunner();
+      protected void runQueued(boolean spinForMore) {
+        drainOnRunner(spinForMore);
       }
 
       @Override
@@ -102,8 +102,12 @@ final class ActorInstance {
     });
   }
 
-  /** Queues a call; from a link's reader, or directly from a caller in this JVM. Never blocks. */
-  void accept(TaskSpec spec) {
+  /**
+   * Queues a call; from a link's reader, or directly from a caller in this JVM, which may wait
+   * for the result next ({@code callerMayWait}: a runner starts the call lazily, see {@link
+   * ActorRunners.Serial#scheduleLazily}). Never blocks.
+   */
+  void accept(TaskSpec spec, boolean callerMayWait) {
     boolean runHere = false;
     boolean rejected;
     synchronized (this) {
@@ -120,21 +124,40 @@ final class ActorInstance {
     if (rejected) {
       tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
     } else if (serial != null) {
-      serial.schedule();
+      if (callerMayWait) {
+        serial.scheduleLazily();
+      } else {
+        serial.schedule();
+      }
     } else if (runHere) {
       tasks.execute(this::drain);
     }
   }
 
-  /** On a runner: runs a single-threaded actor's calls until none comes for a while. */
-  private void drainOnRunner() {
-    if (spinGaveUp) {
+  /**
+   * Runs the queued calls of a single-threaded actor on the calling thread, which waits for one
+   * of their results, if no runner has taken them yet (in order, one thread at a time as on a
+   * runner): a sync call then wakes no thread. Never waits.
+   *
+   * @return whether they ran here
+   */
+  boolean runHereIfQueued() {
+    return serial != null && serial.runHereIfQueued();
+  }
+
+  /** On a runner (or a waiting caller): runs a single-threaded actor's calls until none comes for a while. */
+  private void drainOnRunner(boolean spinForMore) {
+    if (spinForMore && spinGaveUp) {
       spinGaveUp = false;
       idleSpin.ended(); // the gap since the spin began: how long the next spin may wait
     }
     while (true) {
       TaskSpec spec = next();
       if (spec == null) {
+        if (!spinForMore) {
+          tasks.flushSends(); // results for other nodes leave before the caller goes on
+          return;
+        }
         if (!awaitCall()) {
           return;
         }

@@ -2,7 +2,9 @@ package dev.jray.runtime;
 
 import dev.jray.gcs.time.Time;
 import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -10,10 +12,10 @@ import java.util.logging.Logger;
 /**
  * The node's actor runners: a bounded pool of threads that run actors' mailboxes, so an idle
  * actor holds no thread. A {@link Serial} (an actor's mailbox, or one piece of lifecycle work)
- * is scheduled when work arrives for it and runs on one runner at a time: the {@code scheduled}
- * flag it carries is set by the producer that finds it clear and cleared by the runner only
- * after the serial's queue was seen empty, then re-checked, so no work is lost and no serial
- * runs on two runners. A runner waiting for work spins briefly, then parks; a new serial is
+ * is scheduled when work arrives for it and runs on one thread at a time: its state is set to
+ * queued by the producer that finds it idle, claimed by one thread (a runner, or a caller waiting
+ * for its result) and set idle again only after the serial's queue was seen empty, then
+ * re-checked, so no work is lost and no serial runs on two threads. A runner waiting for work spins briefly, then parks; a new serial is
  * handed straight to a waiting runner. Runners beyond {@link #coreRunners} are added only when
  * ready serials have waited {@link #STARVATION_NANOS} with no runner taking any (every runner
  * busy in long or blocking calls: an actor waiting for another must not deadlock the node), and
@@ -35,34 +37,88 @@ final class ActorRunners {
   private static final Logger LOG = Logger.getLogger(ActorRunners.class.getName());
 
   /**
-   * Work that runs on one runner at a time: an actor's mailbox. Producers queue work in it, then
-   * call {@link #schedule}.
+   * Work that runs on one thread at a time: an actor's mailbox. Producers queue work in it, then
+   * call {@link #schedule}. Its state says who may run it: idle (no one: a producer that finds it
+   * so submits it), queued (submitted: the first thread to claim it runs it, a runner or a caller
+   * that waits for its result, {@link #runHereIfQueued}; a submission the caller claimed first
+   * is skipped by the runner that takes it) or running.
    */
   abstract static class Serial {
+    private static final int IDLE = 0;
+    private static final int QUEUED = 1;
+    private static final int RUNNING = 2;
+
     private final ActorRunners runners;
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicInteger state = new AtomicInteger(IDLE);
 
     Serial(ActorRunners runners) {
       this.runners = runners;
     }
 
-    /** Runs queued work on the calling runner until there is none; may spin for more first. */
-    protected abstract void runQueued();
+    /**
+     * Runs queued work on the calling thread until there is none.
+     *
+     * @param spinForMore whether to spin a little for more work first (a runner does, a caller
+     *     running it while it waits does not)
+     */
+    protected abstract void runQueued(boolean spinForMore);
 
-    /** Whether work is queued; read by the runner after it cleared the scheduled flag. */
+    /** Whether work is queued; read by the thread that ran it after it set it idle. */
     protected abstract boolean hasQueued();
 
     /** Makes sure a runner will run the queued work: after queueing it. Never blocks. */
     final void schedule() {
-      if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+      if (state.get() == IDLE && state.compareAndSet(IDLE, QUEUED)) {
         runners.submit(this);
       }
     }
 
-    /** Ends a run: true if work came in meanwhile and this runner took the serial again. */
+    /**
+     * As {@link #schedule}, for a caller that may wait for the result next: the serial goes to a
+     * runner only when this thread schedules again (this serial or another), blocks, or after
+     * {@link #LAZY_START_NANOS}; if it waits for the result first, it runs the serial itself
+     * ({@link #runHereIfQueued}) and no thread wakes up. Never blocks.
+     */
+    final void scheduleLazily() {
+      int now = state.get();
+      if (now == IDLE && state.compareAndSet(IDLE, QUEUED)) {
+        runners.defer(this);
+      } else if (now == QUEUED) {
+        runners.startDeferred(this); // it calls this actor again: no waiting for it to block
+      }
+    }
+
+    /**
+     * Runs the queued work on the calling thread, which waits for its result, if no runner has
+     * started it yet: a sync call then costs no thread wake-up. Never waits for a runner.
+     *
+     * @return whether it ran here
+     */
+    final boolean runHereIfQueued() {
+      if (state.get() != QUEUED || !state.compareAndSet(QUEUED, RUNNING)) {
+        return false;
+      }
+      runners.dropDeferred(this);
+      try {
+        runQueued(false);
+      } finally {
+        if (release()) {
+          state.set(QUEUED); // work came in meanwhile: a runner takes it on
+          runners.submit(this);
+        }
+      }
+      return true;
+    }
+
+    /** Takes a submitted serial for the runner that took it off the queue: false if claimed. */
+    private boolean claim() {
+      return state.compareAndSet(QUEUED, RUNNING);
+    }
+
+    /** Ends a run: true if work came in meanwhile and this thread took the serial again. */
     private boolean release() {
-      scheduled.set(false);
-      return hasQueued() && scheduled.compareAndSet(false, true);
+      state.set(IDLE);
+      return hasQueued() && state.compareAndSet(IDLE, RUNNING);
     }
   }
 
@@ -72,7 +128,7 @@ final class ActorRunners {
       private boolean ran;
 
       @Override
-      protected void runQueued() {
+      protected void runQueued(boolean spinForMore) {
         ran = true;
         work.run();
       }
@@ -95,6 +151,27 @@ final class ActorRunners {
     }
   }
 
+  /** How long a serial scheduled lazily waits for its caller before it goes to a runner. */
+  static final long LAZY_START_NANOS = 100_000;
+
+  /** A serial scheduled lazily and not yet handed to a runner; true once handed or claimed. */
+  private static final class Deferred extends AtomicBoolean {
+    final Serial serial;
+    final long since;
+
+    Deferred(Serial serial, long since) {
+      this.serial = serial;
+      this.since = since;
+    }
+  }
+
+  /** Each caller thread's latest lazy schedule; owned by that thread. */
+  private final ThreadLocal<Deferred> latestDeferred = new ThreadLocal<>();
+  /** Lazy schedules in order, for the starter to hand on once due; concurrent. */
+  private final ConcurrentLinkedQueue<Deferred> deferred = new ConcurrentLinkedQueue<>();
+  /** Hands on lazy schedules their callers left; started on the first; guarded by {@link #lock}. */
+  private volatile Thread starter;
+  private volatile boolean starterParked;
   private final Time time;
   private final int coreRunners;
   private final int maxRunners;
@@ -162,6 +239,99 @@ final class ActorRunners {
     for (Runner r : waiting) {
       LockSupport.unpark(r.thread);
     }
+    Thread s;
+    synchronized (lock) {
+      s = starter;
+    }
+    if (s != null) {
+      LockSupport.unpark(s);
+    }
+  }
+
+  private void defer(Serial serial) {
+    flushCurrentThread(); // what it scheduled before goes now
+    Deferred d = new Deferred(serial, time.nanoseconds());
+    latestDeferred.set(d);
+    deferred.add(d);
+    if (starter == null) {
+      startStarter();
+    } else if (starterParked) {
+      LockSupport.unpark(starter);
+    }
+  }
+
+  /** Hands this thread's lazy schedule of {@code serial}, if that is its latest, to a runner. */
+  private void startDeferred(Serial serial) {
+    Deferred d = latestDeferred.get();
+    if (d != null && d.serial == serial) {
+      flushCurrentThread();
+    }
+  }
+
+  /** The calling thread claimed {@code serial} to run it: its lazy schedule is void. */
+  private void dropDeferred(Serial serial) {
+    Deferred d = latestDeferred.get();
+    if (d != null && d.serial == serial) {
+      latestDeferred.remove();
+      d.set(true);
+    }
+  }
+
+  /**
+   * Hands what this thread scheduled lazily to a runner: before it blocks or goes idle. Never
+   * blocks.
+   */
+  void flushCurrentThread() {
+    Deferred d = latestDeferred.get();
+    if (d != null) {
+      latestDeferred.remove();
+      if (d.compareAndSet(false, true)) {
+        submit(d.serial);
+      }
+    }
+  }
+
+  private void startStarter() {
+    synchronized (lock) {
+      if (starter != null || closed) {
+        return;
+      }
+      starter = new Thread(this::starterLoop, namePrefix + "starter");
+      starter.setDaemon(true);
+      starter.start();
+    }
+  }
+
+  /** Hands on lazy schedules whose callers neither blocked nor scheduled again in time. */
+  private void starterLoop() {
+    while (!isClosed()) {
+      Deferred d = deferred.peek();
+      if (d == null) {
+        starterParked = true;
+        if (deferred.isEmpty()) {
+          LockSupport.park(this);
+        }
+        starterParked = false;
+      } else if (d.get()) {
+        deferred.remove(d);
+      } else {
+        long wait = d.since + LAZY_START_NANOS - time.nanoseconds();
+        if (wait > 0) {
+          time.park(wait);
+        } else {
+          deferred.remove(d);
+          if (d.compareAndSet(false, true)) {
+            submit(d.serial);
+          }
+        }
+      }
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
   }
 
   private void submit(Serial serial) {
@@ -214,19 +384,25 @@ final class ActorRunners {
         if (serial == null) {
           return;
         }
+        if (!serial.claim()) {
+          serial = null; // a caller ran it while it waited
+          continue;
+        }
       }
       try {
-        serial.runQueued();
+        serial.runQueued(true);
       } catch (RuntimeException | Error e) {
         // a serial handles its own failures; one that escapes must not end the runner
         LOG.log(Level.WARNING, "an actor runner's work failed", e);
       }
       Thread.interrupted(); // an interrupt aimed at the serial's last call ends with it
+      flushCurrentThread(); // calls its actor made to others go before it looks for work
       if (!serial.release()) {
         serial = null;
       } else if (othersReady()) {
         Serial again = serial;
         serial = null;
+        again.state.set(Serial.QUEUED);
         submit(again); // to the back of the queue: others waited longer
       }
     }

@@ -90,11 +90,11 @@ public final class CoreWorker {
     // hosted, made below, needs tasks: creations reach it through hostActor, run later
     tasks = new TaskExecutor(nodeId, owners, executor, functions, jobs, codec, copies,
         taskManager, this::hostActor, time);
-    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, executor, time);
-    normalTasks = new NormalTaskSubmitter(owners, jobs, functions, refs, codec, reader,
-        taskManager, tasks);
     directory = new ActorDirectory(gcs, serializer, nodeId, tasks);
     hosted = new HostedActors(nodeId, jobs, codec, tasks, directory, time);
+    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, executor, time);
+    normalTasks = new NormalTaskSubmitter(owners, jobs, functions, refs, codec, reader,
+        taskManager, tasks);
     actors = new ActorSubmitter(owners, jobs, functions, refs, codec, reader, taskManager,
         normalTasks, directory, hosted);
   }

@@ -3,6 +3,7 @@ package dev.jray.runtime;
 import dev.jray.api.exception.RayActorException;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
@@ -92,19 +93,44 @@ final class HostedActors {
     }
   }
 
-  /** Puts a call into the mailbox of the actor if it is hosted here; false if it is not. */
+  /**
+   * Puts a call from a caller in this JVM into the mailbox of the actor if it is hosted here
+   * (started lazily: the caller may run it itself when it waits for the result); false if it is
+   * not.
+   */
   boolean tryAccept(TaskSpec spec) {
+    return tryAccept(spec, true);
+  }
+
+  private boolean tryAccept(TaskSpec spec, boolean callerMayWait) {
     ActorInstance local = actors.get(spec.actorId());
     if (local == null) {
       return false;
     }
-    local.accept(spec);
+    local.accept(spec, callerMayWait);
     return true;
+  }
+
+  /**
+   * A caller waits for the result {@code returnId} of a call: if the call is to an actor hosted
+   * here whose queued calls no runner has taken yet, runs them on the caller's thread. Never
+   * waits for a runner.
+   */
+  void runIfQueued(ObjectId returnId) {
+    ActorInstance local = actors.get(returnId.getTaskId().getActorId());
+    if (local != null) {
+      local.runHereIfQueued();
+    }
+  }
+
+  /** Hands the calls this thread made to actors here and left to start lazily to the runners. */
+  void flushCurrentThread() {
+    runners.flushCurrentThread();
   }
 
   /** A call to an actor that should be hosted here: into its mailbox, or failed if it is gone. */
   void acceptCall(TaskSpec spec) {
-    if (!tryAccept(spec)) {
+    if (!tryAccept(spec, false)) {
       tasks.deliverError(spec, new RayActorException(spec.actorId(),
           "the actor is dead: it is not on node " + nodeId));
     }

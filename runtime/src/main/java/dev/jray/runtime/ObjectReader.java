@@ -44,6 +44,8 @@ final class ObjectReader {
   private final ValueCodec codec;
   private final ObjectCopies copies;
   private final TaskExecutor tasks;
+  /** Runs a waited-for call to an actor here on the caller's thread, if no runner took it yet. */
+  private final HostedActors hosted;
   private final Executor pool;
   private final Time time;
   /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
@@ -52,13 +54,14 @@ final class ObjectReader {
 
   /** @param pool decodes the values of {@link #getAsync} (never an event loop) */
   ObjectReader(JobRegistry jobs, Owners owners, ReferenceCounter refs, ValueCodec codec,
-      ObjectCopies copies, TaskExecutor tasks, Executor pool, Time time) {
+      ObjectCopies copies, TaskExecutor tasks, HostedActors hosted, Executor pool, Time time) {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.owners = Objects.requireNonNull(owners, "owners");
     this.refs = Objects.requireNonNull(refs, "refs");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.copies = Objects.requireNonNull(copies, "copies");
     this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.hosted = Objects.requireNonNull(hosted, "hosted");
     this.pool = Objects.requireNonNull(pool, "pool");
     this.time = Objects.requireNonNull(time, "time");
   }
@@ -132,6 +135,9 @@ final class ObjectReader {
     if (!f.isDone()) {
       if (mayRunInline(timeoutMs)) {
         tasks.runIfUnstarted(r.getId(), f);
+        if (!f.isDone() && !Context.isOnEventLoopThread()) {
+          hosted.runIfQueued(r.getId()); // a sync actor call: the caller runs it, no wake-up
+        }
       }
       awaitBlocking(f, nanos(timeoutMs), () -> "get timed out after " + timeoutMs + " ms waiting for 1 object(s)");
     }
@@ -249,6 +255,7 @@ final class ObjectReader {
       return;
     }
     tasks.flushCurrentThread(); // what this thread submitted or sent must not wait for it
+    hosted.flushCurrentThread(); // nor a call it made to an actor here
     if (Context.isOnEventLoopThread()) {
       throw new IllegalStateException("blocking get/wait on a Vert.x event loop would stall it: "
           + "use ObjectRef.toCompletableFuture() there");

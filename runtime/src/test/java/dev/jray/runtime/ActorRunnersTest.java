@@ -9,6 +9,7 @@ import dev.jray.gcs.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -49,8 +50,12 @@ class ActorRunnersTest {
       schedule();
     }
 
+    /** Confined like {@link #seen}: the threads that ran it. */
+    final List<Thread> ranOn = new ArrayList<>();
+
     @Override
-    protected void runQueued() {
+    protected void runQueued(boolean spinForMore) {
+      ranOn.add(Thread.currentThread());
       if (inside.incrementAndGet() != 1) {
         overlapped.set(true);
       }
@@ -59,6 +64,12 @@ class ActorRunnersTest {
         ran.incrementAndGet();
       }
       inside.decrementAndGet();
+    }
+
+    /** Queues as a caller in this JVM that may wait for the result does. */
+    void queueLazily(long producer, long seq) {
+      queue.add(new long[] {producer, seq});
+      scheduleLazily();
     }
 
     @Override
@@ -135,6 +146,51 @@ class ActorRunnersTest {
     ActorRunners.runOnce(runners, released::countDown);
     Await.until("the waiting mailbox was released", WAIT, waiterSawRelease::get);
     Await.until("the added runner retired", WAIT, () -> runners.liveRunners() == 1);
+  }
+
+  @Test
+  void aCallerRunsAQueuedMailboxItWaitsForAndTheRunnerSkipsItThen() throws Exception {
+    runners = new ActorRunners(Time.SYSTEM, 1, 1, "test-runner-");
+    CountDownLatch runnerFree = new CountDownLatch(1);
+    ActorRunners.runOnce(runners, () -> {
+      try {
+        runnerFree.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Recorder m = new Recorder(runners);
+    m.offer(0, 0); // queued behind the busy runner
+    assertTrue(m.runHereIfQueued(), "the waiting caller did not run the queued mailbox");
+    assertEquals(1, m.ran.get());
+    assertEquals(List.of(Thread.currentThread()), m.ranOn);
+    assertFalse(m.runHereIfQueued(), "ran an idle mailbox");
+    runnerFree.countDown();
+    m.offer(0, 1);
+    Await.until("the runner ran the next item", WAIT, () -> m.ran.get() == 2);
+    assertEquals(2, m.seen.size(), "an item ran twice");
+  }
+
+  @Test
+  void aLazyScheduleRunsOnTheCallerThatWaitsForIt() {
+    runners = new ActorRunners(Time.SYSTEM, 2, 2, "test-runner-");
+    Recorder m = new Recorder(runners);
+    for (int seq = 0; seq < 100; seq++) {
+      m.queueLazily(0, seq);
+      assertTrue(m.runHereIfQueued(), "call " + seq + " did not run on its caller");
+    }
+    assertEquals(100, m.ran.get());
+    // a runner may have been handed one whose caller was preempted for 100 µs, but never ran it
+    assertEquals(Collections.nCopies(100, Thread.currentThread()), m.ranOn);
+  }
+
+  @Test
+  void aLazyScheduleNobodyWaitsForGoesToARunner() {
+    runners = new ActorRunners(Time.SYSTEM, 2, 2, "test-runner-");
+    Recorder m = new Recorder(runners);
+    m.queueLazily(0, 0);
+    Await.until("a runner ran it", WAIT, () -> m.ran.get() == 1);
+    assertTrue(m.ranOn.get(0).getName().startsWith("test-runner-"), m.ranOn.toString());
   }
 
   @Test

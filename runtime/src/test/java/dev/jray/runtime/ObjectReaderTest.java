@@ -55,7 +55,10 @@ class ObjectReaderTest {
     taskManager = new TaskManager(here, owners, refs, codec, jobs);
     tasks = new TaskExecutor(here, owners, pool, new FunctionResolver(), jobs, codec, copies,
         taskManager, spec -> { }, time);
-    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, pool, time);
+    InMemoryGcs gcs = new InMemoryGcs();
+    HostedActors hosted = new HostedActors(here, jobs, codec, tasks,
+        new ActorDirectory(gcs, Serializers.fory(), here, tasks), time);
+    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, pool, time);
     links = new NodeLinks(here, Serializers.fory(), getClass().getClassLoader(), node -> null,
         (from, message, reply) -> { });
     owners.start(links);
