@@ -9,7 +9,6 @@ import dev.jray.gcs.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -175,13 +174,17 @@ class ActorRunnersTest {
   void aLazyScheduleRunsOnTheCallerThatWaitsForIt() {
     runners = new ActorRunners(Time.SYSTEM, 2, 2, "test-runner-");
     Recorder m = new Recorder(runners);
+    int here = 0;
     for (int seq = 0; seq < 100; seq++) {
       m.queueLazily(0, seq);
-      assertTrue(m.runHereIfQueued(), "call " + seq + " did not run on its caller");
+      if (m.runHereIfQueued()) {
+        here++;
+      }
     }
-    assertEquals(100, m.ran.get());
-    // a runner may have been handed one whose caller was preempted for 100 µs, but never ran it
-    assertEquals(Collections.nCopies(100, Thread.currentThread()), m.ranOn);
+    Await.until("every call ran", WAIT, () -> m.ran.get() == 100);
+    assertFalse(m.overlapped.get(), "the caller and a runner ran the mailbox at once");
+    // the starter hands a call on after 100 µs: only a caller preempted in between loses it
+    assertTrue(here >= 50, "only " + here + " of 100 calls ran on their waiting caller");
   }
 
   @Test
