@@ -25,6 +25,10 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import dev.jray.gcs.bus.ForyMessageCodec;
+import dev.jray.gcs.deploy.DeploymentConfig;
+import dev.jray.gcs.deploy.LocalParts;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,8 +53,21 @@ import java.util.logging.Logger;
  * placed is tried again every {@link #RETRY_MS} ms (resources change: nodes join, groups go). A
  * node's death puts its groups in RESCHEDULING and their lost bundles are placed again.
  *
- * <p>Runs as a worker verticle: its handlers run one at a time and may block on the GCS; all its
- * state is touched only by them.
+ * <p>Deployable alone into any Vert.x, as a worker verticle ({@link #deploymentOptions()}), next
+ * to the {@link SchedulerVerticle} of the node named by its config's {@value #NODE_ID}; it ends a
+ * removed group's work on this node through the {@link GroupWork} that node registered in {@link
+ * LocalParts} (the worker pool), else by dropping the group's queued tasks.
+ *
+ * <p>Event-bus contract: the active instance takes {@link Place} and {@link Remove} (replied with
+ * true once done) at {@link PlacementMessages#ADDRESS}; it publishes {@link GroupChanged} to
+ * {@link PlacementMessages#CHANGED_ADDRESS}, asks nodes to end a group's work at {@link
+ * PlacementMessages#nodeAddress} and their schedulers to reserve bundles at {@link
+ * SchedulerVerticle#address}. {@link #statsAddress(UniqueId)} answers any request with JSON {@code
+ * active}, {@code groups}, {@code waiting}. It registers the codecs of {@link
+ * PlacementMessages#types()}.
+ *
+ * <p>Threading: runs as a worker verticle: its handlers run one at a time and may block on the
+ * GCS; all its state is touched only by them (the collaborators are set in start, before).
  */
 public final class PlacementVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(PlacementVerticle.class.getName());
@@ -58,10 +75,33 @@ public final class PlacementVerticle extends AbstractVerticle {
   private static final long BUNDLE_REQUEST_TIMEOUT_MS = 10_000;
   private static final int RECONCILE_EVERY_TICKS = 10;
 
-  private final Gcs gcs;
-  private final ResourceScheduler local;
-  private final ClusterView view;
-  private final Consumer<PlacementGroupId> endLocalWork;
+  // ---- Deployment config (JSON keys) ----
+  /** The id (hex) of the node whose scheduler it uses; required. */
+  public static final String NODE_ID = "nodeId";
+  /** Whether it is active from the start (a node alone leads); default false. */
+  public static final String ACTIVE = "active";
+  private static final Set<String> KEYS = Set.of(NODE_ID, ACTIVE);
+
+  // ---- Event-bus contract (the rest is in PlacementMessages) ----
+  /**
+   * {@code jray.node.<nodeId>.placement.stats}: any request body; replies a JSON object with
+   * {@code active} (boolean), {@code groups} (groups not removed it knows) and {@code waiting}
+   * (groups that did not fit on their last try).
+   */
+  public static String statsAddress(UniqueId nodeId) {
+    return "jray.node." + nodeId.toHex() + ".placement.stats";
+  }
+
+  /** Ends a removed group's work on a node: its actors and tasks. May block. */
+  @FunctionalInterface
+  public interface GroupWork {
+    void end(PlacementGroupId group);
+  }
+
+  private Gcs gcs;
+  private ResourceScheduler local;
+  private ClusterView view;
+  private Consumer<PlacementGroupId> endLocalWork;
   /** Groups not removed, by id: the source of truth while active (mirrored in the GCS). */
   private final Map<PlacementGroupId, PlacementGroupRecord> groups = new HashMap<>();
   private final ArrayDeque<PlacementGroupId> toPlace = new ArrayDeque<>();
@@ -73,18 +113,8 @@ public final class PlacementVerticle extends AbstractVerticle {
   private long retryTimer = -1;
   private long ticks;
 
-  /**
-   * @param local this node's scheduler (asked directly, not over the bus)
-   * @param view the other nodes' resources
-   * @param endLocalWork what {@link EndGroupWork} does on this node (called directly; may block)
-   */
-  public PlacementVerticle(Gcs gcs, ResourceScheduler local, ClusterView view,
-      Consumer<PlacementGroupId> endLocalWork) {
-    this.gcs = Objects.requireNonNull(gcs, "gcs");
-    this.local = Objects.requireNonNull(local, "local");
-    this.view = Objects.requireNonNull(view, "view");
-    this.endLocalWork = Objects.requireNonNull(endLocalWork, "endLocalWork");
-  }
+  /** Finds its node's parts in this Vert.x (see {@link LocalParts}) when it starts. */
+  public PlacementVerticle() {}
 
   /** How it must be deployed: as a worker verticle. */
   public static DeploymentOptions deploymentOptions() {
@@ -153,6 +183,30 @@ public final class PlacementVerticle extends AbstractVerticle {
       }
       placeNext();
     });
+  }
+
+  @Override
+  public void start() {
+    if (!context.isWorkerContext()) {
+      throw new IllegalStateException("deploy PlacementVerticle as a worker verticle: "
+          + "PlacementVerticle.deploymentOptions()");
+    }
+    DeploymentConfig config = DeploymentConfig.of("PlacementVerticle", config(), KEYS);
+    UniqueId nodeId = config.requiredNodeId(NODE_ID);
+    boolean activeNow = config.bool(ACTIVE, false);
+    SchedulerVerticle scheduler = LocalParts.require(vertx, nodeId, SchedulerVerticle.class,
+        "PlacementVerticle");
+    local = scheduler.scheduler();
+    view = scheduler.view();
+    gcs = LocalParts.gcs(vertx, nodeId);
+    GroupWork work = LocalParts.find(vertx, nodeId, GroupWork.class);
+    endLocalWork = work != null ? work::end : local::removeGroup;
+    ForyMessageCodec.registerCodecs(vertx, PlacementMessages.types().toArray(new Class<?>[0]));
+    vertx.eventBus().consumer(statsAddress(nodeId), m -> m.reply(new JsonObject()
+        .put("active", active).put("groups", groups.size()).put("waiting", waiting.size())));
+    if (activeNow) {
+      activate();
+    }
   }
 
   @Override

@@ -5,11 +5,19 @@ import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 /** Control messages a scheduler receives besides {@link TaskSpec}s, and its state reply. */
 public final class SchedulerMessages {
   private SchedulerMessages() {}
+
+  /** The types that travel on the event bus, for their codecs. */
+  public static List<Class<?>> types() {
+    return List.of(TaskReleased.class, TaskBlocked.class, StateRequest.class,
+        SchedulerState.class, ResourceReport.class, BundlePrepare.class, BundleCommit.class,
+        BundleReturn.class);
+  }
 
   /** The task (or the actor it created) ended: give its resources back. */
   public record TaskReleased(TaskId taskId) implements Serializable {}

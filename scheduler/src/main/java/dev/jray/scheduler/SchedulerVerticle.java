@@ -9,58 +9,154 @@ import dev.jray.scheduler.SchedulerMessages.ResourceReport;
 import dev.jray.scheduler.SchedulerMessages.StateRequest;
 import dev.jray.scheduler.SchedulerMessages.TaskBlocked;
 import dev.jray.scheduler.SchedulerMessages.TaskReleased;
+import dev.jray.gcs.bus.ForyMessageCodec;
+import dev.jray.gcs.deploy.DeploymentConfig;
+import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.Time;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * A node's scheduler on the event bus, at {@link #address(UniqueId)}: takes {@link
- * TaskReleased}, {@link TaskBlocked}, placement-group bundle reservations ({@link BundlePrepare},
- * {@link BundleCommit}, {@link BundleReturn}) and {@link StateRequest} (replied with a {@link
- * SchedulerMessages.SchedulerState}) from anywhere in the cluster and applies them to the node's
- * {@link ResourceScheduler}. Code on the node itself calls the ResourceScheduler directly; tasks
- * from other nodes arrive over the node's direct links. It also publishes the node's {@link
- * SchedulerMessages.ResourceReport} (when it changes, and every second) and feeds the others'
- * into the node's {@link ClusterView}. Handlers run on the event loop and never block.
+ * A node's scheduler as a verticle: owns the node's {@link ResourceScheduler} and its {@link
+ * ClusterView} of the other nodes. Deployable alone into any Vert.x: {@code
+ * vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+ * .put("resources", new JsonObject().put("CPU", 4))))}. Code on the node calls the
+ * ResourceScheduler directly ({@link #scheduler()}); what it decides goes to the {@link TaskSink}
+ * the worker pool {@link #bind binds}; tasks from other nodes arrive over the node's direct links.
+ *
+ * <p>Event-bus contract: {@link #address(UniqueId)} takes {@link TaskReleased}, {@link
+ * TaskBlocked}, placement-group bundle reservations ({@link BundlePrepare}, {@link BundleCommit},
+ * {@link BundleReturn}, replied with a Boolean) and {@link StateRequest} (replied with a {@link
+ * SchedulerMessages.SchedulerState}) from anywhere in the cluster; {@link #statsAddress(UniqueId)}
+ * answers any request with the same state as JSON. In a cluster it publishes the node's {@link
+ * ResourceReport} to {@link SchedulerMessages#RESOURCES_ADDRESS} (when it changes, and every
+ * second), feeds the others' into its view, and answers {@link
+ * SchedulerMessages#REPORT_REQUEST_ADDRESS}. It registers the codecs of {@link
+ * SchedulerMessages#types()}.
+ *
+ * <p>Threading: handlers run on its event-loop context and never block; the ResourceScheduler and
+ * view are thread-safe. {@link #sink} is set once by {@link #bind}; until then decisions wait in
+ * {@link #unbound}, guarded by itself. The other fields are written in start, before the
+ * deployment completes.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
 
-  private static final long REPORT_CHECK_MS = 100;
-  private static final long REPORT_EVERY_MS = 1000;
+  // ---- Deployment config (JSON keys) ----
+  /** The node's id in hex; default: a new one. */
+  public static final String NODE_ID = "nodeId";
+  /** The node's resources, a JSON object of names to amounts; default {"CPU": the cores}. */
+  public static final String RESOURCES = "resources";
+  /** Whether the node runs tasks (false for a driver: it forwards everything); default true. */
+  public static final String RUNS_TASKS = "runsTasks";
+  /** Whether it takes part in a cluster (reports, the others' view); default false. */
+  public static final String CLUSTERED = "clustered";
+  private static final Set<String> KEYS = Set.of(NODE_ID, RESOURCES, RUNS_TASKS, CLUSTERED);
 
-  private final ResourceScheduler scheduler;
-  private final ClusterView view;
-  private final boolean publishReports;
-  private ResourceReport lastReport;
-  private long lastReportAtMs;
-
-  /** A scheduler alone (embedded): no reports. */
-  public SchedulerVerticle(ResourceScheduler scheduler) {
-    this(scheduler, null, false);
-  }
-
-  /**
-   * @param view where the other nodes' reports go; null to ignore them
-   * @param publishReports whether this node offers its resources to the others
-   */
-  public SchedulerVerticle(ResourceScheduler scheduler, ClusterView view, boolean publishReports) {
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-    this.view = view;
-    this.publishReports = publishReports;
-  }
-
+  // ---- Event-bus contract ----
+  /** Where the node's scheduler takes control messages (see the class comment). */
   public static String address(UniqueId nodeId) {
     return "jray.node." + nodeId + ".scheduler";
   }
 
+  /**
+   * {@code jray.node.<nodeId>.scheduler.stats}: any request body; replies a JSON object with
+   * {@code total} and {@code available} (resource name to amount), {@code demands} and {@code
+   * infeasible} (pending tasks by resource shape) and {@code running}.
+   */
+  public static String statsAddress(UniqueId nodeId) {
+    return address(nodeId) + ".stats";
+  }
+
+  /** A node silent this long leaves the view (membership usually says so sooner). */
+  private static final long VIEW_EXPIRY_MS = 3_000;
+  private static final long REPORT_CHECK_MS = 100;
+  private static final long REPORT_EVERY_MS = 1000;
+
+  private ResourceScheduler scheduler;
+  private ClusterView view;
+  private boolean clustered;
+  private boolean publishReports;
+  private volatile TaskSink sink;
+  /** Decisions made before {@link #bind}, run by it. */
+  private final List<Consumer<TaskSink>> unbound = new ArrayList<>();
+  /** Event loop only. */
+  private ResourceReport lastReport;
+  /** Event loop only. */
+  private long lastReportAtMs;
+
+  /**
+   * Sends this scheduler's decisions to {@code target} from now on, and those it made before.
+   *
+   * @throws IllegalStateException if a sink is bound already
+   */
+  public void bind(TaskSink target) {
+    Objects.requireNonNull(target, "target");
+    List<Consumer<TaskSink>> waiting;
+    synchronized (unbound) {
+      if (sink != null) {
+        throw new IllegalStateException("scheduler " + scheduler.nodeId() + " has a sink already");
+      }
+      sink = target;
+      waiting = List.copyOf(unbound);
+      unbound.clear();
+    }
+    waiting.forEach(decision -> decision.accept(target));
+  }
+
+  private void toSink(Consumer<TaskSink> decision) {
+    TaskSink target = sink;
+    if (target == null) {
+      synchronized (unbound) {
+        target = sink;
+        if (target == null) {
+          unbound.add(decision);
+          return;
+        }
+      }
+    }
+    decision.accept(target);
+  }
+
   @Override
   public void start(Promise<Void> started) {
+    UniqueId nodeId;
+    Map<String, Double> resources;
+    boolean runsTasks;
+    try {
+      DeploymentConfig config = DeploymentConfig.of("SchedulerVerticle", config(), KEYS);
+      nodeId = config.nodeId(NODE_ID, IdFactory.newUniqueId());
+      resources = config.resources(RESOURCES,
+          Map.of(ResourceSet.CPU, (double) Runtime.getRuntime().availableProcessors()));
+      runsTasks = config.bool(RUNS_TASKS, true);
+      clustered = config.bool(CLUSTERED, false);
+    } catch (IllegalArgumentException e) {
+      started.fail(e);
+      return;
+    }
+    publishReports = clustered && runsTasks;
+    Time time = LocalParts.time(vertx, nodeId);
+    // reports expire on the monotonic clock: a wall-clock step neither ages nor revives them
+    view = new ClusterView(() -> TimeUnit.NANOSECONDS.toMillis(time.nanoseconds()), VIEW_EXPIRY_MS);
+    scheduler = new ResourceScheduler(nodeId, ResourceSet.of(resources),
+        spec -> toSink(s -> s.dispatch(spec)), view,
+        (node, spec) -> toSink(s -> s.forward(node, spec)), runsTasks);
+    ForyMessageCodec.registerCodecs(vertx, SchedulerMessages.types().toArray(new Class<?>[0]));
     Future<Void> reports = Future.succeededFuture();
-    if (view != null) {
+    if (clustered) {
       reports = vertx.eventBus().<ResourceReport>consumer(SchedulerMessages.RESOURCES_ADDRESS, m -> {
         if (!m.body().nodeId().equals(scheduler.nodeId())) {
           view.update(m.body());
@@ -76,14 +172,49 @@ public final class SchedulerVerticle extends AbstractVerticle {
         publishReport();
       }).completion();
     }
-    Future.all(reports, requests, vertx.eventBus().<Object>consumer(address(scheduler.nodeId()),
+    Future<Void> stats = vertx.eventBus().consumer(statsAddress(nodeId),
+        m -> m.reply(statsJson(scheduler.state()))).completion();
+    Future.all(reports, requests, stats, vertx.eventBus().<Object>consumer(address(nodeId),
         this::onMessage).completion()).<Void>compose(all -> {
-          if (view != null) {
+          LocalParts.register(vertx, nodeId, SchedulerVerticle.class, this);
+          if (clustered) {
             // subscribed: ask the others for their reports now rather than within a second
             vertx.eventBus().publish(SchedulerMessages.REPORT_REQUEST_ADDRESS, "");
           }
           return Future.succeededFuture();
         }).onComplete(started);
+  }
+
+  @Override
+  public void stop() {
+    LocalParts.unregister(vertx, scheduler.nodeId(), SchedulerVerticle.class, this);
+  }
+
+  /** The node's scheduler, for direct calls by its other parts. Set once started. */
+  public ResourceScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** The other nodes' resources as this node last heard them. Set once started. */
+  public ClusterView view() {
+    return view;
+  }
+
+  /** Its context: the node deploys its next part from here, so Vert.x undeploys that first. */
+  public Context context() {
+    return context;
+  }
+
+  private static JsonObject statsJson(SchedulerMessages.SchedulerState state) {
+    return new JsonObject().put("total", json(state.total()))
+        .put("available", json(state.available())).put("demands", json(state.demands()))
+        .put("infeasible", json(state.infeasible())).put("running", state.running());
+  }
+
+  private static JsonObject json(Map<String, ? extends Number> amounts) {
+    JsonObject json = new JsonObject();
+    amounts.forEach(json::put);
+    return json;
   }
 
   private void publishReport() {

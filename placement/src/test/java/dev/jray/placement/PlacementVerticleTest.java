@@ -1,0 +1,114 @@
+package dev.jray.placement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.api.placementgroup.PlacementGroupState;
+import dev.jray.api.placementgroup.PlacementStrategy;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.PlacementGroupRecord;
+import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.Await;
+import dev.jray.placement.PlacementMessages.GroupChanged;
+import dev.jray.placement.PlacementMessages.Place;
+import dev.jray.placement.PlacementMessages.Remove;
+import dev.jray.resources.BundleResources;
+import dev.jray.resources.ResourceSet;
+import dev.jray.scheduler.SchedulerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The placement service deployed alone, beside its node's scheduler, configured by JSON. */
+class PlacementVerticleTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final UniqueId node = IdFactory.newUniqueId();
+
+  @AfterEach
+  void closeVertx() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void placesAGroupOnItsNodesSchedulerAndRemovesIt() throws Exception {
+    SchedulerVerticle scheduler = new SchedulerVerticle();
+    await(vertx.deployVerticle(scheduler, new DeploymentOptions().setConfig(new JsonObject()
+        .put("nodeId", node.toHex()).put("resources", new JsonObject().put("CPU", 4)))));
+    String deployment = await(vertx.deployVerticle(new PlacementVerticle(),
+        PlacementVerticle.deploymentOptions().setConfig(
+            new JsonObject().put("nodeId", node.toHex()).put("active", true))));
+    List<GroupChanged> changes = new CopyOnWriteArrayList<>();
+    await(vertx.eventBus().<GroupChanged>consumer(PlacementMessages.CHANGED_ADDRESS,
+        m -> changes.add(m.body())).completion());
+    PlacementGroupId id = IdFactory.newPlacementGroupId(JobId.fromInt(1));
+    PlacementGroupRecord group = PlacementGroupRecord.pending(id, null, "ns", JobId.fromInt(1),
+        List.of(Map.of("CPU", 1.0), Map.of("CPU", 2.0)), PlacementStrategy.PACK, 0);
+    Gcs gcs = LocalParts.gcs(vertx, node);
+    gcs.placementGroups().put(id, group);
+
+    vertx.eventBus().send(PlacementMessages.ADDRESS, new Place(group));
+
+    Await.until("the group is created", Duration.ofSeconds(10),
+        () -> changes.contains(new GroupChanged(id, PlacementGroupState.CREATED)));
+    assertEquals(List.of(node, node), gcs.placementGroups().get(id).bundleNodes());
+    ResourceSet bundle = BundleResources.committed(id, 1, ResourceSet.of("CPU", 2.0));
+    assertTrue(bundle.fitsIn(scheduler.scheduler().total()), scheduler.scheduler().total()::toString);
+    assertEquals(1.0, scheduler.scheduler().available().get("CPU"), "3 of 4 CPUs are reserved");
+    JsonObject stats = await(vertx.eventBus().<JsonObject>request(
+        PlacementVerticle.statsAddress(node), null)).body();
+    assertEquals(new JsonObject().put("active", true).put("groups", 1).put("waiting", 0), stats);
+
+    assertEquals(true, await(vertx.eventBus().<Boolean>request(PlacementMessages.ADDRESS,
+        new Remove(id))).body());
+    assertEquals(4.0, scheduler.scheduler().available().get("CPU"), "the bundles are returned");
+    assertEquals(PlacementGroupState.REMOVED, gcs.placementGroups().get(id).state());
+
+    await(vertx.undeploy(deployment));
+    ExecutionException gone = assertThrows(ExecutionException.class, () -> await(
+        vertx.eventBus().request(PlacementVerticle.statsAddress(node), null)));
+    assertEquals(ReplyFailure.NO_HANDLERS, ((ReplyException) gone.getCause()).failureType());
+  }
+
+  @Test
+  void aBadDeploymentFailsSayingWhatToFix() {
+    assertDeployFails(PlacementVerticle.deploymentOptions(), IllegalArgumentException.class,
+        "PlacementVerticle config: key 'nodeId' is required");
+    assertDeployFails(PlacementVerticle.deploymentOptions().setConfig(new JsonObject()
+            .put("nodeId", node.toHex()).put("active", "yes")), IllegalArgumentException.class,
+        "PlacementVerticle config: key 'active' must be true or false, got 'yes'");
+    assertDeployFails(PlacementVerticle.deploymentOptions().setConfig(new JsonObject()
+            .put("nodeId", node.toHex())), IllegalStateException.class,
+        "PlacementVerticle of node " + node + " needs that node's SchedulerVerticle");
+    assertDeployFails(new DeploymentOptions().setConfig(new JsonObject()
+            .put("nodeId", node.toHex())), IllegalStateException.class,
+        "deploy PlacementVerticle as a worker verticle");
+  }
+
+  private void assertDeployFails(DeploymentOptions options, Class<? extends Exception> type,
+      String messageStart) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> await(vertx.deployVerticle(new PlacementVerticle(), options)));
+    assertTrue(type.isInstance(e.getCause()), e.getCause()::toString);
+    assertTrue(e.getCause().getMessage().startsWith(messageStart), e.getCause()::getMessage);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

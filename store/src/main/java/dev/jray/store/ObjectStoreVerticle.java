@@ -1,0 +1,151 @@
+package dev.jray.store;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.deploy.DeploymentConfig;
+import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.store.transfer.ObjectTransferClient;
+import dev.jray.store.transfer.ObjectTransferServer;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A node's object store as a verticle: the {@link ObjectStore} (memory, eviction, spilling) and,
+ * when it serves other nodes, the {@link ObjectTransferServer} that sends them copies and the
+ * {@link ObjectTransferClient} that pulls theirs. Deployable alone into any Vert.x:
+ * {@code vertx.deployVerticle(new ObjectStoreVerticle(), new DeploymentOptions().setConfig(
+ * new JsonObject().put("capacityBytes", 1 << 30)))}. Undeploying it frees the store's memory and
+ * removes its directories.
+ *
+ * <p>In-JVM callers (the worker pool) use {@link #store()} directly: a put or get is a method
+ * call, never a message. It registers itself in {@link LocalParts} under its node id.
+ *
+ * <p>Threading: start and stop run on its event-loop context and do their file work in
+ * executeBlocking; the store, server and client are thread-safe. The fields are written once in
+ * start, before the deployment completes, and read from any thread after.
+ */
+public final class ObjectStoreVerticle extends AbstractVerticle {
+  // ---- Deployment config (JSON keys) ----
+  /** The node's id in hex; default: a new one. Names the stats address. */
+  public static final String NODE_ID = "nodeId";
+  /** Most bytes of object memory; default {@link ObjectStore#defaultCapacity()} (30% of RAM). */
+  public static final String CAPACITY_BYTES = "capacityBytes";
+  /** Where spill files go (in a subdirectory of its own); default {@code java.io.tmpdir}. */
+  public static final String SPILL_DIRECTORY = "spillDirectory";
+  /** Address to serve copies to other nodes on; default: none (a node alone serves nothing). */
+  public static final String TRANSFER_HOST = "transferHost";
+  /** Port of the transfer server; default 0 (any free one, see {@link #transferPort()}). */
+  public static final String TRANSFER_PORT = "transferPort";
+  private static final Set<String> KEYS =
+      Set.of(NODE_ID, CAPACITY_BYTES, SPILL_DIRECTORY, TRANSFER_HOST, TRANSFER_PORT);
+
+  // ---- Event-bus contract ----
+  /**
+   * {@code jray.node.<nodeId>.store.stats}: any request body; replies a JSON object with {@code
+   * capacityBytes}, {@code usedBytes}, {@code objectCount}, {@code spilledBytes}, {@code
+   * spilledCount}. Object bytes never ride the bus: they move between stores over TCP.
+   */
+  public static String statsAddress(UniqueId nodeId) {
+    return "jray.node." + nodeId.toHex() + ".store.stats";
+  }
+
+  private UniqueId nodeId;
+  private ObjectStore store;
+  /** Null unless it serves other nodes. */
+  private ObjectTransferServer transferServer;
+  /** Null unless it serves other nodes. */
+  private ObjectTransferClient transferClient;
+
+  @Override
+  public void start(Promise<Void> started) {
+    DeploymentConfig config;
+    try {
+      config = DeploymentConfig.of("ObjectStoreVerticle", config(), KEYS);
+      nodeId = config.nodeId(NODE_ID, IdFactory.newUniqueId());
+    } catch (IllegalArgumentException e) {
+      started.fail(e);
+      return;
+    }
+    String transferHost = config.string(TRANSFER_HOST, null);
+    vertx.executeBlocking(() -> {
+          // reads the config here too: the default capacity asks the OS
+          long capacity = config.positiveLong(CAPACITY_BYTES, ObjectStore.defaultCapacity());
+          Path spill = Path.of(config.string(SPILL_DIRECTORY, System.getProperty("java.io.tmpdir")));
+          store = new ObjectStore(capacity, spill);
+          return null;
+        })
+        .compose(v -> transferHost == null ? Future.succeededFuture()
+            : ObjectTransferServer.start(vertx, store, transferHost, config.port(TRANSFER_PORT, 0))
+                .map(server -> {
+                  transferServer = server;
+                  transferClient = new ObjectTransferClient(vertx);
+                  return null;
+                }))
+        .compose(v -> vertx.eventBus().consumer(statsAddress(nodeId),
+            m -> m.reply(statsJson())).completion())
+        .onSuccess(v -> LocalParts.register(vertx, nodeId, ObjectStoreVerticle.class, this))
+        .onFailure(e -> {
+          if (store != null) {
+            store.close();
+          }
+        })
+        .onComplete(started);
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    LocalParts.unregister(vertx, nodeId, ObjectStoreVerticle.class, this);
+    Future<Void> server = transferServer != null ? transferServer.close() : Future.succeededFuture();
+    Future<Void> client = transferClient != null ? transferClient.close() : Future.succeededFuture();
+    Future.join(server, client).transform(ignored -> vertx.executeBlocking(() -> {
+      store.close();
+      return null;
+    })).<Void>mapEmpty().onComplete(stopped);
+  }
+
+  private JsonObject statsJson() {
+    ObjectStore.Stats s = store.stats();
+    return new JsonObject().put("capacityBytes", s.capacity()).put("usedBytes", s.usedBytes())
+        .put("objectCount", s.objectCount()).put("spilledBytes", s.spilledBytes())
+        .put("spilledCount", s.spilledCount());
+  }
+
+  /**
+   * Copies object {@code id} from the node serving objects at {@code host:port} into this store
+   * as a cached copy (see {@link ObjectTransferClient#pull}).
+   *
+   * @throws IllegalStateException if this store serves no other nodes (it runs alone)
+   */
+  public Future<Void> pull(String host, int port, ObjectId id) {
+    if (transferClient == null) {
+      return Future.failedFuture(new IllegalStateException("the object store of node " + nodeId
+          + " runs alone: it pulls from no other node"));
+    }
+    return transferClient.pull(host, port, id, store, false);
+  }
+
+  /** The store, for direct calls by the node's own parts. Set once started. */
+  public ObjectStore store() {
+    return store;
+  }
+
+  public UniqueId nodeId() {
+    return nodeId;
+  }
+
+  /** The port it serves copies on; 0 when it serves none. */
+  public int transferPort() {
+    return transferServer != null ? transferServer.port() : 0;
+  }
+
+  /** Its context: the node deploys its next part from here, so Vert.x undeploys that first. */
+  public Context context() {
+    return context;
+  }
+}

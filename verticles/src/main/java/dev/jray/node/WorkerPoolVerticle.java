@@ -1,0 +1,199 @@
+package dev.jray.node;
+
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.bus.ForyMessageCodec;
+import dev.jray.gcs.deploy.DeploymentConfig;
+import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.gcs.serialization.Serializers;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
+import dev.jray.link.NodeLinks;
+import dev.jray.placement.PlacementVerticle;
+import dev.jray.runtime.CoreWorker;
+import dev.jray.scheduler.SchedulerVerticle;
+import dev.jray.scheduler.TaskSink;
+import dev.jray.store.ObjectStoreVerticle;
+import dev.jray.task.TaskSpec;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A node's worker pool as a verticle: the threads that run tasks and host actors (in-process;
+ * separate worker JVMs will be added here), the node's {@link CoreWorker} (which owns the objects
+ * made on this node) and its direct {@link NodeLinks} to the other nodes. Deploy it after the
+ * node's {@link ObjectStoreVerticle} and {@link SchedulerVerticle}, with the same {@value
+ * #NODE_ID}: it finds them in {@link LocalParts}, runs what the scheduler decides (it binds itself
+ * as the scheduler's {@link TaskSink}) and writes large values into the store, all by direct
+ * calls. It registers itself, and the node's {@link PlacementVerticle.GroupWork}.
+ *
+ * <p>Event-bus contract: {@link #statsAddress(UniqueId)} answers any request with JSON {@code
+ * poolThreads}, {@code activeThreads}, {@code completedTasks}, {@code linkPort}. The worker sends
+ * {@code SchedulerMessages} to schedulers (codecs registered here); tasks, results and actor calls
+ * between nodes ride the links, not the bus.
+ *
+ * <p>Threading: start and stop run on its event-loop context, the blocking work in
+ * executeBlocking; the fields are written in start, before the deployment completes. The worker
+ * and links are thread-safe; {@link #linkAddress} and {@link #fetch} are called on link and worker
+ * threads.
+ */
+public final class WorkerPoolVerticle extends AbstractVerticle {
+  // ---- Deployment config (JSON keys) ----
+  /** The node's id (hex), that of its store and scheduler; required. */
+  public static final String NODE_ID = "nodeId";
+  /** Address the links to other nodes listen on; default: none (a node alone). */
+  public static final String LINK_HOST = "linkHost";
+  private static final Set<String> KEYS = Set.of(NODE_ID, LINK_HOST);
+
+  // ---- Event-bus contract ----
+  /** {@code jray.node.<nodeId>.workers.stats}: see the class comment. */
+  public static String statsAddress(UniqueId nodeId) {
+    return "jray.node." + nodeId.toHex() + ".workers.stats";
+  }
+
+  /** How long a link waits for a node it heard of to register (it reports before it does). */
+  private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
+
+  private UniqueId nodeId;
+  private Gcs gcs;
+  /** The node's clock: the links' back-off, the wait for a peer's registration. */
+  private Time time;
+  private ObjectStoreVerticle store;
+  private ThreadPoolExecutor executor;
+  private CoreWorker worker;
+  private NodeLinks links;
+  /** 0 when the links do not listen. */
+  private int linkPort;
+
+  @Override
+  public void start(Promise<Void> started) {
+    DeploymentConfig config;
+    String linkHost;
+    SchedulerVerticle scheduler;
+    try {
+      config = DeploymentConfig.of("WorkerPoolVerticle", config(), KEYS);
+      nodeId = config.requiredNodeId(NODE_ID);
+      linkHost = config.string(LINK_HOST, null);
+      store = LocalParts.require(vertx, nodeId, ObjectStoreVerticle.class, "WorkerPoolVerticle");
+      scheduler = LocalParts.require(vertx, nodeId, SchedulerVerticle.class, "WorkerPoolVerticle");
+    } catch (RuntimeException e) {
+      started.fail(e);
+      return;
+    }
+    ForyMessageCodec.registerCodecs(vertx, CoreWorker.messageTypes().toArray(new Class<?>[0]));
+    // the worker subscribes to the GCS (the network, in a cluster): not on the event loop
+    vertx.executeBlocking(() -> {
+      gcs = LocalParts.gcs(vertx, nodeId);
+      time = LocalParts.time(vertx, nodeId);
+      AtomicInteger threads = new AtomicInteger();
+      // as Executors.newCachedThreadPool, typed so its counts can be read for the stats
+      executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+          new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "jray-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(),
+          store.store(), executor);
+      links = new NodeLinks(nodeId, Serializers.fory(), CoreWorker.class.getClassLoader(),
+          this::linkAddress, worker.inbox(), time);
+      scheduler.bind(new TaskSink() {
+        @Override
+        public void dispatch(TaskSpec spec) {
+          worker.dispatch(spec);
+        }
+
+        @Override
+        public void forward(UniqueId node, TaskSpec spec) {
+          links.send(node, spec);
+          worker.locate(spec, node);
+        }
+      });
+      worker.start(scheduler.scheduler(), this::fetch, links);
+      if (linkHost != null) {
+        linkPort = links.listen(linkHost);
+      }
+      return null;
+    }).compose(v -> vertx.eventBus().consumer(statsAddress(nodeId), m -> m.reply(statsJson()))
+        .completion()).onSuccess(v -> {
+          LocalParts.register(vertx, nodeId, WorkerPoolVerticle.class, this);
+          LocalParts.register(vertx, nodeId, PlacementVerticle.GroupWork.class,
+              worker::onPlacementGroupRemoved);
+        }).onComplete(started);
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    LocalParts.unregister(vertx, nodeId, WorkerPoolVerticle.class, this);
+    PlacementVerticle.GroupWork work = LocalParts.find(vertx, nodeId,
+        PlacementVerticle.GroupWork.class);
+    LocalParts.unregister(vertx, nodeId, PlacementVerticle.GroupWork.class, work);
+    vertx.executeBlocking(() -> {
+      worker.stop();
+      links.close();
+      executor.shutdownNow();
+      return null;
+    }).<Void>mapEmpty().onComplete(stopped);
+  }
+
+  private JsonObject statsJson() {
+    return new JsonObject().put("poolThreads", executor.getPoolSize())
+        .put("activeThreads", executor.getActiveCount())
+        .put("completedTasks", executor.getCompletedTaskCount()).put("linkPort", linkPort);
+  }
+
+  /**
+   * Where a node's links listen, from the GCS; null if it is gone or has no link. A node that
+   * already reports its resources may not have registered yet: waits for its record a while.
+   * Called on a link's connector thread.
+   */
+  private InetSocketAddress linkAddress(UniqueId node) {
+    NodeRecord[] registered = new NodeRecord[1];
+    Await.until(time, REGISTRATION_WAIT, () -> (registered[0] = gcs.nodes().get(node)) != null);
+    NodeRecord peer = registered[0];
+    if (peer == null || !peer.alive() || peer.linkPort() == 0) {
+      return null;
+    }
+    return new InetSocketAddress(peer.address(), peer.linkPort());
+  }
+
+  /** Pulls an object from the node that holds it into this node's store. */
+  private CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+    return CompletableFuture.supplyAsync(() -> gcs.nodes().get(from), executor)
+        .thenCompose(peer -> {
+          if (peer == null || !peer.alive() || peer.objectTransferPort() == 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + from
+                + (peer == null ? " is unknown" : " is gone")));
+          }
+          return store.pull(peer.address(), peer.objectTransferPort(), id)
+              .toCompletionStage().toCompletableFuture();
+        });
+  }
+
+  /** The node's worker: a driver runs on it. Set once started. */
+  public CoreWorker worker() {
+    return worker;
+  }
+
+  /** The port the links listen on; 0 when they do not. */
+  public int linkPort() {
+    return linkPort;
+  }
+
+  /** Its context: the node deploys its next part from here, so Vert.x undeploys that first. */
+  public Context context() {
+    return context;
+  }
+}
