@@ -30,6 +30,10 @@ import java.util.logging.Logger;
  * workers and drivers joining it) under a clustered Vert.x, the GCS on Hazelcast maps, and one
  * {@link NodeVerticle}. It reacts to members leaving: the node drops out of the view at once, and
  * the leader (the oldest full member) marks it dead in the GCS and fails the actors it hosted.
+ *
+ * <p>Threading: immutable after construction; membership callbacks run on a Hazelcast event
+ * thread and hand the GCS bookkeeping to executeBlocking; the load timer runs on the event loop;
+ * {@link #start} and {@link #close} block.
  */
 public final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());

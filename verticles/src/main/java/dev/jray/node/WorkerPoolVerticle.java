@@ -11,6 +11,7 @@ import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import dev.jray.link.NodeLinks;
+import dev.jray.placement.PlacementMessages;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.scheduler.SchedulerVerticle;
@@ -41,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Event-bus contract: {@link #statsAddress(UniqueId)} answers any request with JSON {@code
  * poolThreads}, {@code activeThreads}, {@code completedTasks}, {@code linkPort}. The worker sends
- * {@code SchedulerMessages} to schedulers (codecs registered here); tasks, results and actor calls
- * between nodes ride the links, not the bus.
+ * {@code SchedulerMessages} to schedulers and {@code PlacementMessages} to the placement service
+ * (codecs registered here); tasks, results and actor calls between nodes ride the links, not the
+ * bus.
  *
  * <p>Threading: start and stop run on its event-loop context, the blocking work in
  * executeBlocking; the fields are written in start, before the deployment completes. The worker
@@ -93,6 +95,8 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
       return;
     }
     ForyMessageCodec.registerCodecs(vertx, CoreWorker.messageTypes().toArray(new Class<?>[0]));
+    // the worker creates and removes placement groups (drivers too, which host no placement)
+    ForyMessageCodec.registerCodecs(vertx, PlacementMessages.types().toArray(new Class<?>[0]));
     // the worker subscribes to the GCS (the network, in a cluster): not on the event loop
     vertx.executeBlocking(() -> {
       gcs = LocalParts.gcs(vertx, nodeId);
@@ -131,7 +135,10 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
           LocalParts.register(vertx, nodeId, WorkerPoolVerticle.class, this);
           LocalParts.register(vertx, nodeId, PlacementVerticle.GroupWork.class,
               worker::onPlacementGroupRemoved);
-        }).onComplete(started);
+        }).onFailure(e -> vertx.executeBlocking(() -> {
+          stopParts(); // a failed deployment gets no stop
+          return null;
+        })).onComplete(started);
   }
 
   @Override
@@ -141,11 +148,22 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
         PlacementVerticle.GroupWork.class);
     LocalParts.unregister(vertx, nodeId, PlacementVerticle.GroupWork.class, work);
     vertx.executeBlocking(() -> {
-      worker.stop();
-      links.close();
-      executor.shutdownNow();
+      stopParts();
       return null;
     }).<Void>mapEmpty().onComplete(stopped);
+  }
+
+  /** Stops what start made, as far as it got. Blocks. */
+  private void stopParts() {
+    if (worker != null) {
+      worker.stop();
+    }
+    if (links != null) {
+      links.close();
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+    }
   }
 
   private JsonObject statsJson() {
