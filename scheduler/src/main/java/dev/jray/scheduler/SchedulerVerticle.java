@@ -48,8 +48,8 @@ import java.util.logging.Logger;
  * SchedulerMessages#types()}.
  *
  * <p>Threading: handlers run on its event-loop context and never block; the ResourceScheduler and
- * view are thread-safe. {@link #sink} is set once by {@link #bind}; until then decisions wait in
- * {@link #unbound}, guarded by itself. The other fields are written in start, before the
+ * view are thread-safe. {@link #sink} is set by {@link #bind} and cleared by {@link #unbind},
+ * under the lock of {@link #unbound}, where decisions wait while there is none. The other fields are written in start, before the
  * deployment completes.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
@@ -115,6 +115,15 @@ public final class SchedulerVerticle extends AbstractVerticle {
       unbound.clear();
     }
     waiting.forEach(decision -> decision.accept(target));
+  }
+
+  /** Stops sending to {@code target} (its worker pool stopped): decisions wait for the next. */
+  public void unbind(TaskSink target) {
+    synchronized (unbound) {
+      if (sink == target) {
+        sink = null;
+      }
+    }
   }
 
   private void toSink(Consumer<TaskSink> decision) {

@@ -66,17 +66,18 @@ class SchedulerVerticleTest {
     Await.until("the release arrives", Duration.ofSeconds(10),
         () -> verticle.scheduler().state().demands().isEmpty());
     List<TaskSpec> dispatched = new CopyOnWriteArrayList<>();
-    verticle.bind(new TaskSink() {
-      @Override
-      public void dispatch(TaskSpec spec) {
-        dispatched.add(spec);
-      }
+    TaskSink pool = collectingInto(dispatched);
+    verticle.bind(pool);
+    assertEquals(List.of(second), dispatched);
 
-      @Override
-      public void forward(UniqueId target, TaskSpec spec) {
-        throw new AssertionError("a node alone forwards nothing");
-      }
-    });
+    // its worker pool stops: what is decided meanwhile waits for the next one
+    TaskSpec third = task(Map.of("CPU", 1.0));
+    assertNull(verticle.scheduler().submit(third));
+    verticle.unbind(pool);
+    verticle.scheduler().release(second.taskId());
+    List<TaskSpec> dispatchedToNext = new CopyOnWriteArrayList<>();
+    verticle.bind(collectingInto(dispatchedToNext));
+    assertEquals(List.of(third), dispatchedToNext);
     assertEquals(List.of(second), dispatched);
     assertSame(verticle, LocalParts.find(vertx, node, SchedulerVerticle.class));
 
@@ -105,6 +106,20 @@ class SchedulerVerticleTest {
         vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(config))));
     assertTrue(e.getCause() instanceof IllegalArgumentException, e.getCause()::toString);
     assertTrue(e.getCause().getMessage().startsWith(messageStart), e.getCause()::getMessage);
+  }
+
+  private static TaskSink collectingInto(List<TaskSpec> dispatched) {
+    return new TaskSink() {
+      @Override
+      public void dispatch(TaskSpec spec) {
+        dispatched.add(spec);
+      }
+
+      @Override
+      public void forward(UniqueId target, TaskSpec spec) {
+        throw new AssertionError("a node alone forwards nothing");
+      }
+    };
   }
 
   private TaskSpec task(Map<String, Double> resources) {

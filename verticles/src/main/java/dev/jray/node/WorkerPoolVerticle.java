@@ -69,6 +69,11 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
 
   private UniqueId nodeId;
+  private SchedulerVerticle scheduler;
+  /** What it bound as its scheduler's sink. */
+  private TaskSink sink;
+  /** What it registered as the node's GroupWork. */
+  private PlacementVerticle.GroupWork groupWork;
   private Gcs gcs;
   /** The node's clock: the links' back-off, the wait for a peer's registration. */
   private Time time;
@@ -83,7 +88,6 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     DeploymentConfig config;
     String linkHost;
-    SchedulerVerticle scheduler;
     try {
       config = DeploymentConfig.of("WorkerPoolVerticle", config(), KEYS);
       nodeId = config.requiredNodeId(NODE_ID);
@@ -113,7 +117,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
           store.store(), executor);
       links = new NodeLinks(nodeId, Serializers.fory(), CoreWorker.class.getClassLoader(),
           this::linkAddress, worker.inbox(), time);
-      scheduler.bind(new TaskSink() {
+      sink = new TaskSink() {
         @Override
         public void dispatch(TaskSpec spec) {
           worker.dispatch(spec);
@@ -124,7 +128,8 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
           links.send(node, spec);
           worker.locate(spec, node);
         }
-      });
+      };
+      scheduler.bind(sink);
       worker.start(scheduler.scheduler(), this::fetch, links);
       if (linkHost != null) {
         linkPort = links.listen(linkHost);
@@ -133,8 +138,8 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
     }).compose(v -> vertx.eventBus().consumer(statsAddress(nodeId), m -> m.reply(statsJson()))
         .completion()).onSuccess(v -> {
           LocalParts.register(vertx, nodeId, WorkerPoolVerticle.class, this);
-          LocalParts.register(vertx, nodeId, PlacementVerticle.GroupWork.class,
-              worker::onPlacementGroupRemoved);
+          groupWork = worker::onPlacementGroupRemoved;
+          LocalParts.register(vertx, nodeId, PlacementVerticle.GroupWork.class, groupWork);
         }).onFailure(e -> vertx.executeBlocking(() -> {
           stopParts(); // a failed deployment gets no stop
           return null;
@@ -144,9 +149,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   @Override
   public void stop(Promise<Void> stopped) {
     LocalParts.unregister(vertx, nodeId, WorkerPoolVerticle.class, this);
-    PlacementVerticle.GroupWork work = LocalParts.find(vertx, nodeId,
-        PlacementVerticle.GroupWork.class);
-    LocalParts.unregister(vertx, nodeId, PlacementVerticle.GroupWork.class, work);
+    LocalParts.unregister(vertx, nodeId, PlacementVerticle.GroupWork.class, groupWork);
     vertx.executeBlocking(() -> {
       stopParts();
       return null;
@@ -155,6 +158,9 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
   /** Stops what start made, as far as it got. Blocks. */
   private void stopParts() {
+    if (sink != null) {
+      scheduler.unbind(sink);
+    }
     if (worker != null) {
       worker.stop();
     }
