@@ -2,6 +2,8 @@ package dev.jray.runtime;
 
 import dev.jray.api.id.ObjectId;
 import dev.jray.task.ObjectValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +27,21 @@ import java.util.function.Consumer;
  *
  * <p>Threading: thread-safe, never blocks. Refs are counted from any thread, including the
  * {@link RefTracker}'s (which runs the release callbacks); each entry's state is guarded by the
- * entry's lock; the id map is concurrent. {@code onFree} runs on the thread that drops the last
+ * entry's lock, but for its reference count (compare-and-set) and its published flag (volatile,
+ * set under the lock); the id map is concurrent. {@code onFree} runs on the thread that drops the last
  * reference.
  */
 final class ReferenceCounter {
+  private static final VarHandle REFS;
+
+  static {
+    try {
+      REFS = MethodHandles.lookup().findVarHandle(Entry.class, "refs", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
    * One owned object. Its first ref holds it; once that ref is collected it is released, if it is
    * watched: only an object whose freeing has something to do is (see {@link #createReady}).
@@ -36,13 +49,18 @@ final class ReferenceCounter {
   final class Entry {
     private final ObjectId id;
     private final CompletableFuture<ObjectValue> value;
-    /** Starts at 1: the ObjectRef made with the object. */
-    private int refs = 1;
+    /**
+     * Starts at 1: the ObjectRef made with the object. Changed by compare-and-set, not under the
+     * entry's lock: an argument pins and unpins it on every call, from the caller's and the
+     * actor's threads, and a shared lock made them queue. 0 once released: never counts up again.
+     */
+    private volatile int refs = 1;
     private List<RefId> contained;
     /** Runs when a pending object's result arrives (also if the object was freed before). */
     private Runnable onResult;
     private boolean inMap;
-    private boolean published;
+    /** Set once under the lock; read without it for the fast path of a repeated publish. */
+    private volatile boolean published;
     private boolean freed;
     /** Watches the first ref for collection; null while nothing needs to know. */
     private FirstRefWatch watch;
@@ -213,6 +231,9 @@ final class ReferenceCounter {
   }
 
   private void publish(Entry e, Object firstRef) {
+    if (e.published) {
+      return; // an object passed as an argument again and again: no lock each time
+    }
     synchronized (e) {
       if (e.published || e.freed) {
         return;
@@ -291,11 +312,12 @@ final class ReferenceCounter {
   /** Counts one more reference to a published object. */
   void addRef(ObjectId id) {
     Entry e = entries.get(id);
-    if (e != null) {
-      synchronized (e) {
-        if (!e.freed) {
-          e.refs++;
-        }
+    if (e == null) {
+      return;
+    }
+    for (int r = e.refs; r > 0; r = e.refs) { // 0: released, stays so
+      if (REFS.compareAndSet(e, r, r + 1)) {
+        return;
       }
     }
   }
@@ -309,9 +331,19 @@ final class ReferenceCounter {
   }
 
   private void release(Entry e) {
+    int r;
+    do {
+      r = e.refs;
+      if (r <= 0) {
+        return;
+      }
+    } while (!REFS.compareAndSet(e, r, r - 1));
+    if (r > 1) {
+      return;
+    }
     List<RefId> contained;
-    synchronized (e) {
-      if (e.freed || --e.refs > 0) {
+    synchronized (e) { // the last reference went: only this thread gets here for e
+      if (e.freed) {
         return;
       }
       e.freed = true;
