@@ -95,8 +95,10 @@ public final class SchedulerVerticle extends AbstractVerticle {
   private final List<Consumer<TaskSink>> unbound = new ArrayList<>();
   /** Event loop only. */
   private ResourceReport lastReport;
-  /** Event loop only. */
+  /** Event loop only; on {@link #time}'s monotonic clock. */
   private long lastReportAtMs;
+  /** The node's clock (its {@link LocalParts} entry), set by start. */
+  private Time time;
 
   /**
    * Sends this scheduler's decisions to {@code target} from now on, and those it made before.
@@ -157,7 +159,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
       return;
     }
     publishReports = clustered && runsTasks;
-    Time time = LocalParts.time(vertx, nodeId);
+    time = LocalParts.time(vertx, nodeId);
     // reports expire on the monotonic clock: a wall-clock step neither ages nor revives them
     view = new ClusterView(() -> TimeUnit.NANOSECONDS.toMillis(time.nanoseconds()), VIEW_EXPIRY_MS);
     scheduler = new ResourceScheduler(nodeId, ResourceSet.of(resources),
@@ -228,7 +230,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
 
   private void publishReport() {
     ResourceReport report = scheduler.report();
-    long now = System.currentTimeMillis();
+    long now = TimeUnit.NANOSECONDS.toMillis(time.nanoseconds());
     if (report.equals(lastReport) && now - lastReportAtMs < REPORT_EVERY_MS) {
       return;
     }

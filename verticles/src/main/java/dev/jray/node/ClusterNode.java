@@ -10,7 +10,9 @@ import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.cluster.Membership;
+import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.serialization.Serializers;
+import dev.jray.gcs.time.Time;
 import dev.jray.api.Ray;
 import dev.jray.runtime.NodeWorkers;
 import dev.jray.scheduler.SchedulerMessages;
@@ -46,12 +48,15 @@ public final class ClusterNode implements AutoCloseable {
   private final NodeVerticle node;
   private final Membership.Registration membershipRegistration;
   private final long loadTimer;
+  /** The node's clock, which stamps the records this member writes. */
+  private final Time time;
 
   private ClusterNode(ClusteredVertx cluster, NodeVerticle node) {
     this.vertx = cluster.vertx();
     this.membership = cluster.membership();
     this.gcs = cluster.gcs();
     this.node = node;
+    this.time = LocalParts.time(vertx, node.options().nodeId());
     this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
     this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
         ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
@@ -152,7 +157,7 @@ public final class ClusterNode implements AutoCloseable {
       for (JobRecord job : gcs.jobs().snapshot().values()) {
         if (gone.equals(job.driverNodeId()) && !job.isFinished()) {
           node.worker().removePlacementGroupsOf(job.jobId());
-          gcs.jobs().update(job.jobId(), j -> j.finished(System.currentTimeMillis()));
+          gcs.jobs().update(job.jobId(), j -> j.finished(time.milliseconds()));
         }
       }
     }
@@ -168,7 +173,7 @@ public final class ClusterNode implements AutoCloseable {
     ObjectStore.Stats store = node.store().stats();
     byte[] load = Serializers.fory().serialize(new NodeLoad(r.nodeId(), r.total(), r.available(),
         r.demands(), store.usedBytes(), store.capacity(), store.objectCount(),
-        System.currentTimeMillis()));
+        time.milliseconds()));
     vertx.executeBlocking(() -> {
       gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
       return null;
