@@ -13,13 +13,15 @@ import com.tngtech.archunit.library.Architectures;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The module graph of docs/ARCHITECTURE.md (Modules), checked on the compiled main classes of
  * every module (the cli module's tests see them all): each Maven module is a set of packages, and
  * a class may use only its own module and the modules that module lists. Also: no package cycles,
- * Hazelcast only in dev.jray.gcs.cluster, Vert.x's internal API in one adapter. The bench sits
+ * Hazelcast only in dev.jray.gcs.cluster, Vert.x's internal API in one adapter, no fixed sleeps,
+ * and the node's, driver's, links' and GCS's clock reads through an injected Time. The bench sits
  * above the CLI: no module can see it, so Maven's own graph already keeps everyone off it.
  */
 class ArchitectureTest {
@@ -49,6 +51,15 @@ class ArchitectureTest {
 
   /** The one class that may use Vert.x's internal API: it adapts a Hazelcast-clustered Vert.x. */
   private static final String VERTX_INTERNAL_ADAPTER = "dev.jray.gcs.cluster.ClusteredVertx";
+
+  /**
+   * Packages whose clock reads go through an injected Time. Not the CLI (a process reporting to
+   * its user); the core worker (dev.jray.runtime) injects its own and keeps one deliberate
+   * exception, AdaptiveSpin.
+   */
+  private static final String[] CLOCK_READERS = {"dev.jray.gcs..", "dev.jray.store..",
+      "dev.jray.scheduler..", "dev.jray.task..", "dev.jray.resources..", "dev.jray.placement..",
+      "dev.jray.link..", "dev.jray.node..", "dev.jray.driver.."};
 
   private static final JavaClasses JRAY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -124,6 +135,26 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage("io.vertx.core.internal..")
         .because("Vert.x's internal API changes without notice between releases: "
             + VERTX_INTERNAL_ADAPTER + " alone adapts it")
+        .check(JRAY);
+  }
+
+  @Test
+  void nothingSleepsAFixedTime() {
+    noClasses().should().callMethod(Thread.class, "sleep", long.class)
+        .orShould().callMethod(TimeUnit.class, "sleep", long.class)
+        .because("code waits for a condition (Await.until, Time.park), so that it ends as soon as"
+            + " it holds and a test's ManualTime can move past a timeout without waiting")
+        .check(JRAY);
+  }
+
+  @Test
+  void waitsAndTimeoutsReadTheInjectedClock() {
+    noClasses().that().resideInAnyPackage(CLOCK_READERS)
+        .and().resideOutsideOfPackage("dev.jray.gcs.time")
+        .should().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(System.class, "nanoTime")
+        .because("the node, the driver, the links and the GCS read the time through an injected"
+            + " dev.jray.gcs.time.Time, so that tests move it with a ManualTime")
         .check(JRAY);
   }
 

@@ -87,10 +87,10 @@ final class JrayRuntime {
       String host = System.getProperty("jray.node-ip-address", "127.0.0.1");
       Map<String, Double> resources = Map.of(ResourceSet.OBJECT_STORE_MEMORY,
           (double) ObjectStore.defaultCapacity());
-      long t0 = System.nanoTime();
+      long t0 = time.nanoseconds();
       cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
-          NodeOptions.DRIVER, resources), 0, address);
-      long t1 = System.nanoTime();
+          NodeOptions.DRIVER, resources), 0, address, time);
+      long t1 = time.nanoseconds();
       vertx = null;
       gcs = cluster.gcs();
       node = cluster.node();
@@ -98,14 +98,14 @@ final class JrayRuntime {
       try {
         packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
             System.getProperty("java.class.path", ""), JobPackages.codeSearchPath()));
-        t2 = System.nanoTime();
+        t2 = time.nanoseconds();
         awaitClusterView(node);
       } catch (RuntimeException e) {
         cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
         throw e;
       }
       LOG.fine(String.format("driver start: join %d ms, ship code %d ms, wait for the view %d ms",
-          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000));
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (time.nanoseconds() - t2) / 1_000_000));
     }
     worker = node.worker();
     jobId = gcs.nextJobId();

@@ -71,6 +71,11 @@ public final class ClusterNode implements AutoCloseable {
    * @throws IllegalStateException if the head's port is taken or the cluster cannot be joined
    */
   public static ClusterNode start(NodeOptions options, int port, String headAddress) {
+    return start(options, port, headAddress, Time.SYSTEM);
+  }
+
+  /** As above, the node on {@code time}. */
+  public static ClusterNode start(NodeOptions options, int port, String headAddress, Time time) {
     Objects.requireNonNull(options, "options");
     boolean head = NodeOptions.HEAD.equals(options.role());
     ClusterConfig config;
@@ -83,16 +88,16 @@ public final class ClusterNode implements AutoCloseable {
           options.host(), driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver);
     }
     config.nodeId(options.nodeId());
-    long t0 = System.nanoTime();
+    long t0 = time.nanoseconds();
     ClusteredVertx cluster = await(config.join(options.host()),
         "join the cluster" + (head ? " as head on " + options.host() + ":" + port
             : " at " + headAddress));
     try {
-      long t1 = System.nanoTime();
-      NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, cluster.gcs()),
+      long t1 = time.nanoseconds();
+      NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, cluster.gcs(), time),
           "start the node");
       LOG.fine(String.format("%s start: clustered Vert.x and Hazelcast %d ms, node %d ms",
-          options.role(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+          options.role(), (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000));
       if (options.runsTasks()) {
         NodeWorkers.install(node.worker());
         Ray.init(); // the code of this node's tasks and actors calls Ray through its worker

@@ -135,7 +135,7 @@ public final class NodeVerticle extends AbstractVerticle {
     UniqueId nodeId = options.nodeId();
     LocalParts.register(vertx, nodeId, Gcs.class, gcs);
     LocalParts.register(vertx, nodeId, Time.class, time);
-    StartPhases phases = new StartPhases();
+    StartPhases phases = new StartPhases(time);
     List<String> ids = new ArrayList<>();
     storePart = new ObjectStoreVerticle();
     schedulerPart = new SchedulerVerticle();
