@@ -53,8 +53,9 @@ final class ReferenceCounter {
      * Starts at 1: the ObjectRef made with the object. Changed by compare-and-set, not under the
      * entry's lock: an argument pins and unpins it on every call, from the caller's and the
      * actor's threads, and a shared lock made them queue. 0 once released: never counts up again.
+     * Set to 1 in the constructor by a plain write: a volatile one would fence every call.
      */
-    private volatile int refs = 1;
+    private volatile int refs;
     private List<RefId> contained;
     /** Runs when a pending object's result arrives (also if the object was freed before). */
     private Runnable onResult;
@@ -66,6 +67,7 @@ final class ReferenceCounter {
     private FirstRefWatch watch;
 
     private Entry(ObjectId id, CompletableFuture<ObjectValue> value, List<RefId> contained) {
+      REFS.set(this, 1); // published with the entry (id map, or the ref holding it)
       this.id = id;
       this.value = value;
       this.contained = contained;
