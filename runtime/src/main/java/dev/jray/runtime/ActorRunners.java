@@ -2,8 +2,6 @@ package dev.jray.runtime;
 
 import dev.jray.gcs.time.Time;
 import java.util.ArrayDeque;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -76,15 +74,15 @@ final class ActorRunners {
     /**
      * As {@link #schedule}, for a caller that may wait for the result next: the serial goes to a
      * runner only when this thread schedules again (this serial or another), blocks, or after
-     * {@link #LAZY_START_NANOS}; if it waits for the result first, it runs the serial itself
+     * {@link LazyActorStarts#LAZY_START_NANOS}; if it waits for the result first, it runs the serial itself
      * ({@link #runHereIfQueued}) and no thread wakes up. Never blocks.
      */
     final void scheduleLazily() {
       int now = state.get();
       if (now == IDLE && state.compareAndSet(IDLE, QUEUED)) {
-        runners.defer(this);
+        runners.lazyStarts.defer(this);
       } else if (now == QUEUED) {
-        runners.startDeferred(this); // it calls this actor again: no waiting for it to block
+        runners.lazyStarts.startDeferred(this); // it calls this actor again: no waiting for it to block
       }
     }
 
@@ -98,7 +96,7 @@ final class ActorRunners {
       if (state.get() != QUEUED || !state.compareAndSet(QUEUED, RUNNING)) {
         return false;
       }
-      runners.dropDeferred(this);
+      runners.lazyStarts.dropDeferred(this);
       try {
         runQueued(false);
       } finally {
@@ -151,27 +149,6 @@ final class ActorRunners {
     }
   }
 
-  /** How long a serial scheduled lazily waits for its caller before it goes to a runner. */
-  static final long LAZY_START_NANOS = 100_000;
-
-  /** A serial scheduled lazily and not yet handed to a runner; true once handed or claimed. */
-  private static final class Deferred extends AtomicBoolean {
-    final Serial serial;
-    final long since;
-
-    Deferred(Serial serial, long since) {
-      this.serial = serial;
-      this.since = since;
-    }
-  }
-
-  /** Each caller thread's latest lazy schedule; owned by that thread. */
-  private final ThreadLocal<Deferred> latestDeferred = new ThreadLocal<>();
-  /** Lazy schedules in order, for the starter to hand on once due; concurrent. */
-  private final ConcurrentLinkedQueue<Deferred> deferred = new ConcurrentLinkedQueue<>();
-  /** Hands on lazy schedules their callers left; started on the first; guarded by {@link #lock}. */
-  private volatile Thread starter;
-  private volatile boolean starterParked;
   private final Time time;
   private final int coreRunners;
   private final int maxRunners;
@@ -192,6 +169,8 @@ final class ActorRunners {
   private Thread monitor;
   private boolean closed;
   private int started;
+  /** Lazy schedules not yet handed to a runner, and the thread that hands them on when due. */
+  private final LazyActorStarts lazyStarts;
 
   /**
    * @param coreRunners runners kept while idle, at least 1
@@ -205,6 +184,7 @@ final class ActorRunners {
     this.coreRunners = coreRunners;
     this.maxRunners = maxRunners;
     this.namePrefix = namePrefix;
+    this.lazyStarts = new LazyActorStarts(time, namePrefix + "starter", this::submit);
   }
 
   /** As many core runners as cores (at least two): actors' calls are CPU work. */
@@ -239,42 +219,7 @@ final class ActorRunners {
     for (Runner r : waiting) {
       LockSupport.unpark(r.thread);
     }
-    Thread s;
-    synchronized (lock) {
-      s = starter;
-    }
-    if (s != null) {
-      LockSupport.unpark(s);
-    }
-  }
-
-  private void defer(Serial serial) {
-    flushCurrentThread(); // what it scheduled before goes now
-    Deferred d = new Deferred(serial, time.nanoseconds());
-    latestDeferred.set(d);
-    deferred.add(d);
-    if (starter == null) {
-      startStarter();
-    } else if (starterParked) {
-      LockSupport.unpark(starter);
-    }
-  }
-
-  /** Hands this thread's lazy schedule of {@code serial}, if that is its latest, to a runner. */
-  private void startDeferred(Serial serial) {
-    Deferred d = latestDeferred.get();
-    if (d != null && d.serial == serial) {
-      flushCurrentThread();
-    }
-  }
-
-  /** The calling thread claimed {@code serial} to run it: its lazy schedule is void. */
-  private void dropDeferred(Serial serial) {
-    Deferred d = latestDeferred.get();
-    if (d != null && d.serial == serial) {
-      latestDeferred.remove();
-      d.set(true);
-    }
+    lazyStarts.close();
   }
 
   /**
@@ -282,50 +227,7 @@ final class ActorRunners {
    * blocks.
    */
   void flushCurrentThread() {
-    Deferred d = latestDeferred.get();
-    if (d != null) {
-      latestDeferred.remove();
-      if (d.compareAndSet(false, true)) {
-        submit(d.serial);
-      }
-    }
-  }
-
-  private void startStarter() {
-    synchronized (lock) {
-      if (starter != null || closed) {
-        return;
-      }
-      starter = new Thread(this::starterLoop, namePrefix + "starter");
-      starter.setDaemon(true);
-      starter.start();
-    }
-  }
-
-  /** Hands on lazy schedules whose callers neither blocked nor scheduled again in time. */
-  private void starterLoop() {
-    while (!isClosed()) {
-      Deferred d = deferred.peek();
-      if (d == null) {
-        starterParked = true;
-        if (deferred.isEmpty()) {
-          LockSupport.park(this);
-        }
-        starterParked = false;
-      } else if (d.get()) {
-        deferred.remove(d);
-      } else {
-        long wait = d.since + LAZY_START_NANOS - time.nanoseconds();
-        if (wait > 0) {
-          time.park(wait);
-        } else {
-          deferred.remove(d);
-          if (d.compareAndSet(false, true)) {
-            submit(d.serial);
-          }
-        }
-      }
-    }
+    lazyStarts.flushCurrentThread();
   }
 
   private boolean isClosed() {
