@@ -2,16 +2,12 @@ package dev.jray.store;
 
 import dev.jray.api.id.ObjectId;
 import dev.jray.store.Entry.State;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,7 +50,6 @@ public final class ObjectStore implements AutoCloseable {
   public static final String CAPACITY_PROPERTY = "jray.object-store-memory";
 
   private static final double DEFAULT_MEMORY_FRACTION = 0.3;
-  private static final Path SHARED_MEMORY = Path.of("/dev/shm");
 
   /** A consistent snapshot of the store's size counters. */
   public record Stats(
@@ -72,10 +67,9 @@ public final class ObjectStore implements AutoCloseable {
   private long spilledBytes;
   private int spilledCount;
   /** Mappings at least this large are kept for reuse once their object is gone. */
-  static final long REUSE_MIN_BYTES = 1 << 20;
-  /** Memory of deleted objects kept for reuse, by size. */
-  private final Map<Long, ArrayDeque<MappedMemory.Region>> idle = new HashMap<>();
-  private long idleBytes;
+  static final long REUSE_MIN_BYTES = ReusableMemory.MIN_BYTES;
+  /** Memory of deleted objects kept for reuse; guarded by {@link #lock}. */
+  private final ReusableMemory idle;
   private boolean closed;
 
   /**
@@ -90,8 +84,9 @@ public final class ObjectStore implements AutoCloseable {
           "object store capacity must be positive, got " + capacityBytes);
     }
     this.capacity = capacityBytes;
+    this.idle = new ReusableMemory(capacityBytes);
     try {
-      this.memoryDirectory = StoreDirectories.create(memoryBase(capacityBytes), "jray-store-");
+      this.memoryDirectory = StoreDirectories.create(StoreDirectories.memoryBase(capacityBytes), "jray-store-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the object store's memory directory", e);
     }
@@ -99,7 +94,7 @@ public final class ObjectStore implements AutoCloseable {
       Files.createDirectories(spillDirectory);
       this.spillDirectory = StoreDirectories.create(spillDirectory, "jray-spill-");
     } catch (IOException e) {
-      deleteDirectory(memoryDirectory);
+      StoreDirectories.delete(memoryDirectory);
       throw new UncheckedIOException("cannot create a spill directory in " + spillDirectory, e);
     }
   }
@@ -173,7 +168,7 @@ public final class ObjectStore implements AutoCloseable {
         throw new IllegalStateException("object " + id + " already exists in the object store");
       }
       makeRoom(id, size);
-      boolean reused = hasIdle(size);
+      boolean reused = idle.has(size);
       Entry entry = new Entry(id, size, primary, allocate(id, size), reused);
       entry.pins = 1; // the writer's pin
       writing.put(id, entry);
@@ -243,7 +238,7 @@ public final class ObjectStore implements AutoCloseable {
     /** Whether kept memory would take an object of {@code size} bytes without fresh memory. */
   public boolean hasReusable(long size) {
     synchronized (lock) {
-      return hasIdle(size);
+      return idle.has(size);
     }
   }
 
@@ -292,13 +287,13 @@ public final class ObjectStore implements AutoCloseable {
         return;
       }
       closed = true;
-      dropIdle();
+      idle.drop();
       sealed.values().forEach(this::discard);
       writing.values().forEach(this::discard);
       sealed.clear();
       writing.clear();
-      deleteDirectory(memoryDirectory);
-      deleteDirectory(spillDirectory);
+      StoreDirectories.delete(memoryDirectory);
+      StoreDirectories.delete(spillDirectory);
     }
   }
 
@@ -373,8 +368,8 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Evicts secondaries, then spills primaries, until {@code size} more bytes fit. */
   private void makeRoom(ObjectId id, long size) {
-    if (usedBytes + idleBytes + size > capacity && !hasIdle(size)) {
-      dropIdle();
+    if (usedBytes + idle.bytes() + size > capacity && !idle.has(size)) {
+      idle.drop();
     }
     if (usedBytes + size <= capacity) {
       return;
@@ -414,23 +409,8 @@ public final class ObjectStore implements AutoCloseable {
 
   private void spill(Entry entry) {
     Path file = spillDirectory.resolve(entry.id.toHex());
-    try (FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      // From the mapping, not the object's file: an interrupt would close the channel it used.
-      ByteBuffer source = entry.memory.mapping().duplicate();
-      while (source.hasRemaining()) {
-        channel.write(source);
-      }
-    } catch (IOException e) {
-      UncheckedIOException failure =
-          new UncheckedIOException("cannot spill object " + entry.id + " to " + file, e);
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException cleanup) {
-        failure.addSuppressed(cleanup);
-      }
-      throw failure;
-    }
+    // From the mapping, not the object's file: an interrupt would close the channel it used.
+    SpillFiles.write(file, entry.memory.mapping().duplicate(), entry.id);
     free(entry);
     entry.state = State.SPILLED;
     entry.spillFile = file;
@@ -441,12 +421,11 @@ public final class ObjectStore implements AutoCloseable {
   private void restore(Entry entry) {
     makeRoom(entry.id, entry.size);
     MappedMemory.Region memory = allocate(entry.id, entry.size);
-    try (FileChannel channel = FileChannel.open(entry.spillFile, StandardOpenOption.READ)) {
-      copy(channel, memory.file(), entry.size);
-    } catch (IOException e) {
+    try {
+      SpillFiles.read(entry.spillFile, memory.file(), entry.size, entry.id);
+    } catch (UncheckedIOException e) {
       release(memory, entry.size);
-      throw new UncheckedIOException(
-          "cannot restore object " + entry.id + " from " + entry.spillFile, e);
+      throw e;
     }
     entry.memory = memory;
     entry.state = State.SEALED;
@@ -455,9 +434,7 @@ public final class ObjectStore implements AutoCloseable {
 
   private void deleteSpillFile(Entry entry) {
     try {
-      Files.deleteIfExists(entry.spillFile);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete spill file " + entry.spillFile, e);
+      SpillFiles.delete(entry.spillFile);
     } finally {
       entry.spillFile = null;
       spilledBytes -= entry.size;
@@ -465,29 +442,13 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
-  /** Copies the first {@code size} bytes of {@code from} into {@code to}, in the kernel. */
-  private static void copy(FileChannel from, FileChannel to, long size) throws IOException {
-    for (long done = 0; done < size; ) {
-      long copied = from.transferTo(done, size - done, to);
-      if (copied <= 0) {
-        throw new EOFException("the file ends after " + done + " of " + size + " bytes");
-      }
-      done += copied;
-    }
-  }
-
   /** Maps memory for an object and counts it as used; the caller has made room. */
   private MappedMemory.Region allocate(ObjectId id, long size) {
-    ArrayDeque<MappedMemory.Region> kept = idle.get(size);
+    MappedMemory.Region kept = idle.take(size);
     if (kept != null) {
-      MappedMemory.Region memory = kept.pop();
-      if (kept.isEmpty()) {
-        idle.remove(size);
-      }
-      idleBytes -= size;
       usedBytes += size;
       objectCount++;
-      return memory; // every byte is written before the object is sealed or restored
+      return kept; // every byte is written before the object is sealed or restored
     }
     try {
       MappedMemory.Region memory = MappedMemory.map(memoryDirectory, size);
@@ -508,49 +469,14 @@ public final class ObjectStore implements AutoCloseable {
   private void release(MappedMemory.Region memory, long size) {
     usedBytes -= size;
     objectCount--;
-    // A file closed by an interrupted write cannot take the next object's bytes.
-    if (!closed && size >= REUSE_MIN_BYTES && idleBytes + size <= capacity / 4
-        && memory.file().isOpen()) {
-      idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(memory);
-      idleBytes += size;
-    } else {
+    if (closed || !idle.keep(memory, size)) {
       MappedMemory.release(memory);
     }
-  }
-
-  private boolean hasIdle(long size) {
-    return idle.containsKey(size);
-  }
-
-  /** Releases the memory kept for reuse. */
-  private void dropIdle() {
-    idle.values().forEach(q -> q.forEach(MappedMemory::release));
-    idle.clear();
-    idleBytes = 0;
   }
 
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("object store is closed");
-    }
-  }
-
-  private static Path memoryBase(long capacity) throws IOException {
-    // Like plasma, avoid a tmpfs too small for the store (Docker's default is 64 MB): touching a
-    // mapping the tmpfs cannot back raises SIGBUS.
-    if (Files.isDirectory(SHARED_MEMORY)
-        && Files.isWritable(SHARED_MEMORY)
-        && Files.getFileStore(SHARED_MEMORY).getUsableSpace() >= capacity) {
-      return SHARED_MEMORY;
-    }
-    return Path.of(System.getProperty("java.io.tmpdir"));
-  }
-
-  private static void deleteDirectory(Path directory) {
-    try {
-      Files.deleteIfExists(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + directory, e);
     }
   }
 }

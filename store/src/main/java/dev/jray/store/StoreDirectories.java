@@ -1,6 +1,7 @@
 package dev.jray.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
  * cannot be removed stays.
  */
 final class StoreDirectories {
+  private static final Path SHARED_MEMORY = Path.of("/dev/shm");
   private static final Pattern OWNED = Pattern.compile("(\\d+)-.*");
 
   private StoreDirectories() {}
@@ -59,6 +61,27 @@ final class StoreDirectories {
       });
     } catch (IOException | RuntimeException e) {
       // gone meanwhile
+    }
+  }
+
+  /** Where a store of {@code capacity} bytes keeps its memory files: /dev/shm when it fits. */
+  static Path memoryBase(long capacity) throws IOException {
+    // Like plasma, avoid a tmpfs too small for the store (Docker's default is 64 MB): touching a
+    // mapping the tmpfs cannot back raises SIGBUS.
+    if (Files.isDirectory(SHARED_MEMORY)
+        && Files.isWritable(SHARED_MEMORY)
+        && Files.getFileStore(SHARED_MEMORY).getUsableSpace() >= capacity) {
+      return SHARED_MEMORY;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  /** Deletes an (empty) directory of the store, if it is there. */
+  static void delete(Path directory) {
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + directory, e);
     }
   }
 }
