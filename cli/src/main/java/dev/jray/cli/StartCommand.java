@@ -5,6 +5,8 @@ import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import dev.jray.resources.ResourceSet;
@@ -83,8 +85,9 @@ final class StartCommand implements Callable<Integer> {
     }
     NodeJvm.dieWithLauncher();
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
-    ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res),
-        port, address);
+    ClusterToken token = head ? headToken() : TokenSources.ofProcess().require(null);
+    ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res,
+        token), port, address);
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
@@ -99,6 +102,22 @@ final class StartCommand implements Callable<Integer> {
     stopped.await();
     return 0;
   }
+  /** The head's token: the one found, else a new one written to the default file. */
+  private static ClusterToken headToken() {
+    TokenSources sources = TokenSources.ofProcess();
+    ClusterToken found = sources.find(null);
+    if (found != null) {
+      return found;
+    }
+    ClusterToken generated = ClusterToken.generate();
+    try {
+      generated.write(sources.defaultFile());
+      return generated;
+    } catch (IllegalStateException e) {
+      return sources.require(null); // another head wrote it first
+    }
+  }
+
 
   private Map<String, Double> nodeResources() {
     if (numCpus != null) {

@@ -11,6 +11,7 @@ import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import dev.jray.node.ClusterNode;
@@ -89,7 +90,7 @@ final class JrayRuntime {
           (double) ObjectStore.defaultCapacity());
       long t0 = time.nanoseconds();
       cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
-          NodeOptions.DRIVER, resources), 0, address, time);
+          NodeOptions.DRIVER, resources, TokenSources.ofProcess().require(null)), 0, address, time);
       long t1 = time.nanoseconds();
       vertx = null;
       gcs = cluster.gcs();

@@ -2,6 +2,8 @@ package dev.jray.node;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TokenSources;
 import dev.jray.resources.ResourceSet;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +14,10 @@ import java.util.Objects;
  * @param host the loopback or LAN address the node's services bind to
  * @param role "head", "worker", "driver" (runs no tasks) or "embedded" (alone, not clustered)
  * @param resources the node's totals, including {@code object_store_memory}
+ * @param token the cluster token the node proves to its peers and asks of them
  */
-public record NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources) {
+public record NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources,
+    ClusterToken token) {
 
   public static final String HEAD = "head";
   public static final String WORKER = "worker";
@@ -25,11 +29,20 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(role, "role");
     resources = Map.copyOf(resources);
+    Objects.requireNonNull(token, "token");
   }
 
-  /** A node with a fresh id and the resources the system properties give. */
+  /**
+   * A node with a fresh id, the resources the system properties give and the token {@link
+   * TokenSources} finds; an embedded node, alone, makes up its own.
+   *
+   * @throws IllegalArgumentException if a clustered node finds no token
+   */
   public static NodeOptions fromSystemProperties(String host, String role) {
-    return new NodeOptions(IdFactory.newUniqueId(), host, role, NodeResources.fromSystemProperties());
+    ClusterToken token = EMBEDDED.equals(role) ? ClusterToken.generate()
+        : TokenSources.ofProcess().require(null);
+    return new NodeOptions(IdFactory.newUniqueId(), host, role, NodeResources.fromSystemProperties(),
+        token);
   }
 
   /** A driver holds objects but runs no tasks. */

@@ -10,6 +10,7 @@ import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.runtime.CoreWorker;
@@ -107,7 +108,7 @@ public final class NodeVerticle extends AbstractVerticle {
     Map<String, Double> resources = new HashMap<>(NodeResources.fromSystemProperties());
     resources.putAll(config.resources(RESOURCES, Map.of()));
     options = new NodeOptions(IdFactory.newUniqueId(), config.string(HOST, "127.0.0.1"),
-        NodeOptions.WORKER, resources);
+        NodeOptions.WORKER, resources, TokenSources.ofProcess().require(null));
     gcs = clusterGcs;
   }
 
