@@ -8,17 +8,22 @@ import java.util.Objects;
 
 /**
  * Reads frames from a channel through one buffer, so a read system call brings in every frame
- * that has arrived. Used by one thread only.
+ * that has arrived. A frame longer than the limit is refused before anything is allocated for
+ * it; the buffer grows for a large frame and shrinks back to its initial size once it is read.
+ * Used by one thread only.
  */
 final class FrameReader {
-  private static final int INITIAL_BUFFER = 64 * 1024;
+  static final int INITIAL_BUFFER = 64 * 1024;
 
   private final ReadableByteChannel channel;
+  private final int maxFrameBytes;
   /** In read mode: position is the next unread byte, limit the end of what was read. */
   private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_BUFFER).flip();
 
-  FrameReader(ReadableByteChannel channel) {
+  /** @param maxFrameBytes the largest frame accepted, its length prefix included */
+  FrameReader(ReadableByteChannel channel, int maxFrameBytes) {
     this.channel = Objects.requireNonNull(channel, "channel");
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   /**
@@ -29,6 +34,10 @@ final class FrameReader {
    * @throws IOException if the stream is corrupt or reading fails
    */
   Frames.Frame next() throws IOException {
+    if (buffer.capacity() > INITIAL_BUFFER && buffer.remaining() <= INITIAL_BUFFER) {
+      // the large frame it grew for has been handled: its payload view is no longer used
+      buffer = ByteBuffer.allocate(INITIAL_BUFFER).put(buffer).flip();
+    }
     if (!fill(Integer.BYTES)) {
       if (buffer.hasRemaining()) {
         throw midFrame(Integer.BYTES);
@@ -36,8 +45,10 @@ final class FrameReader {
       return null;
     }
     int length = buffer.getInt(buffer.position());
-    if (length < Frames.HEADER || length > Frames.MAX_LENGTH) {
-      throw new IOException("corrupt link stream: a frame of " + length + " bytes");
+    if (length < Frames.HEADER || length > maxFrameBytes - Integer.BYTES) {
+      throw new IOException("the peer sent a frame of " + Integer.toUnsignedString(length)
+          + " bytes; a link accepts " + Frames.HEADER + " to " + (maxFrameBytes - Integer.BYTES)
+          + " (-D" + Frames.MAX_FRAME_PROPERTY + ")");
     }
     if (!fill(Integer.BYTES + length)) {
       throw midFrame(Integer.BYTES + length);
@@ -49,6 +60,11 @@ final class FrameReader {
     ByteBuffer payload = buffer.slice(buffer.position(), payloadLength);
     buffer.position(buffer.position() + payloadLength);
     return new Frames.Frame(kind, id, payload);
+  }
+
+  /** The buffer's capacity, for tests. */
+  int capacity() {
+    return buffer.capacity();
   }
 
   /** Whether a whole frame is buffered: {@link #next} would not read from the channel. */
@@ -66,7 +82,8 @@ final class FrameReader {
   private boolean fill(int n) throws IOException {
     while (buffer.remaining() < n) {
       if (buffer.capacity() < n) {
-        ByteBuffer larger = ByteBuffer.allocate(Math.max(n, buffer.capacity() * 2));
+        ByteBuffer larger = ByteBuffer.allocate(
+            Math.max(n, (int) Math.min(2L * buffer.capacity(), maxFrameBytes)));
         larger.put(buffer);
         buffer = larger;
       } else {

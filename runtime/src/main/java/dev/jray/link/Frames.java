@@ -5,11 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * The link's wire format: each frame is its length (an int, not counting itself), a kind byte,
  * a correlation id (a long; 0 unless a request or a reply) and the payload (Fory bytes of the
- * message, the node id for {@link #HELLO}, UTF-8 text for {@link #REPLY_FAILED}).
+ * message, UTF-8 text for {@link #REPLY_FAILED}). Frames start once the connection has passed the
+ * {@link dev.jray.gcs.security.Handshake}, which also told each side the other's node id.
  */
 final class Frames {
-  /** The first frame on a connection: the connecting node's id. */
-  static final byte HELLO = 0;
   /** A one-way message. */
   static final byte MESSAGE = 1;
   /** A message that wants a reply with the same id. */
@@ -18,10 +17,38 @@ final class Frames {
   static final byte REPLY_FAILED = 4;
   /** Kind and id: the bytes after the length that are not payload. */
   static final int HEADER = Byte.BYTES + Long.BYTES;
-  /** Larger lengths mean a corrupt stream (inline values are at most a few hundred KB). */
-  static final int MAX_LENGTH = 1 << 30;
+  /** The system property that sets the largest frame a link reads, in bytes. */
+  static final String MAX_FRAME_PROPERTY = "jray.link.max-frame-bytes";
+  /**
+   * The default largest frame: messages carry values up to the inline limit (100 KB) each, larger
+   * ones travel between object stores, so a larger frame is a corrupt or hostile stream.
+   */
+  static final int DEFAULT_MAX_FRAME_BYTES = 8 << 20;
+  private static final int MIN_MAX_FRAME_BYTES = 64 << 10;
 
   private Frames() {}
+
+  /**
+   * The largest frame a link reads, from {@code -Djray.link.max-frame-bytes} (bytes, at least 64
+   * KiB; default 8 MiB).
+   *
+   * @throws IllegalArgumentException naming the property if its value is not such a number
+   */
+  static int maxFrameBytes(String property) {
+    if (property == null || property.isBlank()) {
+      return DEFAULT_MAX_FRAME_BYTES;
+    }
+    try {
+      int bytes = Integer.parseInt(property.strip());
+      if (bytes >= MIN_MAX_FRAME_BYTES) {
+        return bytes;
+      }
+    } catch (NumberFormatException e) {
+      // the one error below names the property and the allowed range
+    }
+    throw new IllegalArgumentException("-D" + MAX_FRAME_PROPERTY + "=" + property
+        + " is not a number of bytes from " + MIN_MAX_FRAME_BYTES + " to " + Integer.MAX_VALUE);
+  }
 
   /** One frame as read: its payload is a view valid until the reader reads the next frame. */
   record Frame(byte kind, long id, ByteBuffer payload) {}

@@ -9,20 +9,24 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A connection another node opened to this one: its thread reads the frames and hands each
- * message to the inbox in arrival order; replies to requests go back on the same socket.
+ * A connection another node opened to this one, once it proved the cluster token and its node
+ * id: its thread reads the frames and hands each message to the inbox in arrival order; replies
+ * to requests go back on the same socket.
  */
 final class InboundLink implements Runnable {
   private static final Logger LOG = Logger.getLogger(InboundLink.class.getName());
 
   private final SocketChannel channel;
   private final NodeLinks links;
+  /** The node at the other end, as it proved in the handshake. */
+  private final UniqueId from;
   final LinkWriter replies;
   private volatile boolean closed;
 
-  InboundLink(SocketChannel channel, NodeLinks links) throws IOException {
+  InboundLink(SocketChannel channel, NodeLinks links, UniqueId from) throws IOException {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.links = Objects.requireNonNull(links, "links");
+    this.from = Objects.requireNonNull(from, "from");
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(channel), links.time);
     replies.open(channel);
@@ -31,16 +35,8 @@ final class InboundLink implements Runnable {
   /** The reader thread's loop: ends when the peer closes the connection or this node stops. */
   @Override
   public void run() {
-    UniqueId from = null;
     try {
-      FrameReader reader = new FrameReader(channel);
-      Frames.Frame hello = reader.next();
-      if (hello == null || hello.kind() != Frames.HELLO) {
-        throw new IOException("a link opened without saying which node it is from");
-      }
-      byte[] id = new byte[hello.payload().remaining()];
-      hello.payload().get(id);
-      from = UniqueId.fromBytes(id);
+      FrameReader reader = new FrameReader(channel, links.maxFrameBytes);
       Frames.Frame frame;
       while ((frame = reader.next()) != null) {
         links.onFrame(from, frame, this);
@@ -48,6 +44,8 @@ final class InboundLink implements Runnable {
           links.flushCurrentThread(); // what the handlers sent leaves before this thread waits
         }
       }
+    } catch (NodeLinks.RefusedMessage e) {
+      LOG.warning(e.getMessage());
     } catch (IOException e) {
       if (!closed) {
         LOG.log(Level.INFO, "the link from node " + from + " failed: " + e.getMessage());

@@ -1,6 +1,11 @@
 package dev.jray.link;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.security.AuthenticatingAcceptor;
+import dev.jray.gcs.security.ChannelDeadlines;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.Handshake;
+import dev.jray.gcs.serialization.SerializationException;
 import dev.jray.gcs.serialization.Serializer;
 import dev.jray.gcs.time.Time;
 import io.vertx.core.Context;
@@ -34,6 +39,12 @@ import java.util.logging.Logger;
  * reader thread hands them to its {@link LinkInbox}. Requests are answered on the connection
  * they came in on, matched by id.
  *
+ * <p>Every connection starts with the {@link Handshake}: both nodes prove the cluster token, and
+ * the connecting node's id is trusted once proven. Until then a connection costs no thread while
+ * it is idle and is closed after {@link #HANDSHAKE_LIMITS}' deadline; connections still
+ * authenticating are capped ({@link AuthenticatingAcceptor}). After it, frames are at most
+ * {@code -Djray.link.max-frame-bytes} (8 MiB by default).
+ *
  * <p>Failures behave like a bus send to an address nobody listens on: a message to a node that
  * is unknown, gone or unreachable is dropped (requests to it fail), and what was in flight on a
  * connection that breaks is lost. A failed connection is tried again only by a later send, at
@@ -41,27 +52,38 @@ import java.util.logging.Logger;
  *
  * <p>Threading: thread-safe (concurrent maps; each writer guards itself); sends never wait for a
  * connection. Its threads are daemons named {@code jray-link-...}: connectors (which call the
- * resolver), one reader per link (which runs the inbox and completes request futures) and the
- * flusher.
+ * resolver and run the client's handshake), one reader per link (which runs the inbox and
+ * completes request futures), the flusher, the acceptor with its handshake pool, and the
+ * handshake deadlines' thread.
  */
 public final class NodeLinks implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NodeLinks.class.getName());
   private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** What connections not yet authenticated are allowed, both ways. */
+  static final AuthenticatingAcceptor.Limits HANDSHAKE_LIMITS = AuthenticatingAcceptor.Limits.DEFAULT;
 
   /** Answers one request; either method once. Thread-safe. */
   public static final class Reply {
     private final InboundLink link;
     private final long id;
-    private final Serializer serializer;
 
-    private Reply(InboundLink link, long id, Serializer serializer) {
+    private final NodeLinks links;
+
+    private Reply(InboundLink link, long id, NodeLinks links) {
       this.link = link;
       this.id = id;
-      this.serializer = serializer;
+      this.links = links;
     }
 
     public void ok(Object value) {
-      link.replies.send(Frames.REPLY, id, serializer.serialize(value));
+      byte[] payload;
+      try {
+        payload = links.payload(value);
+      } catch (IllegalArgumentException e) {
+        fail(e.getMessage());
+        return;
+      }
+      link.replies.send(Frames.REPLY, id, payload);
     }
 
     public void fail(String error) {
@@ -74,6 +96,11 @@ public final class NodeLinks implements AutoCloseable {
   final UniqueId self;
   /** The clock of deferred frames and of the retry back-off. */
   final Time time;
+  final Handshake handshake;
+  /** Closes connections whose handshake outlasts its deadline, both ways. */
+  final ChannelDeadlines deadlines;
+  /** The largest frame read or sent, length prefix included. */
+  final int maxFrameBytes;
   private final Serializer serializer;
   private final ClassLoader loader;
   private final Function<UniqueId, InetSocketAddress> resolver;
@@ -88,26 +115,27 @@ public final class NodeLinks implements AutoCloseable {
   /** The writers each thread deferred frames to since it last flushed. */
   private final ThreadLocal<List<LinkWriter>> deferred = ThreadLocal.withInitial(ArrayList::new);
   private final LinkFlusher flusher;
-  private volatile ServerSocketChannel server;
+  private volatile AuthenticatingAcceptor acceptor;
   private volatile boolean closed;
 
   /**
    * @param self this node
+   * @param token the cluster token this node proves and asks of its peers
    * @param loader the class loader messages are read with
    * @param resolver where a node listens, or null if it is unknown or gone; may block (it is
    *     called on a connector thread)
    * @param inbox what messages to this node go to
+   * @param time the clock of the retry back-off and the handshake deadline: a test sees them
+   *     pass without waiting
+   * @throws IllegalArgumentException if {@code -Djray.link.max-frame-bytes} is not a size
    */
-  public NodeLinks(UniqueId self, Serializer serializer, ClassLoader loader,
-      Function<UniqueId, InetSocketAddress> resolver, LinkInbox inbox) {
-    this(self, serializer, loader, resolver, inbox, Time.SYSTEM);
-  }
-
-  /** As above, on {@code time}: a test sees the retry back-off pass without waiting for it. */
-  public NodeLinks(UniqueId self, Serializer serializer, ClassLoader loader,
+  public NodeLinks(UniqueId self, ClusterToken token, Serializer serializer, ClassLoader loader,
       Function<UniqueId, InetSocketAddress> resolver, LinkInbox inbox, Time time) {
     this.self = Objects.requireNonNull(self, "self");
     this.time = Objects.requireNonNull(time, "time");
+    this.maxFrameBytes = Frames.maxFrameBytes(System.getProperty(Frames.MAX_FRAME_PROPERTY));
+    this.handshake = new Handshake(token, "link");
+    this.deadlines = new ChannelDeadlines(time, "jray-link-deadlines");
     this.flusher = new LinkFlusher(time);
     this.serializer = Objects.requireNonNull(serializer, "serializer");
     this.loader = Objects.requireNonNull(loader, "loader");
@@ -125,33 +153,35 @@ public final class NodeLinks implements AutoCloseable {
   /** Starts accepting links on {@code host}, on a free port. @return the port */
   public int listen(String host) throws IOException {
     ServerSocketChannel s = ServerSocketChannel.open();
-    s.bind(new InetSocketAddress(host, 0));
-    server = s;
-    daemon(this::accept, "jray-link-accept-").start();
+    try {
+      s.bind(new InetSocketAddress(host, 0));
+      acceptor = new AuthenticatingAcceptor("link", s, handshake, self, time, HANDSHAKE_LIMITS,
+          deadlines, this::onAuthenticated);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    if (closed) {
+      acceptor.close();
+    }
     return ((InetSocketAddress) s.getLocalAddress()).getPort();
   }
 
-  private void accept() {
-    ServerSocketChannel s = server;
-    while (!closed) {
-      try {
-        SocketChannel ch = s.accept();
-        InboundLink link = new InboundLink(ch, this);
-        inbound.add(link);
-        if (closed) {
-          link.close();
-        } else {
-          daemon(link, "jray-link-in-").start();
-        }
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.log(Level.WARNING, "accepting a link failed", e);
-        }
-        if (!s.isOpen()) {
-          return;
-        }
-      }
+  /** A node connected and proved the token; on a handshake thread. */
+  private void onAuthenticated(SocketChannel ch, UniqueId from) throws IOException {
+    InboundLink link = new InboundLink(ch, this, from);
+    inbound.add(link);
+    if (closed) {
+      link.close();
+    } else {
+      daemon(link, "jray-link-in-").start();
     }
+  }
+
+  /** Connections refused before authenticating, for tests. */
+  long refusedConnections() {
+    AuthenticatingAcceptor a = acceptor;
+    return a == null ? 0 : a.refused();
   }
 
   /**
@@ -160,10 +190,12 @@ public final class NodeLinks implements AutoCloseable {
    * node, until the thread calls {@link #flushCurrentThread} (before it blocks or idles), a batch
    * is full, or about a millisecond passes. On a Vert.x event loop, which never blocks, it waits
    * only until the event loop's current task ends.
+   *
+   * @throws IllegalArgumentException if the message is larger than a frame may be
    */
   public void send(UniqueId node, Object message) {
     LinkWriter writer = linkTo(node).writer;
-    if (!writer.defer(Frames.MESSAGE, 0, serializer.serialize(message))) {
+    if (!writer.defer(Frames.MESSAGE, 0, payload(message))) {
       LOG.fine(() -> "dropped a message to node " + node + ": its link failed");
       return;
     }
@@ -195,10 +227,32 @@ public final class NodeLinks implements AutoCloseable {
     CompletableFuture<Object> f = new CompletableFuture<>();
     pending.put(id, new Pending(node, f));
     f.whenComplete((v, e) -> pending.remove(id));
-    if (!linkTo(node).writer.send(Frames.REQUEST, id, serializer.serialize(message))) {
+    byte[] payload;
+    try {
+      payload = payload(message);
+    } catch (RuntimeException e) {
+      f.completeExceptionally(e);
+      return f;
+    }
+    if (!linkTo(node).writer.send(Frames.REQUEST, id, payload)) {
       f.completeExceptionally(new IOException("node " + node + " cannot be reached"));
     }
     return f;
+  }
+
+  /**
+   * A message's bytes, if its frame fits the limit the peer reads.
+   *
+   * @throws IllegalArgumentException naming its type and size if it does not
+   */
+  byte[] payload(Object message) {
+    byte[] bytes = serializer.serialize(message);
+    if (bytes.length > maxFrameBytes - Integer.BYTES - Frames.HEADER) {
+      throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " of "
+          + bytes.length + " bytes is larger than a link frame may be (" + maxFrameBytes
+          + " bytes, -D" + Frames.MAX_FRAME_PROPERTY + ")");
+    }
+    return bytes;
   }
 
   private OutboundLink linkTo(UniqueId node) {
@@ -242,16 +296,32 @@ public final class NodeLinks implements AutoCloseable {
   }
 
   /** A frame from {@code from} on an inbound link; on its reader thread. */
-  void onFrame(UniqueId from, Frames.Frame frame, InboundLink link) {
+  void onFrame(UniqueId from, Frames.Frame frame, InboundLink link) throws RefusedMessage {
     if (frame.kind() != Frames.MESSAGE && frame.kind() != Frames.REQUEST) {
       LOG.warning("node " + from + " sent a frame of kind " + frame.kind() + " on its link");
       return;
     }
-    Reply reply = frame.kind() == Frames.REQUEST ? new Reply(link, frame.id(), serializer) : null;
+    Reply reply = frame.kind() == Frames.REQUEST ? new Reply(link, frame.id(), this) : null;
+    Object message;
     try {
-      inbox.onMessage(from, serializer.deserialize(frame.payload(), loader), reply);
+      message = serializer.deserialize(frame.payload(), loader);
+    } catch (SerializationException e) {
+      throw new RefusedMessage("node " + from + " sent a message that was refused, so its link"
+          + " is closed: " + e.getMessage());
+    }
+    try {
+      inbox.onMessage(from, message, reply);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "handling a message from node " + from, e);
+    }
+  }
+
+  /** A peer's message did not decode into a registered type: its link is closed. */
+  static final class RefusedMessage extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RefusedMessage(String message) {
+      super(message);
     }
   }
 
@@ -282,17 +352,14 @@ public final class NodeLinks implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    ServerSocketChannel s = server;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        LOG.log(Level.FINE, "closing the link server", e);
-      }
+    AuthenticatingAcceptor a = acceptor;
+    if (a != null) {
+      a.close();
     }
     outbound.values().forEach(OutboundLink::close);
     inbound.forEach(InboundLink::close);
     connector.shutdownNow();
     flusher.close();
+    deadlines.close();
   }
 }

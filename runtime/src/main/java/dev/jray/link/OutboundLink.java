@@ -1,18 +1,20 @@
 package dev.jray.link;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.security.ChannelDeadlines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * This node's connection to one other node: frames sent to that node go through its {@link
- * LinkWriter} (queued while connecting); replies to this node's requests come back on the same
+ * This node's connection to one other node, opened by the {@link
+ * dev.jray.gcs.security.Handshake} (each side proves the cluster token, and the node proves it is
+ * the node asked for): frames sent to that node go through its {@link LinkWriter} (queued while
+ * connecting and authenticating); replies to this node's requests come back on the same
  * socket and are read by a thread of its own, which also sees the peer close the connection.
  *
  * <p>Threading: thread-safe; the channel and the closed flag are volatile, set by the connector
@@ -44,8 +46,9 @@ final class OutboundLink {
   }
 
   /**
-   * Connects, says hello and starts writing what was queued; fails the link if the node cannot
-   * be reached. Called once, on a connector thread (it blocks).
+   * Connects, proves the token and checks the node's proof (within the handshake deadline), and
+   * starts writing what was queued; fails the link if the node cannot be reached or is not the
+   * node it should be. Called once, on a connector thread (it blocks).
    */
   void connect(InetSocketAddress address) {
     SocketChannel ch = null;
@@ -60,9 +63,9 @@ final class OutboundLink {
       if (closed) {
         throw new IOException("the link was closed");
       }
+      authenticate(ch, address);
       Thread reader = new Thread(this::readReplies, "jray-link-out-" + node.toHex().substring(0, 8));
       reader.setDaemon(true);
-      writeHello(ch);
       reader.start();
       writer.open(ch);
     } catch (IOException | RuntimeException e) {
@@ -71,19 +74,33 @@ final class OutboundLink {
     }
   }
 
-  /** Says which node this is, before anything queued: the writer is not open yet. */
-  private void writeHello(SocketChannel ch) throws IOException {
-    byte[] id = links.self.getBytes();
-    ByteBuffer hello = ByteBuffer.allocate(Integer.BYTES + Frames.HEADER + id.length);
-    hello.putInt(Frames.HEADER + id.length).put(Frames.HELLO).putLong(0).put(id).flip();
-    while (hello.hasRemaining()) {
-      ch.write(hello);
+  /** The handshake, as the client: a refusal is one line here, as it is on the node's side. */
+  private void authenticate(SocketChannel ch, InetSocketAddress address) throws IOException {
+    String refused = "link to node " + node + " at " + address.getAddress().getHostAddress() + ":"
+        + address.getPort() + " refused: ";
+    UniqueId proven;
+    try (ChannelDeadlines.Deadline deadline = links.deadlines.closeAfter(
+        NodeLinks.HANDSHAKE_LIMITS.handshakeTimeout(), ch)) {
+      try {
+        proven = links.handshake.asClient(ch, links.self);
+      } catch (IOException e) {
+        String reason = deadline.expired() ? "it did not finish the handshake within "
+            + NodeLinks.HANDSHAKE_LIMITS.handshakeTimeout().toMillis() + " ms" : e.getMessage();
+        if (!closed) {
+          LOG.warning(refused + reason);
+        }
+        throw new IOException(refused + reason, e);
+      }
+    }
+    if (!proven.equals(node)) {
+      LOG.warning(refused + "it proved the cluster token but is node " + proven);
+      throw new IOException(refused + "it is node " + proven);
     }
   }
 
   /** Reads the replies to this node's requests until the connection ends. */
   private void readReplies() {
-    FrameReader reader = new FrameReader(channel);
+    FrameReader reader = new FrameReader(channel, links.maxFrameBytes);
     try {
       Frames.Frame frame;
       while ((frame = reader.next()) != null) {

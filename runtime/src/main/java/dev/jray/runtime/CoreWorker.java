@@ -13,6 +13,7 @@ import dev.jray.link.NodeLinks;
 import dev.jray.scheduler.ResourceScheduler;
 import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.store.ObjectStore;
+import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskSpec;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -113,6 +114,15 @@ public final class CoreWorker {
         SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class,
         SchedulerMessages.ResourceReport.class, SchedulerMessages.BundlePrepare.class,
         SchedulerMessages.BundleCommit.class, SchedulerMessages.BundleReturn.class);
+  }
+
+  /**
+   * What nodes send each other over their links, requests and replies: a link decodes its peer's
+   * messages into these types (and what their fields hold) only.
+   */
+  public static List<Class<?>> linkMessageTypes() {
+    return List.of(TaskSpec.class, TaskResult.class, BorrowChange.class, TaskLocated.class,
+        FreeObject.class, KillActor.class, ObjectRequest.class, ObjectValue.class);
   }
 
   /** What this worker does with the messages other nodes send it over their links. */

@@ -72,7 +72,12 @@ final class ObjectReader {
     if (array != null) {
       return refs.ready(id, array, List.of());
     }
-    ValueCodec.Encoded e = codec.encode(value);
+    return putEncoded(codec.encode(value));
+  }
+
+  /** Puts a value already encoded (a large task argument, which travels by ref). */
+  <T> ObjectRef<T> putEncoded(ValueCodec.Encoded e) {
+    ObjectId id = jobs.context().nextPutId();
     return refs.ready(id, codec.storeValue(id, e.bytes()), e.contained());
   }
 

@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A call's arguments on the caller's side: values already serialized, ObjectRefs waiting for
- * their values. The ids it pins stay alive until the call's result arrives.
+ * their values. A value larger than the inline limit is put into the object store first and
+ * passed as an ObjectRef, as Ray does: it moves between object stores, never in a task spec on
+ * the link, whose frames are bounded. The ids it pins stay alive until the call's result arrives.
  */
 final class PreparedArgs {
   /** A call without arguments. */
@@ -35,7 +37,16 @@ final class PreparedArgs {
     List<RefId> pins = new ArrayList<>();
     try {
       for (int i = 0; i < args.length; i++) {
-        if (args[i] instanceof ObjectRefImpl<?> ref) {
+        Object arg = args[i];
+        ValueCodec.Encoded encoded = null;
+        if (!(arg instanceof ObjectRefImpl<?>)) {
+          encoded = codec.encode(arg);
+          if (encoded.bytes().length > ValueCodec.INLINE_LIMIT) {
+            arg = reader.putEncoded(encoded);
+            encoded = null;
+          }
+        }
+        if (arg instanceof ObjectRefImpl<?> ref) {
           items[i] = ref;
           deps.add(reader.locate(ref));
           if (ref.entry() != null) {
@@ -45,9 +56,8 @@ final class PreparedArgs {
           refs.count(pin); // until the call's result arrives
           pins.add(pin);
         } else {
-          ValueCodec.Encoded e = codec.encode(args[i]);
-          items[i] = e.bytes();
-          pins.addAll(e.contained());
+          items[i] = encoded.bytes();
+          pins.addAll(encoded.contained());
         }
       }
     } catch (RuntimeException e) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The link's framing and write coalescing, on in-memory channels. */
 class LinkWriterTest {
   private static final long TIMEOUT_S = 30;
+  private static final int MAX_FRAME = Frames.DEFAULT_MAX_FRAME_BYTES;
 
   /** Collects what is written; its first write waits until released. */
   private static final class GatedChannel implements WritableByteChannel {
@@ -72,7 +73,7 @@ class LinkWriterTest {
     first.join();
     assertEquals(2, writer.writes());
     FrameReader reader = new FrameReader(Channels.newChannel(
-        new java.io.ByteArrayInputStream(channel.written.toByteArray())));
+        new java.io.ByteArrayInputStream(channel.written.toByteArray())), MAX_FRAME);
     for (int i = 0; i <= 100; i++) {
       Frames.Frame f = reader.next();
       assertEquals(i, f.id());
@@ -120,7 +121,7 @@ class LinkWriterTest {
     assertEquals(1, writer.writes(), "a sender that keeps sending streams its frames out");
     assertEquals(0, writer.deferredSince());
     FrameReader reader = new FrameReader(Channels.newChannel(
-        new java.io.ByteArrayInputStream(channel.written.toByteArray())));
+        new java.io.ByteArrayInputStream(channel.written.toByteArray())), MAX_FRAME);
     for (long id = 1; id <= 3; id++) {
       assertEquals(id, reader.next().id());
     }
@@ -145,7 +146,7 @@ class LinkWriterTest {
         throw new RuntimeException(e);
       }
     });
-    FrameReader reader = new FrameReader(pipe.source());
+    FrameReader reader = new FrameReader(pipe.source(), MAX_FRAME);
     Frames.Frame small = reader.next();
     assertEquals(3, small.payload().remaining());
     Frames.Frame big = reader.next();
@@ -165,9 +166,41 @@ class LinkWriterTest {
     ByteBuffer half = ByteBuffer.allocate(4 + Frames.HEADER + 2).putInt(Frames.HEADER + 10)
         .put(Frames.MESSAGE).putLong(7).put(new byte[2]).flip();
     FrameReader reader = new FrameReader(Channels.newChannel(
-        new java.io.ByteArrayInputStream(half.array())));
+        new java.io.ByteArrayInputStream(half.array())), MAX_FRAME);
     EOFException e = org.junit.jupiter.api.Assertions.assertThrows(EOFException.class, reader::next);
     assertTrue(e.getMessage().contains("middle of a frame"), e.getMessage());
+  }
+
+  @Test
+  void aFrameOverTheLimitIsRefusedFromItsLengthAloneAndTheBufferShrinksAfterALargeOne()
+      throws Exception {
+    int limit = 256 << 10;
+    ByteBuffer stream = ByteBuffer.allocate(3 * (4 + Frames.HEADER) + 200_000 + 1);
+    stream.putInt(Frames.HEADER + 200_000).put(Frames.MESSAGE).putLong(1).put(new byte[200_000]);
+    stream.putInt(Frames.HEADER + 1).put(Frames.MESSAGE).putLong(2).put((byte) 9);
+    stream.putInt(Integer.MAX_VALUE).put(Frames.MESSAGE).putLong(3).flip();
+    FrameReader reader = new FrameReader(Channels.newChannel(
+        new java.io.ByteArrayInputStream(stream.array(), 0, stream.limit())), limit);
+
+    assertEquals(200_000, reader.next().payload().remaining());
+    assertTrue(reader.capacity() >= 200_000, "it grew for the large frame");
+    assertEquals(9, reader.next().payload().get(0));
+    assertEquals(FrameReader.INITIAL_BUFFER, reader.capacity(), "and shrank back after it");
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, reader::next);
+    assertTrue(e.getMessage().contains("a frame of 2147483647 bytes"), e.getMessage());
+    assertEquals(FrameReader.INITIAL_BUFFER, reader.capacity(), "nothing allocated for it");
+  }
+
+  @Test
+  void theFrameLimitComesFromItsPropertyAndABadValueIsOneLine() {
+    assertEquals(Frames.DEFAULT_MAX_FRAME_BYTES, Frames.maxFrameBytes(null));
+    assertEquals(1 << 20, Frames.maxFrameBytes("1048576"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Frames.maxFrameBytes("lots"));
+    assertEquals("-Djray.link.max-frame-bytes=lots is not a number of bytes from 65536 to "
+        + Integer.MAX_VALUE, e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Frames.maxFrameBytes("100"));
   }
 
   @Test

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.Handshake;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.ManualTime;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.Test;
 /** Two nodes' links in one JVM, over loopback TCP; and a raw socket posing as a broken peer. */
 class NodeLinksTest {
   private static final long TIMEOUT_S = 30;
+  private static final ClusterToken TOKEN = ClusterToken.generate();
 
   /** What one node received: sender and message, in arrival order. */
   private record Received(UniqueId from, Object message) {}
@@ -47,7 +50,7 @@ class NodeLinksTest {
   }
 
   private NodeLinks node(UniqueId id, LinkInbox inbox, Time time) throws IOException {
-    NodeLinks links = new NodeLinks(id, Serializers.fory(), getClass().getClassLoader(),
+    NodeLinks links = new NodeLinks(id, TOKEN, Serializers.fory(), getClass().getClassLoader(),
         addresses::get, inbox, time);
     addresses.put(id, new InetSocketAddress("127.0.0.1", links.listen("127.0.0.1")));
     started.add(links);
@@ -158,7 +161,7 @@ class NodeLinksTest {
         reply.fail("not bytes: " + m);
       }
     });
-    byte[] large = new byte[8 << 20];
+    byte[] large = new byte[4 << 20];
     for (int i = 0; i < large.length; i++) {
       large[i] = (byte) (i * 31);
     }
@@ -193,8 +196,8 @@ class NodeLinksTest {
       NodeLinks linksA = node(IdFactory.newUniqueId(), (from, m, reply) -> {});
       var reply = linksA.request(peer, "hello?");
       try (SocketChannel accepted = fake.accept()) {
-        FrameReader reader = new FrameReader(accepted);
-        assertEquals(Frames.HELLO, reader.next().kind());
+        new Handshake(TOKEN, "link").asServer(accepted, peer);
+        FrameReader reader = new FrameReader(accepted, Frames.DEFAULT_MAX_FRAME_BYTES);
         assertEquals(Frames.REQUEST, reader.next().kind());
         // half a reply frame, then gone
         accepted.write(ByteBuffer.allocate(6).putInt(100).put(Frames.REPLY).flip());

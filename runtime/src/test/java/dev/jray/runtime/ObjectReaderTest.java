@@ -12,6 +12,7 @@ import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.ManualTime;
 import dev.jray.link.NodeLinks;
@@ -59,8 +60,8 @@ class ObjectReaderTest {
     HostedActors hosted = new HostedActors(here, jobs, codec, tasks,
         new ActorDirectory(gcs, Serializers.fory(), here, tasks), time);
     reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, pool, time);
-    links = new NodeLinks(here, Serializers.fory(), getClass().getClassLoader(), node -> null,
-        (from, message, reply) -> { });
+    links = new NodeLinks(here, ClusterToken.generate(), Serializers.fory(),
+        getClass().getClassLoader(), node -> null, (from, message, reply) -> { }, time);
     owners.start(links);
   }
 

@@ -5,6 +5,9 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TokenSources;
+import dev.jray.gcs.time.Time;
 import dev.jray.store.transfer.ObjectTransferClient;
 import dev.jray.store.transfer.ObjectTransferServer;
 import io.vertx.core.AbstractVerticle;
@@ -13,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,6 +26,9 @@ import java.util.Set;
  * {@code vertx.deployVerticle(new ObjectStoreVerticle(), new DeploymentOptions().setConfig(
  * new JsonObject().put("capacityBytes", 1 << 30)))}. Undeploying it frees the store's memory and
  * removes its directories.
+ *
+ * <p>The transfer server and client ask every peer for the cluster token: the one given to the
+ * constructor, else (deployed with no token) the one {@link TokenSources} finds for this process.
  *
  * <p>In-JVM callers (the worker pool) use {@link #store()} directly: a put or get is a method
  * call, never a message. It registers itself in {@link LocalParts} under its node id.
@@ -55,6 +62,8 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
     return "jray.node." + nodeId.toHex() + ".store.stats";
   }
 
+  /** Null until start when none was given: then it is the process's, if it serves other nodes. */
+  private ClusterToken token;
   private UniqueId nodeId;
   private ObjectStore store;
   /** Null unless it serves other nodes. */
@@ -62,17 +71,35 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
   /** Null unless it serves other nodes. */
   private ObjectTransferClient transferClient;
 
+  /** A store that serves its copies to, and pulls from, nodes that prove {@code token}. */
+  public ObjectStoreVerticle(ClusterToken token) {
+    this.token = Objects.requireNonNull(token, "token");
+  }
+
+  /**
+   * A store deployed with no token: if it serves other nodes, it uses the token {@link
+   * TokenSources} finds for this process, and fails to deploy if there is none.
+   */
+  public ObjectStoreVerticle() {}
+
   @Override
   public void start(Promise<Void> started) {
     DeploymentConfig config;
+    String transferHost;
+    int transferPort;
     try {
       config = DeploymentConfig.of("ObjectStoreVerticle", config(), KEYS);
       nodeId = config.nodeId(NODE_ID, IdFactory.newUniqueId());
+      transferHost = config.string(TRANSFER_HOST, null);
+      transferPort = config.port(TRANSFER_PORT, 0);
+      if (transferHost != null && token == null) {
+        token = TokenSources.ofProcess().require(null);
+      }
     } catch (IllegalArgumentException e) {
       started.fail(e);
       return;
     }
-    String transferHost = config.string(TRANSFER_HOST, null);
+    Time time = LocalParts.time(vertx, nodeId);
     vertx.executeBlocking(() -> {
           // reads the config here too: the default capacity asks the OS
           long capacity = config.positiveLong(CAPACITY_BYTES, ObjectStore.defaultCapacity());
@@ -81,10 +108,11 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
           return null;
         })
         .compose(v -> transferHost == null ? Future.succeededFuture()
-            : ObjectTransferServer.start(vertx, store, transferHost, config.port(TRANSFER_PORT, 0))
+            : ObjectTransferServer.start(vertx, store, transferHost, transferPort,
+                    token, nodeId, time)
                 .map(server -> {
                   transferServer = server;
-                  transferClient = new ObjectTransferClient(vertx);
+                  transferClient = new ObjectTransferClient(vertx, token, nodeId, time);
                   return null;
                 }))
         .compose(v -> vertx.eventBus().consumer(statsAddress(nodeId),

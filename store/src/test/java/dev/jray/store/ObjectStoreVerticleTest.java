@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +45,7 @@ class ObjectStoreVerticleTest {
   @Test
   void storesObjectsAnswersStatsServesCopiesAndFreesEverythingOnUndeploy() throws Exception {
     UniqueId node = IdFactory.newUniqueId();
-    ObjectStoreVerticle verticle = new ObjectStoreVerticle();
+    ObjectStoreVerticle verticle = new ObjectStoreVerticle(ClusterToken.generate());
     String deployment = await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(
         new JsonObject().put("nodeId", node.toHex()).put("capacityBytes", 8 << 20)
             .put("spillDirectory", spillBase.toString()).put("transferHost", "127.0.0.1"))));

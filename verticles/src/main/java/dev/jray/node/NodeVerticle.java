@@ -138,9 +138,9 @@ public final class NodeVerticle extends AbstractVerticle {
     LocalParts.register(vertx, nodeId, Time.class, time);
     StartPhases phases = new StartPhases(time);
     List<String> ids = new ArrayList<>();
-    storePart = new ObjectStoreVerticle();
+    storePart = new ObjectStoreVerticle(options.token());
     schedulerPart = new SchedulerVerticle();
-    workerPart = new WorkerPoolVerticle();
+    workerPart = new WorkerPoolVerticle(options.token());
     deployPart(context, storePart, new DeploymentOptions().setConfig(storeConfig()), ids)
         .compose(v -> deployPart(storePart.context(), schedulerPart,
             new DeploymentOptions().setConfig(schedulerConfig()), ids))

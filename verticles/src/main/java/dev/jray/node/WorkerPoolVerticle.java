@@ -7,6 +7,9 @@ import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.bus.ForyMessageCodec;
 import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TokenSources;
+import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
@@ -24,6 +27,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
@@ -46,6 +50,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (codecs registered here); tasks, results and actor calls between nodes ride the links, not the
  * bus.
  *
+ * <p>Its links prove the cluster token to other nodes and ask it of them: the one given to the
+ * constructor, else (deployed with no token) the one {@link TokenSources} finds for this process.
+ *
  * <p>Threading: start and stop run on its event-loop context, the blocking work in
  * executeBlocking; the fields are written in start, before the deployment completes. The worker
  * and links are thread-safe; {@link #linkAddress} and {@link #fetch} are called on link and worker
@@ -65,9 +72,15 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
     return "jray.node." + nodeId.toHex() + ".workers.stats";
   }
 
+  /** What the links decode peers' messages with: jray's link messages only. */
+  private static final MessageSerializer LINK_MESSAGES =
+      new MessageSerializer(CoreWorker.linkMessageTypes());
+
   /** How long a link waits for a node it heard of to register (it reports before it does). */
   private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
 
+  /** Null until start when none was given. */
+  private ClusterToken token;
   private UniqueId nodeId;
   private SchedulerVerticle scheduler;
   /** What it bound as its scheduler's sink. */
@@ -84,6 +97,18 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   /** 0 when the links do not listen. */
   private int linkPort;
 
+  /** A worker pool whose links talk to nodes that prove {@code token}. */
+  public WorkerPoolVerticle(ClusterToken token) {
+    this.token = Objects.requireNonNull(token, "token");
+  }
+
+  /**
+   * A worker pool deployed with no token: its links use the token {@link TokenSources} finds for
+   * this process; if it finds none, a pool whose links listen fails to deploy, and one whose
+   * links do not (a node alone) makes one up.
+   */
+  public WorkerPoolVerticle() {}
+
   @Override
   public void start(Promise<Void> started) {
     DeploymentConfig config;
@@ -92,6 +117,11 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
       config = DeploymentConfig.of("WorkerPoolVerticle", config(), KEYS);
       nodeId = config.requiredNodeId(NODE_ID);
       linkHost = config.string(LINK_HOST, null);
+      if (token == null) {
+        token = linkHost != null ? TokenSources.ofProcess().require(null)
+            : Objects.requireNonNullElseGet(TokenSources.ofProcess().find(null),
+                ClusterToken::generate);
+      }
       store = LocalParts.require(vertx, nodeId, ObjectStoreVerticle.class, "WorkerPoolVerticle");
       scheduler = LocalParts.require(vertx, nodeId, SchedulerVerticle.class, "WorkerPoolVerticle");
     } catch (RuntimeException e) {
@@ -115,7 +145,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
           });
       worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(),
           store.store(), executor);
-      links = new NodeLinks(nodeId, Serializers.fory(), CoreWorker.class.getClassLoader(),
+      links = new NodeLinks(nodeId, token, LINK_MESSAGES, CoreWorker.class.getClassLoader(),
           this::linkAddress, worker.inbox(), time);
       sink = new TaskSink() {
         @Override

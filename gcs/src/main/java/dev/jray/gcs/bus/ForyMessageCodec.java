@@ -1,35 +1,49 @@
 package dev.jray.gcs.bus;
 
+import dev.jray.gcs.serialization.MessageSerializer;
+import dev.jray.gcs.serialization.SerializationException;
 import dev.jray.gcs.serialization.Serializer;
-import dev.jray.gcs.serialization.Serializers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.shareddata.LocalMap;
-import java.util.Objects;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Event-bus codec for one jray message type, named {@code jray:<class name>} (Vert.x requires one
  * name per default codec). Local delivery hands over the same instance, since messages are
- * immutable; clustered delivery writes the {@link Serializers#fory() Fory} bytes prefixed by their
- * length, and reads them back with the message type's class loader.
+ * immutable; clustered delivery writes Fory bytes prefixed by their length, and reads them back
+ * with a {@link MessageSerializer}: only the types registered together with this one (and what
+ * their fields hold) decode, anything else is refused with a {@link SerializationException}.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe; the serializers of the type sets registered are kept in a concurrent map for
+ * the JVM's life (jray's message types never unload).
  *
  * @param <T> the message type
  */
 public final class ForyMessageCodec<T> implements MessageCodec<T, T> {
   private static final String REGISTERED = "jray.message-codecs";
-  private static final Serializer SERIALIZER = Serializers.fory();
+  private static final Map<Set<Class<?>>, MessageSerializer> SERIALIZERS = new ConcurrentHashMap<>();
 
   private final Class<T> type;
-  private final ClassLoader loader;
+  private final Serializer serializer;
 
+  /** A codec whose peers may send {@code type} only. */
   public ForyMessageCodec(Class<T> type) {
+    this(type, serializerOf(List.of(type)));
+  }
+
+  private ForyMessageCodec(Class<T> type, Serializer serializer) {
     this.type = type;
-    this.loader =
-        Objects.requireNonNullElse(type.getClassLoader(), ClassLoader.getSystemClassLoader());
+    this.serializer = serializer;
+  }
+
+  private static MessageSerializer serializerOf(List<Class<?>> types) {
+    return SERIALIZERS.computeIfAbsent(Set.copyOf(types), MessageSerializer::new);
   }
 
   /**
@@ -41,29 +55,43 @@ public final class ForyMessageCodec<T> implements MessageCodec<T, T> {
   public static synchronized void registerCodecs(Vertx vertx, Class<?>... messageTypes) {
     // Kept in the Vertx instance itself, so it lives and dies with that instance.
     LocalMap<String, Boolean> registered = vertx.sharedData().getLocalMap(REGISTERED);
+    MessageSerializer serializer = serializerOf(List.of(messageTypes));
     for (Class<?> type : messageTypes) {
       if (!registered.containsKey(type.getName())) {
-        register(vertx.eventBus(), type);
+        register(vertx.eventBus(), type, serializer);
         registered.put(type.getName(), Boolean.TRUE);
       }
     }
   }
 
-  private static <T> void register(EventBus bus, Class<T> type) {
-    bus.registerDefaultCodec(type, new ForyMessageCodec<>(type));
+  private static <T> void register(EventBus bus, Class<T> type, Serializer serializer) {
+    bus.registerDefaultCodec(type, new ForyMessageCodec<>(type, serializer));
   }
 
   @Override
   public void encodeToWire(Buffer buffer, T message) {
-    byte[] bytes = SERIALIZER.serialize(message);
+    byte[] bytes = serializer.serialize(message);
     buffer.appendInt(bytes.length).appendBytes(bytes);
   }
 
+  /**
+   * @throws SerializationException if the length does not fit the buffer, or the bytes are not a
+   *     {@code T} made of registered types
+   */
   @Override
   public T decodeFromWire(int pos, Buffer buffer) {
     int start = pos + Integer.BYTES;
-    byte[] bytes = buffer.getBytes(start, start + buffer.getInt(pos));
-    return type.cast(SERIALIZER.deserialize(bytes, loader));
+    int length = buffer.getInt(pos);
+    if (length < 0 || length > buffer.length() - start) {
+      throw new SerializationException("refused a " + type.getSimpleName() + " message of "
+          + length + " bytes in a buffer of " + (buffer.length() - start));
+    }
+    Object message = serializer.deserialize(buffer.getBytes(start, start + length), null);
+    if (!type.isInstance(message)) {
+      throw new SerializationException("refused a message for " + type.getName() + ": it holds a "
+          + (message == null ? "null" : message.getClass().getName()));
+    }
+    return type.cast(message);
   }
 
   @Override

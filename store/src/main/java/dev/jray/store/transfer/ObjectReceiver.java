@@ -1,6 +1,10 @@
 package dev.jray.store.transfer;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.security.AuthenticatingAcceptor;
+import dev.jray.gcs.security.ChannelDeadlines;
+import dev.jray.gcs.security.Handshake;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectWriter;
 import dev.jray.store.transfer.PullProtocol.Status;
@@ -37,14 +41,21 @@ final class ObjectReceiver {
   private final ObjectId id;
   private final ObjectStore into;
   private final boolean primary;
+  private final Handshake handshake;
+  private final UniqueId self;
+  private final ChannelDeadlines deadlines;
 
-  ObjectReceiver(String host, int port, ObjectId id, ObjectStore into, boolean primary) {
+  ObjectReceiver(String host, int port, ObjectId id, ObjectStore into, boolean primary,
+      Handshake handshake, UniqueId self, ChannelDeadlines deadlines) {
     this.host = host;
     this.port = port;
     this.peer = host + ":" + port;
     this.id = id;
     this.into = into;
     this.primary = primary;
+    this.handshake = handshake;
+    this.self = self;
+    this.deadlines = deadlines;
   }
 
   /**
@@ -69,13 +80,29 @@ final class ObjectReceiver {
         throw failure("cannot connect", false, e);
       }
       ObjectTransferServer.configure(connection);
-      receive(connection);
+      try (ChannelDeadlines.Deadline deadline = deadlines.closeAfter(
+          AuthenticatingAcceptor.Limits.DEFAULT.handshakeTimeout(), connection)) {
+        authenticate(connection, deadline);
+        deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
+        receive(connection, deadline);
+      }
     } catch (IOException e) {
       throw failure("the connection failed", false, e);
     }
   }
 
-  private void receive(SocketChannel connection) throws IOException {
+  private void authenticate(SocketChannel connection, ChannelDeadlines.Deadline deadline) {
+    try {
+      handshake.asClient(connection, self);
+    } catch (IOException e) {
+      throw failure("refused: " + (deadline.expired() ? "it did not finish the handshake within "
+          + AuthenticatingAcceptor.Limits.DEFAULT.handshakeTimeout().toMillis() + " ms"
+          : e.getMessage()), false, null);
+    }
+  }
+
+  private void receive(SocketChannel connection, ChannelDeadlines.Deadline deadline)
+      throws IOException {
     PullProtocol.writeRequest(connection, id);
     Status status = PullProtocol.readStatus(connection);
     if (status != Status.OK) {
@@ -102,6 +129,7 @@ final class ObjectReceiver {
         } catch (RuntimeException e) {
           throw failure("cannot write into the local object store", false, e);
         }
+        deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
         if (read < 0) {
           throw failure(
               "the stream ended after " + (size - writer.remaining()) + " of " + size + " bytes",

@@ -1,6 +1,7 @@
 package dev.jray.store.transfer;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.gcs.security.ChannelDeadlines;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectStoreFullException;
 import dev.jray.store.StoredObject;
@@ -16,7 +17,9 @@ import java.util.logging.Logger;
  * its file to the socket with {@code sendfile}, unpins it, then closes the connection.
  *
  * <p>Back-pressure is TCP's: a write blocks while the socket's send buffer is full, so a slow
- * client costs this node a socket buffer and no Java memory, whatever the object's size.
+ * client costs this node a socket buffer and no Java memory, whatever the object's size. A client
+ * that does not send its request within {@link ObjectTransferServer#REQUEST_TIMEOUT}, or takes no
+ * bytes for {@link ObjectTransferServer#PROGRESS_TIMEOUT}, has its connection closed.
  *
  * <p>{@link #run} blocks (on the store's lock and on the socket), so it runs on a transfer thread
  * of its own, never on an event loop. {@link #abort} may be called from any thread.
@@ -24,13 +27,18 @@ import java.util.logging.Logger;
 final class ObjectSender implements Runnable {
   private static final Logger LOG = Logger.getLogger(ObjectSender.class.getName());
 
+  /** The most sent in one system call, so the progress deadline moves between calls. */
+  private static final long CHUNK_BYTES = 64 << 20;
+
   private final ObjectStore store;
   private final SocketChannel connection;
+  private final ChannelDeadlines deadlines;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  ObjectSender(ObjectStore store, SocketChannel connection) {
+  ObjectSender(ObjectStore store, SocketChannel connection, ChannelDeadlines deadlines) {
     this.store = store;
     this.connection = connection;
+    this.deadlines = deadlines;
   }
 
   /** Completes when the connection is closed and the object, if it was pinned, is unpinned. */
@@ -55,10 +63,13 @@ final class ObjectSender implements Runnable {
 
   @Override
   public void run() {
-    try (connection) {
+    try (connection;
+        ChannelDeadlines.Deadline deadline = deadlines.closeAfter(
+            ObjectTransferServer.REQUEST_TIMEOUT, this::abort)) {
       ObjectId id = PullProtocol.readRequest(connection);
       if (id != null) {
-        serve(id);
+        deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
+        serve(id, deadline);
       }
     } catch (IOException e) {
       // The client went away or the server is closing: the pin is released either way.
@@ -68,7 +79,7 @@ final class ObjectSender implements Runnable {
     }
   }
 
-  private void serve(ObjectId id) throws IOException {
+  private void serve(ObjectId id, ChannelDeadlines.Deadline deadline) throws IOException {
     StoredObject object;
     try {
       object = store.get(id);
@@ -86,7 +97,8 @@ final class ObjectSender implements Runnable {
       long size = object.size();
       PullProtocol.writeFound(connection, size);
       for (long sent = 0; sent < size; ) {
-        sent += object.transferTo(sent, size - sent, connection);
+        sent += object.transferTo(sent, Math.min(CHUNK_BYTES, size - sent), connection);
+        deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
       }
     }
   }

@@ -1,6 +1,11 @@
 package dev.jray.store.transfer;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.security.ChannelDeadlines;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.Handshake;
+import dev.jray.gcs.time.Time;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -22,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Memory per pull is the object's room in the store, a socket buffer and the transfer thread's
  * 4 MiB direct buffer; TCP flow control stops the peer while the room is being reserved.
  *
+ * <p>Each pull opens with the {@link Handshake}: this node proves the cluster token and the peer
+ * must prove it too, within the handshake deadline; a peer that then sends nothing for {@link
+ * ObjectTransferServer#PROGRESS_TIMEOUT} fails the pull.
+ *
  * <p>Thread-safe; {@link #pull} may be called from any thread and never blocks: each pull runs on
  * a transfer thread of its own (from a cached pool of daemon threads), never on an event loop, and
  * its future completes on the caller's Vert.x context (a new one when called from outside Vert.x).
@@ -30,12 +39,23 @@ public final class ObjectTransferClient {
   private record Pull(ObjectStore into, ObjectId id) {}
 
   private final Vertx vertx;
+  private final Handshake handshake;
+  private final UniqueId self;
+  private final ChannelDeadlines deadlines;
   private final ExecutorService receivers =
       Executors.newCachedThreadPool(ObjectTransferServer.daemonThreads("jray-transfer-pull"));
   private final ConcurrentMap<Pull, Future<Void>> inProgress = new ConcurrentHashMap<>();
 
-  public ObjectTransferClient(Vertx vertx) {
+  /**
+   * @param token the cluster token this node proves and asks of the peers it pulls from
+   * @param self the node id this node proves
+   * @param time the clock of the handshake and progress deadlines
+   */
+  public ObjectTransferClient(Vertx vertx, ClusterToken token, UniqueId self, Time time) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.handshake = new Handshake(token, "transfer");
+    this.self = Objects.requireNonNull(self, "self");
+    this.deadlines = new ChannelDeadlines(time, "jray-transfer-pull-deadlines");
   }
 
   /**
@@ -66,7 +86,8 @@ public final class ObjectTransferClient {
     if (running != null) {
       return running;
     }
-    ObjectReceiver receiver = new ObjectReceiver(host, port, id, into, primary);
+    ObjectReceiver receiver = new ObjectReceiver(host, port, id, into, primary, handshake, self,
+        deadlines);
     try {
       receivers.execute(
           () -> {
@@ -102,6 +123,7 @@ public final class ObjectTransferClient {
     return vertx.executeBlocking(
         () -> {
           receivers.awaitTermination(30, TimeUnit.SECONDS);
+          deadlines.close();
           return null;
         },
         false);

@@ -1,5 +1,11 @@
 package dev.jray.store.transfer;
 
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.security.AuthenticatingAcceptor;
+import dev.jray.gcs.security.ChannelDeadlines;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.Handshake;
+import dev.jray.gcs.time.Time;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -7,9 +13,10 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves copies of the objects in one node's {@link ObjectStore} to other nodes' {@link
@@ -28,42 +34,65 @@ import java.util.logging.Logger;
  * client goes away. The bytes go from the object's mapping to the socket in large writes, with no
  * copy through a Java buffer, as fast as the client takes them.
  *
- * <p>Threading: one accepting thread, and one transfer thread per pull in progress (from a cached
- * pool of daemon threads); they block on sockets and the store's lock, never on an event loop. The
- * returned futures complete on the Vert.x context of the caller of {@link #start}. Thread-safe.
+ * <p>A client must first pass the {@link Handshake} (prove the cluster token) within its
+ * deadline; until then it costs no thread ({@link AuthenticatingAcceptor}). Once authenticated, a
+ * node has at most {@link #MAX_PULLS_PER_PEER} pulls in progress here, must ask for its object
+ * within {@link #REQUEST_TIMEOUT}, and must take some of it every {@link #PROGRESS_TIMEOUT}.
+ *
+ * <p>Threading: one accepting thread, a small handshake pool, and one transfer thread per pull in
+ * progress (from a cached pool of daemon threads); they block on sockets and the store's lock,
+ * never on an event loop. The returned futures complete on the Vert.x context of the caller of
+ * {@link #start}. Thread-safe; the pulls per peer are counted in a concurrent map.
  */
 public final class ObjectTransferServer {
-  private static final Logger LOG = Logger.getLogger(ObjectTransferServer.class.getName());
   /** Kernel socket buffer per connection: enough for a large write to leave little idle time. */
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
+  /** Pulls in progress from one node at most; more are refused. */
+  static final int MAX_PULLS_PER_PEER = 64;
+  /** How long an authenticated client may take to send its request. */
+  static final Duration REQUEST_TIMEOUT = AuthenticatingAcceptor.Limits.DEFAULT.handshakeTimeout();
+  /** How long a pull may go without the client taking any bytes. */
+  static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(30);
 
   private final ObjectStore store;
   private final Context context;
-  private final ServerSocketChannel listener;
+  private final int port;
+  private final ChannelDeadlines deadlines;
   private final ExecutorService senders;
-  // Pulls in progress, added by the accepting thread and removed by their transfer threads.
+  /** Set once, right after construction. */
+  private volatile AuthenticatingAcceptor acceptor;
+  // Pulls in progress, added by handshake threads and removed by their transfer threads.
   private final Set<ObjectSender> calls = ConcurrentHashMap.newKeySet();
+  private final Map<UniqueId, AtomicInteger> pullsPerPeer = new ConcurrentHashMap<>();
+  /** Authenticated connections refused for a cap. */
+  private final AtomicLong refusedPeers = new AtomicLong();
   private volatile boolean closed;
 
-  private ObjectTransferServer(ObjectStore store, Context context, ServerSocketChannel listener) {
+  private ObjectTransferServer(ObjectStore store, Context context, int port, Time time) {
     this.store = store;
     this.context = context;
-    this.listener = listener;
-    int port = listener.socket().getLocalPort();
+    this.port = port;
+    this.deadlines = new ChannelDeadlines(time, "jray-transfer-deadlines-" + port);
     this.senders = Executors.newCachedThreadPool(daemonThreads("jray-transfer-send-" + port));
   }
 
   /**
-   * Starts serving {@code store} on {@code host}, and only there.
+   * Starts serving {@code store} on {@code host}, and only there, to clients that prove {@code
+   * token}.
    *
    * @param port the TCP port, or 0 for an ephemeral one (see {@link #port()})
+   * @param self the node id this server proves
+   * @param time the clock of the handshake, request and progress deadlines
    * @return the listening server, or a failure if it cannot bind
    */
-  public static Future<ObjectTransferServer> start(
-      Vertx vertx, ObjectStore store, String host, int port) {
+  public static Future<ObjectTransferServer> start(Vertx vertx, ObjectStore store, String host,
+      int port, ClusterToken token, UniqueId self, Time time) {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(host, "host");
+    Handshake handshake = new Handshake(token, "transfer");
+    Objects.requireNonNull(self, "self");
+    Objects.requireNonNull(time, "time");
     if (port < 0 || port > 0xffff) {
       throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
     }
@@ -79,10 +108,17 @@ public final class ObjectTransferServer {
             listener.close();
             throw new IOException("cannot listen for object transfers on " + host + ":" + port, e);
           }
-          ObjectTransferServer server = new ObjectTransferServer(store, context, listener);
-          Thread acceptor = new Thread(server::accept, "jray-transfer-accept-" + server.port());
-          acceptor.setDaemon(true);
-          acceptor.start();
+          ObjectTransferServer server = new ObjectTransferServer(store, context,
+              listener.socket().getLocalPort(), time);
+          try {
+            server.acceptor = new AuthenticatingAcceptor("object transfer", listener, handshake,
+                self, time, AuthenticatingAcceptor.Limits.DEFAULT, server.deadlines,
+                server::onAuthenticated);
+          } catch (IOException | RuntimeException e) {
+            listener.close();
+            server.deadlines.close();
+            throw e;
+          }
           return server;
         },
         false);
@@ -90,7 +126,12 @@ public final class ObjectTransferServer {
 
   /** The port the server listens on. */
   public int port() {
-    return listener.socket().getLocalPort();
+    return port;
+  }
+
+  /** Connections refused before or right after authenticating, for tests. */
+  long refused() {
+    return acceptor.refused() + refusedPeers.get();
   }
 
   /**
@@ -99,13 +140,12 @@ public final class ObjectTransferServer {
    */
   public Future<Void> close() {
     closed = true;
-    try {
-      listener.close();
-    } catch (IOException e) {
-      LOG.log(Level.FINE, "closing the object transfer listener failed", e);
-    }
+    acceptor.close();
     calls.forEach(ObjectSender::abort);
-    return idle().onComplete(ignored -> senders.shutdown());
+    return idle().onComplete(ignored -> {
+      senders.shutdown();
+      deadlines.close();
+    });
   }
 
   /** Completes once every pull in progress now is over and has unpinned its object. */
@@ -115,31 +155,30 @@ public final class ObjectTransferServer {
     return Future.fromCompletionStage(CompletableFuture.allOf(ongoing), context);
   }
 
-  /** The accepting thread's loop; ends when the listener closes. */
-  private void accept() {
-    while (true) {
-      SocketChannel connection;
-      try {
-        connection = listener.accept();
-      } catch (ClosedChannelException e) {
-        return;
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "accepting an object transfer connection failed", e);
-        continue;
-      }
-      ObjectSender call = new ObjectSender(store, connection);
-      calls.add(call);
-      call.done().whenComplete((ignored, failure) -> calls.remove(call));
-      if (closed) {
-        call.abort(); // close() may have missed it
-      }
-      try {
-        configure(connection);
-        senders.execute(call);
-      } catch (IOException | RuntimeException e) {
-        call.abort();
-        call.done().complete(null);
-      }
+  /** A client proved the token; on a handshake thread. */
+  private void onAuthenticated(SocketChannel connection, UniqueId peer) throws IOException {
+    AtomicInteger pulls = pullsPerPeer.computeIfAbsent(peer, p -> new AtomicInteger());
+    if (pulls.incrementAndGet() > MAX_PULLS_PER_PEER) {
+      pulls.decrementAndGet();
+      refusedPeers.incrementAndGet();
+      throw new IOException("node " + peer + " has " + MAX_PULLS_PER_PEER
+          + " pulls in progress already");
+    }
+    ObjectSender call = new ObjectSender(store, connection, deadlines);
+    calls.add(call);
+    call.done().whenComplete((ignored, failure) -> {
+      calls.remove(call);
+      pulls.decrementAndGet();
+    });
+    if (closed) {
+      call.abort(); // close() may have missed it
+    }
+    try {
+      configure(connection);
+      senders.execute(call);
+    } catch (IOException | RuntimeException e) {
+      call.abort();
+      call.done().complete(null);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.jray.store.TestObjects;
 import static dev.jray.store.transfer.TestSupport.await;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.gcs.time.Time;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectWriter;
 import dev.jray.store.StoredObject;
@@ -47,8 +48,10 @@ final class LargeTransferProbe {
       long written = fill(source, id, size);
       fill(source, warmUp, WARM_UP_SIZE);
       ObjectTransferServer server =
-          await(ObjectTransferServer.start(serverVertx, source, "127.0.0.1", 0));
-      ObjectTransferClient client = new ObjectTransferClient(clientVertx);
+          await(ObjectTransferServer.start(serverVertx, source, "127.0.0.1", 0, TestSupport.TOKEN,
+              TestSupport.SERVER_NODE, Time.SYSTEM));
+      ObjectTransferClient client = new ObjectTransferClient(clientVertx, TestSupport.TOKEN,
+          TestSupport.CLIENT_NODE, Time.SYSTEM);
       // Lets the JIT compile the transfer path first, so the measurement shows the steady state.
       await(client.pull("127.0.0.1", server.port(), warmUp, target, false));
       ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);

@@ -1,6 +1,10 @@
 package dev.jray.store.transfer;
 
 import static dev.jray.store.TestObjects.assertContent;
+import static dev.jray.store.transfer.TestSupport.CLIENT_NODE;
+import static dev.jray.store.transfer.TestSupport.HANDSHAKE;
+import static dev.jray.store.transfer.TestSupport.SERVER_NODE;
+import static dev.jray.store.transfer.TestSupport.TOKEN;
 import static dev.jray.store.transfer.TestSupport.await;
 import static dev.jray.store.transfer.TestSupport.awaitFailure;
 import static dev.jray.store.TestObjects.data;
@@ -13,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.ObjectId;
 import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectStoreFullException;
 import dev.jray.store.ObjectWriter;
@@ -55,8 +60,8 @@ class ObjectTransferTest {
     clientVertx = Vertx.vertx();
     serverStore = new ObjectStore(CAPACITY, spillRoot.resolve("server"));
     clientStore = new ObjectStore(CAPACITY, spillRoot.resolve("client"));
-    server = await(ObjectTransferServer.start(serverVertx, serverStore, HOST, 0));
-    client = new ObjectTransferClient(clientVertx);
+    server = await(startServer(serverStore));
+    client = new ObjectTransferClient(clientVertx, TOKEN, CLIENT_NODE, Time.SYSTEM);
   }
 
   @AfterEach
@@ -67,6 +72,10 @@ class ObjectTransferTest {
     await(serverVertx.close());
     clientStore.close();
     serverStore.close();
+  }
+
+  private Future<ObjectTransferServer> startServer(ObjectStore store) {
+    return ObjectTransferServer.start(serverVertx, store, HOST, 0, TOKEN, SERVER_NODE, Time.SYSTEM);
   }
 
   private Future<Void> pull(ObjectId id) {
@@ -100,7 +109,7 @@ class ObjectTransferTest {
     serverStore.close();
     serverStore = new ObjectStore(3 * CHUNK, spillRoot.resolve("small-server"));
     await(server.close());
-    server = await(ObjectTransferServer.start(serverVertx, serverStore, HOST, 0));
+    server = await(startServer(serverStore));
     byte[] spilled = data(2 * CHUNK, 3);
     serverStore.put(id(3), spilled, true);
     serverStore.put(id(4), data(2 * CHUNK, 4), true); // spills id(3)
@@ -152,6 +161,7 @@ class ObjectTransferTest {
     ObjectId id = id(7);
     serverStore.put(id, data(64 * CHUNK, 7), true);
     try (SocketChannel connection = SocketChannel.open(new InetSocketAddress(HOST, server.port()))) {
+      HANDSHAKE.asClient(connection, CLIENT_NODE);
       PullProtocol.writeRequest(connection, id);
       assertEquals(PullProtocol.Status.OK, PullProtocol.readStatus(connection));
       assertEquals(64L * CHUNK, PullProtocol.readSize(connection));
@@ -336,7 +346,7 @@ class ObjectTransferTest {
         release.countDown();
       }
     }
-    client = new ObjectTransferClient(clientVertx);
+    client = new ObjectTransferClient(clientVertx, TOKEN, CLIENT_NODE, Time.SYSTEM);
   }
 
   /** Waits until the store has reserved {@code bytes}: the pull is then reading the body. */
@@ -367,18 +377,19 @@ class ObjectTransferTest {
     assertInstanceOf(ObjectTransferException.class, failure);
     assertTrue(failure.getMessage().contains(id(13).toHex()), failure.getMessage());
     assertTrue(failure.getMessage().contains(HOST + ":" + port), failure.getMessage());
-    server = await(ObjectTransferServer.start(serverVertx, serverStore, HOST, 0));
+    server = await(startServer(serverStore));
   }
 
   @Test
   void argumentsAreChecked() {
-    assertThrows(NullPointerException.class, () -> new ObjectTransferClient(null));
-    assertThrows(
-        NullPointerException.class,
-        () -> ObjectTransferServer.start(serverVertx, null, HOST, 0));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> ObjectTransferServer.start(serverVertx, serverStore, HOST, 70_000));
+    assertThrows(NullPointerException.class,
+        () -> new ObjectTransferClient(null, TOKEN, CLIENT_NODE, Time.SYSTEM));
+    assertThrows(NullPointerException.class,
+        () -> new ObjectTransferClient(clientVertx, null, CLIENT_NODE, Time.SYSTEM));
+    assertThrows(NullPointerException.class, () -> ObjectTransferServer.start(serverVertx, null,
+        HOST, 0, TOKEN, SERVER_NODE, Time.SYSTEM));
+    assertThrows(IllegalArgumentException.class, () -> ObjectTransferServer.start(serverVertx,
+        serverStore, HOST, 70_000, TOKEN, SERVER_NODE, Time.SYSTEM));
     assertThrows(NullPointerException.class, () -> client.pull(HOST, 1, null, clientStore, true));
     assertThrows(
         IllegalArgumentException.class, () -> client.pull(HOST, 0, id(1), clientStore, true));

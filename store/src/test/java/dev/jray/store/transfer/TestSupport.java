@@ -1,5 +1,9 @@
 package dev.jray.store.transfer;
 
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.Handshake;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,6 +16,12 @@ import java.util.concurrent.TimeoutException;
 /** Future helpers and a scripted peer for transfer tests (ids and contents: {@link dev.jray.store.TestObjects}). */
 final class TestSupport {
   static final long TIMEOUT_SECONDS = 60;
+  /** The cluster token of the tests' nodes. */
+  static final ClusterToken TOKEN = ClusterToken.generate();
+  static final UniqueId SERVER_NODE = IdFactory.newUniqueId();
+  static final UniqueId CLIENT_NODE = IdFactory.newUniqueId();
+  /** The handshake of the transfer port under {@link #TOKEN}. */
+  static final Handshake HANDSHAKE = new Handshake(TOKEN, "transfer");
 
   private TestSupport() {}
 
@@ -36,7 +46,7 @@ final class TestSupport {
   }
 
   /**
-   * A peer on 127.0.0.1 that answers one pull with a script of its own, on a thread of its own,
+   * A peer on 127.0.0.1 that proves the token, then answers one pull with a script of its own, on a thread of its own,
    * then closes the connection: a misbehaving node.
    */
   static final class FakePeer implements AutoCloseable {
@@ -49,6 +59,7 @@ final class TestSupport {
           new Thread(
               () -> {
                 try (SocketChannel connection = listener.accept()) {
+                  HANDSHAKE.asServer(connection, SERVER_NODE);
                   PullProtocol.readRequest(connection);
                   answer.accept(connection);
                 } catch (Exception e) {
