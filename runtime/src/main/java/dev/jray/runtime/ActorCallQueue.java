@@ -15,9 +15,7 @@ import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * This worker's calls to one actor, in submission order (Ray's per-actor client queue): a call
@@ -40,8 +38,12 @@ final class ActorCallQueue {
   private final ActorId actorId;
   /** Calls not sent yet, in order; guarded by this. */
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
-  /** Return ids of the calls sent and not answered; guarded by this. */
-  private final Set<ObjectId> inFlight = new HashSet<>();
+  /**
+   * Return ids of the calls sent and not answered, in the order sent; guarded by this. Answers
+   * come about in that order (out of it by at most the actor's concurrency), so an answered call
+   * is found at or near the head: no hashing per call.
+   */
+  private final ArrayDeque<ObjectId> inFlight = new ArrayDeque<>();
   /** Calls made and not answered (maxPendingCalls counts them); guarded by this. */
   private int pending;
   /** The actor's state as last heard; guarded by this. */
@@ -72,8 +74,13 @@ final class ActorCallQueue {
   /** A call finished (or was never submitted, {@code returnId} null). */
   synchronized void releaseSlot(ObjectId returnId) {
     pending--;
-    if (returnId != null) {
-      inFlight.remove(returnId);
+    if (returnId == null) {
+      return;
+    }
+    if (inFlight.peekFirst() == returnId) { // the same instance the call was sent with
+      inFlight.pollFirst();
+    } else {
+      inFlight.removeFirstOccurrence(returnId);
     }
   }
 

@@ -46,24 +46,44 @@ final class ByteArrayFraming {
    * array framed this way, else -1.
    */
   int headerLength(ByteBuffer object, long size) {
+    byte[] head = new byte[(int) Math.min(size, prefix.length + 5L)];
+    object.get(0, head);
+    return headerLength(head, size);
+  }
+
+  /** As above, for a whole serialized value in an array. */
+  int headerLength(byte[] object) {
+    return headerLength(object, object.length);
+  }
+
+  /** @param head the object's first bytes (up to the longest header), @param size its size */
+  private int headerLength(byte[] head, long size) {
     int at = prefix.length;
     if (size < at + 1L) {
       return -1;
     }
     for (int i = 0; i < at; i++) {
-      if (object.get(i) != prefix[i]) {
+      if (head[i] != prefix[i]) {
         return -1;
       }
     }
     long length = 0;
-    for (int shift = 0; shift < 35 && at < size; shift += 7) {
-      byte b = object.get(at++);
+    for (int shift = 0; shift < 35 && at < head.length; shift += 7) {
+      byte b = head[at++];
       length |= (long) (b & 0x7f) << shift;
       if (b >= 0) {
         return at + length == size ? at : -1;
       }
     }
     return -1;
+  }
+
+  /** The array as the serializer writes it, in one copy. */
+  byte[] frame(byte[] array) {
+    byte[] header = header(array.length);
+    byte[] framed = Arrays.copyOf(header, header.length + array.length);
+    System.arraycopy(array, 0, framed, header.length, array.length);
+    return framed;
   }
 
   /** The bytes the serializer writes before the contents of an array of {@code length}. */

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * the link, whose frames are bounded. The ids it pins stay alive until the call's result arrives.
  */
 final class PreparedArgs {
+  /** Arguments whose values are all there already (most calls): no future per call. */
+  private static final CompletableFuture<Void> RESOLVED = CompletableFuture.completedFuture(null);
   /** A call without arguments. */
   static final PreparedArgs NONE =
       new PreparedArgs(new Object[0], new CompletableFuture<?>[0], List.of());
@@ -71,9 +73,18 @@ final class PreparedArgs {
     this.items = items;
     this.refValues = refValues;
     this.pins = pins;
-    this.resolved = refValues.length == 0
-        ? CompletableFuture.completedFuture(null)
+    this.resolved = allDone(refValues) ? RESOLVED
+        : refValues.length == 1 ? refValues[0].handle((v, e) -> null)
         : CompletableFuture.allOf(refValues).handle((v, e) -> null);
+  }
+
+  private static boolean allDone(CompletableFuture<?>[] futures) {
+    for (CompletableFuture<?> f : futures) {
+      if (!f.isDone()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The objects the call pins until its result arrives. */

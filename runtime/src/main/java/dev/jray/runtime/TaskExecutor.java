@@ -63,6 +63,7 @@ final class TaskExecutor {
   private final TaskManager taskManager;
   private final Consumer<TaskSpec> createActor;
   private final TaskStarts starts;
+  private final RecentArgValues recentArgs = new RecentArgValues();
   /** Tasks of placement groups running here, so that removing a group can end them; concurrent. */
   private final ConcurrentHashMap<TaskId, GroupTask> groupTasks = new ConcurrentHashMap<>();
   /** Reserves resources and hands out the next runnable task; set once by start. */
@@ -235,7 +236,7 @@ final class TaskExecutor {
       Object[] args = new Object[spec.args().size()];
       for (int i = 0; i < args.length; i++) {
         TaskArg a = spec.args().get(i);
-        args[i] = codec.decodeValue(a.objectId(), a.owner(), a.value(), ctx.loader());
+        args[i] = decodeArg(a, ctx.loader());
       }
       return new Outcome(f.invoke(target, args), null);
     } catch (Throwable t) {
@@ -243,6 +244,19 @@ final class TaskExecutor {
     } finally {
       TaskContext.restore(outer, outerLoader);
     }
+  }
+
+  /** An argument's value; an ObjectRef's small immutable value is decoded once for many calls. */
+  private Object decodeArg(TaskArg a, ClassLoader loader) {
+    byte[] shared = a.objectId() != null && a.value().isInline() ? a.value().data() : null;
+    Object value = shared == null ? null : recentArgs.get(shared);
+    if (value == null) {
+      value = codec.decodeValue(a.objectId(), a.owner(), a.value(), loader);
+      if (shared != null) {
+        recentArgs.remember(shared, value);
+      }
+    }
+    return value;
   }
 
   /** Sends the outcome of a task or actor call to its owner. */
@@ -273,7 +287,9 @@ final class TaskExecutor {
 
   /** Sends a result to the owner of the spec's return object. */
   void deliver(TaskSpec spec, ObjectValue value, List<RefId> contained) {
-    if (owners.isSelf(spec.ownerAddress())) {
+    if (owners.isSelf(spec.ownerAddress()) && spec.kind() == TaskKind.ACTOR_TASK) {
+      taskManager.onLocalActorCallResult(spec.returnId(), value, contained);
+    } else if (owners.isSelf(spec.ownerAddress())) {
       taskManager.onTaskResult(spec.returnId(), value, contained);
     } else {
       if (!value.isInline()) {

@@ -98,6 +98,11 @@ final class TaskManager {
     refs.complete(returnId, value, contained); // releases the call's pins and slot first
   }
 
+  /** The result of an actor call made here, from an actor in this JVM: it was never pending or remote. */
+  void onLocalActorCallResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
+    refs.complete(returnId, value, contained);
+  }
+
   void failCall(ObjectId returnId, RayException error) {
     onTaskResult(returnId, codec.errorValue(error), List.of());
   }

@@ -80,6 +80,15 @@ final class ValueCodec {
 
   /** Serializes a value; the refs inside it are counted (wherever their owners are). */
   Encoded encode(Object value) {
+    if (value instanceof byte[] array) {
+      ByteArrayFraming framing = arrayFraming();
+      if (framing != null) {
+        return new Encoded(framing.frame(array), List.of()); // as the serializer frames it
+      }
+    }
+    if (holdsNoRefs(value)) {
+      return new Encoded(serializer.serialize(value), List.of());
+    }
     ContainedRefs.begin();
     byte[] bytes;
     List<RefId> contained;
@@ -92,6 +101,12 @@ final class ValueCodec {
       contained.forEach(refs::count); // the value keeps them alive, wherever their owners are
     }
     return new Encoded(bytes, contained);
+  }
+
+  /** Values of final JDK classes that cannot hold an ObjectRef: no need to look for refs in them. */
+  private static boolean holdsNoRefs(Object value) {
+    return value == null || value instanceof String || value instanceof Integer
+        || value instanceof Long || value instanceof Double || value instanceof Boolean;
   }
 
   /** The object of serialized bytes: inline if small, else written into this node's store. */
@@ -215,7 +230,8 @@ final class ValueCodec {
   Object decodeValue(ObjectId id, String owner, ObjectValue v, ClassLoader loader) {
     if (v.isInline()) {
       byte[] data = v.data();
-      int header = arrayHeader(ByteBuffer.wrap(data), data.length);
+      ByteArrayFraming framing = arrayFraming();
+      int header = framing == null ? -1 : framing.headerLength(data);
       // a small byte[] (a common result) is its bytes after the header: no serializer round
       return header < 0 ? serializer.deserialize(data, loader)
           : Arrays.copyOfRange(data, header, data.length);
