@@ -1,5 +1,6 @@
 package dev.jray.bench;
 
+import dev.jray.gcs.security.TokenSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -68,8 +69,13 @@ final class ChildProcesses implements AutoCloseable {
   /** Starts {@code command}; its stdout and stderr go to {@code <work>/<name>.log}. */
   synchronized Child start(String name, List<String> command) throws IOException {
     Path log = workDir.resolve(name + ".log");
-    Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    // the nodes' cluster token lives in the work directory, never in the user's ~/.jray
+    builder.environment().put(TokenSources.HOME_ENV, workDir.resolve("jray-home").toString());
+    builder.environment().remove(TokenSources.TOKEN_ENV);
+    builder.environment().remove(TokenSources.TOKEN_FILE_ENV);
+    Process p = builder.start();
     Child child = new Child(name, p, log, System.nanoTime());
     children.add(child);
     return child;

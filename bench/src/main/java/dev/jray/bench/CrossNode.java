@@ -1,5 +1,6 @@
 package dev.jray.bench;
 
+import dev.jray.gcs.security.TokenSources;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +86,11 @@ final class CrossNode {
 
   /** Starts {@link PeerMember} in a second JVM and waits until the peer's remote rows can run. */
   void startPeerMember(HazelcastPeer peer) throws Exception {
+    Path tokenFile = workDir.resolve("peer-token");
+    Files.deleteIfExists(tokenFile);
+    peer.token().write(tokenFile);
     List<String> cmd = jvm("peer-member", "2g");
+    cmd.add("-D" + TokenSources.TOKEN_FILE_PROPERTY + "=" + tokenFile);
     cmd.addAll(List.of("-cp", benchClassPath(), PeerMember.class.getName(), peer.address()));
     ChildProcesses.Child child = children.start("peer-member", cmd);
     ChildProcesses.awaitLine(child, Pattern.compile(Pattern.quote(PeerMember.UP)), START_TIMEOUT_MS);

@@ -7,6 +7,7 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.ClusteredVertx;
+import dev.jray.gcs.security.ClusterToken;
 import io.vertx.core.Future;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -26,8 +27,9 @@ import java.util.concurrent.Executors;
  * the clients it starts.
  */
 final class HazelcastPeer implements AutoCloseable {
-  static final String CLUSTER_NAME = "jray-bench-peers";
   static final String REMOTE_ECHO = "bench.echo.remote";
+  /** The peer's own classes that travel between its members with Java serialization. */
+  static final Class<?>[] TRAVELLING = {SmallValue.class, ReadState.class};
   static final String EXECUTOR = "hz executor";
   static final String EXECUTOR_BATCH = "hz executor/batch";
   static final String ENTRY_PROCESSOR = "hz entry proc.";
@@ -73,9 +75,12 @@ final class HazelcastPeer implements AutoCloseable {
   private final IMap<Integer, Integer> actors;
   private final ExecutorService clients;
   private final int port;
+  /** The peers' own token: {@link PeerMember} joins with it. */
+  private final ClusterToken token;
 
-  private HazelcastPeer(Measure measure, ClusteredVertx cluster, int port) {
+  private HazelcastPeer(Measure measure, ClusteredVertx cluster, int port, ClusterToken token) {
     this.measure = measure;
+    this.token = token;
     this.cluster = cluster;
     this.hz = cluster.hazelcast();
     this.port = port;
@@ -92,9 +97,15 @@ final class HazelcastPeer implements AutoCloseable {
   /** Starts the member (alone, on 127.0.0.1, TCP-IP join only) and its clustered Vert.x. */
   static HazelcastPeer start(Measure measure) throws Exception {
     int port = ChildProcesses.freePort();
-    ClusteredVertx cv = Floors.await(
-        ClusterConfig.head("127.0.0.1", port).clusterName(CLUSTER_NAME).join("127.0.0.1"));
-    return new HazelcastPeer(measure, cv, port);
+    ClusterToken token = ClusterToken.generate();
+    ClusteredVertx cv = Floors.await(ClusterConfig.head("127.0.0.1", port, token)
+        .alsoDecoding(TRAVELLING).join("127.0.0.1"));
+    return new HazelcastPeer(measure, cv, port, token);
+  }
+
+  /** The token {@link PeerMember} joins with. */
+  ClusterToken token() {
+    return token;
   }
 
   /** Where {@link PeerMember} joins. */

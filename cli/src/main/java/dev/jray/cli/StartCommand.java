@@ -5,7 +5,6 @@ import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
-import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
@@ -73,6 +72,12 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--block", description = "Run in the foreground until stopped.")
   boolean block;
 
+  @Option(names = "--token-file", description = "The cluster token's file. A head reads it, or"
+      + " writes a new token there (readable by you only) if it does not exist; a worker reads it."
+      + " Default: JRAY_CLUSTER_TOKEN, JRAY_CLUSTER_TOKEN_FILE, else ~/.jray/cluster-token (which"
+      + " a head without a token writes).")
+  Path tokenFile;
+
   @Override
   public Integer call() throws Exception {
     if (head == (address != null)) {
@@ -80,14 +85,16 @@ final class StartCommand implements Callable<Integer> {
           "give exactly one of --head or --address HOST:PORT");
     }
     Map<String, Double> res = nodeResources();
+    // found (or made) here, so a missing token fails now, not in a background node's log
+    TokenSources.Found token = head ? CommandTokens.forHead(tokenFile)
+        : CommandTokens.forMember(tokenFile);
     if (!block) {
-      return startInBackground();
+      return startInBackground(token);
     }
     NodeJvm.dieWithLauncher();
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
-    ClusterToken token = head ? headToken() : TokenSources.ofProcess().require(null);
     ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res,
-        token), port, address);
+        token.token()), port, address);
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
@@ -98,26 +105,13 @@ final class StartCommand implements Callable<Integer> {
     }, "jray-stop"));
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res));
+    if (head && !NodeJvm.BACKGROUND.equals(System.getProperty(NodeJvm.MODE_PROPERTY))) {
+      CommandTokens.howToJoin(token, clusterAddress).forEach(System.out::println);
+    }
     System.out.flush();
     stopped.await();
     return 0;
   }
-  /** The head's token: the one found, else a new one written to the default file. */
-  private static ClusterToken headToken() {
-    TokenSources sources = TokenSources.ofProcess();
-    ClusterToken found = sources.find(null);
-    if (found != null) {
-      return found;
-    }
-    ClusterToken generated = ClusterToken.generate();
-    try {
-      generated.write(sources.defaultFile());
-      return generated;
-    } catch (IllegalStateException e) {
-      return sources.require(null); // another head wrote it first
-    }
-  }
-
 
   private Map<String, Double> nodeResources() {
     if (numCpus != null) {
@@ -136,8 +130,12 @@ final class StartCommand implements Callable<Integer> {
     return new HashMap<>(NodeResources.fromSystemProperties());
   }
 
-  /** Starts this same command with --block in a new JVM and waits until its node is up. */
-  private int startInBackground() throws IOException, InterruptedException {
+  /**
+   * Starts this same command with --block in a new JVM and waits until its node is up. The new
+   * JVM finds the token where this one did: the same arguments, environment and properties (the
+   * token's text never goes on its command line).
+   */
+  private int startInBackground(TokenSources.Found token) throws IOException, InterruptedException {
     if (head) {
       ClusterConfig.checkPortFree(host, port); // a clear error now, not in a log file
     }
@@ -167,7 +165,7 @@ final class StartCommand implements Callable<Integer> {
       System.err.println(tail(log));
       return 1;
     }
-    printStarted(role, entry[0].address(), p.pid(), log);
+    printStarted(role, entry[0].address(), p.pid(), log, token);
     return 0;
   }
 
@@ -175,16 +173,13 @@ final class StartCommand implements Callable<Integer> {
     return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
   }
 
-  private static void printStarted(String role, String clusterAddress, long pid, Path log) {
+  private static void printStarted(String role, String clusterAddress, long pid, Path log,
+      TokenSources.Found token) {
     System.out.println("Started a jray " + role + " node (pid " + pid + ").");
     System.out.println();
-    System.out.println("  Cluster address: " + clusterAddress);
-    System.out.println();
-    System.out.println("  To add another node to this cluster, run");
-    System.out.println("    java -jar jray.jar start --address " + clusterAddress);
-    System.out.println("  To connect a driver (Ray.init()) to it, run it with");
-    System.out.println("    -Djray.address=" + clusterAddress + "   (or JRAY_ADDRESS=" + clusterAddress + ")");
-    System.out.println("  To see the cluster:        java -jar jray.jar status --address " + clusterAddress);
+    System.out.println("  Cluster address: " + clusterAddress + "   (drivers: -Djray.address or"
+        + " JRAY_ADDRESS)");
+    CommandTokens.howToJoin(token, clusterAddress).forEach(System.out::println);
     System.out.println("  To stop the nodes started on this machine:  java -jar jray.jar stop");
     System.out.println("  Log: " + log);
   }

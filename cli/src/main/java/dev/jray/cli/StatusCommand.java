@@ -7,8 +7,10 @@ import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.PlacementGroupRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.GcsClient;
+import dev.jray.gcs.security.ClusterToken;
 import dev.jray.node.ClusterNode;
 import dev.jray.resources.ResourceSet;
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -29,12 +31,17 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--address", description = "HOST:PORT of the head (default: the head started here, JRAY_ADDRESS, or 127.0.0.1:6379).")
   String address;
 
+  @Option(names = "--token-file", description = "The cluster token's file (default:"
+      + " JRAY_CLUSTER_TOKEN, JRAY_CLUSTER_TOKEN_FILE, else ~/.jray/cluster-token).")
+  Path tokenFile;
+
   @Override
   public Integer call() {
     String head = address != null ? address : defaultAddress();
+    ClusterToken token = CommandTokens.forMember(tokenFile).token();
     Gcs gcs;
     try {
-      gcs = GcsClient.connect(head);
+      gcs = GcsClient.connect(head, token);
     } catch (IllegalStateException e) {
       System.err.println(e.getMessage());
       return 1;

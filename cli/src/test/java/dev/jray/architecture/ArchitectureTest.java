@@ -103,7 +103,8 @@ class ArchitectureTest {
   void examplesUseThePublicApiAndVertxOnly() {
     classes().that().resideInAPackage("dev.jray.examples..")
         .should().onlyDependOnClassesThat().resideInAnyPackage(
-            "dev.jray.examples..", "dev.jray.api..", "java..", "io.vertx..", "com.hazelcast..")
+            "dev.jray.examples..", "dev.jray.api..", "java..", "javax.crypto..", "io.vertx..",
+            "com.hazelcast..")
         .because("examples are what users copy: the public API, and Vert.x (with the"
             + " application's own cluster manager) where they show embedding a node")
         .check(JRAY);

@@ -1,5 +1,6 @@
 package dev.jray.cluster;
 
+import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import java.io.IOException;
@@ -33,6 +34,10 @@ import java.util.regex.Pattern;
  * code caches never mix with those of nodes a person started on this machine: a {@code jray
  * stop} here or there ends only its own. {@link #close()} ends every process this object started,
  * by its {@link Process} handle: gracefully first, then by SIGKILL.
+ *
+ * <p>Every JVM also gets {@code JRAY_HOME} under that folder and no token variables of the test's
+ * own environment: the head writes the cluster token there ({@link #tokenFile()}), where its
+ * workers, drivers and CLI calls find it, and no test touches {@code ~/.jray}.
  */
 public final class LocalCluster implements AutoCloseable {
   /** The line a --block node prints once it is up. */
@@ -49,6 +54,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Path jar;
   private final Path testClasses;
   private final Path tmpDir;
+  private final Path jrayHome;
   private final List<Proc> processes = new ArrayList<>();
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final AtomicInteger counter = new AtomicInteger();
@@ -201,6 +207,7 @@ public final class LocalCluster implements AutoCloseable {
     this.name = name;
     this.logDir = itLogRoot().resolve(name);
     this.tmpDir = logDir.resolve("tmp");
+    this.jrayHome = logDir.resolve("jray-home");
     try {
       deleteRecursively(logDir);
       Files.createDirectories(tmpDir);
@@ -296,6 +303,16 @@ public final class LocalCluster implements AutoCloseable {
   /** The java.io.tmpdir every JVM of this cluster gets (pid files: {@code <it>/jray/nodes}). */
   public Path tmpDir() {
     return tmpDir;
+  }
+
+  /** The JRAY_HOME every JVM of this cluster gets. */
+  public Path jrayHome() {
+    return jrayHome;
+  }
+
+  /** The token file the head writes (and the others read) when none is given. */
+  public Path tokenFile() {
+    return jrayHome.resolve(TokenSources.DEFAULT_FILE_NAME);
   }
 
   /** A TCP port free on 127.0.0.1 right now. */
@@ -479,6 +496,9 @@ public final class LocalCluster implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().put(TokenSources.HOME_ENV, jrayHome.toString());
+      pb.environment().remove(TokenSources.TOKEN_ENV);
+      pb.environment().remove(TokenSources.TOKEN_FILE_ENV);
       Process p = pb.start();
       Proc proc = new Proc(what, p, log);
       synchronized (this) {

@@ -8,12 +8,22 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Vert.x HTTP service that is also a node of a jray cluster: it clusters its own {@code Vertx}
  * with Hazelcast into the cluster, deploys jray's {@code NodeVerticle} by name, and its request
  * handler submits tasks, which run anywhere in the cluster, without blocking the event loop.
+ *
+ * <p>It needs the cluster token, from the file the head wrote ({@code JRAY_CLUSTER_TOKEN_FILE},
+ * else {@code $JRAY_HOME/cluster-token}, else {@code ~/.jray/cluster-token}): its Hazelcast
+ * cluster name is derived from it, and the node guards the application's event bus with it.
  *
  * <pre>
  * bin/jray start --head --port 6379
@@ -32,12 +42,14 @@ public final class EmbeddedServiceExample {
   public static void main(String[] args) throws Exception {
     String head = args.length > 0 ? args[0] : "127.0.0.1:6379";
     int httpPort = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
+    Path tokenFile = tokenFile();
     Vertx vertx = await(Vertx.builder()
-        .withClusterManager(new HazelcastClusterManager(hazelcastJoining(head)))
+        .withClusterManager(new HazelcastClusterManager(hazelcastJoining(head, tokenFile)))
         .buildClustered());
     // a node of its own (1 CPU here); the application becomes its driver
     await(vertx.deployVerticle("dev.jray.node.NodeVerticle", new DeploymentOptions()
-        .setConfig(new JsonObject().put("resources", new JsonObject().put("CPU", 1)))));
+        .setConfig(new JsonObject().put("resources", new JsonObject().put("CPU", 1))
+            .put("tokenFile", tokenFile.toString()))));
     await(vertx.createHttpServer().requestHandler(req -> {
       long n;
       try {
@@ -57,10 +69,34 @@ public final class EmbeddedServiceExample {
         + "jray cluster at " + head);
   }
 
+  /** The file of the cluster token, where jray's head writes it. */
+  private static Path tokenFile() {
+    String file = System.getenv("JRAY_CLUSTER_TOKEN_FILE");
+    if (file != null) {
+      return Path.of(file);
+    }
+    String home = System.getenv("JRAY_HOME");
+    return (home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".jray"))
+        .resolve("cluster-token");
+  }
+
+  /**
+   * The cluster's Hazelcast name, as jray derives it from the token: "jray-" and the first 32 hex
+   * digits of HMAC-SHA256(token, "hazelcast-cluster-name"). Keep it secret as the token.
+   */
+  private static String clusterName(Path tokenFile) throws Exception {
+    byte[] token = Files.readString(tokenFile, StandardCharsets.US_ASCII).strip()
+        .getBytes(StandardCharsets.US_ASCII);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(token, "HmacSHA256"));
+    byte[] derived = mac.doFinal("hazelcast-cluster-name".getBytes(StandardCharsets.UTF_8));
+    return "jray-" + HexFormat.of().formatHex(derived).substring(0, 32);
+  }
+
   /** Hazelcast on loopback, joining the jray head by TCP-IP only. */
-  private static Config hazelcastJoining(String head) {
+  private static Config hazelcastJoining(String head, Path tokenFile) throws Exception {
     Config config = new Config();
-    config.setClusterName("jray");
+    config.setClusterName(clusterName(tokenFile));
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", "jdk");

@@ -81,11 +81,12 @@ public final class ClusterNode implements AutoCloseable {
     ClusterConfig config;
     if (head) {
       ClusterConfig.checkPortFree(options.host(), port);
-      config = ClusterConfig.head(options.host(), port);
+      config = ClusterConfig.head(options.host(), port, options.token());
     } else {
       boolean driver = NodeOptions.DRIVER.equals(options.role());
       config = ClusterConfig.member(Objects.requireNonNull(headAddress, "headAddress"),
-          options.host(), driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver);
+          options.host(), driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver,
+          options.token());
     }
     config.nodeId(options.nodeId());
     long t0 = time.nanoseconds();

@@ -6,10 +6,12 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.bus.EventBusGuard;
 import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
 import dev.jray.placement.PlacementVerticle;
@@ -30,6 +32,7 @@ import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,7 +68,9 @@ public final class NodeVerticle extends AbstractVerticle {
   public static final String HOST = "host";
   /** The namespace of the application's job; default: a random one. */
   public static final String NAMESPACE = "namespace";
-  private static final Set<String> KEYS = Set.of(RESOURCES, HOST, NAMESPACE);
+  /** The cluster token's file; default: where {@link TokenSources} finds the token. */
+  public static final String TOKEN_FILE = "tokenFile";
+  private static final Set<String> KEYS = Set.of(RESOURCES, HOST, NAMESPACE, TOKEN_FILE);
 
   private NodeOptions options;
   private Gcs gcs;
@@ -93,9 +98,12 @@ public final class NodeVerticle extends AbstractVerticle {
 
   /**
    * For {@code vertx.deployVerticle("dev.jray.node.NodeVerticle", options)} in an application's
-   * own Vert.x, clustered with Hazelcast into a jray cluster; its config may give {@value
-   * #RESOURCES}, {@value #HOST} and {@value #NAMESPACE}. The node runs tasks, and the
-   * application's code calls the {@code Ray} API directly, as the driver of a job of its own.
+   * own Vert.x, clustered with Hazelcast into a jray cluster (under the cluster name the token
+   * gives, {@code ClusterConfig.clusterNameOf}); its config may give {@value #RESOURCES}, {@value
+   * #HOST}, {@value #NAMESPACE} and {@value #TOKEN_FILE}. It guards the application's event bus
+   * with the token ({@link EventBusGuard}): every member of that cluster must hold it. The node
+   * runs tasks, and the application's code calls the {@code Ray} API directly, as the driver of a
+   * job of its own.
    */
   public NodeVerticle() {
     this.inApplication = true;
@@ -104,12 +112,25 @@ public final class NodeVerticle extends AbstractVerticle {
 
   private void configureFromDeployment() {
     DeploymentConfig config = DeploymentConfig.of("NodeVerticle", config(), KEYS);
+    ClusterToken token = token(config);
     Gcs clusterGcs = ClusteredVertx.of(vertx).gcs();
     Map<String, Double> resources = new HashMap<>(NodeResources.fromSystemProperties());
     resources.putAll(config.resources(RESOURCES, Map.of()));
+    EventBusGuard.install(vertx, token);
     options = new NodeOptions(IdFactory.newUniqueId(), config.string(HOST, "127.0.0.1"),
-        NodeOptions.WORKER, resources, TokenSources.ofProcess().require(null));
+        NodeOptions.WORKER, resources, token);
     gcs = clusterGcs;
+  }
+
+  /** The token of {@value #TOKEN_FILE}, else the one {@link TokenSources} finds. */
+  private static ClusterToken token(DeploymentConfig config) {
+    String file = config.string(TOKEN_FILE, null);
+    try {
+      return TokenSources.ofProcess().require(file == null ? null : Path.of(file));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("NodeVerticle config: "
+          + (file == null ? "" : "key '" + TOKEN_FILE + "': ") + e.getMessage(), e);
+    }
   }
 
   /** Deploys a node and completes with it once it is registered. */

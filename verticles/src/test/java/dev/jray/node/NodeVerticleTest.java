@@ -2,7 +2,9 @@ package dev.jray.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.UniqueId;
@@ -12,12 +14,16 @@ import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.scheduler.SchedulerVerticle;
 import dev.jray.store.ObjectStoreVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +56,22 @@ class NodeVerticleTest {
     assertEquals(true, request(PlacementVerticle.statsAddress(id)).getBoolean("active"),
         "a node alone leads its placement service");
     assertTrue(gcs.nodes().get(id).alive());
+  }
+
+  @Test
+  void deployedByNameWithATokenFileThatIsNoTokenItFailsNamingTheKey() throws Exception {
+    Path notAToken = Files.createTempFile("not-a-token", "");
+    try {
+      Throwable e = assertThrows(ExecutionException.class, () -> await(vertx.deployVerticle(
+          NodeVerticle.class.getName(), new DeploymentOptions().setConfig(new JsonObject()
+              .put(NodeVerticle.TOKEN_FILE, notAToken.toString()))))).getCause();
+
+      assertInstanceOf(IllegalArgumentException.class, e);
+      assertTrue(e.getMessage().startsWith("NodeVerticle config: key 'tokenFile': token file "
+          + notAToken), e::getMessage);
+    } finally {
+      Files.delete(notAToken);
+    }
   }
 
   @Test

@@ -8,6 +8,8 @@ import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.bus.EventBusGuard;
+import dev.jray.gcs.security.ClusterToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -17,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,16 +31,23 @@ import java.util.logging.Logger;
  * port (6379 unless {@code --port}); workers and drivers listen on an ephemeral port and join the
  * head by TCP-IP only. Drivers are usually lite members: in the cluster, holding no data.
  *
+ * <p>The cluster token keeps strangers out as far as Hazelcast's open-source edition allows: the
+ * cluster name is derived from it ({@link #clusterNameOf}), so a member or client without the
+ * token never joins (the edition has no member authentication: anyone who can read the traffic
+ * learns the name); the clustered event bus asks every message for a proof of it ({@link
+ * EventBusGuard}); Java serialization decodes jray's records only ({@link GcsSerializationFilter}).
+ *
  * <p>A builder: not thread-safe, use it from one thread. {@link #build()} returns a fresh
  * {@code Config} each time.
  */
 public final class ClusterConfig {
-  public static final String DEFAULT_CLUSTER_NAME = "jray";
   public static final int DEFAULT_HEAD_PORT = 6379;
   /** Member attribute: the jray node id (hex), when set with {@link #nodeId(UniqueId)}. */
   public static final String NODE_ID_ATTRIBUTE = "jray.node-id";
   /** Member attribute: the {@link Role}, lower case. */
   public static final String ROLE_ATTRIBUTE = "jray.role";
+  /** Hazelcast's property that prefixes its log lines with address, cluster name and version. */
+  static final String LOGGING_DETAILS = "hazelcast.logging.details.enabled";
   /** The GCS maps: every map whose name starts with {@code jray.}. */
   public static final String GCS_MAP_PATTERN = "jray.*";
 
@@ -72,26 +82,29 @@ public final class ClusterConfig {
   private final int port;
   private final String headAddress;
   private final boolean liteMember;
-  private String clusterName = DEFAULT_CLUSTER_NAME;
+  private final ClusterToken token;
   private UniqueId nodeId;
+  private final List<String> alsoDecoded = new ArrayList<>();
 
-  private ClusterConfig(Role role, String host, int port, String headAddress, boolean liteMember) {
+  private ClusterConfig(Role role, String host, int port, String headAddress, boolean liteMember,
+      ClusterToken token) {
     this.role = Objects.requireNonNull(role, "role");
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.headAddress = Objects.requireNonNull(headAddress, "headAddress");
     this.liteMember = liteMember;
+    this.token = Objects.requireNonNull(token, "token");
   }
 
   /**
    * The head: listens on exactly {@code host:port} (no auto-increment, so a busy port fails the
    * start; check it first with {@link #checkPortFree}).
    */
-  public static ClusterConfig head(String host, int port) {
+  public static ClusterConfig head(String host, int port, ClusterToken token) {
     if (port <= 0 || port > 65535) {
       throw new IllegalArgumentException("head port must be 1..65535, got " + port);
     }
-    return new ClusterConfig(Role.HEAD, host, port, host + ":" + port, false);
+    return new ClusterConfig(Role.HEAD, host, port, host + ":" + port, false, token);
   }
 
   /**
@@ -101,18 +114,33 @@ public final class ClusterConfig {
    * @param liteMember true for a member that holds no partitions (drivers)
    */
   public static ClusterConfig member(
-      String headAddress, String host, Role role, boolean liteMember) {
+      String headAddress, String host, Role role, boolean liteMember, ClusterToken token) {
     if (role == Role.HEAD) {
-      throw new IllegalArgumentException("use ClusterConfig.head(host, port) for the head");
+      throw new IllegalArgumentException("use ClusterConfig.head(host, port, token) for the head");
     }
     String head =
         headAddress.indexOf(':') < 0 ? headAddress + ":" + DEFAULT_HEAD_PORT : headAddress;
-    return new ClusterConfig(role, host, 0, head, liteMember);
+    return new ClusterConfig(role, host, 0, head, liteMember, token);
   }
 
-  /** Overrides the cluster name; members only join a cluster of the same name. */
-  public ClusterConfig clusterName(String name) {
-    this.clusterName = Objects.requireNonNull(name, "name");
+  /**
+   * The Hazelcast cluster name of the clusters of {@code token}: {@code "jray-"} and the first 32
+   * hex digits of HMAC-SHA256(token, "hazelcast-cluster-name"). Members and clients with another
+   * name never join. It is a credential in all but name: never log it.
+   */
+  public static String clusterNameOf(ClusterToken token) {
+    return "jray-" + token.derivedHex("hazelcast-cluster-name").substring(0, 32);
+  }
+
+  /**
+   * Lets values of these application classes also travel through this member's Hazelcast with
+   * Java serialization, which decodes jray's own records only ({@link GcsSerializationFilter}):
+   * e.g. the tasks a Hazelcast executor runs. Each is a class the application trusts to decode.
+   */
+  public ClusterConfig alsoDecoding(Class<?>... types) {
+    for (Class<?> type : types) {
+      alsoDecoded.add(type.getName());
+    }
     return this;
   }
 
@@ -124,24 +152,30 @@ public final class ClusterConfig {
 
   /**
    * Starts this member: a Hazelcast member on this config under a clustered Vert.x, its event
-   * bus on an ephemeral port of {@code eventBusHost}. See {@link #clusteredVertx(Config, String)}.
+   * bus on an ephemeral port of {@code eventBusHost}, guarded with the token. See {@link
+   * #clusteredVertx(Config, ClusterToken, String)}.
    */
   public Future<ClusteredVertx> join(String eventBusHost) {
-    return clusteredVertx(build(), eventBusHost);
+    return clusteredVertx(build(), token, eventBusHost);
   }
 
   /**
    * A new Hazelcast config for this member. Also sets the JUL level of {@code com.hazelcast} to
-   * WARNING (SEVERE for {@code com.hazelcast.cp.CPSubsystem}), process-wide.
+   * WARNING (SEVERE for {@code com.hazelcast.cp.CPSubsystem}), process-wide, and puts jray's own
+   * line in place of Hazelcast's warnings about refused members and clients ({@link
+   * RefusedPeers}).
    */
   Config build() {
     HAZELCAST_LOGGER.setLevel(Level.WARNING);
     MODULE_ACCESS_LOGGER.setLevel(Level.SEVERE);
     // jray uses no CP data structure, yet every member warns at start that CP runs "UNSAFE".
     CP_SUBSYSTEM_LOGGER.setLevel(Level.SEVERE);
+    RefusedPeers.install();
     Config config = new Config();
-    config.setClusterName(clusterName);
+    config.setClusterName(clusterNameOf(token));
     config.setLiteMember(liteMember);
+    config.getSerializationConfig()
+        .setJavaSerializationFilterConfig(GcsSerializationFilter.config(alsoDecoded));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(false);
@@ -158,6 +192,8 @@ public final class ClusterConfig {
 
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
+    // Hazelcast's log lines would start with the cluster name, which lets anyone in
+    config.setProperty(LOGGING_DETAILS, "false");
     // Listen on the given interface only, not on 0.0.0.0.
     config.setProperty("hazelcast.socket.bind.any", "false");
     // Join at once: there is no batch of members starting together to wait for.
@@ -220,26 +256,29 @@ public final class ClusterConfig {
 
   /**
    * Starts a Hazelcast member on {@code hazelcastConfig} and a clustered Vert.x on it, its event
-   * bus listening on an ephemeral port of {@code eventBusHost}. Closing the Vert.x instance leaves
-   * the cluster and shuts the Hazelcast member down.
+   * bus listening on an ephemeral port of {@code eventBusHost} and guarded with {@code token}
+   * ({@link EventBusGuard}). Closing the Vert.x instance leaves the cluster and shuts the
+   * Hazelcast member down.
    *
    * <p>A worker or driver that finds no other member (Hazelcast then starts a cluster of its own,
    * after about 3 s) is closed again: the future fails with an {@link IllegalStateException}
-   * naming the head address.
+   * naming the head address and why: nobody answers there, or the members there have another
+   * token.
    */
-  static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, String eventBusHost) {
+  static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, ClusterToken token,
+      String eventBusHost) {
     // a blocked event loop is reported with the stack that blocks it, not only its duration
-    return clusteredVertx(hazelcastConfig, eventBusHost, new VertxOptions()
+    return clusteredVertx(hazelcastConfig, token, eventBusHost, new VertxOptions()
         .setWarningExceptionTime(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME)
         .setWarningExceptionTimeUnit(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME_UNIT));
   }
 
   /**
-   * As {@link #clusteredVertx(Config, String)}, with other Vert.x options; sets their event bus
-   * host, public host and port (0: ephemeral).
+   * As {@link #clusteredVertx(Config, ClusterToken, String)}, with other Vert.x options; sets
+   * their event bus host, public host and port (0: ephemeral).
    */
-  static Future<ClusteredVertx> clusteredVertx(
-      Config hazelcastConfig, String eventBusHost, VertxOptions options) {
+  static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, ClusterToken token,
+      String eventBusHost, VertxOptions options) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     options
         .getEventBusOptions()
@@ -253,14 +292,14 @@ public final class ClusterConfig {
         .compose(vertx -> {
           HazelcastInstance hazelcast = manager.getHazelcastInstance();
           if (!startedAlone(hazelcastConfig, hazelcast)) {
+            // before any consumer registers: no message reaches a handler unchecked
+            EventBusGuard.install(vertx, token);
             return Future.succeededFuture(new ClusteredVertx(vertx, hazelcast));
           }
-          List<String> head =
-              hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers();
-          IllegalStateException error = new IllegalStateException(
-              "could not join the jray cluster at " + String.join(", ", head)
-                  + ": no head answers there (start it first with 'jray start --head')");
-          return vertx.close().transform(closed -> Future.failedFuture(error));
+          String head = String.join(", ",
+              hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+          return vertx.executeBlocking(() -> JoinFailures.memberCannotJoin(head))
+              .compose(error -> vertx.close().transform(closed -> Future.failedFuture(error)));
         });
   }
 

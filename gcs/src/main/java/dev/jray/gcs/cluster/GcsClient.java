@@ -4,12 +4,16 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.jray.gcs.Gcs;
+import dev.jray.gcs.security.ClusterToken;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Reads a running cluster's GCS from outside it (e.g. {@code jray status}), as a Hazelcast client:
- * it joins no cluster and holds no data.
+ * it joins no cluster and holds no data. It connects under the cluster name derived from the
+ * token ({@link ClusterConfig#clusterNameOf}) and decodes what {@link GcsSerializationFilter}
+ * allows only.
  */
 public final class GcsClient {
   private static final long CONNECT_TIMEOUT_MS = 5_000;
@@ -19,32 +23,31 @@ public final class GcsClient {
   private GcsClient() {}
 
   /**
-   * Connects to the cluster whose head (or any member) is at {@code address}. Blocks up to 5 s.
+   * Connects to the cluster of {@code token} whose head (or any member) is at {@code address}.
+   * Blocks up to 5 s (and 2 s more to tell why it failed).
    *
    * @param address "host:port" of a member
    * @return the GCS; closing it disconnects
-   * @throws IllegalStateException naming the address if no jray cluster answers there
+   * @throws IllegalStateException naming the address if no jray cluster answers there, or the
+   *     cluster there has another token
    */
-  public static Gcs connect(String address) {
-    return connect(address, ClusterConfig.DEFAULT_CLUSTER_NAME);
-  }
-
-  /** As {@link #connect(String)}, to a cluster of another name. */
-  static Gcs connect(String address, String clusterName) {
+  public static Gcs connect(String address, ClusterToken token) {
     ClientConfig config = new ClientConfig();
-    config.setClusterName(clusterName);
+    config.setClusterName(ClusterConfig.clusterNameOf(token));
     config.getNetworkConfig().addAddress(address);
     config.getConnectionStrategyConfig().getConnectionRetryConfig()
         .setClusterConnectTimeoutMillis(CONNECT_TIMEOUT_MS);
+    config.getSerializationConfig()
+        .setJavaSerializationFilterConfig(GcsSerializationFilter.config(List.of()));
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty(ClusterConfig.LOGGING_DETAILS, "false"); // it would log the cluster name
     HAZELCAST_LOGGER.setLevel(Level.SEVERE);
     HazelcastInstance client;
     try {
       client = HazelcastClient.newHazelcastClient(config);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("No jray cluster answers at " + address + ": "
-          + e.getMessage(), e);
+      throw JoinFailures.clientCannotConnect(address, e);
     }
     return new HazelcastGcs(client, true);
   }

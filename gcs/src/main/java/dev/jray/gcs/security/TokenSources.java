@@ -48,25 +48,43 @@ public final class TokenSources {
   }
 
   /**
+   * A token and the file it came from.
+   *
+   * @param file null when it came from {@value #TOKEN_ENV} itself
+   */
+  public record Found(ClusterToken token, Path file) {
+    public Found {
+      Objects.requireNonNull(token, "token");
+    }
+  }
+
+  /**
    * The token, or null if no source gives one.
    *
    * @param explicitFile a {@code --token-file} option, or null
    * @throws IllegalArgumentException naming the source if it is set but unreadable or invalid
    */
   public ClusterToken find(Path explicitFile) {
+    Found found = locate(explicitFile);
+    return found == null ? null : found.token();
+  }
+
+  /** As {@link #find}, with the file the token came from. */
+  public Found locate(Path explicitFile) {
     if (explicitFile != null) {
-      return ClusterToken.read(explicitFile);
+      return new Found(ClusterToken.read(explicitFile), explicitFile);
     }
     String text = env.get(TOKEN_ENV);
     if (text != null && !text.isBlank()) {
-      return ClusterToken.of(text, TOKEN_ENV);
+      return new Found(ClusterToken.of(text, TOKEN_ENV), null);
     }
     String file = properties.getOrDefault(TOKEN_FILE_PROPERTY, env.get(TOKEN_FILE_ENV));
     if (file != null && !file.isBlank()) {
-      return ClusterToken.read(Path.of(file));
+      return new Found(ClusterToken.read(Path.of(file)), Path.of(file));
     }
     Path defaultFile = defaultFile();
-    return Files.isRegularFile(defaultFile) ? ClusterToken.read(defaultFile) : null;
+    return Files.isRegularFile(defaultFile)
+        ? new Found(ClusterToken.read(defaultFile), defaultFile) : null;
   }
 
   /**

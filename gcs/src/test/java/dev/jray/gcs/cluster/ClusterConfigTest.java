@@ -18,6 +18,7 @@ import com.hazelcast.partition.Partition;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.cluster.ClusterConfig.Role;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.time.Await;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,9 +34,10 @@ class ClusterConfigTest {
 
   @Test
   void headListensOnExactlyItsPortAndJoinsByTcpIpOnly() {
-    Config config = ClusterConfig.head(HOST, 6379).build();
+    ClusterToken token = ClusterToken.generate();
+    Config config = ClusterConfig.head(HOST, 6379, token).build();
 
-    assertEquals("jray", config.getClusterName());
+    assertEquals(ClusterConfig.clusterNameOf(token), config.getClusterName());
     assertEquals(6379, config.getNetworkConfig().getPort());
     assertFalse(config.getNetworkConfig().isPortAutoIncrement());
     assertEquals(List.of(HOST), interfaces(config));
@@ -56,15 +58,26 @@ class ClusterConfigTest {
   }
 
   @Test
+  void theClusterNameIsDerivedFromTheTokenAndShowsNothingOfIt() {
+    ClusterToken token = ClusterToken.generate();
+    String name = ClusterConfig.clusterNameOf(token);
+
+    assertTrue(name.matches("jray-[0-9a-f]{32}"), name);
+    assertEquals(name, ClusterConfig.clusterNameOf(ClusterToken.of(token.reveal(), "test")));
+    assertNotEquals(name, ClusterConfig.clusterNameOf(ClusterToken.generate()));
+    assertFalse(token.reveal().contains(name.substring(5)), "the name is a piece of the token");
+    assertTrue(ClusterConfig.head(HOST, 6379, token).build().getSerializationConfig()
+        .getJavaSerializationFilterConfig().isDefaultsDisabled());
+  }
+
+  @Test
   void membersListenOnAnEphemeralPortAndJoinTheHead() {
     UniqueId nodeId = IdFactory.newUniqueId();
     Config config =
-        ClusterConfig.member("10.0.0.7", "localhost", Role.DRIVER, true)
-            .clusterName("other")
+        ClusterConfig.member("10.0.0.7", "localhost", Role.DRIVER, true, ClusterToken.generate())
             .nodeId(nodeId)
             .build();
 
-    assertEquals("other", config.getClusterName());
     assertEquals(0, config.getNetworkConfig().getPort());
     assertEquals(List.of("127.0.0.1"), interfaces(config));
     JoinConfig join = config.getNetworkConfig().getJoin();
@@ -73,7 +86,7 @@ class ClusterConfigTest {
     assertEquals("driver", attribute(config, ClusterConfig.ROLE_ATTRIBUTE));
     assertEquals(nodeId.toHex(), attribute(config, ClusterConfig.NODE_ID_ATTRIBUTE));
     assertThrows(IllegalArgumentException.class,
-        () -> ClusterConfig.member("h:1", HOST, Role.HEAD, false));
+        () -> ClusterConfig.member("h:1", HOST, Role.HEAD, false, ClusterToken.generate()));
   }
 
   @Test
@@ -98,8 +111,8 @@ class ClusterConfigTest {
       UniqueId workerId = IdFactory.newUniqueId();
       HazelcastInstance worker =
           cluster.start(
-              ClusterConfig.member(cluster.headAddress(), HOST, Role.WORKER, false)
-                  .clusterName(cluster.name())
+              ClusterConfig.member(cluster.headAddress(), HOST, Role.WORKER, false,
+                      cluster.token())
                   .nodeId(workerId)
                   .build());
       long t2 = System.nanoTime();

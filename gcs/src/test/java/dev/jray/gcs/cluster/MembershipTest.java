@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.time.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,12 +29,12 @@ class MembershipTest {
   void theHeadLeadsAndHearsAWorkerLeaveByItsNodeIdAndAClientReadsTheGcs() throws Exception {
     TestCluster cluster = new TestCluster();
     UniqueId workerId = IdFactory.newUniqueId();
-    ClusteredVertx head = await(ClusterConfig.head(HOST, cluster.headPort())
-        .clusterName(cluster.name()).nodeId(IdFactory.newUniqueId()).join(HOST));
+    ClusteredVertx head = await(ClusterConfig.head(HOST, cluster.headPort(), cluster.token())
+       .nodeId(IdFactory.newUniqueId()).join(HOST));
     ClusteredVertx worker = null;
     try {
       worker = await(ClusterConfig.member(cluster.headAddress(), HOST, ClusterConfig.Role.WORKER,
-          false).clusterName(cluster.name()).nodeId(workerId).join(HOST));
+          false, cluster.token()).nodeId(workerId).join(HOST));
       List<UniqueId> left = new CopyOnWriteArrayList<>();
       head.membership().onNodeLeft(left::add);
 
@@ -42,7 +43,7 @@ class MembershipTest {
       assertEquals(cluster.headAddress(), head.membership().localAddress());
 
       worker.gcs().kv().put("written-by-worker", new byte[] {7});
-      try (Gcs client = GcsClient.connect(cluster.headAddress(), cluster.name())) {
+      try (Gcs client = GcsClient.connect(cluster.headAddress(), cluster.token())) {
         assertEquals(7, client.kv().get("written-by-worker")[0]);
       }
 
@@ -59,15 +60,15 @@ class MembershipTest {
   @Test
   void aCancelledListenerHearsNothing() throws Exception {
     TestCluster cluster = new TestCluster();
-    ClusteredVertx head = await(ClusterConfig.head(HOST, cluster.headPort())
-        .clusterName(cluster.name()).join(HOST));
+    ClusteredVertx head = await(ClusterConfig.head(HOST, cluster.headPort(), cluster.token())
+       .join(HOST));
     try {
       List<UniqueId> cancelledHeard = new CopyOnWriteArrayList<>();
       List<UniqueId> activeHeard = new CopyOnWriteArrayList<>();
       head.membership().onNodeLeft(cancelledHeard::add).cancel();
       head.membership().onNodeLeft(activeHeard::add);
       ClusteredVertx worker = await(ClusterConfig.member(cluster.headAddress(), HOST,
-          ClusterConfig.Role.WORKER, false).clusterName(cluster.name())
+          ClusterConfig.Role.WORKER, false, cluster.token())
           .nodeId(IdFactory.newUniqueId()).join(HOST));
       await(worker.vertx().close());
 
@@ -94,8 +95,22 @@ class MembershipTest {
   void aClientWithNoClusterThereFailsNamingTheAddress() {
     String nowhere = HOST + ":" + TestCluster.freePort();
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> GcsClient.connect(nowhere, "jray-test-nobody"));
+        () -> GcsClient.connect(nowhere, ClusterToken.generate()));
     assertTrue(e.getMessage().startsWith("No jray cluster answers at " + nowhere), e::getMessage);
+  }
+
+  @Test
+  void aClientWithAnotherTokenIsToldItsTokenIsWrongAndTheMemberSaysWhomItRefused() {
+    try (TestCluster cluster = new TestCluster(); LogCapture refusals = new LogCapture(
+        RefusedPeers.class)) {
+      cluster.startHead();
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> GcsClient.connect(cluster.headAddress(), ClusterToken.generate()));
+      assertEquals("cannot connect to the cluster at " + cluster.headAddress()
+          + ": no member there has this cluster token (wrong token?)", e.getMessage());
+      assertTrue(refusals.messages().stream().anyMatch(m -> m.startsWith(
+          "refused a Hazelcast client at ")), refusals.messages()::toString);
+    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

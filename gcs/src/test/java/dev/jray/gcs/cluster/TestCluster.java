@@ -8,23 +8,23 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import dev.jray.gcs.security.ClusterToken;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Real Hazelcast members in this JVM on 127.0.0.1, configured by {@link ClusterConfig}: a head on
- * a port free at test time, workers and drivers joining it by TCP-IP. A unique cluster name keeps
- * concurrent test JVMs apart.
+ * a port free at test time, workers and drivers joining it by TCP-IP. A token of its own (so a
+ * cluster name of its own) keeps concurrent test JVMs apart.
  */
 public final class TestCluster implements AutoCloseable {
   public static final String HOST = "127.0.0.1";
 
-  private final String name = "jray-test-" + UUID.randomUUID();
+  private final ClusterToken token = ClusterToken.generate();
   private final int headPort = freePort();
   private final List<HazelcastInstance> members = new ArrayList<>();
 
-  public String name() {
-    return name;
+  public ClusterToken token() {
+    return token;
   }
 
   public int headPort() {
@@ -36,11 +36,11 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public Config headConfig() {
-    return ClusterConfig.head(HOST, headPort).clusterName(name).build();
+    return ClusterConfig.head(HOST, headPort, token).build();
   }
 
   public Config memberConfig(ClusterConfig.Role role, boolean lite) {
-    return ClusterConfig.member(headAddress(), HOST, role, lite).clusterName(name).build();
+    return ClusterConfig.member(headAddress(), HOST, role, lite, token).build();
   }
 
   public HazelcastInstance startHead() {
