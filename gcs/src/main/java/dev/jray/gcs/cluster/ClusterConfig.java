@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -298,8 +299,10 @@ public final class ClusterConfig {
           }
           String head = String.join(", ",
               hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
-          return vertx.executeBlocking(() -> JoinFailures.memberCannotJoin(head))
-              .compose(error -> vertx.close().transform(closed -> Future.failedFuture(error)));
+          // why, asked off this Vert.x: its threads end with it
+          return vertx.close().transform(closed -> Future.fromCompletionStage(
+                  CompletableFuture.supplyAsync(() -> JoinFailures.memberCannotJoin(head))))
+              .compose(Future::failedFuture);
         });
   }
 

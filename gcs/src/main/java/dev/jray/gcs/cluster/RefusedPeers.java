@@ -4,13 +4,14 @@ import dev.jray.gcs.time.Time;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Filter;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One jray line, at most once a minute per peer, in place of Hazelcast's warnings when this member
+ * One jray line, at most once a minute per peer's host, in place of Hazelcast's warnings when this member
  * refuses a member or client with another cluster name, that is without this cluster's token (the
  * name is derived from it). Hazelcast logs those refusals on JUL loggers named after its classes;
  * a filter on each turns a matching record into jray's line. On the refused member's side its
@@ -30,7 +31,7 @@ final class RefusedPeers implements Filter {
       Logger.getLogger("com.hazelcast.internal.cluster.impl.ClusterJoinManager");
   private static final Logger CLIENT_LOGGER =
       Logger.getLogger("com.hazelcast.client.impl.protocol.task.AuthenticationMessageTask");
-  private static final Logger JOINER_LOGGER = Logger.getLogger("com.hazelcast.security");
+  private static final Logger JOINER_LOGGER = Logger.getLogger("com.hazelcast.cluster");
   private static final Pattern MEMBER = Pattern.compile(
       "^Received an invalid join request from (\\S+), cause: members part of different cluster");
   private static final Pattern CLIENT = Pattern.compile(
@@ -39,7 +40,7 @@ final class RefusedPeers implements Filter {
       "^Node could not join cluster at node: .*different cluster-name");
   private static boolean installed;
 
-  /** When each peer was last reported, on the system clock, in ms. */
+  /** When a peer of each kind and host was last reported, on the system clock, in ms. */
   private final Map<String, Long> reportedAt = new ConcurrentHashMap<>();
 
   private RefusedPeers() {}
@@ -50,6 +51,9 @@ final class RefusedPeers implements Filter {
       RefusedPeers filter = new RefusedPeers();
       JOIN_LOGGER.setFilter(filter);
       CLIENT_LOGGER.setFilter(filter);
+      // a Hazelcast client in the same process (as in tests) quiets com.hazelcast to SEVERE
+      JOIN_LOGGER.setLevel(Level.WARNING);
+      CLIENT_LOGGER.setLevel(Level.WARNING);
       JOINER_LOGGER.setFilter(filter);
       installed = true;
     }
@@ -66,27 +70,31 @@ final class RefusedPeers implements Filter {
     }
     Matcher member = MEMBER.matcher(message);
     if (member.find()) {
-      report("a Hazelcast member at " + member.group(1));
+      report("member", member.group(1));
       return false;
     }
     Matcher client = CLIENT.matcher(message);
     if (client.find()) {
-      report("a Hazelcast client at " + client.group(1));
+      report("client", client.group(1));
       return false;
     }
     return true;
   }
 
-  private void report(String peer) {
+  /** Logs a refused member or client at {@code address}, unless its host's was lately. */
+  private void report(String kind, String address) {
     long now = Time.SYSTEM.milliseconds();
     if (reportedAt.size() > MAX_PEERS) {
       reportedAt.clear();
     }
-    Long last = reportedAt.get(peer);
+    // a client retries from a new port every second: one line per host
+    String host = kind + " " + address.replaceFirst(":\\d+$", "");
+    Long last = reportedAt.get(host);
     if (last == null || now - last >= REPORT_EVERY_MS) {
-      reportedAt.put(peer, now);
-      LOG.warning("refused " + peer + ": it has another cluster name, so not this cluster's"
-          + " token (a node, driver or status call with a wrong token?)");
+      reportedAt.put(host, now);
+      LOG.warning("refused a Hazelcast " + kind + " at " + address + ": it has another cluster"
+          + " name, so not this cluster's token (a node, driver or status call with a wrong"
+          + " token?)");
     }
   }
 }
