@@ -7,6 +7,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.NoDataMemberInClusterException;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.bus.EventBusGuard;
 import dev.jray.gcs.security.ClusterToken;
@@ -286,10 +287,14 @@ public final class ClusterConfig {
         .setHost(eventBusHost)
         .setPort(0)
         .setClusterPublicHost(eventBusHost);
+    String head = String.join(", ",
+        hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
     return Vertx.builder()
         .with(options)
         .withClusterManager(manager)
         .buildClustered()
+        // a lite member (a driver) alone cannot even start Vert.x's cluster maps
+        .recover(e -> aloneAndLite(e) ? whyNotJoined(head) : Future.failedFuture(e))
         .compose(vertx -> {
           HazelcastInstance hazelcast = manager.getHazelcastInstance();
           if (!startedAlone(hazelcastConfig, hazelcast)) {
@@ -297,13 +302,25 @@ public final class ClusterConfig {
             EventBusGuard.install(vertx, token);
             return Future.succeededFuture(new ClusteredVertx(vertx, hazelcast));
           }
-          String head = String.join(", ",
-              hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
-          // why, asked off this Vert.x: its threads end with it
-          return vertx.close().transform(closed -> Future.fromCompletionStage(
-                  CompletableFuture.supplyAsync(() -> JoinFailures.memberCannotJoin(head))))
-              .compose(Future::failedFuture);
+          return vertx.close().transform(closed -> whyNotJoined(head));
         });
+  }
+
+  /** Fails with why a joiner found no member at {@code head}, asked off any Vert.x thread. */
+  private static <T> Future<T> whyNotJoined(String head) {
+    return Future.fromCompletionStage(
+            CompletableFuture.supplyAsync(() -> JoinFailures.memberCannotJoin(head)))
+        .compose(Future::failedFuture);
+  }
+
+  /** Whether {@code e} says the member is a lite member with no data member beside it. */
+  static boolean aloneAndLite(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof NoDataMemberInClusterException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // Only the head may be the first member: a worker or driver alone has missed the head.

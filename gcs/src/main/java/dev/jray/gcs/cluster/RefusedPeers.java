@@ -11,11 +11,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One jray line, at most once a minute per peer's host, in place of Hazelcast's warnings when this member
+ * One jray line, at most once a minute per member (per host for clients), in place of Hazelcast's warnings when this member
  * refuses a member or client with another cluster name, that is without this cluster's token (the
  * name is derived from it). Hazelcast logs those refusals on JUL loggers named after its classes;
  * a filter on each turns a matching record into jray's line. On the refused member's side its
- * warning is dropped: jray's join error names the cause in one line ({@link JoinFailures}). Other
+ * warning (and, for a lite member, Vert.x's error at finding no data member) is dropped: jray's
+ * join error names the cause in one line ({@link JoinFailures}). Other
  * records pass unchanged, so a Hazelcast version that words them otherwise shows its own warnings.
  *
  * <p>Threading: the filter runs on Hazelcast's threads; {@link #install} is synchronized and acts
@@ -32,6 +33,7 @@ final class RefusedPeers implements Filter {
   private static final Logger CLIENT_LOGGER =
       Logger.getLogger("com.hazelcast.client.impl.protocol.task.AuthenticationMessageTask");
   private static final Logger JOINER_LOGGER = Logger.getLogger("com.hazelcast.cluster");
+  private static final Logger VERTX_LOGGER = Logger.getLogger("io.vertx.core.impl.VertxImpl");
   private static final Pattern MEMBER = Pattern.compile(
       "^Received an invalid join request from (\\S+), cause: members part of different cluster");
   private static final Pattern CLIENT = Pattern.compile(
@@ -40,7 +42,7 @@ final class RefusedPeers implements Filter {
       "^Node could not join cluster at node: .*different cluster-name");
   private static boolean installed;
 
-  /** When a peer of each kind and host was last reported, on the system clock, in ms. */
+  /** When each member (or client host) was last reported, on the system clock, in ms. */
   private final Map<String, Long> reportedAt = new ConcurrentHashMap<>();
 
   private RefusedPeers() {}
@@ -55,6 +57,7 @@ final class RefusedPeers implements Filter {
       JOIN_LOGGER.setLevel(Level.WARNING);
       CLIENT_LOGGER.setLevel(Level.WARNING);
       JOINER_LOGGER.setFilter(filter);
+      VERTX_LOGGER.setFilter(filter);
       installed = true;
     }
   }
@@ -65,7 +68,7 @@ final class RefusedPeers implements Filter {
     if (message == null) {
       return true;
     }
-    if (REFUSED_HERE.matcher(message).find()) {
+    if (REFUSED_HERE.matcher(message).find() || ClusterConfig.aloneAndLite(record.getThrown())) {
       return false;
     }
     Matcher member = MEMBER.matcher(message);
@@ -87,11 +90,12 @@ final class RefusedPeers implements Filter {
     if (reportedAt.size() > MAX_PEERS) {
       reportedAt.clear();
     }
-    // a client retries from a new port every second: one line per host
-    String host = kind + " " + address.replaceFirst(":\\d+$", "");
-    Long last = reportedAt.get(host);
+    // a member tries again from its own address; a client from a new port every second
+    String peer = kind.equals("client") ? "client " + address.replaceFirst(":\\d+$", "")
+        : kind + " " + address;
+    Long last = reportedAt.get(peer);
     if (last == null || now - last >= REPORT_EVERY_MS) {
-      reportedAt.put(host, now);
+      reportedAt.put(peer, now);
       LOG.warning("refused a Hazelcast " + kind + " at " + address + ": it has another cluster"
           + " name, so not this cluster's token (a node, driver or status call with a wrong"
           + " token?)");

@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Tag("hazelcast")
 class ClusteredVertxTest {
@@ -81,14 +83,17 @@ class ClusteredVertxTest {
         e.getCause()::getMessage);
   }
 
-  @Test
-  void aWorkerWithAnotherTokenFailsNamingTheCauseAndTheHeadSaysWhomItRefused() throws Exception {
+  /** A driver is a lite member: alone, Vert.x fails to start before it could see it is alone. */
+  @ParameterizedTest
+  @EnumSource(value = ClusterConfig.Role.class, names = {"WORKER", "DRIVER"})
+  void aMemberWithAnotherTokenFailsNamingTheCauseAndTheHeadSaysWhomItRefused(
+      ClusterConfig.Role role) throws Exception {
     try (TestCluster cluster = new TestCluster(); LogCapture refusals = new LogCapture(
         RefusedPeers.class)) {
       cluster.startHead();
       ExecutionException e = assertThrows(ExecutionException.class, () ->
           ClusterConfig.clusteredVertx(ClusterConfig.member(cluster.headAddress(), HOST,
-                  ClusterConfig.Role.WORKER, false, ClusterToken.generate()).build(),
+                  role, role == ClusterConfig.Role.DRIVER, ClusterToken.generate()).build(),
                   ClusterToken.generate(), HOST)
               .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
 
