@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The guard on one Vert.x: a message leaves with a proof and reaches its handler; one whose proof
  * an interceptor added after the guard's takes away or spoils (as a sender without the token
- * sends it) is refused before its handler, its requester gets the refusal.
+ * sends it) is refused before its handler, and the guard answers a request with a refusal (which
+ * carries no proof: a guarded requester drops it too). ClusteredVertxTest shows a sender without
+ * the guard receiving it.
  */
 class EventBusGuardTest {
   private static final String ADDRESS = "jray.test.guarded";
