@@ -21,8 +21,18 @@ public final class JrayCommand implements Runnable {
     if (node.isPresent()) {
       System.exit(node.get());
     }
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with bad input or a busy port reported as one clear line. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new JrayCommand());
-    // bad input or a busy port is one clear line, not a stack trace
+    cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+          + " (see --help)");
+      return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
         cmd.getErr().println("jray: " + e.getMessage());
@@ -30,6 +40,6 @@ public final class JrayCommand implements Runnable {
       }
       throw e;
     });
-    System.exit(cli.execute(args));
+    return cli;
   }
 }

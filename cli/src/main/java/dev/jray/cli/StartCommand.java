@@ -45,28 +45,32 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--head", description = "Start the head node.")
   boolean head;
 
-  @Option(names = "--address", description = "HOST:PORT of the head to join (worker nodes).")
+  @Option(names = "--address", converter = OptionValues.Address.class,
+      description = "HOST:PORT of the head to join (worker nodes); IPv6 as [ADDRESS]:PORT.")
   String address;
 
-  @Option(names = "--port", defaultValue = "6379", description = "The head's cluster port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "6379", converter = OptionValues.Port.class, description = "The head's cluster port (default ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--node-ip-address", defaultValue = "127.0.0.1", description = "Address this node binds to (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--num-cpus", description = "CPUs to offer (default: the cores).")
+  @Option(names = "--num-cpus", converter = OptionValues.Amount.class, description = "CPUs to offer (default: the cores).")
   Double numCpus;
 
-  @Option(names = "--num-gpus", description = "GPUs to offer (default 0).")
+  @Option(names = "--num-gpus", converter = OptionValues.Amount.class, description = "GPUs to offer (default 0).")
   Double numGpus;
 
-  @Option(names = "--resources", description = "Custom resources as JSON, e.g. '{\"A\":2}'.")
+  @Option(names = "--resources", converter = OptionValues.Resources.class, description = "Custom resources as JSON, e.g. '{\"A\":2}'.")
   String resources;
 
-  @Option(names = "--object-store-memory", description = "Object store capacity in bytes (default: 30% of RAM).")
+  @Option(names = "--object-store-memory", converter = OptionValues.PositiveBytes.class, description = "Object store capacity in bytes (default: 30% of RAM).")
   Long objectStoreMemory;
 
-  @Option(names = "--dashboard-port", defaultValue = "8265", description = "Dashboard and Jobs API port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--memory", converter = OptionValues.Bytes.class, description = "The node's memory resource in bytes (default: 70% of RAM minus the object store).")
+  Long memory;
+
+  @Option(names = "--dashboard-port", defaultValue = "8265", converter = OptionValues.Port.class, description = "Dashboard and Jobs API port (default ${DEFAULT-VALUE}).")
   int dashboardPort;
 
   @Option(names = "--block", description = "Run in the foreground until stopped.")
@@ -120,11 +124,13 @@ final class StartCommand implements Callable<Integer> {
     if (numGpus != null) {
       System.setProperty("jray.num-gpus", numGpus.toString());
     }
+    if (memory != null) {
+      System.setProperty("jray.memory", memory.toString());
+    }
     if (objectStoreMemory != null) {
       System.setProperty(ObjectStore.CAPACITY_PROPERTY, objectStoreMemory.toString());
     }
     if (resources != null) {
-      NodeResources.parse(resources, "--resources"); // fail here, not in the background process
       System.setProperty("jray.resources", resources);
     }
     return new HashMap<>(NodeResources.fromSystemProperties());

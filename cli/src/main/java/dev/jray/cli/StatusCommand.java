@@ -5,6 +5,7 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.PlacementGroupRecord;
+import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.GcsClient;
 import dev.jray.gcs.security.ClusterToken;
@@ -28,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
   /** A node's load older than this is not shown as current. */
   private static final long LOAD_STALE_MS = 10_000;
 
-  @Option(names = "--address", description = "HOST:PORT of the head (default: the head started here, JRAY_ADDRESS, or 127.0.0.1:6379).")
+  @Option(names = "--address", converter = OptionValues.Address.class, description = "HOST:PORT of the head (default: the head started here, JRAY_ADDRESS, or 127.0.0.1:6379).")
   String address;
 
   @Option(names = "--token-file", description = "The cluster token's file (default:"
@@ -59,7 +60,10 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     String env = System.getenv("JRAY_ADDRESS");
-    return env != null && !env.isBlank() ? env : "127.0.0.1:" + ClusterConfig.DEFAULT_HEAD_PORT;
+    if (env == null || env.isBlank()) {
+      return "127.0.0.1:" + ClusterConfig.DEFAULT_HEAD_PORT;
+    }
+    return ClusterAddress.parse(env, "JRAY_ADDRESS").toString();
   }
 
   private static void print(Gcs gcs) {

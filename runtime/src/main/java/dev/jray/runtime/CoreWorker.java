@@ -16,7 +16,6 @@ import dev.jray.store.ObjectStore;
 import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskSpec;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -38,8 +37,6 @@ import java.util.concurrent.ExecutorService;
  * ({@code get}, {@code wait}) refuse to run on an event loop.
  */
 public final class CoreWorker {
-  private static final Path PACKAGE_CACHE =
-      Path.of(System.getProperty("java.io.tmpdir"), "jray-packages");
   /** The worker the API of this JVM uses; set by start, cleared by stop. */
   private static volatile CoreWorker current;
 
@@ -83,7 +80,8 @@ public final class CoreWorker {
     Objects.requireNonNull(executor, "executor");
     FunctionResolver functions = new FunctionResolver();
     owners = new Owners(nodeId);
-    jobs = new JobRegistry(gcs, CoreWorker.class.getClassLoader(), PACKAGE_CACHE);
+    jobs = new JobRegistry(gcs, CoreWorker.class.getClassLoader(),
+        new PackageCache(PackageCache.defaultDirectory(), id -> JobPackages.download(gcs, id)));
     copies = new ObjectCopies(nodeId, store, owners, executor);
     refs = new ReferenceCounter(owners, copies::deleteFreed);
     codec = new ValueCodec(nodeId, serializer, store, refs, copies, time);

@@ -5,16 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +19,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * A job's code on its way to the nodes: the driver uploads its application class path (the jars
  * and class folders that are not jray's own) as content-addressed jars in the GCS KV; a node
- * fetches each package once into a local cache and loads the job's classes from them in a class
- * loader of the job's own. Blocking (files, GCS): never on an event loop.
+ * fetches each package into its {@link PackageCache} and loads the job's classes from them in a
+ * class loader of the job's own. Blocking (files, GCS): never on an event loop.
  */
 public final class JobPackages {
   private static final String KEY_PREFIX = "pkg:";
@@ -113,7 +106,7 @@ public final class JobPackages {
     List<String> ids = new ArrayList<>();
     for (Path entry : entries) {
       byte[] jar = Files.isDirectory(entry) ? zip(entry) : read(entry);
-      String id = sha256(jar);
+      String id = PackageCache.sha256(jar);
       if (!gcs.kv().containsKey(KEY_PREFIX + id)) {
         gcs.kv().putIfAbsent(KEY_PREFIX + id, jar);
       }
@@ -159,32 +152,9 @@ public final class JobPackages {
     }
   }
 
-  /** A class loader over the packages, fetched into {@code cacheDir} if not there yet. */
-  static ClassLoader classLoader(Gcs gcs, List<String> ids, Path cacheDir, ClassLoader parent) {
-    List<URL> urls = new ArrayList<>();
-    for (String id : ids) {
-      Path file = cacheDir.resolve(id + ".jar");
-      if (!Files.exists(file)) {
-        byte[] jar = gcs.kv().get(KEY_PREFIX + id);
-        if (jar == null) {
-          throw new IllegalStateException("code package " + id + " is missing from the GCS");
-        }
-        try {
-          Files.createDirectories(cacheDir);
-          Path tmp = Files.createTempFile(cacheDir, id, ".part");
-          Files.write(tmp, jar);
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot cache code package " + id, e);
-        }
-      }
-      try {
-        urls.add(file.toUri().toURL());
-      } catch (MalformedURLException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return new URLClassLoader("jray-job", urls.toArray(new URL[0]), parent);
+  /** The bytes of package {@code id} in the GCS, or null if it has none. */
+  static byte[] download(Gcs gcs, String id) {
+    return gcs.kv().get(KEY_PREFIX + id);
   }
 
   private static byte[] read(Path file) {
@@ -210,13 +180,5 @@ public final class JobPackages {
       throw new UncheckedIOException("cannot package " + dir, e);
     }
     return out.toByteArray();
-  }
-
-  private static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

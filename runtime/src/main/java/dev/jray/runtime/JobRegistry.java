@@ -6,7 +6,6 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.task.TaskKind;
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JobRegistry {
   private final Gcs gcs;
   private final ClassLoader defaultLoader;
-  private final Path packageCache;
+  private final PackageCache packageCache;
   /** Class loaders by job; concurrent. */
   private final ConcurrentHashMap<JobId, ClassLoader> loaders = new ConcurrentHashMap<>();
   /** Namespaces by job; concurrent. */
@@ -32,9 +31,9 @@ final class JobRegistry {
 
   /**
    * @param defaultLoader the loader of jobs that ship no packages
-   * @param packageCache where fetched job packages are kept on disk
+   * @param packageCache where fetched job packages are kept on disk, checked
    */
-  JobRegistry(Gcs gcs, ClassLoader defaultLoader, Path packageCache) {
+  JobRegistry(Gcs gcs, ClassLoader defaultLoader, PackageCache packageCache) {
     this.gcs = Objects.requireNonNull(gcs, "gcs");
     this.defaultLoader = Objects.requireNonNull(defaultLoader, "defaultLoader");
     this.packageCache = Objects.requireNonNull(packageCache, "packageCache");
@@ -83,7 +82,7 @@ final class JobRegistry {
     if (record == null || record.packages().isEmpty()) {
       loader = defaultLoader;
     } else {
-      loader = JobPackages.classLoader(gcs, record.packages(), packageCache, defaultLoader);
+      loader = packageCache.classLoader(record.packages(), defaultLoader);
     }
     ClassLoader raced = loaders.putIfAbsent(job, loader);
     return raced != null ? raced : loader;

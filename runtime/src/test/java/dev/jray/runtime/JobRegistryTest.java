@@ -21,7 +21,8 @@ class JobRegistryTest {
   @TempDir Path packageCache;
 
   private JobRegistry registry() {
-    return new JobRegistry(gcs, defaultLoader, packageCache);
+    return new JobRegistry(gcs, defaultLoader,
+        new PackageCache(packageCache, id -> JobPackages.download(gcs, id)));
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
@@ -54,6 +55,10 @@ import java.util.logging.Logger;
 final class JrayRuntime {
   private static final Logger LOG = Logger.getLogger(JrayRuntime.class.getName());
   private static final Duration VIEW_WAIT = Duration.ofSeconds(3);
+  /** System property: the cluster a driver joins, {@code host:port}. */
+  static final String ADDRESS_PROPERTY = "jray.address";
+  /** Environment variable: the cluster a driver joins when the property is not set. */
+  static final String ADDRESS_VARIABLE = "JRAY_ADDRESS";
 
   /** Set in embedded mode only. */
   private final Vertx vertx;
@@ -131,16 +136,33 @@ final class JrayRuntime {
     if (node != null) {
       return new WorkerRuntime(node, () -> {}); // the node's lifecycle is its own
     }
-    String address = System.getProperty("jray.address", System.getenv("JRAY_ADDRESS"));
+    String address = clusterAddress(System.getProperty(ADDRESS_PROPERTY),
+        System.getenv(ADDRESS_VARIABLE));
     JrayRuntime driver;
     try {
-      driver = new JrayRuntime(address == null || address.isBlank() ? null : address.trim(), Time.SYSTEM);
+      driver = new JrayRuntime(address, Time.SYSTEM);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("cannot start jray: " + e, e);
     }
     return new WorkerRuntime(driver.worker, driver::shutdown);
+  }
+
+  /**
+   * The cluster to join: {@code property} ({@value #ADDRESS_PROPERTY}) if set, else {@code
+   * variable} ({@value #ADDRESS_VARIABLE}), as {@code host:port}; null (blank or unset) for an
+   * embedded node.
+   *
+   * @throws IllegalArgumentException naming the setting if it is not an address
+   */
+  static String clusterAddress(String property, String variable) {
+    String text = property != null ? property : variable;
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String source = property != null ? "-D" + ADDRESS_PROPERTY : ADDRESS_VARIABLE;
+    return ClusterAddress.parse(text, source).toString();
   }
 
   /**

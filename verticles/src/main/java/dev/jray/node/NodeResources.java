@@ -40,12 +40,18 @@ public final class NodeResources {
     return r;
   }
 
-  /** Parses a JSON object of resource amounts, e.g. {"GPU":1,"A":2}. */
+  /**
+   * Parses a JSON object of resource amounts, e.g. {"GPU":1,"A":2}.
+   *
+   * @throws IllegalArgumentException naming {@code what}, and the resource if one amount is not a
+   *     finite number of at least 0
+   */
   public static Map<String, Double> parse(String json, String what) {
     JsonObject o;
     try {
       o = new JsonObject(json);
-    } catch (DecodeException e) {
+    } catch (DecodeException | ClassCastException e) {
+      // not JSON, or JSON that is not an object (an array, a number)
       throw new IllegalArgumentException(what + " must be a JSON object like {\"GPU\":1}, got "
           + json, e);
     }
@@ -55,7 +61,12 @@ public final class NodeResources {
       if (!(v instanceof Number n)) {
         throw new IllegalArgumentException(what + ": resource " + k + " must be a number, got " + v);
       }
-      r.put(k, n.doubleValue());
+      double amount = n.doubleValue();
+      if (!Double.isFinite(amount) || amount < 0) {
+        throw new IllegalArgumentException(what + ": resource " + k
+            + " must be a finite number >= 0, got " + v);
+      }
+      r.put(k, amount);
     }
     return r;
   }
@@ -65,11 +76,17 @@ public final class NodeResources {
     if (v == null || v.isBlank()) {
       return fallback;
     }
+    double value;
     try {
-      return Double.parseDouble(v.trim());
+      value = Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(property + " must be a number, got '" + v + "'", e);
     }
+    if (!Double.isFinite(value) || value < 0) {
+      throw new IllegalArgumentException(property + " must be a finite number >= 0, got '" + v
+          + "'");
+    }
+    return value;
   }
 
   private static double physicalMemory() {

@@ -106,12 +106,14 @@ public final class ClusterConfig {
     if (port <= 0 || port > 65535) {
       throw new IllegalArgumentException("head port must be 1..65535, got " + port);
     }
-    return new ClusterConfig(Role.HEAD, host, port, host + ":" + port, false, token);
+    String address = new ClusterAddress(host, port).toString();
+    return new ClusterConfig(Role.HEAD, host, port, address, false, token);
   }
 
   /**
    * A worker or driver: listens on an ephemeral port of {@code host} and joins {@code
-   * headAddress} ("host:port"; the port defaults to 6379).
+   * headAddress} ("host:port", "[ipv6]:port"; the port defaults to 6379; see {@link
+   * ClusterAddress}).
    *
    * @param liteMember true for a member that holds no partitions (drivers)
    */
@@ -120,8 +122,7 @@ public final class ClusterConfig {
     if (role == Role.HEAD) {
       throw new IllegalArgumentException("use ClusterConfig.head(host, port, token) for the head");
     }
-    String head =
-        headAddress.indexOf(':') < 0 ? headAddress + ":" + DEFAULT_HEAD_PORT : headAddress;
+    String head = ClusterAddress.parse(headAddress).toString();
     return new ClusterConfig(role, host, 0, head, liteMember, token);
   }
 

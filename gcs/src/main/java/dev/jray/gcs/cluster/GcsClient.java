@@ -26,15 +26,16 @@ public final class GcsClient {
    * Connects to the cluster of {@code token} whose head (or any member) is at {@code address}.
    * Blocks up to 5 s (and 2 s more to tell why it failed).
    *
-   * @param address "host:port" of a member
+   * @param address "host:port" of a member (see {@link ClusterAddress})
    * @return the GCS; closing it disconnects
+   * @throws IllegalArgumentException if the address is not one
    * @throws IllegalStateException naming the address if no jray cluster answers there, or the
    *     cluster there has another token
    */
   public static Gcs connect(String address, ClusterToken token) {
     ClientConfig config = new ClientConfig();
     config.setClusterName(ClusterConfig.clusterNameOf(token));
-    config.getNetworkConfig().addAddress(address);
+    config.getNetworkConfig().addAddress(ClusterAddress.parse(address).toString());
     config.getConnectionStrategyConfig().getConnectionRetryConfig()
         .setClusterConnectTimeoutMillis(CONNECT_TIMEOUT_MS);
     config.getSerializationConfig()

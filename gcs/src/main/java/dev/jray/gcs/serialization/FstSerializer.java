@@ -12,6 +12,12 @@ import org.nustaq.serialization.FSTConfiguration;
  * dependency and reflects into JDK internals, so on Java 17 it needs {@code --add-opens} flags;
  * when one is missing the error names it. The constructor fails fast in that case.
  *
+ * <p>For trusted clusters only. FST decodes any class on the class path, with no filter and no
+ * limit on depth, sizes or counts, and runs {@code readObject}/{@code readResolve} hooks on what
+ * it reads: a value crafted by whoever can send one (a node or driver of the cluster) can exhaust
+ * memory or reach gadget chains in the class path. Use it only where every process that holds the
+ * cluster token is trusted; {@link ForySerializer} (the default) reads with limits.
+ *
  * <p>Thread-safe: each class loader gets its own {@link FSTConfiguration} (created on first use,
  * weakly keyed by the loader), whose {@code asByteArray}/{@code asObject} use per-thread streams.
  * {@link #serialize} uses the calling thread's context class loader.

@@ -1,14 +1,17 @@
 package dev.jray.gcs.serialization;
 
 /**
- * Picks the {@link Serializer}: Fory by default, FST with {@code -Djray.serializer=fst}. The
- * instances are shared singletons; all methods are thread-safe.
+ * Picks the {@link Serializer}: Fory by default, FST with {@code -Djray.serializer=fst} (for
+ * trusted clusters only: see {@link FstSerializer}). The instances are shared singletons; all
+ * methods are thread-safe.
  */
 public final class Serializers {
   /** The system property that selects the serializer. */
   public static final String PROPERTY = "jray.serializer";
 
-  private static final Serializer FORY = new ForySerializer();
+  /** Made on first use, so a bad limit property fails that call by name; guarded by the class. */
+  private static Serializer fory;
+  /** Made on first use; guarded by the class. */
   private static Serializer fst;
 
   private Serializers() {}
@@ -31,9 +34,16 @@ public final class Serializers {
     }
   }
 
-  /** The Fory serializer. */
-  public static Serializer fory() {
-    return FORY;
+  /**
+   * The Fory serializer, with the limits of the system properties, created on first call.
+   *
+   * @throws IllegalArgumentException naming a limit property whose value is invalid
+   */
+  public static synchronized Serializer fory() {
+    if (fory == null) {
+      fory = new ForySerializer();
+    }
+    return fory;
   }
 
   /**
