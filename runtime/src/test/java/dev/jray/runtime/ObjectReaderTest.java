@@ -48,7 +48,8 @@ class ObjectReaderTest {
   @BeforeEach
   void setUp() {
     store = new ObjectStore(16L << 20, dir.resolve("spill"));
-    JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(), dir.resolve("pkg"));
+    JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
+        new PackageCache(dir.resolve("pkg"), id -> null));
     jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader());
     ObjectCopies copies = new ObjectCopies(here, store, owners, pool);
     refs = new ReferenceCounter(owners, copies::deleteFreed);

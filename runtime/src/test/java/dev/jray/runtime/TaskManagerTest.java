@@ -49,7 +49,8 @@ class TaskManagerTest {
     ObjectCopies copies = new ObjectCopies(here, store, owners, Runnable::run);
     refs = new ReferenceCounter(owners, copies::deleteFreed);
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
-    JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(), dir.resolve("pkg"));
+    JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
+        new PackageCache(dir.resolve("pkg"), id -> null));
     taskManager = new TaskManager(here, owners, refs, codec, jobs);
   }
 
