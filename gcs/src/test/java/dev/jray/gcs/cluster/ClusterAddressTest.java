@@ -61,10 +61,10 @@ class ClusterAddressTest {
   @Test
   void theBootstrapJoinsTheParsedAddress() {
     ClusterConfig member = ClusterConfig.member("[::1]:7001", "127.0.0.1",
-        ClusterConfig.Role.WORKER, false);
+        ClusterConfig.Role.WORKER, false, dev.jray.gcs.security.ClusterToken.generate());
     assertEquals("[::1]:7001",
         member.build().getNetworkConfig().getJoin().getTcpIpConfig().getMembers().get(0));
     assertThrows(IllegalArgumentException.class, () -> ClusterConfig.member("::1:7001",
-        "127.0.0.1", ClusterConfig.Role.WORKER, false));
+        "127.0.0.1", ClusterConfig.Role.WORKER, false, dev.jray.gcs.security.ClusterToken.generate()));
   }
 }
