@@ -25,8 +25,7 @@ final class RecentArgValues {
 
   /** Keeps {@code value}, decoded from {@code data}, if it is immutable. */
   void remember(byte[] data, Object value) {
-    if (value instanceof Integer || value instanceof Long || value instanceof Double
-        || value instanceof String || value instanceof Boolean) {
+    if (ValueCodec.isImmutableJdkValue(value)) {
       slots[slot(data)] = new Decoded(data, value);
     }
   }

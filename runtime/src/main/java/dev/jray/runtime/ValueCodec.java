@@ -86,7 +86,7 @@ final class ValueCodec {
         return new Encoded(framing.frame(array), List.of()); // as the serializer frames it
       }
     }
-    if (holdsNoRefs(value)) {
+    if (value == null || isImmutableJdkValue(value)) {
       return new Encoded(serializer.serialize(value), List.of());
     }
     ContainedRefs.begin();
@@ -103,10 +103,13 @@ final class ValueCodec {
     return new Encoded(bytes, contained);
   }
 
-  /** Values of final JDK classes that cannot hold an ObjectRef: no need to look for refs in them. */
-  private static boolean holdsNoRefs(Object value) {
-    return value == null || value instanceof String || value instanceof Integer
-        || value instanceof Long || value instanceof Double || value instanceof Boolean;
+  /**
+   * A value of a final, immutable JDK class: it holds no ObjectRef (no need to look for refs in
+   * it), and one decoded copy may serve many readers, in any class loader.
+   */
+  static boolean isImmutableJdkValue(Object value) {
+    return value instanceof String || value instanceof Integer || value instanceof Long
+        || value instanceof Double || value instanceof Boolean;
   }
 
   /** The object of serialized bytes: inline if small, else written into this node's store. */
