@@ -18,6 +18,7 @@ import dev.jray.gcs.time.ManualTime;
 import dev.jray.link.NodeLinks;
 import dev.jray.store.ObjectStore;
 import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskArg;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -154,5 +155,23 @@ class ObjectReaderTest {
   void aPutIsReadBack() {
     ObjectRef<List<Integer>> ref = reader.put(List.of(1, 2, 3));
     assertEquals(List.of(1, 2, 3), reader.get(ref, -1));
+  }
+
+  @Test
+  @Timeout(10)
+  void anArgumentOverTheInlineLimitTravelsByRefThroughTheStoreAndASmallOneInline() {
+    byte[] large = new byte[ValueCodec.INLINE_LIMIT + 1];
+    large[large.length - 1] = 42;
+
+    PreparedArgs prepared = PreparedArgs.prepare(new Object[] {large, 7}, reader, refs, codec);
+    List<TaskArg> args = prepared.toTaskArgs();
+
+    TaskArg byRef = args.get(0);
+    assertTrue(byRef.objectId() != null && !byRef.value().isInline(), byRef.toString());
+    assertEquals(here, byRef.value().storeNode(), "in this node's store, not in the spec");
+    assertTrue(store.contains(byRef.objectId()));
+    assertTrue(args.get(1).value().isInline());
+    assertEquals(List.of(new RefId(byRef.objectId(), owners.self())), prepared.pins(),
+        "pinned until the call's result arrives");
   }
 }

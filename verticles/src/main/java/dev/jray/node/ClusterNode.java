@@ -11,7 +11,7 @@ import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.cluster.Membership;
 import dev.jray.gcs.deploy.LocalParts;
-import dev.jray.gcs.serialization.Serializers;
+import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.time.Time;
 import dev.jray.api.Ray;
 import dev.jray.runtime.NodeWorkers;
@@ -41,6 +41,8 @@ public final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
   /** GCS key prefix of the latest load each node reports, for {@code jray status}. */
   public static final String LOAD_KEY_PREFIX = "load:";
+  /** Loads are read from the GCS, which more than jray's nodes can write: into NodeLoad only. */
+  private static final MessageSerializer LOADS = new MessageSerializer(List.of(NodeLoad.class));
 
   private final Vertx vertx;
   private final Membership membership;
@@ -177,7 +179,7 @@ public final class ClusterNode implements AutoCloseable {
   private void recordLoad() {
     SchedulerMessages.ResourceReport r = node.scheduler().report();
     ObjectStore.Stats store = node.store().stats();
-    byte[] load = Serializers.fory().serialize(new NodeLoad(r.nodeId(), r.total(), r.available(),
+    byte[] load = LOADS.serialize(new NodeLoad(r.nodeId(), r.total(), r.available(),
         r.demands(), store.usedBytes(), store.capacity(), store.objectCount(),
         time.milliseconds()));
     vertx.executeBlocking(() -> {
@@ -195,7 +197,7 @@ public final class ClusterNode implements AutoCloseable {
     for (NodeRecord n : nodes) {
       byte[] bytes = gcs.kv().get(LOAD_KEY_PREFIX + n.nodeId().toHex());
       if (bytes != null) {
-        loads.add((NodeLoad) Serializers.fory().deserialize(bytes, ClusterNode.class.getClassLoader()));
+        loads.add((NodeLoad) LOADS.deserialize(bytes, null));
       }
     }
     return loads;
