@@ -31,7 +31,7 @@ import java.util.zip.ZipFile;
 final class CrossNode {
   /** The custom resource only the worker node has: cross-node work asks for it. */
   static final String PIN = "bench_worker";
-  private static final Pattern UP_LINE = Pattern.compile("jray (\\w+) node ([0-9a-fA-F]+) is up, cluster address (\\S+)");
+  private static final Pattern UP_LINE = Pattern.compile("jray (\\w+) node ([0-9a-fA-F]+) is up, cluster address ([^\\s,]+)");
   private static final long START_TIMEOUT_MS = 120_000;
   private static final List<String> COMMON_JVM_OPTIONS = List.of(
       "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.wait.seconds.before.join=0");

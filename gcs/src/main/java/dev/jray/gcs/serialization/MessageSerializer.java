@@ -29,14 +29,16 @@ import org.apache.fory.config.Language;
  * <p>Types are registered by name, not by number, so two nodes that register the same types in
  * another order, or more types, still read each other's messages.
  *
- * <p>Threading: immutable after construction, thread-safe (a pooled {@link ThreadSafeFory}).
+ * <p>Threading: thread-safe; the pooled {@link ThreadSafeFory} is built once, on first use.
  */
 public final class MessageSerializer implements Serializer {
   /** Messages nest a few levels (a spec's args' values); deeper is hostile. */
   private static final int MAX_DEPTH = 64;
 
   private final Set<Class<?>> registered;
-  private final ThreadSafeFory fory;
+  private final ClassLoader loader;
+  /** Built once by {@link #fory()}; published by the volatile write. */
+  private volatile ThreadSafeFory fory;
 
   /**
    * @param messageTypes the types sent as messages, all loaded by the same class loader
@@ -53,20 +55,38 @@ public final class MessageSerializer implements Serializer {
     }
     this.registered = Set.copyOf(all);
     ClassLoader loader = messageTypes.iterator().next().getClassLoader();
-    this.fory = Fory.builder()
-        .withLanguage(Language.JAVA)
-        .withRefTracking(false) // messages are trees of small values
-        .withCompatibleMode(CompatibleMode.SCHEMA_CONSISTENT)
-        .withClassVersionCheck(true)
-        .requireClassRegistration(true)
-        .withMaxDepth(MAX_DEPTH)
-        .withClassLoader(loader != null ? loader : MessageSerializer.class.getClassLoader())
-        .buildThreadSafeFory();
-    for (Class<?> type : all) {
-      // by package and binary name, as Fory names an unregistered class
-      String pkg = type.getPackageName();
-      fory.register(type, pkg, type.getName().substring(pkg.isEmpty() ? 0 : pkg.length() + 1));
+    this.loader = loader != null ? loader : MessageSerializer.class.getClassLoader();
+  }
+
+  /**
+   * The Fory, built on first use: building one costs a cold JVM ~100 ms, and an embedded node
+   * makes several serializers whose messages never leave the JVM.
+   */
+  private ThreadSafeFory fory() {
+    ThreadSafeFory f = fory;
+    if (f == null) {
+      synchronized (this) {
+        f = fory;
+        if (f == null) {
+          f = Fory.builder()
+              .withLanguage(Language.JAVA)
+              .withRefTracking(false) // messages are trees of small values
+              .withCompatibleMode(CompatibleMode.SCHEMA_CONSISTENT)
+              .withClassVersionCheck(true)
+              .requireClassRegistration(true)
+              .withMaxDepth(MAX_DEPTH)
+              .withClassLoader(loader)
+              .buildThreadSafeFory();
+          for (Class<?> type : registered) {
+            // by package and binary name, as Fory names an unregistered class
+            String pkg = type.getPackageName();
+            f.register(type, pkg, type.getName().substring(pkg.isEmpty() ? 0 : pkg.length() + 1));
+          }
+          fory = f;
+        }
+      }
     }
+    return f;
   }
 
   /** Every class registered: the message types and what their fields hold. */
@@ -126,7 +146,7 @@ public final class MessageSerializer implements Serializer {
   @Override
   public byte[] serialize(Object value) {
     try {
-      return fory.serialize(value);
+      return fory().serialize(value);
     } catch (RuntimeException e) {
       throw SerializationException.wrap("cannot serialize message of class "
           + (value == null ? "null" : value.getClass().getName()), e);
@@ -137,7 +157,7 @@ public final class MessageSerializer implements Serializer {
   @Override
   public Object deserialize(byte[] bytes, ClassLoader loader) {
     try {
-      return fory.deserialize(bytes);
+      return fory().deserialize(bytes);
     } catch (RuntimeException e) {
       throw refused(e);
     }
@@ -147,7 +167,7 @@ public final class MessageSerializer implements Serializer {
   @Override
   public Object deserialize(ByteBuffer buffer, ClassLoader loader) {
     try {
-      return fory.deserialize(buffer);
+      return fory().deserialize(buffer);
     } catch (RuntimeException e) {
       throw refused(e);
     }
