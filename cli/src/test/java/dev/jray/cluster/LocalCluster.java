@@ -407,14 +407,28 @@ public final class LocalCluster implements AutoCloseable {
     return List.copyOf(nodes.values());
   }
 
-  /** SIGKILLs a node (destroyForcibly is SIGKILL on Linux) and waits until its process is gone. */
+  /**
+   * SIGKILLs a node (destroyForcibly is SIGKILL on Linux) and waits until its processes are gone:
+   * the node JVM {@code jray start --block} hands over to first, then that launcher. Killing the
+   * launcher alone leaves the node JVM serving until it notices, which may take seconds (longer
+   * while it writes its class archive on the way out).
+   */
   public void kill(Node node) {
     log("SIGKILL " + node);
+    List<ProcessHandle> nodeJvms = node.process().descendants().toList();
+    nodeJvms.forEach(ProcessHandle::destroyForcibly);
     node.process().destroyForcibly();
     try {
+      for (ProcessHandle jvm : nodeJvms) {
+        jvm.onExit().get(30, TimeUnit.SECONDS);
+      }
       if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException(node + " still runs 30 s after SIGKILL");
       }
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the node JVM of " + node + " still runs 30 s after SIGKILL", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -27,10 +27,11 @@ import java.util.concurrent.ExecutorService;
  * the actor's address. None of that touches the GCS.
  *
  * <p>It only wires its parts, each named as in Ray's core worker (see docs/ARCHITECTURE.md):
- * {@link JobRegistry}, {@link ReferenceCounter}, {@link ValueCodec}, {@link ObjectReader},
- * {@link ObjectCopies}, {@link TaskManager}, {@link NormalTaskSubmitter}, {@link ActorSubmitter},
- * {@link TaskExecutor}, {@link HostedActors}, {@link ActorDirectory} and {@link
- * PlacementGroupClient}; its methods pass straight to them.
+ * {@link JobRegistry}, {@link ReferenceCounter} (with its {@link Lineage}), {@link ValueCodec},
+ * {@link ObjectReader}, {@link ObjectCopies}, {@link TaskManager}, {@link ObjectRecovery},
+ * {@link NormalTaskSubmitter}, {@link ActorSubmitter}, {@link TaskExecutor}, {@link
+ * HostedActors}, {@link ActorDirectory} and {@link PlacementGroupClient}; its methods pass
+ * straight to them.
  *
  * <p>Threading: thread-safe, as every part is; the parts are final, made by the constructor, and
  * the placement-group client is set once by {@link #start} (volatile). The blocking calls
@@ -56,6 +57,7 @@ public final class CoreWorker {
   private final ActorDirectory directory;
   private final HostedActors hosted;
   private final ActorSubmitter actors;
+  private final ObjectRecovery recovery;
   /** This JVM's side of placement groups; set once by start. */
   private volatile PlacementGroupClient placementGroups;
 
@@ -83,7 +85,8 @@ public final class CoreWorker {
     jobs = new JobRegistry(gcs, CoreWorker.class.getClassLoader(),
         new PackageCache(PackageCache.defaultDirectory(), id -> JobPackages.download(gcs, id)));
     copies = new ObjectCopies(nodeId, store, owners, executor);
-    refs = new ReferenceCounter(owners, copies::deleteFreed);
+    Lineage lineage = new Lineage(Lineage.maxBytes(System.getProperty(Lineage.MAX_BYTES_PROPERTY)));
+    refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);
     codec = new ValueCodec(nodeId, serializer, store, refs, copies, time);
     taskManager = new TaskManager(nodeId, owners, refs, codec, jobs);
     // hosted, made below, needs tasks: creations reach it through hostActor, run later
@@ -91,7 +94,10 @@ public final class CoreWorker {
         taskManager, this::hostActor, time);
     directory = new ActorDirectory(gcs, serializer, nodeId, tasks);
     hosted = new HostedActors(nodeId, jobs, codec, tasks, directory, time);
-    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, executor, time);
+    recovery = new ObjectRecovery(owners, refs, lineage, codec, taskManager,
+        spec -> tasks.scheduler().submitAndDispatch(spec));
+    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, recovery,
+        executor, time);
     normalTasks = new NormalTaskSubmitter(owners, jobs, functions, refs, codec, reader,
         taskManager, tasks);
     actors = new ActorSubmitter(owners, jobs, functions, refs, codec, reader, taskManager,
@@ -125,7 +131,7 @@ public final class CoreWorker {
 
   /** What this worker does with the messages other nodes send it over their links. */
   public LinkInbox inbox() {
-    return new WorkerInbox(tasks, taskManager, refs, copies, hosted);
+    return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery);
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
@@ -190,14 +196,16 @@ public final class CoreWorker {
 
   /**
    * A node (or driver) left the cluster: what it owned is lost to us (the copies of its objects
-   * here are deleted), and our tasks that ran there are retried elsewhere while they have retries
-   * left, else fail.
+   * here are deleted), our tasks that ran there are retried elsewhere while they have retries
+   * left, else fail, and the objects we own whose copy it held are rebuilt from their lineage
+   * where it allows, else fail.
    */
   public void onNodeDied(UniqueId node) {
     owners.links().onNodeDied(node);
     normalTasks.onNodeDied(node);
     reader.onOwnerDied(node);
     copies.onOwnerDied(node);
+    recovery.onNodeDied(node);
   }
 
   /**

@@ -120,7 +120,9 @@ final class NormalTaskSubmitter {
       if (spec.maxRetries() < 0 || spec.attempt() < spec.maxRetries()) {
         LOG.info("retrying task " + spec + " (attempt " + (spec.attempt() + 1) + "): node "
             + node + " died while running it");
-        submitToScheduler(spec.retried());
+        TaskSpec retry = spec.retried();
+        taskManager.addPending(retry); // so that a retry lost again counts this attempt
+        submitToScheduler(retry);
       } else {
         taskManager.failCall(spec.returnId(), new RayWorkerException("task " + spec + " failed: node " + node
             + " died while running it, and its " + spec.maxRetries() + " retries are used up"));

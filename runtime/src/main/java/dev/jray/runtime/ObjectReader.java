@@ -26,8 +26,9 @@ import java.util.function.Supplier;
 /**
  * Puts and gets objects, as Ray's core worker's Put/Get/Wait: a put stores the value with this
  * worker as its owner; a get finds an object's value with its owner (here, or asked over the
- * link), pulls a stored copy from another node when need be, and decodes it; wait returns the
- * refs that are ready. A get that waits for a task of this worker's that no thread has started
+ * link), pulls a stored copy from another node when need be, and decodes it (a copy found lost
+ * is rebuilt from its lineage, by {@link ObjectRecovery} here or by its owner, and waited for
+ * within the get's timeout); wait returns the refs that are ready. A get that waits for a task of this worker's that no thread has started
  * runs it itself; a normal task that blocks in get or wait lends its CPU back to the node.
  *
  * <p>Threading: thread-safe. {@code get} and {@code wait} block the caller (spinning briefly,
@@ -37,6 +38,8 @@ import java.util.function.Supplier;
  */
 final class ObjectReader {
   private static final ThreadLocal<AdaptiveSpin> SPINS = ThreadLocal.withInitial(AdaptiveSpin::new);
+  /** How many rebuilds of one lost object a get waits for (each is also a task attempt). */
+  private static final int MAX_REBUILDS_PER_GET = 10;
 
   private final JobRegistry jobs;
   private final Owners owners;
@@ -46,6 +49,8 @@ final class ObjectReader {
   private final TaskExecutor tasks;
   /** Runs a waited-for call to an actor here on the caller's thread, if no runner took it yet. */
   private final HostedActors hosted;
+  /** Rebuilds an object owned here whose copy a get found lost. */
+  private final ObjectRecovery recovery;
   private final Executor pool;
   private final Time time;
   /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
@@ -54,7 +59,8 @@ final class ObjectReader {
 
   /** @param pool decodes the values of {@link #getAsync} (never an event loop) */
   ObjectReader(JobRegistry jobs, Owners owners, ReferenceCounter refs, ValueCodec codec,
-      ObjectCopies copies, TaskExecutor tasks, HostedActors hosted, Executor pool, Time time) {
+      ObjectCopies copies, TaskExecutor tasks, HostedActors hosted, ObjectRecovery recovery,
+      Executor pool, Time time) {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.owners = Objects.requireNonNull(owners, "owners");
     this.refs = Objects.requireNonNull(refs, "refs");
@@ -62,6 +68,7 @@ final class ObjectReader {
     this.copies = Objects.requireNonNull(copies, "copies");
     this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.hosted = Objects.requireNonNull(hosted, "hosted");
+    this.recovery = Objects.requireNonNull(recovery, "recovery");
     this.pool = Objects.requireNonNull(pool, "pool");
     this.time = Objects.requireNonNull(time, "time");
   }
@@ -95,17 +102,21 @@ final class ObjectReader {
       return CompletableFuture.failedFuture(new UnreconstructableException(ref.getId(),
           "its owner freed it (no reference was left) or lost it"));
     }
-    return askOwner(ref.getId(), ref.ownerAddress());
+    return askOwner(ref.getId(), ref.ownerAddress(), null);
   }
 
-  /** Asks a remote owner for an object's value or location, waiting as long as it takes. */
-  private CompletableFuture<ObjectValue> askOwner(ObjectId id, String owner) {
+  /**
+   * Asks a remote owner for an object's value or location, waiting as long as it takes.
+   *
+   * @param lostOn null, or the node whose copy could not be fetched: the owner rebuilds it first
+   */
+  private CompletableFuture<ObjectValue> askOwner(ObjectId id, String owner, UniqueId lostOn) {
     CompletableFuture<ObjectValue> f = new CompletableFuture<>();
     Set<CompletableFuture<ObjectValue>> pending =
         requests.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
     pending.add(f);
     f.whenComplete((v, e) -> pending.remove(f));
-    owners.request(owner, new ObjectRequest(id)).whenComplete((v, e) -> {
+    owners.request(owner, new ObjectRequest(id, lostOn)).whenComplete((v, e) -> {
       if (e == null) {
         f.complete((ObjectValue) v);
       } else {
@@ -136,6 +147,7 @@ final class ObjectReader {
 
   <T> T get(ObjectRef<T> ref, long timeoutMs) {
     ObjectRefImpl<?> r = impl(Objects.requireNonNull(ref, "ObjectRef"));
+    long deadline = deadline(timeoutMs);
     CompletableFuture<ObjectValue> f = locate(r);
     if (!f.isDone()) {
       if (mayRunInline(timeoutMs)) {
@@ -146,7 +158,55 @@ final class ObjectReader {
       }
       awaitBlocking(f, nanos(timeoutMs), () -> "get timed out after " + timeoutMs + " ms waiting for 1 object(s)");
     }
-    return codec.decode(r.getId(), r.ownerAddress(), f, jobs.context().loader());
+    return decodeOrRebuild(r, f, timeoutMs, deadline, jobs.context().loader());
+  }
+
+  /** The deadline of a get on {@link #time} (0 if it has no timeout: no clock read then). */
+  private long deadline(long timeoutMs) {
+    return timeoutMs < 0 ? 0 : time.nanoseconds() + nanos(timeoutMs);
+  }
+
+  /**
+   * Decodes a ready object; if its stored copy turns out lost, waits (within the get's deadline)
+   * for it to be rebuilt from its lineage, by this worker or by its owner, and decodes that, as
+   * long as rebuilds come; else raises why it cannot be had.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> T decodeOrRebuild(ObjectRefImpl<?> r, CompletableFuture<ObjectValue> f,
+      long timeoutMs, long deadline, ClassLoader loader) {
+    for (int rebuilds = 0; ; rebuilds++) {
+      try {
+        return codec.decode(r.getId(), r.ownerAddress(), f, loader);
+      } catch (UnreconstructableException lost) {
+        CompletableFuture<ObjectValue> rebuilt = rebuild(r, f);
+        if (rebuilt == null || rebuilds >= MAX_REBUILDS_PER_GET) {
+          throw lost;
+        }
+        f = rebuilt;
+        long left = timeoutMs < 0 ? -1 : Math.max(0, deadline - time.nanoseconds());
+        awaitBlocking(f, left, () -> "get timed out after " + timeoutMs
+            + " ms waiting for object " + r.getId() + " to be rebuilt: " + lost.getMessage());
+      }
+    }
+  }
+
+  /**
+   * An object whose stored copy in {@code f} could not be had: its value as rebuilt (pending until
+   * then) by its owner, this worker or another; null if there is nothing to wait for.
+   */
+  private CompletableFuture<ObjectValue> rebuild(ObjectRefImpl<?> r, CompletableFuture<ObjectValue> f) {
+    ObjectValue v = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    if (v == null || v.isInline() || v.error()) {
+      return null; // not a lost copy: the error stands
+    }
+    CompletableFuture<ObjectValue> rebuilt;
+    if (owners.isSelf(r.ownerAddress())) {
+      ReferenceCounter.Entry e = r.entry() != null ? r.entry() : refs.entry(r.getId());
+      rebuilt = e == null ? null : recovery.recover(e, v.storeNode());
+    } else {
+      rebuilt = askOwner(r.getId(), r.ownerAddress(), v.storeNode());
+    }
+    return rebuilt == f ? null : rebuilt;
   }
 
   <T> List<T> get(List<ObjectRef<T>> refList, long timeoutMs) {
@@ -165,7 +225,7 @@ final class ObjectReader {
     // The pending ones one by one, the last first: calls to an actor, and mostly a caller's
     // tasks, complete in order, so the others are done by then. (A combined future would cost
     // each result a completion hop and this thread a tree of futures.)
-    long deadline = timeoutMs < 0 ? 0 : time.nanoseconds() + nanos(timeoutMs);
+    long deadline = deadline(timeoutMs);
     for (int i = futures.size() - 1; i >= 0 && last != null; i--) {
       if (!futures.get(i).isDone()) {
         long left = timeoutMs < 0 ? -1 : Math.max(0, deadline - time.nanoseconds());
@@ -177,7 +237,7 @@ final class ObjectReader {
     List<T> values = new ArrayList<>(refList.size());
     for (int i = 0; i < refList.size(); i++) {
       ObjectRefImpl<?> r = impl(refList.get(i));
-      values.add(codec.decode(r.getId(), r.ownerAddress(), futures.get(i), loader));
+      values.add(decodeOrRebuild(r, futures.get(i), timeoutMs, deadline, loader));
     }
     return values;
   }
@@ -193,14 +253,28 @@ final class ObjectReader {
   }
 
   <T> CompletableFuture<T> getAsync(ObjectRef<T> ref) {
-    ClassLoader loader = jobs.context().loader();
     ObjectRefImpl<?> r = impl(ref);
+    return getAsync(r, locate(r), jobs.context().loader(), 0);
+  }
+
+  /** The value of {@code f} decoded; a lost copy is waited for again once rebuilt. */
+  private <T> CompletableFuture<T> getAsync(ObjectRefImpl<?> r, CompletableFuture<ObjectValue> f,
+      ClassLoader loader, int rebuilds) {
     ObjectId id = r.getId();
-    CompletableFuture<ObjectValue> f = locate(r);
     // large or remote values are decoded on a worker thread: never on the event loop
     return f.thenCompose(v -> v.isInline() || v.error() ? CompletableFuture.completedFuture(v)
             : copies.fetchIfRemote(id, r.ownerAddress(), v).thenApply(x -> v))
-        .handleAsync((v, e) -> codec.decode(id, r.ownerAddress(), f, loader), pool);
+        .handleAsync((v, e) -> {
+          try {
+            return CompletableFuture.completedFuture(codec.<T>decode(id, r.ownerAddress(), f, loader));
+          } catch (UnreconstructableException lost) {
+            CompletableFuture<ObjectValue> rebuilt = rebuild(r, f);
+            if (rebuilt == null || rebuilds >= MAX_REBUILDS_PER_GET) {
+              throw lost;
+            }
+            return this.<T>getAsync(r, rebuilt, loader, rebuilds + 1);
+          }
+        }, pool).thenCompose(x -> x);
   }
 
   <T> WaitResult<T> wait(List<ObjectRef<T>> refList, int numReturns, int timeoutMs) {

@@ -1,7 +1,9 @@
 package dev.jray.runtime;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
 import dev.jray.task.ObjectValue;
+import dev.jray.task.TaskSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Ray's reference counter: the objects this worker owns, with their values (inline) or
@@ -25,10 +28,16 @@ import java.util.function.Consumer;
  * call). A put or call result nobody else sees never touches the map after it completes, so
  * the map stays as small as the work in flight.
  *
+ * <p>An owned result whose only copy is in another node's store keeps the spec of the task that
+ * made it ({@link Lineage}) until it is freed, so that it can be made again if that node dies:
+ * {@link #markLost} makes such an object pending again (a fresh value future) for {@link
+ * ObjectRecovery} to run its task once more, or fails it saying why it cannot be rebuilt.
+ *
  * <p>Threading: thread-safe, never blocks. Refs are counted from any thread, including the
  * {@link RefTracker}'s (which runs the release callbacks); each entry's state is guarded by the
- * entry's lock, but for its reference count (compare-and-set) and its published flag (volatile,
- * set under the lock); the id map is concurrent. {@code onFree} runs on the thread that drops the last
+ * entry's lock, but for its reference count (compare-and-set), its published flag and its value
+ * future (volatile, set under the lock); the id map is concurrent; the lineage is guarded by its
+ * own lock, never taken under an entry's. {@code onFree} runs on the thread that drops the last
  * reference.
  */
 final class ReferenceCounter {
@@ -48,7 +57,8 @@ final class ReferenceCounter {
    */
   final class Entry {
     private final ObjectId id;
-    private final CompletableFuture<ObjectValue> value;
+    /** Replaced, under the lock, by a pending future when a lost copy is made again. */
+    private volatile CompletableFuture<ObjectValue> value;
     /**
      * Starts at 1: the ObjectRef made with the object. Changed by compare-and-set, not under the
      * entry's lock: an argument pins and unpins it on every call, from the caller's and the
@@ -65,12 +75,21 @@ final class ReferenceCounter {
     private boolean freed;
     /** Watches the first ref for collection; null while nothing needs to know. */
     private FirstRefWatch watch;
+    /**
+     * For a value stored on another node: the {@link TaskSpec} that made it (kept in {@link
+     * Lineage}), or a String saying why it cannot be made again; null otherwise.
+     */
+    private Object lineage;
 
     private Entry(ObjectId id, CompletableFuture<ObjectValue> value, List<RefId> contained) {
       REFS.set(this, 1); // published with the entry (id map, or the ref holding it)
       this.id = id;
       this.value = value;
       this.contained = contained;
+    }
+
+    ObjectId id() {
+      return id;
     }
 
     /** The object's value or location, once known. */
@@ -112,20 +131,26 @@ final class ReferenceCounter {
     }
   }
 
+  /** What {@link #markLost} made of an object whose copy was lost. */
+  record Lost(CompletableFuture<ObjectValue> value, TaskSpec rerun) {}
+
   /** Objects reachable by id (pending or published); concurrent, entries guarded by themselves. */
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
   private final Owners owners;
   private final BiConsumer<ObjectId, ObjectValue> onFree;
+  private final Lineage lineage;
   /** {@link #uncount}, made once: releasing a value's refs allocates nothing. */
   private final Consumer<RefId> uncounter = this::uncount;
 
   /**
    * @param owners this worker's owner address, and the way to the others' (borrows go there)
    * @param onFree called with each freed object's value, to delete its store copy
+   * @param lineage where the specs of results stored on other nodes are kept
    */
-  ReferenceCounter(Owners owners, BiConsumer<ObjectId, ObjectValue> onFree) {
+  ReferenceCounter(Owners owners, BiConsumer<ObjectId, ObjectValue> onFree, Lineage lineage) {
     this.owners = Objects.requireNonNull(owners, "owners");
     this.onFree = Objects.requireNonNull(onFree, "onFree");
+    this.lineage = Objects.requireNonNull(lineage, "lineage");
   }
 
   /**
@@ -255,8 +280,10 @@ final class ReferenceCounter {
    * Sets a pending object's value; a value for an object freed meanwhile is dropped.
    *
    * @param contained the refs inside the value, already counted by the caller
+   * @param madeBy the normal task that made it, kept as its lineage if the value is stored on
+   *     another node; null for an actor call or a failure
    */
-  void complete(ObjectId id, ObjectValue value, List<RefId> contained) {
+  void complete(ObjectId id, ObjectValue value, List<RefId> contained, TaskSpec madeBy) {
     Entry e = entries.get(id);
     if (e == null) {
       onFree.accept(id, value);
@@ -267,13 +294,24 @@ final class ReferenceCounter {
     boolean freed;
     Runnable r;
     TrackedRef unwatched = null;
+    CompletableFuture<ObjectValue> future;
+    List<RefId> before = List.of();
+    Object lineageBefore = null;
+    Object lineageNow = null;
     synchronized (e) {
       r = e.onResult;
       e.onResult = null;
       freed = e.freed;
-      kept = !freed && !e.value.isDone();
+      future = e.value;
+      kept = !freed && !future.isDone();
       if (kept) {
+        before = e.contained; // a rebuilt object's first value's refs, given back below
         e.contained = contained;
+        lineageBefore = e.lineage;
+        if (!value.isInline() || lineageBefore != null) { // most results are inline: no lineage
+          lineageNow = Lineage.of(value, madeBy, owners.selfNode());
+          e.lineage = lineageNow;
+        }
       }
       if (freed || (kept && !e.published)) {
         e.inMap = false; // freed, or only its first ref holds it: nobody else asks by id
@@ -297,7 +335,98 @@ final class ReferenceCounter {
     if (!kept) {
       releaseAll(contained);
     }
-    e.value.complete(value);
+    if (lineageNow instanceof TaskSpec spec) {
+      markEvicted(lineage.keep(e, spec));
+      if (isFreed(e)) {
+        lineage.forget(e); // freed while it was being kept: its release forgot it before
+      }
+    } else if (lineageBefore instanceof TaskSpec) {
+      lineage.forget(e);
+    }
+    releaseAll(before);
+    future.complete(value);
+  }
+
+  /** Entries whose lineage went over the budget: they cannot be rebuilt from now on. */
+  private void markEvicted(List<Entry> evicted) {
+    for (Entry e : evicted) {
+      synchronized (e) {
+        if (e.lineage instanceof TaskSpec) {
+          e.lineage = lineage.evictedReason();
+        }
+      }
+    }
+  }
+
+  /**
+   * The copy of an object owned here on {@code node} cannot be had (the node died, or a fetch
+   * from it failed). If the object still points there, it becomes pending again: with the spec to
+   * run once more when its lineage allows (the object is then reachable by id until its result
+   * comes), else completed by {@code failure} applied to why it cannot be rebuilt. An object
+   * that points elsewhere (rebuilt already, or being rebuilt) is left as it is.
+   *
+   * @return the object's value future now, and the spec to run again (null if none); null if
+   *     the object was freed
+   */
+  Lost markLost(Entry e, UniqueId node, Function<String, ObjectValue> failure) {
+    CompletableFuture<ObjectValue> fresh = new CompletableFuture<>();
+    TaskSpec rerun = null;
+    String reason = null;
+    boolean forget = false;
+    synchronized (e) {
+      if (e.freed) {
+        return null;
+      }
+      CompletableFuture<ObjectValue> now = e.value;
+      ObjectValue v = now.isDone() && !now.isCompletedExceptionally() ? now.join() : null;
+      if (v == null || v.isInline() || v.error() || !node.equals(v.storeNode())) {
+        return new Lost(now, null);
+      }
+      reason = Lineage.whyNotRerun(e.lineage);
+      if (reason == null) {
+        rerun = (TaskSpec) e.lineage; // kept as the lineage until the rebuilt value replaces it
+        if (!e.inMap) {
+          e.inMap = true; // its result comes by id
+          entries.put(e.id, e);
+        }
+      } else if (e.lineage instanceof TaskSpec) {
+        forget = true; // its retries are used up
+        e.lineage = null;
+      }
+      e.value = fresh;
+    }
+    if (forget) {
+      lineage.forget(e);
+    }
+    if (reason != null) {
+      fresh.complete(failure.apply("its copy was lost with node " + node + ", and " + reason));
+    }
+    return new Lost(fresh, rerun);
+  }
+
+  /**
+   * Runs {@code onResult} when the rebuilt value of {@code e} arrives (or at once if it came
+   * already): gives back the pins of the task run again.
+   */
+  void onRebuilt(Entry e, Runnable onResult) {
+    synchronized (e) {
+      if (!e.value.isDone()) {
+        e.onResult = onResult;
+        return;
+      }
+    }
+    onResult.run();
+  }
+
+  private static boolean isFreed(Entry e) {
+    synchronized (e) {
+      return e.freed;
+    }
+  }
+
+  /** An owned object reachable by id (pending or published), or null. */
+  Entry entry(ObjectId id) {
+    return entries.get(id);
   }
 
   /** The object's value as a future, or null if it is not reachable by id (freed or lost). */
@@ -344,17 +473,22 @@ final class ReferenceCounter {
       return;
     }
     List<RefId> contained;
+    boolean hadLineage;
     synchronized (e) { // the last reference went: only this thread gets here for e
       if (e.freed) {
         return;
       }
       e.freed = true;
+      hadLineage = e.lineage instanceof TaskSpec;
       if (e.inMap && e.value.isDone()) { // a pending one stays until its result comes
         e.inMap = false;
         entries.remove(e.id, e);
       }
       contained = e.contained;
       e.contained = List.of();
+    }
+    if (hadLineage) {
+      lineage.forget(e); // lineage goes with the object's last reference
     }
     ObjectValue v = e.value.getNow(null);
     if (v != null) {

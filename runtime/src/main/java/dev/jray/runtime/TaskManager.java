@@ -47,7 +47,10 @@ final class TaskManager {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
   }
 
-  /** A normal task this worker owns is submitted; it is pending until its result comes. */
+  /**
+   * A normal task this worker owns is submitted (or submitted again: a retry, a rebuild); it is
+   * pending until its result comes.
+   */
   void addPending(TaskSpec spec) {
     pending.put(spec.returnId(), spec);
   }
@@ -93,14 +96,15 @@ final class TaskManager {
 
   /** A result arrives for an object this worker owns (from a worker, or a failure here). */
   void onTaskResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
-    pending.remove(returnId);
+    TaskSpec spec = pending.remove(returnId);
     remote.remove(returnId);
-    refs.complete(returnId, value, contained); // releases the call's pins and slot first
+    // the spec is kept as the value's lineage if the value lives on another node
+    refs.complete(returnId, value, contained, spec); // releases the call's pins and slot first
   }
 
   /** The result of an actor call made here, from an actor in this JVM: it was never pending or remote. */
   void onLocalActorCallResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
-    refs.complete(returnId, value, contained);
+    refs.complete(returnId, value, contained, null);
   }
 
   void failCall(ObjectId returnId, RayException error) {

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 /**
  * What a worker does with the messages other nodes send it over their links: tasks for its
  * scheduler, calls and kills for the actors it hosts, frees of the results it holds for their
- * owners, and, as an owner, task results, borrows, task locations and object requests.
+ * owners, and, as an owner, task results, borrows, task locations and object requests (with a
+ * rebuild first when the asker found the copy lost).
  *
  * <p>Threading: called on a link's reader thread; never blocks; keeps no state.
  */
@@ -25,14 +26,16 @@ final class WorkerInbox implements LinkInbox {
   private final ReferenceCounter refs;
   private final ObjectCopies copies;
   private final HostedActors hosted;
+  private final ObjectRecovery recovery;
 
   WorkerInbox(TaskExecutor tasks, TaskManager taskManager, ReferenceCounter refs,
-      ObjectCopies copies, HostedActors hosted) {
+      ObjectCopies copies, HostedActors hosted, ObjectRecovery recovery) {
     this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.taskManager = Objects.requireNonNull(taskManager, "taskManager");
     this.refs = Objects.requireNonNull(refs, "refs");
     this.copies = Objects.requireNonNull(copies, "copies");
     this.hosted = Objects.requireNonNull(hosted, "hosted");
+    this.recovery = Objects.requireNonNull(recovery, "recovery");
   }
 
   @Override
@@ -55,7 +58,9 @@ final class WorkerInbox implements LinkInbox {
     } else if (message instanceof KillActor kill) {
       hosted.acceptKill(kill);
     } else if (message instanceof ObjectRequest req && reply != null) {
-      CompletableFuture<ObjectValue> f = refs.future(req.objectId());
+      // a borrower that could not fetch the copy has the owner rebuild it first
+      CompletableFuture<ObjectValue> f = req.lostOn() == null ? refs.future(req.objectId())
+          : recovery.recover(req.objectId(), req.lostOn());
       if (f == null) {
         reply.fail("its owner freed it (no reference was left) or lost it");
       } else {

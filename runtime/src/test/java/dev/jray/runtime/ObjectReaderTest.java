@@ -9,6 +9,7 @@ import dev.jray.api.WaitResult;
 import dev.jray.api.exception.RayTimeoutException;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.ids.IdFactory;
@@ -16,15 +17,23 @@ import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.ManualTime;
 import dev.jray.link.NodeLinks;
+import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
+import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskArg;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +53,10 @@ class ObjectReaderTest {
   private ValueCodec codec;
   private TaskManager taskManager;
   private TaskExecutor tasks;
+  private ObjectCopies copies;
   private ObjectReader reader;
+  /** What the scheduler does with a task run again to rebuild a lost result. */
+  private volatile Consumer<TaskSpec> rerun = spec -> { };
 
   @BeforeEach
   void setUp() {
@@ -52,8 +64,9 @@ class ObjectReaderTest {
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null));
     jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader());
-    ObjectCopies copies = new ObjectCopies(here, store, owners, pool);
-    refs = new ReferenceCounter(owners, copies::deleteFreed);
+    copies = new ObjectCopies(here, store, owners, pool);
+    Lineage lineage = new Lineage(Lineage.DEFAULT_MAX_BYTES);
+    refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, time);
     taskManager = new TaskManager(here, owners, refs, codec, jobs);
     tasks = new TaskExecutor(here, owners, pool, new FunctionResolver(), jobs, codec, copies,
@@ -61,7 +74,10 @@ class ObjectReaderTest {
     InMemoryGcs gcs = new InMemoryGcs();
     HostedActors hosted = new HostedActors(here, jobs, codec, tasks,
         new ActorDirectory(gcs, Serializers.fory(), here, tasks), time);
-    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, pool, time);
+    ObjectRecovery recovery = new ObjectRecovery(owners, refs, lineage, codec, taskManager,
+        spec -> rerun.accept(spec));
+    reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, recovery, pool,
+        time);
     links = new NodeLinks(here, ClusterToken.generate(), Serializers.fory(),
         getClass().getClassLoader(), node -> null, (from, message, reply) -> { }, time);
     owners.start(links);
@@ -148,6 +164,53 @@ class ObjectReaderTest {
     assertEquals(List.of(put), result.getReady());
     assertEquals(List.of(pending), result.getUnready());
     assertTrue(time.nanoseconds() >= Duration.ofSeconds(60).toNanos(), time.toString());
+  }
+
+  /** A task's result stored on a node whose store cannot be reached: its pulls fail. */
+  private ObjectRefImpl<?> resultOnAnUnreachableNode() {
+    copies.start((id, node) -> CompletableFuture.failedFuture(new IOException("connection refused")));
+    TaskId taskId = IdFactory.newTaskId(JobId.fromInt(9));
+    TaskSpec spec = new TaskSpec(taskId, JobId.fromInt(9), TaskKind.NORMAL, null,
+        new FunctionDescriptor("Fns", "big", "()[B"), List.of(), ResourceSet.EMPTY, owners.self(),
+        IdFactory.objectId(taskId, 1), 3, 0, null, null, 0);
+    ObjectRefImpl<?> ref = refs.expectResult(spec.returnId(), PreparedArgs.NONE, null);
+    taskManager.addPending(spec);
+    taskManager.onTaskResult(spec.returnId(), ObjectValue.inStore(IdFactory.newUniqueId(), 200_000), List.of());
+    return ref;
+  }
+
+  @Test
+  @Timeout(10)
+  void aGetRebuildsAResultWhoseStoredCopyCannotBeFetched() {
+    ObjectRefImpl<?> ref = resultOnAnUnreachableNode();
+    List<TaskSpec> ranAgain = new CopyOnWriteArrayList<>();
+    rerun = spec -> {
+      ranAgain.add(spec);
+      taskManager.onTaskResult(spec.returnId(), ObjectValue.inline(codec.encode("rebuilt").bytes()), List.of());
+    };
+    assertEquals("rebuilt", reader.get(ref, 30_000));
+    assertEquals(1, ranAgain.size());
+    assertEquals(1, ranAgain.get(0).attempt());
+  }
+
+  @Test
+  @Timeout(10)
+  void aGetWaitsForARebuildOnlyUntilItsTimeout() {
+    ObjectRefImpl<?> ref = resultOnAnUnreachableNode(); // and the rebuild never finishes
+    RayTimeoutException e = assertThrows(RayTimeoutException.class, () -> reader.get(ref, 30_000));
+    assertTrue(e.getMessage().contains("to be rebuilt"), e.getMessage());
+    long passed = time.nanoseconds();
+    assertTrue(passed >= Duration.ofSeconds(30).toNanos() && passed < Duration.ofSeconds(60).toNanos(),
+        "the rebuild waits within the get's one deadline: " + time);
+  }
+
+  @Test
+  @Timeout(10)
+  void anAsyncGetGetsTheRebuiltValue() throws Exception {
+    ObjectRefImpl<?> ref = resultOnAnUnreachableNode();
+    rerun = spec -> taskManager.onTaskResult(spec.returnId(),
+        ObjectValue.inline(codec.encode("rebuilt").bytes()), List.of());
+    assertEquals("rebuilt", reader.getAsync(ref).get());
   }
 
   @Test

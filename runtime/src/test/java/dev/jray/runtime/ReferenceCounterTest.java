@@ -23,7 +23,8 @@ class ReferenceCounterTest {
   private final List<ObjectId> freed = new CopyOnWriteArrayList<>();
   private final Owners owners = new Owners(IdFactory.newUniqueId());
   /** The refs in these tests are all owned here, so no borrow leaves this counter. */
-  private final ReferenceCounter owned = new ReferenceCounter(owners, (id, v) -> freed.add(id));
+  private final ReferenceCounter owned = new ReferenceCounter(owners, (id, v) -> freed.add(id),
+      new Lineage(Lineage.DEFAULT_MAX_BYTES));
   private final JobId job = JobId.fromInt(7);
 
   private ObjectId newId() {
@@ -85,7 +86,7 @@ class ReferenceCounterTest {
     ObjectId id = newId();
     ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
     e.released();
-    owned.complete(id, value(3), List.of());
+    owned.complete(id, value(3), List.of(), null);
     assertNull(owned.future(id));
     assertEquals(List.of(id), freed, "the late value is freed too (its store copy deleted)");
   }
@@ -97,8 +98,8 @@ class ReferenceCounterTest {
     ReferenceCounter.Entry e = owned.createPending(id, new Object(), () -> ran.add("released"));
     e.released();
     assertEquals(List.of(), freed, "freed when its result comes");
-    owned.complete(id, value(7), List.of());
-    owned.complete(id, value(7), List.of()); // a duplicate result
+    owned.complete(id, value(7), List.of(), null);
+    owned.complete(id, value(7), List.of(), null); // a duplicate result
     assertEquals(List.of("released"), ran);
     assertEquals(id, freed.get(0));
     assertNull(owned.future(id));
@@ -109,7 +110,7 @@ class ReferenceCounterTest {
     ObjectId id = newId();
     ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
     assertFalse(owned.future(id).isDone(), "its result comes by id");
-    owned.complete(id, value(4), List.of());
+    owned.complete(id, value(4), List.of(), null);
     assertEquals(4, e.value().join().data()[0]);
     assertNull(owned.future(id), "only its first ref holds it now");
     assertEquals(List.of(), freed);
@@ -123,7 +124,7 @@ class ReferenceCounterTest {
     Object firstRef = new Object();
     ReferenceCounter.Entry e = owned.createPending(id, firstRef, null);
     e.publish(firstRef);
-    owned.complete(id, value(5), List.of());
+    owned.complete(id, value(5), List.of(), null);
     assertEquals(5, owned.future(id).join().data()[0]);
     e.released();
     assertNull(owned.future(id));
@@ -183,7 +184,7 @@ class ReferenceCounterTest {
     Object firstRef = new Object();
     ReferenceCounter.Entry e = owned.createPending(id, firstRef, null);
     assertTrue(e.watched(), "while pending, its collection must be seen");
-    owned.complete(id, value(3), List.of());
+    owned.complete(id, value(3), List.of(), null);
     assertFalse(e.watched(), "freeing a small result nobody else sees does nothing");
 
     e.publish(firstRef); // e.g. passed to another call after it arrived
@@ -202,7 +203,7 @@ class ReferenceCounterTest {
     owned.addRef(inner); // counted for the result that holds it
     ObjectId id = newId();
     ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
-    owned.complete(id, value(2), List.of(new RefId(inner, owners.self())));
+    owned.complete(id, value(2), List.of(new RefId(inner, owners.self())), null);
     assertTrue(e.watched(), "its collection must give back the ref inside");
     Reference.reachabilityFence(innerRef);
   }

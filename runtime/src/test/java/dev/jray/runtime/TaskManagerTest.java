@@ -47,7 +47,8 @@ class TaskManagerTest {
   void setUp() {
     store = new ObjectStore(4L << 20, dir.resolve("spill"));
     ObjectCopies copies = new ObjectCopies(here, store, owners, Runnable::run);
-    refs = new ReferenceCounter(owners, copies::deleteFreed);
+    refs = new ReferenceCounter(owners, copies::deleteFreed,
+        new Lineage(Lineage.DEFAULT_MAX_BYTES));
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null));

@@ -38,7 +38,8 @@ class ValueCodecTest {
   void setUp() {
     store = new ObjectStore(16L << 20, spill);
     ObjectCopies copies = new ObjectCopies(here, store, owners, Runnable::run);
-    ReferenceCounter refs = new ReferenceCounter(owners, copies::deleteFreed);
+    ReferenceCounter refs = new ReferenceCounter(owners, copies::deleteFreed,
+        new Lineage(Lineage.DEFAULT_MAX_BYTES));
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
   }
 

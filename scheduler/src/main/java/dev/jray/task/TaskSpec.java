@@ -39,6 +39,16 @@ public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
         returnId, maxRetries, attempt + 1, actor, actorId, 0);
   }
 
+  /**
+   * The same task run again to rebuild its result, lost with the node that held it (lineage
+   * reconstruction): with its arguments as they are now (some may have been rebuilt too), one
+   * attempt more, no hops.
+   */
+  public TaskSpec rerun(List<TaskArg> currentArgs) {
+    return new TaskSpec(taskId, jobId, kind, name, function, currentArgs, resources, ownerAddress,
+        returnId, maxRetries, attempt + 1, actor, actorId, 0);
+  }
+
   /** The shape shown under "Demands" in status: resources, and the name for actors. */
   public String demandShape() {
     return (kind == TaskKind.ACTOR_CREATION ? "actor " : "") + resources.toMap();
