@@ -96,7 +96,7 @@ final class ActorSubmitter implements AutoCloseable {
     boolean detached = options.lifetime == ActorLifetime.DETACHED;
     directory.register(new ActorRecord(actorId, ctx.jobId(), fd.className(), options.name,
         namespace, detached, options.maxRestarts, ActorState.PENDING_CREATION, null, 0, null, null));
-    PreparedArgs prepared = PreparedArgs.prepare(args, reader, refs, codec);
+    PreparedArgs prepared = PreparedArgs.prepare(args, reader, refs, codec, true);
     queueFor(actorId);
     TaskId creationTask = IdFactory.newTaskId(actorId);
     ObjectId creationReturn = IdFactory.objectId(creationTask, 1);
@@ -156,7 +156,7 @@ final class ActorSubmitter implements AutoCloseable {
     ObjectId returnId = IdFactory.objectId(taskId, 1);
     PreparedArgs prepared;
     try {
-      prepared = PreparedArgs.prepare(args, reader, refs, codec);
+      prepared = PreparedArgs.prepare(args, reader, refs, codec, true);
     } catch (RuntimeException e) {
       queue.releaseSlot(null);
       throw e;

@@ -66,7 +66,7 @@ final class NormalTaskSubmitter {
     }
     TaskId taskId = IdFactory.newTaskId(ctx.jobId());
     ObjectId returnId = IdFactory.objectId(taskId, 1);
-    PreparedArgs prepared = PreparedArgs.prepare(args, reader, refs, codec);
+    PreparedArgs prepared = PreparedArgs.prepare(args, reader, refs, codec, false);
     ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared, null);
     ResourceSet shape = resources;
     if (prepared.resolved().isDone()) {

@@ -19,7 +19,10 @@ final class PreparedArgs {
   /** A call without arguments. */
   static final PreparedArgs NONE =
       new PreparedArgs(new Object[0], new CompletableFuture<?>[0], List.of());
-  /** Each a serialized value (byte[]) or an ObjectRef argument (ObjectRefImpl). */
+  /**
+   * Each a serialized value (byte[]), an ObjectRef argument (ObjectRefImpl), or an ObjectRef
+   * argument already resolved to its small value (TaskArg).
+   */
   private final Object[] items;
   private final CompletableFuture<?>[] refValues;
   private final List<RefId> pins;
@@ -28,9 +31,13 @@ final class PreparedArgs {
   /**
    * Prepares a call's arguments: values serialized (the refs inside them counted), ObjectRefs
    * located at their owners and pinned until the call's result arrives.
+   *
+   * @param inlineReady whether an ObjectRef owned here whose small value is ready, holding no
+   *     refs, goes in the call as its value, unpinned, as Ray's submitter inlines small resolved
+   *     arguments: for actor calls, whose results are never rebuilt from the spec
    */
   static PreparedArgs prepare(Object[] args, ObjectReader reader, ReferenceCounter refs,
-      ValueCodec codec) {
+      ValueCodec codec, boolean inlineReady) {
     if (args.length == 0) {
       return NONE;
     }
@@ -48,7 +55,10 @@ final class PreparedArgs {
             encoded = null;
           }
         }
-        if (arg instanceof ObjectRefImpl<?> ref) {
+        TaskArg ready = inlineReady && arg instanceof ObjectRefImpl<?> r ? readyInline(r) : null;
+        if (ready != null) {
+          items[i] = ready;
+        } else if (arg instanceof ObjectRefImpl<?> ref) {
           items[i] = ref;
           deps.add(reader.locate(ref));
           if (ref.entry() != null) {
@@ -67,6 +77,21 @@ final class PreparedArgs {
       throw e;
     }
     return new PreparedArgs(items, deps.toArray(new CompletableFuture<?>[0]), pins);
+  }
+
+  /** The argument of {@code ref} as its value, if owned here, ready, small and holding no refs. */
+  private static TaskArg readyInline(ObjectRefImpl<?> ref) {
+    ReferenceCounter.Entry entry = ref.entry();
+    if (entry == null) {
+      return null;
+    }
+    CompletableFuture<ObjectValue> f = entry.value();
+    if (!f.isDone() || f.isCompletedExceptionally()) {
+      return null;
+    }
+    ObjectValue v = f.getNow(null);
+    return v.isInline() && !v.error() && entry.holdsNoRefs()
+        ? TaskArg.byRef(ref.getId(), ref.ownerAddress(), v) : null;
   }
 
   private PreparedArgs(Object[] items, CompletableFuture<?>[] refValues, List<RefId> pins) {
@@ -111,6 +136,10 @@ final class PreparedArgs {
     for (Object item : items) {
       if (item instanceof byte[] bytes) {
         args.add(TaskArg.byValue(bytes));
+        continue;
+      }
+      if (item instanceof TaskArg ready) {
+        args.add(ready);
         continue;
       }
       ObjectRefImpl<?> ref = (ObjectRefImpl<?>) item;

@@ -105,6 +105,11 @@ final class ReferenceCounter {
       ReferenceCounter.this.publish(this, Objects.requireNonNull(firstRef, "firstRef"));
     }
 
+    /** Whether the value holds no refs to other objects (freeing it gives nothing back). */
+    synchronized boolean holdsNoRefs() {
+      return contained.isEmpty();
+    }
+
     /** The first ref was collected (called by its watch). */
     void released() {
       release(this);

@@ -1,6 +1,7 @@
 package dev.jray.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -226,7 +227,7 @@ class ObjectReaderTest {
     byte[] large = new byte[ValueCodec.INLINE_LIMIT + 1];
     large[large.length - 1] = 42;
 
-    PreparedArgs prepared = PreparedArgs.prepare(new Object[] {large, 7}, reader, refs, codec);
+    PreparedArgs prepared = PreparedArgs.prepare(new Object[] {large, 7}, reader, refs, codec, false);
     List<TaskArg> args = prepared.toTaskArgs();
 
     TaskArg byRef = args.get(0);
@@ -236,5 +237,27 @@ class ObjectReaderTest {
     assertTrue(args.get(1).value().isInline());
     assertEquals(List.of(new RefId(byRef.objectId(), owners.self())), prepared.pins(),
         "pinned until the call's result arrives");
+  }
+
+  @Test
+  @Timeout(10)
+  void anActorCallTakesAReadySmallPutByValueUnpinnedAndATaskPinsIt() {
+    ObjectRefImpl<?> small = (ObjectRefImpl<?>) reader.put(7);
+    ObjectRefImpl<?> holdsRef = (ObjectRefImpl<?>) reader.put(List.of(small));
+
+    PreparedArgs actorCall = PreparedArgs.prepare(new Object[] {small, holdsRef}, reader, refs,
+        codec, true);
+    List<TaskArg> args = actorCall.toTaskArgs();
+
+    assertEquals(small.getId(), args.get(0).objectId());
+    assertTrue(args.get(0).value().isInline(), "the ready value goes in the call");
+    assertEquals(List.of(new RefId(holdsRef.getId(), owners.self())), actorCall.pins(),
+        "only the value holding a ref is pinned: freeing it would free what it holds");
+    assertSame(actorCall.resolved(), PreparedArgs.prepare(new Object[] {small}, reader, refs,
+        codec, true).resolved(), "nothing to wait for");
+
+    PreparedArgs task = PreparedArgs.prepare(new Object[] {small}, reader, refs, codec, false);
+    assertEquals(List.of(new RefId(small.getId(), owners.self())), task.pins(),
+        "a task's spec may be run again from its lineage, which resolves the ref again");
   }
 }
