@@ -1,6 +1,7 @@
 package dev.jray.cli;
 
 import dev.jray.gcs.cluster.ClusterAddress;
+import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.node.NodeResources;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -89,12 +90,32 @@ final class OptionValues {
     }
   }
 
-  /** A cluster address, {@code host:port} or {@code [ipv6]:port}; kept as its canonical text. */
-  static final class Address implements ITypeConverter<String> {
+  /** How many backups each GCS record keeps: 0..{@value ClusterConfig#MAX_GCS_BACKUPS}. */
+  static final class GcsBackups implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String text) {
+      int value;
+      try {
+        value = Integer.parseInt(text.trim());
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + text + "' is not a whole number");
+      }
+      if (value < 0 || value > ClusterConfig.MAX_GCS_BACKUPS) {
+        throw new TypeConversionException("'" + text + "' must be 0.." + ClusterConfig.MAX_GCS_BACKUPS);
+      }
+      return value;
+    }
+  }
+
+  /**
+   * Cluster members' addresses, {@code host:port} or {@code [ipv6]:port}, several separated by
+   * commas; kept as their canonical text.
+   */
+  static final class Addresses implements ITypeConverter<String> {
     @Override
     public String convert(String text) {
       try {
-        return ClusterAddress.parse(text).toString();
+        return ClusterAddress.toText(ClusterAddress.parseList(text));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

@@ -1,5 +1,6 @@
 package dev.jray.cli;
 
+import dev.jray.node.ClusterJoin;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
@@ -45,12 +46,21 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--head", description = "Start the head node.")
   boolean head;
 
-  @Option(names = "--address", converter = OptionValues.Address.class,
-      description = "HOST:PORT of the head to join (worker nodes); IPv6 as [ADDRESS]:PORT.")
+  @Option(names = "--address", converter = OptionValues.Addresses.class,
+      description = "HOST:PORT of a member to join through (the head, or any live member), or"
+          + " several as H1:P1,H2:P2; IPv6 as [ADDRESS]:PORT. With --head: the members of a"
+          + " cluster this head rejoins (a restarted head), if any of them still runs.")
   String address;
 
-  @Option(names = "--port", defaultValue = "6379", converter = OptionValues.Port.class, description = "The head's cluster port (default ${DEFAULT-VALUE}).")
-  int port;
+  @Option(names = "--port", converter = OptionValues.Port.class, description = "This node's"
+      + " cluster port (default: 6379 for the head, any free port for a worker); fix it to name"
+      + " the node in others' --address.")
+  Integer port;
+
+  @Option(names = "--gcs-backups", defaultValue = "2", converter = OptionValues.GcsBackups.class,
+      description = "Backups of each GCS record on other nodes, 0..6 (default ${DEFAULT-VALUE}):"
+          + " that many nodes may die at once without losing one. Give every node the same.")
+  int gcsBackups;
 
   @Option(names = "--node-ip-address", defaultValue = "127.0.0.1", description = "Address this node binds to (default ${DEFAULT-VALUE}).")
   String host;
@@ -84,9 +94,9 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (head == (address != null)) {
+    if (!head && address == null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "give exactly one of --head or --address HOST:PORT");
+          "give --head, or --address HOST:PORT of a member to join through");
     }
     Map<String, Double> res = nodeResources();
     // found (or made) here, so a missing token fails now, not in a background node's log
@@ -98,7 +108,7 @@ final class StartCommand implements Callable<Integer> {
     NodeJvm.dieWithLauncher();
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
     ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res,
-        token.token()), port, address);
+        token.token()), join());
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
@@ -115,6 +125,16 @@ final class StartCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The port (the head's default 6379, a worker's any), the members to join, the backups. */
+  private ClusterJoin join() {
+    ClusterJoin join = address != null ? ClusterJoin.through(address) : ClusterJoin.head(0);
+    return join.withPort(clusterPort()).withGcsBackups(gcsBackups);
+  }
+
+  private int clusterPort() {
+    return port != null ? port : head ? ClusterConfig.DEFAULT_HEAD_PORT : 0;
   }
 
   private Map<String, Double> nodeResources() {
@@ -142,8 +162,8 @@ final class StartCommand implements Callable<Integer> {
    * token's text never goes on its command line).
    */
   private int startInBackground(TokenSources.Found token) throws IOException, InterruptedException {
-    if (head) {
-      ClusterConfig.checkPortFree(host, port); // a clear error now, not in a log file
+    if (clusterPort() != 0) {
+      ClusterConfig.checkPortFree(host, clusterPort()); // a clear error now, not in a log file
     }
     Files.createDirectories(NodeProcesses.logDir());
     String role = head ? "head" : "worker";

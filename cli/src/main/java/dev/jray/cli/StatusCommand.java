@@ -29,7 +29,9 @@ final class StatusCommand implements Callable<Integer> {
   /** A node's load older than this is not shown as current. */
   private static final long LOAD_STALE_MS = 10_000;
 
-  @Option(names = "--address", converter = OptionValues.Address.class, description = "HOST:PORT of the head (default: the head started here, JRAY_ADDRESS, or 127.0.0.1:6379).")
+  @Option(names = "--address", converter = OptionValues.Addresses.class, description = "HOST:PORT of"
+      + " any live member, or several as H1:P1,H2:P2 (default: the head started here, JRAY_ADDRESS,"
+      + " or 127.0.0.1:6379).")
   String address;
 
   @Option(names = "--token-file", description = "The cluster token's file (default:"
@@ -63,7 +65,7 @@ final class StatusCommand implements Callable<Integer> {
     if (env == null || env.isBlank()) {
       return "127.0.0.1:" + ClusterConfig.DEFAULT_HEAD_PORT;
     }
-    return ClusterAddress.parse(env, "JRAY_ADDRESS").toString();
+    return ClusterAddress.toText(ClusterAddress.parseList(env, "JRAY_ADDRESS"));
   }
 
   private static void print(Gcs gcs) {

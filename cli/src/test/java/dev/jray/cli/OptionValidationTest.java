@@ -44,7 +44,10 @@ class OptionValidationTest {
       "start --address [::1:6379                   | --address             | no ']' closes the IPv6 address",
       "start --address head:99999                  | --address             | port 99999 is outside 1..65535",
       "status --address head:0                     | --address             | port 0 is outside 1..65535",
-      "start --head --address [::1]:6379           | --head                | give exactly one of --head or --address"})
+      "start --address h:1,,h:2                    | --address             | has an empty entry",
+      "start --head --gcs-backups 7                | --gcs-backups         | '7' must be 0..6",
+      "start --head --gcs-backups two              | --gcs-backups         | 'two' is not a whole number",
+      "start --num-cpus 1                          | --head                | give --head, or --address HOST:PORT"})
   void aBadValueIsOneLineNamingTheOption(String args, String option, String why) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

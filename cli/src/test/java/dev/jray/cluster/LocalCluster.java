@@ -185,7 +185,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** One child process with its log. */
-  static final class Proc {
+  public static final class Proc {
     final String what;
     final Process process;
     final Path log;
@@ -267,7 +267,10 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Copies a class folder, retrying if files vanish under the copy (a rebuild). */
   private static Path snapshotDir(Path from, Path to) {
-    return Await.value(from + " with dev/jray/cluster/drivers classes (run test-compile)", SNAPSHOT_WAIT, () -> {
+    if (!Files.isDirectory(from)) {
+      throw new IllegalStateException(from + " does not exist: run test-compile");
+    }
+    return Await.value("a consistent snapshot of " + from, SNAPSHOT_WAIT, () -> {
       try {
         deleteRecursively(to);
         try (var walk = Files.walk(from)) {
@@ -280,7 +283,7 @@ public final class LocalCluster implements AutoCloseable {
             }
           }
         }
-        return Files.exists(to.resolve("dev/jray/cluster/drivers/Fns.class")) ? to : null;
+        return to;
       } catch (IOException | UncheckedIOException e) {
         return null;
       }
@@ -375,7 +378,8 @@ public final class LocalCluster implements AutoCloseable {
     return node;
   }
 
-  Proc startNode(String label, List<String> args, List<String> jvmOptions) {
+  /** Starts {@code java [jvmOptions] -jar jray.jar args} as a node; use {@link #awaitUp} on it. */
+  public Proc startNode(String label, List<String> args, List<String> jvmOptions) {
     List<String> cmd = jvm(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());
@@ -442,8 +446,14 @@ public final class LocalCluster implements AutoCloseable {
    * mainClass args}. The driver ships its test-classes folder to the nodes itself.
    */
   public Running startDriver(List<String> jvmOptions, Class<?> mainClass, String... args) {
+    return startDriver(headAddress(), jvmOptions, mainClass, args);
+  }
+
+  /** As {@link #startDriver(List, Class, String...)}, joining through {@code address} (a list). */
+  public Running startDriver(String address, List<String> jvmOptions, Class<?> mainClass,
+      String... args) {
     List<String> cmd = jvm(jvmOptions);
-    cmd.add("-Djray.address=" + headAddress());
+    cmd.add("-Djray.address=" + address);
     cmd.add("-cp");
     cmd.add(jar + java.io.File.pathSeparator + testClasses);
     cmd.add(mainClass.getName());
@@ -469,7 +479,12 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Runs {@code jray status --address <head>}; fails unless it exits with 0. */
   public Status status() {
-    Result r = cli(Duration.ofSeconds(60), List.of(), "status", "--address", headAddress());
+    return status(headAddress());
+  }
+
+  /** Runs {@code jray status --address <address>} (one member or a list); fails unless it exits with 0. */
+  public Status status(String address) {
+    Result r = cli(Duration.ofSeconds(60), List.of(), "status", "--address", address);
     if (!r.ok()) {
       throw new AssertionError("status failed: " + r.describe());
     }
@@ -674,7 +689,7 @@ public final class LocalCluster implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  void log(String message) {
+  public void log(String message) {
     System.out.println("[" + java.time.LocalTime.now() + " " + name + "] " + message);
   }
 

@@ -24,10 +24,20 @@ public record ActorRecord(ActorId actorId, JobId jobId, String className, String
     return maxRestarts == -1 || numRestarts < maxRestarts;
   }
 
-  /** Being restarted on another node after its node died; counts one restart. */
-  public ActorRecord restarting() {
+  /**
+   * Being restarted on another node after its node died; counts one restart. While RESTARTING
+   * its node is {@code by}, the node that restarts it: should that node die too before the actor
+   * is ALIVE again, the leader's reconciliation sees it on a dead node and restarts it again.
+   */
+  public ActorRecord restarting(UniqueId by) {
     return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
-        ActorState.RESTARTING, null, numRestarts + 1, null, null);
+        ActorState.RESTARTING, by, numRestarts + 1, null, null);
+  }
+
+  /** Whether {@code other} is this same record: same state, node and restart count. */
+  public boolean sameIncarnation(ActorRecord other) {
+    return other != null && state == other.state && numRestarts == other.numRestarts
+        && java.util.Objects.equals(nodeId, other.nodeId);
   }
 
   /** Alive again after a restart. */

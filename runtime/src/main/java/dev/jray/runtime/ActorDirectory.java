@@ -125,8 +125,11 @@ final class ActorDirectory {
 
   /**
    * Creates again, on a node that has room, an actor whose node died; called by the GCS leader.
+   * Only if its record is still {@code record}: a record that changed meanwhile (restarted,
+   * killed) is someone else's to handle, and counts as handled.
    *
-   * @return false if it cannot be restarted (no restarts left, or no creation spec kept)
+   * @return false if it cannot be restarted (no restarts left, no creation spec kept): the caller
+   *     marks it DEAD
    */
   boolean restartActor(ActorRecord record) {
     byte[] bytes = record.canRestart() ? gcs.kv().get(creationSpecKey(record.actorId())) : null;
@@ -135,9 +138,13 @@ final class ActorDirectory {
     }
     TaskSpec spec = (TaskSpec) serializer.deserialize(bytes, ActorDirectory.class.getClassLoader());
     ActorRecord now = gcs.actors().update(record.actorId(),
-        a -> a.state() == ActorState.DEAD ? a : a.restarting());
-    if (now == null || now.state() != ActorState.RESTARTING) {
+        a -> a.sameIncarnation(record) && a.state() != ActorState.DEAD ? a.restarting(nodeId) : a);
+    if (now == null) {
       return false;
+    }
+    if (now.state() != ActorState.RESTARTING || !nodeId.equals(now.nodeId())
+        || now.numRestarts() != record.numRestarts() + 1) {
+      return true; // it changed before this restart: not ours
     }
     LOG.info("restarting actor " + record.actorId() + " (restart " + now.numRestarts() + " of "
         + (record.maxRestarts() < 0 ? "unlimited" : record.maxRestarts()) + "): its node "

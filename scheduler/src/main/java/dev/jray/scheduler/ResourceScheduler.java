@@ -6,7 +6,9 @@ import dev.jray.task.TaskSpec;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.time.Time;
 import dev.jray.scheduler.SchedulerMessages.SchedulerState;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +53,10 @@ public final class ResourceScheduler {
   private final Map<TaskId, ResourceSet> lent = new HashMap<>();
   /** Bundles reserved (taken from available) but not yet usable: phase one of two. */
   private final Map<BundleKey, ResourceSet> preparedBundles = new HashMap<>();
+  /** When each prepared bundle was (last) prepared, on {@link #time}'s monotonic clock. */
+  private final Map<BundleKey, Long> preparedAtNanos = new HashMap<>();
+  /** Reads the prepared bundles' lease clock. */
+  private final Time time;
   /** Bundles usable by work in their group, under renamed resources. */
   private final Map<BundleKey, ResourceSet> committedBundles = new HashMap<>();
 
@@ -73,6 +79,13 @@ public final class ResourceScheduler {
    */
   public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher,
       ClusterView view, BiConsumer<UniqueId, TaskSpec> forwarder, boolean runsTasks) {
+    this(nodeId, total, dispatcher, view, forwarder, runsTasks, Time.SYSTEM);
+  }
+
+  /** As above, the prepared bundles' leases on {@code time}. */
+  public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher,
+      ClusterView view, BiConsumer<UniqueId, TaskSpec> forwarder, boolean runsTasks, Time time) {
+    this.time = Objects.requireNonNull(time, "time");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.total = Objects.requireNonNull(total, "total");
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
@@ -255,7 +268,11 @@ public final class ResourceScheduler {
    */
   public synchronized boolean prepareBundle(PlacementGroupId group, int index, ResourceSet bundle) {
     BundleKey key = new BundleKey(group, index);
-    if (preparedBundles.containsKey(key) || committedBundles.containsKey(key)) {
+    if (preparedBundles.containsKey(key)) {
+      preparedAtNanos.put(key, time.nanoseconds()); // prepared again (a new leader): a new lease
+      return true;
+    }
+    if (committedBundles.containsKey(key)) {
       return true;
     }
     if (!runsTasks || !bundle.fitsIn(available)) {
@@ -263,7 +280,48 @@ public final class ResourceScheduler {
     }
     available = available.minus(bundle);
     preparedBundles.put(key, bundle);
+    preparedAtNanos.put(key, time.nanoseconds());
     return true;
+  }
+
+  /**
+   * Returns the prepared bundles not committed within {@code lease} of their prepare: the
+   * placement service that prepared them died (or lost them) between the two phases, and no one
+   * else would ever return them. A commit that comes later fails, and the group is placed again.
+   *
+   * @return how many it returned
+   */
+  public int returnExpiredBundles(Duration lease) {
+    List<BundleKey> expired = new ArrayList<>();
+    synchronized (this) {
+      long now = time.nanoseconds();
+      preparedAtNanos.forEach((key, at) -> {
+        if (now - at >= lease.toNanos()) {
+          expired.add(key);
+        }
+      });
+    }
+    for (BundleKey key : expired) {
+      LOG.info("returning bundle " + key.index() + " of placement group " + key.group()
+          + ": prepared but not committed within " + lease.toMillis() + " ms");
+      returnPrepared(key);
+    }
+    return expired.size();
+  }
+
+  /** Returns a bundle if it is still prepared (not committed meanwhile). */
+  private void returnPrepared(BundleKey key) {
+    List<TaskSpec> runnable;
+    synchronized (this) {
+      ResourceSet bundle = preparedBundles.remove(key);
+      preparedAtNanos.remove(key);
+      if (bundle == null) {
+        return;
+      }
+      available = available.plus(bundle);
+      runnable = takeRunnable();
+    }
+    handOut(runnable, false);
   }
 
   /**
@@ -277,6 +335,7 @@ public final class ResourceScheduler {
     synchronized (this) {
       BundleKey key = new BundleKey(group, index);
       ResourceSet bundle = preparedBundles.remove(key);
+      preparedAtNanos.remove(key);
       if (bundle == null) {
         return committedBundles.containsKey(key);
       }
@@ -307,6 +366,7 @@ public final class ResourceScheduler {
     synchronized (this) {
       BundleKey key = new BundleKey(group, index);
       ResourceSet bundle = preparedBundles.remove(key);
+      preparedAtNanos.remove(key);
       if (bundle == null) {
         bundle = committedBundles.remove(key);
         if (bundle == null) {

@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,12 @@ public final class SchedulerVerticle extends AbstractVerticle {
   /** A node silent this long leaves the view (membership usually says so sooner). */
   private static final long VIEW_EXPIRY_MS = 3_000;
   private static final long REPORT_CHECK_MS = 100;
+  /**
+   * A placement bundle prepared but not committed within this is returned (its placement
+   * service died between the phases); a placement round commits within milliseconds.
+   */
+  static final Duration PREPARED_BUNDLE_LEASE = Duration.ofSeconds(5);
+  private static final long LEASE_CHECK_MS = 1_000;
   private static final long REPORT_EVERY_MS = 1000;
 
   private ResourceScheduler scheduler;
@@ -164,7 +171,10 @@ public final class SchedulerVerticle extends AbstractVerticle {
     view = new ClusterView(() -> TimeUnit.NANOSECONDS.toMillis(time.nanoseconds()), VIEW_EXPIRY_MS);
     scheduler = new ResourceScheduler(nodeId, ResourceSet.of(resources),
         spec -> toSink(s -> s.dispatch(spec)), view,
-        (node, spec) -> toSink(s -> s.forward(node, spec)), runsTasks);
+        (node, spec) -> toSink(s -> s.forward(node, spec)), runsTasks, time);
+    if (runsTasks) {
+      vertx.setPeriodic(LEASE_CHECK_MS, t -> scheduler.returnExpiredBundles(PREPARED_BUNDLE_LEASE));
+    }
     ForyMessageCodec.registerCodecs(vertx, SchedulerMessages.types().toArray(new Class<?>[0]));
     Future<Void> reports = Future.succeededFuture();
     if (clustered) {

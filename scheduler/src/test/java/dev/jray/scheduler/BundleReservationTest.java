@@ -15,6 +15,8 @@ import dev.jray.api.id.JobId;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.ManualTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,5 +119,32 @@ class BundleReservationTest {
         "the group's renamed resources are gone once its task ended: " + s.state().available());
     assertEquals(Map.of("CPU", 4.0), s.state().total());
     assertEquals(1, s.state().demands().size(), "the other group's task still waits");
+  }
+
+  @Test
+  void aPreparedBundleNotCommittedWithinItsLeaseIsReturnedAndItsLateCommitFails() {
+    ManualTime time = new ManualTime();
+    ResourceScheduler leased = new ResourceScheduler(self, ResourceSet.of(Map.of("CPU", 4.0)),
+        dispatched::add, new ClusterView(time::milliseconds, 3_000), (node, spec) -> { }, true, time);
+    Duration lease = Duration.ofSeconds(5);
+    assertTrue(leased.prepareBundle(group, 0, cpu(3)));
+    assertTrue(leased.prepareBundle(group, 1, cpu(1)));
+    assertTrue(leased.commitBundle(group, 1), "bundle 1 is committed in time");
+
+    time.advance(Duration.ofSeconds(4));
+    assertEquals(0, leased.returnExpiredBundles(lease), "within the lease nothing is returned");
+    assertTrue(leased.prepareBundle(group, 0, cpu(3)), "prepared again (a new leader)");
+    time.advance(Duration.ofSeconds(4));
+    assertEquals(0, leased.returnExpiredBundles(lease), "preparing again renewed the lease");
+    assertEquals(0.0, leased.available().get("CPU"), 1e-9);
+
+    time.advance(Duration.ofSeconds(1));
+    assertEquals(1, leased.returnExpiredBundles(lease), "the lease ran out: bundle 0 is returned");
+    assertEquals(3.0, leased.available().get("CPU"), 1e-9, "its 3 CPUs are available again");
+    assertFalse(leased.commitBundle(group, 0), "a commit after the lease fails");
+    assertTrue(leased.holdsAnyOf(group), "the committed bundle 1 stays");
+    time.advance(Duration.ofMinutes(1));
+    assertEquals(0, leased.returnExpiredBundles(lease), "a committed bundle has no lease");
+    assertEquals(1.0, leased.total().get("CPU_group_1_" + group.toHex()));
   }
 }

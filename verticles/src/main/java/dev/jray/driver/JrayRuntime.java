@@ -15,6 +15,7 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
+import dev.jray.node.ClusterJoin;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeVerticle;
@@ -95,7 +96,8 @@ final class JrayRuntime {
           (double) ObjectStore.defaultCapacity());
       long t0 = time.nanoseconds();
       cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
-          NodeOptions.DRIVER, resources, TokenSources.ofProcess().require(null)), 0, address, time);
+          NodeOptions.DRIVER, resources, TokenSources.ofProcess().require(null)),
+          ClusterJoin.through(address), time);
       long t1 = time.nanoseconds();
       vertx = null;
       gcs = cluster.gcs();
@@ -151,10 +153,10 @@ final class JrayRuntime {
 
   /**
    * The cluster to join: {@code property} ({@value #ADDRESS_PROPERTY}) if set, else {@code
-   * variable} ({@value #ADDRESS_VARIABLE}), as {@code host:port}; null (blank or unset) for an
-   * embedded node.
+   * variable} ({@value #ADDRESS_VARIABLE}), as {@code host:port} or several members {@code
+   * h1:p1,h2:p2} (any live one will do); null (blank or unset) for an embedded node.
    *
-   * @throws IllegalArgumentException naming the setting if it is not an address
+   * @throws IllegalArgumentException naming the setting if it is not an address list
    */
   static String clusterAddress(String property, String variable) {
     String text = property != null ? property : variable;
@@ -162,7 +164,7 @@ final class JrayRuntime {
       return null;
     }
     String source = property != null ? "-D" + ADDRESS_PROPERTY : ADDRESS_VARIABLE;
-    return ClusterAddress.parse(text, source).toString();
+    return ClusterAddress.toText(ClusterAddress.parseList(text, source));
   }
 
   /**

@@ -1,10 +1,10 @@
 package dev.jray.node;
 
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
-import dev.jray.gcs.ActorState;
 import dev.jray.gcs.Gcs;
-import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
@@ -14,28 +14,34 @@ import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.time.Time;
 import dev.jray.api.Ray;
+import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.NodeWorkers;
 import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A JVM's membership in a jray cluster: a Hazelcast member (the head on the cluster port,
- * workers and drivers joining it) under a clustered Vert.x, the GCS on Hazelcast maps, and one
- * {@link NodeVerticle}. It reacts to members leaving: the node drops out of the view at once, and
- * the leader (the oldest full member) marks it dead in the GCS and fails the actors it hosted.
+ * workers and drivers joining through any live member) under a clustered Vert.x, the GCS on
+ * Hazelcast maps, and one {@link NodeVerticle}. It reacts to members leaving: the node drops out
+ * of the view at once, and the leader (the oldest full member) does the GCS bookkeeping ({@link
+ * LeaderDuties}), which moves to the next oldest member when the leader dies; the leader also
+ * reconciles the GCS with the membership every {@link #RECONCILE_INTERVAL}.
  *
  * <p>Threading: immutable after construction; membership callbacks run on a Hazelcast event
- * thread and hand the GCS bookkeeping to executeBlocking; the load timer runs on the event loop;
- * {@link #start} and {@link #close} block.
+ * thread and hand the GCS bookkeeping to the leader duties' own thread; the load and duty
+ * timers run on the event loop; {@link #start} and {@link #close} block.
  */
 public final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
@@ -43,6 +49,8 @@ public final class ClusterNode implements AutoCloseable {
   public static final String LOAD_KEY_PREFIX = "load:";
   /** Loads are read from the GCS, which more than jray's nodes can write: into NodeLoad only. */
   private static final MessageSerializer LOADS = new MessageSerializer(List.of(NodeLoad.class));
+  /** How often the leader repairs what a dead leader left half done. */
+  static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(3);
 
   private final Vertx vertx;
   private final Membership membership;
@@ -50,6 +58,10 @@ public final class ClusterNode implements AutoCloseable {
   private final NodeVerticle node;
   private final Membership.Registration membershipRegistration;
   private final long loadTimer;
+  private final long dutyTimer;
+  /** Runs the leader duties one at a time, off the event loop and Hazelcast's threads. */
+  private final ExecutorService dutyThread;
+  private final LeaderDuties duties;
   /** The node's clock, which stamps the records this member writes. */
   private final Time time;
 
@@ -59,42 +71,74 @@ public final class ClusterNode implements AutoCloseable {
     this.gcs = cluster.gcs();
     this.node = node;
     this.time = LocalParts.time(vertx, node.options().nodeId());
+    this.dutyThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "jray-leader-duties");
+      t.setDaemon(true);
+      return t;
+    });
+    CoreWorker worker = node.worker();
+    this.duties = new LeaderDuties(gcs, membership, new LeaderDuties.Actions() {
+      @Override
+      public boolean restartActor(ActorRecord actor) {
+        return worker.restartActor(actor);
+      }
+
+      @Override
+      public void killActor(ActorId actor, String cause) {
+        worker.killActor(actor, cause);
+      }
+
+      @Override
+      public void removePlacementGroupsOf(JobId job) {
+        worker.removePlacementGroupsOf(job);
+      }
+    }, time, RECONCILE_INTERVAL, dutyThread);
     this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
     this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
         ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
+    // drivers never lead: only full members keep the duty timer
+    this.dutyTimer = node.options().runsTasks() ? vertx.setPeriodic(1_000, t -> onDutyTick()) : -1;
   }
 
   /**
    * Starts a member and its node; blocks until both are up. Not on an event loop.
    *
    * @param options the node; its role says head, worker or driver
-   * @param port the head's cluster port (ignored for others)
-   * @param headAddress "host:port" of the head to join (ignored for the head)
-   * @throws IllegalStateException if the head's port is taken or the cluster cannot be joined
+   * @param join the port, the members to join through, the GCS backups
+   * @throws IllegalStateException if the port is taken or the cluster cannot be joined
    */
-  public static ClusterNode start(NodeOptions options, int port, String headAddress) {
-    return start(options, port, headAddress, Time.SYSTEM);
+  public static ClusterNode start(NodeOptions options, ClusterJoin join) {
+    return start(options, join, Time.SYSTEM);
   }
 
   /** As above, the node on {@code time}. */
-  public static ClusterNode start(NodeOptions options, int port, String headAddress, Time time) {
+  public static ClusterNode start(NodeOptions options, ClusterJoin join, Time time) {
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(join, "join");
     boolean head = NodeOptions.HEAD.equals(options.role());
+    boolean driver = NodeOptions.DRIVER.equals(options.role());
     ClusterConfig config;
     if (head) {
-      ClusterConfig.checkPortFree(options.host(), port);
-      config = ClusterConfig.head(options.host(), port, options.token());
+      ClusterConfig.checkPortFree(options.host(), join.port());
+      config = ClusterConfig.head(options.host(), join.port(), options.token())
+          .alsoJoining(join.members());
     } else {
-      boolean driver = NodeOptions.DRIVER.equals(options.role());
-      config = ClusterConfig.member(Objects.requireNonNull(headAddress, "headAddress"),
-          options.host(), driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver,
-          options.token());
+      if (join.members().isEmpty()) {
+        throw new IllegalArgumentException("a " + options.role() + " needs the address of a member"
+            + " to join through");
+      }
+      if (join.port() != 0 && !driver) {
+        ClusterConfig.checkPortFree(options.host(), join.port());
+      }
+      config = ClusterConfig.member(join.membersText(), options.host(),
+          driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver, options.token())
+          .port(driver ? 0 : join.port());
     }
-    config.nodeId(options.nodeId());
+    config.nodeId(options.nodeId()).gcsBackups(join.gcsBackups());
     long t0 = time.nanoseconds();
     ClusteredVertx cluster = await(config.join(options.host()),
-        "join the cluster" + (head ? " as head on " + options.host() + ":" + port
-            : " at " + headAddress));
+        "join the cluster" + (head ? " as head on " + options.host() + ":" + join.port()
+            : " at " + join.membersText()));
     try {
       long t1 = time.nanoseconds();
       NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, cluster.gcs(), time),
@@ -134,46 +178,19 @@ public final class ClusterNode implements AutoCloseable {
   private void onNodeLeft(UniqueId gone) {
     node.view().remove(gone);
     node.worker().onNodeDied(gone);
-    if (membership.isLeader()) {
-      if (node.placement() != null) {
-        node.placement().activate(); // no-op unless the old leader just left
-        node.placement().onNodeDied(gone);
-      }
-      vertx.executeBlocking(() -> {
-        recordDeath(gone);
-        return null;
-      }).onFailure(e -> LOG.log(Level.WARNING, "recording the death of node " + gone, e));
+    if (membership.isLeader() && node.placement() != null) {
+      node.placement().activate(); // no-op unless the old leader just left
+      node.placement().onNodeDied(gone);
     }
+    duties.nodeLeft(gone);
   }
 
-  private void recordDeath(UniqueId gone) {
-    NodeRecord record = gcs.nodes().update(gone, NodeRecord::dead);
-    gcs.kv().remove(LOAD_KEY_PREFIX + gone.toHex());
-    boolean driver = record != null && !record.runsTasks();
-    for (ActorRecord actor : gcs.actors().snapshot().values()) {
-      if (actor.state() == ActorState.DEAD) {
-        continue;
-      }
-      if (gone.equals(actor.nodeId()) && !node.worker().restartActor(actor)) {
-        gcs.actors().update(actor.actorId(), a -> a.state() == ActorState.DEAD ? a
-            : a.dead("its node " + gone + " died", null));
-      } else if (driver && !actor.detached() && ownedBy(actor, gone)) {
-        node.worker().killActor(actor.actorId(), "its driver (node " + gone + ") died");
-      }
+  /** Every second: a new leader's placement service takes over, and the leader reconciles. */
+  private void onDutyTick() {
+    if (node.placement() != null && membership.isLeader()) {
+      node.placement().activate(); // in case this member became the leader unnoticed
     }
-    if (driver) {
-      for (JobRecord job : gcs.jobs().snapshot().values()) {
-        if (gone.equals(job.driverNodeId()) && !job.isFinished()) {
-          node.worker().removePlacementGroupsOf(job.jobId());
-          gcs.jobs().update(job.jobId(), j -> j.finished(time.milliseconds()));
-        }
-      }
-    }
-  }
-
-  private boolean ownedBy(ActorRecord actor, UniqueId driverNode) {
-    JobRecord job = gcs.jobs().get(actor.jobId());
-    return job != null && driverNode.equals(job.driverNodeId());
+    duties.tick();
   }
 
   private void recordLoad() {
@@ -225,6 +242,10 @@ public final class ClusterNode implements AutoCloseable {
     if (loadTimer >= 0) {
       vertx.cancelTimer(loadTimer);
     }
+    if (dutyTimer >= 0) {
+      vertx.cancelTimer(dutyTimer);
+    }
+    dutyThread.shutdownNow();
     try {
       membershipRegistration.cancel();
       gcs.kv().remove(LOAD_KEY_PREFIX + node.options().nodeId().toHex());

@@ -1,6 +1,9 @@
 package dev.jray.gcs.cluster;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +20,8 @@ public record ClusterAddress(String host, int port) {
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[\\w.-]+)?");
   private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+  /** At most this many members in one list: a seed list names a few, never thousands. */
+  public static final int MAX_LIST_SIZE = 64;
 
   public ClusterAddress {
     Objects.requireNonNull(host, "host");
@@ -84,6 +89,47 @@ public record ClusterAddress(String host, int port) {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Parses a comma-separated list of member addresses, {@code h1:p1,h2:p2} (each as {@link
+   * #parse(String)}), dropping repeats and keeping the order.
+   *
+   * @throws IllegalArgumentException one line naming the bad entry, an empty entry, or a list
+   *     longer than {@value #MAX_LIST_SIZE}
+   */
+  public static List<ClusterAddress> parseList(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of(parse(text)); // its one line says what to give
+    }
+    String[] parts = text.split(",", -1);
+    if (parts.length > MAX_LIST_SIZE) {
+      throw new IllegalArgumentException("the address list names " + parts.length
+          + " members; at most " + MAX_LIST_SIZE + " are allowed");
+    }
+    Set<ClusterAddress> addresses = new LinkedHashSet<>();
+    for (String part : parts) {
+      if (part.isBlank()) {
+        throw new IllegalArgumentException("'" + text + "' has an empty entry: give"
+            + " HOST:PORT,HOST:PORT");
+      }
+      addresses.add(parse(part));
+    }
+    return List.copyOf(addresses);
+  }
+
+  /** As {@link #parseList(String)}, for a setting: the error opens with {@code source}. */
+  public static List<ClusterAddress> parseList(String text, String source) {
+    try {
+      return parseList(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The canonical text of a list: {@code h1:p1,h2:p2}, as {@link #parseList} reads back. */
+  public static String toText(List<ClusterAddress> addresses) {
+    return String.join(",", addresses.stream().map(ClusterAddress::toString).toList());
   }
 
   private static int port(String text, String port) {

@@ -30,8 +30,13 @@ import java.util.logging.Logger;
 
 /**
  * Builds the Hazelcast {@link Config} of one member of a jray cluster. The head listens on a fixed
- * port (6379 unless {@code --port}); workers and drivers listen on an ephemeral port and join the
- * head by TCP-IP only. Drivers are usually lite members: in the cluster, holding no data.
+ * port (6379 unless {@code --port}); workers listen on the port they are given or an ephemeral
+ * one, drivers on an ephemeral one. Members join by TCP-IP only, through any member of the list
+ * they are given (the head, or any live member once the head is gone): Hazelcast asks the
+ * members it reaches for the whole cluster. A head given other members joins the cluster they
+ * run (a restarted head), else starts one. Drivers are usually lite members: in the cluster,
+ * holding no data. The GCS maps keep {@link #DEFAULT_GCS_BACKUPS} backups unless told otherwise,
+ * so that many members may die at once without losing a record.
  *
  * <p>The cluster token keeps strangers out as far as Hazelcast's open-source edition allows: the
  * cluster name is derived from it ({@link #clusterNameOf}), so a member or client without the
@@ -52,6 +57,10 @@ public final class ClusterConfig {
   static final String LOGGING_DETAILS = "hazelcast.logging.details.enabled";
   /** The GCS maps: every map whose name starts with {@code jray.}. */
   public static final String GCS_MAP_PATTERN = "jray.*";
+  /** Backups of every GCS map entry: two members may die at once and lose nothing. */
+  public static final int DEFAULT_GCS_BACKUPS = 2;
+  /** Hazelcast keeps at most this many backups of a map entry. */
+  public static final int MAX_GCS_BACKUPS = 6;
 
   // JUL keeps loggers weakly: hold these so their levels stick.
   private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
@@ -81,19 +90,21 @@ public final class ClusterConfig {
 
   private final Role role;
   private final String host;
-  private final int port;
-  private final String headAddress;
+  private int port;
+  /** The members it joins through ("host:port"), in the order given; the head's own first. */
+  private final List<String> seeds = new ArrayList<>();
   private final boolean liteMember;
   private final ClusterToken token;
+  private int gcsBackups = DEFAULT_GCS_BACKUPS;
   private UniqueId nodeId;
   private final List<String> alsoDecoded = new ArrayList<>();
 
-  private ClusterConfig(Role role, String host, int port, String headAddress, boolean liteMember,
-      ClusterToken token) {
+  private ClusterConfig(Role role, String host, int port, List<ClusterAddress> seeds,
+      boolean liteMember, ClusterToken token) {
     this.role = Objects.requireNonNull(role, "role");
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
-    this.headAddress = Objects.requireNonNull(headAddress, "headAddress");
+    seeds.forEach(a -> this.seeds.add(a.toString()));
     this.liteMember = liteMember;
     this.token = Objects.requireNonNull(token, "token");
   }
@@ -106,24 +117,64 @@ public final class ClusterConfig {
     if (port <= 0 || port > 65535) {
       throw new IllegalArgumentException("head port must be 1..65535, got " + port);
     }
-    String address = new ClusterAddress(host, port).toString();
-    return new ClusterConfig(Role.HEAD, host, port, address, false, token);
+    return new ClusterConfig(Role.HEAD, host, port, List.of(new ClusterAddress(host, port)), false,
+        token);
   }
 
   /**
-   * A worker or driver: listens on an ephemeral port of {@code host} and joins {@code
-   * headAddress} ("host:port", "[ipv6]:port"; the port defaults to 6379; see {@link
-   * ClusterAddress}).
+   * A worker or driver: listens on an ephemeral port of {@code host} (see {@link #port(int)}) and
+   * joins through any member of {@code addresses}: "host:port", "[ipv6]:port", or several
+   * separated by commas (the port defaults to 6379; see {@link ClusterAddress#parseList}).
    *
    * @param liteMember true for a member that holds no partitions (drivers)
    */
   public static ClusterConfig member(
-      String headAddress, String host, Role role, boolean liteMember, ClusterToken token) {
+      String addresses, String host, Role role, boolean liteMember, ClusterToken token) {
     if (role == Role.HEAD) {
       throw new IllegalArgumentException("use ClusterConfig.head(host, port, token) for the head");
     }
-    String head = ClusterAddress.parse(headAddress).toString();
-    return new ClusterConfig(role, host, 0, head, liteMember, token);
+    return new ClusterConfig(role, host, 0, ClusterAddress.parseList(addresses), liteMember, token);
+  }
+
+  /**
+   * A worker listens on exactly {@code port} (no auto-increment), so that others can name it as a
+   * member to join through; 0 (the default) takes an ephemeral port.
+   */
+  public ClusterConfig port(int port) {
+    if (role == Role.HEAD) {
+      throw new IllegalArgumentException("the head's port is given to ClusterConfig.head");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535 (0: any free port), got " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  /**
+   * The head also tries to join through these members (a head restarted while its cluster still
+   * runs): it joins the cluster that any of them runs, or starts one if none answers.
+   */
+  public ClusterConfig alsoJoining(List<ClusterAddress> members) {
+    for (ClusterAddress a : members) {
+      if (!seeds.contains(a.toString())) {
+        seeds.add(a.toString());
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Backups of every GCS map entry on other members (default {@value #DEFAULT_GCS_BACKUPS}): up
+   * to that many members may die at once and lose no record. Give every member the same.
+   */
+  public ClusterConfig gcsBackups(int backups) {
+    if (backups < 0 || backups > MAX_GCS_BACKUPS) {
+      throw new IllegalArgumentException("GCS backups must be 0.." + MAX_GCS_BACKUPS + ", got "
+          + backups);
+    }
+    this.gcsBackups = backups;
+    return this;
   }
 
   /**
@@ -191,7 +242,7 @@ public final class ClusterConfig {
     join.getAzureConfig().setEnabled(false);
     join.getKubernetesConfig().setEnabled(false);
     join.getEurekaConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).addMember(headAddress);
+    seeds.forEach(join.getTcpIpConfig().setEnabled(true)::addMember);
 
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
@@ -221,14 +272,15 @@ public final class ClusterConfig {
       config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, nodeId.toHex());
     }
 
-    config.addMapConfig(new MapConfig(GCS_MAP_PATTERN).setBackupCount(1));
-    // What vertx-hazelcast's default-cluster.xml declares; every member needs it, not just one.
+    config.addMapConfig(new MapConfig(GCS_MAP_PATTERN).setBackupCount(gcsBackups));
+    // What vertx-hazelcast's default-cluster.xml declares, as many backups as the GCS (the event
+    // bus's subscriptions must survive the same deaths); every member needs it, not just one.
     config.addMultiMapConfig(
         new MultiMapConfig("__vertx.subs")
-            .setBackupCount(1)
+            .setBackupCount(gcsBackups)
             .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
-    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
-    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(gcsBackups));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(gcsBackups));
     return config;
   }
 
@@ -265,8 +317,8 @@ public final class ClusterConfig {
    *
    * <p>A worker or driver that finds no other member (Hazelcast then starts a cluster of its own,
    * after about 3 s) is closed again: the future fails with an {@link IllegalStateException}
-   * naming the head address and why: nobody answers there, or the members there have another
-   * token.
+   * naming the addresses it tried and why: nobody answers there, or the members there have
+   * another token.
    */
   static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, ClusterToken token,
       String eventBusHost) {
@@ -288,7 +340,7 @@ public final class ClusterConfig {
         .setHost(eventBusHost)
         .setPort(0)
         .setClusterPublicHost(eventBusHost);
-    String head = String.join(", ",
+    String head = String.join(",",
         hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
     return Vertx.builder()
         .with(options)

@@ -23,10 +23,12 @@ public final class GcsClient {
   private GcsClient() {}
 
   /**
-   * Connects to the cluster of {@code token} whose head (or any member) is at {@code address}.
-   * Blocks up to 5 s (and 2 s more to tell why it failed).
+   * Connects to the cluster of {@code token} through any live member of {@code address} (the
+   * head, or any other member once the head is gone). Blocks up to 5 s (and 2 s per address more
+   * to tell why it failed).
    *
-   * @param address "host:port" of a member (see {@link ClusterAddress})
+   * @param address "host:port" of a member, or several separated by commas (see {@link
+   *     ClusterAddress#parseList})
    * @return the GCS; closing it disconnects
    * @throws IllegalArgumentException if the address is not one
    * @throws IllegalStateException naming the address if no jray cluster answers there, or the
@@ -35,7 +37,9 @@ public final class GcsClient {
   public static Gcs connect(String address, ClusterToken token) {
     ClientConfig config = new ClientConfig();
     config.setClusterName(ClusterConfig.clusterNameOf(token));
-    config.getNetworkConfig().addAddress(ClusterAddress.parse(address).toString());
+    for (ClusterAddress member : ClusterAddress.parseList(address)) {
+      config.getNetworkConfig().addAddress(member.toString());
+    }
     config.getConnectionStrategyConfig().getConnectionRetryConfig()
         .setClusterConnectTimeoutMillis(CONNECT_TIMEOUT_MS);
     config.getSerializationConfig()

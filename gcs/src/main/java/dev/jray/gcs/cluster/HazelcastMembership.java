@@ -6,7 +6,11 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.jray.api.id.UniqueId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -54,7 +58,33 @@ final class HazelcastMembership implements Membership {
 
   @Override
   public String localAddress() {
-    Address a = hazelcast.getCluster().getLocalMember().getAddress();
-    return a.getHost() + ":" + a.getPort();
+    return text(hazelcast.getCluster().getLocalMember().getAddress());
+  }
+
+  @Override
+  public Set<UniqueId> liveNodes() {
+    Set<UniqueId> live = new HashSet<>();
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      UniqueId id = ClusterConfig.nodeIdOf(m);
+      if (id != null) {
+        live.add(id);
+      }
+    }
+    return live;
+  }
+
+  @Override
+  public List<String> fullMemberAddresses() {
+    List<String> addresses = new ArrayList<>();
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      if (!m.isLiteMember()) {
+        addresses.add(text(m.getAddress()));
+      }
+    }
+    return addresses;
+  }
+
+  private static String text(Address a) {
+    return new ClusterAddress(a.getHost(), a.getPort()).toString();
   }
 }

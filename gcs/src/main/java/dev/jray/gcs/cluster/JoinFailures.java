@@ -3,6 +3,7 @@ package dev.jray.gcs.cluster;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 
 /**
  * Why a member or client could not join a cluster, in one line. Hazelcast tells a joiner with
@@ -17,42 +18,42 @@ final class JoinFailures {
 
   private JoinFailures() {}
 
-  /** Why a worker or driver found no member at {@code headAddress} ("host:port", or several). */
-  static IllegalStateException memberCannotJoin(String headAddress) {
-    if (accepts(headAddress)) {
-      return new IllegalStateException("cannot join the cluster at " + headAddress
+  /** Why a worker or driver found no member at {@code addresses} ("host:port", or several). */
+  static IllegalStateException memberCannotJoin(String addresses) {
+    if (anyAccepts(addresses)) {
+      return new IllegalStateException("cannot join the cluster at " + addresses
           + ": no member there has this cluster token (wrong token?)");
     }
-    return new IllegalStateException("could not join the jray cluster at " + headAddress
-        + ": no head answers there (start it first with 'jray start --head')");
+    return new IllegalStateException("could not join the jray cluster at " + addresses
+        + ": no member answers there (start a head first with 'jray start --head')");
   }
 
-  /** Why a client could not connect to {@code address}, Hazelcast's error being {@code cause}. */
-  static IllegalStateException clientCannotConnect(String address, RuntimeException cause) {
-    if (accepts(address)) {
-      return new IllegalStateException("cannot connect to the cluster at " + address
+  /** Why a client could not connect to {@code addresses}, Hazelcast's error being {@code cause}. */
+  static IllegalStateException clientCannotConnect(String addresses, RuntimeException cause) {
+    if (anyAccepts(addresses)) {
+      return new IllegalStateException("cannot connect to the cluster at " + addresses
           + ": no member there has this cluster token (wrong token?)", cause);
     }
-    return new IllegalStateException("No jray cluster answers at " + address + ": "
+    return new IllegalStateException("No jray cluster answers at " + addresses + ": "
         + cause.getMessage(), cause);
   }
 
-  /** Whether a TCP connection to {@code address} ("host:port", "[v6]:port") opens. */
-  static boolean accepts(String address) {
-    int colon = address.lastIndexOf(':');
-    if (colon <= 0 || address.indexOf(',') >= 0) {
+  /** Whether a TCP connection opens to any of {@code addresses} ("host:port,[v6]:port"). */
+  static boolean anyAccepts(String addresses) {
+    List<ClusterAddress> list;
+    try {
+      list = ClusterAddress.parseList(addresses);
+    } catch (IllegalArgumentException e) {
       return false;
     }
-    String host = address.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
+    for (ClusterAddress a : list) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(a.host(), a.port()), PROBE_TIMEOUT_MS);
+        return true;
+      } catch (IOException | IllegalArgumentException e) {
+        // nobody there: try the next
+      }
     }
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))),
-          PROBE_TIMEOUT_MS);
-      return true;
-    } catch (IOException | IllegalArgumentException e) {
-      return false;
-    }
+    return false;
   }
 }

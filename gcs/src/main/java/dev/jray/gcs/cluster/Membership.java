@@ -1,6 +1,8 @@
 package dev.jray.gcs.cluster;
 
 import dev.jray.api.id.UniqueId;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -29,4 +31,13 @@ public interface Membership {
 
   /** "host:port" of this member: for the head, the address others join. */
   String localAddress();
+
+  /** The node ids of the members in the cluster now (those jray configured), this one included. */
+  Set<UniqueId> liveNodes();
+
+  /**
+   * "host:port" of every full (data-holding) member now, oldest first: the members a process can
+   * join through.
+   */
+  List<String> fullMemberAddresses();
 }

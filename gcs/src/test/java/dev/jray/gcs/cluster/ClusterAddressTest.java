@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,5 +67,32 @@ class ClusterAddressTest {
         member.build().getNetworkConfig().getJoin().getTcpIpConfig().getMembers().get(0));
     assertThrows(IllegalArgumentException.class, () -> ClusterConfig.member("::1:7001",
         "127.0.0.1", ClusterConfig.Role.WORKER, false, dev.jray.gcs.security.ClusterToken.generate()));
+  }
+
+  @Test
+  void aListNamesSeveralMembersInOrderWithoutRepeats() {
+    assertEquals(List.of(new ClusterAddress("h1", 7001), new ClusterAddress("::1", 7002),
+            new ClusterAddress("h3", ClusterConfig.DEFAULT_HEAD_PORT)),
+        ClusterAddress.parseList(" h1:7001,[::1]:7002 , h3,h1:7001"));
+    assertEquals("h1:7001,[::1]:7002", ClusterAddress.toText(ClusterAddress.parseList("h1:7001,[::1]:7002")));
+    assertEquals(List.of(new ClusterAddress("h", 1)), ClusterAddress.parseList("h:1"));
+  }
+
+  @Test
+  void aBadListSaysWhichEntryInOneLine() {
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+        () -> ClusterAddress.parseList("h1:7001,,h2:7002"));
+    assertTrue(empty.getMessage().contains("has an empty entry"), empty.getMessage());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> ClusterAddress.parseList("h1:7001,h2:x", "--address"));
+    assertTrue(bad.getMessage().startsWith("--address: 'h2:x' is not an address HOST:PORT"),
+        bad.getMessage());
+    IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+        () -> ClusterAddress.parseList("h:1,".repeat(ClusterAddress.MAX_LIST_SIZE) + "h:2"));
+    assertTrue(tooMany.getMessage().contains("at most " + ClusterAddress.MAX_LIST_SIZE),
+        tooMany.getMessage());
+    for (IllegalArgumentException e : List.of(empty, bad, tooMany)) {
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
   }
 }

@@ -52,7 +52,8 @@ class ClusterConfigTest {
     assertEquals("jdk", config.getProperty("hazelcast.logging.type"));
     assertEquals("5", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
     assertEquals(Level.WARNING, Logger.getLogger("com.hazelcast").getLevel());
-    assertEquals(1, config.getMapConfig("jray.nodes").getBackupCount());
+    assertEquals(ClusterConfig.DEFAULT_GCS_BACKUPS, config.getMapConfig("jray.nodes").getBackupCount());
+    assertEquals(2, ClusterConfig.DEFAULT_GCS_BACKUPS, "two members may die at once");
     assertEquals("head", attribute(config, ClusterConfig.ROLE_ATTRIBUTE));
     assertFalse(config.isLiteMember());
   }
@@ -87,6 +88,58 @@ class ClusterConfigTest {
     assertEquals(nodeId.toHex(), attribute(config, ClusterConfig.NODE_ID_ATTRIBUTE));
     assertThrows(IllegalArgumentException.class,
         () -> ClusterConfig.member("h:1", HOST, Role.HEAD, false, ClusterToken.generate()));
+  }
+
+  @Test
+  void aMemberJoinsThroughSeveralMembersOnAPortOfItsOwnWithTheBackupsGiven() {
+    ClusterToken token = ClusterToken.generate();
+    Config config = ClusterConfig.member("10.0.0.7:7001,10.0.0.8:7002", HOST, Role.WORKER, false,
+        token).port(7003).gcsBackups(3).build();
+    assertEquals(7003, config.getNetworkConfig().getPort());
+    assertFalse(config.getNetworkConfig().isPortAutoIncrement());
+    assertEquals(List.of("10.0.0.7:7001", "10.0.0.8:7002"),
+        config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    assertEquals(3, config.getMapConfig("jray.actors").getBackupCount());
+    assertEquals(3, config.getMultiMapConfig("__vertx.subs").getBackupCount());
+
+    Config head = ClusterConfig.head(HOST, 6379, token)
+        .alsoJoining(ClusterAddress.parseList("127.0.0.1:6379,127.0.0.1:7003")).build();
+    assertEquals(List.of("127.0.0.1:6379", "127.0.0.1:7003"),
+        head.getNetworkConfig().getJoin().getTcpIpConfig().getMembers(), "no repeat of itself");
+
+    ClusterConfig member = ClusterConfig.member("h:1", HOST, Role.WORKER, false, token);
+    assertThrows(IllegalArgumentException.class, () -> member.gcsBackups(7));
+    assertThrows(IllegalArgumentException.class, () -> member.gcsBackups(-1));
+    assertThrows(IllegalArgumentException.class, () -> member.port(65536));
+    assertThrows(IllegalArgumentException.class,
+        () -> ClusterConfig.head(HOST, 6379, token).port(7000));
+  }
+
+  @Test
+  void afterTheHeadDiesMembersJoinThroughASurvivorAndARestartedHeadRejoinsItsCluster() {
+    try (TestCluster cluster = new TestCluster()) {
+      cluster.startHead();
+      int workerPort = TestCluster.freePort();
+      String workerAddress = HOST + ":" + workerPort;
+      HazelcastInstance worker = cluster.start(ClusterConfig.member(cluster.headAddress(), HOST,
+          Role.WORKER, false, cluster.token()).port(workerPort).build());
+      worker.getMap("jray.kv").put("before", "the head died");
+      cluster.terminate(0);
+      Await.until("the worker drops the dead head", Duration.ofSeconds(10),
+          () -> worker.getCluster().getMembers().size() == 1);
+
+      HazelcastInstance late = cluster.start(ClusterConfig.member(
+          cluster.headAddress() + "," + workerAddress, HOST, Role.WORKER, false, cluster.token())
+          .build());
+      assertEquals(2, late.getCluster().getMembers().size(), "joined through the survivor");
+
+      HazelcastInstance restarted = cluster.start(ClusterConfig.head(HOST, cluster.headPort(),
+          cluster.token()).alsoJoining(List.of(new ClusterAddress(HOST, workerPort))).build());
+      assertEquals(3, restarted.getCluster().getMembers().size(),
+          "the restarted head joined the running cluster, not a new one");
+      assertEquals("the head died", restarted.getMap("jray.kv").get("before"));
+      assertEquals(cluster.headPort(), restarted.getCluster().getLocalMember().getAddress().getPort());
+    }
   }
 
   @Test

@@ -61,11 +61,18 @@ public final class TestCluster implements AutoCloseable {
     return member;
   }
 
+  /** Terminates the {@code index}th member started (a crash: no graceful leave). */
+  public void terminate(int index) {
+    members.get(index).getLifecycleService().terminate();
+  }
+
   /** Terminates the members, newest first: tests need no graceful migration, and it is fast. */
   @Override
   public void close() {
     for (int i = members.size() - 1; i >= 0; i--) {
-      members.get(i).getLifecycleService().terminate();
+      if (members.get(i).getLifecycleService().isRunning()) {
+        members.get(i).getLifecycleService().terminate();
+      }
     }
   }
 

@@ -1,0 +1,260 @@
+package dev.jray.chaos;
+
+import dev.jray.cluster.LocalCluster;
+import dev.jray.cluster.LocalCluster.Node;
+import dev.jray.cluster.Status;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.cluster.GcsClient;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A cluster to break: a head and workers on 127.0.0.1, each a real JVM from {@code jray.jar}
+ * with its pid, every one on a cluster port of its own (so any live one can be named to join
+ * through, once the head is gone), and drivers in JVMs of their own running main classes of
+ * these test sources ({@link ChaosDriver}). Faults: {@link #kill} (SIGKILL, several at once),
+ * {@link #stop}/{@link #cont} (SIGSTOP/SIGCONT). Built on cli's {@link LocalCluster}, which owns
+ * the processes, their logs ({@code target/chaos-logs/<name>/}) and their ending.
+ *
+ * <p>Threading: used by the test's thread; the port table is guarded by this.
+ */
+public final class ChaosCluster implements AutoCloseable {
+  private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(60);
+
+  private final LocalCluster local;
+  /** Each node's cluster port by label, in start order. */
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  /** Nodes by label, in start order (a restarted head replaces its entry). */
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final AtomicInteger restarts = new AtomicInteger();
+
+  public ChaosCluster(String name) {
+    this.local = new LocalCluster(name);
+  }
+
+  /** The harness underneath: logs, the token file, CLI runs. */
+  public LocalCluster local() {
+    return local;
+  }
+
+  /**
+   * Starts the head ({@code start --head --port <free> --num-cpus 2 [--resources json]}) and
+   * waits until it is up.
+   */
+  public Node startHead(String resourcesJson, String... extraArgs) {
+    int port = LocalCluster.freePort();
+    List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
+        "--dashboard-port", Integer.toString(LocalCluster.freePort()), "--num-cpus", "2"));
+    addResources(args, resourcesJson);
+    args.addAll(Arrays.asList(extraArgs));
+    args.add("--block");
+    return started("head", "head", port, args);
+  }
+
+  /**
+   * Starts the head again on its old port, told the live members, so it rejoins the cluster
+   * that still runs; waits until it is up.
+   */
+  public Node restartHead(String resourcesJson, String... extraArgs) {
+    int port;
+    synchronized (this) {
+      port = ports.get("head");
+    }
+    List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
+        "--address", liveAddresses(), "--dashboard-port", Integer.toString(LocalCluster.freePort()),
+        "--num-cpus", "2"));
+    addResources(args, resourcesJson);
+    args.addAll(Arrays.asList(extraArgs));
+    args.add("--block");
+    return started("head", "head-restarted-" + restarts.incrementAndGet(), port, args);
+  }
+
+  /** Starts workers at once, each joining through the live members on a port of its own. */
+  public List<Node> startWorkers(String resourcesJson, String... labels) {
+    String through = liveAddresses();
+    List<LocalCluster.Proc> procs = new ArrayList<>();
+    List<Integer> workerPorts = new ArrayList<>();
+    for (String label : labels) {
+      int port = LocalCluster.freePort();
+      workerPorts.add(port);
+      List<String> args = new ArrayList<>(List.of("start", "--address", through, "--port",
+          Integer.toString(port), "--num-cpus", "2"));
+      addResources(args, resourcesJson);
+      args.add("--block");
+      procs.add(local.startNode(label, args, List.of()));
+    }
+    List<Node> up = new ArrayList<>();
+    for (int i = 0; i < labels.length; i++) {
+      Node node = local.awaitUp(procs.get(i), NODE_START_TIMEOUT);
+      synchronized (this) {
+        ports.put(labels[i], workerPorts.get(i));
+        nodes.put(labels[i], node);
+      }
+      up.add(node);
+    }
+    return up;
+  }
+
+  private Node started(String label, String logLabel, int port, List<String> args) {
+    Node node = local.awaitUp(local.startNode(logLabel, args, List.of()), NODE_START_TIMEOUT);
+    synchronized (this) {
+      ports.put(label, port);
+      nodes.put(label, node);
+    }
+    return node;
+  }
+
+  private static void addResources(List<String> args, String resourcesJson) {
+    if (resourcesJson != null) {
+      args.add("--resources");
+      args.add(resourcesJson);
+    }
+  }
+
+  public synchronized Node node(String label) {
+    Node n = nodes.get(label);
+    if (n == null) {
+      throw new IllegalArgumentException("no node " + label + " (have " + nodes.keySet() + ")");
+    }
+    return n;
+  }
+
+  /** The cluster addresses ({@code 127.0.0.1:port}) of the nodes still running, comma-separated. */
+  public synchronized String liveAddresses() {
+    List<String> live = new ArrayList<>();
+    nodes.forEach((label, node) -> {
+      if (node.isAlive()) {
+        live.add("127.0.0.1:" + ports.get(label));
+      }
+    });
+    if (live.isEmpty()) {
+      throw new IllegalStateException("no node of the cluster runs");
+    }
+    return String.join(",", live);
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** SIGKILLs the nodes at once (all signals first), then waits until every one is gone. */
+  public void kill(Node... victims) {
+    for (Node n : victims) {
+      local.log("SIGKILL " + n);
+      n.process().destroyForcibly();
+    }
+    for (Node n : victims) {
+      awaitExit(n, Duration.ofSeconds(30));
+    }
+  }
+
+  /** SIGSTOP: the node freezes (no heartbeats, no answers) until {@link #cont}. */
+  public void stop(Node node) {
+    signal(node, "STOP");
+  }
+
+  /** SIGCONT: a stopped node runs on. */
+  public void cont(Node node) {
+    signal(node, "CONT");
+  }
+
+  private void signal(Node node, String signal) {
+    local.log("SIG" + signal + " " + node);
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + node.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted signalling " + node, e);
+    }
+  }
+
+  private static void awaitExit(Node node, Duration timeout) {
+    try {
+      if (!node.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(node + " still runs " + timeout.toSeconds() + " s after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + node, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- looking
+
+  /** {@code jray status} through the live members; fails unless it exits with 0. */
+  public Status status() {
+    return local.status(liveAddresses());
+  }
+
+  /**
+   * Runs {@code status} until {@code condition} holds or {@code timeout} passes; returns the last
+   * status either way (check it with an assertion that shows it).
+   */
+  public Status awaitStatus(Predicate<Status> condition, Duration timeout) {
+    Status[] last = new Status[1];
+    Await.until(Time.SYSTEM, timeout, () -> condition.test(last[0] = status()));
+    return last[0];
+  }
+
+  /**
+   * The GCS read from outside as {@code status} reads it (a Hazelcast client through the live
+   * members); close it when done.
+   */
+  public Gcs gcs() {
+    return GcsClient.connect(liveAddresses(), ClusterToken.read(local.tokenFile()));
+  }
+
+  /** Starts a driver JVM running {@code mainClass}, joining through the live members. */
+  public LocalCluster.Running startDriver(Class<?> mainClass, String... args) {
+    return local.startDriver(liveAddresses(), List.of("-Djray.namespace=chaos"), mainClass, args);
+  }
+
+  /** Runs a driver (see {@link #startDriver}) to its end. */
+  public LocalCluster.Result runDriver(Duration timeout, Class<?> mainClass, String... args) {
+    return startDriver(mainClass, args).await(timeout);
+  }
+
+  public void log(String message) {
+    local.log(message);
+  }
+
+  public void dumpLogs(String why) {
+    local.dumpLogs(why);
+  }
+
+  /** Ends every process the cluster started (SIGCONT first, so stopped ones can leave). */
+  @Override
+  public void close() {
+    List<Node> all;
+    synchronized (this) {
+      all = List.copyOf(nodes.values());
+    }
+    for (Node n : all) {
+      if (n.isAlive()) {
+        try {
+          cont(n);
+        } catch (RuntimeException e) {
+          local.log("SIGCONT " + n + " failed: " + e);
+        }
+      }
+    }
+    local.close();
+  }
+}

@@ -1,0 +1,218 @@
+package dev.jray.node;
+
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.cluster.Membership;
+import dev.jray.gcs.time.Time;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The GCS bookkeeping the cluster's leader (the oldest full member) does for everyone: when a
+ * node dies, its record goes dead, its actors restart elsewhere or die (per {@code
+ * maxRestarts}), and if it was a driver, its job ends (non-detached actors killed, groups
+ * removed). Every member has one; only the leader's acts, so the duties move to the next oldest
+ * member when the leader dies.
+ *
+ * <p>A leader may die half way through, so the leader also reconciles the GCS with the
+ * membership every {@code interval} (read on the injected {@link Time}): nodes recorded alive
+ * that are gone, actors ALIVE or RESTARTING on a node that is gone, and unfinished jobs whose
+ * driver is gone are repaired as if their node had just died. A node counts as gone once two
+ * passes in a row miss it, so a death whose membership event is still on its way is left to
+ * that event. Prepared placement bundles whose
+ * lease ran out are returned by the node holding them (its scheduler), not from here: only that
+ * node knows them.
+ *
+ * <p>Threading: the duties run on {@code duties}, an executor that runs one at a time (a
+ * single thread in a node; the caller's thread in tests), so a death and a reconciliation never
+ * race on the same records; {@link #nodeLeft} and {@link #tick} only hand work to it. {@code
+ * lastReconcileNanos} is touched by {@link #tick}'s caller only (the node's timer), {@code
+ * missingLastPass} by the duties only.
+ */
+final class LeaderDuties {
+  private static final Logger LOG = Logger.getLogger(LeaderDuties.class.getName());
+
+  /** What the leader asks of its node's core worker. Each call may block on the GCS. */
+  interface Actions {
+    /** Restarts an actor whose node died; false if it cannot (then it is marked DEAD). */
+    boolean restartActor(ActorRecord actor);
+
+    /** Kills an actor whose driver died. */
+    void killActor(ActorId actor, String cause);
+
+    /** Removes the placement groups of a job whose driver died. */
+    void removePlacementGroupsOf(JobId job);
+  }
+
+  private final Gcs gcs;
+  private final Membership membership;
+  private final Actions actions;
+  private final Time time;
+  private final long intervalNanos;
+  private final Executor duties;
+  /** When the last reconciliation was handed to {@code duties}; the timer's thread only. */
+  private long lastReconcileNanos;
+  /** The nodes the GCS names that the membership missed on the last pass; the duties' only. */
+  private Set<UniqueId> missingLastPass = Set.of();
+
+  LeaderDuties(Gcs gcs, Membership membership, Actions actions, Time time, Duration interval,
+      Executor duties) {
+    this.gcs = Objects.requireNonNull(gcs, "gcs");
+    this.membership = Objects.requireNonNull(membership, "membership");
+    this.actions = Objects.requireNonNull(actions, "actions");
+    this.time = Objects.requireNonNull(time, "time");
+    this.intervalNanos = interval.toNanos();
+    this.duties = Objects.requireNonNull(duties, "duties");
+    this.lastReconcileNanos = time.nanoseconds();
+  }
+
+  /** A member left: the leader records its death. Never blocks. */
+  void nodeLeft(UniqueId gone) {
+    duties.execute(() -> {
+      if (membership.isLeader()) {
+        guarded("recording the death of node " + gone, () -> recordDeath(gone));
+      }
+    });
+  }
+
+  /** Called often (every second); reconciles when {@code interval} has passed. Never blocks. */
+  void tick() {
+    long now = time.nanoseconds();
+    if (now - lastReconcileNanos < intervalNanos) {
+      return;
+    }
+    lastReconcileNanos = now;
+    duties.execute(() -> {
+      if (membership.isLeader()) {
+        guarded("reconciling the GCS", this::reconcile);
+      }
+    });
+  }
+
+  /**
+   * Repairs what a dead leader left half done, for the nodes this pass and the last one both
+   * missed; returns how many records it repaired. Runs on {@code duties}; blocks on the GCS.
+   */
+  int reconcile() {
+    // the GCS before the membership: a node joins before it writes its records, so any node
+    // these records name that is not in the later membership has really left
+    Map<UniqueId, NodeRecord> nodes = gcs.nodes().snapshot();
+    Map<ActorId, ActorRecord> actors = gcs.actors().snapshot();
+    Map<JobId, JobRecord> jobs = gcs.jobs().snapshot();
+    Set<UniqueId> live = membership.liveNodes();
+    Set<UniqueId> missing = new HashSet<>();
+    nodes.keySet().stream().filter(n -> !live.contains(n)).forEach(missing::add);
+    actors.values().stream().map(ActorRecord::nodeId)
+        .filter(n -> n != null && !live.contains(n)).forEach(missing::add);
+    jobs.values().stream().map(JobRecord::driverNodeId).filter(n -> !live.contains(n))
+        .forEach(missing::add);
+    Set<UniqueId> gone = new HashSet<>(missing);
+    gone.retainAll(missingLastPass);
+    missingLastPass = missing;
+    int repaired = 0;
+    for (NodeRecord n : nodes.values()) {
+      if (n.alive() && gone.contains(n.nodeId())) {
+        LOG.info("reconciling: node " + n.nodeId() + " is recorded alive but left the cluster");
+        recordDeath(n.nodeId());
+        repaired++;
+      }
+    }
+    for (ActorRecord a : actors.values()) {
+      if (a.state() != ActorState.DEAD && gone.contains(a.nodeId())
+          && !nodesHandled(nodes, gone, a.nodeId())) {
+        LOG.info("reconciling: actor " + a.actorId() + " is " + a.state() + " on node " + a.nodeId()
+            + ", which left the cluster");
+        restartOrBury(a, "its node " + a.nodeId() + " died", jobs);
+        repaired++;
+      }
+    }
+    for (JobRecord j : jobs.values()) {
+      if (!j.isFinished() && gone.contains(j.driverNodeId())
+          && !nodesHandled(nodes, gone, j.driverNodeId())) {
+        LOG.info("reconciling: job " + j.jobId() + " is running but its driver (node "
+            + j.driverNodeId() + ") left the cluster");
+        endJob(j, "its driver (node " + j.driverNodeId() + ") died");
+        repaired++;
+      }
+    }
+    return repaired;
+  }
+
+  /** Whether the first loop of {@link #reconcile} just recorded this node's death (and its work). */
+  private static boolean nodesHandled(Map<UniqueId, NodeRecord> nodes, Set<UniqueId> gone,
+      UniqueId node) {
+    NodeRecord n = nodes.get(node);
+    return n != null && n.alive() && gone.contains(node);
+  }
+
+  /** A node died: its record, its actors, and, for a driver, its job. Blocks on the GCS. */
+  void recordDeath(UniqueId gone) {
+    NodeRecord record = gcs.nodes().update(gone, NodeRecord::dead);
+    gcs.kv().remove(ClusterNode.LOAD_KEY_PREFIX + gone.toHex());
+    boolean driver = record != null && !record.runsTasks();
+    Map<JobId, JobRecord> jobs = gcs.jobs().snapshot();
+    for (ActorRecord actor : gcs.actors().snapshot().values()) {
+      if (actor.state() == ActorState.DEAD) {
+        continue;
+      }
+      if (gone.equals(actor.nodeId())) {
+        restartOrBury(actor, "its node " + gone + " died", jobs);
+      }
+    }
+    if (driver) {
+      for (JobRecord job : jobs.values()) {
+        if (gone.equals(job.driverNodeId()) && !job.isFinished()) {
+          endJob(job, "its driver (node " + gone + ") died");
+        }
+      }
+    }
+  }
+
+  /**
+   * An actor whose node died restarts elsewhere while its restarts allow and its job lives on
+   * (a detached actor outlives its job), else is marked DEAD.
+   */
+  private void restartOrBury(ActorRecord actor, String cause, Map<JobId, JobRecord> jobs) {
+    boolean jobEnded = !actor.detached() && driverGone(jobs.get(actor.jobId()));
+    if (jobEnded || !actions.restartActor(actor)) {
+      gcs.actors().update(actor.actorId(),
+          a -> a.sameIncarnation(actor) && a.state() != ActorState.DEAD ? a.dead(cause, null) : a);
+    }
+  }
+
+  private boolean driverGone(JobRecord job) {
+    return job != null && (job.isFinished() || !membership.liveNodes().contains(job.driverNodeId()));
+  }
+
+  /** A job whose driver died ends: its non-detached actors die, its groups go, it is finished. */
+  private void endJob(JobRecord job, String cause) {
+    for (ActorRecord actor : gcs.actors().snapshot().values()) {
+      if (actor.jobId().equals(job.jobId()) && !actor.detached()
+          && actor.state() != ActorState.DEAD) {
+        actions.killActor(actor.actorId(), cause);
+      }
+    }
+    actions.removePlacementGroupsOf(job.jobId());
+    gcs.jobs().update(job.jobId(), j -> j.isFinished() ? j : j.finished(time.milliseconds()));
+  }
+
+  private static void guarded(String what, Runnable duty) {
+    try {
+      duty.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, what, e);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.jray.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.InMemoryGcs;
+import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.cluster.Membership;
+import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.time.ManualTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader's bookkeeping on an in-memory GCS, a membership the test sets and a manual clock:
+ * deaths recorded by the leader only, and the reconciliation that repairs what a leader that
+ * died half way left behind.
+ */
+class LeaderDutiesTest {
+  private static final Duration INTERVAL = Duration.ofSeconds(3);
+
+  private final InMemoryGcs gcs = new InMemoryGcs();
+  private final ManualTime time = new ManualTime();
+  private final TestMembership membership = new TestMembership();
+  private final RecordingActions actions = new RecordingActions();
+  private final LeaderDuties duties = new LeaderDuties(gcs, membership, actions, time, INTERVAL,
+      Runnable::run);
+
+  private final UniqueId self = node("worker", true);
+  private final JobId job = JobId.fromInt(1);
+
+  @Test
+  void reconciliationRepairsNodesActorsAndJobsThatADeadLeaderLeftHalfDone() {
+    UniqueId unrecorded = node("worker", true); // the old leader died before recording its death
+    UniqueId recordedDead = node("worker", false); // recorded dead; its actors never handled
+    UniqueId driver = node("driver", false);
+    membership.live.remove(unrecorded);
+    membership.live.remove(recordedDead);
+    membership.live.remove(driver);
+    JobId liveJob = JobId.fromInt(2);
+    gcs.jobs().put(job, new JobRecord(job, "ns", driver, 1, 0, List.of()));
+    gcs.jobs().put(liveJob, new JobRecord(liveJob, "ns", self, 1, 0, List.of()));
+
+    ActorId onUnrecorded = actor(liveJob, ActorState.ALIVE, unrecorded, 1, true);
+    ActorId restartable = actor(liveJob, ActorState.ALIVE, recordedDead, 1, true);
+    ActorId noRestartsLeft = actor(liveJob, ActorState.ALIVE, recordedDead, 0, true);
+    ActorId restartingByDeadLeader = actor(liveJob, ActorState.RESTARTING, recordedDead, 3, true);
+    ActorId healthy = actor(liveJob, ActorState.ALIVE, self, 1, true);
+    ActorId ofDeadDriver = actor(job, ActorState.ALIVE, self, 1, false);
+    ActorId deadDriversOnDeadNode = actor(job, ActorState.ALIVE, recordedDead, 1, false);
+    actions.cannotRestart.add(noRestartsLeft);
+
+    assertEquals(0, duties.reconcile(), "the first pass that misses a node leaves it to its event");
+    assertEquals(List.of(), actions.restartAsked);
+    int repaired = duties.reconcile();
+
+    assertFalse(gcs.nodes().get(unrecorded).alive(), "the unrecorded death is recorded");
+    assertEquals(Set.of(onUnrecorded, restartable, noRestartsLeft, restartingByDeadLeader),
+        Set.copyOf(actions.restartAsked), "actors on nodes that left are restarted");
+    assertEquals(ActorState.DEAD, gcs.actors().get(noRestartsLeft).state(),
+        "an actor with no restart left is marked DEAD");
+    assertEquals(ActorState.DEAD, gcs.actors().get(deadDriversOnDeadNode).state(),
+        "a non-detached actor of a dead driver is not restarted but marked DEAD");
+    assertEquals(ActorState.ALIVE, gcs.actors().get(healthy).state());
+    assertEquals(List.of(ofDeadDriver), actions.killed, "the dead driver's live actor is killed");
+    assertEquals(List.of(job), actions.groupsRemoved, "the dead driver's groups are removed");
+    assertTrue(gcs.jobs().get(job).isFinished(), "the dead driver's job is finished");
+    assertFalse(gcs.jobs().get(liveJob).isFinished(), "a live driver's job runs on");
+    assertEquals(1 + 4 + 1, repaired, "one node, four actors on nodes recorded dead, one job");
+
+    actions.clear();
+    assertEquals(0, duties.reconcile(), "a second pass finds nothing left to repair");
+    assertEquals(List.of(), actions.restartAsked);
+  }
+
+  @Test
+  void theLeaderRecordsADeathAndOthersDoNot() {
+    UniqueId gone = node("worker", true);
+    ActorId a = actor(job, ActorState.ALIVE, gone, 1, true);
+    membership.live.remove(gone);
+    membership.leader = false;
+    duties.nodeLeft(gone);
+    assertTrue(gcs.nodes().get(gone).alive(), "a member that does not lead records nothing");
+    assertEquals(List.of(), actions.restartAsked);
+
+    membership.leader = true; // the leader died too: this member leads now
+    duties.nodeLeft(gone);
+    assertFalse(gcs.nodes().get(gone).alive());
+    assertEquals(List.of(a), actions.restartAsked);
+  }
+
+  @Test
+  void theLeaderReconcilesOnceEveryIntervalOnItsClock() {
+    UniqueId gone = node("worker", true);
+    membership.live.remove(gone);
+
+    duties.tick();
+    assertTrue(gcs.nodes().get(gone).alive(), "no reconciliation before the interval passed");
+    time.advance(INTERVAL.minusMillis(1));
+    duties.tick();
+    assertTrue(gcs.nodes().get(gone).alive(), "nor 1 ms before it");
+
+    membership.leader = false;
+    time.advance(Duration.ofMillis(1));
+    duties.tick();
+    assertTrue(gcs.nodes().get(gone).alive(), "a member that does not lead does not reconcile");
+
+    membership.leader = true;
+    time.advance(INTERVAL);
+    duties.tick();
+    assertTrue(gcs.nodes().get(gone).alive(), "the first pass that misses a node waits");
+    time.advance(INTERVAL);
+    duties.tick();
+    assertFalse(gcs.nodes().get(gone).alive(), "the leader reconciles once the interval passed");
+  }
+
+  private UniqueId node(String role, boolean alive) {
+    UniqueId id = IdFactory.newUniqueId();
+    gcs.nodes().put(id, new NodeRecord(id, role, "127.0.0.1", "localhost", alive,
+        Map.of("CPU", 2.0), 0, 0, 1));
+    membership.live.add(id);
+    return id;
+  }
+
+  private ActorId actor(JobId owner, ActorState state, UniqueId node, int maxRestarts,
+      boolean detached) {
+    ActorId id = IdFactory.newActorId(owner);
+    gcs.actors().put(id, new ActorRecord(id, owner, "C", null, "ns", detached, maxRestarts, state,
+        node, 0, null, null));
+    return id;
+  }
+
+  /** A membership the test sets: who is in, who leads. */
+  private static final class TestMembership implements Membership {
+    final Set<UniqueId> live = new HashSet<>();
+    boolean leader = true;
+
+    @Override
+    public Registration onNodeLeft(Consumer<UniqueId> listener) {
+      return () -> { };
+    }
+
+    @Override
+    public boolean isLeader() {
+      return leader;
+    }
+
+    @Override
+    public String localAddress() {
+      return "127.0.0.1:1";
+    }
+
+    @Override
+    public Set<UniqueId> liveNodes() {
+      return Set.copyOf(live);
+    }
+
+    @Override
+    public List<String> fullMemberAddresses() {
+      return List.of(localAddress());
+    }
+  }
+
+  /**
+   * Records what the leader asked of its worker and changes the records as the worker would:
+   * restarts succeed (RESTARTING by this node) unless listed; kills mark DEAD.
+   */
+  private final class RecordingActions implements LeaderDuties.Actions {
+    final List<ActorId> restartAsked = new ArrayList<>();
+    final Set<ActorId> cannotRestart = new HashSet<>();
+    final List<ActorId> killed = new ArrayList<>();
+    final List<JobId> groupsRemoved = new ArrayList<>();
+
+    @Override
+    public boolean restartActor(ActorRecord actor) {
+      restartAsked.add(actor.actorId());
+      if (cannotRestart.contains(actor.actorId())) {
+        return false;
+      }
+      gcs.actors().update(actor.actorId(), a -> a.restarting(self));
+      return true;
+    }
+
+    @Override
+    public void killActor(ActorId actor, String cause) {
+      killed.add(actor);
+      gcs.actors().update(actor, a -> a.dead(cause, null));
+    }
+
+    @Override
+    public void removePlacementGroupsOf(JobId job) {
+      groupsRemoved.add(job);
+    }
+
+    void clear() {
+      restartAsked.clear();
+      killed.clear();
+      groupsRemoved.clear();
+    }
+  }
+}
