@@ -79,7 +79,7 @@ class ClusteredVertxTest {
 
     assertInstanceOf(IllegalStateException.class, e.getCause());
     assertTrue(e.getCause().getMessage().startsWith(
-        "could not join the jray cluster at " + noHead.headAddress() + ": no head answers there"),
+        "could not join the jray cluster at " + noHead.headAddress() + ": no member answers there"),
         e.getCause()::getMessage);
   }
 

@@ -110,7 +110,8 @@ class HazelcastGcsTest {
         .map(DistributedObject::getName).collect(Collectors.toSet());
     assertTrue(maps.containsAll(Set.of(HazelcastGcs.NODES, HazelcastGcs.JOBS, HazelcastGcs.ACTORS,
         HazelcastGcs.ACTOR_NAMES, HazelcastGcs.KV)), maps::toString);
-    assertEquals(1, head.getConfig().getMapConfig(HazelcastGcs.NODES).getBackupCount());
+    assertEquals(ClusterConfig.DEFAULT_GCS_BACKUPS,
+        head.getConfig().getMapConfig(HazelcastGcs.NODES).getBackupCount());
   }
 
   @Test
