@@ -16,7 +16,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -148,14 +150,27 @@ public final class ChaosCluster implements AutoCloseable {
 
   // ---------------------------------------------------------------- faults
 
-  /** SIGKILLs the nodes at once (all signals first), then waits until every one is gone. */
+  /**
+   * SIGKILLs the nodes at once (all signals first), then waits until every one is gone: the node
+   * JVM that {@code jray start --block} hands over to, and the launcher.
+   */
   public void kill(Node... victims) {
+    List<ProcessHandle> all = new ArrayList<>();
     for (Node n : victims) {
       local.log("SIGKILL " + n);
-      n.process().destroyForcibly();
+      all.addAll(n.process().descendants().toList());
+      all.add(n.process().toHandle());
     }
-    for (Node n : victims) {
-      awaitExit(n, Duration.ofSeconds(30));
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : all) {
+      try {
+        p.onExit().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("pid " + p.pid() + " still runs 30 s after SIGKILL", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for pid " + p.pid(), e);
+      }
     }
   }
 
@@ -169,30 +184,22 @@ public final class ChaosCluster implements AutoCloseable {
     signal(node, "CONT");
   }
 
+  /** Signals the node JVM (and its launcher, which only waits for it). */
   private void signal(Node node, String signal) {
     local.log("SIG" + signal + " " + node);
+    List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal));
+    node.process().descendants().forEach(p -> cmd.add(Long.toString(p.pid())));
+    cmd.add(Long.toString(node.pid()));
     try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid()))
-          .redirectErrorStream(true).start();
+      Process kill = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + node.pid() + " failed");
+        throw new IllegalStateException(String.join(" ", cmd) + " failed");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted signalling " + node, e);
-    }
-  }
-
-  private static void awaitExit(Node node, Duration timeout) {
-    try {
-      if (!node.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(node + " still runs " + timeout.toSeconds() + " s after SIGKILL");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for " + node, e);
     }
   }
 
