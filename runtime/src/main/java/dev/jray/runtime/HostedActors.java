@@ -69,18 +69,20 @@ final class HostedActors {
       tasks.scheduler().release(spec.taskId());
       return;
     }
-    ClassLoader loader = jobs.loaderOf(spec.jobId());
+    ClassLoader loader;
+    try {
+      loader = jobs.loaderOf(spec.jobId());
+    } catch (JobRegistry.UnknownJobException e) {
+      failCreation(spec, e.getMessage(), e);
+      return;
+    }
     String namespace = jobs.namespaceOf(spec.jobId());
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
         TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0);
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, null);
     if (outcome.thrown() != null) {
       Throwable t = outcome.thrown();
-      RayActorException error = new RayActorException(actorId,
-          "its constructor " + spec.function() + " threw " + t, t);
-      directory.markDead(actorId, "its constructor threw " + t, codec.errorValue(error).data());
-      tasks.deliverError(spec, error);
-      tasks.scheduler().release(spec.taskId());
+      failCreation(spec, "its constructor " + spec.function() + " threw " + t, t);
       return;
     }
     ActorInstance actor = new ActorInstance(this, tasks, runners, spec, outcome.value(), loader,
@@ -91,6 +93,15 @@ final class HostedActors {
     if (now == null || now.state() == ActorState.DEAD) {
       actor.die("it was killed while being created", null, false);
     }
+  }
+
+  /** The actor is dead before it lived: its record says why, its creator gets the error. */
+  private void failCreation(TaskSpec spec, String why, Throwable cause) {
+    ActorId actorId = spec.actor().actorId();
+    RayActorException error = new RayActorException(actorId, why, cause);
+    directory.markDead(actorId, why, codec.errorValue(error).data());
+    tasks.deliverError(spec, error);
+    tasks.scheduler().release(spec.taskId());
   }
 
   /**

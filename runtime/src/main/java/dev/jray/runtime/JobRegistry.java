@@ -72,6 +72,9 @@ final class JobRegistry {
   /**
    * The class loader of a job's code: the driver's own here, else one over the job's packages,
    * fetched from the GCS the first time. Blocks on the GCS then.
+   *
+   * @throws UnknownJobException if the GCS has no such job: its tasks are refused rather than run
+   *     in this node's own loader (every driver records its job before it submits anything)
    */
   ClassLoader loaderOf(JobId job) {
     ClassLoader loader = loaders.get(job);
@@ -79,7 +82,10 @@ final class JobRegistry {
       return loader;
     }
     JobRecord record = gcs.jobs().get(job);
-    if (record == null || record.packages().isEmpty()) {
+    if (record == null) {
+      throw new UnknownJobException(job);
+    }
+    if (record.packages().isEmpty()) {
       loader = defaultLoader;
     } else {
       loader = packageCache.classLoader(record.packages(), defaultLoader);
@@ -94,5 +100,15 @@ final class JobRegistry {
       JobRecord r = gcs.jobs().get(j);
       return r != null ? r.namespace() : "default";
     });
+  }
+
+  /** A task names a job that no driver recorded in the GCS. */
+  static final class UnknownJobException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownJobException(JobId job) {
+      super("job " + job + " is not in the GCS: its tasks are refused, not run in the node's own"
+          + " class loader");
+    }
   }
 }

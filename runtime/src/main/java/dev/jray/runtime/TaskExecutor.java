@@ -197,8 +197,15 @@ final class TaskExecutor {
 
   /** Runs a normal task whose resources are reserved on this thread and delivers its result. */
   private void runNormal(TaskSpec spec) {
+    ClassLoader loader;
+    try {
+      loader = jobs.loaderOf(spec.jobId());
+    } catch (JobRegistry.UnknownJobException e) {
+      deliver(spec, new Outcome(null, e));
+      return;
+    }
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
-        jobs.namespaceOf(spec.jobId()), jobs.loaderOf(spec.jobId()), TaskKind.NORMAL, false, false);
+        jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false);
     if (spec.hops() == 0) {
       taskManager.locate(spec, nodeId); // (a forwarded task's owner heard where it went from the forwarder)
     }

@@ -49,6 +49,18 @@ class JobRegistryTest {
   }
 
   @Test
+  void anUnknownJobHasNoLoaderSoItsTasksAreRefusedAndItStaysUnknown() {
+    JobRegistry jobs = registry();
+    JobId stranger = JobId.fromInt(7);
+    JobRegistry.UnknownJobException e =
+        assertThrows(JobRegistry.UnknownJobException.class, () -> jobs.loaderOf(stranger));
+    assertTrue(e.getMessage().contains("job " + stranger + " is not in the GCS"), e.getMessage());
+
+    gcs.jobs().put(stranger, new JobRecord(stranger, "late", null, 0, 0, List.of()));
+    assertSame(defaultLoader, jobs.loaderOf(stranger), "a refusal is not remembered");
+  }
+
+  @Test
   void theContextIsTheDriversOnceOneStarted() {
     JobRegistry jobs = registry();
     IllegalStateException none = assertThrows(IllegalStateException.class, jobs::context);

@@ -52,6 +52,7 @@ class TaskManagerTest {
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null));
+    jobs.register(JOB, "test", getClass().getClassLoader()); // as the driver of JOB does
     taskManager = new TaskManager(here, owners, refs, codec, jobs);
   }
 
