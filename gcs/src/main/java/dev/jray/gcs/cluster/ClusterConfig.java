@@ -10,7 +10,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.NoDataMemberInClusterException;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.bus.EventBusGuard;
+import dev.jray.gcs.bus.EventBusTransport;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.time.Time;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -206,7 +208,8 @@ public final class ClusterConfig {
 
   /**
    * Starts this member: a Hazelcast member on this config under a clustered Vert.x, its event
-   * bus on an ephemeral port of {@code eventBusHost}, guarded with the token. See {@link
+   * bus on an ephemeral port of {@code eventBusHost}, guarded with the token and its frames
+   * bounded ({@link EventBusTransport}). See {@link
    * #clusteredVertx(Config, ClusterToken, String)}.
    */
   public Future<ClusteredVertx> join(String eventBusHost) {
@@ -344,6 +347,8 @@ public final class ClusterConfig {
         hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
     return Vertx.builder()
         .with(options)
+        // a stranger's frame is bounded before the bus buffers it (the guard sees whole messages)
+        .withTransport(new EventBusTransport(options.getEventBusOptions(), Time.SYSTEM))
         .withClusterManager(manager)
         .buildClustered()
         // a lite member (a driver) alone cannot even start Vert.x's cluster maps

@@ -1,0 +1,141 @@
+package dev.jray.gcs.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.ManualTime;
+import dev.jray.gcs.time.Time;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event bus's frame limit: on a server configured as Vert.x configures the bus's, a length
+ * prefix over the limit (or not positive) closes the connection before its bytes are handed on,
+ * frames within it pass through whole however they are split; other servers of the same Vert.x
+ * are not limited.
+ */
+class EventBusTransportTest {
+  private static final int LIMIT = 64 << 10;
+  private final EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1").setPort(0);
+  private final AtomicLong received = new AtomicLong();
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.builder().withTransport(new EventBusTransport(bus, LIMIT, new ManualTime()))
+        .build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void framesWithinTheLimitPassWholeHoweverTheyAreSplit() throws Exception {
+    EventBusFrameLimit limit = new EventBusFrameLimit(LIMIT, null);
+    byte[] twoFrames = ByteBuffer.allocate(4 + 3 + 4 + 1).putInt(3).put(new byte[3]).putInt(1)
+        .put((byte) 9).array();
+    for (int split = 0; split <= twoFrames.length; split++) {
+      EventBusFrameLimit fresh = new EventBusFrameLimit(LIMIT, null);
+      assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, 0, split)));
+      assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, split, twoFrames.length - split)),
+          "split at " + split);
+    }
+    assertNull(limit.follow(Unpooled.wrappedBuffer(ByteBuffer.allocate(4).putInt(LIMIT - 4)
+        .array())), "the largest frame");
+  }
+
+  @Test
+  void aLengthOverTheLimitOrNotPositiveIsRefused() {
+    for (int length : new int[] {LIMIT - 3, Integer.MAX_VALUE, 0, -1}) {
+      String why = new EventBusFrameLimit(LIMIT, null).follow(Unpooled.wrappedBuffer(
+          ByteBuffer.allocate(4).putInt(length).array()));
+      assertTrue(why != null && why.contains(Integer.toUnsignedString(length) + " bytes"),
+          length + ": " + why);
+    }
+  }
+
+  @Test
+  void theBusServerClosesAConnectionAnnouncingTwoGigabytesBeforeBufferingIt() throws Exception {
+    int port = listen(new NetServerOptions(bus.toJson()));
+    try (Socket s = connect(port)) {
+      OutputStream out = s.getOutputStream();
+      out.write(ByteBuffer.allocate(8).putInt(5).put("hello".getBytes(), 0, 4).array());
+      out.write('o');
+      Await.until(Time.SYSTEM, Duration.ofSeconds(10), () -> received.get() == 9);
+      assertEquals(9, received.get(), "a frame within the limit goes through");
+
+      assertTrue(closedAfterWriting(s, ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array()));
+    }
+    assertEquals(9, received.get(), "nothing of the refused frame was handed on");
+  }
+
+  @Test
+  void anotherServerOfTheSameVertxIsNotLimited() throws Exception {
+    int port = listen(new NetServerOptions().setHost("127.0.0.1").setPort(0).setReuseAddress(false));
+    try (Socket s = connect(port)) {
+      s.getOutputStream().write(ByteBuffer.allocate(4 + 1000).putInt(Integer.MAX_VALUE).array());
+      Await.until(Time.SYSTEM, Duration.ofSeconds(10), () -> received.get() == 1004);
+      assertEquals(1004, received.get());
+      assertFalse(closedAfterWriting(s, new byte[0]));
+    }
+  }
+
+  @Test
+  void aMaximumFrameThatIsNotASizeIsOneLineNamingTheProperty() {
+    assertEquals(EventBusTransport.DEFAULT_MAX_FRAME_BYTES, EventBusTransport.maxFrameBytes(null));
+    assertEquals(1 << 20, EventBusTransport.maxFrameBytes(" 1048576 "));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> EventBusTransport.maxFrameBytes("12"));
+    assertEquals("-Djray.bus.max-frame-bytes=12 is not a number of bytes from 65536 to "
+        + Integer.MAX_VALUE, e.getMessage());
+  }
+
+  private int listen(NetServerOptions options) throws Exception {
+    NetServer server = vertx.createNetServer(options)
+        .connectHandler(socket -> socket.handler(b -> received.addAndGet(b.length())));
+    return server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    return s;
+  }
+
+  /** Writes {@code bytes}; whether the server then closes the connection within 5 s. */
+  private static boolean closedAfterWriting(Socket s, byte[] bytes) throws IOException {
+    s.getOutputStream().write(bytes);
+    s.setSoTimeout(5_000);
+    InputStream in = s.getInputStream();
+    try {
+      return in.read() < 0;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+}
