@@ -1,5 +1,6 @@
 package dev.jray.link;
 
+import dev.jray.gcs.security.FrameSizes;
 import java.nio.ByteBuffer;
 
 /**
@@ -24,7 +25,6 @@ final class Frames {
    * ones travel between object stores, so a larger frame is a corrupt or hostile stream.
    */
   static final int DEFAULT_MAX_FRAME_BYTES = 8 << 20;
-  private static final int MIN_MAX_FRAME_BYTES = 64 << 10;
 
   private Frames() {}
 
@@ -35,19 +35,7 @@ final class Frames {
    * @throws IllegalArgumentException naming the property if its value is not such a number
    */
   static int maxFrameBytes(String property) {
-    if (property == null || property.isBlank()) {
-      return DEFAULT_MAX_FRAME_BYTES;
-    }
-    try {
-      int bytes = Integer.parseInt(property.strip());
-      if (bytes >= MIN_MAX_FRAME_BYTES) {
-        return bytes;
-      }
-    } catch (NumberFormatException e) {
-      // the one error below names the property and the allowed range
-    }
-    throw new IllegalArgumentException("-D" + MAX_FRAME_PROPERTY + "=" + property
-        + " is not a number of bytes from " + MIN_MAX_FRAME_BYTES + " to " + Integer.MAX_VALUE);
+    return FrameSizes.maxFrameBytes(MAX_FRAME_PROPERTY, property, DEFAULT_MAX_FRAME_BYTES);
   }
 
   /** One frame as read: its payload is a view valid until the reader reads the next frame. */

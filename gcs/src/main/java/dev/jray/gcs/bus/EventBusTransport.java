@@ -1,5 +1,6 @@
 package dev.jray.gcs.bus;
 
+import dev.jray.gcs.security.FrameSizes;
 import dev.jray.gcs.time.Time;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -42,7 +43,6 @@ public final class EventBusTransport implements Transport {
   /** The system property that sets the largest frame the event bus reads, in bytes. */
   public static final String MAX_FRAME_PROPERTY = "jray.bus.max-frame-bytes";
   static final int DEFAULT_MAX_FRAME_BYTES = 8 << 20;
-  private static final int MIN_MAX_FRAME_BYTES = 64 << 10;
   /** Refusals are logged in one line at most this often. */
   static final Duration LOG_EVERY = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(EventBusTransport.class.getName());
@@ -67,25 +67,9 @@ public final class EventBusTransport implements Transport {
     this.refusals = new Refusals(time);
   }
 
-  /**
-   * The largest frame, from the property's value (bytes, at least 64 KiB; default 8 MiB).
-   *
-   * @throws IllegalArgumentException naming the property if the value is not such a number
-   */
+  /** The largest frame, from the property's value (see {@link FrameSizes}; default 8 MiB). */
   static int maxFrameBytes(String property) {
-    if (property == null || property.isBlank()) {
-      return DEFAULT_MAX_FRAME_BYTES;
-    }
-    try {
-      int bytes = Integer.parseInt(property.strip());
-      if (bytes >= MIN_MAX_FRAME_BYTES) {
-        return bytes;
-      }
-    } catch (NumberFormatException e) {
-      // the one error below names the property and the allowed range
-    }
-    throw new IllegalArgumentException("-D" + MAX_FRAME_PROPERTY + "=" + property
-        + " is not a number of bytes from " + MIN_MAX_FRAME_BYTES + " to " + Integer.MAX_VALUE);
+    return FrameSizes.maxFrameBytes(MAX_FRAME_PROPERTY, property, DEFAULT_MAX_FRAME_BYTES);
   }
 
   @Override
