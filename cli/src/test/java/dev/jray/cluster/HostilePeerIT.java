@@ -49,6 +49,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 300)
 class HostilePeerIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /** A driver joins, ships its code and makes its actor, object and group: slow on a loaded host. */
+  private static final Duration DRIVER_START = Duration.ofSeconds(180);
   /** How long a probe waits for the node to close a connection (its handshake deadline is 5 s). */
   private static final int CLOSE_WAIT_MS = 8_000;
   /** Before authentication no handshake message is larger: the most a stranger may get back. */
@@ -76,7 +78,7 @@ class HostilePeerIT {
     LocalCluster c = CLUSTER.get();
     stopFile = c.logDir().resolve("stop-steady-driver");
     driver = c.startDriver(List.of(), SteadyDriver.class, stopFile.toString());
-    driver.awaitLine("RESULT group-id=", TIMEOUT);
+    driver.awaitLine("RESULT group-id=", DRIVER_START);
     driverSays = new LocalCluster.Result("SteadyDriver", 0, driver.output(), null).results();
     awaitProgress(); // warmed up: what the head holds from now on is its steady state
     awaitProgress();

@@ -37,12 +37,12 @@ public final class SteadyDriver {
     Path stop = Path.of(args[0]);
     Driver.run("SteadyDriver", () -> {
       ActorHandle<Counter> counter = Ray.actor(Counter::new).remote();
-      int count = counter.task(Counter::increment).remote().get(60_000);
+      int count = counter.task(Counter::increment).remote().get(120_000);
       ObjectRef<byte[]> object = Ray.task(Fns::bytes, OBJECT_BYTES).remote();
-      Driver.check(object.get(60_000).length == OBJECT_BYTES, "the object's size");
+      Driver.check(object.get(120_000).length == OBJECT_BYTES, "the object's size");
       PlacementGroup group = PlacementDriver.create(PlacementStrategy.PACK, "steady",
           PlacementDriver.cpus(1, 0.5));
-      Driver.check(group.wait(60), "the placement group was not created");
+      Driver.check(group.wait(120), "the placement group was not created");
       printHeadPorts();
       Driver.result("actor-id", counter.getId().toHex());
       Driver.result("object-id", object.getId().toHex());
