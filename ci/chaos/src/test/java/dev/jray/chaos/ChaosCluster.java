@@ -134,6 +134,12 @@ public final class ChaosCluster implements AutoCloseable {
     return n;
   }
 
+  /** The cluster address ({@code 127.0.0.1:port}) of one node. */
+  public synchronized String address(String label) {
+    node(label);
+    return "127.0.0.1:" + ports.get(label);
+  }
+
   /** The cluster addresses ({@code 127.0.0.1:port}) of the nodes still running, comma-separated. */
   public synchronized String liveAddresses() {
     List<String> live = new ArrayList<>();

@@ -1,0 +1,68 @@
+package dev.jray.chaos.drivers;
+
+import dev.jray.api.PlacementGroups;
+import dev.jray.api.exception.RayException;
+import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.placementgroup.PlacementStrategy;
+import dev.jray.chaos.ChaosDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code PlacementChurnDriver stopFile}: creates and removes placement groups of two {@code
+ * PGW} bundles (SPREAD over the workers) without pause, several in flight at once, so that the
+ * placement leader is always between the two phases of some group; says {@code STEP started}
+ * after the first round, goes on until {@code stopFile} appears (the test killed the leader
+ * meanwhile), then removes every group it made and reports how many were created.
+ */
+public final class PlacementChurnDriver {
+  private static final int IN_FLIGHT = 4;
+
+  private PlacementChurnDriver() {}
+
+  public static void main(String[] args) {
+    Path stop = Path.of(args[0]);
+    ChaosDriver.run("PlacementChurnDriver", () -> {
+      List<PlacementGroup> all = new ArrayList<>();
+      int created = 0;
+      int round = 0;
+      while (!Files.exists(stop)) {
+        List<PlacementGroup> batch = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          batch.add(PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions.Builder()
+              .setStrategy(PlacementStrategy.SPREAD)
+              .setBundles(Collections.nCopies(2, Map.of("PGW", 1.0))).build()));
+        }
+        all.addAll(batch);
+        for (PlacementGroup g : batch) {
+          try {
+            if (g.wait(60)) {
+              created++;
+            }
+            PlacementGroups.removePlacementGroup(g.getId());
+          } catch (RayException leaderGone) {
+            // asked while no placement leader answered: removed again below
+          }
+        }
+        if (++round == 1) {
+          ChaosDriver.step("started");
+        }
+      }
+      for (PlacementGroup g : all) {
+        try {
+          PlacementGroups.removePlacementGroup(g.getId());
+        } catch (RayException | IllegalArgumentException alreadyGone) {
+          // removed above
+        }
+      }
+      ChaosDriver.result("created", created);
+      ChaosDriver.result("groups", all.size());
+      ChaosDriver.step("removed");
+    });
+  }
+}
