@@ -42,10 +42,12 @@ import java.util.function.Function;
  */
 final class ReferenceCounter {
   private static final VarHandle REFS;
+  private static final VarHandle VALUE;
 
   static {
     try {
       REFS = MethodHandles.lookup().findVarHandle(Entry.class, "refs", int.class);
+      VALUE = MethodHandles.lookup().findVarHandle(Entry.class, "value", CompletableFuture.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -57,7 +59,10 @@ final class ReferenceCounter {
    */
   final class Entry {
     private final ObjectId id;
-    /** Replaced, under the lock, by a pending future when a lost copy is made again. */
+    /**
+     * Replaced, under the lock, by a pending future when a lost copy is made again. Set in the
+     * constructor by a plain write, as {@link #refs}.
+     */
     private volatile CompletableFuture<ObjectValue> value;
     /**
      * Starts at 1: the ObjectRef made with the object. Changed by compare-and-set, not under the
@@ -83,8 +88,8 @@ final class ReferenceCounter {
 
     private Entry(ObjectId id, CompletableFuture<ObjectValue> value, List<RefId> contained) {
       REFS.set(this, 1); // published with the entry (id map, or the ref holding it)
+      VALUE.set(this, value); // likewise: a volatile write would fence every call
       this.id = id;
-      this.value = value;
       this.contained = contained;
     }
 
