@@ -103,6 +103,26 @@ final class ChildProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGKILLs a child and the JVMs it started (a {@code jray start --block} hands its node over to a
+   * node JVM of its own), and waits until they are gone.
+   */
+  static void kill(Child child) throws InterruptedException {
+    List<ProcessHandle> started = child.process().descendants().toList();
+    started.forEach(ProcessHandle::destroyForcibly);
+    child.process().destroyForcibly();
+    for (ProcessHandle p : started) {
+      try {
+        p.onExit().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(child.name() + "'s JVM " + p.pid() + " outlived SIGKILL by 30 s", e);
+      }
+    }
+    if (!child.process().waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(child.name() + " outlived SIGKILL by 30 s");
+    }
+  }
+
   /** Ends every child still running: SIGTERM to all, then SIGKILL to what outlives the grace period. */
   @Override
   public synchronized void close() {

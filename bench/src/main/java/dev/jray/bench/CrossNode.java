@@ -122,21 +122,35 @@ final class CrossNode {
     Path jar = workDir.resolve("jray.jar");
     Files.copy(jrayJar, jar, StandardCopyOption.REPLACE_EXISTING);
     Files.createDirectories(workDir.resolve("tmp"));
-    String store = Long.toString(Math.max(1L << 30, 4L * settings.transferBytes()));
     int port = ChildProcesses.freePort();
     List<String> head = jvm("jray-head", "2g");
     head.addAll(List.of("-jar", jar.toString(), "start", "--head", "--port", Integer.toString(port),
         "--dashboard-port", Integer.toString(ChildProcesses.freePort()), "--num-cpus", "2",
-        "--object-store-memory", store, "--block"));
+        "--object-store-memory", storeBytes(), "--block"));
     Matcher up = ChildProcesses.awaitLine(children.start("jray-head", head), UP_LINE, START_TIMEOUT_MS);
     String address = up.group(3);
-
-    List<String> worker = jvm("jray-worker", "2g");
-    worker.addAll(List.of("-jar", jar.toString(), "start", "--address", address, "--num-cpus", "2",
-        "--resources", "{\"" + PIN + "\":1000}", "--object-store-memory", store, "--block"));
-    ChildProcesses.Child w = children.start("jray-worker", worker);
-    ChildProcesses.awaitLine(w, UP_LINE, START_TIMEOUT_MS);
+    ChildProcesses.Child w = startWorker("jray-worker", address, "{\"" + PIN + "\":1000}", List.of());
     return new Nodes(address, (System.nanoTime() - w.startedNanos()) / 1e9);
+  }
+
+  private String storeBytes() {
+    return Long.toString(Math.max(1L << 30, 4L * settings.transferBytes()));
+  }
+
+  /**
+   * Starts a worker node with {@code resourcesJson} joining {@code address}, with {@code
+   * jvmOptions}; waits until it is up.
+   */
+  private ChildProcesses.Child startWorker(String name, String address, String resourcesJson,
+      List<String> jvmOptions) throws IOException, InterruptedException {
+    List<String> worker = jvm(name, "2g");
+    worker.addAll(jvmOptions);
+    worker.addAll(List.of("-jar", workDir.resolve("jray.jar").toString(), "start", "--address",
+        address, "--num-cpus", "2", "--resources", resourcesJson, "--object-store-memory",
+        storeBytes(), "--block"));
+    ChildProcesses.Child w = children.start(name, worker);
+    ChildProcesses.awaitLine(w, UP_LINE, START_TIMEOUT_MS);
+    return w;
   }
 
   /**
@@ -163,24 +177,68 @@ final class CrossNode {
         throw new IllegalStateException("the driver did not finish within " + timeoutMin + " min (log "
             + d.log() + ")");
       }
-      for (String line : d.output().split("\\R")) {
-        if (line.startsWith(CrossNodeDriver.ROW_PREFIX)) {
-          JsonObject json = new JsonObject(line.substring(CrossNodeDriver.ROW_PREFIX.length()));
-          put(rows, RowSpec.named(json.getString("name")), Figure.fromJson(json.getJsonObject("figure")));
-        }
-      }
-      for (RowSpec r : wanted) {
-        if (Row.NOT_RUN.equals(rows.get(r).jray.error())) {
-          rows.get(r).jray = Figure.failed("the driver printed no figure (exit " + d.process().exitValue()
-              + ", log " + d.log() + "): " + d.tail().lines().reduce((a, b) -> b).orElse(""));
-        }
-      }
+      readRows(d, rows, wanted);
     } catch (Exception e) {
       Figure failed = Figure.failed(e);
       for (Map.Entry<RowSpec, Row> r : rows.entrySet()) {
         if (r.getKey().crossNode() && Row.NOT_RUN.equals(r.getValue().jray.error())) {
           r.getValue().jray = failed;
         }
+      }
+    }
+  }
+
+  /**
+   * The reconstruction rows, on nodes of their own beside the head and worker: a victim node
+   * (the only one with {@link ReconstructionDriver#RESOURCE}) makes a 100 MB result for a
+   * driver, which reads it (computed); it makes a second one, which the driver does not read
+   * yet; a survivor node with the resource joins, the victim is SIGKILLed, and the driver reads
+   * the second result, rebuilt on the survivor (rebuilt: failure detection included).
+   */
+  void runReconstructionRows(CompletableFuture<Nodes> starting, Map<RowSpec, Row> rows) {
+    try {
+      Nodes nodes = starting.get();
+      String resource = "{\"" + ReconstructionDriver.RESOURCE + "\":1}";
+      // run from the work directory's jar, not the user's node cache, which other jray versions
+      // started on this machine prune (their class archives are not measured here)
+      List<String> fromWorkJar = List.of("-Djray.class-archive=false");
+      ChildProcesses.Child victim = startWorker("jray-victim", nodes.address(), resource, fromWorkJar);
+      Path killed = workDir.resolve("victim-killed");
+      List<String> driver = jvm("reconstruction-driver", "3g");
+      driver.add("-Djray.address=" + nodes.address());
+      driver.add("-Djray.job.code-search-path=" + remoteClasses());
+      driver.addAll(List.of("-cp", benchClassPath(), ReconstructionDriver.class.getName(),
+          killed.toString()));
+      ChildProcesses.Child d = children.start("reconstruction-driver", driver);
+      ChildProcesses.awaitLine(d, Pattern.compile("^" + ReconstructionDriver.READY + "$"), START_TIMEOUT_MS);
+      startWorker("jray-survivor", nodes.address(), resource, fromWorkJar);
+      ChildProcesses.kill(victim);
+      Files.createFile(killed);
+      if (!d.process().waitFor(10, TimeUnit.MINUTES)) {
+        d.process().destroyForcibly();
+        throw new IllegalStateException("the reconstruction driver did not finish within 10 min (log "
+            + d.log() + ")");
+      }
+      readRows(d, rows, List.of(RowSpec.RECONSTRUCTION_COMPUTED, RowSpec.RECONSTRUCTION_REBUILT));
+    } catch (Exception e) {
+      put(rows, RowSpec.RECONSTRUCTION_COMPUTED, Figure.failed(e));
+      put(rows, RowSpec.RECONSTRUCTION_REBUILT, Figure.failed(e));
+    }
+  }
+
+  /** Fills in the figures a driver printed; a wanted row it printed none for gets its exit and last line. */
+  private static void readRows(ChildProcesses.Child d, Map<RowSpec, Row> rows, List<RowSpec> wanted) {
+    for (String line : d.output().split("\\R")) {
+      if (line.startsWith(CrossNodeDriver.ROW_PREFIX)) {
+        JsonObject json = new JsonObject(line.substring(CrossNodeDriver.ROW_PREFIX.length()));
+        put(rows, RowSpec.named(json.getString("name")), Figure.fromJson(json.getJsonObject("figure")));
+      }
+    }
+    for (RowSpec r : wanted) {
+      Row row = rows.get(r);
+      if (row != null && Row.NOT_RUN.equals(row.jray.error())) {
+        row.jray = Figure.failed("the driver printed no figure (exit " + d.process().exitValue()
+            + ", log " + d.log() + "): " + d.tail().lines().reduce((a, b) -> b).orElse(""));
       }
     }
   }

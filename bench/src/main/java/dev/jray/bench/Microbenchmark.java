@@ -123,7 +123,13 @@ public final class Microbenchmark implements Callable<Integer> {
                 + ": give --jray-jar or build it (mvn -B -q package -DskipTests)");
           } else {
             progress("cross-node jray rows: a head and a worker from " + jar + ", and a driver");
-            cross.runJrayRows(nodes != null ? nodes : cross.startNodes(jar), rows);
+            CompletableFuture<CrossNode.Nodes> started = nodes != null ? nodes : cross.startNodes(jar);
+            cross.runJrayRows(started, rows);
+            if (rows.containsKey(RowSpec.RECONSTRUCTION_REBUILT)
+                || rows.containsKey(RowSpec.RECONSTRUCTION_COMPUTED)) {
+              progress("reconstruction rows: a node holding a 100 MB result killed, another rebuilds it");
+              cross.runReconstructionRows(started, rows);
+            }
           }
           keepWork = rows.values().stream().anyMatch(r -> r.spec.crossNode() && !r.jray.ok());
         }

@@ -67,6 +67,10 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
   static final RowSpec CROSS_TRANSFER = cross("cross-node 256 MB object transfer", Unit.GB_PER_SECOND);
   static final RowSpec NODE_JOIN = cross("worker node start and join", Unit.SECONDS);
   static final RowSpec DRIVER_JOIN = cross("driver Ray.init() joining the cluster", Unit.SECONDS);
+  static final RowSpec RECONSTRUCTION_COMPUTED =
+      cross("reconstruction: 100 MB task result computed and read", Unit.SECONDS);
+  static final RowSpec RECONSTRUCTION_REBUILT =
+      cross("reconstruction: 100 MB task result rebuilt and read after its node died", Unit.SECONDS);
 
   /** Every row, in the order of the report. */
   static final List<RowSpec> ALL = List.of(
@@ -76,7 +80,7 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
       PLACEMENT_GROUPS, EMBEDDED_INIT,
       MANY_ACTORS, MANY_ACTORS_THREADS, MANY_ACTORS_RSS, MANY_TASKS_SUBMIT, MANY_TASKS_DRAIN, MANY_TASKS_HEAP,
       CROSS_TASKS_SYNC, CROSS_TASKS_ASYNC, CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER,
-      NODE_JOIN, DRIVER_JOIN);
+      NODE_JOIN, DRIVER_JOIN, RECONSTRUCTION_COMPUTED, RECONSTRUCTION_REBUILT);
 
   private static RowSpec local(String name, Unit unit, Double ray) {
     return new RowSpec(name, unit, ray, false);
