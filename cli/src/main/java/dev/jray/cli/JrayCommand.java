@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jray", mixinStandardHelpOptions = true, version = "jray 0.1.0",
     description = "Ray's programming model for the JVM.",
     subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, DemoCommand.class,
-        MicrobenchmarkCommand.class})
+        MicrobenchmarkCommand.class, JobCommand.class})
 public final class JrayCommand implements Runnable {
 
   @Override
@@ -34,7 +34,8 @@ public final class JrayCommand implements Runnable {
       return cmd.getCommandSpec().exitCodeOnInvalidInput();
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+      if (e instanceof IllegalStateException || e instanceof IllegalArgumentException
+          || e instanceof java.io.UncheckedIOException) {
         cmd.getErr().println("jray: " + e.getMessage());
         return 1;
       }

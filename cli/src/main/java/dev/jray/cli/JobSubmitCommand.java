@@ -1,0 +1,154 @@
+package dev.jray.cli;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jray job submit [options] -- ENTRYPOINT...}: Ray's {@code ray job submit}. Uploads the
+ * local working dir and jars as packages, submits, prints the submission id and, unless {@code
+ * --no-wait}, follows the log and exits with the job's outcome (1 if it FAILED, as Ray does).
+ */
+@Command(name = "submit", description = "Submit a job: jray job submit [options] -- ENTRYPOINT...")
+final class JobSubmitCommand implements Callable<Integer> {
+  /** Words a shell takes as they are; anything else is single-quoted in the entrypoint. */
+  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+  @Spec CommandSpec spec;
+  @Mixin JobCommand.Server server;
+
+  @Option(names = "--submission-id", description = "The job's id (default: one the server makes).")
+  String submissionId;
+
+  @Option(names = "--runtime-env-json", description = "The runtime env as JSON: working_dir,"
+      + " java_jars, env_vars, jvm_options.")
+  String runtimeEnvJson;
+
+  @Option(names = "--working-dir", description = "A local directory or .zip uploaded as the job's"
+      + " working directory (overrides runtime_env.working_dir).")
+  String workingDir;
+
+  @Option(names = "--metadata-json", description = "Metadata to attach to the job, as a JSON object.")
+  String metadataJson;
+
+  @Option(names = "--entrypoint-num-cpus", converter = OptionValues.Amount.class,
+      description = "CPUs reserved for the entrypoint (driver).")
+  Double entrypointNumCpus;
+
+  @Option(names = "--entrypoint-num-gpus", converter = OptionValues.Amount.class,
+      description = "GPUs reserved for the entrypoint (driver).")
+  Double entrypointNumGpus;
+
+  @Option(names = "--entrypoint-memory", converter = OptionValues.Bytes.class,
+      description = "Memory in bytes reserved for the entrypoint (driver).")
+  Long entrypointMemory;
+
+  @Option(names = "--entrypoint-resources", description = "Custom resources for the entrypoint,"
+      + " as a JSON object, e.g. '{\"A\":1}'.")
+  String entrypointResources;
+
+  @Option(names = "--priority", description = "The job's priority in its queue: higher is admitted"
+      + " first (default 0).")
+  Integer priority;
+
+  @Option(names = "--queue", description = "The queue to wait in (default: the default queue).")
+  String queue;
+
+  @Option(names = "--no-wait", description = "Do not follow the logs and wait for the job to end.")
+  boolean noWait;
+
+  @Parameters(paramLabel = "ENTRYPOINT", arity = "1..*",
+      description = "The command to run, after --, e.g. -- java -cp app.jar Main")
+  List<String> entrypoint;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    JobsClient client = server.client();
+    JsonObject request = request(client);
+    out.println("Job submission server address: " + client.address());
+    out.flush();
+    String id = client.submit(request);
+    JobCommand.banner(out, "Job '" + id + "' submitted successfully");
+    out.println();
+    out.println("Next steps");
+    out.println("  Query the logs of the job:");
+    out.println("    java -jar jray.jar job logs " + id);
+    out.println("  Query the status of the job:");
+    out.println("    java -jar jray.jar job status " + id);
+    out.println("  Request the job to be stopped:");
+    out.println("    java -jar jray.jar job stop " + id);
+    out.println();
+    if (noWait) {
+      out.flush();
+      return 0;
+    }
+    out.println("Tailing logs until the job exits (disable with --no-wait):");
+    out.flush();
+    String status = JobCommand.follow(client, id, out);
+    return "FAILED".equals(status) ? 1 : 0;
+  }
+
+  /** The {@code POST /api/jobs/} body, its local packages uploaded first. */
+  JsonObject request(JobsClient client) {
+    JsonObject request = new JsonObject().put("entrypoint", entrypoint(entrypoint));
+    if (submissionId != null) {
+      request.put("submission_id", submissionId);
+    }
+    JsonObject runtimeEnv = runtimeEnvJson == null ? new JsonObject()
+        : jsonObject(runtimeEnvJson, "--runtime-env-json");
+    if (workingDir != null) {
+      runtimeEnv.put("working_dir", workingDir);
+    }
+    if (!runtimeEnv.isEmpty()) {
+      request.put("runtime_env", RuntimeEnvPackages.upload(runtimeEnv, client));
+    }
+    if (metadataJson != null) {
+      request.put("metadata", jsonObject(metadataJson, "--metadata-json"));
+    }
+    if (entrypointNumCpus != null) {
+      request.put("entrypoint_num_cpus", entrypointNumCpus);
+    }
+    if (entrypointNumGpus != null) {
+      request.put("entrypoint_num_gpus", entrypointNumGpus);
+    }
+    if (entrypointMemory != null) {
+      request.put("entrypoint_memory", entrypointMemory);
+    }
+    if (entrypointResources != null) {
+      request.put("entrypoint_resources", jsonObject(entrypointResources, "--entrypoint-resources"));
+    }
+    if (priority != null) {
+      request.put("priority", priority);
+    }
+    if (queue != null) {
+      request.put("queue", queue);
+    }
+    return request;
+  }
+
+  /** The entrypoint words as one shell command line, each quoted when the shell would split it. */
+  static String entrypoint(List<String> words) {
+    return words.stream()
+        .map(w -> PLAIN_WORD.matcher(w).matches() ? w : "'" + w.replace("'", "'\"'\"'") + "'")
+        .collect(Collectors.joining(" "));
+  }
+
+  private static JsonObject jsonObject(String text, String option) {
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw new IllegalArgumentException(option + " is not a JSON object: " + text);
+    }
+  }
+}
