@@ -19,7 +19,7 @@ final class InboundLink implements Runnable {
   private final SocketChannel channel;
   private final NodeLinks links;
   /** The node at the other end, as it proved in the handshake. */
-  private final UniqueId from;
+  final UniqueId from;
   final LinkWriter replies;
   private volatile boolean closed;
 
@@ -51,7 +51,7 @@ final class InboundLink implements Runnable {
         LOG.log(Level.INFO, "the link from node " + from + " failed: " + e.getMessage());
       }
     } finally {
-      links.onInboundClosed(this);
+      links.onInboundClosed(this, !closed);
       close();
     }
   }

@@ -12,4 +12,10 @@ public interface LinkInbox {
    * @param reply how to answer a request; null for a one-way message
    */
   void onMessage(UniqueId from, Object message, NodeLinks.Reply reply);
+
+  /**
+   * A connection to or from {@code node}, a node not known dead, broke: what was in flight on it
+   * either way may be lost. Called on a link thread of its own, never under a sender's lock.
+   */
+  default void onLinkLost(UniqueId node) {}
 }

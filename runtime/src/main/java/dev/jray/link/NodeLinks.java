@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,10 +46,14 @@ import java.util.logging.Logger;
  * authenticating are capped ({@link AuthenticatingAcceptor}). After it, frames are at most
  * {@code -Djray.link.max-frame-bytes} (8 MiB by default).
  *
- * <p>Failures behave like a bus send to an address nobody listens on: a message to a node that
- * is unknown, gone or unreachable is dropped (requests to it fail), and what was in flight on a
- * connection that breaks is lost. A failed connection is tried again only by a later send, at
- * most once a second, and never once the node is known dead.
+ * <p>Failures: a message to a node that is unknown, known dead or unreachable is dropped
+ * (requests to it fail). What was in flight on a connection that breaks may be lost: the inbox
+ * hears of it ({@link LinkInbox#onLinkLost}), for the connections this node opened and those
+ * opened to it, unless the node is known dead (membership recovers that). A failed connection is
+ * opened again by a later send, at most once a second (what is sent meanwhile waits for it), and
+ * never once the node is known dead. Messages from a node known dead are ignored: a node the
+ * cluster declared dead while it still ran (a long pause) must not have its late reports acted
+ * on.
  *
  * <p>Threading: thread-safe (concurrent maps; each writer guards itself); sends never wait for a
  * connection. Its threads are daemons named {@code jray-link-...}: connectors (which call the
@@ -194,6 +199,9 @@ public final class NodeLinks implements AutoCloseable {
    * @throws IllegalArgumentException if the message is larger than a frame may be
    */
   public void send(UniqueId node, Object message) {
+    if (dead.contains(node)) {
+      return; // not even serialized
+    }
     LinkWriter writer = linkTo(node).writer;
     if (!writer.defer(Frames.MESSAGE, 0, payload(message))) {
       LOG.fine(() -> "dropped a message to node " + node + ": its link failed");
@@ -257,8 +265,7 @@ public final class NodeLinks implements AutoCloseable {
 
   private OutboundLink linkTo(UniqueId node) {
     OutboundLink link = outbound.get(node);
-    if (link != null && !(link.writer.failed() && link.ageNanos() > RETRY_AFTER_NANOS
-        && !dead.contains(node) && !closed)) {
+    if (link != null && !(link.writer.failed() && !dead.contains(node) && !closed)) {
       return link;
     }
     OutboundLink fresh = new OutboundLink(node, this);
@@ -267,20 +274,39 @@ public final class NodeLinks implements AutoCloseable {
     if (won != null) {
       return won;
     }
+    // at most one attempt a second per node: what is sent meanwhile queues in the fresh link
+    long wait = link == null ? 0 : RETRY_AFTER_NANOS - link.ageNanos();
     if (closed || dead.contains(node)) {
       fresh.close();
     } else {
-      connector.execute(() -> fresh.connect(resolver.apply(node)));
+      try {
+        connector.execute(() -> {
+          if (wait > 0) {
+            time.park(wait);
+          }
+          fresh.connect(resolver.apply(node));
+        });
+      } catch (RejectedExecutionException stopping) {
+        fresh.close();
+      }
     }
     return fresh;
   }
 
-  /** A node left the cluster: its link closes and is never opened again. */
+  /**
+   * A node left the cluster: its links close, it is never connected to again, and what it still
+   * sends is ignored.
+   */
   public void onNodeDied(UniqueId node) {
     dead.add(node);
     OutboundLink link = outbound.get(node);
     if (link != null) {
       link.close();
+    }
+    for (InboundLink in : inbound) {
+      if (in.from.equals(node)) {
+        in.close();
+      }
     }
   }
 
@@ -293,10 +319,30 @@ public final class NodeLinks implements AutoCloseable {
             + link.node + " failed: " + cause.getMessage(), cause));
       }
     }
+    lost(link.node); // its queued frames are dropped, and those written may not have been read
+  }
+
+  /** What was in flight to or from {@code node} may be lost: the inbox hears of it, off this thread. */
+  private void lost(UniqueId node) {
+    if (closed || dead.contains(node)) {
+      return;
+    }
+    try {
+      connector.execute(() -> {
+        if (!closed && !dead.contains(node)) {
+          inbox.onLinkLost(node);
+        }
+      });
+    } catch (RejectedExecutionException stopping) {
+      // closing: nothing is recovered any more
+    }
   }
 
   /** A frame from {@code from} on an inbound link; on its reader thread. */
   void onFrame(UniqueId from, Frames.Frame frame, InboundLink link) throws RefusedMessage {
+    if (dead.contains(from)) {
+      return; // declared dead: its late reports are not acted on (it fences itself)
+    }
     if (frame.kind() != Frames.MESSAGE && frame.kind() != Frames.REQUEST) {
       LOG.warning("node " + from + " sent a frame of kind " + frame.kind() + " on its link");
       return;
@@ -339,8 +385,12 @@ public final class NodeLinks implements AutoCloseable {
     }
   }
 
-  void onInboundClosed(InboundLink link) {
+  /** An inbound link ended; {@code broke}: not closed by this node, so replies may be lost. */
+  void onInboundClosed(InboundLink link, boolean broke) {
     inbound.remove(link);
+    if (broke) {
+      lost(link.from);
+    }
   }
 
   /** Whether the flusher has gone idle (no deferred frame for a while), for tests. */

@@ -157,6 +157,11 @@ final class ActorCallQueue {
     }
   }
 
+  /** The calls sent and not answered, if the actor was last heard alive on {@code onNode}. */
+  synchronized List<ObjectId> inFlightOn(UniqueId onNode) {
+    return onNode.equals(node) ? new ArrayList<>(inFlight) : List.of();
+  }
+
   private void failInFlight() {
     List<ObjectId> lost;
     synchronized (this) {

@@ -2,6 +2,7 @@ package dev.jray.runtime;
 
 import dev.jray.api.ActorHandle;
 import dev.jray.api.ObjectRef;
+import dev.jray.api.exception.RayActorException;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.ObjectId;
@@ -19,6 +20,7 @@ import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskArg;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,6 +181,27 @@ final class ActorSubmitter implements AutoCloseable {
   void sendToActor(ActorId actorId, UniqueId node, TaskSpec spec) {
     if (!hosted.tryAccept(spec)) {
       owners.links().send(node, spec);
+    }
+  }
+
+  /** The calls this worker sent to actors last heard alive on {@code node} and not answered. */
+  List<ObjectId> callsInFlightTo(UniqueId node) {
+    List<ObjectId> calls = new ArrayList<>();
+    for (ActorCallQueue q : queues.values()) {
+      calls.addAll(q.inFlightOn(node));
+    }
+    return calls;
+  }
+
+  /**
+   * The link to the node of these calls' actors broke and they are still unanswered: they fail,
+   * as they may or may not have run (a result that comes later is ignored).
+   */
+  void failLostCalls(UniqueId node, List<ObjectId> calls) {
+    for (ObjectId call : calls) {
+      ActorId actor = call.getTaskId().getActorId();
+      taskManager.failCall(call, new RayActorException(actor, "the link to node " + node
+          + ", where the actor runs, broke while the call was in flight; it may or may not have run"));
     }
   }
 

@@ -58,6 +58,8 @@ public final class CoreWorker {
   private final HostedActors hosted;
   private final ActorSubmitter actors;
   private final ObjectRecovery recovery;
+  /** Recovers what links to live nodes lost, after a grace. */
+  private final LinkLosses linkLosses;
   /** This JVM's side of placement groups; set once by start. */
   private volatile PlacementGroupClient placementGroups;
 
@@ -102,6 +104,10 @@ public final class CoreWorker {
         taskManager, tasks);
     actors = new ActorSubmitter(owners, jobs, functions, refs, codec, reader, taskManager,
         normalTasks, directory, hosted);
+    linkLosses = new LinkLosses(time, (node, tasksUpTo, calls) -> {
+      normalTasks.onLinkLost(node, tasksUpTo);
+      actors.failLostCalls(node, calls);
+    });
   }
 
   /**
@@ -131,7 +137,16 @@ public final class CoreWorker {
 
   /** What this worker does with the messages other nodes send it over their links. */
   public LinkInbox inbox() {
-    return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery);
+    return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery, this::onLinkLost);
+  }
+
+  /**
+   * The link to or from a node not known dead broke: once its grace passes, if the node is still
+   * not known dead, this worker's tasks that were there then are retried (or fail) and its calls
+   * to actors there that are still unanswered fail. Never blocks.
+   */
+  private void onLinkLost(UniqueId node) {
+    linkLosses.onLinkLost(node, taskManager.lastLocation(), actors.callsInFlightTo(node));
   }
 
   /** The worker of this JVM. @throws IllegalStateException if jray is not initialized */
@@ -160,6 +175,7 @@ public final class CoreWorker {
     if (current == this) {
       current = null;
     }
+    linkLosses.close();
     hosted.stop();
     actors.close();
     if (placementGroups != null) {
@@ -196,15 +212,18 @@ public final class CoreWorker {
 
   /**
    * A node (or driver) left the cluster: what it owned is lost to us (the copies of its objects
-   * here are deleted), our tasks that ran there are retried elsewhere while they have retries
-   * left, else fail, and the objects we own whose copy it held are rebuilt from their lineage
-   * where it allows, else fail.
+   * here are deleted, transfers with it end), what it borrowed from us is given back, what it
+   * still sends is ignored, our tasks that ran there are retried elsewhere while they have
+   * retries left, else fail, and the objects we own whose copy it held are rebuilt from their
+   * lineage where it allows, else fail.
    */
   public void onNodeDied(UniqueId node) {
+    linkLosses.onNodeDied(node); // membership recovers it all
     owners.links().onNodeDied(node);
     normalTasks.onNodeDied(node);
     reader.onOwnerDied(node);
-    copies.onOwnerDied(node);
+    copies.onNodeLeft(node);
+    refs.onHolderDied(node);
     recovery.onNodeDied(node);
   }
 

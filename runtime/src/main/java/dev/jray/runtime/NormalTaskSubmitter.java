@@ -13,6 +13,7 @@ import dev.jray.resources.ResourceSet;
 import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
+import java.util.List;
 import java.util.Objects;
 import java.util.logging.Logger;
 
@@ -116,16 +117,28 @@ final class NormalTaskSubmitter {
 
   /** A node died: this worker's tasks that ran there are retried elsewhere, or fail. */
   void onNodeDied(UniqueId node) {
-    for (TaskSpec spec : taskManager.takeTasksOn(node)) {
+    retryOrFail(taskManager.takeTasksOn(node), "node " + node + " died while running it");
+  }
+
+  /**
+   * The link to a node that still lives broke: this worker's tasks that were there then (up to
+   * location {@code upTo}) may have been lost on the way there or back, and are retried, or fail.
+   */
+  void onLinkLost(UniqueId node, long upTo) {
+    retryOrFail(taskManager.takeTasksOn(node, upTo), "the link to node " + node
+        + " broke while it ran there");
+  }
+
+  private void retryOrFail(List<TaskSpec> lost, String why) {
+    for (TaskSpec spec : lost) {
       if (spec.maxRetries() < 0 || spec.attempt() < spec.maxRetries()) {
-        LOG.info("retrying task " + spec + " (attempt " + (spec.attempt() + 1) + "): node "
-            + node + " died while running it");
+        LOG.info("retrying task " + spec + " (attempt " + (spec.attempt() + 1) + "): " + why);
         TaskSpec retry = spec.retried();
         taskManager.addPending(retry); // so that a retry lost again counts this attempt
         submitToScheduler(retry);
       } else {
-        taskManager.failCall(spec.returnId(), new RayWorkerException("task " + spec + " failed: node " + node
-            + " died while running it, and its " + spec.maxRetries() + " retries are used up"));
+        taskManager.failCall(spec.returnId(), new RayWorkerException("task " + spec + " failed: "
+            + why + ", and its " + spec.maxRetries() + " retries are used up"));
       }
     }
   }

@@ -110,8 +110,20 @@ final class ObjectCopies {
     }
   }
 
-  /** A node left the cluster: the copies here of what its worker owned are deleted. */
-  void onOwnerDied(UniqueId node) {
+  /**
+   * A node left the cluster: transfers from and to it end, and the copies here of what its worker
+   * owned are deleted.
+   */
+  void onNodeLeft(UniqueId node) {
+    ObjectFetcher f = fetcher;
+    if (f != null) {
+      f.onNodeLeft(node);
+    }
+    onOwnerDied(node);
+  }
+
+  /** The copies here of what a node's worker owned are deleted: nobody can ask for them. */
+  private void onOwnerDied(UniqueId node) {
     copies.forEach((id, owner) -> {
       if (owner.equals(node) && copies.remove(id, owner)) {
         deleteQuietly(id);

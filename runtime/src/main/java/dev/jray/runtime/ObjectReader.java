@@ -176,15 +176,14 @@ final class ObjectReader {
       long timeoutMs, long deadline, ClassLoader loader) {
     for (int rebuilds = 0; ; rebuilds++) {
       try {
-        return codec.decode(r.getId(), r.ownerAddress(), f, loader);
+        return codec.decode(r.getId(), r.ownerAddress(), f, loader, left(timeoutMs, deadline));
       } catch (UnreconstructableException lost) {
         CompletableFuture<ObjectValue> rebuilt = rebuild(r, f);
         if (rebuilt == null || rebuilds >= MAX_REBUILDS_PER_GET) {
           throw lost;
         }
         f = rebuilt;
-        long left = timeoutMs < 0 ? -1 : Math.max(0, deadline - time.nanoseconds());
-        awaitBlocking(f, left, () -> "get timed out after " + timeoutMs
+        awaitBlocking(f, left(timeoutMs, deadline), () -> "get timed out after " + timeoutMs
             + " ms waiting for object " + r.getId() + " to be rebuilt: " + lost.getMessage());
       }
     }
@@ -209,6 +208,11 @@ final class ObjectReader {
     return rebuilt == f ? null : rebuilt;
   }
 
+  /** What is left until {@code deadline} of a get's timeout; -1 (none) without one. */
+  private long left(long timeoutMs, long deadline) {
+    return timeoutMs < 0 ? -1 : Math.max(0, deadline - time.nanoseconds());
+  }
+
   <T> List<T> get(List<ObjectRef<T>> refList, long timeoutMs) {
     List<CompletableFuture<ObjectValue>> futures = new ArrayList<>(refList.size());
     for (ObjectRef<T> r : refList) {
@@ -228,8 +232,7 @@ final class ObjectReader {
     long deadline = deadline(timeoutMs);
     for (int i = futures.size() - 1; i >= 0 && last != null; i--) {
       if (!futures.get(i).isDone()) {
-        long left = timeoutMs < 0 ? -1 : Math.max(0, deadline - time.nanoseconds());
-        awaitBlocking(futures.get(i), left, () -> "get timed out after " + timeoutMs
+        awaitBlocking(futures.get(i), left(timeoutMs, deadline), () -> "get timed out after " + timeoutMs
             + " ms waiting for " + refList.size() + " object(s)");
       }
     }

@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * Ray's reference counter: the objects this worker owns, with their values (inline) or
  * locations and their reference counts, and the counts this worker holds on objects others own
- * (sent to their owners as {@link BorrowChange}s).
+ * (sent to their owners as {@link BorrowChange}s). What other nodes hold on objects owned here
+ * is noted per node ({@link Borrowers}) and given back when that node dies.
  * An object lives while a live {@code ObjectRef} to it exists in this JVM, a pending task uses
  * it as an argument, or an object that contains it lives; then it is freed (and its store copy
  * deleted).
@@ -147,6 +148,8 @@ final class ReferenceCounter {
   /** Objects reachable by id (pending or published); concurrent, entries guarded by themselves. */
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
   private final Owners owners;
+  /** What other nodes hold on objects owned here, per node, to give back when one dies. */
+  private final Borrowers borrowers = new Borrowers();
   private final BiConsumer<ObjectId, ObjectValue> onFree;
   private final Lineage lineage;
   /** {@link #uncount}, made once: releasing a value's refs allocates nothing. */
@@ -180,11 +183,12 @@ final class ReferenceCounter {
         }
       };
     } else {
-      owners.send(owner, new BorrowChange(id, 1));
+      UniqueId self = owners.selfNode();
+      owners.send(owner, new BorrowChange(id, 1, self));
       new TrackedRef(ref) {
         @Override
         void released() {
-          owners.send(owner, new BorrowChange(id, -1));
+          owners.send(owner, new BorrowChange(id, -1, self));
         }
       };
     }
@@ -192,28 +196,68 @@ final class ReferenceCounter {
 
   /** Counts one more reference to an object: here if this worker owns it, else at its owner. */
   void count(RefId ref) {
-    if (owners.isSelf(ref.owner())) {
-      addRef(ref.id());
-    } else {
-      owners.send(ref.owner(), new BorrowChange(ref.id(), 1));
-    }
+    change(ref, 1, null);
   }
 
-  /** Gives back a reference {@link #count} counted. */
+  /**
+   * Counts a reference that the worker of owner address {@code holder} will hold and give back
+   * (the refs inside a result this worker made for that owner), so the holder's death gives it
+   * back.
+   */
+  void count(RefId ref, String holder) {
+    change(ref, 1, holder);
+  }
+
+  /** Gives back a reference {@link #count(RefId)} counted. */
   void uncount(RefId ref) {
+    change(ref, -1, null);
+  }
+
+  /** Gives back a reference {@link #count(RefId, String)} counted for {@code holder}. */
+  void uncount(RefId ref, String holder) {
+    change(ref, -1, holder);
+  }
+
+  /** @param holder the owner address holding the count; null for this worker */
+  private void change(RefId ref, int delta, String holder) {
+    boolean mine = holder == null || owners.isSelf(holder);
     if (owners.isSelf(ref.owner())) {
-      removeRef(ref.id());
+      if (mine || borrowers.change(owners.nodeOf(holder), ref.id(), delta)) {
+        addOrRemove(ref.id(), delta);
+      }
     } else {
-      owners.send(ref.owner(), new BorrowChange(ref.id(), -1));
+      owners.send(ref.owner(), new BorrowChange(ref.id(), delta,
+          mine ? owners.selfNode() : owners.nodeOf(holder)));
     }
   }
 
-  /** A borrower's count change for an object this worker owns. */
+  /** A count change for an object this worker owns, from another node; ignored if its holder died. */
   void onBorrowChange(BorrowChange borrow) {
-    if (borrow.delta() > 0) {
-      addRef(borrow.objectId());
+    if (owners.selfNode().equals(borrow.holder())
+        || borrowers.change(borrow.holder(), borrow.objectId(), borrow.delta())) {
+      addOrRemove(borrow.objectId(), borrow.delta());
+    }
+  }
+
+  /** A node died: the references it held on objects owned here are given back. */
+  void onHolderDied(UniqueId node) {
+    borrowers.holderDied(node).forEach((id, n) -> {
+      for (int i = 0; i < n; i++) {
+        removeRef(id);
+      }
+    });
+  }
+
+  /** How many objects owned here {@code node} holds references to, for tests. */
+  int borrowedBy(UniqueId node) {
+    return borrowers.heldBy(node);
+  }
+
+  private void addOrRemove(ObjectId id, int delta) {
+    if (delta > 0) {
+      addRef(id);
     } else {
-      removeRef(borrow.objectId());
+      removeRef(id);
     }
   }
 

@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The node's worker pool, as Ray's task receiver and executor: starts a task whose resources the
@@ -37,6 +39,8 @@ import java.util.function.Consumer;
  * lock orders its end against its group's removal.
  */
 final class TaskExecutor {
+  private static final Logger LOG = Logger.getLogger(TaskExecutor.class.getName());
+
   /** The outcome of running one function: a value, or the exception it threw. */
   record Outcome(Object value, Throwable thrown) {}
 
@@ -139,11 +143,8 @@ final class TaskExecutor {
           createActor.accept(spec); // its resources stay reserved while the actor lives
           return;
         }
-        try {
-          runNormal(spec);
-        } finally {
-          spec = scheduler.releaseAndNext(spec.taskId());
-        }
+        runReleasing(spec);
+        spec = scheduler.releaseAndNext(spec.taskId());
       }
     } finally {
       flushSends(); // the results this thread sent, before it idles
@@ -162,12 +163,8 @@ final class TaskExecutor {
     }
     TaskSpec spec = starts.claim(returnId);
     while (spec != null) {
-      TaskSpec next;
-      try {
-        runNormal(spec);
-      } finally {
-        next = scheduler.releaseAndNext(spec.taskId());
-      }
+      runReleasing(spec);
+      TaskSpec next = scheduler.releaseAndNext(spec.taskId());
       spec = null;
       if (next != null) {
         if (!awaited.isDone() && isOwnNormal(next)) {
@@ -193,6 +190,18 @@ final class TaskExecutor {
   /** A normal task blocks in get or wait (lends its CPU back), or stops blocking. */
   void blocked(TaskId taskId, boolean blocked) {
     scheduler.blocked(taskId, blocked);
+  }
+
+  /**
+   * Runs a normal task; whatever goes wrong fails that task only, so its thread goes on to
+   * release its resources and take the next task.
+   */
+  private void runReleasing(TaskSpec spec) {
+    try {
+      runNormal(spec);
+    } catch (RuntimeException e) {
+      failUndelivered(spec, e);
+    }
   }
 
   /** Runs a normal task whose resources are reserved on this thread and delivers its result. */
@@ -266,30 +275,63 @@ final class TaskExecutor {
     return value;
   }
 
-  /** Sends the outcome of a task or actor call to its owner. */
+  /**
+   * Sends the outcome of a task or actor call to its owner. Never throws: a result that cannot be
+   * serialized or stored (the store full, a spill failing) reaches the owner as the call's error,
+   * so the caller, the worker thread and the actor all go on.
+   */
   void deliver(TaskSpec spec, Outcome outcome) {
-    if (outcome.thrown() != null) {
-      Throwable t = outcome.thrown();
-      String what = spec.kind() == TaskKind.ACTOR_TASK ? "actor method " : "task ";
-      deliver(spec, codec.errorValue(new RayTaskException(what + spec.function().className() + "."
-          + spec.function().methodName() + " failed on node " + nodeId + ": " + t, t)), List.of());
-      return;
-    }
-    // a large byte-array result goes into the store without a serialized copy
-    ObjectValue array = codec.storeLargeArray(spec.returnId(), outcome.value());
-    if (array != null) {
-      deliver(spec, array, List.of());
-      return;
-    }
-    ValueCodec.Encoded e;
     try {
-      e = codec.encode(outcome.value());
+      if (outcome.thrown() != null) {
+        Throwable t = outcome.thrown();
+        deliverError(spec, new RayTaskException(describe(spec) + " failed on node " + nodeId
+            + ": " + t, t));
+      } else {
+        deliverValue(spec, outcome.value());
+      }
+    } catch (RuntimeException e) {
+      failUndelivered(spec, e);
+    }
+  }
+
+  private void deliverValue(TaskSpec spec, Object value) {
+    ObjectValue stored;
+    List<RefId> contained = List.of();
+    try {
+      // a large byte-array result goes into the store without a serialized copy
+      stored = codec.storeLargeArray(spec.returnId(), value);
+      if (stored == null) {
+        ValueCodec.Encoded e = codec.encode(value, spec.ownerAddress()); // the owner keeps it
+        contained = e.contained();
+        stored = codec.storeValue(spec.returnId(), e.bytes());
+      }
     } catch (SerializationException ex) {
-      deliver(spec, codec.errorValue(new RayTaskException("the return value of " + spec.function()
-          + " cannot be serialized: " + ex.getMessage(), ex)), List.of());
+      deliverError(spec, new RayTaskException("the return value of " + spec.function()
+          + " cannot be serialized: " + ex.getMessage(), ex));
+      return;
+    } catch (RuntimeException ex) {
+      codec.release(contained, spec.ownerAddress()); // the value that held them is not kept
+      deliverError(spec, new RayTaskException("the result of " + describe(spec) + " could not be"
+          + " stored on node " + nodeId + ": " + ex.getMessage(), ex));
       return;
     }
-    deliver(spec, codec.storeValue(spec.returnId(), e.bytes()), e.contained());
+    deliver(spec, stored, contained);
+  }
+
+  private static String describe(TaskSpec spec) {
+    String what = spec.kind() == TaskKind.ACTOR_TASK ? "actor method " : "task ";
+    return what + spec.function().className() + "." + spec.function().methodName();
+  }
+
+  /** Delivering a call's outcome failed unexpectedly: its caller gets that as the error. */
+  private void failUndelivered(TaskSpec spec, RuntimeException e) {
+    LOG.log(Level.WARNING, "delivering the outcome of " + spec + " failed", e);
+    try {
+      deliverError(spec, new RayTaskException("the outcome of " + describe(spec) + " could not be"
+          + " delivered from node " + nodeId + ": " + e, e));
+    } catch (RuntimeException again) {
+      LOG.log(Level.WARNING, "failing " + spec + " failed too; its caller is not told", again);
+    }
   }
 
   /** Sends a result to the owner of the spec's return object. */

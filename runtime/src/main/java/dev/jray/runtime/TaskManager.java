@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ray's task manager on the owner's side: the normal tasks this worker owns until they finish,
@@ -25,8 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * callbacks, then wakes its waiters, on the calling thread.
  */
 final class TaskManager {
-  /** A normal task owned here that runs on another node. */
-  record RemoteTask(TaskSpec spec, UniqueId node) {}
+  /**
+   * A normal task owned here that runs on another node.
+   *
+   * @param seq when it was located there, in {@link #locationSeq}'s order
+   */
+  record RemoteTask(TaskSpec spec, UniqueId node, long seq) {}
 
   private final UniqueId nodeId;
   private final Owners owners;
@@ -37,6 +42,8 @@ final class TaskManager {
   private final ConcurrentHashMap<ObjectId, TaskSpec> pending = new ConcurrentHashMap<>();
   /** Pending normal tasks that run on other nodes, by return id; concurrent. */
   private final ConcurrentHashMap<ObjectId, RemoteTask> remote = new ConcurrentHashMap<>();
+  /** Numbers the locations of remote tasks, so a link's loss takes only those there before it. */
+  private final AtomicLong locationSeq = new AtomicLong();
 
   TaskManager(UniqueId nodeId, Owners owners, ReferenceCounter refs, ValueCodec codec,
       JobRegistry jobs) {
@@ -79,16 +86,27 @@ final class TaskManager {
     if (node.equals(nodeId)) {
       remote.remove(returnId);
     } else {
-      remote.put(returnId, new RemoteTask(spec, node));
+      remote.put(returnId, new RemoteTask(spec, node, locationSeq.incrementAndGet()));
     }
+  }
+
+  /** The sequence number of the latest location: tasks located up to it are where they are now. */
+  long lastLocation() {
+    return locationSeq.get();
   }
 
   /** Takes the pending tasks that ran on a node that died: each to retry or fail. */
   List<TaskSpec> takeTasksOn(UniqueId node) {
+    return takeTasksOn(node, Long.MAX_VALUE);
+  }
+
+  /** Takes the pending tasks located on {@code node} up to location {@code upTo}. */
+  List<TaskSpec> takeTasksOn(UniqueId node, long upTo) {
     List<TaskSpec> lost = new ArrayList<>();
     for (Map.Entry<ObjectId, RemoteTask> e : remote.entrySet()) {
-      if (e.getValue().node().equals(node) && remote.remove(e.getKey(), e.getValue())) {
-        lost.add(e.getValue().spec());
+      RemoteTask t = e.getValue();
+      if (t.node().equals(node) && t.seq() <= upTo && remote.remove(e.getKey(), t)) {
+        lost.add(t.spec());
       }
     }
     return lost;

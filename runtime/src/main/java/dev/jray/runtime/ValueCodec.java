@@ -3,6 +3,7 @@ package dev.jray.runtime;
 import dev.jray.api.exception.RayActorException;
 import dev.jray.api.exception.RayException;
 import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.exception.RayTimeoutException;
 import dev.jray.api.exception.UnreconstructableException;
 import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
@@ -80,6 +81,14 @@ final class ValueCodec {
 
   /** Serializes a value; the refs inside it are counted (wherever their owners are). */
   Encoded encode(Object value) {
+    return encode(value, null);
+  }
+
+  /**
+   * Serializes a value that the worker of owner address {@code holder} keeps (null: this
+   * worker); the refs inside it are counted as held by that worker, which gives them back.
+   */
+  Encoded encode(Object value, String holder) {
     if (value instanceof byte[] array) {
       ByteArrayFraming framing = arrayFraming();
       if (framing != null) {
@@ -98,9 +107,21 @@ final class ValueCodec {
       contained = ContainedRefs.end();
     }
     if (!contained.isEmpty()) {
-      contained.forEach(refs::count); // the value keeps them alive, wherever their owners are
+      for (RefId ref : contained) {
+        refs.count(ref, holder); // the value keeps them alive, wherever their owners are
+      }
     }
     return new Encoded(bytes, contained);
+  }
+
+  /**
+   * Gives back the counts {@link #encode(Object, String)} took for {@code holder} on the refs
+   * inside a value that is not kept.
+   */
+  void release(List<RefId> contained, String holder) {
+    for (RefId ref : contained) {
+      refs.uncount(ref, holder);
+    }
   }
 
   /**
@@ -211,12 +232,23 @@ final class ValueCodec {
   }
 
   /**
-   * The value of a completed object, decoded in {@code loader}.
+   * The value of a completed object, decoded in {@code loader}, with no bound on fetching it.
    *
    * @throws RuntimeException the object's error, or why it cannot be had
    */
-  @SuppressWarnings("unchecked")
   <T> T decode(ObjectId id, String owner, CompletableFuture<ObjectValue> f, ClassLoader loader) {
+    return decode(id, owner, f, loader, -1);
+  }
+
+  /**
+   * As {@link #decode(ObjectId, String, CompletableFuture, ClassLoader)}, fetching a copy from
+   * another node for at most {@code fetchNanos} (none if negative).
+   *
+   * @throws RayTimeoutException if the copy is not fetched in time
+   */
+  @SuppressWarnings("unchecked")
+  <T> T decode(ObjectId id, String owner, CompletableFuture<ObjectValue> f, ClassLoader loader,
+      long fetchNanos) {
     ObjectValue v;
     try {
       v = f.join();
@@ -226,11 +258,20 @@ final class ValueCodec {
     if (v.error()) {
       throw (RuntimeException) serializer.deserialize(v.data(), loader);
     }
-    return (T) decodeValue(id, owner, v, loader);
+    return (T) decodeValue(id, owner, v, loader, fetchNanos);
   }
 
   /** An object's value (not an error), fetching its stored copy here first if need be. */
   Object decodeValue(ObjectId id, String owner, ObjectValue v, ClassLoader loader) {
+    return decodeValue(id, owner, v, loader, -1);
+  }
+
+  /**
+   * An object's value (not an error), fetching its stored copy here first for at most {@code
+   * fetchNanos} (none if negative).
+   */
+  private Object decodeValue(ObjectId id, String owner, ObjectValue v, ClassLoader loader,
+      long fetchNanos) {
     if (v.isInline()) {
       byte[] data = v.data();
       ByteArrayFraming framing = arrayFraming();
@@ -239,10 +280,12 @@ final class ValueCodec {
       return header < 0 ? serializer.deserialize(data, loader)
           : Arrays.copyOfRange(data, header, data.length);
     }
+    long deadline = time.nanoseconds() + fetchNanos;
     // a pulled copy may be evicted before it is read: pull once more then
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
-        copies.fetchIfRemote(id, owner, v).get();
+        awaitFetch(copies.fetchIfRemote(id, owner, v), id, v,
+            fetchNanos < 0 ? -1 : Math.max(0, deadline - time.nanoseconds()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new RayException("interrupted while fetching object " + id, e);
@@ -261,6 +304,19 @@ final class ValueCodec {
     }
     throw new UnreconstructableException(id, "its copy in the object store of node "
         + v.storeNode() + " is gone");
+  }
+
+  /** Waits for a fetch for at most {@code nanos} (none if negative). */
+  private void awaitFetch(CompletableFuture<Void> fetch, ObjectId id, ObjectValue v, long nanos)
+      throws InterruptedException, ExecutionException {
+    if (nanos < 0) {
+      fetch.get();
+    } else if (!TimedWait.await(fetch, nanos, time)) {
+      throw new RayTimeoutException("get timed out fetching object " + id + " from node "
+          + v.storeNode());
+    } else {
+      fetch.get(); // done: its failure, if any
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -27,9 +28,13 @@ final class WorkerInbox implements LinkInbox {
   private final ObjectCopies copies;
   private final HostedActors hosted;
   private final ObjectRecovery recovery;
+  private final Consumer<UniqueId> linkLost;
 
+  /** @param linkLost told that a link to or from a node broke; never blocks */
   WorkerInbox(TaskExecutor tasks, TaskManager taskManager, ReferenceCounter refs,
-      ObjectCopies copies, HostedActors hosted, ObjectRecovery recovery) {
+      ObjectCopies copies, HostedActors hosted, ObjectRecovery recovery,
+      Consumer<UniqueId> linkLost) {
+    this.linkLost = Objects.requireNonNull(linkLost, "linkLost");
     this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.taskManager = Objects.requireNonNull(taskManager, "taskManager");
     this.refs = Objects.requireNonNull(refs, "refs");
@@ -75,5 +80,10 @@ final class WorkerInbox implements LinkInbox {
     } else {
       LOG.warning("node " + from + " sent an unknown message " + message);
     }
+  }
+
+  @Override
+  public void onLinkLost(UniqueId node) {
+    linkLost.accept(node);
   }
 }

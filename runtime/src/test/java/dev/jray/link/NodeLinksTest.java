@@ -97,7 +97,7 @@ class NodeLinksTest {
   }
 
   @Test
-  void aFailedLinkIsTriedAgainOnlyAfterASecond() throws Exception {
+  void aFailedLinkIsTriedAgainOnlyAfterASecondAndWhatIsSentMeanwhileWaitsForIt() throws Exception {
     UniqueId a = IdFactory.newUniqueId();
     UniqueId b = IdFactory.newUniqueId();
     ManualTime time = new ManualTime();
@@ -107,12 +107,52 @@ class NodeLinksTest {
         () -> linksA.request(b, "first").get(TIMEOUT_S, TimeUnit.SECONDS));
     assertInstanceOf(IOException.class, unknown.getCause());
     node(b, (from, m, reply) -> reply.ok(m));
-    time.advance(Duration.ofMillis(999));
-    assertThrows(ExecutionException.class,
-        () -> linksA.request(b, "within the second").get(TIMEOUT_S, TimeUnit.SECONDS),
-        "a failed link is not tried again within a second");
-    time.advance(Duration.ofMillis(2));
-    assertEquals("after the second", linksA.request(b, "after the second").get(TIMEOUT_S, TimeUnit.SECONDS));
+    time.advance(Duration.ofMillis(500));
+    assertEquals("within the second",
+        linksA.request(b, "within the second").get(TIMEOUT_S, TimeUnit.SECONDS));
+    assertTrue(time.nanoseconds() >= Duration.ofSeconds(1).toNanos(),
+        "the link was opened again a second after the failed one, not before: " + time);
+  }
+
+  @Test
+  void aBrokenLinkToANodeNotKnownDeadIsReportedToTheInbox() throws Exception {
+    try (ServerSocketChannel fake = ServerSocketChannel.open()) {
+      fake.bind(new InetSocketAddress("127.0.0.1", 0));
+      UniqueId peer = IdFactory.newUniqueId();
+      addresses.put(peer, (InetSocketAddress) fake.getLocalAddress());
+      BlockingQueue<UniqueId> lost = new LinkedBlockingQueue<>();
+      NodeLinks linksA = node(IdFactory.newUniqueId(), new LinkInbox() {
+        @Override
+        public void onMessage(UniqueId from, Object message, NodeLinks.Reply reply) {}
+
+        @Override
+        public void onLinkLost(UniqueId node) {
+          lost.add(node);
+        }
+      });
+      linksA.send(peer, "in flight");
+      try (SocketChannel accepted = fake.accept()) {
+        new Handshake(TOKEN, "link").asServer(accepted, peer);
+        FrameReader reader = new FrameReader(accepted, Frames.DEFAULT_MAX_FRAME_BYTES);
+        linksA.flushCurrentThread();
+        assertEquals(Frames.MESSAGE, reader.next().kind());
+      } // the peer's end breaks, the peer still a member as far as a knows
+      assertEquals(peer, lost.poll(TIMEOUT_S, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void whatANodeKnownDeadStillSendsIsIgnored() throws Exception {
+    UniqueId a = IdFactory.newUniqueId();
+    UniqueId b = IdFactory.newUniqueId();
+    BlockingQueue<Object> atA = new LinkedBlockingQueue<>();
+    NodeLinks linksA = node(a, (from, m, reply) -> atA.add(m));
+    byte[] late = Serializers.fory().serialize("a late result");
+    linksA.onFrame(b, new Frames.Frame(Frames.MESSAGE, 0, ByteBuffer.wrap(late)), null);
+    assertEquals("a late result", atA.poll(TIMEOUT_S, TimeUnit.SECONDS), "b is alive");
+    linksA.onNodeDied(b);
+    linksA.onFrame(b, new Frames.Frame(Frames.MESSAGE, 0, ByteBuffer.wrap(late)), null);
+    assertTrue(atA.isEmpty(), "b was declared dead: what it still sends is not acted on");
   }
 
   @Test

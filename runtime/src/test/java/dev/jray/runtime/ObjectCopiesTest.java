@@ -63,9 +63,9 @@ class ObjectCopiesTest {
     copies.fetchIfRemote(id, otherOwner, ObjectValue.inStore(other, SIZE)).join();
     assertEquals(List.of(id), fetched, "a copy already here is not pulled again");
 
-    copies.onOwnerDied(IdFactory.newUniqueId());
+    copies.onNodeLeft(IdFactory.newUniqueId());
     assertTrue(store.contains(id), "another node's death leaves it");
-    copies.onOwnerDied(other);
+    copies.onNodeLeft(other);
     assertFalse(store.contains(id), "nobody can ask for it once its owner is gone");
     assertEquals(0, copies.size());
   }

@@ -48,6 +48,8 @@ class ObjectReaderTest {
   private final Owners owners = new Owners(here);
   private final ExecutorService pool = Executors.newCachedThreadPool();
   @TempDir Path dir;
+  /** The fetches asked of other nodes' stores; none completes unless a test completes it. */
+  private final List<CompletableFuture<Void>> fetches = new CopyOnWriteArrayList<>();
   private ObjectStore store;
   private NodeLinks links;
   private ReferenceCounter refs;
@@ -66,6 +68,11 @@ class ObjectReaderTest {
         new PackageCache(dir.resolve("pkg"), id -> null));
     jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader());
     copies = new ObjectCopies(here, store, owners, pool);
+    copies.start((id, from) -> { // a test may start it with a fetcher of its own
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      fetches.add(f);
+      return f;
+    });
     Lineage lineage = new Lineage(Lineage.DEFAULT_MAX_BYTES);
     refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, time);
@@ -124,6 +131,21 @@ class ObjectReaderTest {
   @SuppressWarnings("unchecked")
   private static List<ObjectRef<Object>> refs(ObjectRef<?>... refs) {
     return List.of((ObjectRef<Object>[]) refs);
+  }
+
+  @Test
+  @Timeout(10)
+  void aGetsTimeoutBoundsTheFetchOfACopyOnAnotherNode() {
+    ObjectRefImpl<?> ref = pendingResult();
+    UniqueId holder = IdFactory.newUniqueId();
+    taskManager.onTaskResult(ref.getId(), ObjectValue.inStore(holder, 1 << 20), List.of());
+    RayTimeoutException e = assertThrows(RayTimeoutException.class, () -> reader.get(ref, 30_000));
+    assertTrue(e.getMessage().contains("fetching object " + ref.getId() + " from node " + holder),
+        e.getMessage());
+    assertEquals(1, fetches.size(), "the copy was asked for");
+    long passed = time.nanoseconds();
+    assertTrue(passed >= Duration.ofSeconds(30).toNanos() && passed < Duration.ofSeconds(60).toNanos(),
+        "the fetch waited what was left of the get's 30 s: " + time);
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.task.ObjectValue;
 import java.lang.ref.Reference;
@@ -62,6 +63,59 @@ class ReferenceCounterTest {
     owned.removeRef(id);
     assertNull(owned.future(id));
     assertEquals(List.of(id), freed);
+  }
+
+  /** An object put here whose id left its first ref (so others can count it by id). */
+  private ReferenceCounter.Entry published(ObjectId id) {
+    Object firstRef = new Object();
+    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    e.publish(firstRef);
+    return e;
+  }
+
+  @Test
+  void aBorrowersDeathGivesBackWhatItHeld() {
+    ObjectId id = newId();
+    ReferenceCounter.Entry e = published(id);
+    UniqueId borrower = IdFactory.newUniqueId();
+    UniqueId other = IdFactory.newUniqueId();
+    owned.onBorrowChange(new BorrowChange(id, 1, borrower)); // two copies deserialized there
+    owned.onBorrowChange(new BorrowChange(id, 1, borrower));
+    owned.onBorrowChange(new BorrowChange(id, 1, other));
+    owned.onBorrowChange(new BorrowChange(id, -1, other));
+    e.released();
+    assertEquals(List.of(), freed, "borrowed twice");
+    assertEquals(1, owned.borrowedBy(borrower));
+
+    owned.onHolderDied(other);
+    assertEquals(List.of(), freed, "the other node gave its borrow back already");
+    owned.onHolderDied(borrower);
+    assertEquals(List.of(id), freed, "the dead borrower's two counts are given back");
+    assertEquals(0, owned.borrowedBy(borrower));
+  }
+
+  @Test
+  void aCountForAnotherNodesResultIsGivenBackWhenThatNodeDies() {
+    ObjectId id = newId();
+    ReferenceCounter.Entry e = published(id);
+    UniqueId caller = IdFactory.newUniqueId();
+    // a task here returned a value holding the ref to a caller on another node, which died
+    owned.count(new RefId(id, owners.self()), Owners.addressOf(caller));
+    e.released();
+    assertEquals(List.of(), freed, "the caller's result holds it");
+    owned.onHolderDied(caller);
+    assertEquals(List.of(id), freed);
+  }
+
+  @Test
+  void aLateBorrowFromADeadNodeIsIgnored() {
+    ObjectId id = newId();
+    ReferenceCounter.Entry e = published(id);
+    UniqueId borrower = IdFactory.newUniqueId();
+    owned.onHolderDied(borrower);
+    owned.onBorrowChange(new BorrowChange(id, 1, borrower)); // sent before it died, read after
+    e.released();
+    assertEquals(List.of(id), freed, "nobody lives to give that count back");
   }
 
   @Test

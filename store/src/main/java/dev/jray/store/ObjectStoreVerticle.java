@@ -145,17 +145,30 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
   }
 
   /**
-   * Copies object {@code id} from the node serving objects at {@code host:port} into this store
-   * as a cached copy (see {@link ObjectTransferClient#pull}).
+   * Copies object {@code id} from node {@code peer}, serving objects at {@code host:port}, into
+   * this store as a cached copy (see {@link ObjectTransferClient#pull}).
    *
    * @throws IllegalStateException if this store serves no other nodes (it runs alone)
    */
-  public Future<Void> pull(String host, int port, ObjectId id) {
+  public Future<Void> pull(UniqueId peer, String host, int port, ObjectId id) {
     if (transferClient == null) {
       return Future.failedFuture(new IllegalStateException("the object store of node " + nodeId
           + " runs alone: it pulls from no other node"));
     }
-    return transferClient.pull(host, port, id, store, false);
+    return transferClient.pull(peer, host, port, id, store, false);
+  }
+
+  /**
+   * Node {@code peer} left the cluster: pulls from it fail now, and its pulls from here end,
+   * unpinning what they were sending. Never blocks.
+   */
+  public void onPeerLeft(UniqueId peer) {
+    if (transferClient != null) {
+      transferClient.cancelPullsFrom(peer, "node " + peer + " left the cluster");
+    }
+    if (transferServer != null) {
+      transferServer.abortPullsBy(peer);
+    }
   }
 
   /** The store, for direct calls by the node's own parts. Set once started. */

@@ -87,7 +87,7 @@ class ObjectStoreVerticleTest {
 
     assertEquals(0, verticle.transferPort());
     ExecutionException e = assertThrows(ExecutionException.class,
-        () -> await(verticle.pull("127.0.0.1", 1, id(1))));
+        () -> await(verticle.pull(IdFactory.newUniqueId(), "127.0.0.1", 1, id(1))));
     assertTrue(e.getCause().getMessage().contains("runs alone"), e.getCause()::getMessage);
   }
 

@@ -45,6 +45,8 @@ import java.util.logging.Logger;
  */
 public final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+  /** {@code -Djray.fence=off} keeps a paused head or worker running (see {@link NodeFence}). */
+  public static final String FENCE_PROPERTY = "jray.fence";
   /** GCS key prefix of the latest load each node reports, for {@code jray status}. */
   public static final String LOAD_KEY_PREFIX = "load:";
   /** Loads are read from the GCS, which more than jray's nodes can write: into NodeLoad only. */
@@ -64,6 +66,8 @@ public final class ClusterNode implements AutoCloseable {
   private final LeaderDuties duties;
   /** The node's clock, which stamps the records this member writes. */
   private final Time time;
+  /** Stops a head or worker that resumes from a pause the cluster may have declared it dead in. */
+  private final NodeFence fence;
 
   private ClusterNode(ClusteredVertx cluster, NodeVerticle node) {
     this.vertx = cluster.vertx();
@@ -93,6 +97,7 @@ public final class ClusterNode implements AutoCloseable {
         worker.removePlacementGroupsOf(job);
       }
     }, time, RECONCILE_INTERVAL, dutyThread);
+    this.fence = fenceOf(node.options(), time);
     this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
     this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
         ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
@@ -175,7 +180,30 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A head's or worker's fence (none with {@code -Djray.fence=off}, nor for drivers): fenced, it
+   * says so in one line and halts with {@link NodeFence#FENCED_EXIT}, running no shutdown hook,
+   * which would write its stale view to the GCS (mark its actors dead, though they run elsewhere
+   * now).
+   */
+  private static NodeFence fenceOf(NodeOptions options, Time time) {
+    if (!options.runsTasks() || !options.clustered()
+        || "off".equals(System.getProperty(FENCE_PROPERTY))) {
+      return null;
+    }
+    return new NodeFence(time, () -> {
+      System.err.println("jray " + options.role() + " node " + options.nodeId() + " fenced itself"
+          + " (the cluster may have declared it dead while it was paused): it stops, exit code "
+          + NodeFence.FENCED_EXIT);
+      System.err.flush();
+      Runtime.getRuntime().halt(NodeFence.FENCED_EXIT);
+    }).start();
+  }
+
   private void onNodeLeft(UniqueId gone) {
+    if (fence != null && fence.paused()) {
+      return; // this node's view is stale: it is the one gone
+    }
     node.view().remove(gone);
     node.worker().onNodeDied(gone);
     if (membership.isLeader() && node.placement() != null) {
@@ -238,6 +266,9 @@ public final class ClusterNode implements AutoCloseable {
   public void close() {
     if (NodeWorkers.uninstall(node.worker())) {
       Ray.shutdown();
+    }
+    if (fence != null) {
+      fence.close();
     }
     if (loadTimer >= 0) {
       vertx.cancelTimer(loadTimer);

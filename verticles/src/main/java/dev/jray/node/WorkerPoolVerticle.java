@@ -17,6 +17,7 @@ import dev.jray.link.NodeLinks;
 import dev.jray.placement.PlacementMessages;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.runtime.CoreWorker;
+import dev.jray.runtime.ObjectFetcher;
 import dev.jray.scheduler.SchedulerVerticle;
 import dev.jray.scheduler.TaskSink;
 import dev.jray.store.ObjectStoreVerticle;
@@ -160,7 +161,17 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
         }
       };
       scheduler.bind(sink);
-      worker.start(scheduler.scheduler(), this::fetch, links);
+      worker.start(scheduler.scheduler(), new ObjectFetcher() {
+        @Override
+        public CompletableFuture<Void> fetch(ObjectId id, UniqueId fromNode) {
+          return WorkerPoolVerticle.this.fetch(id, fromNode);
+        }
+
+        @Override
+        public void onNodeLeft(UniqueId node) {
+          store.onPeerLeft(node);
+        }
+      }, links);
       if (linkHost != null) {
         linkPort = links.listen(linkHost);
       }
@@ -231,7 +242,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
             return CompletableFuture.failedFuture(new IllegalStateException("node " + from
                 + (peer == null ? " is unknown" : " is gone")));
           }
-          return store.pull(peer.address(), peer.objectTransferPort(), id)
+          return store.pull(from, peer.address(), peer.objectTransferPort(), id)
               .toCompletionStage().toCompletableFuture();
         });
   }

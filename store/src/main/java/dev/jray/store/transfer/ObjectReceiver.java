@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 /**
  * Runs one pull: connects to the peer, asks for the object, reserves room for it in the local
@@ -27,6 +28,8 @@ import java.nio.channels.SocketChannel;
  */
 final class ObjectReceiver {
   private static final int STAGING_BYTES = 4 << 20;
+  /** How long connecting to a peer may take: an unreachable host fails the pull, not hangs it. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Each transfer thread's buffer between the socket and the store's file: reused, so its pages
@@ -75,7 +78,8 @@ final class ObjectReceiver {
     try (SocketChannel connection = SocketChannel.open()) {
       connection.setOption(StandardSocketOptions.SO_RCVBUF, ObjectTransferServer.SOCKET_BUFFER_BYTES);
       try {
-        connection.connect(new InetSocketAddress(host, port));
+        connection.socket().connect(new InetSocketAddress(host, port),
+            (int) CONNECT_TIMEOUT.toMillis());
       } catch (IOException e) {
         throw failure("cannot connect", false, e);
       }

@@ -1,6 +1,7 @@
 package dev.jray.store.transfer;
 
 import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.security.ChannelDeadlines;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectStoreFullException;
@@ -31,12 +32,16 @@ final class ObjectSender implements Runnable {
   private static final long CHUNK_BYTES = 64 << 20;
 
   private final ObjectStore store;
+  /** The node that pulls, as it proved in the handshake. */
+  final UniqueId peer;
   private final SocketChannel connection;
   private final ChannelDeadlines deadlines;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  ObjectSender(ObjectStore store, SocketChannel connection, ChannelDeadlines deadlines) {
+  ObjectSender(ObjectStore store, UniqueId peer, SocketChannel connection,
+      ChannelDeadlines deadlines) {
     this.store = store;
+    this.peer = peer;
     this.connection = connection;
     this.deadlines = deadlines;
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -31,12 +32,48 @@ import java.util.concurrent.TimeUnit;
  * must prove it too, within the handshake deadline; a peer that then sends nothing for {@link
  * ObjectTransferServer#PROGRESS_TIMEOUT} fails the pull.
  *
+ * <p>A pull from a node that leaves the cluster is cancelled ({@link #cancelPullsFrom}); a peer
+ * that cannot be reached fails the pull after {@link ObjectReceiver#CONNECT_TIMEOUT}.
+ *
  * <p>Thread-safe; {@link #pull} may be called from any thread and never blocks: each pull runs on
  * a transfer thread of its own (from a cached pool of daemon threads), never on an event loop, and
  * its future completes on the caller's Vert.x context (a new one when called from outside Vert.x).
  */
 public final class ObjectTransferClient {
   private record Pull(ObjectStore into, ObjectId id) {}
+
+  /**
+   * A pull on its transfer thread, cancellable while it runs: its lock orders a cancel's
+   * interrupt against the pull's end, so an interrupt never reaches the thread's next pull.
+   */
+  private static final class Running {
+    /** The node pulled from; null if the caller did not name it. */
+    final UniqueId peer;
+    final Thread thread;
+    /** Why it was cancelled, or null; guarded by this. */
+    String cancelled;
+    /** Guarded by this. */
+    boolean ended;
+
+    Running(UniqueId peer, Thread thread) {
+      this.peer = peer;
+      this.thread = thread;
+    }
+
+    synchronized void cancel(String why) {
+      if (!ended && cancelled == null) {
+        cancelled = why;
+        thread.interrupt(); // closes the socket: the receiver fails and aborts its copy
+      }
+    }
+
+    /** @return why it was cancelled, or null */
+    synchronized String end() {
+      ended = true;
+      Thread.interrupted(); // a cancel's interrupt must not reach the thread's next pull
+      return cancelled;
+    }
+  }
 
   private final Vertx vertx;
   private final Handshake handshake;
@@ -45,6 +82,8 @@ public final class ObjectTransferClient {
   private final ExecutorService receivers =
       Executors.newCachedThreadPool(ObjectTransferServer.daemonThreads("jray-transfer-pull"));
   private final ConcurrentMap<Pull, Future<Void>> inProgress = new ConcurrentHashMap<>();
+  /** The pulls running on transfer threads, to cancel those from a node that left; concurrent. */
+  private final Set<Running> runningPulls = ConcurrentHashMap.newKeySet();
 
   /**
    * @param token the cluster token this node proves and asks of the peers it pulls from
@@ -72,6 +111,15 @@ public final class ObjectTransferClient {
    *     ObjectTransferException} naming the object and the peer, after aborting the partial copy
    */
   public Future<Void> pull(String host, int port, ObjectId id, ObjectStore into, boolean primary) {
+    return pull(null, host, port, id, into, primary);
+  }
+
+  /**
+   * As {@link #pull(String, int, ObjectId, ObjectStore, boolean)}, from node {@code peer}:
+   * {@link #cancelPullsFrom} fails it if that node leaves.
+   */
+  public Future<Void> pull(UniqueId peer, String host, int port, ObjectId id, ObjectStore into,
+      boolean primary) {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(into, "into");
@@ -91,12 +139,22 @@ public final class ObjectTransferClient {
     try {
       receivers.execute(
           () -> {
+            Running run = new Running(peer, Thread.currentThread());
+            runningPulls.add(run);
+            RuntimeException failure = null;
             try {
               receiver.run();
-              finish(pull, outcome, null);
             } catch (RuntimeException e) {
-              finish(pull, outcome, e);
+              failure = e;
+            } finally {
+              runningPulls.remove(run);
             }
+            String cancelled = run.end();
+            if (cancelled != null && failure != null) {
+              failure = new ObjectTransferException(id, host + ":" + port, "cancelled: " + cancelled,
+                  false, failure);
+            }
+            finish(pull, outcome, failure);
           });
     } catch (RejectedExecutionException e) {
       finish(
@@ -114,6 +172,19 @@ public final class ObjectTransferClient {
       outcome.complete(null);
     } else {
       outcome.completeExceptionally(failure);
+    }
+  }
+
+  /**
+   * Fails the pulls in progress from node {@code peer} (it left the cluster), aborting their
+   * partial copies, instead of waiting for their deadlines.
+   */
+  public void cancelPullsFrom(UniqueId peer, String why) {
+    Objects.requireNonNull(peer, "peer");
+    for (Running r : runningPulls) {
+      if (peer.equals(r.peer)) {
+        r.cancel(why);
+      }
     }
   }
 

@@ -148,6 +148,19 @@ public final class ObjectTransferServer {
     });
   }
 
+  /**
+   * Aborts the pulls in progress by node {@code peer} (it left the cluster), so their objects are
+   * unpinned now rather than when the progress deadline passes.
+   */
+  public void abortPullsBy(UniqueId peer) {
+    Objects.requireNonNull(peer, "peer");
+    for (ObjectSender call : calls) {
+      if (call.peer.equals(peer)) {
+        call.abort();
+      }
+    }
+  }
+
   /** Completes once every pull in progress now is over and has unpinned its object. */
   Future<Void> idle() {
     CompletableFuture<?>[] ongoing =
@@ -164,7 +177,7 @@ public final class ObjectTransferServer {
       throw new IOException("node " + peer + " has " + MAX_PULLS_PER_PEER
           + " pulls in progress already");
     }
-    ObjectSender call = new ObjectSender(store, connection, deadlines);
+    ObjectSender call = new ObjectSender(store, peer, connection, deadlines);
     calls.add(call);
     call.done().whenComplete((ignored, failure) -> {
       calls.remove(call);
