@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -97,7 +98,7 @@ public final class ClusterNode implements AutoCloseable {
         worker.removePlacementGroupsOf(job);
       }
     }, time, RECONCILE_INTERVAL, dutyThread);
-    this.fence = fenceOf(node.options(), time);
+    this.fence = fenceOf(node.options(), gcs, time);
     this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
     this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
         ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
@@ -181,17 +182,22 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * A head's or worker's fence (none with {@code -Djray.fence=off}, nor for drivers): fenced, it
-   * says so in one line and halts with {@link NodeFence#FENCED_EXIT}, running no shutdown hook,
+   * A head's or worker's fence (none with {@code -Djray.fence=off}, nor for drivers): after a
+   * pause, it is fenced if its GCS record says dead (or cannot be read); fenced, it says so in one
+   * line and halts with {@link NodeFence#FENCED_EXIT}, running no shutdown hook,
    * which would write its stale view to the GCS (mark its actors dead, though they run elsewhere
    * now).
    */
-  private static NodeFence fenceOf(NodeOptions options, Time time) {
+  private static NodeFence fenceOf(NodeOptions options, Gcs gcs, Time time) {
     if (!options.runsTasks() || !options.clustered()
         || "off".equals(System.getProperty(FENCE_PROPERTY))) {
       return null;
     }
-    return new NodeFence(time, () -> {
+    BooleanSupplier declaredDead = () -> {
+      NodeRecord self = gcs.nodes().get(options.nodeId());
+      return self == null || !self.alive();
+    };
+    return new NodeFence(time, declaredDead, () -> {
       System.err.println("jray " + options.role() + " node " + options.nodeId() + " fenced itself"
           + " (the cluster may have declared it dead while it was paused): it stops, exit code "
           + NodeFence.FENCED_EXIT);
@@ -201,8 +207,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void onNodeLeft(UniqueId gone) {
-    if (fence != null && fence.paused()) {
-      return; // this node's view is stale: it is the one gone
+    if (fence != null && fence.holdsBack(() -> onNodeLeft(gone))) {
+      return; // after a pause this view may be stale: this node may be the one gone
     }
     node.view().remove(gone);
     node.worker().onNodeDied(gone);
@@ -215,6 +221,9 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Every second: a new leader's placement service takes over, and the leader reconciles. */
   private void onDutyTick() {
+    if (fence != null && !fence.trusted()) {
+      return; // after a pause this member may lead only a split-off view: no duties until sure
+    }
     if (node.placement() != null && membership.isLeader()) {
       node.placement().activate(); // in case this member became the leader unnoticed
     }
