@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "submit", description = "Submit a job: jray job submit [options] -- ENTRYPOINT...")
 final class JobSubmitCommand implements Callable<Integer> {
-  /** Words a shell takes as they are; anything else is single-quoted in the entrypoint. */
-  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+  /** Words the shell would split or drop, double-quoted in the entrypoint as Ray's CLI does. */
+  private static final Pattern NEEDS_QUOTES = Pattern.compile("^$|[\\s\"]");
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;
@@ -137,10 +137,15 @@ final class JobSubmitCommand implements Callable<Integer> {
     return request;
   }
 
-  /** The entrypoint words as one shell command line, each quoted when the shell would split it. */
+  /**
+   * The entrypoint words as one shell command line, as Ray's CLI joins them: a word with white
+   * space (or none at all) in double quotes, so the head's shell still expands {@code $VARS} such
+   * as {@code $CLASSPATH}, which is set there.
+   */
   static String entrypoint(List<String> words) {
     return words.stream()
-        .map(w -> PLAIN_WORD.matcher(w).matches() ? w : "'" + w.replace("'", "'\"'\"'") + "'")
+        .map(w -> NEEDS_QUOTES.matcher(w).find()
+            ? "\"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : w)
         .collect(Collectors.joining(" "));
   }
 

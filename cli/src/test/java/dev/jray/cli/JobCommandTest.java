@@ -67,7 +67,7 @@ class JobCommandTest {
     for (int i = 0; i < 2; i++) {
       int exit = jray("job", "submit", "--no-wait", "--working-dir", dir.resolve("work").toString(),
           "--runtime-env-json", env, "--submission-id", "job-" + i, "--entrypoint-num-cpus", "1",
-          "--priority", "5", "--queue", "batch", "--", "java", "-cp", "a b", "Main", "x");
+          "--priority", "5", "--queue", "batch", "--", "java", "-cp", "a b:$CLASSPATH", "Main", "say \"x\"");
       assertEquals(0, exit, err.toString());
     }
 
@@ -84,7 +84,7 @@ class JobCommandTest {
         .filter(r -> r.method().equals("POST") && r.path().equals("/api/jobs/")).toList();
     assertEquals(2, submits.size());
     JsonObject body = new JsonObject(submits.get(1).text());
-    assertEquals("java -cp 'a b' Main x", body.getString("entrypoint"));
+    assertEquals("java -cp \"a b:$CLASSPATH\" Main \"say \\\"x\\\"\"", body.getString("entrypoint"));
     assertEquals("job-1", body.getString("submission_id"));
     assertEquals(1.0, body.getDouble("entrypoint_num_cpus"));
     assertEquals(5, body.getInteger("priority"));

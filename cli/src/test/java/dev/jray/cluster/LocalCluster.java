@@ -60,6 +60,9 @@ public final class LocalCluster implements AutoCloseable {
   private final AtomicInteger counter = new AtomicInteger();
   private final Thread reaper;
   private Node head;
+  private int dashboardPort;
+  /** How many heads were started: each later one has a label and log of its own ({@code head-N}). */
+  private final AtomicInteger headStarts = new AtomicInteger();
   private volatile boolean closed;
 
   /** A node of this cluster. */
@@ -336,19 +339,68 @@ public final class LocalCluster implements AutoCloseable {
    * and waits until it is up.
    */
   public Node startHead(String resourcesJson, String... jvmOptions) {
+    return startHead(resourcesJson, List.of(), jvmOptions);
+  }
+
+  /**
+   * As {@link #startHead(String, String...)}, with {@code extraArgs} for {@code start} (such as
+   * {@code --job-queues}). Its Jobs API is at {@link #jobsAddress()}.
+   */
+  public Node startHead(String resourcesJson, List<String> extraArgs, String... jvmOptions) {
     if (head != null) {
       throw new IllegalStateException("the head is already started");
     }
     int port = freePort();
+    dashboardPort = freePort();
     List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
-        "--dashboard-port", Integer.toString(freePort()), "--num-cpus", "2"));
+        "--dashboard-port", Integer.toString(dashboardPort), "--num-cpus", "2"));
     if (resourcesJson != null) {
       args.add("--resources");
       args.add(resourcesJson);
     }
+    args.addAll(extraArgs);
     args.add("--block");
-    head = awaitUp(startNode("head", args, List.of(jvmOptions)), NODE_START_TIMEOUT);
+    int start = headStarts.incrementAndGet();
+    head = awaitUp(startNode(start == 1 ? "head" : "head-" + start, args, List.of(jvmOptions)),
+        NODE_START_TIMEOUT);
     return head;
+  }
+
+  /** {@code http://127.0.0.1:<dashboard port>} of the head: its Jobs REST API. */
+  public String jobsAddress() {
+    head();
+    return "http://127.0.0.1:" + dashboardPort;
+  }
+
+  /**
+   * Stops every node gracefully (workers first, then the head; SIGKILL after the grace period) and
+   * forgets them, so that a new head can start: the whole cluster down, this folder and its
+   * {@code JRAY_HOME} kept.
+   */
+  public void stopAllNodes() {
+    List<Node> all;
+    synchronized (this) {
+      all = new ArrayList<>(nodes.values());
+      all.sort(java.util.Comparator.comparing((Node n) -> n.role().equals("head")));
+    }
+    for (Node n : all) {
+      log("stopping " + n);
+      n.proc.process.destroy();
+      try {
+        if (!n.proc.process.waitFor(GRACEFUL_STOP.toSeconds(), TimeUnit.SECONDS)) {
+          n.proc.process.descendants().forEach(ProcessHandle::destroyForcibly);
+          n.proc.process.destroyForcibly();
+          n.proc.process.waitFor(30, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    synchronized (this) {
+      nodes.clear();
+      head = null;
+    }
   }
 
   /** Starts a worker joining the head; use {@link #awaitUp} on the result. */
