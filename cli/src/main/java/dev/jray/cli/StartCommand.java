@@ -9,6 +9,7 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
+import dev.jray.jobs.QueueQuota;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import java.io.IOException;
@@ -83,6 +84,10 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--dashboard-port", defaultValue = "8265", converter = OptionValues.Port.class, description = "Dashboard and Jobs API port (default ${DEFAULT-VALUE}).")
   int dashboardPort;
 
+  @Option(names = "--job-queues", description = "Job queues and their quotas (beyond Ray):"
+      + " 'name:running=N,cpus=C;name2:running=M'. A queue not named has no quota.")
+  String jobQueues;
+
   @Option(names = "--block", description = "Run in the foreground until stopped.")
   boolean block;
 
@@ -97,6 +102,12 @@ final class StartCommand implements Callable<Integer> {
     if (!head && address == null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "give --head, or --address HOST:PORT of a member to join through");
+    }
+    Map<String, QueueQuota> queues;
+    try {
+      queues = QueueQuota.parseAll(jobQueues);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--job-queues: " + e.getMessage());
     }
     Map<String, Double> res = nodeResources();
     // found (or made) here, so a missing token fails now, not in a background node's log
@@ -119,6 +130,9 @@ final class StartCommand implements Callable<Integer> {
     }, "jray-stop"));
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res));
+    if (head) {
+      HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues);
+    }
     if (head && !NodeJvm.BACKGROUND.equals(System.getProperty(NodeJvm.MODE_PROPERTY))) {
       CommandTokens.howToJoin(token, clusterAddress).forEach(System.out::println);
     }
@@ -165,6 +179,7 @@ final class StartCommand implements Callable<Integer> {
     if (clusterPort() != 0) {
       ClusterConfig.checkPortFree(host, clusterPort()); // a clear error now, not in a log file
     }
+    boolean jobsFree = head && HeadJobs.portFree(host, dashboardPort);
     Files.createDirectories(NodeProcesses.logDir());
     String role = head ? "head" : "worker";
     Path log = NodeProcesses.logDir().resolve(role + "-"
@@ -192,6 +207,10 @@ final class StartCommand implements Callable<Integer> {
       return 1;
     }
     printStarted(role, entry[0].address(), p.pid(), log, token);
+    if (head) {
+      System.out.println(jobsFree ? "  Jobs API: " + HeadJobs.url(host, dashboardPort)
+          : "  Jobs API: not served, port " + dashboardPort + " was taken (give a free --dashboard-port)");
+    }
     return 0;
   }
 

@@ -45,9 +45,12 @@ class ArchitectureTest {
       Module.of("runtime", "runtime,link", "api", "gcs", "store", "scheduler", "placement"),
       Module.of("verticles", "node,driver",
           "api", "gcs", "store", "scheduler", "placement", "runtime"),
+      Module.of("jobs", "jobs", "api", "gcs", "store", "scheduler", "placement", "runtime",
+          "verticles"),
       Module.of("examples", "examples", "api"),
       Module.of("cli", "cli",
-          "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles", "examples"));
+          "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles", "jobs",
+          "examples"));
 
   /** The one class that may use Vert.x's internal API: it adapts a Hazelcast-clustered Vert.x. */
   private static final String VERTX_INTERNAL_ADAPTER = "dev.jray.gcs.cluster.ClusteredVertx";
@@ -59,7 +62,7 @@ class ArchitectureTest {
    */
   private static final String[] CLOCK_READERS = {"dev.jray.gcs..", "dev.jray.store..",
       "dev.jray.scheduler..", "dev.jray.task..", "dev.jray.resources..", "dev.jray.placement..",
-      "dev.jray.link..", "dev.jray.node..", "dev.jray.driver.."};
+      "dev.jray.link..", "dev.jray.node..", "dev.jray.driver..", "dev.jray.jobs.."};
 
   private static final JavaClasses JRAY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

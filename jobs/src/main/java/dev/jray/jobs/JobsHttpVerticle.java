@@ -1,0 +1,234 @@
+package dev.jray.jobs;
+
+import dev.jray.gcs.Gcs;
+import dev.jray.jobs.internals.ApiError;
+import dev.jray.jobs.internals.DriverJobs;
+import dev.jray.jobs.internals.JobSubmission;
+import dev.jray.jobs.internals.JobSupervisor;
+import dev.jray.jobs.internals.LogTail;
+import dev.jray.jobs.internals.PackageRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The head's HTTP service on the dashboard port (8265): Ray's Jobs REST API, with Ray's paths,
+ * JSON fields, statuses and codes, over a {@link JobSupervisor} that runs the jobs on this
+ * machine; and Ray's package upload, for working_dir and java_jars. Every request needs {@code
+ * Authorization: Bearer <cluster token>}, else 401. Other services mount their routes on {@link
+ * #router()} (behind the same check).
+ *
+ * <p>Threading: handlers run on this verticle's event loop and hand every supervisor or GCS call
+ * to executeBlocking; the supervisor is thread-safe. {@code server} is set once by {@link #start}.
+ */
+public final class JobsHttpVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(JobsHttpVerticle.class.getName());
+  /** Ray's Jobs API version, which Ray's clients check. */
+  static final String API_VERSION = "2";
+  private static final long TICK_MS = 100;
+  private static final int MAX_JSON_BYTES = 1 << 20;
+
+  private final JobsOptions options;
+  private final Gcs gcs;
+  private final byte[] expectedAuthorization;
+  private JobSupervisor supervisor;
+  private Router router;
+  private HttpServer server;
+
+  public JobsHttpVerticle(JobsOptions options, Gcs gcs) {
+    this.options = options;
+    this.gcs = gcs;
+    this.expectedAuthorization = ("Bearer " + options.token().reveal()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Deploys the service into {@code vertx}; completes once it listens. */
+  public static Future<JobsHttpVerticle> deploy(Vertx vertx, JobsOptions options, Gcs gcs) {
+    JobsHttpVerticle verticle = new JobsHttpVerticle(options, gcs);
+    return vertx.deployVerticle(verticle).map(id -> verticle);
+  }
+
+  @Override
+  public Future<?> start() {
+    supervisor = new JobSupervisor(options.time(), gcs, options.jobsDir(), options.clusterAddress(),
+        options.tokenFile(), options.queues(), options.stopGrace());
+    router = Router.router(vertx);
+    router.route().handler(this::authorize);
+    router.route().failureHandler(ctx -> {
+      if (ctx.failure() != null) {
+        fail(ctx, ctx.failure());
+      } else {
+        json(ctx, ctx.statusCode(), new JsonObject().put("error", ctx.statusCode() == 413
+            ? "the request body is too large" : "HTTP " + ctx.statusCode()));
+      }
+    });
+    router.get("/api/version").handler(ctx -> json(ctx, 200, new JsonObject()
+        .put("version", API_VERSION).put("ray_version", jrayVersion()).put("ray_commit", "jray")
+        .put("session_name", (String) null)));
+    router.post("/api/jobs").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
+    router.post("/api/jobs").handler(ctx -> blocking(ctx, 200, () -> supervisor.submit(
+        JobSubmission.parse(bodyObject(ctx)))));
+    router.post("/api/jobs/").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
+    router.post("/api/jobs/").handler(ctx -> blocking(ctx, 200, () -> supervisor.submit(
+        JobSubmission.parse(bodyObject(ctx)))));
+    router.get("/api/jobs/").handler(ctx -> blocking(ctx, 200, this::listJobs));
+    router.get("/api/jobs").handler(ctx -> blocking(ctx, 200, this::listJobs));
+    router.get("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> details(ctx.pathParam("id"))));
+    router.get("/api/jobs/:id/logs").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
+        .put("logs", readLog(ctx.pathParam("id")))));
+    router.get("/api/jobs/:id/logs/tail").handler(this::tailLogs);
+    router.post("/api/jobs/:id/stop").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
+        .put("stopped", supervisor.stop(ctx.pathParam("id")))));
+    router.delete("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
+        .put("deleted", supervisor.delete(ctx.pathParam("id")))));
+    PackageRoutes.mount(router, vertx, gcs);
+    long tick = vertx.setPeriodic(TICK_MS, t -> vertx.executeBlocking(() -> {
+      supervisor.tick();
+      return null;
+    }));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()))
+        .requestHandler(router).listen()
+        .onSuccess(s -> server = s)
+        .onFailure(e -> {
+          vertx.cancelTimer(tick);
+          supervisor.close();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return vertx.executeBlocking(() -> {
+      supervisor.close();
+      return null;
+    });
+  }
+
+  /** The routes, for other head services (dashboard, metrics) to add theirs behind the token check. */
+  public Router router() {
+    return router;
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** {@code http://host:port}, what {@code jray job --address} takes. */
+  public String url() {
+    String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+    return "http://" + host + ":" + port();
+  }
+
+  private void authorize(RoutingContext ctx) {
+    String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    // constant time: the comparison reveals no prefix of the token
+    if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    json(ctx, 401, new JsonObject().put("error", (given == null ? "no Authorization header" :
+        "wrong cluster token") + ": send 'Authorization: Bearer <the cluster token>' (the token"
+        + " in ~/.jray/cluster-token, or given by --token-file)"));
+  }
+
+  private JsonArray listJobs() {
+    List<JsonObject> all = new ArrayList<>(DriverJobs.list(gcs));
+    all.addAll(supervisor.list());
+    return new JsonArray(new ArrayList<>(all));
+  }
+
+  /** A submission by its id, else a driver by its job id (Ray's job_or_submission_id). */
+  private JsonObject details(String id) {
+    try {
+      return supervisor.details(id);
+    } catch (ApiError notFound) {
+      JsonObject driver = id.matches("[0-9a-fA-F]{8}") ? DriverJobs.find(gcs, id) : null;
+      if (driver == null) {
+        throw ApiError.notFound("no job with submission_id or job_id '" + id + "'");
+      }
+      return driver;
+    }
+  }
+
+  private String readLog(String id) throws java.io.IOException {
+    java.nio.file.Path log = supervisor.logFile(id);
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  private void tailLogs(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    // upgraded at once: a request waited on (the job looked up first) can no longer be upgraded
+    ctx.request().toWebSocket().onSuccess(ws -> new LogTail(vertx, supervisor, id, ws).start())
+        .onFailure(e -> fail(ctx, ApiError.badRequest("GET /api/jobs/" + id
+            + "/logs/tail is a WebSocket: " + e.getMessage())));
+  }
+
+  private static JsonObject bodyObject(RoutingContext ctx) {
+    if (ctx.body().isEmpty()) {
+      throw ApiError.badRequest("the request has no body: send a JSON object");
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      if (!(value instanceof JsonObject o)) {
+        throw ApiError.badRequest("the body must be a JSON object");
+      }
+      return o;
+    } catch (DecodeException e) {
+      throw ApiError.badRequest("the body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private void blocking(RoutingContext ctx, int status, Callable<Object> work) {
+    vertx.executeBlocking(work, false).onComplete(r -> {
+      if (r.failed()) {
+        fail(ctx, r.cause());
+      } else if (r.result() instanceof JsonArray a) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(a.encode());
+      } else {
+        json(ctx, status, (JsonObject) r.result());
+      }
+    });
+  }
+
+  static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof ApiError api) {
+      json(ctx, api.status(), api.body());
+      return;
+    }
+    LOG.log(Level.WARNING, "jobs API: " + ctx.request().method() + " " + ctx.request().path(), e);
+    json(ctx, 500, new JsonObject().put("error", "internal error: " + firstLine(String.valueOf(e.getMessage()))));
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static String jrayVersion() {
+    String v = JobsHttpVerticle.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+}

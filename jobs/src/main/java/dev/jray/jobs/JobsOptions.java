@@ -1,0 +1,38 @@
+package dev.jray.jobs;
+
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.time.Time;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the head serves jobs.
+ *
+ * @param host the address the HTTP server binds to
+ * @param port its port ({@code --dashboard-port}, 8265 as Ray's; 0 for any free one)
+ * @param jobsDir where jobs' logs and files go ({@code $JRAY_HOME/jobs} or {@code ~/.jray/jobs})
+ * @param clusterAddress the cluster's {@code host:port}, given to drivers as JRAY_ADDRESS
+ * @param token the cluster token every request must carry
+ * @param tokenFile the token's file, given to drivers as JRAY_CLUSTER_TOKEN_FILE
+ * @param queues the per-queue quotas ({@code --job-queues}); a queue not named has none
+ * @param stopGrace how long a stopped job has between SIGTERM and SIGKILL
+ */
+public record JobsOptions(String host, int port, Path jobsDir, String clusterAddress,
+    ClusterToken token, Path tokenFile, Map<String, QueueQuota> queues, Duration stopGrace,
+    Time time) {
+  public static final int DEFAULT_PORT = 8265;
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(3);
+
+  public JobsOptions {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(jobsDir, "jobsDir");
+    Objects.requireNonNull(clusterAddress, "clusterAddress");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(tokenFile, "tokenFile");
+    queues = Map.copyOf(queues);
+    Objects.requireNonNull(stopGrace, "stopGrace");
+    Objects.requireNonNull(time, "time");
+  }
+}

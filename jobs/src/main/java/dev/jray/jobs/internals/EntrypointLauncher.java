@@ -1,0 +1,152 @@
+package dev.jray.jobs.internals;
+
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.security.TokenSources;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Starts a job's entrypoint with {@code /bin/sh -c} on this machine: its working_dir unpacked as
+ * the current directory, its java_jars on {@code CLASSPATH} (an entrypoint that passes {@code -cp}
+ * adds {@code $CLASSPATH} itself), its env_vars, its jvm_options in {@code JAVA_TOOL_OPTIONS}, and
+ * {@code JRAY_ADDRESS} and {@code JRAY_CLUSTER_TOKEN_FILE} so that its {@code Ray.init()} joins
+ * the cluster as the job's driver; stdout and stderr appended to the job's log file. Blocking
+ * (files, GCS): never on an event loop.
+ */
+final class EntrypointLauncher {
+  /** Set for the entrypoint: the job's submission id. */
+  static final String SUBMISSION_ID_ENV = "JRAY_SUBMISSION_ID";
+  /** The most bytes a working_dir package may unpack to, against zip bombs. */
+  private static final long MAX_UNPACKED_BYTES = 4L << 30;
+
+  private final Gcs gcs;
+  private final String clusterAddress;
+  private final Path tokenFile;
+
+  EntrypointLauncher(Gcs gcs, String clusterAddress, Path tokenFile) {
+    this.gcs = gcs;
+    this.clusterAddress = clusterAddress;
+    this.tokenFile = tokenFile;
+  }
+
+  /** Thrown when the runtime_env cannot be set up: the job fails with this message. */
+  static final class SetupException extends Exception {
+    SetupException(String message) {
+      super(message);
+    }
+  }
+
+  /** Starts the entrypoint of {@code job}, its files under {@code jobDir}. */
+  Process start(JobSubmission job, Path jobDir, Path logFile) throws SetupException, IOException {
+    RuntimeEnv env = job.runtimeEnv();
+    Path cwd = jobDir;
+    if (env.workingDir() != null) {
+      cwd = workingDir(env.workingDir(), jobDir.resolve("working_dir"));
+    }
+    List<String> classPath = new ArrayList<>();
+    for (String jar : env.javaJars()) {
+      classPath.add(jar(jar, jobDir.resolve("jars")).toString());
+    }
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", job.entrypoint()).directory(cwd.toFile())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> vars = pb.environment();
+    vars.remove(TokenSources.TOKEN_ENV); // the file below is the one way in, never the text
+    vars.put(TokenSources.TOKEN_FILE_ENV, tokenFile.toString());
+    vars.put("JRAY_ADDRESS", clusterAddress);
+    vars.put(SUBMISSION_ID_ENV, job.submissionId());
+    vars.putAll(env.envVars());
+    if (!classPath.isEmpty()) {
+      String given = vars.get("CLASSPATH");
+      vars.put("CLASSPATH", String.join(File.pathSeparator, classPath)
+          + (given == null || given.isEmpty() ? "" : File.pathSeparator + given));
+    }
+    if (!env.jvmOptions().isEmpty()) {
+      String given = vars.get("JAVA_TOOL_OPTIONS");
+      vars.put("JAVA_TOOL_OPTIONS", (given == null || given.isBlank() ? "" : given + " ")
+          + String.join(" ", env.jvmOptions()));
+    }
+    return pb.start();
+  }
+
+  private Path workingDir(String location, Path target) throws SetupException, IOException {
+    Matcher pkg = RuntimeEnv.PACKAGE_URI.matcher(location);
+    if (pkg.matches()) {
+      unzip(Packages.read(gcs, pkg.group(1), location), target);
+      return target;
+    }
+    Path local = Path.of(location);
+    if (Files.isDirectory(local)) {
+      return local;
+    }
+    if (Files.isRegularFile(local)) {
+      unzip(Files.readAllBytes(local), target);
+      return target;
+    }
+    throw new SetupException("runtime_env.working_dir " + location + " does not exist on the head");
+  }
+
+  private Path jar(String location, Path jarsDir) throws SetupException, IOException {
+    Matcher pkg = RuntimeEnv.PACKAGE_URI.matcher(location);
+    if (pkg.matches()) {
+      Files.createDirectories(jarsDir);
+      Path file = jarsDir.resolve("pkg-" + pkg.group(1) + ".jar");
+      Files.write(file, Packages.read(gcs, pkg.group(1), location));
+      return file;
+    }
+    Path local = Path.of(location);
+    if (!Files.isRegularFile(local)) {
+      throw new SetupException("runtime_env.java_jars: " + location + " does not exist on the head");
+    }
+    return local;
+  }
+
+  /** Unpacks {@code zip} into {@code target}, refusing entries that leave it and oversize content. */
+  static void unzip(byte[] zip, Path target) throws SetupException, IOException {
+    Files.createDirectories(target);
+    Path root = target.toAbsolutePath().normalize();
+    long total = 0;
+    try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        Path out = root.resolve(e.getName()).normalize();
+        if (!out.startsWith(root)) {
+          throw new SetupException("runtime_env.working_dir: zip entry '" + e.getName()
+              + "' would unpack outside the working directory");
+        }
+        if (e.isDirectory()) {
+          Files.createDirectories(out);
+          continue;
+        }
+        Files.createDirectories(out.getParent());
+        total += copy(in, out, MAX_UNPACKED_BYTES - total);
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw new SetupException("runtime_env.working_dir is not a valid zip: " + e.getMessage());
+    }
+  }
+
+  private static long copy(InputStream in, Path out, long room) throws SetupException, IOException {
+    long n = 0;
+    byte[] buf = new byte[64 * 1024];
+    try (var os = Files.newOutputStream(out)) {
+      for (int r; (r = in.read(buf)) > 0; ) {
+        n += r;
+        if (n > room) {
+          throw new SetupException("runtime_env.working_dir unpacks to more than "
+              + MAX_UNPACKED_BYTES + " bytes");
+        }
+        os.write(buf, 0, r);
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.jray.jobs.internals;
+
+import dev.jray.jobs.JobStatus;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One submitted job as the supervisor tracks it: its request, status and process.
+ *
+ * <p>Threading: not thread-safe; every field is guarded by the owning {@link JobSupervisor}'s lock.
+ */
+final class JobEntry {
+  /** Ray's error_type when the entrypoint exits with a code other than 0. */
+  static final String COMMAND_ERROR = "JOB_ENTRYPOINT_COMMAND_ERROR";
+  /** Ray's error_type when the entrypoint cannot be started. */
+  static final String START_ERROR = "JOB_ENTRYPOINT_COMMAND_START_ERROR";
+  /** When the runtime_env cannot be set up (a package missing, a bad zip). */
+  static final String RUNTIME_ENV_ERROR = "RUNTIME_ENV_SETUP_FAILED";
+  /** When the head stopped with the job unfinished (its history is read back). */
+  static final String HEAD_STOPPED_ERROR = "JOB_SUPERVISOR_DIED";
+
+  final JobSubmission submission;
+  /** Submission order: FIFO within a priority. */
+  final long seq;
+  final Path logFile;
+  JobStatus status = JobStatus.PENDING;
+  String message;
+  String errorType;
+  final long startTimeMs;
+  long endTimeMs;
+  Integer exitCode;
+  /** The entrypoint's shell while it runs, else null. */
+  Process process;
+  /** The process and its descendants, taken when SIGTERM went to them, for the SIGKILL. */
+  List<ProcessHandle> stopping = List.of();
+  /** When the stopping processes get SIGKILL (Time milliseconds), or -1. */
+  long killAtMs = -1;
+
+  JobEntry(JobSubmission submission, long seq, Path logFile, long startTimeMs) {
+    this.submission = submission;
+    this.seq = seq;
+    this.logFile = logFile;
+    this.startTimeMs = startTimeMs;
+  }
+
+  String id() {
+    return submission.submissionId();
+  }
+
+  void finish(JobStatus terminal, String why, String error, long atMs) {
+    status = terminal;
+    message = why;
+    errorType = error;
+    endTimeMs = atMs;
+    process = null;
+  }
+
+  /** Ray's JobDetails fields (type SUBMISSION), plus jray's priority and queue. */
+  JsonObject details() {
+    JobSubmission s = submission;
+    return new JsonObject()
+        .put("type", "SUBMISSION")
+        .put("job_id", (String) null)
+        .put("submission_id", s.submissionId())
+        .put("driver_info", (Object) null)
+        .put("status", status.name())
+        .put("entrypoint", s.entrypoint())
+        .put("message", message)
+        .put("error_type", errorType)
+        .put("start_time", startTimeMs)
+        .put("end_time", endTimeMs > 0 ? endTimeMs : null)
+        .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(s.metadata())))
+        .put("runtime_env", s.runtimeEnv().json().copy())
+        .put("driver_agent_http_address", (String) null)
+        .put("driver_node_id", (String) null)
+        .put("driver_exit_code", exitCode)
+        .put("entrypoint_num_cpus", s.numCpus())
+        .put("entrypoint_num_gpus", s.numGpus())
+        .put("entrypoint_memory", s.memory())
+        .put("entrypoint_resources", new JsonObject(new java.util.LinkedHashMap<>(s.resources())))
+        .put("priority", s.priority())
+        .put("queue", s.queue());
+  }
+}

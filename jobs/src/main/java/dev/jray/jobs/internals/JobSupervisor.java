@@ -1,0 +1,263 @@
+package dev.jray.jobs.internals;
+
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.time.Time;
+import dev.jray.jobs.JobStatus;
+import dev.jray.jobs.QueueQuota;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Runs submitted jobs on the head: queues them (see {@link JobQueue}), starts each admitted
+ * entrypoint as a child process ({@link EntrypointLauncher}), records how it ends, and stops it
+ * on request: SIGTERM to its process tree, SIGKILL when the grace period has passed on the
+ * injected clock (checked by {@link #tick}, which the owner calls periodically).
+ *
+ * <p>Threading: thread-safe; every method holds this object's lock, which guards the job map, the
+ * queue, the running set and every {@link JobEntry}. Methods block (process start, files, GCS):
+ * call them off the event loop. Process exits arrive on the common pool and take the lock too.
+ */
+public final class JobSupervisor implements AutoCloseable {
+  /** How many characters of the log's end a FAILED job's message carries, as Ray's does. */
+  private static final int LOG_TAIL_IN_MESSAGE = 2_000;
+
+  private final Time time;
+  private final Path runsDir;
+  private final Duration stopGrace;
+  private final EntrypointLauncher launcher;
+  /** Guarded by this. In submission order. */
+  private final Map<String, JobEntry> jobs = new LinkedHashMap<>();
+  /** Guarded by this. */
+  private final JobQueue queue;
+  /** Guarded by this: jobs whose process runs (stopping ones too). */
+  private final Set<JobEntry> running = new LinkedHashSet<>();
+  /** Guarded by this. */
+  private long nextSeq;
+  /** Guarded by this. */
+  private boolean closed;
+
+  /**
+   * @param jobsDir where each job's directory (log, working_dir, jars) goes
+   * @param clusterAddress the cluster's {@code host:port}, for the drivers' JRAY_ADDRESS
+   * @param tokenFile the cluster token's file, for the drivers' JRAY_CLUSTER_TOKEN_FILE
+   */
+  public JobSupervisor(Time time, Gcs gcs, Path jobsDir, String clusterAddress, Path tokenFile,
+      Map<String, QueueQuota> quotas, Duration stopGrace) {
+    this.time = time;
+    this.runsDir = jobsDir.resolve("runs");
+    this.stopGrace = stopGrace;
+    this.launcher = new EntrypointLauncher(gcs, clusterAddress, tokenFile);
+    this.queue = new JobQueue(quotas);
+  }
+
+  /**
+   * Accepts a job: PENDING, then RUNNING at once if its queue has room.
+   *
+   * @return Ray's submit response: {@code job_id} (deprecated, the same) and {@code submission_id}
+   * @throws ApiError 409 if the submission id is taken, 400 if the job can never fit its queue
+   */
+  public synchronized JsonObject submit(JobSubmission s) {
+    if (closed) {
+      throw ApiError.badRequest("the head is shutting down");
+    }
+    if (jobs.containsKey(s.submissionId())) {
+      throw ApiError.conflict("submission_id", "a job with submission_id '" + s.submissionId()
+          + "' exists already");
+    }
+    QueueQuota quota = queue.quota(s.queue());
+    if (s.numCpus() > quota.cpus()) {
+      throw ApiError.badField("entrypoint_num_cpus", "field 'entrypoint_num_cpus': the job needs "
+          + s.numCpus() + " CPUs, more than queue '" + s.queue() + "' may ever run (" + quota.cpus() + ")");
+    }
+    Path dir = runsDir.resolve(s.submissionId());
+    try {
+      deleteTree(dir); // left by a job of the same id that history no longer holds
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot make the job's directory " + dir + ": " + e.getMessage(), e);
+    }
+    JobEntry e = new JobEntry(s, nextSeq++, dir.resolve("driver.log"), time.milliseconds());
+    e.message = "Job is waiting to be admitted.";
+    jobs.put(s.submissionId(), e);
+    queue.add(e);
+    admitAndStart();
+    return new JsonObject().put("job_id", s.submissionId()).put("submission_id", s.submissionId());
+  }
+
+  /** Every job's details, in submission order. */
+  public synchronized List<JsonObject> list() {
+    return jobs.values().stream().map(JobEntry::details).toList();
+  }
+
+  /** @throws ApiError 404 if no job has this submission id */
+  public synchronized JsonObject details(String id) {
+    return entry(id).details();
+  }
+
+  public synchronized boolean isTerminal(String id) {
+    return entry(id).status.isTerminal();
+  }
+
+  /** The job's log file (it may not exist yet). @throws ApiError 404 for an unknown id */
+  public synchronized Path logFile(String id) {
+    return entry(id).logFile;
+  }
+
+  /**
+   * Stops a job: a PENDING one leaves the queue, STOPPED at once; a RUNNING one gets SIGTERM
+   * (its whole process tree), SIGKILL after the grace period, and is STOPPED when it exits.
+   *
+   * @return false if it had ended already (Ray's {@code stopped})
+   */
+  public synchronized boolean stop(String id) {
+    JobEntry e = entry(id);
+    if (e.status.isTerminal() || e.killAtMs >= 0) {
+      return false;
+    }
+    if (e.status == JobStatus.PENDING) {
+      queue.remove(e);
+      e.finish(JobStatus.STOPPED, "Job was stopped before it started.", null, time.milliseconds());
+      admitAndStart();
+      return true;
+    }
+    List<ProcessHandle> tree = new ArrayList<>();
+    e.process.descendants().forEach(tree::add);
+    tree.add(e.process.toHandle());
+    tree.forEach(ProcessHandle::destroy);
+    e.stopping = tree;
+    e.killAtMs = time.milliseconds() + stopGrace.toMillis();
+    e.message = "Job is stopping.";
+    return true;
+  }
+
+  /**
+   * Forgets an ended job and deletes its files.
+   *
+   * @throws ApiError 400 if it has not ended (stop it first), 404 if unknown
+   */
+  public synchronized boolean delete(String id) {
+    JobEntry e = entry(id);
+    if (!e.status.isTerminal()) {
+      throw ApiError.badRequest("job '" + id + "' is " + e.status + ": only a job in a terminal"
+          + " state (STOPPED, SUCCEEDED, FAILED) can be deleted; stop it first");
+    }
+    jobs.remove(id);
+    try {
+      deleteTree(e.logFile.getParent());
+    } catch (IOException ex) {
+      throw new IllegalStateException("cannot delete the files of job '" + id + "': " + ex.getMessage(), ex);
+    }
+    return true;
+  }
+
+  /** SIGKILLs the stopping jobs whose grace period is over; call periodically. */
+  public synchronized void tick() {
+    long now = time.milliseconds();
+    for (JobEntry e : running) {
+      if (e.killAtMs >= 0 && now >= e.killAtMs) {
+        e.stopping.forEach(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  private JobEntry entry(String id) {
+    JobEntry e = jobs.get(id);
+    if (e == null) {
+      throw ApiError.notFound("no job with submission_id '" + id + "'");
+    }
+    return e;
+  }
+
+  private void admitAndStart() {
+    if (closed) {
+      return;
+    }
+    for (JobEntry e : queue.admit(running)) {
+      try {
+        Process p = launcher.start(e.submission, e.logFile.getParent(), e.logFile);
+        e.process = p;
+        e.status = JobStatus.RUNNING;
+        e.message = "Job is currently running.";
+        running.add(e);
+        // async: an entrypoint that ended already must not re-enter this loop
+        p.onExit().thenAcceptAsync(this::exitedProcess);
+      } catch (EntrypointLauncher.SetupException ex) {
+        e.finish(JobStatus.FAILED, ex.getMessage(), JobEntry.RUNTIME_ENV_ERROR, time.milliseconds());
+      } catch (IOException | RuntimeException ex) {
+        e.finish(JobStatus.FAILED, "The entrypoint could not start: " + ex.getMessage(),
+            JobEntry.START_ERROR, time.milliseconds());
+      }
+    }
+  }
+
+  private synchronized void exitedProcess(Process p) {
+    JobEntry e = running.stream().filter(r -> r.process == p).findFirst().orElse(null);
+    if (e == null) {
+      return;
+    }
+    running.remove(e);
+    int code = p.exitValue();
+    e.exitCode = code;
+    long now = time.milliseconds();
+    if (e.killAtMs >= 0) {
+      e.finish(JobStatus.STOPPED, "Job was intentionally stopped.", null, now);
+    } else if (code == 0) {
+      e.finish(JobStatus.SUCCEEDED, "Job finished successfully.", null, now);
+    } else {
+      e.finish(JobStatus.FAILED, "Job entrypoint command failed with exit code " + code
+          + ", last available logs (truncated to " + LOG_TAIL_IN_MESSAGE + " chars):\n"
+          + logTail(e.logFile, LOG_TAIL_IN_MESSAGE), JobEntry.COMMAND_ERROR, now);
+    }
+    e.stopping.forEach(ProcessHandle::destroyForcibly); // a stopped job's stragglers
+    e.stopping = List.of();
+    e.killAtMs = -1;
+    admitAndStart();
+  }
+
+  /** The last {@code chars} characters of a log, or what can be read. */
+  static String logTail(Path log, int chars) {
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      long from = Math.max(0, f.length() - chars);
+      byte[] bytes = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Stops accepting jobs and SIGTERMs every running entrypoint's process tree. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    for (JobEntry e : running) {
+      e.process.descendants().forEach(ProcessHandle::destroy);
+      e.process.destroy();
+    }
+  }
+}

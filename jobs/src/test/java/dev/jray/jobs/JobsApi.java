@@ -1,0 +1,97 @@
+package dev.jray.jobs;
+
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.InMemoryGcs;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A JobsHttpVerticle on a free port of 127.0.0.1 over an in-memory GCS, and a client for it. */
+final class JobsApi implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final Gcs gcs = new InMemoryGcs();
+  final ClusterToken token = ClusterToken.generate();
+  final JobsHttpVerticle verticle;
+  final WebClient client;
+  final Path dir;
+
+  JobsApi(Time time, Map<String, QueueQuota> queues) throws Exception {
+    dir = Files.createTempDirectory("jobs-api");
+    Path tokenFile = dir.resolve("cluster-token");
+    token.write(tokenFile);
+    verticle = await(JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,
+        dir.resolve("jobs"), "127.0.0.1:1", token, tokenFile, queues, Duration.ofSeconds(3), time), gcs));
+    client = WebClient.create(vertx);
+  }
+
+  JobsApi() throws Exception {
+    this(Time.SYSTEM, Map.of());
+  }
+
+  HttpResponse<Buffer> call(HttpMethod method, String path, Object body) {
+    return send(method, path, body, "Bearer " + token.reveal());
+  }
+
+  HttpResponse<Buffer> send(HttpMethod method, String path, Object body, String authorization) {
+    var request = client.request(method, verticle.port(), "127.0.0.1", path);
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
+    }
+    Future<HttpResponse<Buffer>> f = body == null ? request.send()
+        : body instanceof Buffer b ? request.sendBuffer(b)
+        : request.sendBuffer(Buffer.buffer(body instanceof JsonObject j ? j.encode() : body.toString()));
+    return await(f);
+  }
+
+  JsonObject submit(JsonObject job) {
+    HttpResponse<Buffer> r = call(HttpMethod.POST, "/api/jobs/", job);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("submit answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  JsonObject job(String id) {
+    return call(HttpMethod.GET, "/api/jobs/" + id, null).bodyAsJsonObject();
+  }
+
+  /** Waits until the job's status is {@code status}; returns its details. */
+  JsonObject awaitStatus(String id, String status) {
+    return Await.value("job " + id + " is " + status, Duration.ofSeconds(30), () -> {
+      JsonObject j = job(id);
+      return status.equals(j.getString("status")) ? j : null;
+    });
+  }
+
+  String logs(String id) {
+    return call(HttpMethod.GET, "/api/jobs/" + id + "/logs", null).bodyAsJsonObject().getString("logs");
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(vertx.close());
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.jray.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.JobId;
+import dev.jray.gcs.JobRecord;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each endpoint of Ray's Jobs REST API: its path, its fields and its status codes. */
+class JobsRestContractTest {
+  private JobsApi api;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new JobsApi();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    api.close();
+  }
+
+  @Test
+  void versionNamesTheApiAndRayVersions() {
+    HttpResponse<Buffer> r = api.call(HttpMethod.GET, "/api/version", null);
+    assertEquals(200, r.statusCode());
+    JsonObject v = r.bodyAsJsonObject();
+    assertEquals("2", v.getString("version"));
+    assertNotNull(v.getString("ray_version"));
+    assertNotNull(v.getString("ray_commit"));
+  }
+
+  @Test
+  void everyRequestNeedsTheClusterToken() {
+    for (String auth : new String[] {null, "Bearer not-the-token", "Basic " + api.token.reveal()}) {
+      HttpResponse<Buffer> r = api.send(HttpMethod.GET, "/api/jobs/", null, auth);
+      assertEquals(401, r.statusCode(), "Authorization " + auth);
+      assertTrue(r.bodyAsJsonObject().getString("error").contains("Authorization: Bearer"), r.bodyAsString());
+    }
+    HttpResponse<Buffer> submit = api.send(HttpMethod.POST, "/api/jobs/",
+        new JsonObject().put("entrypoint", "echo no"), null);
+    assertEquals(401, submit.statusCode());
+    assertEquals(0, api.call(HttpMethod.GET, "/api/jobs/", null).bodyAsJsonArray().size(),
+        "a refused submission runs nothing");
+  }
+
+  @Test
+  void aJobRunsToSucceededWithRaysFieldsAndItsLogs() {
+    JsonObject submitted = api.submit(new JsonObject().put("entrypoint", "echo hello from the job")
+        .put("submission_id", "job-ok").put("metadata", new JsonObject().put("owner", "me")));
+    assertEquals("job-ok", submitted.getString("submission_id"));
+    assertEquals("job-ok", submitted.getString("job_id"));
+    JsonObject job = api.awaitStatus("job-ok", "SUCCEEDED");
+    assertEquals("SUBMISSION", job.getString("type"));
+    assertEquals("echo hello from the job", job.getString("entrypoint"));
+    assertEquals(0, job.getInteger("driver_exit_code"));
+    assertEquals("me", job.getJsonObject("metadata").getString("owner"));
+    assertTrue(job.getLong("start_time") > 0);
+    assertTrue(job.getLong("end_time") >= job.getLong("start_time"));
+    assertNull(job.getString("error_type"));
+    assertNotNull(job.getString("message"));
+    assertEquals("hello from the job\n", api.logs("job-ok"));
+    JsonArray all = api.call(HttpMethod.GET, "/api/jobs/", null).bodyAsJsonArray();
+    assertEquals(List.of("job-ok"), all.stream().map(o -> ((JsonObject) o).getString("submission_id")).toList());
+  }
+
+  @Test
+  void aFailingJobIsFailedWithItsExitCode() {
+    String id = api.submit(new JsonObject().put("entrypoint", "echo about to fail; exit 3"))
+        .getString("submission_id");
+    assertTrue(id.startsWith("raysubmit_"), id);
+    JsonObject job = api.awaitStatus(id, "FAILED");
+    assertEquals(3, job.getInteger("driver_exit_code"));
+    assertEquals("JOB_ENTRYPOINT_COMMAND_ERROR", job.getString("error_type"));
+    assertTrue(job.getString("message").contains("exit code 3"), job.getString("message"));
+    assertTrue(job.getString("message").contains("about to fail"), job.getString("message"));
+  }
+
+  @Test
+  void badRequestsAre400NamingTheProblem() {
+    assertBad("{not json", null, "not valid JSON");
+    assertBad("[1, 2]", null, "JSON object");
+    assertBad(new JsonObject().put("runtime_env", new JsonObject()), "entrypoint", "required");
+    assertBad(new JsonObject().put("entrypoint", 42), "entrypoint", "must be a string");
+    assertBad(new JsonObject().put("entrypoint", "true").put("entrypoint_num_cpus", "two"),
+        "entrypoint_num_cpus", "must be a number");
+    assertBad(new JsonObject().put("entrypoint", "true").put("metadata", new JsonObject().put("k", 1)),
+        "metadata.k", "must be a string");
+    assertBad(new JsonObject().put("entrypoint", "true").put("entrypoint_memory", 1.5),
+        "entrypoint_memory", "must be an integer");
+    assertBad(new JsonObject().put("entrypoint", "true").put("no_such_field", 1), "no_such_field", "unknown");
+    assertBad(new JsonObject().put("entrypoint", "true").put("submission_id", "../escape"),
+        "submission_id", "A-Z");
+    assertBad(new JsonObject().put("entrypoint", "true").put("runtime_env", new JsonObject()
+        .put("pip", new JsonArray().add("numpy"))), "runtime_env.pip", "unknown");
+    assertBad(new JsonObject().put("entrypoint", "true").put("runtime_env", new JsonObject()
+        .put("env_vars", new JsonObject().put("A", 1))), "runtime_env.env_vars.A", "must be a string");
+    assertBad(new JsonObject().put("entrypoint", "true").put("runtime_env", new JsonObject()
+        .put("working_dir", "relative/dir")), "runtime_env.working_dir", "absolute path");
+    assertBad(new JsonObject().put("entrypoint", "true").put("runtime_env", new JsonObject()
+        .put("java_jars", new JsonArray().add("gcs://pkg-abc.jar"))), "runtime_env.java_jars", "sha256");
+    assertBad(new JsonObject().put("entrypoint", "true").put("runtime_env", new JsonObject()
+        .put("jvm_options", "-Xmx1g")), "runtime_env.jvm_options", "list of strings");
+    assertEquals(0, api.call(HttpMethod.GET, "/api/jobs/", null).bodyAsJsonArray().size());
+  }
+
+  private void assertBad(Object body, String field, String says) {
+    HttpResponse<Buffer> r = api.call(HttpMethod.POST, "/api/jobs/", body);
+    assertEquals(400, r.statusCode(), r.bodyAsString());
+    JsonObject error = r.bodyAsJsonObject();
+    assertTrue(error.getString("error").contains(says), error.encode());
+    assertEquals(field, error.getString("field"), error.encode());
+  }
+
+  @Test
+  void aDuplicateSubmissionIdIs409() {
+    api.submit(new JsonObject().put("entrypoint", "true").put("submission_id", "twice"));
+    HttpResponse<Buffer> r = api.call(HttpMethod.POST, "/api/jobs/",
+        new JsonObject().put("entrypoint", "true").put("submission_id", "twice"));
+    assertEquals(409, r.statusCode());
+    assertEquals("submission_id", r.bodyAsJsonObject().getString("field"));
+    assertTrue(r.bodyAsJsonObject().getString("error").contains("twice"));
+  }
+
+  @Test
+  void anUnknownIdIs404OnEveryJobPath() {
+    assertEquals(404, api.call(HttpMethod.GET, "/api/jobs/nope", null).statusCode());
+    assertEquals(404, api.call(HttpMethod.GET, "/api/jobs/nope/logs", null).statusCode());
+    assertEquals(404, api.call(HttpMethod.POST, "/api/jobs/nope/stop", null).statusCode());
+    HttpResponse<Buffer> r = api.call(HttpMethod.DELETE, "/api/jobs/nope", null);
+    assertEquals(404, r.statusCode());
+    assertTrue(r.bodyAsJsonObject().getString("error").contains("'nope'"));
+  }
+
+  @Test
+  void stopKillsTheRunningJobAndDeleteNeedsItEnded() {
+    api.submit(new JsonObject().put("entrypoint", "echo started; sleep 60").put("submission_id", "long"));
+    api.awaitStatus("long", "RUNNING");
+    dev.jray.gcs.time.Await.until("the job printed", java.time.Duration.ofSeconds(30),
+        () -> api.logs("long").contains("started"));
+    HttpResponse<Buffer> refused = api.call(HttpMethod.DELETE, "/api/jobs/long", null);
+    assertEquals(400, refused.statusCode());
+    assertTrue(refused.bodyAsJsonObject().getString("error").contains("stop it first"));
+    assertEquals(true, api.call(HttpMethod.POST, "/api/jobs/long/stop", null).bodyAsJsonObject()
+        .getBoolean("stopped"));
+    JsonObject job = api.awaitStatus("long", "STOPPED");
+    assertNotNull(job.getLong("end_time"));
+    assertEquals(false, api.call(HttpMethod.POST, "/api/jobs/long/stop", null).bodyAsJsonObject()
+        .getBoolean("stopped"), "stopping an ended job stops nothing");
+    assertEquals(true, api.call(HttpMethod.DELETE, "/api/jobs/long", null).bodyAsJsonObject()
+        .getBoolean("deleted"));
+    assertEquals(404, api.call(HttpMethod.GET, "/api/jobs/long", null).statusCode());
+  }
+
+  @Test
+  void logsTailStreamsTheLogOverAWebSocketUntilTheJobEnds() throws Exception {
+    api.submit(new JsonObject().put("submission_id", "tail")
+        .put("entrypoint", "for i in 1 2 3; do echo line$i; sleep 0.2; done"));
+    StringBuilder text = new StringBuilder();
+    CompletableFuture<String> closed = new CompletableFuture<>();
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(api.verticle.port()).setURI("/api/jobs/tail/logs/tail")
+        .addHeader("Authorization", "Bearer " + api.token.reveal());
+    var ws = JobsApi.await(api.vertx.createWebSocketClient().connect(connect));
+    ws.textMessageHandler(text::append);
+    ws.closeHandler(v -> closed.complete(text.toString()));
+    assertEquals("line1\nline2\nline3\n", closed.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals("SUCCEEDED", api.job("tail").getString("status"));
+
+    CompletableFuture<String> refused = new CompletableFuture<>();
+    var unknown = JobsApi.await(api.vertx.createWebSocketClient().connect(connect.setURI("/api/jobs/nope/logs/tail")));
+    unknown.closeHandler(v -> refused.complete(unknown.closeStatusCode() + " " + unknown.closeReason()));
+    assertEquals("4404 no job with submission_id 'nope'", refused.get(30, java.util.concurrent.TimeUnit.SECONDS));
+  }
+
+  @Test
+  void handStartedDriversAreListedAsDrivers() {
+    JobId jobId = api.gcs.nextJobId();
+    api.gcs.jobs().put(jobId, new JobRecord(jobId, "ns", dev.jray.gcs.ids.IdFactory.newUniqueId(), 1_000, 0, List.of()));
+    JsonArray all = api.call(HttpMethod.GET, "/api/jobs/", null).bodyAsJsonArray();
+    assertEquals(1, all.size());
+    JsonObject driver = all.getJsonObject(0);
+    assertEquals("DRIVER", driver.getString("type"));
+    assertEquals(jobId.toHex(), driver.getString("job_id"));
+    assertEquals("RUNNING", driver.getString("status"));
+    assertEquals("RUNNING", api.job(jobId.toHex()).getString("status"));
+    api.gcs.jobs().update(jobId, j -> j.finished(2_000));
+    assertEquals("SUCCEEDED", api.job(jobId.toHex()).getString("status"));
+    assertEquals(2_000, api.job(jobId.toHex()).getLong("end_time"));
+  }
+
+  @Test
+  void submitWithoutTheTrailingSlashWorksToo() {
+    HttpResponse<Buffer> r = api.call(HttpMethod.POST, "/api/jobs",
+        new JsonObject().put("entrypoint", "true").put("submission_id", "noslash"));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertFalse(api.call(HttpMethod.GET, "/api/jobs", null).bodyAsJsonArray().isEmpty());
+  }
+}
