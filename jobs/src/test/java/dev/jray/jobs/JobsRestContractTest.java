@@ -10,11 +10,15 @@ import dev.jray.api.id.JobId;
 import dev.jray.gcs.JobRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,21 +174,38 @@ class JobsRestContractTest {
   void logsTailStreamsTheLogOverAWebSocketUntilTheJobEnds() throws Exception {
     api.submit(new JsonObject().put("submission_id", "tail")
         .put("entrypoint", "for i in 1 2 3; do echo line$i; sleep 0.2; done"));
+    assertEquals("1000 line1\nline2\nline3\n", tail("tail").get(30, TimeUnit.SECONDS));
+    assertEquals("SUCCEEDED", api.job("tail").getString("status"));
+    assertEquals("4404 no job with submission_id 'nope'", tail("nope").get(30, TimeUnit.SECONDS));
+  }
+
+  /** Connects to the job's logs/tail with java.net.http; completes with the close code and all text. */
+  private CompletableFuture<String> tail(String id) {
     StringBuilder text = new StringBuilder();
     CompletableFuture<String> closed = new CompletableFuture<>();
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost("127.0.0.1")
-        .setPort(api.verticle.port()).setURI("/api/jobs/tail/logs/tail")
-        .addHeader("Authorization", "Bearer " + api.token.reveal());
-    var ws = JobsApi.await(api.vertx.createWebSocketClient().connect(connect));
-    ws.textMessageHandler(text::append);
-    ws.closeHandler(v -> closed.complete(text.toString()));
-    assertEquals("line1\nline2\nline3\n", closed.get(30, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals("SUCCEEDED", api.job("tail").getString("status"));
+    HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + api.token.reveal())
+        .buildAsync(URI.create("ws://127.0.0.1:" + api.verticle.port() + "/api/jobs/" + id + "/logs/tail"),
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                text.append(data);
+                ws.request(1);
+                return null;
+              }
 
-    CompletableFuture<String> refused = new CompletableFuture<>();
-    var unknown = JobsApi.await(api.vertx.createWebSocketClient().connect(connect.setURI("/api/jobs/nope/logs/tail")));
-    unknown.closeHandler(v -> refused.complete(unknown.closeStatusCode() + " " + unknown.closeReason()));
-    assertEquals("4404 no job with submission_id 'nope'", refused.get(30, java.util.concurrent.TimeUnit.SECONDS));
+              @Override
+              public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                closed.complete(code + " " + (code == 1000 ? text : reason));
+                return null;
+              }
+
+              @Override
+              public void onError(WebSocket ws, Throwable error) {
+                closed.completeExceptionally(error);
+              }
+            });
+    return closed;
   }
 
   @Test
