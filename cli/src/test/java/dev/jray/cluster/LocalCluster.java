@@ -560,6 +560,9 @@ public final class LocalCluster implements AutoCloseable {
     cmd.add(java());
     cmd.add("-Dhazelcast.phone.home.enabled=false");
     cmd.add("-Djava.io.tmpdir=" + tmpDir);
+    // nodes run from a cached copy of the jar: one cache per IT log root, so that jray versions
+    // other trees on this machine start meanwhile never prune the copy a node here runs from
+    cmd.add("-Djray.cache-dir=" + itLogRoot().resolve("node-cache"));
     cmd.addAll(jvmOptions);
     return cmd;
   }
