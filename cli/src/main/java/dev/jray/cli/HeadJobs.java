@@ -3,6 +3,7 @@ package dev.jray.cli;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
+import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.JobsOptions;
 import dev.jray.jobs.QueueQuota;
@@ -46,19 +47,19 @@ final class HeadJobs {
    * @return the verticle, or null if it could not start
    */
   static JobsHttpVerticle start(ClusterNode node, TokenSources.Found token, String clusterAddress,
-      String host, int port, Map<String, QueueQuota> queues) {
+      String host, int port, Map<String, QueueQuota> queues, HistoryRetention retention) {
     try {
       Path dir = jobsDir();
       JobsOptions options = new JobsOptions(host, port, dir, clusterAddress, token.token(),
-          driverTokenFile(token, dir), queues, JobsOptions.DEFAULT_STOP_GRACE, Time.SYSTEM);
+          driverTokenFile(token, dir), queues, JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM);
       JobsHttpVerticle jobs = JobsHttpVerticle.deploy(node.node().getVertx(), options, node.gcs())
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
       return jobs;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      System.err.println("jray: the Jobs API is not served: it could not listen on " + url(host, port)
-          + " (" + cause.getMessage() + "); give a free --dashboard-port");
+      System.err.println("jray: the Jobs API is not served: it could not start on " + url(host, port)
+          + ": " + cause.getMessage());
       return null;
     }
   }

@@ -9,6 +9,7 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
+import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.QueueQuota;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
@@ -88,6 +89,11 @@ final class StartCommand implements Callable<Integer> {
       + " 'name:running=N,cpus=C;name2:running=M'. A queue not named has no quota.")
   String jobQueues;
 
+  @Option(names = "--job-history-retention", defaultValue = "30d", description = "How long ended"
+      + " jobs stay in the head's history (beyond Ray): an age (30d, 12h, 90m), a number of jobs,"
+      + " or both (30d,1000). Default ${DEFAULT-VALUE}.")
+  String jobHistoryRetention;
+
   @Option(names = "--block", description = "Run in the foreground until stopped.")
   boolean block;
 
@@ -104,10 +110,14 @@ final class StartCommand implements Callable<Integer> {
           "give --head, or --address HOST:PORT of a member to join through");
     }
     Map<String, QueueQuota> queues;
+    HistoryRetention retention;
+    String option = "--job-queues";
     try {
       queues = QueueQuota.parseAll(jobQueues);
+      option = "--job-history-retention";
+      retention = HistoryRetention.parse(jobHistoryRetention);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--job-queues: " + e.getMessage());
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
     }
     Map<String, Double> res = nodeResources();
     // found (or made) here, so a missing token fails now, not in a background node's log
@@ -131,7 +141,7 @@ final class StartCommand implements Callable<Integer> {
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res));
     if (head) {
-      HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues);
+      HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues, retention);
     }
     if (head && !NodeJvm.BACKGROUND.equals(System.getProperty(NodeJvm.MODE_PROPERTY))) {
       CommandTokens.howToJoin(token, clusterAddress).forEach(System.out::println);

@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * #router()} (behind the same check).
  *
  * <p>Threading: handlers run on this verticle's event loop and hand every supervisor or GCS call
- * to executeBlocking; the supervisor is thread-safe. {@code server} is set once by {@link #start}.
+ * to executeBlocking; the supervisor is thread-safe. {@code supervisor}, {@code router} and {@code
+ * server} are set once, on the event loop, while it starts.
  */
 public final class JobsHttpVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(JobsHttpVerticle.class.getName());
@@ -66,8 +67,14 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    supervisor = new JobSupervisor(options.time(), gcs, options.jobsDir(), options.clusterAddress(),
-        options.tokenFile(), options.queues(), options.stopGrace());
+    // the history is read from disk: off the event loop
+    return vertx.executeBlocking(() -> new JobSupervisor(options.time(), gcs, options.jobsDir(),
+        options.clusterAddress(), options.tokenFile(), options.queues(), options.stopGrace(),
+        options.retention())).compose(this::serve);
+  }
+
+  private Future<HttpServer> serve(JobSupervisor jobs) {
+    supervisor = jobs;
     router = Router.router(vertx);
     router.route().handler(this::authorize);
     router.route().failureHandler(ctx -> {
@@ -107,7 +114,10 @@ public final class JobsHttpVerticle extends VerticleBase {
         .onSuccess(s -> server = s)
         .onFailure(e -> {
           vertx.cancelTimer(tick);
-          supervisor.close();
+          vertx.executeBlocking(() -> {
+            supervisor.close();
+            return null;
+          });
         });
   }
 

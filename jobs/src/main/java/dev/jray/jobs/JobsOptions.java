@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param tokenFile the token's file, given to drivers as JRAY_CLUSTER_TOKEN_FILE
  * @param queues the per-queue quotas ({@code --job-queues}); a queue not named has none
  * @param stopGrace how long a stopped job has between SIGTERM and SIGKILL
+ * @param retention how long ended jobs stay in the history ({@code --job-history-retention})
  */
 public record JobsOptions(String host, int port, Path jobsDir, String clusterAddress,
     ClusterToken token, Path tokenFile, Map<String, QueueQuota> queues, Duration stopGrace,
-    Time time) {
+    HistoryRetention retention, Time time) {
   public static final int DEFAULT_PORT = 8265;
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(3);
 
@@ -33,6 +34,7 @@ public record JobsOptions(String host, int port, Path jobsDir, String clusterAdd
     Objects.requireNonNull(tokenFile, "tokenFile");
     queues = Map.copyOf(queues);
     Objects.requireNonNull(stopGrace, "stopGrace");
+    Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(time, "time");
   }
 }

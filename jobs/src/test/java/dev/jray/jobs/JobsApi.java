@@ -26,14 +26,25 @@ final class JobsApi implements AutoCloseable {
   final JobsHttpVerticle verticle;
   final WebClient client;
   final Path dir;
+  /** Whether closing deletes {@code dir}: false for a head that another one follows on the same disk. */
+  private final boolean ownsDir;
+
+  /** A head whose jobs directory is {@code dir/jobs}. */
+  JobsApi(Time time, Map<String, QueueQuota> queues, Path dir, HistoryRetention retention) throws Exception {
+    this.ownsDir = dir == null;
+    this.dir = dir == null ? Files.createTempDirectory("jobs-api") : dir;
+    Path tokenFile = this.dir.resolve("cluster-token");
+    if (!Files.exists(tokenFile)) {
+      token.write(tokenFile);
+    }
+    verticle = await(JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,
+        this.dir.resolve("jobs"), "127.0.0.1:1", token, tokenFile, queues, Duration.ofSeconds(3),
+        retention, time), gcs));
+    client = WebClient.create(vertx);
+  }
 
   JobsApi(Time time, Map<String, QueueQuota> queues) throws Exception {
-    dir = Files.createTempDirectory("jobs-api");
-    Path tokenFile = dir.resolve("cluster-token");
-    token.write(tokenFile);
-    verticle = await(JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,
-        dir.resolve("jobs"), "127.0.0.1:1", token, tokenFile, queues, Duration.ofSeconds(3), time), gcs));
-    client = WebClient.create(vertx);
+    this(time, queues, null, HistoryRetention.DEFAULT);
   }
 
   JobsApi() throws Exception {
@@ -90,6 +101,12 @@ final class JobsApi implements AutoCloseable {
   @Override
   public void close() throws Exception {
     await(vertx.close());
+    if (ownsDir) {
+      deleteDir(dir);
+    }
+  }
+
+  static void deleteDir(Path dir) throws Exception {
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -44,6 +44,38 @@ final class JobEntry {
     this.startTimeMs = startTimeMs;
   }
 
+  /**
+   * A job read back from the history; one the head left unfinished is FAILED now, as its
+   * entrypoint died with the head.
+   *
+   * @throws IllegalArgumentException if the stored details are not a job's
+   */
+  static JobEntry restore(long seq, JsonObject d, Path logFile, long nowMs) {
+    JsonObject request = new JsonObject();
+    for (String field : new String[] {"entrypoint", "submission_id", "runtime_env", "metadata",
+        "entrypoint_num_cpus", "entrypoint_num_gpus", "entrypoint_memory", "entrypoint_resources",
+        "priority", "queue"}) {
+      request.put(field, d.getValue(field));
+    }
+    JobSubmission s;
+    try {
+      s = JobSubmission.parse(request);
+    } catch (ApiError e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    JobEntry e = new JobEntry(s, seq, logFile, d.getLong("start_time", 0L));
+    e.status = JobStatus.valueOf(d.getString("status"));
+    e.message = d.getString("message");
+    e.errorType = d.getString("error_type");
+    e.exitCode = d.getInteger("driver_exit_code");
+    e.endTimeMs = d.getLong("end_time") == null ? 0 : d.getLong("end_time");
+    if (!e.status.isTerminal()) {
+      e.finish(JobStatus.FAILED, "The head stopped while the job was " + e.status
+          + "; its entrypoint stopped with it.", HEAD_STOPPED_ERROR, nowMs);
+    }
+    return e;
+  }
+
   String id() {
     return submission.submissionId();
   }

@@ -2,6 +2,7 @@ package dev.jray.jobs.internals;
 
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.time.Time;
+import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobStatus;
 import dev.jray.jobs.QueueQuota;
 import io.vertx.core.json.JsonObject;
@@ -18,13 +19,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * Runs submitted jobs on the head: queues them (see {@link JobQueue}), starts each admitted
  * entrypoint as a child process ({@link EntrypointLauncher}), records how it ends, and stops it
  * on request: SIGTERM to its process tree, SIGKILL when the grace period has passed on the
- * injected clock (checked by {@link #tick}, which the owner calls periodically).
+ * injected clock (checked by {@link #tick}, which the owner calls periodically). Every job's
+ * details go to the {@link JobHistory} on each change, and come back from it when a head starts
+ * (pruned by the retention).
  *
  * <p>Threading: thread-safe; every method holds this object's lock, which guards the job map, the
  * queue, the running set and every {@link JobEntry}. Methods block (process start, files, GCS):
@@ -33,6 +37,8 @@ import java.util.stream.Stream;
 public final class JobSupervisor implements AutoCloseable {
   /** How many characters of the log's end a FAILED job's message carries, as Ray's does. */
   private static final int LOG_TAIL_IN_MESSAGE = 2_000;
+  private static final long PRUNE_EVERY_MS = 60_000;
+  private static final Logger LOG = Logger.getLogger(JobSupervisor.class.getName());
 
   private final Time time;
   private final Path runsDir;
@@ -48,6 +54,11 @@ public final class JobSupervisor implements AutoCloseable {
   private long nextSeq;
   /** Guarded by this. */
   private boolean closed;
+  /** Guarded by this. Every job's details, on disk. */
+  private final JobHistory history;
+  private final HistoryRetention retention;
+  /** Guarded by this. When the history is pruned next (Time milliseconds). */
+  private long nextPruneMs;
 
   /**
    * @param jobsDir where each job's directory (log, working_dir, jars) goes
@@ -55,12 +66,64 @@ public final class JobSupervisor implements AutoCloseable {
    * @param tokenFile the cluster token's file, for the drivers' JRAY_CLUSTER_TOKEN_FILE
    */
   public JobSupervisor(Time time, Gcs gcs, Path jobsDir, String clusterAddress, Path tokenFile,
-      Map<String, QueueQuota> quotas, Duration stopGrace) {
+      Map<String, QueueQuota> quotas, Duration stopGrace, HistoryRetention retention) {
     this.time = time;
     this.runsDir = jobsDir.resolve("runs");
     this.stopGrace = stopGrace;
     this.launcher = new EntrypointLauncher(gcs, clusterAddress, tokenFile);
     this.queue = new JobQueue(quotas);
+    this.retention = retention;
+    try {
+      Files.createDirectories(runsDir);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot make the jobs directory " + runsDir + ": " + e.getMessage(), e);
+    }
+    this.history = new JobHistory(jobsDir);
+    synchronized (this) {
+      restore();
+      prune();
+    }
+  }
+
+  /** The jobs of the history, as the last head left them. */
+  private void restore() {
+    for (JobHistory.Stored stored : history.load()) {
+      String id = stored.details().getString("submission_id");
+      JobEntry e;
+      try {
+        e = JobEntry.restore(stored.seq(), stored.details(), runsDir.resolve(id).resolve("driver.log"),
+            time.milliseconds());
+      } catch (RuntimeException bad) {
+        LOG.warning("job history: skipping job " + id + ", its record is unreadable: " + bad.getMessage());
+        continue;
+      }
+      jobs.put(id, e);
+      history.save(e.seq, e.details()); // a job the head left unfinished is FAILED now
+      nextSeq = Math.max(nextSeq, e.seq + 1);
+    }
+  }
+
+  /** Forgets the ended jobs beyond the retention, with their files. */
+  private void prune() {
+    long now = time.milliseconds();
+    nextPruneMs = now + PRUNE_EVERY_MS;
+    for (String id : history.expired(now - retention.maxAge().toMillis(), retention.maxJobs())) {
+      forget(id);
+    }
+  }
+
+  private void forget(String id) {
+    jobs.remove(id);
+    history.delete(id);
+    try {
+      deleteTree(runsDir.resolve(id));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot delete the files of job '" + id + "': " + e.getMessage(), e);
+    }
+  }
+
+  private void saved(JobEntry e) {
+    history.save(e.seq, e.details());
   }
 
   /**
@@ -93,6 +156,7 @@ public final class JobSupervisor implements AutoCloseable {
     e.message = "Job is waiting to be admitted.";
     jobs.put(s.submissionId(), e);
     queue.add(e);
+    saved(e);
     admitAndStart();
     return new JsonObject().put("job_id", s.submissionId()).put("submission_id", s.submissionId());
   }
@@ -130,6 +194,7 @@ public final class JobSupervisor implements AutoCloseable {
     if (e.status == JobStatus.PENDING) {
       queue.remove(e);
       e.finish(JobStatus.STOPPED, "Job was stopped before it started.", null, time.milliseconds());
+      saved(e);
       admitAndStart();
       return true;
     }
@@ -154,18 +219,16 @@ public final class JobSupervisor implements AutoCloseable {
       throw ApiError.badRequest("job '" + id + "' is " + e.status + ": only a job in a terminal"
           + " state (STOPPED, SUCCEEDED, FAILED) can be deleted; stop it first");
     }
-    jobs.remove(id);
-    try {
-      deleteTree(e.logFile.getParent());
-    } catch (IOException ex) {
-      throw new IllegalStateException("cannot delete the files of job '" + id + "': " + ex.getMessage(), ex);
-    }
+    forget(id);
     return true;
   }
 
   /** SIGKILLs the stopping jobs whose grace period is over; call periodically. */
   public synchronized void tick() {
     long now = time.milliseconds();
+    if (now >= nextPruneMs && !closed) {
+      prune();
+    }
     for (JobEntry e : running) {
       if (e.killAtMs >= 0 && now >= e.killAtMs) {
         e.stopping.forEach(ProcessHandle::destroyForcibly);
@@ -192,18 +255,24 @@ public final class JobSupervisor implements AutoCloseable {
         e.status = JobStatus.RUNNING;
         e.message = "Job is currently running.";
         running.add(e);
+        saved(e);
         // async: an entrypoint that ended already must not re-enter this loop
         p.onExit().thenAcceptAsync(this::exitedProcess);
       } catch (EntrypointLauncher.SetupException ex) {
         e.finish(JobStatus.FAILED, ex.getMessage(), JobEntry.RUNTIME_ENV_ERROR, time.milliseconds());
+        saved(e);
       } catch (IOException | RuntimeException ex) {
         e.finish(JobStatus.FAILED, "The entrypoint could not start: " + ex.getMessage(),
             JobEntry.START_ERROR, time.milliseconds());
+        saved(e);
       }
     }
   }
 
   private synchronized void exitedProcess(Process p) {
+    if (closed) {
+      return; // the history keeps it RUNNING: the next head reads it back as FAILED
+    }
     JobEntry e = running.stream().filter(r -> r.process == p).findFirst().orElse(null);
     if (e == null) {
       return;
@@ -224,6 +293,7 @@ public final class JobSupervisor implements AutoCloseable {
     e.stopping.forEach(ProcessHandle::destroyForcibly); // a stopped job's stragglers
     e.stopping = List.of();
     e.killAtMs = -1;
+    saved(e);
     admitAndStart();
   }
 
@@ -254,10 +324,14 @@ public final class JobSupervisor implements AutoCloseable {
   /** Stops accepting jobs and SIGTERMs every running entrypoint's process tree. */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     for (JobEntry e : running) {
       e.process.descendants().forEach(ProcessHandle::destroy);
       e.process.destroy();
     }
+    history.close();
   }
 }
