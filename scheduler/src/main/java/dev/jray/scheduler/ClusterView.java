@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -22,6 +23,11 @@ public final class ClusterView {
       long atMs) {}
 
   private final ConcurrentHashMap<UniqueId, Entry> nodes = new ConcurrentHashMap<>();
+  /**
+   * Nodes removed because they died: a node id is one incarnation, so what such a node still
+   * reports (it ran on through a pause the cluster declared it dead in) is ignored.
+   */
+  private final Set<UniqueId> dead = ConcurrentHashMap.newKeySet();
   private final LongSupplier clockMs;
   private final long expiryMs;
 
@@ -32,11 +38,16 @@ public final class ClusterView {
   }
 
   public void update(ResourceReport report) {
+    if (dead.contains(report.nodeId())) {
+      return;
+    }
     nodes.put(report.nodeId(), new Entry(report, ResourceSet.of(report.total()),
         ResourceSet.of(report.available()), report.queued(), clockMs.getAsLong()));
   }
 
+  /** The node died: it is left out for good, whatever it still reports. */
   public void remove(UniqueId nodeId) {
+    dead.add(nodeId);
     nodes.remove(nodeId);
   }
 

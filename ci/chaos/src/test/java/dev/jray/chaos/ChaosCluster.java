@@ -84,6 +84,25 @@ public final class ChaosCluster implements AutoCloseable {
     return started("head", "head-restarted-" + restarts.incrementAndGet(), port, args);
   }
 
+  /**
+   * Starts one worker with {@code extraArgs} for {@code jray start} (say {@code
+   * --object-store-memory}), joining through the live members; waits until it is up.
+   */
+  public Node startWorker(String label, String resourcesJson, String... extraArgs) {
+    int port = LocalCluster.freePort();
+    List<String> args = new ArrayList<>(List.of("start", "--address", liveAddresses(), "--port",
+        Integer.toString(port), "--num-cpus", "2"));
+    addResources(args, resourcesJson);
+    args.addAll(Arrays.asList(extraArgs));
+    args.add("--block");
+    Node node = local.awaitUp(local.startNode(label, args, List.of()), NODE_START_TIMEOUT);
+    synchronized (this) {
+      ports.put(label, port);
+      nodes.put(label, node);
+    }
+    return node;
+  }
+
   /** Starts workers at once, each joining through the live members on a port of its own. */
   public List<Node> startWorkers(String resourcesJson, String... labels) {
     String through = liveAddresses();
