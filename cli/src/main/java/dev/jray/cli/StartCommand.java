@@ -6,6 +6,7 @@ import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
@@ -103,6 +104,19 @@ final class StartCommand implements Callable<Integer> {
       + " a head without a token writes).")
   Path tokenFile;
 
+  @Option(names = "--use-tls", description = "Mutual TLS on the event bus, link and transfer port"
+      + " (or JRAY_USE_TLS=1); needs the three files below.")
+  boolean useTls;
+
+  @Option(names = "--tls-server-cert", description = "This node's certificate, PEM (or JRAY_TLS_SERVER_CERT).")
+  String tlsServerCert;
+
+  @Option(names = "--tls-server-key", description = "Its private key, PKCS#8 PEM (or JRAY_TLS_SERVER_KEY).")
+  String tlsServerKey;
+
+  @Option(names = "--tls-ca-cert", description = "The cluster's CA certificate, PEM (or JRAY_TLS_CA_CERT).")
+  String tlsCaCert;
+
   @Override
   public Integer call() throws Exception {
     if (!head && address == null) {
@@ -123,13 +137,14 @@ final class StartCommand implements Callable<Integer> {
     // found (or made) here, so a missing token fails now, not in a background node's log
     TokenSources.Found token = head ? CommandTokens.forHead(tokenFile)
         : CommandTokens.forMember(tokenFile);
+    TlsSettings tls = tlsSettings(); // a bad file fails here, not in the background process
     if (!block) {
       return startInBackground(token);
     }
     NodeJvm.dieWithLauncher();
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
     ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res,
-        token.token()), join());
+        token.token(), tls), join());
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
@@ -139,7 +154,7 @@ final class StartCommand implements Callable<Integer> {
       stopped.countDown();
     }, "jray-stop"));
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
-        + clusterAddress + ", resources " + ResourceSet.of(res));
+        + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
     if (head) {
       HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues, retention);
     }
@@ -159,6 +174,26 @@ final class StartCommand implements Callable<Integer> {
 
   private int clusterPort() {
     return port != null ? port : head ? ClusterConfig.DEFAULT_HEAD_PORT : 0;
+  }
+
+  /** The TLS options over the system properties over the environment; null if TLS is off. */
+  private TlsSettings tlsSettings() {
+    Map<String, String> options = new HashMap<>();
+    if (useTls) {
+      options.put("--use-tls", "true");
+    }
+    putIfGiven(options, "--tls-server-cert", tlsServerCert);
+    putIfGiven(options, "--tls-server-key", tlsServerKey);
+    putIfGiven(options, "--tls-ca-cert", tlsCaCert);
+    Map<String, String> props = new HashMap<>();
+    System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+    return TlsSettings.find(options, props, System.getenv());
+  }
+
+  private static void putIfGiven(Map<String, String> options, String name, String value) {
+    if (value != null) {
+      options.put(name, value);
+    }
   }
 
   private Map<String, Double> nodeResources() {

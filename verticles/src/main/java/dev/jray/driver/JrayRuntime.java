@@ -12,6 +12,7 @@ import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
@@ -96,8 +97,8 @@ final class JrayRuntime {
           (double) ObjectStore.defaultCapacity());
       long t0 = time.nanoseconds();
       cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
-          NodeOptions.DRIVER, resources, TokenSources.ofProcess().require(null)),
-          ClusterJoin.through(address), time);
+          NodeOptions.DRIVER, resources, TokenSources.ofProcess().require(null),
+          TlsSettings.ofProcess()), ClusterJoin.through(address), time);
       long t1 = time.nanoseconds();
       vertx = null;
       gcs = cluster.gcs();

@@ -140,7 +140,7 @@ public final class ClusterNode implements AutoCloseable {
           driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver, options.token())
           .port(driver ? 0 : join.port());
     }
-    config.nodeId(options.nodeId()).gcsBackups(join.gcsBackups());
+    config.nodeId(options.nodeId()).gcsBackups(join.gcsBackups()).tls(options.tls());
     long t0 = time.nanoseconds();
     ClusteredVertx cluster = await(config.join(options.host()),
         "join the cluster" + (head ? " as head on " + options.host() + ":" + join.port()

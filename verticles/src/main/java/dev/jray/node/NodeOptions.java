@@ -3,6 +3,7 @@ package dev.jray.node;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.resources.ResourceSet;
 import java.util.Map;
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param role "head", "worker", "driver" (runs no tasks) or "embedded" (alone, not clustered)
  * @param resources the node's totals, including {@code object_store_memory}
  * @param token the cluster token the node proves to its peers and asks of them
+ * @param tls mutual TLS on the node's event bus, link and transfer port; null: plain TCP
  */
 public record NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources,
-    ClusterToken token) {
+    ClusterToken token, TlsSettings tls) {
 
   public static final String HEAD = "head";
   public static final String WORKER = "worker";
@@ -33,16 +35,17 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
   }
 
   /**
-   * A node with a fresh id, the resources the system properties give and the token {@link
-   * TokenSources} finds; an embedded node, alone, makes up its own.
+   * A node with a fresh id, the resources the system properties give, the token {@link
+   * TokenSources} finds and the process's {@link TlsSettings}; an embedded node, alone, makes up
+   * its own token and needs no TLS.
    *
-   * @throws IllegalArgumentException if a clustered node finds no token
+   * @throws IllegalArgumentException if a clustered node finds no token, or bad TLS settings
    */
   public static NodeOptions fromSystemProperties(String host, String role) {
-    ClusterToken token = EMBEDDED.equals(role) ? ClusterToken.generate()
-        : TokenSources.ofProcess().require(null);
+    boolean alone = EMBEDDED.equals(role);
+    ClusterToken token = alone ? ClusterToken.generate() : TokenSources.ofProcess().require(null);
     return new NodeOptions(IdFactory.newUniqueId(), host, role, NodeResources.fromSystemProperties(),
-        token);
+        token, alone ? null : TlsSettings.ofProcess());
   }
 
   /** A driver holds objects but runs no tasks. */

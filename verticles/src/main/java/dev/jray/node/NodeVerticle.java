@@ -12,6 +12,7 @@ import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
 import dev.jray.placement.PlacementVerticle;
@@ -118,7 +119,7 @@ public final class NodeVerticle extends AbstractVerticle {
     resources.putAll(config.resources(RESOURCES, Map.of()));
     EventBusGuard.install(vertx, token);
     options = new NodeOptions(IdFactory.newUniqueId(), config.string(HOST, "127.0.0.1"),
-        NodeOptions.WORKER, resources, token);
+        NodeOptions.WORKER, resources, token, TlsSettings.ofProcess());
     gcs = clusterGcs;
   }
 

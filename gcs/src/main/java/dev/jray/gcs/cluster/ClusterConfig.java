@@ -12,10 +12,13 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.bus.EventBusGuard;
 import dev.jray.gcs.bus.EventBusTransport;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.time.Time;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +43,8 @@ import java.util.logging.Logger;
  * run (a restarted head), else starts one. Drivers are usually lite members: in the cluster,
  * holding no data. The GCS maps keep {@link #DEFAULT_GCS_BACKUPS} backups unless told otherwise,
  * so that many members may die at once without losing a record.
+ * With {@link #tls} the event bus between members runs over mutual TLS; Hazelcast's own
+ * connections stay plain (TLS is in Hazelcast's enterprise edition only).
  *
  * <p>The cluster token keeps strangers out as far as Hazelcast's open-source edition allows: the
  * cluster name is derived from it ({@link #clusterNameOf}), so a member or client without the
@@ -100,6 +106,7 @@ public final class ClusterConfig {
   private int gcsBackups = DEFAULT_GCS_BACKUPS;
   private UniqueId nodeId;
   private final List<String> alsoDecoded = new ArrayList<>();
+  private TlsSettings tls;
 
   private ClusterConfig(Role role, String host, int port, List<ClusterAddress> seeds,
       boolean liteMember, ClusterToken token) {
@@ -206,6 +213,12 @@ public final class ClusterConfig {
     return this;
   }
 
+  /** Runs the event bus over mutual TLS with these settings; null (the default) leaves it plain. */
+  public ClusterConfig tls(TlsSettings settings) {
+    this.tls = settings;
+    return this;
+  }
+
   /**
    * Starts this member: a Hazelcast member on this config under a clustered Vert.x, its event
    * bus on an ephemeral port of {@code eventBusHost}, guarded with the token and its frames
@@ -213,7 +226,7 @@ public final class ClusterConfig {
    * #clusteredVertx(Config, ClusterToken, String)}.
    */
   public Future<ClusteredVertx> join(String eventBusHost) {
-    return clusteredVertx(build(), token, eventBusHost);
+    return clusteredVertx(build(), token, eventBusHost, defaultOptions(), tls);
   }
 
   /**
@@ -325,24 +338,37 @@ public final class ClusterConfig {
    */
   static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, ClusterToken token,
       String eventBusHost) {
+    return clusteredVertx(hazelcastConfig, token, eventBusHost, defaultOptions(), null);
+  }
+
+  private static VertxOptions defaultOptions() {
     // a blocked event loop is reported with the stack that blocks it, not only its duration
-    return clusteredVertx(hazelcastConfig, token, eventBusHost, new VertxOptions()
+    return new VertxOptions()
         .setWarningExceptionTime(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME)
-        .setWarningExceptionTimeUnit(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME_UNIT));
+        .setWarningExceptionTimeUnit(VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME_UNIT);
   }
 
   /**
    * As {@link #clusteredVertx(Config, ClusterToken, String)}, with other Vert.x options; sets
-   * their event bus host, public host and port (0: ephemeral).
+   * their event bus host, public host and port (0: ephemeral), and mutual TLS on the event bus
+   * unless {@code tls} is null.
    */
   static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, ClusterToken token,
-      String eventBusHost, VertxOptions options) {
+      String eventBusHost, VertxOptions options, TlsSettings tls) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
-    options
+    EventBusOptions eventBus = options
         .getEventBusOptions()
         .setHost(eventBusHost)
         .setPort(0)
         .setClusterPublicHost(eventBusHost);
+    if (tls != null) {
+      // peers are checked against the CA, not by name (the bus's client checks no host name)
+      eventBus.setSsl(true)
+          .setClientAuth(ClientAuth.REQUIRED)
+          .setKeyCertOptions(tls.keyCertOptions())
+          .setTrustOptions(tls.trustOptions())
+          .setEnabledSecureTransportProtocols(Set.of(TlsSettings.PROTOCOL));
+    }
     String head = String.join(",",
         hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
     return Vertx.builder()
