@@ -1,0 +1,155 @@
+package dev.jray.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.cluster.drivers.ActorDriver;
+import dev.jray.cluster.drivers.BigObjectsDriver;
+import dev.jray.cluster.drivers.TasksDriver;
+import dev.jray.cluster.drivers.TlsProbe;
+import dev.jray.gcs.security.TestPki;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A cluster with TLS on (head and worker started with {@code -Djray.use-tls=1} and certificates
+ * of a test CA; resource {@code H} on the head, {@code W} on the worker): drivers with the CA's
+ * certificates run the cluster ITs' core cases across nodes, and a process without a client
+ * certificate or with a stranger CA's is refused on the event bus, the link and the transfer port.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 240)
+class TlsIT {
+  private static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(150);
+  private static TestPki.NodeFiles driverFiles;
+  private static TestPki.NodeFiles strangerFiles;
+
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = new ClusterExtension("TlsIT", TlsIT::startTwoNodes);
+
+  static void startTwoNodes(LocalCluster c) {
+    Path pki = c.logDir().resolve("pki");
+    TestPki ca = TestPki.create("cluster", pki);
+    driverFiles = ca.issue("driver", "EC");
+    strangerFiles = TestPki.create("stranger", pki).issue("intruder", "EC");
+    c.startHead("{\"H\":1}", tlsOptions(ca.issue("head", "RSA"), "-Xmx1g"));
+    c.startWorker("worker", "{\"W\":1}", tlsOptions(ca.issue("worker", "EC"), "-Xmx1g"));
+  }
+
+  private static String[] tlsOptions(TestPki.NodeFiles files, String... more) {
+    List<String> options = new ArrayList<>(files.jvmOptions());
+    options.addAll(List.of(more));
+    return options.toArray(String[]::new);
+  }
+
+  private static List<String> driverOptions(String... more) {
+    return List.of(tlsOptions(driverFiles, more));
+  }
+
+  @BeforeAll
+  static void nodesSayTlsIsOn() {
+    for (LocalCluster.Node node : CLUSTER.get().nodes()) {
+      assertTrue(node.resources().endsWith(", TLS on"), node + " printed: " + node.resources());
+    }
+  }
+
+  @Test
+  @Order(1)
+  void tasksFromADriverRunOnTheWorker() {
+    LocalCluster c = CLUSTER.get();
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, driverOptions(), TasksDriver.class,
+        "20", "10", "W", "1.0");
+    assertTrue(r.ok(), r.describe());
+    assertEquals(Map.of(c.node("worker").nodeId(), 20), ClusterIT.perNode(r.result("nodes")),
+        r.describe());
+  }
+
+  @Test
+  @Order(2)
+  void anActorOnTheWorkerKeepsItsState() {
+    LocalCluster c = CLUSTER.get();
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, driverOptions(), ActorDriver.class,
+        "10", "W", "0.5");
+    assertTrue(r.ok(), r.describe());
+    assertEquals(IntStream.rangeClosed(1, 10).mapToObj(Integer::toString)
+        .collect(Collectors.joining(",")), r.result("counts"), r.describe());
+    assertEquals(c.node("worker").nodeId(), r.result("actor-node"), r.describe());
+  }
+
+  @Test
+  @Order(3)
+  void objectsMoveBetweenNodesOverTheTransferPort() {
+    LocalCluster c = CLUSTER.get();
+    // 32 MiB made on the head, read on the worker; 32 MiB put by the driver, read on the worker
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, driverOptions("-Xmx1g"),
+        BigObjectsDriver.class, "H", "W", "32", "32");
+    assertTrue(r.ok(), r.describe());
+    String worker = c.node("worker").nodeId();
+    assertEquals(r.result("task-object-expected") + "@" + worker, r.result("task-object-digest"),
+        r.describe());
+    assertEquals(r.result("put-object-expected") + "@" + worker, r.result("put-object-digest"),
+        r.describe());
+  }
+
+  @Test
+  @Order(4)
+  void aProcessWithoutTlsIsRefusedOnEveryPort() {
+    LocalCluster c = CLUSTER.get();
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), TlsProbe.class, c.headAddress());
+    assertAllRefused(c, r, List.of("bus", "link-nocert", "transfer-nocert"));
+  }
+
+  @Test
+  @Order(5)
+  void aProcessWithAStrangerCasCertificateIsRefusedOnEveryPort() {
+    LocalCluster c = CLUSTER.get();
+    TestPki.NodeFiles s = strangerFiles;
+    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, s.jvmOptions(), TlsProbe.class,
+        c.headAddress(), s.cert().toString(), s.key().toString());
+    assertAllRefused(c, r, List.of("bus", "link-nocert", "transfer-nocert", "link-stranger",
+        "transfer-stranger"));
+  }
+
+  @Test
+  @Order(6)
+  void theClusterStillServesItsOwnAfterTheProbes() {
+    tasksFromADriverRunOnTheWorker();
+  }
+
+  @Test
+  @Order(7)
+  void aMissingCertificateFileIsOneLineNamingTheOption() {
+    LocalCluster c = CLUSTER.get();
+    Path absent = c.logDir().resolve("pki/absent.pem");
+    LocalCluster.Result r = c.cli(Duration.ofSeconds(60), List.of(), "start", "--head", "--port",
+        Integer.toString(LocalCluster.freePort()), "--use-tls", "--tls-server-cert",
+        absent.toString(), "--tls-server-key", driverFiles.key().toString(), "--tls-ca-cert",
+        driverFiles.ca().toString());
+    assertFalse(r.ok(), r.describe());
+    assertEquals("jray: --tls-server-cert (" + absent + "): no such file", r.output().strip(),
+        r.describe());
+  }
+
+  private static void assertAllRefused(LocalCluster c, LocalCluster.Result r, List<String> ports) {
+    assertTrue(r.ok(), r.describe());
+    for (LocalCluster.Node node : c.nodes()) {
+      for (String port : ports) {
+        assertEquals("refused", r.result(port + "-" + node.nodeId()),
+            port + " of " + node + "\n" + r.describe());
+      }
+    }
+  }
+}
