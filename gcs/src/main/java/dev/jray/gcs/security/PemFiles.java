@@ -174,7 +174,8 @@ final class PemFiles {
     }
     for (String algorithm : KEY_ALGORITHMS) {
       try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.der()));
+        return KeyFactory.getInstance(algorithm)
+            .generatePrivate(new PKCS8EncodedKeySpec(key.der()));
       } catch (GeneralSecurityException | RuntimeException e) {
         // not this algorithm: try the next
       }

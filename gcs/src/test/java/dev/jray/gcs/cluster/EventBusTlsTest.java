@@ -73,8 +73,10 @@ class EventBusTlsTest {
     return start(cluster.memberConfig(ClusterConfig.Role.WORKER, false), tls);
   }
 
-  private static Future<Message<String>> ask(ClusteredVertx from, String body) {
-    return from.vertx().eventBus().request(ECHO, body, new DeliveryOptions().setSendTimeout(5_000));
+  /** A request that fails after {@code timeoutMs} (a cold JVM's first TLS takes seconds). */
+  private static Future<Message<String>> ask(ClusteredVertx from, String body, long timeoutMs) {
+    return from.vertx().eventBus().request(ECHO, body,
+        new DeliveryOptions().setSendTimeout(timeoutMs));
   }
 
   @Test
@@ -82,8 +84,8 @@ class EventBusTlsTest {
     startHeadWithEcho();
     ClusteredVertx w = startMember(worker);
 
-    Message<String> reply = ask(w, "hi").toCompletionStage().toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    Message<String> reply = ask(w, "hi", 30_000).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
 
     assertEquals("echo:hi", reply.body());
   }
@@ -93,7 +95,7 @@ class EventBusTlsTest {
     startHeadWithEcho();
     ClusteredVertx stranger = startMember(intruder);
 
-    assertThrows(ExecutionException.class, () -> ask(stranger, "let me in")
+    assertThrows(ExecutionException.class, () -> ask(stranger, "let me in", 5_000)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
     assertEquals(0, delivered.get());
   }
@@ -103,7 +105,7 @@ class EventBusTlsTest {
     startHeadWithEcho();
     ClusteredVertx plain = startMember(null);
 
-    assertThrows(ExecutionException.class, () -> ask(plain, "let me in")
+    assertThrows(ExecutionException.class, () -> ask(plain, "let me in", 5_000)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
     assertEquals(0, delivered.get());
   }
