@@ -109,7 +109,7 @@ class TlsIT {
   void aProcessWithoutTlsIsRefusedOnEveryPort() {
     LocalCluster c = CLUSTER.get();
     LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), TlsProbe.class, c.headAddress());
-    assertAllRefused(c, r, List.of("bus"));
+    assertAllRefused(c, r, List.of("bus", "link-nocert", "transfer-nocert"));
   }
 
   @Test
@@ -119,7 +119,8 @@ class TlsIT {
     TestPki.NodeFiles s = strangerFiles;
     LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, s.jvmOptions(), TlsProbe.class,
         c.headAddress(), s.cert().toString(), s.key().toString());
-    assertAllRefused(c, r, List.of("bus"));
+    assertAllRefused(c, r, List.of("bus", "link-nocert", "transfer-nocert", "link-stranger",
+        "transfer-stranger"));
   }
 
   @Test

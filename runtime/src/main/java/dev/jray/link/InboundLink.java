@@ -3,6 +3,7 @@ package dev.jray.link;
 import dev.jray.api.id.UniqueId;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.logging.Level;
@@ -16,19 +17,23 @@ import java.util.logging.Logger;
 final class InboundLink implements Runnable {
   private static final Logger LOG = Logger.getLogger(InboundLink.class.getName());
 
-  private final SocketChannel channel;
+  private final SocketChannel socket;
+  /** What frames are read from and written to: {@link #socket}, or TLS over it. */
+  private final ByteChannel channel;
   private final NodeLinks links;
   /** The node at the other end, as it proved in the handshake. */
   final UniqueId from;
   final LinkWriter replies;
   private volatile boolean closed;
 
-  InboundLink(SocketChannel channel, NodeLinks links, UniqueId from) throws IOException {
+  InboundLink(SocketChannel socket, ByteChannel channel, NodeLinks links, UniqueId from)
+      throws IOException {
+    this.socket = Objects.requireNonNull(socket, "socket");
     this.channel = Objects.requireNonNull(channel, "channel");
     this.links = Objects.requireNonNull(links, "links");
     this.from = Objects.requireNonNull(from, "from");
-    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(channel), links.time);
+    socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(socket), links.time);
     replies.open(channel);
   }
 
@@ -59,6 +64,6 @@ final class InboundLink implements Runnable {
   void close() {
     closed = true;
     replies.fail(new IOException("the link was closed"));
-    OutboundLink.closeQuietly(channel);
+    OutboundLink.closeQuietly(socket);
   }
 }

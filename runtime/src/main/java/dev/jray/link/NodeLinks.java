@@ -5,6 +5,7 @@ import dev.jray.gcs.security.AuthenticatingAcceptor;
 import dev.jray.gcs.security.ChannelDeadlines;
 import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.Handshake;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.serialization.SerializationException;
 import dev.jray.gcs.serialization.Serializer;
 import dev.jray.gcs.time.Time;
@@ -12,6 +13,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +42,8 @@ import java.util.logging.Logger;
  * reader thread hands them to its {@link LinkInbox}. Requests are answered on the connection
  * they came in on, matched by id.
  *
- * <p>Every connection starts with the {@link Handshake}: both nodes prove the cluster token, and
+ * <p>With {@link TlsSettings}, every connection runs over mutual TLS, the handshake inside it.
+ * Every connection starts with the {@link Handshake}: both nodes prove the cluster token, and
  * the connecting node's id is trusted once proven. Until then a connection costs no thread while
  * it is idle and is closed after {@link #HANDSHAKE_LIMITS}' deadline; connections still
  * authenticating are capped ({@link AuthenticatingAcceptor}). After it, frames are at most
@@ -102,6 +105,8 @@ public final class NodeLinks implements AutoCloseable {
   /** The clock of deferred frames and of the retry back-off. */
   final Time time;
   final Handshake handshake;
+  /** Mutual TLS beneath the handshake, both ways; null: plain TCP. */
+  final TlsSettings tls;
   /** Closes connections whose handshake outlasts its deadline, both ways. */
   final ChannelDeadlines deadlines;
   /** The largest frame read or sent, length prefix included. */
@@ -126,6 +131,7 @@ public final class NodeLinks implements AutoCloseable {
   /**
    * @param self this node
    * @param token the cluster token this node proves and asks of its peers
+   * @param tls mutual TLS on every connection, beneath the handshake; null for plain TCP
    * @param loader the class loader messages are read with
    * @param resolver where a node listens, or null if it is unknown or gone; may block (it is
    *     called on a connector thread)
@@ -134,12 +140,14 @@ public final class NodeLinks implements AutoCloseable {
    *     pass without waiting
    * @throws IllegalArgumentException if {@code -Djray.link.max-frame-bytes} is not a size
    */
-  public NodeLinks(UniqueId self, ClusterToken token, Serializer serializer, ClassLoader loader,
-      Function<UniqueId, InetSocketAddress> resolver, LinkInbox inbox, Time time) {
+  public NodeLinks(UniqueId self, ClusterToken token, TlsSettings tls, Serializer serializer,
+      ClassLoader loader, Function<UniqueId, InetSocketAddress> resolver, LinkInbox inbox,
+      Time time) {
     this.self = Objects.requireNonNull(self, "self");
     this.time = Objects.requireNonNull(time, "time");
     this.maxFrameBytes = Frames.maxFrameBytes(System.getProperty(Frames.MAX_FRAME_PROPERTY));
     this.handshake = new Handshake(token, "link");
+    this.tls = tls;
     this.deadlines = new ChannelDeadlines(time, "jray-link-deadlines");
     this.flusher = new LinkFlusher(time);
     this.serializer = Objects.requireNonNull(serializer, "serializer");
@@ -160,8 +168,8 @@ public final class NodeLinks implements AutoCloseable {
     ServerSocketChannel s = ServerSocketChannel.open();
     try {
       s.bind(new InetSocketAddress(host, 0));
-      acceptor = new AuthenticatingAcceptor("link", s, handshake, self, time, HANDSHAKE_LIMITS,
-          deadlines, this::onAuthenticated);
+      acceptor = new AuthenticatingAcceptor("link", s, handshake, tls, self, time,
+          HANDSHAKE_LIMITS, deadlines, this::onAuthenticated);
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;
@@ -173,8 +181,9 @@ public final class NodeLinks implements AutoCloseable {
   }
 
   /** A node connected and proved the token; on a handshake thread. */
-  private void onAuthenticated(SocketChannel ch, UniqueId from) throws IOException {
-    InboundLink link = new InboundLink(ch, this, from);
+  private void onAuthenticated(SocketChannel socket, ByteChannel channel, UniqueId from)
+      throws IOException {
+    InboundLink link = new InboundLink(socket, channel, this, from);
     inbound.add(link);
     if (closed) {
       link.close();

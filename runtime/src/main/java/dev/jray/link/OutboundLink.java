@@ -2,18 +2,23 @@ package dev.jray.link;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.security.ChannelDeadlines;
+import dev.jray.gcs.security.TlsChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * This node's connection to one other node, opened by the {@link
  * dev.jray.gcs.security.Handshake} (each side proves the cluster token, and the node proves it is
- * the node asked for): frames sent to that node go through its {@link LinkWriter} (queued while
+ * the node asked for), inside mutual TLS when the links have {@code TlsSettings}: frames sent to
+ * that node go through its {@link LinkWriter} (queued while
  * connecting and authenticating); replies to this node's requests come back on the same
  * socket and are read by a thread of its own, which also sees the peer close the connection.
  *
@@ -63,29 +68,39 @@ final class OutboundLink {
       if (closed) {
         throw new IOException("the link was closed");
       }
-      authenticate(ch, address);
-      Thread reader = new Thread(this::readReplies, "jray-link-out-" + node.toHex().substring(0, 8));
+      ByteChannel io = authenticate(ch, address);
+      Thread reader = new Thread(() -> readReplies(io),
+          "jray-link-out-" + node.toHex().substring(0, 8));
       reader.setDaemon(true);
       reader.start();
-      writer.open(ch);
+      writer.open(io);
     } catch (IOException | RuntimeException e) {
       closeQuietly(ch);
       writer.fail(e instanceof IOException io ? io : new IOException(e));
     }
   }
 
-  /** The handshake, as the client: a refusal is one line here, as it is on the node's side. */
-  private void authenticate(SocketChannel ch, InetSocketAddress address) throws IOException {
+  /**
+   * The handshake, as the client, inside TLS when on: a refusal is one line here, as it is on the
+   * node's side.
+   *
+   * @return what frames go through: {@code ch}, or TLS over it
+   */
+  private ByteChannel authenticate(SocketChannel ch, InetSocketAddress address)
+      throws IOException {
     String refused = "link to node " + node + " at " + address.getAddress().getHostAddress() + ":"
         + address.getPort() + " refused: ";
     UniqueId proven;
-    try (ChannelDeadlines.Deadline deadline = links.deadlines.closeAfter(
-        NodeLinks.HANDSHAKE_LIMITS.handshakeTimeout(), ch)) {
+    ByteChannel io;
+    Duration timeout = NodeLinks.HANDSHAKE_LIMITS.handshakeTimeout();
+    try (ChannelDeadlines.Deadline deadline = links.deadlines.closeAfter(timeout, ch)) {
       try {
-        proven = links.handshake.asClient(ch, links.self);
+        io = links.tls == null ? ch : TlsChannel.client(ch, links.tls, (int) timeout.toMillis());
+        proven = links.handshake.asClient(io, links.self);
       } catch (IOException e) {
         String reason = deadline.expired() ? "it did not finish the handshake within "
-            + NodeLinks.HANDSHAKE_LIMITS.handshakeTimeout().toMillis() + " ms" : e.getMessage();
+            + timeout.toMillis() + " ms" : e instanceof SSLException
+            ? "its TLS handshake failed: " + e.getMessage() : e.getMessage();
         if (!closed) {
           LOG.warning(refused + reason);
         }
@@ -96,11 +111,12 @@ final class OutboundLink {
       LOG.warning(refused + "it proved the cluster token but is node " + proven);
       throw new IOException(refused + "it is node " + proven);
     }
+    return io;
   }
 
   /** Reads the replies to this node's requests until the connection ends. */
-  private void readReplies() {
-    FrameReader reader = new FrameReader(channel, links.maxFrameBytes);
+  private void readReplies(ByteChannel io) {
+    FrameReader reader = new FrameReader(io, links.maxFrameBytes);
     try {
       Frames.Frame frame;
       while ((frame = reader.next()) != null) {

@@ -58,7 +58,7 @@ class LinkAuthenticationTest {
 
   private NodeLinks node(UniqueId id, ClusterToken token, Serializer serializer,
       BlockingQueue<Received> inbox) throws IOException {
-    NodeLinks links = new NodeLinks(id, token, serializer, getClass().getClassLoader(),
+    NodeLinks links = new NodeLinks(id, token, null, serializer, getClass().getClassLoader(),
         addresses::get, (from, m, reply) -> inbox.add(new Received(from, m)), Time.SYSTEM);
     addresses.put(id, new InetSocketAddress("127.0.0.1", links.listen("127.0.0.1")));
     started.add(links);

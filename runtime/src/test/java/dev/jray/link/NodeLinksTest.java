@@ -50,8 +50,8 @@ class NodeLinksTest {
   }
 
   private NodeLinks node(UniqueId id, LinkInbox inbox, Time time) throws IOException {
-    NodeLinks links = new NodeLinks(id, TOKEN, Serializers.fory(), getClass().getClassLoader(),
-        addresses::get, inbox, time);
+    NodeLinks links = new NodeLinks(id, TOKEN, null, Serializers.fory(),
+        getClass().getClassLoader(), addresses::get, inbox, time);
     addresses.put(id, new InetSocketAddress("127.0.0.1", links.listen("127.0.0.1")));
     started.add(links);
     return links;

@@ -86,7 +86,7 @@ class ObjectReaderTest {
         spec -> rerun.accept(spec));
     reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, recovery, pool,
         time);
-    links = new NodeLinks(here, ClusterToken.generate(), Serializers.fory(),
+    links = new NodeLinks(here, ClusterToken.generate(), null, Serializers.fory(),
         getClass().getClassLoader(), node -> null, (from, message, reply) -> { }, time);
     owners.start(links);
   }

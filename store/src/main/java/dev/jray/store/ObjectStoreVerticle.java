@@ -6,6 +6,7 @@ import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
 import dev.jray.store.transfer.ObjectTransferClient;
@@ -64,6 +65,8 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
 
   /** Null until start when none was given: then it is the process's, if it serves other nodes. */
   private ClusterToken token;
+  /** Mutual TLS on the transfer port, given with the token, else the process's; null: plain. */
+  private TlsSettings tls;
   private UniqueId nodeId;
   private ObjectStore store;
   /** Null unless it serves other nodes. */
@@ -71,14 +74,19 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
   /** Null unless it serves other nodes. */
   private ObjectTransferClient transferClient;
 
-  /** A store that serves its copies to, and pulls from, nodes that prove {@code token}. */
-  public ObjectStoreVerticle(ClusterToken token) {
+  /**
+   * A store that serves its copies to, and pulls from, nodes that prove {@code token}, over
+   * mutual TLS unless {@code tls} is null.
+   */
+  public ObjectStoreVerticle(ClusterToken token, TlsSettings tls) {
     this.token = Objects.requireNonNull(token, "token");
+    this.tls = tls;
   }
 
   /**
    * A store deployed with no token: if it serves other nodes, it uses the token {@link
-   * TokenSources} finds for this process, and fails to deploy if there is none.
+   * TokenSources} finds for this process, and fails to deploy if there is none, and the process's
+   * {@link TlsSettings}.
    */
   public ObjectStoreVerticle() {}
 
@@ -94,6 +102,7 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
       transferPort = config.port(TRANSFER_PORT, 0);
       if (transferHost != null && token == null) {
         token = TokenSources.ofProcess().require(null);
+        tls = TlsSettings.ofProcess();
       }
     } catch (IllegalArgumentException e) {
       started.fail(e);
@@ -109,10 +118,10 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
         })
         .compose(v -> transferHost == null ? Future.succeededFuture()
             : ObjectTransferServer.start(vertx, store, transferHost, transferPort,
-                    token, nodeId, time)
+                    token, tls, nodeId, time)
                 .map(server -> {
                   transferServer = server;
-                  transferClient = new ObjectTransferClient(vertx, token, nodeId, time);
+                  transferClient = new ObjectTransferClient(vertx, token, tls, nodeId, time);
                   return null;
                 }))
         .compose(v -> vertx.eventBus().consumer(statsAddress(nodeId),

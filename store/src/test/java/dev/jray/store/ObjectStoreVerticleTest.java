@@ -45,7 +45,7 @@ class ObjectStoreVerticleTest {
   @Test
   void storesObjectsAnswersStatsServesCopiesAndFreesEverythingOnUndeploy() throws Exception {
     UniqueId node = IdFactory.newUniqueId();
-    ObjectStoreVerticle verticle = new ObjectStoreVerticle(ClusterToken.generate());
+    ObjectStoreVerticle verticle = new ObjectStoreVerticle(ClusterToken.generate(), null);
     String deployment = await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(
         new JsonObject().put("nodeId", node.toHex()).put("capacityBytes", 8 << 20)
             .put("spillDirectory", spillBase.toString()).put("transferHost", "127.0.0.1"))));

@@ -160,9 +160,9 @@ public final class NodeVerticle extends AbstractVerticle {
     LocalParts.register(vertx, nodeId, Time.class, time);
     StartPhases phases = new StartPhases(time);
     List<String> ids = new ArrayList<>();
-    storePart = new ObjectStoreVerticle(options.token());
+    storePart = new ObjectStoreVerticle(options.token(), options.tls());
     schedulerPart = new SchedulerVerticle();
-    workerPart = new WorkerPoolVerticle(options.token());
+    workerPart = new WorkerPoolVerticle(options.token(), options.tls());
     deployPart(context, storePart, new DeploymentOptions().setConfig(storeConfig()), ids)
         .compose(v -> deployPart(storePart.context(), schedulerPart,
             new DeploymentOptions().setConfig(schedulerConfig()), ids))

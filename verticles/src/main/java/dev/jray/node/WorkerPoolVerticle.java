@@ -8,6 +8,7 @@ import dev.jray.gcs.bus.ForyMessageCodec;
 import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.serialization.Serializers;
@@ -82,6 +83,8 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
   /** Null until start when none was given. */
   private ClusterToken token;
+  /** Mutual TLS on the links, given with the token, else the process's; null: plain TCP. */
+  private TlsSettings tls;
   private UniqueId nodeId;
   private SchedulerVerticle scheduler;
   /** What it bound as its scheduler's sink. */
@@ -98,15 +101,20 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   /** 0 when the links do not listen. */
   private int linkPort;
 
-  /** A worker pool whose links talk to nodes that prove {@code token}. */
-  public WorkerPoolVerticle(ClusterToken token) {
+  /**
+   * A worker pool whose links talk to nodes that prove {@code token}, over mutual TLS unless
+   * {@code tls} is null.
+   */
+  public WorkerPoolVerticle(ClusterToken token, TlsSettings tls) {
     this.token = Objects.requireNonNull(token, "token");
+    this.tls = tls;
   }
 
   /**
    * A worker pool deployed with no token: its links use the token {@link TokenSources} finds for
    * this process; if it finds none, a pool whose links listen fails to deploy, and one whose
-   * links do not (a node alone) makes one up.
+   * links do not (a node alone) makes one up. Links that listen use the process's {@link
+   * TlsSettings}.
    */
   public WorkerPoolVerticle() {}
 
@@ -122,6 +130,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
         token = linkHost != null ? TokenSources.ofProcess().require(null)
             : Objects.requireNonNullElseGet(TokenSources.ofProcess().find(null),
                 ClusterToken::generate);
+        tls = linkHost != null ? TlsSettings.ofProcess() : null;
       }
       store = LocalParts.require(vertx, nodeId, ObjectStoreVerticle.class, "WorkerPoolVerticle");
       scheduler = LocalParts.require(vertx, nodeId, SchedulerVerticle.class, "WorkerPoolVerticle");
@@ -146,8 +155,8 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
           });
       worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(),
           store.store(), executor);
-      links = new NodeLinks(nodeId, token, LINK_MESSAGES, CoreWorker.class.getClassLoader(),
-          this::linkAddress, worker.inbox(), time);
+      links = new NodeLinks(nodeId, token, tls, LINK_MESSAGES,
+          CoreWorker.class.getClassLoader(), this::linkAddress, worker.inbox(), time);
       sink = new TaskSink() {
         @Override
         public void dispatch(TaskSpec spec) {

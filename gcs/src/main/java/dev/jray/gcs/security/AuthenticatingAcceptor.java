@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -28,11 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * Accepts connections on a server socket and hands on only those whose peer passes the {@link
- * Handshake} within the deadline. A connection that has sent nothing yet waits in a selector and
- * costs no thread; once it sends, a small pool runs its handshake. Connections still
+ * Handshake} within the deadline, over mutual TLS when {@link TlsSettings} are given (the TLS
+ * handshake first, within the same deadline). A connection that has sent nothing yet waits in a
+ * selector and costs no thread; once it sends, a small pool runs its handshake. Connections still
  * authenticating are capped in all and per peer address, so a flood of idle or slow connections
  * costs file descriptors up to the cap, never threads, and lasts no longer than the deadline. At a
  * cap, the connection that has waited longest without sending anything makes room for the new
@@ -74,15 +77,19 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
      * Called on a handshake thread with the connection in blocking mode; must hand it on without
      * blocking for long (other handshakes wait for the thread).
      *
+     * @param socket the connection, for its options and to close it
+     * @param channel what to read and write: {@code socket} itself, or TLS over it
      * @throws IOException to have the connection closed
      */
-    void accept(SocketChannel channel, UniqueId peer) throws IOException;
+    void accept(SocketChannel socket, ByteChannel channel, UniqueId peer) throws IOException;
   }
 
   private final String service;
   private final ServerSocketChannel server;
   private final Selector selector;
   private final Handshake handshake;
+  /** Null: plain TCP. */
+  private final TlsSettings tls;
   private final UniqueId self;
   private final Time time;
   private final Limits limits;
@@ -105,14 +112,16 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
    * Starts accepting on {@code server}, which it takes over (closing it on {@link #close}).
    *
    * @param service what the socket carries, for thread names and log lines ("link")
+   * @param tls mutual TLS beneath the handshake; null for plain TCP
    * @param self the node id this side proves
    */
   public AuthenticatingAcceptor(String service, ServerSocketChannel server, Handshake handshake,
-      UniqueId self, Time time, Limits limits, ChannelDeadlines deadlines,
+      TlsSettings tls, UniqueId self, Time time, Limits limits, ChannelDeadlines deadlines,
       Authenticated onAuthenticated) throws IOException {
     this.service = Objects.requireNonNull(service, "service");
     this.server = Objects.requireNonNull(server, "server");
     this.handshake = Objects.requireNonNull(handshake, "handshake");
+    this.tls = tls;
     this.self = Objects.requireNonNull(self, "self");
     this.time = Objects.requireNonNull(time, "time");
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -267,10 +276,14 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
 
   private void handshake(Pending p) {
     UniqueId peer;
+    ByteChannel channel;
     try {
-      peer = handshake.asServer(p.channel, self);
+      channel = tls == null ? p.channel
+          : TlsChannel.server(p.channel, tls, (int) limits.handshakeTimeout().toMillis());
+      peer = handshake.asServer(channel, self);
     } catch (IOException | RuntimeException e) {
-      p.finish(p.deadline.expired() ? timedOut() : String.valueOf(e.getMessage()));
+      p.finish(p.deadline.expired() ? timedOut() : e instanceof SSLException
+          ? "its TLS handshake failed: " + e.getMessage() : String.valueOf(e.getMessage()));
       return;
     }
     p.deadline.close();
@@ -281,7 +294,7 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
     pending.remove(p);
     unreserve(p.from.getAddress());
     try {
-      onAuthenticated.accept(p.channel, peer);
+      onAuthenticated.accept(p.channel, channel, peer);
     } catch (IOException | RuntimeException e) {
       closeQuietly(p.channel);
       LOG.log(closed ? Level.FINE : Level.WARNING, service + " from " + address(p.from)

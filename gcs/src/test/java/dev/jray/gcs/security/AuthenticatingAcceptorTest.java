@@ -62,8 +62,8 @@ class AuthenticatingAcceptorTest {
     log.addHandler(capture);
     ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
     address = (InetSocketAddress) server.getLocalAddress();
-    acceptor = new AuthenticatingAcceptor("test", server, new Handshake(TOKEN, "test"), self, time,
-        limits, deadlines, (ch, peer) -> {
+    acceptor = new AuthenticatingAcceptor("test", server, new Handshake(TOKEN, "test"), null, self,
+        time, limits, deadlines, (ch, channel, peer) -> {
           synchronized (handedOn) {
             handedOn.add(ch);
           }

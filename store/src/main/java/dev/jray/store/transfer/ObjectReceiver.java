@@ -5,6 +5,8 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.security.AuthenticatingAcceptor;
 import dev.jray.gcs.security.ChannelDeadlines;
 import dev.jray.gcs.security.Handshake;
+import dev.jray.gcs.security.TlsChannel;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectWriter;
 import dev.jray.store.transfer.PullProtocol.Status;
@@ -12,16 +14,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 
 /**
  * Runs one pull: connects to the peer, asks for the object, reserves room for it in the local
  * store when the size arrives (the memory of a deleted copy of that size if the store kept one),
  * copies the bytes from the socket into that room (through a reused direct buffer and the
  * object's file; straight into memory that a put already mapped for writing; so no page faults
- * and no Java heap either way), and seals the object once the peer has sent them all and closed
- * the connection. On any failure the partial copy is aborted, so it is never visible.
+ * and no Java heap either way; with TLS the decrypted bytes pass through a 64 KiB heap chunk of
+ * the {@code TlsChannel}), and seals the object once the peer has sent them all and closed the
+ * connection. On any failure the partial copy is aborted, so it is never visible.
  *
  * <p>{@link #run} blocks on the socket and the store's lock: it runs on a transfer thread, never
  * on an event loop. Interrupting that thread closes the socket and fails the pull.
@@ -45,11 +50,13 @@ final class ObjectReceiver {
   private final ObjectStore into;
   private final boolean primary;
   private final Handshake handshake;
+  /** Null: plain TCP. */
+  private final TlsSettings tls;
   private final UniqueId self;
   private final ChannelDeadlines deadlines;
 
   ObjectReceiver(String host, int port, ObjectId id, ObjectStore into, boolean primary,
-      Handshake handshake, UniqueId self, ChannelDeadlines deadlines) {
+      Handshake handshake, TlsSettings tls, UniqueId self, ChannelDeadlines deadlines) {
     this.host = host;
     this.port = port;
     this.peer = host + ":" + port;
@@ -57,6 +64,7 @@ final class ObjectReceiver {
     this.into = into;
     this.primary = primary;
     this.handshake = handshake;
+    this.tls = tls;
     this.self = self;
     this.deadlines = deadlines;
   }
@@ -86,26 +94,31 @@ final class ObjectReceiver {
       ObjectTransferServer.configure(connection);
       try (ChannelDeadlines.Deadline deadline = deadlines.closeAfter(
           AuthenticatingAcceptor.Limits.DEFAULT.handshakeTimeout(), connection)) {
-        authenticate(connection, deadline);
+        ByteChannel channel = authenticate(connection, deadline);
         deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
-        receive(connection, deadline);
+        receive(channel, deadline);
       }
     } catch (IOException e) {
       throw failure("the connection failed", false, e);
     }
   }
 
-  private void authenticate(SocketChannel connection, ChannelDeadlines.Deadline deadline) {
+  /** The handshake, inside TLS when on. @return what the pull reads: the socket, or TLS over it */
+  private ByteChannel authenticate(SocketChannel connection, ChannelDeadlines.Deadline deadline) {
+    Duration timeout = AuthenticatingAcceptor.Limits.DEFAULT.handshakeTimeout();
     try {
-      handshake.asClient(connection, self);
+      ByteChannel channel = tls == null ? connection
+          : TlsChannel.client(connection, tls, (int) timeout.toMillis());
+      handshake.asClient(channel, self);
+      return channel;
     } catch (IOException e) {
       throw failure("refused: " + (deadline.expired() ? "it did not finish the handshake within "
-          + AuthenticatingAcceptor.Limits.DEFAULT.handshakeTimeout().toMillis() + " ms"
-          : e.getMessage()), false, null);
+          + timeout.toMillis() + " ms" : e instanceof SSLException
+          ? "its TLS handshake failed: " + e.getMessage() : e.getMessage()), false, null);
     }
   }
 
-  private void receive(SocketChannel connection, ChannelDeadlines.Deadline deadline)
+  private void receive(ByteChannel connection, ChannelDeadlines.Deadline deadline)
       throws IOException {
     PullProtocol.writeRequest(connection, id);
     Status status = PullProtocol.readStatus(connection);

@@ -8,6 +8,8 @@ import dev.jray.store.ObjectStoreFullException;
 import dev.jray.store.StoredObject;
 import dev.jray.store.transfer.PullProtocol.Status;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
@@ -30,19 +32,24 @@ final class ObjectSender implements Runnable {
 
   /** The most sent in one system call, so the progress deadline moves between calls. */
   private static final long CHUNK_BYTES = 64 << 20;
+  /** Read from the object's file per TLS write: 16 records, one copy into the heap. */
+  private static final int TLS_CHUNK_BYTES = 256 << 10;
 
   private final ObjectStore store;
   /** The node that pulls, as it proved in the handshake. */
   final UniqueId peer;
   private final SocketChannel connection;
+  /** What the pull is read from and written to: {@link #connection}, or TLS over it. */
+  private final ByteChannel channel;
   private final ChannelDeadlines deadlines;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  ObjectSender(ObjectStore store, UniqueId peer, SocketChannel connection,
+  ObjectSender(ObjectStore store, UniqueId peer, SocketChannel connection, ByteChannel channel,
       ChannelDeadlines deadlines) {
     this.store = store;
     this.peer = peer;
     this.connection = connection;
+    this.channel = channel;
     this.deadlines = deadlines;
   }
 
@@ -71,7 +78,7 @@ final class ObjectSender implements Runnable {
     try (connection;
         ChannelDeadlines.Deadline deadline = deadlines.closeAfter(
             ObjectTransferServer.REQUEST_TIMEOUT, this::abort)) {
-      ObjectId id = PullProtocol.readRequest(connection);
+      ObjectId id = PullProtocol.readRequest(channel);
       if (id != null) {
         deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
         serve(id, deadline);
@@ -89,22 +96,39 @@ final class ObjectSender implements Runnable {
     try {
       object = store.get(id);
     } catch (RuntimeException e) {
-      PullProtocol.writeFailure(connection, statusOf(e), "cannot read object " + id + ": " + e);
+      PullProtocol.writeFailure(channel, statusOf(e), "cannot read object " + id + ": " + e);
       return;
     }
     if (object == null) {
       PullProtocol.writeFailure(
-          connection, Status.NOT_FOUND, "object " + id + " is not in the object store");
+          channel, Status.NOT_FOUND, "object " + id + " is not in the object store");
       return;
     }
     // Unpinned before the connection closes, so a client that has seen the end knows it is gone.
     try (object) {
       long size = object.size();
-      PullProtocol.writeFound(connection, size);
+      PullProtocol.writeFound(channel, size);
+      if (channel != connection) {
+        sendThroughTls(object, size, deadline);
+        return;
+      }
       for (long sent = 0; sent < size; ) {
         sent += object.transferTo(sent, Math.min(CHUNK_BYTES, size - sent), connection);
         deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
       }
+    }
+  }
+
+  /** TLS encrypts in the heap: the file is read into a heap chunk (no mapping touched) for it. */
+  private void sendThroughTls(StoredObject object, long size, ChannelDeadlines.Deadline deadline)
+      throws IOException {
+    byte[] chunk = new byte[(int) Math.min(TLS_CHUNK_BYTES, size)];
+    for (long sent = 0; sent < size; ) {
+      int n = (int) Math.min(chunk.length, size - sent);
+      object.read(sent, chunk, 0, n);
+      PullProtocol.writeFully(channel, ByteBuffer.wrap(chunk, 0, n));
+      sent += n;
+      deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
     }
   }
 

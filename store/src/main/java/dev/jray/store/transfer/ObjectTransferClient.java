@@ -5,6 +5,7 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.security.ChannelDeadlines;
 import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.Handshake;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.time.Time;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Context;
@@ -77,6 +78,8 @@ public final class ObjectTransferClient {
 
   private final Vertx vertx;
   private final Handshake handshake;
+  /** Mutual TLS beneath the handshake; null: plain TCP. */
+  private final TlsSettings tls;
   private final UniqueId self;
   private final ChannelDeadlines deadlines;
   private final ExecutorService receivers =
@@ -87,12 +90,15 @@ public final class ObjectTransferClient {
 
   /**
    * @param token the cluster token this node proves and asks of the peers it pulls from
+   * @param tls mutual TLS on every pull, beneath the handshake; null for plain TCP
    * @param self the node id this node proves
    * @param time the clock of the handshake and progress deadlines
    */
-  public ObjectTransferClient(Vertx vertx, ClusterToken token, UniqueId self, Time time) {
+  public ObjectTransferClient(Vertx vertx, ClusterToken token, TlsSettings tls, UniqueId self,
+      Time time) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.handshake = new Handshake(token, "transfer");
+    this.tls = tls;
     this.self = Objects.requireNonNull(self, "self");
     this.deadlines = new ChannelDeadlines(time, "jray-transfer-pull-deadlines");
   }
@@ -134,8 +140,8 @@ public final class ObjectTransferClient {
     if (running != null) {
       return running;
     }
-    ObjectReceiver receiver = new ObjectReceiver(host, port, id, into, primary, handshake, self,
-        deadlines);
+    ObjectReceiver receiver = new ObjectReceiver(host, port, id, into, primary, handshake, tls,
+        self, deadlines);
     try {
       receivers.execute(
           () -> {

@@ -5,6 +5,7 @@ import dev.jray.gcs.security.AuthenticatingAcceptor;
 import dev.jray.gcs.security.ChannelDeadlines;
 import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.Handshake;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.time.Time;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Context;
@@ -13,6 +14,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -28,11 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves copies of the objects in one node's {@link ObjectStore} to other nodes' {@link
- * ObjectTransferClient}s over plain TCP (see {@link PullProtocol}), one pull per connection.
+ * ObjectTransferClient}s over TCP (see {@link PullProtocol}), one pull per connection, inside
+ * mutual TLS when {@link TlsSettings} are given.
  *
  * <p>Each pull pins the object while it is being sent and unpins it when it is sent, fails, or the
- * client goes away. The bytes go from the object's mapping to the socket in large writes, with no
- * copy through a Java buffer, as fast as the client takes them.
+ * client goes away. The bytes go from the object's file to the socket in large writes
+ * ({@code sendfile}), with no copy through a Java buffer, as fast as the client takes them; with
+ * TLS they pass through a heap buffer to be encrypted.
  *
  * <p>A client must first pass the {@link Handshake} (prove the cluster token) within its
  * deadline; until then it costs no thread ({@link AuthenticatingAcceptor}). Once authenticated, a
@@ -81,12 +85,13 @@ public final class ObjectTransferServer {
    * token}.
    *
    * @param port the TCP port, or 0 for an ephemeral one (see {@link #port()})
+   * @param tls mutual TLS on every pull, beneath the handshake; null for plain TCP
    * @param self the node id this server proves
    * @param time the clock of the handshake, request and progress deadlines
    * @return the listening server, or a failure if it cannot bind
    */
   public static Future<ObjectTransferServer> start(Vertx vertx, ObjectStore store, String host,
-      int port, ClusterToken token, UniqueId self, Time time) {
+      int port, ClusterToken token, TlsSettings tls, UniqueId self, Time time) {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(host, "host");
@@ -112,7 +117,7 @@ public final class ObjectTransferServer {
               listener.socket().getLocalPort(), time);
           try {
             server.acceptor = new AuthenticatingAcceptor("object transfer", listener, handshake,
-                self, time, AuthenticatingAcceptor.Limits.DEFAULT, server.deadlines,
+                tls, self, time, AuthenticatingAcceptor.Limits.DEFAULT, server.deadlines,
                 server::onAuthenticated);
           } catch (IOException | RuntimeException e) {
             listener.close();
@@ -169,7 +174,8 @@ public final class ObjectTransferServer {
   }
 
   /** A client proved the token; on a handshake thread. */
-  private void onAuthenticated(SocketChannel connection, UniqueId peer) throws IOException {
+  private void onAuthenticated(SocketChannel connection, ByteChannel channel, UniqueId peer)
+      throws IOException {
     AtomicInteger pulls = pullsPerPeer.computeIfAbsent(peer, p -> new AtomicInteger());
     if (pulls.incrementAndGet() > MAX_PULLS_PER_PEER) {
       pulls.decrementAndGet();
@@ -177,7 +183,7 @@ public final class ObjectTransferServer {
       throw new IOException("node " + peer + " has " + MAX_PULLS_PER_PEER
           + " pulls in progress already");
     }
-    ObjectSender call = new ObjectSender(store, peer, connection, deadlines);
+    ObjectSender call = new ObjectSender(store, peer, connection, channel, deadlines);
     calls.add(call);
     call.done().whenComplete((ignored, failure) -> {
       calls.remove(call);

@@ -49,9 +49,9 @@ final class LargeTransferProbe {
       fill(source, warmUp, WARM_UP_SIZE);
       ObjectTransferServer server =
           await(ObjectTransferServer.start(serverVertx, source, "127.0.0.1", 0, TestSupport.TOKEN,
-              TestSupport.SERVER_NODE, Time.SYSTEM));
+              null, TestSupport.SERVER_NODE, Time.SYSTEM));
       ObjectTransferClient client = new ObjectTransferClient(clientVertx, TestSupport.TOKEN,
-          TestSupport.CLIENT_NODE, Time.SYSTEM);
+          null, TestSupport.CLIENT_NODE, Time.SYSTEM);
       // Lets the JIT compile the transfer path first, so the measurement shows the steady state.
       await(client.pull("127.0.0.1", server.port(), warmUp, target, false));
       ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);

@@ -61,7 +61,7 @@ class ObjectTransferTest {
     serverStore = new ObjectStore(CAPACITY, spillRoot.resolve("server"));
     clientStore = new ObjectStore(CAPACITY, spillRoot.resolve("client"));
     server = await(startServer(serverStore));
-    client = new ObjectTransferClient(clientVertx, TOKEN, CLIENT_NODE, Time.SYSTEM);
+    client = new ObjectTransferClient(clientVertx, TOKEN, null, CLIENT_NODE, Time.SYSTEM);
   }
 
   @AfterEach
@@ -75,7 +75,8 @@ class ObjectTransferTest {
   }
 
   private Future<ObjectTransferServer> startServer(ObjectStore store) {
-    return ObjectTransferServer.start(serverVertx, store, HOST, 0, TOKEN, SERVER_NODE, Time.SYSTEM);
+    return ObjectTransferServer.start(serverVertx, store, HOST, 0, TOKEN, null, SERVER_NODE,
+        Time.SYSTEM);
   }
 
   private Future<Void> pull(ObjectId id) {
@@ -346,7 +347,7 @@ class ObjectTransferTest {
         release.countDown();
       }
     }
-    client = new ObjectTransferClient(clientVertx, TOKEN, CLIENT_NODE, Time.SYSTEM);
+    client = new ObjectTransferClient(clientVertx, TOKEN, null, CLIENT_NODE, Time.SYSTEM);
   }
 
   /** Waits until the store has reserved {@code bytes}: the pull is then reading the body. */
@@ -383,13 +384,13 @@ class ObjectTransferTest {
   @Test
   void argumentsAreChecked() {
     assertThrows(NullPointerException.class,
-        () -> new ObjectTransferClient(null, TOKEN, CLIENT_NODE, Time.SYSTEM));
+        () -> new ObjectTransferClient(null, TOKEN, null, CLIENT_NODE, Time.SYSTEM));
     assertThrows(NullPointerException.class,
-        () -> new ObjectTransferClient(clientVertx, null, CLIENT_NODE, Time.SYSTEM));
+        () -> new ObjectTransferClient(clientVertx, null, null, CLIENT_NODE, Time.SYSTEM));
     assertThrows(NullPointerException.class, () -> ObjectTransferServer.start(serverVertx, null,
-        HOST, 0, TOKEN, SERVER_NODE, Time.SYSTEM));
+        HOST, 0, TOKEN, null, SERVER_NODE, Time.SYSTEM));
     assertThrows(IllegalArgumentException.class, () -> ObjectTransferServer.start(serverVertx,
-        serverStore, HOST, 70_000, TOKEN, SERVER_NODE, Time.SYSTEM));
+        serverStore, HOST, 70_000, TOKEN, null, SERVER_NODE, Time.SYSTEM));
     assertThrows(NullPointerException.class, () -> client.pull(HOST, 1, null, clientStore, true));
     assertThrows(
         IllegalArgumentException.class, () -> client.pull(HOST, 0, id(1), clientStore, true));

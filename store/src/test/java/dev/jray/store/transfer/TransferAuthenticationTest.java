@@ -52,11 +52,11 @@ class TransferAuthenticationTest {
     vertx = Vertx.vertx();
     serverStore = new ObjectStore(64 << 20, spillRoot.resolve("server"));
     clientStore = new ObjectStore(64 << 20, spillRoot.resolve("client"));
-    server = await(ObjectTransferServer.start(vertx, serverStore, HOST, 0, TOKEN, SERVER_NODE,
-        time));
-    client = new ObjectTransferClient(vertx, TOKEN, CLIENT_NODE, Time.SYSTEM);
-    stranger = new ObjectTransferClient(vertx, ClusterToken.generate(), IdFactory.newUniqueId(),
-        Time.SYSTEM);
+    server = await(ObjectTransferServer.start(vertx, serverStore, HOST, 0, TOKEN, null,
+        SERVER_NODE, time));
+    client = new ObjectTransferClient(vertx, TOKEN, null, CLIENT_NODE, Time.SYSTEM);
+    stranger = new ObjectTransferClient(vertx, ClusterToken.generate(), null,
+        IdFactory.newUniqueId(), Time.SYSTEM);
     serverStore.put(id(1), data(300_000, 1), true);
   }
 

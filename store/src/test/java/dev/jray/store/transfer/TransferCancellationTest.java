@@ -50,7 +50,7 @@ class TransferCancellationTest {
   void start() {
     vertx = Vertx.vertx();
     store = new ObjectStore(128L << 20, spillRoot.resolve("store"));
-    client = new ObjectTransferClient(vertx, TOKEN, CLIENT_NODE, Time.SYSTEM);
+    client = new ObjectTransferClient(vertx, TOKEN, null, CLIENT_NODE, Time.SYSTEM);
   }
 
   @AfterEach
@@ -95,7 +95,7 @@ class TransferCancellationTest {
   @Test
   @Timeout(20)
   void aPullByANodeThatLeftIsAbortedAndUnpinsItsObject() throws Exception {
-    ObjectTransferServer server = await(ObjectTransferServer.start(vertx, store, HOST, 0, TOKEN,
+    ObjectTransferServer server = await(ObjectTransferServer.start(vertx, store, HOST, 0, TOKEN, null,
         SERVER_NODE, Time.SYSTEM));
     try {
       ObjectId id = id(2);
