@@ -4,6 +4,7 @@ import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.security.TlsSettings;
+import dev.jray.gcs.security.TokenSources;
 import dev.jray.store.ObjectStoreVerticle;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.io.IOException;
@@ -31,9 +32,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * {@code TlsProbe headAddress [strangerCert strangerKey]}: a process that is no member of a TLS
- * cluster's CA tries each node's ports. It joins Hazelcast (which has no TLS in its open-source
- * edition) as a lite member with the TLS settings of its system properties (none, or a stranger
+ * {@code TlsProbe headAddress [strangerCert strangerKey]}: a process that holds the cluster token
+ * but no certificate of a TLS cluster's CA tries each node's ports. It joins Hazelcast (which has
+ * no TLS in its open-source edition) as a lite member with the TLS settings of its system properties (none, or a stranger
  * CA's), reads the nodes' ports from the GCS, and for every node that runs tasks:
  *
  * <ul>
@@ -50,7 +51,9 @@ public final class TlsProbe {
   public static void main(String[] args) throws Exception {
     String head = args[0];
     KeyManager[] strangerKeys = args.length > 2 ? keys(args[1], args[2]) : null;
-    ClusteredVertx cluster = ClusterConfig.member(head, "127.0.0.1", ClusterConfig.Role.DRIVER, true)
+    // it holds the token (Hazelcast lets it in) but no certificate of the cluster's CA
+    ClusteredVertx cluster = ClusterConfig.member(head, "127.0.0.1", ClusterConfig.Role.DRIVER, true,
+            TokenSources.ofProcess().require(null))
         .tls(TlsSettings.ofProcess()).join("127.0.0.1").toCompletionStage().toCompletableFuture()
         .get(120, TimeUnit.SECONDS);
     try {
