@@ -40,9 +40,9 @@ import javax.net.ssl.X509TrustManager;
  * <ul>
  *   <li>asks its store's stats over the event bus: {@code RESULT bus-<node>=replied|refused};
  *   <li>opens TLS to its link and transfer ports without a client certificate, and with the
- *       stranger's if given, sends bytes and reads: {@code RESULT link-<how>-<node>=refused|open}
- *       (and {@code transfer-...}); refused is a TLS alert or the connection closed, open is an
- *       answer or silence for 10 s.
+ *       stranger's if given, reads, then sends bytes and reads: {@code
+ *       RESULT link-<how>-<node>=refused|open} (and {@code transfer-...}); refused is a TLS
+ *       alert, open is an answer, or silence for 10 s after the bytes.
  * </ul>
  */
 public final class TlsProbe {
@@ -105,6 +105,14 @@ public final class TlsProbe {
         socket.startHandshake();
       } catch (SSLException e) {
         return refusal(e);
+      }
+      // TLS 1.3: the server checks the client's certificate after the client's handshake is
+      // done, so its refusal comes as an alert on the first read (a write could hit the closed
+      // socket first); a server that took the client waits for it in silence
+      try {
+        return socket.getInputStream().read() < 0 ? "closed" : "open";
+      } catch (SocketTimeoutException silent) {
+        // it waits for the client's first bytes: send some
       }
       // a link HELLO frame's length, or the start of an object id: anything the server reads
       socket.getOutputStream().write(new byte[] {0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0});
