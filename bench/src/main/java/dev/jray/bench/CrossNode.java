@@ -1,5 +1,6 @@
 package dev.jray.bench;
 
+import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.TokenSources;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -97,8 +98,11 @@ final class CrossNode {
     peer.awaitRemote(START_TIMEOUT_MS);
   }
 
-  /** A running head and worker: the cluster address and how long the worker took to start and join. */
-  record Nodes(String address, double workerJoinSeconds) {}
+  /**
+   * A running head and worker: the cluster address, how long the worker took to start and join,
+   * and the head's Jobs API URL.
+   */
+  record Nodes(String address, double workerJoinSeconds, String jobsUrl) {}
 
   /**
    * Starts a head and a worker (which alone has {@link #PIN}) from a copy of {@code jrayJar}, on a
@@ -124,13 +128,15 @@ final class CrossNode {
     Files.createDirectories(workDir.resolve("tmp"));
     int port = ChildProcesses.freePort();
     List<String> head = jvm("jray-head", "2g");
+    int dashboardPort = ChildProcesses.freePort();
     head.addAll(List.of("-jar", jar.toString(), "start", "--head", "--port", Integer.toString(port),
-        "--dashboard-port", Integer.toString(ChildProcesses.freePort()), "--num-cpus", "2",
-        "--object-store-memory", storeBytes(), "--block"));
+        "--dashboard-port", Integer.toString(dashboardPort), "--num-cpus", "2",
+        "--job-queues", JobRows.QUEUE_SPEC, "--object-store-memory", storeBytes(), "--block"));
     Matcher up = ChildProcesses.awaitLine(children.start("jray-head", head), UP_LINE, START_TIMEOUT_MS);
     String address = up.group(3);
     ChildProcesses.Child w = startWorker("jray-worker", address, "{\"" + PIN + "\":1000}", List.of());
-    return new Nodes(address, (System.nanoTime() - w.startedNanos()) / 1e9);
+    return new Nodes(address, (System.nanoTime() - w.startedNanos()) / 1e9,
+        "http://127.0.0.1:" + dashboardPort);
   }
 
   private String storeBytes() {
@@ -163,6 +169,9 @@ final class CrossNode {
     try {
       Nodes nodes = starting.get();
       put(rows, RowSpec.NODE_JOIN, Figure.single(nodes.workerJoinSeconds()));
+      if (wanted.isEmpty()) {
+        return; // only rows of their own (reconstruction, jobs) were asked for
+      }
       List<String> driver = jvm("driver", "3g");
       driver.add("-Djray.address=" + nodes.address());
       driver.add("-Djray.job.code-search-path=" + remoteClasses());
@@ -223,6 +232,29 @@ final class CrossNode {
     } catch (Exception e) {
       put(rows, RowSpec.RECONSTRUCTION_COMPUTED, Figure.failed(e));
       put(rows, RowSpec.RECONSTRUCTION_REBUILT, Figure.failed(e));
+    }
+  }
+
+  /**
+   * The Jobs API rows against the head (see {@link JobRows}): the token is the one the head wrote
+   * under the children's JRAY_HOME.
+   */
+  void runJobRows(CompletableFuture<Nodes> starting, Map<RowSpec, Row> rows) {
+    try {
+      Nodes nodes = starting.get();
+      ClusterToken token = ClusterToken.read(workDir.resolve("jray-home")
+          .resolve(TokenSources.DEFAULT_FILE_NAME));
+      JobRows jobs = new JobRows(nodes.jobsUrl(), token);
+      if (rows.containsKey(RowSpec.JOB_SUBMIT_TO_JOINED)) {
+        put(rows, RowSpec.JOB_SUBMIT_TO_JOINED,
+            Figure.of(jobs.submitToDriverJoined(settings.quick() ? 3 : 5, benchClassPath())));
+      }
+      if (rows.containsKey(RowSpec.JOB_ACCEPTED_QUEUED)) {
+        put(rows, RowSpec.JOB_ACCEPTED_QUEUED, Figure.single(jobs.acceptedPerSecondQueued(1_000)));
+      }
+    } catch (Exception e) {
+      put(rows, RowSpec.JOB_SUBMIT_TO_JOINED, Figure.failed(e));
+      put(rows, RowSpec.JOB_ACCEPTED_QUEUED, Figure.failed(e));
     }
   }
 

@@ -130,6 +130,10 @@ public final class Microbenchmark implements Callable<Integer> {
               progress("reconstruction rows: a node holding a 100 MB result killed, another rebuilds it");
               cross.runReconstructionRows(started, rows);
             }
+            if (rows.containsKey(RowSpec.JOB_SUBMIT_TO_JOINED) || rows.containsKey(RowSpec.JOB_ACCEPTED_QUEUED)) {
+              progress("jobs rows: submissions to the head's Jobs API");
+              cross.runJobRows(started, rows);
+            }
           }
           keepWork = rows.values().stream().anyMatch(r -> r.spec.crossNode() && !r.jray.ok());
         }

@@ -71,6 +71,10 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
       cross("reconstruction: 100 MB task result computed and read", Unit.SECONDS);
   static final RowSpec RECONSTRUCTION_REBUILT =
       cross("reconstruction: 100 MB task result rebuilt and read after its node died", Unit.SECONDS);
+  static final RowSpec JOB_SUBMIT_TO_JOINED =
+      cross("jobs: submit to RUNNING, driver JVM started and joined", Unit.SECONDS);
+  static final RowSpec JOB_ACCEPTED_QUEUED =
+      cross("jobs: submissions accepted with 1,000 queued", Unit.PER_SECOND);
 
   /** Every row, in the order of the report. */
   static final List<RowSpec> ALL = List.of(
@@ -80,7 +84,8 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
       PLACEMENT_GROUPS, EMBEDDED_INIT,
       MANY_ACTORS, MANY_ACTORS_THREADS, MANY_ACTORS_RSS, MANY_TASKS_SUBMIT, MANY_TASKS_DRAIN, MANY_TASKS_HEAP,
       CROSS_TASKS_SYNC, CROSS_TASKS_ASYNC, CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER,
-      NODE_JOIN, DRIVER_JOIN, RECONSTRUCTION_COMPUTED, RECONSTRUCTION_REBUILT);
+      NODE_JOIN, DRIVER_JOIN, RECONSTRUCTION_COMPUTED, RECONSTRUCTION_REBUILT,
+      JOB_SUBMIT_TO_JOINED, JOB_ACCEPTED_QUEUED);
 
   private static RowSpec local(String name, Unit unit, Double ray) {
     return new RowSpec(name, unit, ray, false);

@@ -1,0 +1,121 @@
+package dev.jray.bench;
+
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.time.Await;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Jobs API rows (issue #19), against the head's {@code /api/jobs/}: how long a submission
+ * takes until its driver JVM has started and joined the cluster, and how many submissions per
+ * second the head accepts while they queue up behind a queue whose one running slot is taken.
+ *
+ * <p>Threading: the accept row submits from {@link #SUBMITTERS} threads; the client is thread-safe.
+ */
+final class JobRows {
+  /** The head's queue with one running slot ({@code start --job-queues}). */
+  static final String QUEUE = "bench_jobs";
+  static final String QUEUE_SPEC = QUEUE + ":running=1";
+  private static final int SUBMITTERS = 8;
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(120);
+
+  private final String jobsUrl;
+  private final String authorization;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  JobRows(String jobsUrl, ClusterToken token) {
+    this.jobsUrl = jobsUrl;
+    this.authorization = "Bearer " + token.reveal();
+  }
+
+  /**
+   * Seconds from {@code POST /api/jobs/} to the driver's line after {@code Ray.init()} in the
+   * job's log, driver JVM start included, for each of {@code rounds} jobs run one after another.
+   */
+  double[] submitToDriverJoined(int rounds, String driverClassPath) throws Exception {
+    double[] seconds = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      String entrypoint = "java -Xmx256m -Dhazelcast.phone.home.enabled=false -cp " + driverClassPath
+          + " " + JobJoinDriver.class.getName();
+      long start = System.nanoTime();
+      String id = submit(new JsonObject().put("entrypoint", entrypoint));
+      Await.until("job " + id + "'s driver joined", JOIN_TIMEOUT, () -> logs(id).contains(JobJoinDriver.JOINED));
+      seconds[i] = (System.nanoTime() - start) / 1e9;
+      Await.until("job " + id + " ended", JOIN_TIMEOUT, () -> !"RUNNING".equals(status(id)));
+    }
+    return seconds;
+  }
+
+  /**
+   * Submissions accepted per second while {@code count} jobs queue behind one that holds the
+   * queue's running slot; then stops them all (a PENDING job stopped leaves its queue).
+   */
+  double acceptedPerSecondQueued(int count) throws Exception {
+    String blocker = submit(new JsonObject().put("entrypoint", "sleep 600").put("queue", QUEUE));
+    Await.until("the blocking job runs", JOIN_TIMEOUT, () -> "RUNNING".equals(status(blocker)));
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(SUBMITTERS);
+    long start = System.nanoTime();
+    try {
+      List<Future<Void>> done = pool.invokeAll(java.util.Collections.nCopies(SUBMITTERS, () -> {
+        while (next.getAndIncrement() < count) {
+          submit(new JsonObject().put("entrypoint", "sleep 600").put("queue", QUEUE));
+        }
+        return null;
+      }));
+      for (Future<Void> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double perSecond = count / ((System.nanoTime() - start) / 1e9);
+    send("POST", "/api/jobs/" + blocker + "/stop", "");
+    return perSecond;
+  }
+
+  private String submit(JsonObject request) throws IOException, InterruptedException {
+    return new JsonObject(send("POST", "/api/jobs/", request.encode())).getString("submission_id");
+  }
+
+  private String status(String id) {
+    try {
+      return new JsonObject(send("GET", "/api/jobs/" + id, null)).getString("status");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("GET /api/jobs/" + id + ": " + e, e);
+    }
+  }
+
+  private String logs(String id) {
+    try {
+      return new JsonObject(send("GET", "/api/jobs/" + id + "/logs", null)).getString("logs", "");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("GET /api/jobs/" + id + "/logs: " + e, e);
+    }
+  }
+
+  private String send(String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(jobsUrl + path))
+        .timeout(Duration.ofSeconds(60))
+        .header("Authorization", authorization)
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(method + " " + path + ": HTTP " + response.statusCode() + " "
+          + response.body());
+    }
+    return response.body();
+  }
+}
