@@ -12,6 +12,13 @@ import java.util.List;
  */
 public record JobRecord(JobId jobId, String namespace, UniqueId driverNodeId, long startTimeMs,
     long endTimeMs, List<String> packages) implements Serializable {
+  /** Set by the head's job supervisor for a submitted job's entrypoint: its submission id. */
+  public static final String SUBMISSION_ID_ENV = "JRAY_SUBMISSION_ID";
+  /**
+   * GCS KV key prefix, then the job id in hex: the submission id a driver started by a submitted
+   * job ran for (UTF-8), so the Jobs API lists the two as one job.
+   */
+  public static final String SUBMISSION_KEY_PREFIX = "job-submission:";
 
   public JobRecord {
     packages = List.copyOf(packages);

@@ -159,17 +159,23 @@ public final class JobsHttpVerticle extends VerticleBase {
   }
 
   private JsonArray listJobs() {
-    List<JsonObject> all = new ArrayList<>(DriverJobs.list(gcs));
-    all.addAll(supervisor.list());
-    return new JsonArray(new ArrayList<>(all));
+    DriverJobs.Drivers drivers = DriverJobs.read(gcs);
+    List<Object> all = new ArrayList<>(drivers.details());
+    supervisor.list().forEach(job -> all.add(drivers.withDriver(job)));
+    return new JsonArray(all);
   }
 
-  /** A submission by its id, else a driver by its job id (Ray's job_or_submission_id). */
+  /** A submission by its id, else by its driver's job id, else a hand-started driver (Ray's job_or_submission_id). */
   private JsonObject details(String id) {
+    DriverJobs.Drivers drivers = DriverJobs.read(gcs);
     try {
-      return supervisor.details(id);
+      return drivers.withDriver(supervisor.details(id));
     } catch (ApiError notFound) {
-      JsonObject driver = id.matches("[0-9a-fA-F]{8}") ? DriverJobs.find(gcs, id) : null;
+      String submission = drivers.submissionOf(id);
+      if (submission != null) {
+        return drivers.withDriver(supervisor.details(submission));
+      }
+      JsonObject driver = drivers.find(id);
       if (driver == null) {
         throw ApiError.notFound("no job with submission_id or job_id '" + id + "'");
       }

@@ -225,6 +225,22 @@ class JobsRestContractTest {
   }
 
   @Test
+  void aSubmittedJobsDriverShowsAsThatSubmissionNotAsADriver() {
+    api.submit(new JsonObject().put("entrypoint", "true").put("submission_id", "linked"));
+    JobId jobId = api.gcs.nextJobId();
+    var node = dev.jray.gcs.ids.IdFactory.newUniqueId();
+    api.gcs.jobs().put(jobId, new JobRecord(jobId, "ns", node, 1_000, 0, List.of()));
+    api.gcs.kv().put(JobRecord.SUBMISSION_KEY_PREFIX + jobId.toHex(),
+        "linked".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    JsonArray all = api.call(HttpMethod.GET, "/api/jobs/", null).bodyAsJsonArray();
+    assertEquals(1, all.size(), all.encode());
+    assertEquals("SUBMISSION", all.getJsonObject(0).getString("type"));
+    assertEquals(jobId.toHex(), all.getJsonObject(0).getString("job_id"));
+    assertEquals(node.toHex(), all.getJsonObject(0).getString("driver_node_id"));
+    assertEquals("linked", api.job(jobId.toHex()).getString("submission_id"), "found by its job_id too");
+  }
+
+  @Test
   void submitWithoutTheTrailingSlashWorksToo() {
     HttpResponse<Buffer> r = api.call(HttpMethod.POST, "/api/jobs",
         new JsonObject().put("entrypoint", "true").put("submission_id", "noslash"));

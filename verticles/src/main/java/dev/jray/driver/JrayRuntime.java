@@ -120,6 +120,12 @@ final class JrayRuntime {
     jobId = gcs.nextJobId();
     gcs.jobs().put(jobId, new JobRecord(jobId, namespace, node.options().nodeId(),
         time.milliseconds(), 0, packages));
+    String submission = System.getenv(JobRecord.SUBMISSION_ID_ENV);
+    if (address != null && submission != null && !submission.isBlank()) {
+      // the driver of a submitted job: the Jobs API shows it as that submission
+      gcs.kv().put(JobRecord.SUBMISSION_KEY_PREFIX + jobId.toHex(),
+          submission.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     worker.startDriver(jobId, namespace, jobClassLoader());
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);

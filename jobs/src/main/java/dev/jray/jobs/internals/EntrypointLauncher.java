@@ -1,6 +1,7 @@
 package dev.jray.jobs.internals;
 
 import dev.jray.gcs.Gcs;
+import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.security.TokenSources;
 import java.io.File;
 import java.io.IOException;
@@ -23,8 +24,6 @@ import java.util.zip.ZipInputStream;
  * (files, GCS): never on an event loop.
  */
 final class EntrypointLauncher {
-  /** Set for the entrypoint: the job's submission id. */
-  static final String SUBMISSION_ID_ENV = "JRAY_SUBMISSION_ID";
   /** The most bytes a working_dir package may unpack to, against zip bombs. */
   private static final long MAX_UNPACKED_BYTES = 4L << 30;
 
@@ -63,7 +62,7 @@ final class EntrypointLauncher {
     vars.remove(TokenSources.TOKEN_ENV); // the file below is the one way in, never the text
     vars.put(TokenSources.TOKEN_FILE_ENV, tokenFile.toString());
     vars.put("JRAY_ADDRESS", clusterAddress);
-    vars.put(SUBMISSION_ID_ENV, job.submissionId());
+    vars.put(JobRecord.SUBMISSION_ID_ENV, job.submissionId()); // its driver says whose it is
     vars.putAll(env.envVars());
     if (!classPath.isEmpty()) {
       String given = vars.get("CLASSPATH");
