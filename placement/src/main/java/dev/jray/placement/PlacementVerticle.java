@@ -222,9 +222,12 @@ public final class PlacementVerticle extends AbstractVerticle {
   private void onMessage(Message<Object> message) {
     Object body = message.body();
     if (body instanceof Place p) {
-      groups.put(p.group().id(), p.group());
-      toPlace.add(p.group().id());
-      placeNext();
+      // the reconciliation may have adopted the group from the GCS before its Place came: placed
+      // once only, or its bundles would be reserved twice
+      if (groups.putIfAbsent(p.group().id(), p.group()) == null) {
+        toPlace.add(p.group().id());
+        placeNext();
+      }
     } else if (body instanceof Remove r) {
       remove(r.id()).onComplete(ar -> {
         if (ar.succeeded()) {
