@@ -1,5 +1,6 @@
 package dev.jray.bench;
 
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,7 +69,13 @@ final class ChildProcesses implements AutoCloseable {
   }
 
   /** Starts {@code command}; its stdout and stderr go to {@code <work>/<name>.log}. */
-  synchronized Child start(String name, List<String> command) throws IOException {
+  Child start(String name, List<String> command) throws IOException {
+    return start(name, command, Map.of());
+  }
+
+  /** As {@link #start(String, List)}, with these variables added to its environment. */
+  synchronized Child start(String name, List<String> command, Map<String, String> env)
+      throws IOException {
     Path log = workDir.resolve(name + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -75,10 +83,35 @@ final class ChildProcesses implements AutoCloseable {
     builder.environment().put(TokenSources.HOME_ENV, workDir.resolve("jray-home").toString());
     builder.environment().remove(TokenSources.TOKEN_ENV);
     builder.environment().remove(TokenSources.TOKEN_FILE_ENV);
+    // TLS is on only where the caller turns it on, never from the user's own environment
+    List.of(TlsSettings.USE_TLS_ENV, TlsSettings.SERVER_CERT_ENV, TlsSettings.SERVER_KEY_ENV,
+        TlsSettings.CA_CERT_ENV).forEach(builder.environment()::remove);
+    builder.environment().putAll(env);
     Process p = builder.start();
     Child child = new Child(name, p, log, System.nanoTime());
     children.add(child);
     return child;
+  }
+
+  private static void end(List<Child> some) {
+    for (Child c : some) {
+      if (c.process().isAlive()) {
+        c.process().destroy();
+      }
+    }
+    long deadline = System.currentTimeMillis() + GRACE_MS;
+    for (Child c : some) {
+      try {
+        if (!c.process().waitFor(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+          c.process().descendants().forEach(ProcessHandle::destroyForcibly);
+          c.process().destroyForcibly();
+          c.process().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        c.process().destroyForcibly();
+      }
+    }
   }
 
   /** Waits until the child's output has a line matching {@code pattern}; fails with its log tail. */
@@ -123,28 +156,19 @@ final class ChildProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends every child started so far, as {@link #close()} does, and goes on serving: the rows
+   * after run on a quiet machine.
+   */
+  synchronized void stopAll() {
+    end(children);
+    children.clear();
+  }
+
   /** Ends every child still running: SIGTERM to all, then SIGKILL to what outlives the grace period. */
   @Override
   public synchronized void close() {
-    for (Child c : children) {
-      if (c.process().isAlive()) {
-        c.process().destroy();
-      }
-    }
-    long deadline = System.currentTimeMillis() + GRACE_MS;
-    for (Child c : children) {
-      try {
-        if (!c.process().waitFor(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
-          c.process().descendants().forEach(ProcessHandle::destroyForcibly);
-          c.process().destroyForcibly();
-          c.process().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        c.process().destroyForcibly();
-      }
-    }
-    children.clear();
+    stopAll();
     if (Thread.currentThread() != hook) {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
  * The second JVMs of the suite: the peer member of the Hazelcast rows, and a jray head plus one
- * worker started from {@code jray.jar} with a cross-node driver.
+ * worker started from {@code jray.jar} with a cross-node driver (and, for the rows over TLS,
+ * another such trio with {@code JRAY_USE_TLS=1} and {@link BenchCertificates}' files).
  *
  * <p>The driver is a child JVM, not this one: this JVM already ran an embedded node (a JVM is an
  * embedded node or a driver, not both), and a fresh JVM joins the cluster as a user's driver does.
@@ -100,19 +100,21 @@ final class CrossNode {
 
   /**
    * A running head and worker: the cluster address, how long the worker took to start and join,
-   * and the head's Jobs API URL.
+   * the head's Jobs API URL, and the environment of their JVMs and the driver's (TLS or none).
    */
-  record Nodes(String address, double workerJoinSeconds, String jobsUrl) {}
+  record Nodes(String address, double workerJoinSeconds, String jobsUrl, Map<String, String> env) {}
 
   /**
    * Starts a head and a worker (which alone has {@link #PIN}) from a copy of {@code jrayJar}, on a
-   * thread of its own; the nodes stay up until {@link ChildProcesses#close()}.
+   * thread of its own, over mutual TLS if {@code tls} (JRAY_USE_TLS=1 and {@link
+   * BenchCertificates}' files); the nodes stay up until {@link
+   * ChildProcesses#stopAll()}.
    */
-  CompletableFuture<Nodes> startNodes(Path jrayJar) {
+  CompletableFuture<Nodes> startNodes(Path jrayJar, boolean tls) {
     CompletableFuture<Nodes> nodes = new CompletableFuture<>();
     Thread starter = new Thread(() -> {
       try {
-        nodes.complete(startNodesNow(jrayJar));
+        nodes.complete(startNodesNow(jrayJar, tls));
       } catch (Throwable t) {
         nodes.completeExceptionally(t);
       }
@@ -122,21 +124,27 @@ final class CrossNode {
     return nodes;
   }
 
-  private Nodes startNodesNow(Path jrayJar) throws IOException, InterruptedException {
+  private Nodes startNodesNow(Path jrayJar, boolean tls) throws IOException, InterruptedException {
     Path jar = workDir.resolve("jray.jar");
-    Files.copy(jrayJar, jar, StandardCopyOption.REPLACE_EXISTING);
+    if (!Files.exists(jar)) {
+      Files.copy(jrayJar, jar);
+    }
     Files.createDirectories(workDir.resolve("tmp"));
+    Map<String, String> env = tls ? BenchCertificates.tlsEnvironment(workDir.resolve("pki"))
+        : Map.of();
+    String suffix = tls ? "-tls" : "";
     int port = ChildProcesses.freePort();
-    List<String> head = jvm("jray-head", "2g");
+    List<String> head = jvm("jray-head" + suffix, "2g");
     int dashboardPort = ChildProcesses.freePort();
     head.addAll(List.of("-jar", jar.toString(), "start", "--head", "--port", Integer.toString(port),
         "--dashboard-port", Integer.toString(dashboardPort), "--num-cpus", "2",
         "--job-queues", JobRows.QUEUE_SPEC, "--object-store-memory", storeBytes(), "--block"));
-    Matcher up = ChildProcesses.awaitLine(children.start("jray-head", head), UP_LINE, START_TIMEOUT_MS);
-    String address = up.group(3);
-    ChildProcesses.Child w = startWorker("jray-worker", address, "{\"" + PIN + "\":1000}", List.of());
+    ChildProcesses.Child h = children.start("jray-head" + suffix, head, env);
+    String address = ChildProcesses.awaitLine(h, UP_LINE, START_TIMEOUT_MS).group(3);
+    ChildProcesses.Child w = startWorker("jray-worker" + suffix, address,
+        "{\"" + PIN + "\":1000}", List.of(), env);
     return new Nodes(address, (System.nanoTime() - w.startedNanos()) / 1e9,
-        "http://127.0.0.1:" + dashboardPort);
+        "http://127.0.0.1:" + dashboardPort, env);
   }
 
   private String storeBytes() {
@@ -145,52 +153,56 @@ final class CrossNode {
 
   /**
    * Starts a worker node with {@code resourcesJson} joining {@code address}, with {@code
-   * jvmOptions}; waits until it is up.
+   * jvmOptions} and {@code env} added to its environment; waits until it is up.
    */
   private ChildProcesses.Child startWorker(String name, String address, String resourcesJson,
-      List<String> jvmOptions) throws IOException, InterruptedException {
+      List<String> jvmOptions, Map<String, String> env) throws IOException, InterruptedException {
     List<String> worker = jvm(name, "2g");
     worker.addAll(jvmOptions);
     worker.addAll(List.of("-jar", workDir.resolve("jray.jar").toString(), "start", "--address",
         address, "--num-cpus", "2", "--resources", resourcesJson, "--object-store-memory",
         storeBytes(), "--block"));
-    ChildProcesses.Child w = children.start(name, worker);
+    ChildProcesses.Child w = children.start(name, worker, env);
     ChildProcesses.awaitLine(w, UP_LINE, START_TIMEOUT_MS);
     return w;
   }
 
   /**
    * Runs the driver with the cross-node jray rows on the nodes and fills in their figures; a row
-   * that cannot run gets the error.
+   * that cannot run gets the error. With {@code tls}, the rows over TLS (the nodes must have been
+   * started with it), else the plain ones and the join rows.
    */
-  void runJrayRows(CompletableFuture<Nodes> starting, Map<RowSpec, Row> rows) {
+  void runJrayRows(CompletableFuture<Nodes> starting, Map<RowSpec, Row> rows, boolean tls) {
     List<RowSpec> wanted = rows.keySet().stream().filter(r -> r.crossNode()
-        && r.name().startsWith("cross-node")).toList();
+        && r.name().startsWith("cross-node") && r.overTls() == tls).toList();
     try {
       Nodes nodes = starting.get();
-      put(rows, RowSpec.NODE_JOIN, Figure.single(nodes.workerJoinSeconds()));
+      if (!tls) {
+        put(rows, RowSpec.NODE_JOIN, Figure.single(nodes.workerJoinSeconds()));
+      }
       if (wanted.isEmpty()) {
         return; // only rows of their own (reconstruction, jobs) were asked for
       }
-      List<String> driver = jvm("driver", "3g");
+      List<String> driver = jvm("driver" + (tls ? "-tls" : ""), "3g");
       driver.add("-Djray.address=" + nodes.address());
       driver.add("-Djray.job.code-search-path=" + remoteClasses());
       driver.addAll(List.of("-cp", benchClassPath(), CrossNodeDriver.class.getName()));
       driver.addAll(settings.args());
       driver.addAll(List.of("--pin", PIN));
       wanted.forEach(r -> driver.add(r.name()));
-      ChildProcesses.Child d = children.start("driver", driver);
+      ChildProcesses.Child d = children.start("driver" + (tls ? "-tls" : ""), driver, nodes.env());
       long timeoutMin = settings.quick() ? 5 : 30;
       if (!d.process().waitFor(timeoutMin, TimeUnit.MINUTES)) {
         d.process().destroyForcibly();
         throw new IllegalStateException("the driver did not finish within " + timeoutMin + " min (log "
             + d.log() + ")");
       }
-      readRows(d, rows, wanted);
+      readRows(d, rows, wanted, tls);
     } catch (Exception e) {
       Figure failed = Figure.failed(e);
       for (Map.Entry<RowSpec, Row> r : rows.entrySet()) {
-        if (r.getKey().crossNode() && Row.NOT_RUN.equals(r.getValue().jray.error())) {
+        if (r.getKey().crossNode() && r.getKey().overTls() == tls
+            && Row.NOT_RUN.equals(r.getValue().jray.error())) {
           r.getValue().jray = failed;
         }
       }
@@ -211,7 +223,8 @@ final class CrossNode {
       // run from the work directory's jar, not the user's node cache, which other jray versions
       // started on this machine prune (their class archives are not measured here)
       List<String> fromWorkJar = List.of("-Djray.class-archive=false");
-      ChildProcesses.Child victim = startWorker("jray-victim", nodes.address(), resource, fromWorkJar);
+      ChildProcesses.Child victim = startWorker("jray-victim", nodes.address(), resource, fromWorkJar,
+          Map.of());
       Path killed = workDir.resolve("victim-killed");
       List<String> driver = jvm("reconstruction-driver", "3g");
       driver.add("-Djray.address=" + nodes.address());
@@ -220,7 +233,7 @@ final class CrossNode {
           killed.toString()));
       ChildProcesses.Child d = children.start("reconstruction-driver", driver);
       ChildProcesses.awaitLine(d, Pattern.compile("^" + ReconstructionDriver.READY + "$"), START_TIMEOUT_MS);
-      startWorker("jray-survivor", nodes.address(), resource, fromWorkJar);
+      startWorker("jray-survivor", nodes.address(), resource, fromWorkJar, Map.of());
       ChildProcesses.kill(victim);
       Files.createFile(killed);
       if (!d.process().waitFor(10, TimeUnit.MINUTES)) {
@@ -228,7 +241,8 @@ final class CrossNode {
         throw new IllegalStateException("the reconstruction driver did not finish within 10 min (log "
             + d.log() + ")");
       }
-      readRows(d, rows, List.of(RowSpec.RECONSTRUCTION_COMPUTED, RowSpec.RECONSTRUCTION_REBUILT));
+      readRows(d, rows, List.of(RowSpec.RECONSTRUCTION_COMPUTED, RowSpec.RECONSTRUCTION_REBUILT),
+          false);
     } catch (Exception e) {
       put(rows, RowSpec.RECONSTRUCTION_COMPUTED, Figure.failed(e));
       put(rows, RowSpec.RECONSTRUCTION_REBUILT, Figure.failed(e));
@@ -258,12 +272,20 @@ final class CrossNode {
     }
   }
 
-  /** Fills in the figures a driver printed; a wanted row it printed none for gets its exit and last line. */
-  private static void readRows(ChildProcesses.Child d, Map<RowSpec, Row> rows, List<RowSpec> wanted) {
+  /**
+   * Fills in the figures a driver printed ({@code onlyWanted}: of the wanted rows only, as a TLS
+   * driver's join is not the join row's); a wanted row it printed none for gets its exit and last
+   * line.
+   */
+  private static void readRows(ChildProcesses.Child d, Map<RowSpec, Row> rows, List<RowSpec> wanted,
+      boolean onlyWanted) {
     for (String line : d.output().split("\\R")) {
       if (line.startsWith(CrossNodeDriver.ROW_PREFIX)) {
         JsonObject json = new JsonObject(line.substring(CrossNodeDriver.ROW_PREFIX.length()));
-        put(rows, RowSpec.named(json.getString("name")), Figure.fromJson(json.getJsonObject("figure")));
+        RowSpec row = RowSpec.named(json.getString("name"));
+        if (!onlyWanted || wanted.contains(row)) {
+          put(rows, row, Figure.fromJson(json.getJsonObject("figure")));
+        }
       }
     }
     for (RowSpec r : wanted) {

@@ -9,7 +9,9 @@ import java.util.List;
  * {@code CrossNodeDriver [--quick] --pin RESOURCE ROW...}: the driver of the cross-node rows, in
  * a JVM of its own started by {@link CrossNode} with {@code -Djray.address} set. Joins the cluster
  * (timed: the driver-join row), runs each row with its work pinned to the worker node by
- * {@code RESOURCE}, and prints one {@code BENCH-ROW {json}} line per row.
+ * {@code RESOURCE}, and prints one {@code BENCH-ROW {json}} line per row. A row over TLS runs its
+ * plain twin's workload: TLS is the cluster's and this JVM's setting (JRAY_USE_TLS), not the
+ * driver's code.
  */
 public final class CrossNodeDriver {
   static final String ROW_PREFIX = "BENCH-ROW ";
@@ -42,7 +44,7 @@ public final class CrossNodeDriver {
           print(row, Figure.failed("the driver could not join: " + join.error()));
           continue;
         }
-        print(row, switch (row.name()) {
+        print(row, switch (row.workload().name()) {
           case "cross-node tasks sync" -> jray.tasksSync();
           case "cross-node tasks async" -> jray.tasksAsync();
           case "cross-node 1:1 actor calls sync" -> jray.actorSync();

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  *
  * <p>The order keeps each measurement alone on the machine: jray's local rows on an embedded
  * node; then (the node stopped) the peers in this JVM and the floors; then the peers across two
- * JVMs; then a jray head and worker with a driver, each in a JVM of its own.
+ * JVMs; then a jray head and worker with a driver, each in a JVM of its own; then (those stopped)
+ * the same over mutual TLS for the rows named ", TLS".
  */
 @Command(name = "jray-bench", mixinStandardHelpOptions = true, version = "jray-bench 0.1.0",
     description = "jray's microbenchmark suite: Ray's rows, with a peer and the machine's floor measured in the same run.")
@@ -85,13 +86,14 @@ public final class Microbenchmark implements Callable<Integer> {
     try (ChildProcesses children = new ChildProcesses(work); Floors floors = new Floors(measure)) {
       CrossNode cross = new CrossNode(settings, work, children, benchCode());
       boolean crossRows = rows.keySet().stream().anyMatch(RowSpec::crossNode);
+      boolean plainCross = rows.keySet().stream().anyMatch(r -> r.crossNode() && !r.overTls());
       Path jar = crossRows ? findJrayJar() : null;
       boolean hzRows = rows.keySet().stream().anyMatch(Microbenchmark::hasHazelcastPeer);
       CompletableFuture<CrossNode.Nodes> nodes = null;
       CompletableFuture<HazelcastPeer> hzStarting = null;
       if (settings.quick()) {
         // a smoke run: the nodes and the peer start while the local rows run; a full run keeps the machine quiet
-        nodes = jar == null ? null : cross.startNodes(jar);
+        nodes = jar == null || !plainCross ? null : cross.startNodes(jar, false);
         hzStarting = hzRows ? CompletableFuture.supplyAsync(() -> startHazelcast(measure)) : null;
       }
       runLocalJray(measure, rows);
@@ -122,18 +124,7 @@ public final class Microbenchmark implements Callable<Integer> {
             failCross(rows, "jray.jar not found at " + jrayJarCandidates()
                 + ": give --jray-jar or build it (mvn -B -q package -DskipTests)");
           } else {
-            progress("cross-node jray rows: a head and a worker from " + jar + ", and a driver");
-            CompletableFuture<CrossNode.Nodes> started = nodes != null ? nodes : cross.startNodes(jar);
-            cross.runJrayRows(started, rows);
-            if (rows.containsKey(RowSpec.RECONSTRUCTION_REBUILT)
-                || rows.containsKey(RowSpec.RECONSTRUCTION_COMPUTED)) {
-              progress("reconstruction rows: a node holding a 100 MB result killed, another rebuilds it");
-              cross.runReconstructionRows(started, rows);
-            }
-            if (rows.containsKey(RowSpec.JOB_SUBMIT_TO_JOINED) || rows.containsKey(RowSpec.JOB_ACCEPTED_QUEUED)) {
-              progress("jobs rows: submissions to the head's Jobs API");
-              cross.runJobRows(started, rows);
-            }
+            runJrayCross(rows, cross, children, jar, nodes, plainCross);
           }
           keepWork = rows.values().stream().anyMatch(r -> r.spec.crossNode() && !r.jray.ok());
         }
@@ -337,6 +328,52 @@ public final class Microbenchmark implements Callable<Integer> {
       floorFigure(rows, RowSpec.CROSS_ACTOR_ASYNC, HazelcastPeer.REMOTE_EVENT_BUS_ASYNC, async);
     }
     floor(rows, RowSpec.CROSS_TRANSFER, floors, Floors.LOOPBACK_TCP);
+  }
+
+  /**
+   * The plain cross-node rows on a head and a worker with a driver; then, those nodes stopped, the
+   * rows over TLS on a new head and worker with a driver, all with JRAY_USE_TLS=1, each beside its
+   * plain twin.
+   *
+   * @param started the plain nodes if they are starting already, else null
+   */
+  /**
+   * The plain cross-node rows on a head and a worker with a driver, and the reconstruction and
+   * jobs rows beside them; then, every node stopped, the rows over TLS on a new head and worker with a
+   * driver, all with JRAY_USE_TLS=1, each beside its plain twin.
+   *
+   * @param started the plain nodes if they are starting already, else null
+   */
+  private static void runJrayCross(Map<RowSpec, Row> rows, CrossNode cross,
+      ChildProcesses children, Path jar, CompletableFuture<CrossNode.Nodes> started,
+      boolean plain) {
+    if (plain) {
+      progress("cross-node jray rows: a head and a worker from " + jar + ", and a driver");
+      CompletableFuture<CrossNode.Nodes> nodes = started != null ? started
+          : cross.startNodes(jar, false);
+      cross.runJrayRows(nodes, rows, false);
+      if (rows.containsKey(RowSpec.RECONSTRUCTION_REBUILT)
+          || rows.containsKey(RowSpec.RECONSTRUCTION_COMPUTED)) {
+        progress("reconstruction rows: a node holding a 100 MB result killed, another rebuilds it");
+        cross.runReconstructionRows(nodes, rows);
+      }
+      if (rows.containsKey(RowSpec.JOB_SUBMIT_TO_JOINED)
+          || rows.containsKey(RowSpec.JOB_ACCEPTED_QUEUED)) {
+        progress("jobs rows: submissions to the head's Jobs API");
+        cross.runJobRows(nodes, rows);
+      }
+    }
+    if (rows.keySet().stream().anyMatch(RowSpec::overTls)) {
+      children.stopAll();
+      progress("cross-node jray rows over TLS: a head, a worker and a driver with JRAY_USE_TLS=1");
+      cross.runJrayRows(cross.startNodes(jar, true), rows, true);
+      for (Row row : rows.values()) {
+        Row plainTwin = row.spec.overTls() ? rows.get(row.spec.plainTwin()) : null;
+        if (plainTwin != null) {
+          row.peers.add(new Row.Comparison(Row.PLAIN_TWIN, plainTwin.jray));
+        }
+      }
+    }
   }
 
   private static void failCross(Map<RowSpec, Row> rows, String why) {

@@ -27,6 +27,7 @@ final class Report {
     LEGEND.put(HazelcastPeer.REMOTE_EXECUTOR, "Hazelcast IExecutorService.submitToMember, the member in a second JVM");
     LEGEND.put(HazelcastPeer.REMOTE_ENTRY_PROCESSOR, "Hazelcast EntryProcessor on a key owned by the member in a second JVM");
     LEGEND.put(HazelcastPeer.REMOTE_IMAP, "Hazelcast IMap.get of a value owned by the member in a second JVM");
+    LEGEND.put(Row.PLAIN_TWIN, "jray's figure for the same row without TLS, in this run (the TLS row's cost)");
     LEGEND.put(Floors.HANDOFF, "a parked-thread handoff round trip: singleThreadExecutor.submit(noop).get()");
     LEGEND.put(Floors.EXECUTOR_ASYNC, "ThreadPoolExecutor (one thread per core): 1k submit(noop), then get all");
     LEGEND.put(Floors.EXECUTOR_BATCH, "the same, counted per batch of 1k");
@@ -72,10 +73,10 @@ final class Report {
 
   /** The table: one line per row, plus a line per further peer or floor. */
   static void print(PrintStream out, List<Row> rows, String title) {
-    String fmt = "%-42s %-24s %-28s %-28s %-10s %-10s %-10s";
+    String fmt = "%-46s %-24s %-28s %-28s %-10s %-10s %-10s";
     out.println(title);
     line(out, fmt, "row", "jray median (min-max)", "peer", "floor", "Ray 2.48*", "jray/peer", "jray/floor");
-    out.println("-".repeat(158));
+    out.println("-".repeat(162));
     List<String> errors = new ArrayList<>();
     for (Row row : rows) {
       RowSpec.Unit unit = row.spec.unit();
@@ -98,7 +99,7 @@ final class Report {
             floor == null ? "" : ratio(row.ratio(floor.figure())));
       }
     }
-    out.println("-".repeat(158));
+    out.println("-".repeat(162));
     out.println("* " + RAY_SOURCE + ". Ratios: jray's median over the other's (for seconds, the other's over jray's).");
     for (String e : errors) {
       out.println("  " + e);

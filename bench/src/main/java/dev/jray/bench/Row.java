@@ -13,6 +13,9 @@ final class Row {
   /** A figure to compare jray's with: a peer or a floor, and what it is. */
   record Comparison(String what, Figure figure) {}
 
+  /** The comparison of a row over TLS: the same row's jray figure without TLS. */
+  static final String PLAIN_TWIN = "jray plain";
+
   /** The error of a figure nothing measured yet. */
   static final String NOT_RUN = "not run";
 

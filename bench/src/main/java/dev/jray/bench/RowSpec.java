@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param ray Ray 2.48's release-run figure (m5.16xlarge, 64 vCPU), or null
  * @param crossNode true for the rows that run on a head and a worker in two JVMs
+ * @param plainTwin for a row over TLS, the same row without it (its comparison); else null
  */
-record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
+record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec plainTwin) {
   /** What a figure counts. */
   enum Unit {
     PER_SECOND("/s", true),
@@ -65,6 +66,9 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
   static final RowSpec CROSS_ACTOR_SYNC = cross("cross-node 1:1 actor calls sync", Unit.PER_SECOND);
   static final RowSpec CROSS_ACTOR_ASYNC = cross("cross-node 1:1 actor calls async", Unit.PER_SECOND);
   static final RowSpec CROSS_TRANSFER = cross("cross-node 256 MB object transfer", Unit.GB_PER_SECOND);
+  static final RowSpec CROSS_TASKS_SYNC_TLS = overTls(CROSS_TASKS_SYNC);
+  static final RowSpec CROSS_TASKS_ASYNC_TLS = overTls(CROSS_TASKS_ASYNC);
+  static final RowSpec CROSS_TRANSFER_TLS = overTls(CROSS_TRANSFER);
   static final RowSpec NODE_JOIN = cross("worker node start and join", Unit.SECONDS);
   static final RowSpec DRIVER_JOIN = cross("driver Ray.init() joining the cluster", Unit.SECONDS);
   static final RowSpec RECONSTRUCTION_COMPUTED =
@@ -83,16 +87,32 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode) {
       ACTOR_SYNC, ACTOR_ASYNC, ACTOR_CONCURRENT, ONE_TO_N, N_TO_N, N_TO_N_ARG,
       PLACEMENT_GROUPS, EMBEDDED_INIT,
       MANY_ACTORS, MANY_ACTORS_THREADS, MANY_ACTORS_RSS, MANY_TASKS_SUBMIT, MANY_TASKS_DRAIN, MANY_TASKS_HEAP,
-      CROSS_TASKS_SYNC, CROSS_TASKS_ASYNC, CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER,
+      CROSS_TASKS_SYNC, CROSS_TASKS_SYNC_TLS, CROSS_TASKS_ASYNC, CROSS_TASKS_ASYNC_TLS,
+      CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER, CROSS_TRANSFER_TLS,
       NODE_JOIN, DRIVER_JOIN, RECONSTRUCTION_COMPUTED, RECONSTRUCTION_REBUILT,
       JOB_SUBMIT_TO_JOINED, JOB_ACCEPTED_QUEUED);
 
   private static RowSpec local(String name, Unit unit, Double ray) {
-    return new RowSpec(name, unit, ray, false);
+    return new RowSpec(name, unit, ray, false, null);
   }
 
   private static RowSpec cross(String name, Unit unit) {
-    return new RowSpec(name, unit, null, true);
+    return new RowSpec(name, unit, null, true, null);
+  }
+
+  /** The same workload on nodes and a driver that talk mutual TLS (JRAY_USE_TLS=1). */
+  private static RowSpec overTls(RowSpec plain) {
+    return new RowSpec(plain.name + ", TLS", plain.unit, null, true, plain);
+  }
+
+  /** Whether it runs on the TLS cluster. */
+  boolean overTls() {
+    return plainTwin != null;
+  }
+
+  /** The workload it runs: its own, or its plain twin's. */
+  RowSpec workload() {
+    return plainTwin != null ? plainTwin : this;
   }
 
   static RowSpec named(String name) {

@@ -56,14 +56,19 @@ public final class TlsSettings {
   /** A setting's names: the {@code start} option, the system property, the variable. */
   private record Names(String option, String property, String variable) {}
 
-  private static final Names USE_TLS =
-      new Names("--use-tls", "jray.use-tls", "JRAY_USE_TLS");
+  /** The environment variables, for launchers that start jray processes. */
+  public static final String USE_TLS_ENV = "JRAY_USE_TLS";
+  public static final String SERVER_CERT_ENV = "JRAY_TLS_SERVER_CERT";
+  public static final String SERVER_KEY_ENV = "JRAY_TLS_SERVER_KEY";
+  public static final String CA_CERT_ENV = "JRAY_TLS_CA_CERT";
+
+  private static final Names USE_TLS = new Names("--use-tls", "jray.use-tls", USE_TLS_ENV);
   private static final Names SERVER_CERT =
-      new Names("--tls-server-cert", "jray.tls.server-cert", "JRAY_TLS_SERVER_CERT");
+      new Names("--tls-server-cert", "jray.tls.server-cert", SERVER_CERT_ENV);
   private static final Names SERVER_KEY =
-      new Names("--tls-server-key", "jray.tls.server-key", "JRAY_TLS_SERVER_KEY");
+      new Names("--tls-server-key", "jray.tls.server-key", SERVER_KEY_ENV);
   private static final Names CA_CERT =
-      new Names("--tls-ca-cert", "jray.tls.ca-cert", "JRAY_TLS_CA_CERT");
+      new Names("--tls-ca-cert", "jray.tls.ca-cert", CA_CERT_ENV);
 
   /** Guarded by the class: this process's settings, read once. */
   private static TlsSettings processSettings;
