@@ -3,6 +3,9 @@ package dev.jray.gcs.bus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Refuses, on one event-bus connection, a frame longer than the limit before any of it is
@@ -11,23 +14,67 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * whole message is in, so without this handler four bytes ({@code 0x7fffffff}) and a stream of
  * zeros make a node buffer 2 GB for a stranger. This handler sits first in the connection's
  * pipeline, follows the frame boundaries without consuming anything, and closes the connection at
- * the first length that is not 1 to the limit.
+ * the first length that is not 1 to the limit. It also closes a connection whose first message is
+ * not whole within a few seconds (a node writes its message as soon as it connects), or that
+ * then goes a while without a whole message (a node pings every cluster ping interval): idle
+ * strangers cannot hold connections open.
  *
- * <p>Threading: one instance per connection, called on that connection's event loop only.
+ * <p>Threading: one instance per connection, called on that connection's event loop only (its
+ * deadline checks are scheduled there too).
  */
 final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
   private final int maxFrameBytes;
+  private final Duration firstMessageWithin;
+  /** Zero: a connection may then stay idle as long as it likes. */
+  private final Duration idleAtMost;
   private final EventBusTransport.Refusals refusals;
+  /** Whether a whole message arrived since the last deadline check. */
+  private boolean messageSinceCheck;
+  private ScheduledFuture<?> check;
   /** The bytes of the current length prefix read so far, and their value. */
   private int lengthBytes;
   private int length;
   /** The bytes of the current frame's body not yet seen. */
   private long bodyLeft;
 
-  /** @param maxFrameBytes the largest frame accepted, its 4-byte length included */
-  EventBusFrameLimit(int maxFrameBytes, EventBusTransport.Refusals refusals) {
+  /**
+   * @param maxFrameBytes the largest frame accepted, its 4-byte length included
+   * @param firstMessageWithin how soon after connecting the first message must be whole
+   * @param idleAtMost how long a connection may then go without a whole message; zero: for ever
+   */
+  EventBusFrameLimit(int maxFrameBytes, Duration firstMessageWithin, Duration idleAtMost,
+      EventBusTransport.Refusals refusals) {
     this.maxFrameBytes = maxFrameBytes;
+    this.firstMessageWithin = firstMessageWithin;
+    this.idleAtMost = idleAtMost;
     this.refusals = refusals;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    checkAfter(ctx, firstMessageWithin, "it sent no whole message within "
+        + firstMessageWithin.toMillis() + " ms of connecting");
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (check != null) {
+      check.cancel(false);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void checkAfter(ChannelHandlerContext ctx, Duration after, String refusal) {
+    check = ctx.executor().schedule(() -> {
+      if (!messageSinceCheck) {
+        refusals.note(ctx.channel().remoteAddress(), refusal);
+        ctx.close();
+      } else if (!idleAtMost.isZero()) {
+        messageSinceCheck = false;
+        checkAfter(ctx, idleAtMost, "it sent no whole message for " + idleAtMost.toMillis()
+            + " ms");
+      }
+    }, after.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -53,6 +100,7 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
         int skip = (int) Math.min(bodyLeft, end - i);
         i += skip;
         bodyLeft -= skip;
+        messageSinceCheck |= bodyLeft == 0;
         continue;
       }
       length = length << 8 | (bytes.getByte(i++) & 0xff);

@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * Vert.x's NIO transport with one change: the clustered event bus's server puts an {@link
  * EventBusFrameLimit} first on every connection it accepts, so a frame longer than {@code
  * -Djray.bus.max-frame-bytes} (8 MiB by default; jray's bus messages are small, large values
- * travel between object stores) closes the connection before it is buffered. Other servers of
+ * travel between object stores) closes the connection before it is buffered, as does a
+ * connection that sends no whole message for a while. Other servers of
  * the same Vert.x are left alone. The bus's server is the one whose options are those Vert.x
  * derives from the {@link EventBusOptions} given here (it builds them from their JSON). With TLS
  * on the bus the limit is not installed: it would see encrypted bytes, and only peers holding the
@@ -43,6 +44,8 @@ public final class EventBusTransport implements Transport {
   /** The system property that sets the largest frame the event bus reads, in bytes. */
   public static final String MAX_FRAME_PROPERTY = "jray.bus.max-frame-bytes";
   static final int DEFAULT_MAX_FRAME_BYTES = 8 << 20;
+  /** A node writes its first message as it connects: a stranger's idle connection goes after this. */
+  static final Duration FIRST_MESSAGE_WITHIN = Duration.ofSeconds(5);
   /** Refusals are logged in one line at most this often. */
   static final Duration LOG_EVERY = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(EventBusTransport.class.getName());
@@ -50,6 +53,8 @@ public final class EventBusTransport implements Transport {
   private final io.vertx.core.spi.transport.Transport nio = Transport.NIO.implementation();
   private final EventBusOptions bus;
   private final int maxFrameBytes;
+  /** How soon after connecting the first message must be whole. */
+  private final Duration firstMessageWithin;
   private final Refusals refusals;
 
   /**
@@ -58,12 +63,14 @@ public final class EventBusTransport implements Transport {
    *     is not a size
    */
   public EventBusTransport(EventBusOptions bus, Time time) {
-    this(bus, maxFrameBytes(System.getProperty(MAX_FRAME_PROPERTY)), time);
+    this(bus, maxFrameBytes(System.getProperty(MAX_FRAME_PROPERTY)), FIRST_MESSAGE_WITHIN, time);
   }
 
-  EventBusTransport(EventBusOptions bus, int maxFrameBytes, Time time) {
+  EventBusTransport(EventBusOptions bus, int maxFrameBytes, Duration firstMessageWithin,
+      Time time) {
     this.bus = Objects.requireNonNull(bus, "bus");
     this.maxFrameBytes = maxFrameBytes;
+    this.firstMessageWithin = Objects.requireNonNull(firstMessageWithin, "firstMessageWithin");
     this.refusals = new Refusals(time);
   }
 
@@ -98,13 +105,23 @@ public final class EventBusTransport implements Transport {
     return !options.isSsl() && options.toJson().equals(busServer);
   }
 
+  /**
+   * How long an inbound connection may go without a whole message: three of the sender's ping
+   * intervals (Vert.x pings each connection it opened every interval); zero if it never pings.
+   */
+  private Duration idleAtMost() {
+    long ping = bus.getClusterPingInterval();
+    return ping > 0 ? Duration.ofMillis(3 * ping) : Duration.ZERO;
+  }
+
   /** Puts a new frame limit first on every connection the server accepts. */
   private void limitFrames(ServerBootstrap server) {
     ChannelHandler vertx = server.config().childHandler();
     server.childHandler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new EventBusFrameLimit(maxFrameBytes, refusals));
+        ch.pipeline().addLast(new EventBusFrameLimit(maxFrameBytes, firstMessageWithin,
+            idleAtMost(), refusals));
         ch.pipeline().addLast(vertx);
       }
     });

@@ -36,14 +36,16 @@ import org.junit.jupiter.api.Test;
  */
 class EventBusTransportTest {
   private static final int LIMIT = 64 << 10;
+  /** How soon a connection to the bus must send its first whole message, here. */
+  private static final Duration FIRST = Duration.ofMillis(500);
   private final EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1").setPort(0);
   private final AtomicLong received = new AtomicLong();
   private Vertx vertx;
 
   @BeforeEach
   void start() {
-    vertx = Vertx.builder().withTransport(new EventBusTransport(bus, LIMIT, new ManualTime()))
-        .build();
+    vertx = Vertx.builder()
+        .withTransport(new EventBusTransport(bus, LIMIT, FIRST, new ManualTime())).build();
   }
 
   @AfterEach
@@ -53,11 +55,11 @@ class EventBusTransportTest {
 
   @Test
   void framesWithinTheLimitPassWholeHoweverTheyAreSplit() throws Exception {
-    EventBusFrameLimit limit = new EventBusFrameLimit(LIMIT, null);
+    EventBusFrameLimit limit = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null);
     byte[] twoFrames = ByteBuffer.allocate(4 + 3 + 4 + 1).putInt(3).put(new byte[3]).putInt(1)
         .put((byte) 9).array();
     for (int split = 0; split <= twoFrames.length; split++) {
-      EventBusFrameLimit fresh = new EventBusFrameLimit(LIMIT, null);
+      EventBusFrameLimit fresh = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null);
       assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, 0, split)));
       assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, split, twoFrames.length - split)),
           "split at " + split);
@@ -69,7 +71,7 @@ class EventBusTransportTest {
   @Test
   void aLengthOverTheLimitOrNotPositiveIsRefused() {
     for (int length : new int[] {LIMIT - 3, Integer.MAX_VALUE, 0, -1}) {
-      String why = new EventBusFrameLimit(LIMIT, null).follow(Unpooled.wrappedBuffer(
+      String why = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null).follow(Unpooled.wrappedBuffer(
           ByteBuffer.allocate(4).putInt(length).array()));
       assertTrue(why != null && why.contains(Integer.toUnsignedString(length) + " bytes"),
           length + ": " + why);
@@ -89,6 +91,18 @@ class EventBusTransportTest {
       assertTrue(closedAfterWriting(s, ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array()));
     }
     assertEquals(9, received.get(), "nothing of the refused frame was handed on");
+  }
+
+  @Test
+  void aConnectionToTheBusThatSendsNoWholeMessageIsClosedAndOneThatDidStays() throws Exception {
+    int port = listen(new NetServerOptions(bus.toJson()));
+    try (Socket idle = connect(port); Socket talking = connect(port)) {
+      idle.getOutputStream().write(new byte[] {0, 0, 0, 9, 1}); // a message begun, never ended
+      talking.getOutputStream().write(ByteBuffer.allocate(5).putInt(1).put((byte) 1).array());
+      assertTrue(closedAfterWriting(idle, new byte[0]), "the idle one is closed");
+      assertFalse(closedAfterWriting(talking, new byte[0]),
+          "the one that sent a message stays (its next deadline is three ping intervals away)");
+    }
   }
 
   @Test
