@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * prefix, a TaskSpec calling System.exit, a payload naming an unregistered class, a KillActor for
  * the driver's actor, the id of a real object, a placement-group removal, and joins Hazelcast as
  * member and client under the old cluster name ({@link StrangerProbe}); then 200 idle connections
- * each to the link and transfer ports. Each is refused, the head stays up with its threads and
+ * each to the link, transfer and event-bus ports. Each is refused, the head stays up with its threads and
  * memory bounded, and the driver's work goes on throughout with nothing it owns lost.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -185,7 +185,7 @@ class HostilePeerIT {
   void idleConnectionsCostNoThreadsAndAreClosed() throws IOException {
     List<Socket> idle = new ArrayList<>();
     try {
-      for (String port : List.of("link-port", "transfer-port")) {
+      for (String port : List.of("link-port", "transfer-port", "bus-port")) {
         for (int i = 0; i < IDLE_CONNECTIONS; i++) {
           Socket s = new Socket();
           s.connect(new InetSocketAddress("127.0.0.1", port(port)), 5_000);
