@@ -12,6 +12,7 @@ import dev.jray.gcs.time.Time;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The event bus's frame limit: on a server configured as Vert.x configures the bus's, a length
  * prefix over the limit (or not positive) closes the connection before its bytes are handed on,
- * frames within it pass through whole however they are split; other servers of the same Vert.x
- * are not limited.
+ * frames within it pass through whole however they are split, and a connection that sends no
+ * whole message is closed; other servers of the same Vert.x (an HTTP server) are not limited.
  */
 class EventBusTransportTest {
   private static final int LIMIT = 64 << 10;
@@ -113,6 +115,22 @@ class EventBusTransportTest {
       Await.until(Time.SYSTEM, Duration.ofSeconds(10), () -> received.get() == 1004);
       assertEquals(1004, received.get());
       assertFalse(closedAfterWriting(s, new byte[0]));
+    }
+  }
+
+  @Test
+  void anHttpServerOnTheSameHostAndAnyPortIsNotLimited() throws Exception {
+    int port = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(request -> request.response().end("ok"))
+        .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+    try (Socket s = connect(port)) {
+      // "GET " read as a frame length would be 1.2 GB: the bus's limit would close it
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
+          StandardCharsets.US_ASCII));
+      s.setSoTimeout(10_000);
+      byte[] head = s.getInputStream().readNBytes(15);
+      assertEquals("HTTP/1.1 200 OK", new String(head, StandardCharsets.US_ASCII));
     }
   }
 
