@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Typed reads of a request's JSON fields; a missing or null field is absent, a wrong type a 400 naming it. */
 final class JsonFields {
@@ -82,23 +83,20 @@ final class JsonFields {
 
   /** An object whose values are all strings. */
   Map<String, String> stringMap(String name) {
-    JsonFields o = object(name);
-    Map<String, String> map = new LinkedHashMap<>();
-    if (o != null) {
-      for (String key : o.json.fieldNames()) {
-        map.put(key, o.string(key));
-      }
-    }
-    return map;
+    return map(name, JsonFields::string);
   }
 
   /** An object whose values are all numbers. */
   Map<String, Double> numberMap(String name) {
+    return map(name, JsonFields::number);
+  }
+
+  private <T> Map<String, T> map(String name, BiFunction<JsonFields, String, T> readValue) {
     JsonFields o = object(name);
-    Map<String, Double> map = new LinkedHashMap<>();
+    Map<String, T> map = new LinkedHashMap<>();
     if (o != null) {
       for (String key : o.json.fieldNames()) {
-        map.put(key, o.number(key));
+        map.put(key, readValue.apply(o, key));
       }
     }
     return map;
