@@ -2,8 +2,10 @@ package dev.jray.cli;
 
 import dev.jray.node.ClusterJoin;
 import dev.jray.node.ClusterNode;
+import dev.jray.node.RememberedMembers;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
+import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.TlsSettings;
@@ -51,8 +53,9 @@ final class StartCommand implements Callable<Integer> {
 
   @Option(names = "--address", converter = OptionValues.Addresses.class,
       description = "HOST:PORT of a member to join through (the head, or any live member), or"
-          + " several as H1:P1,H2:P2; IPv6 as [ADDRESS]:PORT. With --head: the members of a"
-          + " cluster this head rejoins (a restarted head), if any of them still runs.")
+          + " several as H1:P1,H2:P2; IPv6 as [ADDRESS]:PORT. With --head: members of a cluster"
+          + " this head rejoins if any of them still runs (a restarted head also tries those it"
+          + " remembers from its last run on this port, in $JRAY_HOME/head-PORT.members).")
   String address;
 
   @Option(names = "--port", converter = OptionValues.Port.class, description = "This node's"
@@ -143,8 +146,20 @@ final class StartCommand implements Callable<Integer> {
     }
     NodeJvm.dieWithLauncher();
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
+    Path remembered = head ? RememberedMembers.of(TokenSources.ofProcess().defaultFile().getParent(),
+        clusterPort()) : null;
+    ClusterJoin join = join();
+    if (head) {
+      // a head restarted on its port rejoins the cluster that still runs, if any member it knew does
+      List<ClusterAddress> members = new ArrayList<>(join.members());
+      RememberedMembers.read(remembered).stream().filter(a -> !members.contains(a)).forEach(members::add);
+      join = join.withMembers(members);
+    }
     ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res,
-        token.token(), tls), join());
+        token.token(), tls), join);
+    if (head) {
+      node.rememberMembers(remembered);
+    }
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));

@@ -20,6 +20,7 @@ import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -69,6 +71,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Time time;
   /** Stops a head or worker that resumes from a pause the cluster may have declared it dead in. */
   private final NodeFence fence;
+  /** Keeps the remembered members' file current (a head's); null until set. */
+  private volatile Membership.Registration remembering;
 
   private ClusterNode(ClusteredVertx cluster, NodeVerticle node) {
     this.vertx = cluster.vertx();
@@ -257,6 +261,27 @@ public final class ClusterNode implements AutoCloseable {
     return loads;
   }
 
+  /**
+   * Keeps {@code file} naming the other full members, now and whenever a member joins or leaves,
+   * so that this head, restarted on its port, finds the cluster that still runs ({@link
+   * RememberedMembers}). The writes run on the leader duties' thread.
+   */
+  public void rememberMembers(Path file) {
+    Runnable write = () -> {
+      List<String> others = new ArrayList<>(membership.fullMemberAddresses());
+      others.remove(membership.localAddress());
+      RememberedMembers.write(file, others);
+    };
+    remembering = membership.onMembersChanged(() -> {
+      try {
+        dutyThread.execute(write);
+      } catch (RejectedExecutionException closing) {
+        // the node is closing: the file keeps the last members it knew
+      }
+    });
+    dutyThread.execute(write);
+  }
+
   /** "host:port" of this member: for the head, the address others join. */
   public String address() {
     return membership.localAddress();
@@ -288,6 +313,10 @@ public final class ClusterNode implements AutoCloseable {
     dutyThread.shutdownNow();
     try {
       membershipRegistration.cancel();
+      Membership.Registration r = remembering;
+      if (r != null) {
+        r.cancel();
+      }
       gcs.kv().remove(LOAD_KEY_PREFIX + node.options().nodeId().toHex());
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "leaving the cluster", e);

@@ -154,6 +154,11 @@ class LeaderDutiesTest {
     }
 
     @Override
+    public Registration onMembersChanged(Runnable listener) {
+      return () -> { };
+    }
+
+    @Override
     public boolean isLeader() {
       return leader;
     }

@@ -67,8 +67,9 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   /**
-   * Starts the head again on its old port, told the live members, so it rejoins the cluster
-   * that still runs; waits until it is up.
+   * Starts the head again on its old port, as an operator would, with no member named: it
+   * rejoins the cluster that still runs through the members it remembers (in the cluster's
+   * {@code JRAY_HOME}); waits until it is up.
    */
   public Node restartHead(String resourcesJson, String... extraArgs) {
     int port;
@@ -76,8 +77,7 @@ public final class ChaosCluster implements AutoCloseable {
       port = ports.get("head");
     }
     List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
-        "--address", liveAddresses(), "--dashboard-port", Integer.toString(LocalCluster.freePort()),
-        "--num-cpus", "2"));
+        "--dashboard-port", Integer.toString(LocalCluster.freePort()), "--num-cpus", "2"));
     addResources(args, resourcesJson);
     args.addAll(Arrays.asList(extraArgs));
     args.add("--block");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * calls a detached actor on a worker. Every result is right and the calls keep their order;
  * {@code status} answers through a surviving member; a new worker joins through the survivors;
  * the head restarted on its port rejoins the cluster that still runs (its {@code status} lists
- * the workers), not a new one.
+ * the workers), not a new one, through the members it remembers.
  */
 @Timeout(600)
 class HeadKilledChaosIT {

@@ -46,6 +46,23 @@ final class HazelcastMembership implements Membership {
   }
 
   @Override
+  public Registration onMembersChanged(Runnable listener) {
+    Objects.requireNonNull(listener, "listener");
+    UUID id = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        listener.run();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        listener.run();
+      }
+    });
+    return () -> hazelcast.getCluster().removeMembershipListener(id);
+  }
+
+  @Override
   public boolean isLeader() {
     // Hazelcast lists members oldest first
     for (Member m : hazelcast.getCluster().getMembers()) {

@@ -23,6 +23,9 @@ public interface Membership {
    */
   Registration onNodeLeft(Consumer<UniqueId> listener);
 
+  /** Calls {@code listener} whenever a member joins or leaves (any member, lite ones too). */
+  Registration onMembersChanged(Runnable listener);
+
   /**
    * Whether this member is the leader: the oldest full (data-holding) member, which does the
    * GCS's bookkeeping and runs the active placement service. Lite members (drivers) never lead.
