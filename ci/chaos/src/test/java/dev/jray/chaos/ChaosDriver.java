@@ -13,7 +13,8 @@ import java.time.Duration;
  * Ray.shutdown()}, as a user's main does. It reports through its stdout: {@code RESULT
  * key=value} lines (read with {@code LocalCluster.Result.result}), {@code STEP name} lines the
  * test waits for, and {@code DRIVER_FAILED} with the stack trace and exit code 1 on a failure.
- * The test tells it to go on by creating a file ({@link #awaitGo}).
+ * The test tells it to go on by creating a file ({@link #awaitGo}). It repeats cli's {@code
+ * Driver} on purpose: a driver JVM's class path is the fat jar and these test classes only.
  */
 public final class ChaosDriver {
   /** The body of a driver. */
