@@ -42,7 +42,7 @@ final class HeadJobs {
   }
 
   /**
-   * Deploys the Jobs API; prints its URL, or one line saying why it is not served.
+   * Deploys the Jobs API, or prints one line saying why it is not served.
    *
    * @return the verticle, or null if it could not start
    */
@@ -54,7 +54,6 @@ final class HeadJobs {
           driverTokenFile(token, dir), queues, JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM);
       JobsHttpVerticle jobs = JobsHttpVerticle.deploy(node.node().getVertx(), options, node.gcs())
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
       return jobs;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -8,6 +8,7 @@ import dev.jray.node.NodeResources;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
@@ -168,10 +169,14 @@ final class StartCommand implements Callable<Integer> {
       node.close();
       stopped.countDown();
     }, "jray-stop"));
+    // the Jobs API starts first: the up line says the node serves all it will, and what follows
+    // it (how to join) is printed at once, for whoever reads the output on the up line
+    JobsHttpVerticle jobs = head
+        ? HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues, retention) : null;
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
-    if (head) {
-      HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues, retention);
+    if (jobs != null) {
+      System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
     }
     if (head && !NodeJvm.BACKGROUND.equals(System.getProperty(NodeJvm.MODE_PROPERTY))) {
       CommandTokens.howToJoin(token, clusterAddress).forEach(System.out::println);
