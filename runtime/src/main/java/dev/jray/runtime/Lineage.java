@@ -32,7 +32,7 @@ final class Lineage {
 
   private final long maxBytes;
   /** Entries with lineage, oldest first, with the bytes each spec counts; guarded by this. */
-  private final LinkedHashMap<ReferenceCounter.Entry, Integer> kept = new LinkedHashMap<>();
+  private final LinkedHashMap<OwnedObject, Integer> kept = new LinkedHashMap<>();
   /** The sum of {@link #kept}'s values; guarded by this. */
   private long bytes;
 
@@ -84,7 +84,7 @@ final class Lineage {
    * returns the entries whose lineage was evicted to stay within the budget (oldest first; may
    * include {@code entry} itself if its spec alone is over it).
    */
-  synchronized List<ReferenceCounter.Entry> keep(ReferenceCounter.Entry entry, TaskSpec spec) {
+  synchronized List<OwnedObject> keep(OwnedObject entry, TaskSpec spec) {
     int size = sizeOf(spec);
     Integer before = kept.remove(entry);
     if (before != null) {
@@ -95,10 +95,10 @@ final class Lineage {
     if (bytes <= maxBytes) {
       return List.of();
     }
-    List<ReferenceCounter.Entry> evicted = new ArrayList<>();
+    List<OwnedObject> evicted = new ArrayList<>();
     var oldest = kept.entrySet().iterator();
     while (bytes > maxBytes && oldest.hasNext()) {
-      Map.Entry<ReferenceCounter.Entry, Integer> e = oldest.next();
+      Map.Entry<OwnedObject, Integer> e = oldest.next();
       oldest.remove();
       bytes -= e.getValue();
       evicted.add(e.getKey());
@@ -107,7 +107,7 @@ final class Lineage {
   }
 
   /** The object of {@code entry} was freed (or its lineage evicted): its spec goes. */
-  synchronized void forget(ReferenceCounter.Entry entry) {
+  synchronized void forget(OwnedObject entry) {
     Integer size = kept.remove(entry);
     if (size != null) {
       bytes -= size;
@@ -115,7 +115,7 @@ final class Lineage {
   }
 
   /** The entries with lineage now, oldest first. */
-  synchronized List<ReferenceCounter.Entry> entries() {
+  synchronized List<OwnedObject> entries() {
     return new ArrayList<>(kept.keySet());
   }
 

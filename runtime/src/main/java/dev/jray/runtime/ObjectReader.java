@@ -90,7 +90,7 @@ final class ObjectReader {
 
   /** An object's value or location as its owner has it (or will). */
   CompletableFuture<ObjectValue> locate(ObjectRefImpl<?> ref) {
-    ReferenceCounter.Entry entry = ref.entry();
+    OwnedObject entry = ref.entry();
     if (entry != null) {
       return entry.value();
     }
@@ -200,7 +200,7 @@ final class ObjectReader {
     }
     CompletableFuture<ObjectValue> rebuilt;
     if (owners.isSelf(r.ownerAddress())) {
-      ReferenceCounter.Entry e = r.entry() != null ? r.entry() : refs.entry(r.getId());
+      OwnedObject e = r.entry() != null ? r.entry() : refs.entry(r.getId());
       rebuilt = e == null ? null : recovery.recover(e, v.storeNode());
     } else {
       rebuilt = askOwner(r.getId(), r.ownerAddress(), v.storeNode());

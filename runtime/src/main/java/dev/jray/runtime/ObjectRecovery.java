@@ -65,7 +65,7 @@ final class ObjectRecovery {
         oldest.remove();
       }
     }
-    for (ReferenceCounter.Entry e : lineage.entries()) {
+    for (OwnedObject e : lineage.entries()) {
       if (storedOn(e, node)) {
         recover(e, node);
       }
@@ -78,7 +78,7 @@ final class ObjectRecovery {
    *
    * @return the object's value future now (pending while it is rebuilt); null if it was freed
    */
-  CompletableFuture<ObjectValue> recover(ReferenceCounter.Entry e, UniqueId node) {
+  CompletableFuture<ObjectValue> recover(OwnedObject e, UniqueId node) {
     ObjectId id = e.id();
     ReferenceCounter.Lost lost = refs.markLost(e, node,
         reason -> codec.errorValue(new UnreconstructableException(id, reason)));
@@ -93,7 +93,7 @@ final class ObjectRecovery {
 
   /** {@link #recover} by id, for a borrower that could not fetch the copy; null if not owned here. */
   CompletableFuture<ObjectValue> recover(ObjectId id, UniqueId node) {
-    ReferenceCounter.Entry e = refs.entry(id);
+    OwnedObject e = refs.entry(id);
     return e == null ? null : recover(e, node);
   }
 
@@ -101,7 +101,7 @@ final class ObjectRecovery {
    * Runs the task that made {@code e} again once its arguments have values: those owned here and
    * lost too are rebuilt first. Its arguments stay pinned until the rebuilt result comes.
    */
-  private void rerun(ReferenceCounter.Entry e, TaskSpec spec, UniqueId lostNode) {
+  private void rerun(OwnedObject e, TaskSpec spec, UniqueId lostNode) {
     List<RefId> pins = new ArrayList<>();
     List<CompletableFuture<ObjectValue>> argValues = new ArrayList<>(spec.args().size());
     String missing = null;
@@ -109,7 +109,7 @@ final class ObjectRecovery {
       if (arg.objectId() == null || arg.value().isInline() || !owners.isSelf(arg.owner())) {
         argValues.add(CompletableFuture.completedFuture(arg.value())); // as the task had it
       } else {
-        ReferenceCounter.Entry argEntry = refs.entry(arg.objectId());
+        OwnedObject argEntry = refs.entry(arg.objectId());
         CompletableFuture<ObjectValue> value = argEntry == null ? null : argEntry.value();
         UniqueId argLostOn = argEntry == null ? null : deadNodeHolding(argEntry, lostNode);
         if (argLostOn != null) {
@@ -138,7 +138,7 @@ final class ObjectRecovery {
   }
 
   /** The node that left holding an argument's value (the one just lost, or one before); null if none. */
-  private UniqueId deadNodeHolding(ReferenceCounter.Entry argEntry, UniqueId lostNode) {
+  private UniqueId deadNodeHolding(OwnedObject argEntry, UniqueId lostNode) {
     if (storedOn(argEntry, lostNode)) {
       return lostNode;
     }
@@ -153,7 +153,7 @@ final class ObjectRecovery {
   }
 
   /** Whether an owned object's value is known and stored on {@code node}. */
-  private static boolean storedOn(ReferenceCounter.Entry e, UniqueId node) {
+  private static boolean storedOn(OwnedObject e, UniqueId node) {
     CompletableFuture<ObjectValue> f = e.value();
     if (!f.isDone() || f.isCompletedExceptionally()) {
       return false;

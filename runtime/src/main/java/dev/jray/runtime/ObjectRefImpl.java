@@ -20,7 +20,7 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
   private final ObjectId id;
   private final String ownerAddress;
   /** The object's entry if this is the first ref of an object this JVM owns, else null. */
-  private final transient ReferenceCounter.Entry entry;
+  private final transient OwnedObject entry;
 
   ObjectRefImpl(ObjectId id, String ownerAddress) {
     this.id = id;
@@ -48,7 +48,7 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
   }
 
   /** The entry of the object this first ref was made with, or null for any other ref. */
-  ReferenceCounter.Entry entry() {
+  OwnedObject entry() {
     return entry;
   }
 

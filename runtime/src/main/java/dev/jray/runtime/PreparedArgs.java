@@ -81,7 +81,7 @@ final class PreparedArgs {
 
   /** The argument of {@code ref} as its value, if owned here, ready, small and holding no refs. */
   private static TaskArg readyInline(ObjectRefImpl<?> ref) {
-    ReferenceCounter.Entry entry = ref.entry();
+    OwnedObject entry = ref.entry();
     if (entry == null) {
       return null;
     }

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * it as an argument, or an object that contains it lives; then it is freed (and its store copy
  * deleted).
  *
- * <p>Each object's first ref holds its {@link Entry}; a {@link TrackedRef} watches that ref for
+ * <p>Each object's first ref holds its {@link OwnedObject}; a {@link TrackedRef} watches that ref for
  * collection when freeing the object has something to do. Only objects that can be reached by id are in the id map: pending ones (their
  * result comes by id) and published ones (whose id left the first ref: serialized, or pinned by a
  * call). A put or call result nobody else sees never touches the map after it completes, so
@@ -42,111 +42,11 @@ import java.util.function.Function;
  * reference.
  */
 final class ReferenceCounter {
-  private static final VarHandle REFS;
-  private static final VarHandle VALUE;
-
-  static {
-    try {
-      REFS = MethodHandles.lookup().findVarHandle(Entry.class, "refs", int.class);
-      VALUE = MethodHandles.lookup().findVarHandle(Entry.class, "value", CompletableFuture.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /**
-   * One owned object. Its first ref holds it; once that ref is collected it is released, if it is
-   * watched: only an object whose freeing has something to do is (see {@link #createReady}).
-   */
-  final class Entry {
-    private final ObjectId id;
-    /**
-     * Replaced, under the lock, by a pending future when a lost copy is made again. Set in the
-     * constructor by a plain write, as {@link #refs}.
-     */
-    private volatile CompletableFuture<ObjectValue> value;
-    /**
-     * Starts at 1: the ObjectRef made with the object. Changed by compare-and-set, not under the
-     * entry's lock: an argument pins and unpins it on every call, from the caller's and the
-     * actor's threads, and a shared lock made them queue. 0 once released: never counts up again.
-     * Set to 1 in the constructor by a plain write: a volatile one would fence every call.
-     */
-    private volatile int refs;
-    private List<RefId> contained;
-    /** Runs when a pending object's result arrives (also if the object was freed before). */
-    private Runnable onResult;
-    private boolean inMap;
-    /** Set once under the lock; read without it for the fast path of a repeated publish. */
-    private volatile boolean published;
-    private boolean freed;
-    /** Watches the first ref for collection; null while nothing needs to know. */
-    private FirstRefWatch watch;
-    /**
-     * For a value stored on another node: the {@link TaskSpec} that made it (kept in {@link
-     * Lineage}), or a String saying why it cannot be made again; null otherwise.
-     */
-    private Object lineage;
-
-    private Entry(ObjectId id, CompletableFuture<ObjectValue> value, List<RefId> contained) {
-      REFS.set(this, 1); // published with the entry (id map, or the ref holding it)
-      VALUE.set(this, value); // likewise: a volatile write would fence every call
-      this.id = id;
-      this.contained = contained;
-    }
-
-    ObjectId id() {
-      return id;
-    }
-
-    /** The object's value or location, once known. */
-    CompletableFuture<ObjectValue> value() {
-      return value;
-    }
-
-    /**
-     * Makes the object reachable by id: its id is about to leave {@code firstRef}, the ref this
-     * entry was made with.
-     */
-    void publish(Object firstRef) {
-      ReferenceCounter.this.publish(this, Objects.requireNonNull(firstRef, "firstRef"));
-    }
-
-    /** Whether the value holds no refs to other objects (freeing it gives nothing back). */
-    synchronized boolean holdsNoRefs() {
-      return contained.isEmpty();
-    }
-
-    /** The first ref was collected (called by its watch). */
-    void released() {
-      release(this);
-    }
-
-    /** Whether the first ref is watched for collection. */
-    synchronized boolean watched() {
-      return watch != null;
-    }
-  }
-
-  /** Releases an entry once the first ref of its object is collected. */
-  private static final class FirstRefWatch extends TrackedRef {
-    private final Entry entry;
-
-    FirstRefWatch(Object firstRef, Entry entry) {
-      super(firstRef);
-      this.entry = entry;
-    }
-
-    @Override
-    void released() {
-      entry.released();
-    }
-  }
-
   /** What {@link #markLost} made of an object whose copy was lost. */
   record Lost(CompletableFuture<ObjectValue> value, TaskSpec rerun) {}
 
   /** Objects reachable by id (pending or published); concurrent, entries guarded by themselves. */
-  private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ObjectId, OwnedObject> entries = new ConcurrentHashMap<>();
   private final Owners owners;
   /** What other nodes hold on objects owned here, per node, to give back when one dies. */
   private final Borrowers borrowers = new Borrowers();
@@ -287,10 +187,10 @@ final class ReferenceCounter {
    *
    * @param onResult runs when the result arrives, before the value is set; may be null
    */
-  Entry createPending(ObjectId id, Object firstRef, Runnable onResult) {
-    Entry e = new Entry(id, new CompletableFuture<>(), List.of());
+  OwnedObject createPending(ObjectId id, Object firstRef, Runnable onResult) {
+    OwnedObject e = new OwnedObject(this, id, new CompletableFuture<>(), List.of());
     e.onResult = onResult; // no other thread sees e yet
-    e.watch = new FirstRefWatch(Objects.requireNonNull(firstRef, "firstRef"), e);
+    e.watch = new OwnedObject.FirstRefWatch(Objects.requireNonNull(firstRef, "firstRef"), e);
     e.inMap = true;
     entries.put(id, e);
     return e;
@@ -302,16 +202,16 @@ final class ReferenceCounter {
    * holding no refs, unpublished, just goes with its first ref: a loop of small puts makes no work
    * for the GC's reference processing or the tracker. Publishing watches it from then on.
    */
-  Entry createReady(ObjectId id, Object firstRef, ObjectValue value, List<RefId> contained) {
+  OwnedObject createReady(ObjectId id, Object firstRef, ObjectValue value, List<RefId> contained) {
     Objects.requireNonNull(firstRef, "firstRef");
-    Entry e = new Entry(id, CompletableFuture.completedFuture(value), contained);
+    OwnedObject e = new OwnedObject(this, id, CompletableFuture.completedFuture(value), contained);
     if (!value.isInline() || !contained.isEmpty()) {
-      e.watch = new FirstRefWatch(firstRef, e);
+      e.watch = new OwnedObject.FirstRefWatch(firstRef, e);
     }
     return e;
   }
 
-  private void publish(Entry e, Object firstRef) {
+  void publish(OwnedObject e, Object firstRef) {
     if (e.published) {
       return; // an object passed as an argument again and again: no lock each time
     }
@@ -321,7 +221,7 @@ final class ReferenceCounter {
       }
       e.published = true;
       if (e.watch == null) {
-        e.watch = new FirstRefWatch(firstRef, e);
+        e.watch = new OwnedObject.FirstRefWatch(firstRef, e);
       }
       if (!e.inMap) {
         e.inMap = true;
@@ -338,7 +238,7 @@ final class ReferenceCounter {
    *     another node; null for an actor call or a failure
    */
   void complete(ObjectId id, ObjectValue value, List<RefId> contained, TaskSpec madeBy) {
-    Entry e = entries.get(id);
+    OwnedObject e = entries.get(id);
     if (e == null) {
       onFree.accept(id, value);
       releaseAll(contained);
@@ -402,8 +302,8 @@ final class ReferenceCounter {
   }
 
   /** Entries whose lineage went over the budget: they cannot be rebuilt from now on. */
-  private void markEvicted(List<Entry> evicted) {
-    for (Entry e : evicted) {
+  private void markEvicted(List<OwnedObject> evicted) {
+    for (OwnedObject e : evicted) {
       synchronized (e) {
         if (e.lineage instanceof TaskSpec) {
           e.lineage = lineage.evictedReason();
@@ -422,7 +322,7 @@ final class ReferenceCounter {
    * @return the object's value future now, and the spec to run again (null if none); null if
    *     the object was freed
    */
-  Lost markLost(Entry e, UniqueId node, Function<String, ObjectValue> failure) {
+  Lost markLost(OwnedObject e, UniqueId node, Function<String, ObjectValue> failure) {
     CompletableFuture<ObjectValue> fresh = new CompletableFuture<>();
     TaskSpec rerun = null;
     String reason = null;
@@ -462,7 +362,7 @@ final class ReferenceCounter {
    * Runs {@code onResult} when the rebuilt value of {@code e} arrives (or at once if it came
    * already): gives back the pins of the task run again.
    */
-  void onRebuilt(Entry e, Runnable onResult) {
+  void onRebuilt(OwnedObject e, Runnable onResult) {
     synchronized (e) {
       if (!e.value.isDone()) {
         e.onResult = onResult;
@@ -472,20 +372,20 @@ final class ReferenceCounter {
     onResult.run();
   }
 
-  private static boolean isFreed(Entry e) {
+  private static boolean isFreed(OwnedObject e) {
     synchronized (e) {
       return e.freed;
     }
   }
 
   /** An owned object reachable by id (pending or published), or null. */
-  Entry entry(ObjectId id) {
+  OwnedObject entry(ObjectId id) {
     return entries.get(id);
   }
 
   /** The object's value as a future, or null if it is not reachable by id (freed or lost). */
   CompletableFuture<ObjectValue> future(ObjectId id) {
-    Entry e = entries.get(id);
+    OwnedObject e = entries.get(id);
     if (e == null) {
       return null;
     }
@@ -496,12 +396,12 @@ final class ReferenceCounter {
 
   /** Counts one more reference to a published object. */
   void addRef(ObjectId id) {
-    Entry e = entries.get(id);
+    OwnedObject e = entries.get(id);
     if (e == null) {
       return;
     }
     for (int r = e.refs; r > 0; r = e.refs) { // 0: released, stays so
-      if (REFS.compareAndSet(e, r, r + 1)) {
+      if (OwnedObject.REFS.compareAndSet(e, r, r + 1)) {
         return;
       }
     }
@@ -509,20 +409,20 @@ final class ReferenceCounter {
 
   /** Gives back one reference to a published object. */
   void removeRef(ObjectId id) {
-    Entry e = entries.get(id);
+    OwnedObject e = entries.get(id);
     if (e != null) {
       release(e);
     }
   }
 
-  private void release(Entry e) {
+  void release(OwnedObject e) {
     int r;
     do {
       r = e.refs;
       if (r <= 0) {
         return;
       }
-    } while (!REFS.compareAndSet(e, r, r - 1));
+    } while (!OwnedObject.REFS.compareAndSet(e, r, r - 1));
     if (r > 1) {
       return;
     }

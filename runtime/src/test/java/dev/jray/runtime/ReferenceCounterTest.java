@@ -40,7 +40,7 @@ class ReferenceCounterTest {
   void objectIsFreedWhenItsLastReferenceGoes() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    OwnedObject e = owned.createReady(id, firstRef, value(1), List.of());
     e.publish(firstRef);
     owned.addRef(id); // a copy of the ref
     owned.removeRef(id);
@@ -55,7 +55,7 @@ class ReferenceCounterTest {
   void aCopyKeepsTheObjectAfterItsFirstRefGoes() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    OwnedObject e = owned.createReady(id, firstRef, value(1), List.of());
     e.publish(firstRef);
     owned.addRef(id);
     e.released();
@@ -66,9 +66,9 @@ class ReferenceCounterTest {
   }
 
   /** An object put here whose id left its first ref (so others can count it by id). */
-  private ReferenceCounter.Entry published(ObjectId id) {
+  private OwnedObject published(ObjectId id) {
     Object firstRef = new Object();
-    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(1), List.of());
+    OwnedObject e = owned.createReady(id, firstRef, value(1), List.of());
     e.publish(firstRef);
     return e;
   }
@@ -76,7 +76,7 @@ class ReferenceCounterTest {
   @Test
   void aBorrowersDeathGivesBackWhatItHeld() {
     ObjectId id = newId();
-    ReferenceCounter.Entry e = published(id);
+    OwnedObject e = published(id);
     UniqueId borrower = IdFactory.newUniqueId();
     UniqueId other = IdFactory.newUniqueId();
     owned.onBorrowChange(new BorrowChange(id, 1, borrower)); // two copies deserialized there
@@ -97,7 +97,7 @@ class ReferenceCounterTest {
   @Test
   void aCountForAnotherNodesResultIsGivenBackWhenThatNodeDies() {
     ObjectId id = newId();
-    ReferenceCounter.Entry e = published(id);
+    OwnedObject e = published(id);
     UniqueId caller = IdFactory.newUniqueId();
     // a task here returned a value holding the ref to a caller on another node, which died
     owned.count(new RefId(id, owners.self()), Owners.addressOf(caller));
@@ -110,7 +110,7 @@ class ReferenceCounterTest {
   @Test
   void aLateBorrowFromADeadNodeIsIgnored() {
     ObjectId id = newId();
-    ReferenceCounter.Entry e = published(id);
+    OwnedObject e = published(id);
     UniqueId borrower = IdFactory.newUniqueId();
     owned.onHolderDied(borrower);
     owned.onBorrowChange(new BorrowChange(id, 1, borrower)); // sent before it died, read after
@@ -123,10 +123,10 @@ class ReferenceCounterTest {
     ObjectId inner = newId();
     ObjectId outer = newId();
     Object innerRef = new Object();
-    ReferenceCounter.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    OwnedObject in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef); // serialized into the container
     owned.addRef(inner); // counted by the container that holds it
-    ReferenceCounter.Entry out = owned.createReady(outer, new Object(), value(2),
+    OwnedObject out = owned.createReady(outer, new Object(), value(2),
         List.of(new RefId(inner, owners.self())));
     in.released(); // the user drops the inner ref
     assertNotNull(owned.future(inner), "the container still holds it");
@@ -138,7 +138,7 @@ class ReferenceCounterTest {
   @Test
   void resultOfAFreedPendingObjectIsDropped() {
     ObjectId id = newId();
-    ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
+    OwnedObject e = owned.createPending(id, new Object(), null);
     e.released();
     owned.complete(id, value(3), List.of(), null);
     assertNull(owned.future(id));
@@ -149,7 +149,7 @@ class ReferenceCounterTest {
   void aResultRunsItsReleaseOnceEvenIfItsObjectWasFreed() {
     ObjectId id = newId();
     List<String> ran = new CopyOnWriteArrayList<>();
-    ReferenceCounter.Entry e = owned.createPending(id, new Object(), () -> ran.add("released"));
+    OwnedObject e = owned.createPending(id, new Object(), () -> ran.add("released"));
     e.released();
     assertEquals(List.of(), freed, "freed when its result comes");
     owned.complete(id, value(7), List.of(), null);
@@ -162,7 +162,7 @@ class ReferenceCounterTest {
   @Test
   void anUnpublishedResultLeavesTheIdMapOnceComplete() {
     ObjectId id = newId();
-    ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
+    OwnedObject e = owned.createPending(id, new Object(), null);
     assertFalse(owned.future(id).isDone(), "its result comes by id");
     owned.complete(id, value(4), List.of(), null);
     assertEquals(4, e.value().join().data()[0]);
@@ -176,7 +176,7 @@ class ReferenceCounterTest {
   void aPublishedResultStaysReachableById() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    ReferenceCounter.Entry e = owned.createPending(id, firstRef, null);
+    OwnedObject e = owned.createPending(id, firstRef, null);
     e.publish(firstRef);
     owned.complete(id, value(5), List.of(), null);
     assertEquals(5, owned.future(id).join().data()[0]);
@@ -189,7 +189,7 @@ class ReferenceCounterTest {
     ObjectId id = newId();
     Object firstRef = new Object();
     // a store copy: freeing it deletes the copy, so its first ref is watched
-    ReferenceCounter.Entry e = owned.createReady(id, firstRef,
+    OwnedObject e = owned.createReady(id, firstRef,
         ObjectValue.inStore(IdFactory.newUniqueId(), 1 << 20), List.of());
     assertTrue(e.watched());
     System.gc();
@@ -204,7 +204,7 @@ class ReferenceCounterTest {
   void aSmallValueNobodyElseSeesIsWatchedOnlyOncePublished() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    ReferenceCounter.Entry e = owned.createReady(id, firstRef, value(8), List.of());
+    OwnedObject e = owned.createReady(id, firstRef, value(8), List.of());
     assertFalse(e.watched(), "freeing it would do nothing: no work for the GC or the tracker");
     assertNull(owned.future(id), "not reachable by id");
 
@@ -221,10 +221,10 @@ class ReferenceCounterTest {
   void aValueHoldingRefsIsWatchedFromTheStart() {
     ObjectId inner = newId();
     Object innerRef = new Object();
-    ReferenceCounter.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    OwnedObject in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef);
     owned.addRef(inner); // counted for the container
-    ReferenceCounter.Entry out = owned.createReady(newId(), new Object(), value(2),
+    OwnedObject out = owned.createReady(newId(), new Object(), value(2),
         List.of(new RefId(inner, owners.self())));
     assertTrue(out.watched(), "its collection must give back the ref inside");
     in.released();
@@ -236,7 +236,7 @@ class ReferenceCounterTest {
   void aSmallResultIsUnwatchedWhenItArrivesAndWatchedAgainOncePublished() {
     ObjectId id = newId();
     Object firstRef = new Object();
-    ReferenceCounter.Entry e = owned.createPending(id, firstRef, null);
+    OwnedObject e = owned.createPending(id, firstRef, null);
     assertTrue(e.watched(), "while pending, its collection must be seen");
     owned.complete(id, value(3), List.of(), null);
     assertFalse(e.watched(), "freeing a small result nobody else sees does nothing");
@@ -252,11 +252,11 @@ class ReferenceCounterTest {
   void aResultHoldingRefsStaysWatched() {
     ObjectId inner = newId();
     Object innerRef = new Object();
-    ReferenceCounter.Entry in = owned.createReady(inner, innerRef, value(1), List.of());
+    OwnedObject in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef);
     owned.addRef(inner); // counted for the result that holds it
     ObjectId id = newId();
-    ReferenceCounter.Entry e = owned.createPending(id, new Object(), null);
+    OwnedObject e = owned.createPending(id, new Object(), null);
     owned.complete(id, value(2), List.of(new RefId(inner, owners.self())), null);
     assertTrue(e.watched(), "its collection must give back the ref inside");
     Reference.reachabilityFence(innerRef);
