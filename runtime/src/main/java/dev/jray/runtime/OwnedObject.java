@@ -10,25 +10,28 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Threading: its fields are guarded by the object's own lock (its counter takes it), but for its
+ * An object this worker owns, as its reference counter keeps it.
+ *
+ * <p>Threading: its fields are guarded by the object's own lock (its counter takes it), but for its
  * reference count (compare-and-set), its published flag and its value future (volatile, set under
  * the lock); only {@link ReferenceCounter} changes them.
  *
- * One owned object. Its first ref holds it; once that ref is collected it is released, if it is
- * watched: only an object whose freeing has something to do is (see {@link ReferenceCounter#createReady}).
+ * <p>One owned object. Its first ref holds it; once that ref is collected it is released, if it
+ * is watched: only an object whose freeing has something to do is (see {@link
+ * ReferenceCounter#createReady}).
  */
 final class OwnedObject {
-static final VarHandle REFS;
-static final VarHandle VALUE;
+  static final VarHandle REFS;
+  static final VarHandle VALUE;
 
-static {
-  try {
-    REFS = MethodHandles.lookup().findVarHandle(OwnedObject.class, "refs", int.class);
-    VALUE = MethodHandles.lookup().findVarHandle(OwnedObject.class, "value", CompletableFuture.class);
-  } catch (ReflectiveOperationException e) {
-    throw new ExceptionInInitializerError(e);
+  static {
+    try {
+      REFS = MethodHandles.lookup().findVarHandle(OwnedObject.class, "refs", int.class);
+      VALUE = MethodHandles.lookup().findVarHandle(OwnedObject.class, "value", CompletableFuture.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
-}
 
   /** The counter this object is counted by. */
   private final ReferenceCounter counter;
