@@ -1,5 +1,6 @@
 package dev.jray.gcs.bus;
 
+import dev.jray.gcs.time.Time;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,17 +18,23 @@ import java.util.concurrent.TimeUnit;
  * the first length that is not 1 to the limit. It also closes a connection whose first message is
  * not whole within a few seconds (a node writes its message as soon as it connects), or that
  * then goes a while without a whole message (a node pings every cluster ping interval): idle
- * strangers cannot hold connections open.
+ * strangers cannot hold connections open. A deadline that passed while this connection's event
+ * loop was blocked does not count: the peer's bytes may be waiting unread.
  *
  * <p>Threading: one instance per connection, called on that connection's event loop only (its
  * deadline checks are scheduled there too).
  */
 final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
+  /** A check this late ran on a loop that was blocked, not on a silent peer. */
+  private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private final int maxFrameBytes;
   private final Duration firstMessageWithin;
   /** Zero: a connection may then stay idle as long as it likes. */
   private final Duration idleAtMost;
   private final EventBusTransport.Refusals refusals;
+  private final Time time;
+  /** When the pending check is due, on {@link #time}. */
+  private long deadlineNanos;
   /** Whether a whole message arrived since the last deadline check. */
   private boolean messageSinceCheck;
   private ScheduledFuture<?> check;
@@ -41,9 +48,11 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
    * @param maxFrameBytes the largest frame accepted, its 4-byte length included
    * @param firstMessageWithin how soon after connecting the first message must be whole
    * @param idleAtMost how long a connection may then go without a whole message; zero: for ever
+   * @param time the clock the event loop's lateness is read on
    */
   EventBusFrameLimit(int maxFrameBytes, Duration firstMessageWithin, Duration idleAtMost,
-      EventBusTransport.Refusals refusals) {
+      EventBusTransport.Refusals refusals, Time time) {
+    this.time = time;
     this.maxFrameBytes = maxFrameBytes;
     this.firstMessageWithin = firstMessageWithin;
     this.idleAtMost = idleAtMost;
@@ -65,8 +74,13 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
   }
 
   private void checkAfter(ChannelHandlerContext ctx, Duration after, String refusal) {
+    deadlineNanos = time.nanoseconds() + after.toNanos();
     check = ctx.executor().schedule(() -> {
-      if (!messageSinceCheck) {
+      if (!messageSinceCheck && time.nanoseconds() - deadlineNanos > STALL_NANOS) {
+        // this loop was blocked past the deadline (a GC pause, a slow handler): what the peer
+        // sent may be unread still, so the peer gets its window again
+        checkAfter(ctx, after, refusal);
+      } else if (!messageSinceCheck) {
         refusals.note(ctx.channel().remoteAddress(), refusal);
         ctx.close();
       } else if (!idleAtMost.isZero()) {

@@ -55,6 +55,7 @@ public final class EventBusTransport implements Transport {
   private final int maxFrameBytes;
   /** How soon after connecting the first message must be whole. */
   private final Duration firstMessageWithin;
+  private final Time time;
   private final Refusals refusals;
 
   /**
@@ -71,6 +72,7 @@ public final class EventBusTransport implements Transport {
     this.bus = Objects.requireNonNull(bus, "bus");
     this.maxFrameBytes = maxFrameBytes;
     this.firstMessageWithin = Objects.requireNonNull(firstMessageWithin, "firstMessageWithin");
+    this.time = Objects.requireNonNull(time, "time");
     this.refusals = new Refusals(time);
   }
 
@@ -121,7 +123,7 @@ public final class EventBusTransport implements Transport {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline().addLast(new EventBusFrameLimit(maxFrameBytes, firstMessageWithin,
-            idleAtMost(), refusals));
+            idleAtMost(), refusals, time));
         ch.pipeline().addLast(vertx);
       }
     });

@@ -10,6 +10,7 @@ import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.ManualTime;
 import dev.jray.gcs.time.Time;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -57,11 +58,11 @@ class EventBusTransportTest {
 
   @Test
   void framesWithinTheLimitPassWholeHoweverTheyAreSplit() throws Exception {
-    EventBusFrameLimit limit = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null);
+    EventBusFrameLimit limit = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, Time.SYSTEM);
     byte[] twoFrames = ByteBuffer.allocate(4 + 3 + 4 + 1).putInt(3).put(new byte[3]).putInt(1)
         .put((byte) 9).array();
     for (int split = 0; split <= twoFrames.length; split++) {
-      EventBusFrameLimit fresh = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null);
+      EventBusFrameLimit fresh = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, Time.SYSTEM);
       assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, 0, split)));
       assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, split, twoFrames.length - split)),
           "split at " + split);
@@ -73,7 +74,7 @@ class EventBusTransportTest {
   @Test
   void aLengthOverTheLimitOrNotPositiveIsRefused() {
     for (int length : new int[] {LIMIT - 3, Integer.MAX_VALUE, 0, -1}) {
-      String why = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null).follow(Unpooled.wrappedBuffer(
+      String why = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, Time.SYSTEM).follow(Unpooled.wrappedBuffer(
           ByteBuffer.allocate(4).putInt(length).array()));
       assertTrue(why != null && why.contains(Integer.toUnsignedString(length) + " bytes"),
           length + ": " + why);
@@ -105,6 +106,42 @@ class EventBusTransportTest {
       assertFalse(closedAfterWriting(talking, new byte[0]),
           "the one that sent a message stays (its next deadline is three ping intervals away)");
     }
+  }
+
+  @Test
+  void aDeadlineThatPassedWhileTheLoopWasBlockedGivesThePeerItsWindowAgain() {
+    ManualTime time = new ManualTime();
+    EventBusTransport.Refusals refusals = new EventBusTransport.Refusals(time);
+    EmbeddedChannel onTime = limited(refusals, time);
+    advance(onTime, time, FIRST);
+    assertFalse(onTime.isOpen(), "silent for the whole window, checked on time: closed");
+
+    EmbeddedChannel stalled = limited(refusals, time);
+    advance(stalled, time, FIRST.plusSeconds(2)); // the loop was blocked past the deadline
+    assertTrue(stalled.isOpen(), "a check 2 s late is the loop's fault, not the peer's");
+    stalled.writeInbound(Unpooled.wrappedBuffer(ByteBuffer.allocate(5).putInt(1).put((byte) 1)
+        .array()));
+    advance(stalled, time, FIRST);
+    assertTrue(stalled.isOpen(), "its message, read after the stall, counts");
+
+    EmbeddedChannel stalledSilent = limited(refusals, time);
+    advance(stalledSilent, time, FIRST.plusSeconds(2));
+    advance(stalledSilent, time, FIRST);
+    assertFalse(stalledSilent.isOpen(), "still silent a whole window after the stall: closed");
+  }
+
+  private static EmbeddedChannel limited(EventBusTransport.Refusals refusals, ManualTime time) {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    channel.freezeTime();
+    channel.pipeline().addLast(new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, refusals, time));
+    return channel;
+  }
+
+  /** Moves the channel's loop and the limit's clock on together, then runs what came due. */
+  private static void advance(EmbeddedChannel channel, ManualTime time, Duration by) {
+    time.advance(by);
+    channel.advanceTimeBy(by.toNanos(), TimeUnit.NANOSECONDS);
+    channel.runScheduledPendingTasks();
   }
 
   @Test
