@@ -90,7 +90,8 @@ public final class CoreWorker {
     Lineage lineage = new Lineage(Lineage.maxBytes(System.getProperty(Lineage.MAX_BYTES_PROPERTY)));
     refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);
     codec = new ValueCodec(nodeId, serializer, store, refs, copies, time);
-    taskManager = new TaskManager(nodeId, owners, refs, codec, jobs);
+    taskManager = new TaskManager(nodeId, owners, refs, codec, jobs,
+        this::retryTasksLocatedLate);
     // hosted, made below, needs tasks: creations reach it through hostActor, run later
     tasks = new TaskExecutor(nodeId, owners, executor, functions, jobs, codec, copies,
         taskManager, this::hostActor, time);
@@ -200,6 +201,11 @@ public final class CoreWorker {
    */
   public void locate(TaskSpec spec, UniqueId node) {
     taskManager.locate(spec, node);
+  }
+
+  /** A task's location came after its node's death was taken: it is retried, or fails. */
+  private void retryTasksLocatedLate(UniqueId deadNode) {
+    normalTasks.onNodeDied(deadNode);
   }
 
   /**

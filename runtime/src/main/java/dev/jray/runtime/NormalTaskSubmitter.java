@@ -117,7 +117,7 @@ final class NormalTaskSubmitter {
 
   /** A node died: this worker's tasks that ran there are retried elsewhere, or fail. */
   void onNodeDied(UniqueId node) {
-    retryOrFail(taskManager.takeTasksOn(node), "node " + node + " died while running it");
+    retryOrFail(taskManager.takeTasksOnDeadNode(node), "node " + node + " died while running it");
   }
 
   /**

@@ -10,18 +10,21 @@ import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Ray's task manager on the owner's side: the normal tasks this worker owns until they finish,
  * with the node each runs on (so they can be retried when it dies), and the completion of every
  * call's return object, by its result or by a failure.
  *
- * <p>Threading: thread-safe, never blocks. Both maps are concurrent; results arrive on worker
+ * <p>Threading: thread-safe, never blocks. Both maps are concurrent, the dead nodes locked; results arrive on worker
  * threads, link readers and the submitting thread. Completing an object runs its release
  * callbacks, then wakes its waiters, on the calling thread.
  */
@@ -44,9 +47,18 @@ final class TaskManager {
   private final ConcurrentHashMap<ObjectId, RemoteTask> remote = new ConcurrentHashMap<>();
   /** Numbers the locations of remote tasks, so a link's loss takes only those there before it. */
   private final AtomicLong locationSeq = new AtomicLong();
+  /** Nodes that died, the latest {@value #MAX_DEAD_NODES}; guarded by itself. */
+  private final LinkedHashSet<UniqueId> deadNodes = new LinkedHashSet<>();
+  private static final int MAX_DEAD_NODES = 1024;
+  private final Consumer<UniqueId> locatedOnDeadNode;
 
+  /**
+   * @param locatedOnDeadNode told when a task is located on a node whose death was already taken
+   *     (the location came after the death: a forward that raced it); never blocks
+   */
   TaskManager(UniqueId nodeId, Owners owners, ReferenceCounter refs, ValueCodec codec,
-      JobRegistry jobs) {
+      JobRegistry jobs, Consumer<UniqueId> locatedOnDeadNode) {
+    this.locatedOnDeadNode = Objects.requireNonNull(locatedOnDeadNode, "locatedOnDeadNode");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.owners = Objects.requireNonNull(owners, "owners");
     this.refs = Objects.requireNonNull(refs, "refs");
@@ -85,8 +97,15 @@ final class TaskManager {
     }
     if (node.equals(nodeId)) {
       remote.remove(returnId);
-    } else {
-      remote.put(returnId, new RemoteTask(spec, node, locationSeq.incrementAndGet()));
+      return;
+    }
+    remote.put(returnId, new RemoteTask(spec, node, locationSeq.incrementAndGet()));
+    boolean dead;
+    synchronized (deadNodes) {
+      dead = deadNodes.contains(node);
+    }
+    if (dead) {
+      locatedOnDeadNode.accept(node); // its death was taken before: nothing else would retry it
     }
   }
 
@@ -95,8 +114,18 @@ final class TaskManager {
     return locationSeq.get();
   }
 
-  /** Takes the pending tasks that ran on a node that died: each to retry or fail. */
-  List<TaskSpec> takeTasksOn(UniqueId node) {
+  /**
+   * Takes the pending tasks that ran on a node that died: each to retry or fail. A task located
+   * there later is handed to the {@code locatedOnDeadNode} callback.
+   */
+  List<TaskSpec> takeTasksOnDeadNode(UniqueId node) {
+    synchronized (deadNodes) {
+      if (deadNodes.add(node) && deadNodes.size() > MAX_DEAD_NODES) {
+        Iterator<UniqueId> oldest = deadNodes.iterator();
+        oldest.next();
+        oldest.remove();
+      }
+    }
     return takeTasksOn(node, Long.MAX_VALUE);
   }
 

@@ -57,7 +57,7 @@ class ObjectRecoveryTest {
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null));
-    taskManager = new TaskManager(here, owners, refs, codec, jobs);
+    taskManager = new TaskManager(here, owners, refs, codec, jobs, node -> {});
     recovery = new ObjectRecovery(owners, refs, lineage, codec, taskManager, rerun::add);
   }
 

@@ -42,6 +42,8 @@ class TaskManagerTest {
   private TaskManager taskManager;
   /** The first refs of the tasks' return objects: they keep the objects alive. */
   private final List<ObjectRefImpl<?>> firstRefs = new ArrayList<>();
+  /** What the located-on-a-dead-node callback took, as the submitter retries it. */
+  private final List<TaskSpec> retried = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
@@ -53,7 +55,8 @@ class TaskManagerTest {
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null));
     jobs.register(JOB, "test", getClass().getClassLoader()); // as the driver of JOB does
-    taskManager = new TaskManager(here, owners, refs, codec, jobs);
+    taskManager = new TaskManager(here, owners, refs, codec, jobs,
+        node -> retried.addAll(taskManager.takeTasksOnDeadNode(node)));
   }
 
   @AfterEach
@@ -93,9 +96,22 @@ class TaskManagerTest {
     taskManager.locate(finished, there);
     taskManager.onTaskResult(finished.returnId(), ObjectValue.inline(codec.encode(7).bytes()), List.of());
 
-    assertEquals(List.of(remote), taskManager.takeTasksOn(there));
-    assertEquals(List.of(), taskManager.takeTasksOn(there), "taken once");
+    assertEquals(List.of(remote), taskManager.takeTasksOnDeadNode(there));
+    assertEquals(List.of(), taskManager.takeTasksOnDeadNode(there), "taken once");
     assertEquals(7, outcome(finished));
+  }
+
+  @Test
+  void aTaskLocatedOnANodeAfterItsDeathWasTakenIsHandedBackAtOnce() {
+    TaskSpec before = submitted();
+    TaskSpec late = submitted();
+    taskManager.locate(before, there);
+    assertEquals(List.of(before), taskManager.takeTasksOnDeadNode(there));
+    assertEquals(List.of(), retried);
+
+    taskManager.onTaskLocated(late.returnId(), there); // a forward's location that raced the death
+    assertEquals(List.of(late), retried, "nothing else would ever retry it");
+    assertEquals(List.of(), taskManager.takeTasksOnDeadNode(there), "taken once");
   }
 
   @Test
@@ -103,7 +119,7 @@ class TaskManagerTest {
     TaskSpec spec = submitted();
     taskManager.locate(spec, there);
     taskManager.locate(spec, here); // spilled back
-    assertEquals(List.of(), taskManager.takeTasksOn(there));
+    assertEquals(List.of(), taskManager.takeTasksOnDeadNode(there));
   }
 
   @Test
@@ -135,6 +151,6 @@ class TaskManagerTest {
         spec.function(), List.of(), ResourceSet.EMPTY, owners.self(), spec.returnId(), 0, 0, null,
         null, 0);
     taskManager.locate(actorCall, there);
-    assertFalse(taskManager.takeTasksOn(there).contains(spec), "actors restart through their records");
+    assertFalse(taskManager.takeTasksOnDeadNode(there).contains(spec), "actors restart through their records");
   }
 }
