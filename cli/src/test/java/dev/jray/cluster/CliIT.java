@@ -45,10 +45,10 @@ class CliIT {
   void backgroundHeadStartsAnswersStatusAndStops() throws Exception {
     LocalCluster c = CLI.get();
     int port = LocalCluster.freePort();
-    LocalCluster.Result start = null;
-    LocalCluster.Result status = null;
-    LocalCluster.Result defaultStatus = null;
-    LocalCluster.Result stop;
+    JvmResult start = null;
+    JvmResult status = null;
+    JvmResult defaultStatus = null;
+    JvmResult stop;
     long pid = -1;
     try {
       start = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", Integer.toString(port),
@@ -69,7 +69,7 @@ class CliIT {
       }
     }
     String nodeLog = start.output().lines().map(LOG::matcher).filter(Matcher::find).findFirst()
-        .map(l -> "\nthe node's log " + l.group(1) + ":\n" + LocalCluster.tail(LocalCluster.read(Path.of(l.group(1))), 60))
+        .map(l -> "\nthe node's log " + l.group(1) + ":\n" + ChildJvm.tail(ChildJvm.read(Path.of(l.group(1))), 60))
         .orElse("");
 
     assertTrue(start.ok(), start.describe() + nodeLog);
@@ -96,7 +96,7 @@ class CliIT {
           "pid files left after stop");
     }
 
-    LocalCluster.Result again = c.cli(CLI_TIMEOUT, List.of(), "stop");
+    JvmResult again = c.cli(CLI_TIMEOUT, List.of(), "stop");
     assertTrue(again.ok(), again.describe());
     assertTrue(again.output().contains("No jray nodes"), "a second stop:\n" + again.describe());
   }
@@ -124,12 +124,12 @@ class CliIT {
       taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
       String port = Integer.toString(taken.getLocalPort());
       try {
-        LocalCluster.Result block = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", port,
+        JvmResult block = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", port,
             "--num-cpus", "2", "--block");
         assertNotEquals(0, block.exitCode(), "start --block on a taken port: " + block.describe());
         assertTrue(block.output().contains(port), "the message does not name port " + port + ": " + block.describe());
 
-        LocalCluster.Result background = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", port,
+        JvmResult background = c.cli(CLI_TIMEOUT, List.of(), "start", "--head", "--port", port,
             "--num-cpus", "2");
         assertNotEquals(0, background.exitCode(), "start (background) on a taken port: " + background.describe());
         assertTrue(background.output().contains(port), "the message does not name port " + port + ": "
@@ -145,25 +145,25 @@ class CliIT {
   void aNodeWritesTheClassArchiveTheNextNodeMapsAndDiesWithItsLauncher() throws Exception {
     LocalCluster c = CLI.get();
     Path cache = c.tmpDir().resolve("class-cache");
-    LocalCluster.Proc first = c.startNode("archive-1", headBlockArgs(), List.of("-Djray.cache-dir=" + cache));
+    ChildJvm first = c.startNode("archive-1", headBlockArgs(), List.of("-Djray.cache-dir=" + cache));
     c.awaitUp(first, CLI_TIMEOUT);
-    first.process.destroy(); // as Ctrl-C: the node stops, and its JVM writes the archive as it exits
-    assertTrue(first.process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "the first head did not stop");
+    first.process().destroy(); // as Ctrl-C: the node stops, and its JVM writes the archive as it exits
+    assertTrue(first.process().waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "the first head did not stop");
     Path archive;
     try (var dirs = Files.list(cache.resolve("nodes"))) {
       archive = dirs.map(d -> d.resolve("node.jsa")).filter(Files::isRegularFile).findFirst()
           .orElseThrow(() -> new AssertionError("no class archive under " + cache));
     }
 
-    LocalCluster.Proc second = c.startNode("archive-2", headBlockArgs(), List.of("-Djray.cache-dir=" + cache));
+    ChildJvm second = c.startNode("archive-2", headBlockArgs(), List.of("-Djray.cache-dir=" + cache));
     c.awaitUp(second, CLI_TIMEOUT);
-    ProcessHandle nodeJvm = second.process.toHandle().children().findFirst()
+    ProcessHandle nodeJvm = second.process().toHandle().children().findFirst()
         .orElseThrow(() -> new AssertionError("start --block runs no node JVM"));
     List<String> nodeArgs = List.of(nodeJvm.info().arguments().orElse(new String[0]));
     assertTrue(nodeArgs.contains("-XX:SharedArchiveFile=" + archive), "the node JVM does not map "
         + archive + ": " + nodeArgs);
 
-    second.process.destroyForcibly(); // SIGKILL: no shutdown hook stops the node JVM
+    second.process().destroyForcibly(); // SIGKILL: no shutdown hook stops the node JVM
     try {
       nodeJvm.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {

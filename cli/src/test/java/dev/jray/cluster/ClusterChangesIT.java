@@ -33,7 +33,7 @@ class ClusterChangesIT {
   @Order(1)
   void taskWaitingForAResourceShowsAsDemandAndRunsWhenANodeWithItJoins() {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Running driver = c.startDriver(List.of(), LateDriver.class, "LATE", "3000");
+    ChildJvm driver = c.startDriver(List.of(), LateDriver.class, "LATE", "3000");
     driver.awaitLine("^PENDING$", Duration.ofSeconds(90));
 
     Status s = c.awaitStatus(st -> st.demands("LATE"), Duration.ofSeconds(20));
@@ -41,8 +41,8 @@ class ClusterChangesIT {
     assertTrue(s.demands().stream().anyMatch(d -> d.contains("CPU=1.0") && d.contains("LATE=1.0")
         && d.contains("pending tasks/actors")), "demand line:\n" + s);
 
-    LocalCluster.Node late = c.startWorker("worker3-late", "{\"LATE\":1}");
-    LocalCluster.Result r = driver.await(Duration.ofSeconds(120));
+    LocalNode late = c.startWorker("worker3-late", "{\"LATE\":1}");
+    JvmResult r = driver.await(Duration.ofSeconds(120));
     assertTrue(r.ok(), r.describe());
     assertEquals("0", r.result("ready-after-wait"), r.describe());
     assertEquals(late.nodeId(), r.result("late-node"), r.describe());
@@ -57,12 +57,12 @@ class ClusterChangesIT {
   @Order(2)
   void killedWorkerLeavesStatusWithinTenSecondsAndTasksStillRun() throws Exception {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Node victim = c.node("worker2");
+    LocalNode victim = c.node("worker2");
     Status before = c.status();
     assertTrue(before.isActive(victim.nodeId()), before.toString());
     // an actor that may restart and a long task, both on the worker about to die
     Path killedFlag = c.tmpDir().resolve("worker2-killed");
-    LocalCluster.Running survivor = c.startDriver(List.of(), SurvivorDriver.class, killedFlag.toString());
+    ChildJvm survivor = c.startDriver(List.of(), SurvivorDriver.class, killedFlag.toString());
     survivor.awaitLine("^READY$", Duration.ofSeconds(90));
 
     long killedAt = System.nanoTime();
@@ -73,13 +73,13 @@ class ClusterChangesIT {
     assertFalse(s.isActive(victim.nodeId()), "status still lists the killed worker as active "
         + tookMs + " ms after SIGKILL:\n" + s);
     assertTrue(tookMs <= 12_000, "it took " + tookMs + " ms (status runs included)");
-    for (LocalCluster.Node n : c.nodes()) {
+    for (LocalNode n : c.nodes()) {
       if (n != victim) {
         assertTrue(s.isActive(n.nodeId()), n + " is missing from status:\n" + s);
       }
     }
 
-    LocalCluster.Result r = c.runDriver(Duration.ofSeconds(120), List.of(), TasksDriver.class, "20", "20");
+    JvmResult r = c.runDriver(Duration.ofSeconds(120), List.of(), TasksDriver.class, "20", "20");
     assertTrue(r.ok(), r.describe());
     assertEquals("20", r.result("tasks"), r.describe());
     Map<String, Integer> perNode = ClusterIT.perNode(r.result("nodes"));
@@ -90,9 +90,9 @@ class ClusterChangesIT {
         .anyMatch(f -> f.contains(victim.nodeId())), "the killed node is not under Recent failures:\n" + later);
 
     // a node with W2 joins: the actor restarts there (fresh state), the task is retried there
-    LocalCluster.Node replacement = c.startWorker("worker4-w2", "{\"W2\":1}");
+    LocalNode replacement = c.startWorker("worker4-w2", "{\"W2\":1}");
     Files.createFile(killedFlag);
-    LocalCluster.Result r2 = survivor.await(Duration.ofSeconds(150));
+    JvmResult r2 = survivor.await(Duration.ofSeconds(150));
     assertTrue(r2.ok(), r2.describe());
     assertEquals("2/" + victim.nodeId() + "/false", r2.result("before"), r2.describe());
     assertEquals("1/" + replacement.nodeId() + "/true", r2.result("after"), r2.describe());

@@ -57,7 +57,7 @@ class ClusterIT {
     var w2 = c.startWorkerAsync("worker2", "{\"W2\":1}", "-Xmx1g");
     c.awaitUp(w1, Duration.ofSeconds(120));
     c.awaitUp(w2, Duration.ofSeconds(120));
-    Set<String> ids = c.nodes().stream().map(LocalCluster.Node::nodeId).collect(Collectors.toSet());
+    Set<String> ids = c.nodes().stream().map(LocalNode::nodeId).collect(Collectors.toSet());
     Status s = c.awaitStatus(st -> st.activeIds().containsAll(ids), Duration.ofSeconds(60));
     assertTrue(s.activeIds().containsAll(ids), "status does not list all three nodes " + ids + ":\n" + s);
   }
@@ -104,7 +104,7 @@ class ClusterIT {
   @Order(2)
   void shortCpuTasksRunOnAllThreeNodes() {
     LocalCluster c = cluster();
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), TasksDriver.class, "300", "20");
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, List.of(), TasksDriver.class, "300", "20");
     assertTrue(r.ok(), r.describe());
     assertEquals("300", r.result("tasks"), r.describe());
     Map<String, Integer> perNode = perNode(r.result("nodes"));
@@ -118,7 +118,7 @@ class ClusterIT {
   @Order(3)
   void tasksNeedingGpuxAllRunOnWorker1() {
     LocalCluster c = cluster();
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), TasksDriver.class, "20", "10", "GPUX", "1.0");
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, List.of(), TasksDriver.class, "20", "10", "GPUX", "1.0");
     assertTrue(r.ok(), r.describe());
     Map<String, Integer> perNode = perNode(r.result("nodes"));
     assertEquals(Map.of(c.node("worker1").nodeId(), 20), perNode, r.describe());
@@ -129,7 +129,7 @@ class ClusterIT {
   void actorOnARemoteNodeKeepsItsStateAcrossCalls() {
     LocalCluster c = cluster();
     int calls = 30;
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), ActorDriver.class,
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, List.of(), ActorDriver.class,
         Integer.toString(calls), "GPUX", "0.5");
     assertTrue(r.ok(), r.describe());
     String expected = IntStream.rangeClosed(1, calls).mapToObj(Integer::toString).collect(Collectors.joining(","));
@@ -142,7 +142,7 @@ class ClusterIT {
   @Order(5)
   void largeObjectsMoveBetweenNodes() {
     LocalCluster c = cluster();
-    LocalCluster.Result r = c.runDriver(Duration.ofSeconds(170), List.of("-Xmx3g"), BigObjectsDriver.class,
+    JvmResult r = c.runDriver(Duration.ofSeconds(170), List.of("-Xmx3g"), BigObjectsDriver.class,
         "GPUX", "W2", "256", "512");
     c.log("big objects: task object " + r.results().get("task-object-ms") + " ms, put object "
         + r.results().get("put-object-ms") + " ms");
@@ -163,7 +163,7 @@ class ClusterIT {
     assertTrue(before >= 0, "no object count in status:\n" + c.status());
     int count = 3;
     Path flags = Files.createDirectories(c.tmpDir().resolve("free-flags"));
-    LocalCluster.Running driver = c.startDriver(List.of(), FreeDriver.class, "GPUX",
+    ChildJvm driver = c.startDriver(List.of(), FreeDriver.class, "GPUX",
         Integer.toString(count), "8", flags.toString(), "W2");
 
     driver.awaitLine("^HELD$", Duration.ofSeconds(90));
@@ -182,7 +182,7 @@ class ClusterIT {
     Status heldAgain = c.awaitStatus(st -> st.objects() >= before + 2 * count, Duration.ofSeconds(20));
     assertTrue(heldAgain.objects() >= before + 2 * count, heldAgain.toString());
     Files.createFile(flags.resolve("exit"));
-    LocalCluster.Result r = driver.await(Duration.ofSeconds(60));
+    JvmResult r = driver.await(Duration.ofSeconds(60));
     assertTrue(r.ok(), r.describe());
     Status exited = c.awaitStatus(st -> st.objects() <= before, Duration.ofSeconds(20));
     assertTrue(exited.objects() <= before, "results of an exited driver are still stored (before: "
@@ -195,12 +195,12 @@ class ClusterIT {
     LocalCluster c = cluster();
     String value = "kept-" + UUID.randomUUID();
     List<String> ns = List.of("-Djray.namespace=n");
-    LocalCluster.Result first = c.runDriver(DRIVER_TIMEOUT, ns, NamedActorDriver.class, "create", value);
+    JvmResult first = c.runDriver(DRIVER_TIMEOUT, ns, NamedActorDriver.class, "create", value);
     assertTrue(first.ok(), first.describe());
     assertEquals(value, first.result("keeper-set"), first.describe());
     assertEquals("n", first.result("namespace"), first.describe());
 
-    LocalCluster.Result second = c.runDriver(DRIVER_TIMEOUT, ns, NamedActorDriver.class, "read");
+    JvmResult second = c.runDriver(DRIVER_TIMEOUT, ns, NamedActorDriver.class, "read");
     assertTrue(second.ok(), second.describe());
     assertEquals("true", second.result("keeper-found"), "driver 2 does not find the detached actor\n"
         + second.describe());
@@ -217,11 +217,11 @@ class ClusterIT {
     LocalCluster c = cluster();
     List<Path> dirs = List.of(versionedClass(c, "one"), versionedClass(c, "two"));
     // both at once, on the same worker (GPUX): one class loader per job keeps them apart
-    List<LocalCluster.Running> drivers = dirs.stream()
+    List<ChildJvm> drivers = dirs.stream()
         .map(d -> c.startDriver(List.of("-Djray.job.code-search-path=" + d), VersionDriver.class))
         .toList();
     for (int i = 0; i < 2; i++) {
-      LocalCluster.Result r = drivers.get(i).await(DRIVER_TIMEOUT);
+      JvmResult r = drivers.get(i).await(DRIVER_TIMEOUT);
       assertTrue(r.ok(), r.describe());
       assertEquals(i == 0 ? "one" : "two", r.result("versions"), r.describe());
       assertEquals(c.node("worker1").nodeId(), r.result("nodes"), r.describe());
@@ -244,7 +244,7 @@ class ClusterIT {
   @Test
   @Order(9)
   void aRefBorrowedByAnActorOnAnotherNodeOutlivesTheOwnersOwnRef() {
-    LocalCluster.Result r = cluster().runDriver(DRIVER_TIMEOUT, List.of(), BorrowDriver.class);
+    JvmResult r = cluster().runDriver(DRIVER_TIMEOUT, List.of(), BorrowDriver.class);
     assertTrue(r.ok(), r.describe());
     assertEquals("kept alive by its borrower", r.result("read"), r.describe());
     assertEquals("owned by the worker that made it", r.result("returned"), r.describe());
@@ -270,7 +270,7 @@ class ClusterIT {
     // after the status checks: this node joins, and later leaves, the shared cluster
     LocalCluster c = cluster();
     int port = LocalCluster.freePort();
-    LocalCluster.Running app = c.startDriver(List.of(), EmbeddedServiceExample.class,
+    ChildJvm app = c.startDriver(List.of(), EmbeddedServiceExample.class,
         c.headAddress(), Integer.toString(port));
     app.awaitLine("^serving http", Duration.ofSeconds(90));
     HttpClient http = HttpClient.newHttpClient();

@@ -65,7 +65,7 @@ class HostilePeerIT {
   static final ClusterExtension CLUSTER = new ClusterExtension("HostilePeerIT",
       c -> c.startHead(null, "-Xmx768m"));
 
-  private static LocalCluster.Running driver;
+  private static ChildJvm driver;
   private static Path stopFile;
   private static Map<String, String> driverSays;
   /** The head's node JVM, found once it is up. */
@@ -79,7 +79,7 @@ class HostilePeerIT {
     stopFile = c.logDir().resolve("stop-steady-driver");
     driver = c.startDriver(List.of(), SteadyDriver.class, stopFile.toString());
     driver.awaitLine("RESULT group-id=", DRIVER_START);
-    driverSays = new LocalCluster.Result("SteadyDriver", 0, driver.output(), null).results();
+    driverSays = new JvmResult("SteadyDriver", 0, driver.output(), null).results();
     awaitProgress(); // warmed up: what the head holds from now on is its steady state
     awaitProgress();
     nodePid = nodePid();
@@ -145,11 +145,11 @@ class HostilePeerIT {
         StrangerWire.removeGroupMessage(group, null),
         StrangerWire.removeGroupMessage(group, System.currentTimeMillis() + ".bm90LWEtcHJvb2Y"));
     assertEquals(0, unproven.bytesBack(), "the node answered a stranger: " + unproven);
-    Await.until(Time.SYSTEM, TIMEOUT, () -> LocalCluster.read(c.head().log())
+    Await.until(Time.SYSTEM, TIMEOUT, () -> ChildJvm.read(c.head().log())
         .contains("event-bus message(s) without a valid proof of the cluster token, the latest"
             + " to 'jray.placement'"));
-    assertTrue(LocalCluster.read(c.head().log()).contains("without a valid proof"),
-        "the head did not log the refusal:\n" + LocalCluster.read(c.head().log()));
+    assertTrue(ChildJvm.read(c.head().log()).contains("without a valid proof"),
+        "the head did not log the refusal:\n" + ChildJvm.read(c.head().log()));
 
     byte[] negative = new byte[64];
     Arrays.fill(negative, (byte) 0xab);
@@ -164,7 +164,7 @@ class HostilePeerIT {
   void hazelcastKeepsOutMembersAndClientsWithoutTheToken() throws IOException {
     LocalCluster c = CLUSTER.get();
     int port = port("hazelcast-port");
-    LocalCluster.Running probe = c.startDriver(List.of(), StrangerProbe.class,
+    ChildJvm probe = c.startDriver(List.of(), StrangerProbe.class,
         "127.0.0.1:" + port);
 
     byte[] clientFrameOf2Gb = {'C', 'P', '2', (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 0, 0};
@@ -172,7 +172,7 @@ class HostilePeerIT {
     assertRefused("a client frame of 2 GB and 64 MB",
         StrangerWire.stream(port, clientFrameOf2Gb, STREAMED_BYTES));
 
-    LocalCluster.Result r = probe.await(Duration.ofSeconds(120));
+    JvmResult r = probe.await(Duration.ofSeconds(120));
     assertEquals("members=1 gcs-nodes=0", r.result("member"), r.describe());
     assertTrue(r.result("client").startsWith("refused"), r.describe());
     assertTrue(r.result("bus").startsWith("refused: ")
@@ -222,7 +222,7 @@ class HostilePeerIT {
         "resident memory " + rssKbBefore + " -> " + rssKb + " kB");
 
     Files.writeString(stopFile, "stop");
-    LocalCluster.Result r = driver.await(TIMEOUT);
+    JvmResult r = driver.await(TIMEOUT);
     assertTrue(r.ok(), r.describe());
     long rounds = Long.parseLong(r.result("rounds"));
     assertTrue(rounds > 0, r.describe());
@@ -260,7 +260,7 @@ class HostilePeerIT {
     long before = rounds();
     boolean progressed = Await.until(Time.SYSTEM, TIMEOUT, () -> rounds() > before + 2);
     assertTrue(progressed, "the driver completed no round for " + TIMEOUT.toSeconds()
-        + " s after " + before + ":\n" + LocalCluster.tail(driver.output(), 40));
+        + " s after " + before + ":\n" + ChildJvm.tail(driver.output(), 40));
   }
 
   private static long rounds() {
@@ -270,7 +270,7 @@ class HostilePeerIT {
       last = Long.parseLong(m.group(1));
     }
     if (!driver.process().isAlive()) {
-      throw new AssertionError("the driver exited:\n" + LocalCluster.tail(driver.output(), 80));
+      throw new AssertionError("the driver exited:\n" + ChildJvm.tail(driver.output(), 80));
     }
     return last;
   }

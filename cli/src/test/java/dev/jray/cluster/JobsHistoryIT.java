@@ -27,7 +27,7 @@ class JobsHistoryIT {
     c.startWorker("worker1", null);
   });
 
-  private static LocalCluster.Result job(String sub, String... args) {
+  private static JvmResult job(String sub, String... args) {
     LocalCluster c = CLUSTER.get();
     List<String> all = new ArrayList<>(List.of("job", sub, "--address", c.jobsAddress()));
     all.addAll(List.of(args));
@@ -35,7 +35,7 @@ class JobsHistoryIT {
   }
 
   private static JsonObject details(String id) {
-    LocalCluster.Result r = job("list");
+    JvmResult r = job("list");
     assertTrue(r.ok(), r.describe());
     String out = r.output();
     for (Object o : new JsonArray(out.substring(out.indexOf('['), out.lastIndexOf(']') + 1))) {
@@ -59,7 +59,7 @@ class JobsHistoryIT {
     JsonObject failed = details("kept-failed");
     assertEquals("FAILED", failed.getString("status"));
     assertEquals(4, failed.getInteger("driver_exit_code"), failed.encode());
-    LocalCluster.Result logs = job("logs", "kept-ok");
+    JvmResult logs = job("logs", "kept-ok");
     assertTrue(logs.ok() && logs.output().contains("kept output"), logs.describe());
   }
 }

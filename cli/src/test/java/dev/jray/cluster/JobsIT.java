@@ -113,14 +113,14 @@ class JobsIT {
 
   // ------------------------------------------------------------------ the CLI
 
-  private static LocalCluster.Result job(String sub, List<String> args) {
+  private static JvmResult job(String sub, List<String> args) {
     LocalCluster c = CLUSTER.get();
     List<String> all = new ArrayList<>(List.of("job", sub, "--address", c.jobsAddress()));
     all.addAll(args);
     return c.cli(CLI, List.of(), all.toArray(String[]::new));
   }
 
-  private static LocalCluster.Result submit(String id, List<String> options, List<String> entrypoint) {
+  private static JvmResult submit(String id, List<String> options, List<String> entrypoint) {
     List<String> args = new ArrayList<>(List.of("--submission-id", id));
     args.addAll(options);
     args.add("--");
@@ -130,7 +130,7 @@ class JobsIT {
 
   /** Every job {@code job list} prints, by submission id (drivers under their job_id). */
   private static JsonArray list() {
-    LocalCluster.Result r = job("list", List.of());
+    JvmResult r = job("list", List.of());
     assertTrue(r.ok(), r.describe());
     String out = r.output();
     return new JsonArray(out.substring(out.indexOf('['), out.lastIndexOf(']') + 1));
@@ -165,7 +165,7 @@ class JobsIT {
     Program p = program(c);
     String env = new JsonObject().put("java_jars", List.of(p.dependencyJar().toString()))
         .put("env_vars", new JsonObject().put("JOB_WHO", "jobs-it")).encode();
-    LocalCluster.Result r = submit("greet-1", List.of("--working-dir", p.workingDir().toString(),
+    JvmResult r = submit("greet-1", List.of("--working-dir", p.workingDir().toString(),
         "--runtime-env-json", env), javaMain(c));
 
     assertEquals(0, r.exitCode(), r.describe());
@@ -188,18 +188,18 @@ class JobsIT {
     LocalCluster c = CLUSTER.get();
     Program p = program(c);
     String env = new JsonObject().put("java_jars", List.of(p.dependencyJar().toString())).encode();
-    LocalCluster.Result r = submit("hold-1", List.of("--no-wait", "--working-dir",
+    JvmResult r = submit("hold-1", List.of("--no-wait", "--working-dir",
         p.workingDir().toString(), "--runtime-env-json", env), javaMain(c, "hold", "holder"));
     assertTrue(r.ok(), r.describe());
     Await.until("the held actor answers", STATE, () -> job("logs", List.of("hold-1")).output()
         .contains("HOLDING pong"));
     assertEquals("RUNNING", status("hold-1"));
 
-    LocalCluster.Result stop = job("stop", List.of("hold-1"));
+    JvmResult stop = job("stop", List.of("hold-1"));
     assertTrue(stop.ok(), stop.describe());
     assertTrue(stop.output().contains("Job 'hold-1' was stopped"), stop.describe());
     assertEquals("STOPPED", status("hold-1"));
-    LocalCluster.Result lookup = c.runDriver(CLI, List.of("-Djray.namespace=" + NAMESPACE),
+    JvmResult lookup = c.runDriver(CLI, List.of("-Djray.namespace=" + NAMESPACE),
         ActorLookupDriver.class, "holder");
     assertEquals("false", lookup.result("found"), lookup.describe());
   }
@@ -207,7 +207,7 @@ class JobsIT {
   @Test
   @Order(3)
   void aFailingJobIsFailedWithItsExitCode() {
-    LocalCluster.Result r = submit("fail-1", List.of(), List.of("sh", "-c", "echo about to fail; exit 3"));
+    JvmResult r = submit("fail-1", List.of(), List.of("sh", "-c", "echo about to fail; exit 3"));
     assertEquals(1, r.exitCode(), r.describe());
     assertTrue(r.output().contains("about to fail"), r.describe());
     assertTrue(r.output().contains("Job 'fail-1' failed"), r.describe());
@@ -236,7 +236,7 @@ class JobsIT {
     awaitStatus("qa-high", "RUNNING"); // the higher priority goes first, though submitted later
     assertEquals("PENDING", status("qa-low"));
 
-    LocalCluster.Result stopPending = job("stop", List.of("qa-low"));
+    JvmResult stopPending = job("stop", List.of("qa-low"));
     assertTrue(stopPending.ok(), stopPending.describe());
     assertEquals("STOPPED", status("qa-low"));
     assertEquals("RUNNING", status("qa-high"), "a stopped PENDING job frees nothing it never held");
@@ -249,7 +249,7 @@ class JobsIT {
   void aHandStartedDriverIsListedBesideTheSubmissions() throws IOException {
     LocalCluster c = CLUSTER.get();
     Path release = c.tmpDir().resolve("release-hand-driver");
-    LocalCluster.Running driver = c.startDriver(List.of(), HandStartedDriver.class, release.toString());
+    ChildJvm driver = c.startDriver(List.of(), HandStartedDriver.class, release.toString());
     driver.awaitLine("^RESULT up=true$", STATE);
     JsonArray jobs = list();
     List<JsonObject> drivers = jobs.stream().map(o -> (JsonObject) o)

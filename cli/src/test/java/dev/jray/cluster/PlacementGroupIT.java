@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,30 +38,30 @@ class PlacementGroupIT {
     var w2 = c.startWorkerAsync("worker2", null, "-Xmx1g");
     c.awaitUp(w1, Duration.ofSeconds(120));
     c.awaitUp(w2, Duration.ofSeconds(120));
-    Set<String> ids = c.nodes().stream().map(LocalCluster.Node::nodeId).collect(Collectors.toSet());
+    Set<String> ids = c.nodes().stream().map(LocalNode::nodeId).collect(Collectors.toSet());
     Status s = c.awaitStatus(st -> st.activeIds().containsAll(ids), Duration.ofSeconds(60));
     assertTrue(s.activeIds().containsAll(ids), "status does not list all three nodes:\n" + s);
   }
 
-  private static LocalCluster.Result run(String... args) {
-    LocalCluster.Result r = CLUSTER.get().runDriver(Duration.ofSeconds(240), List.of(), PlacementDriver.class, args);
+  private static JvmResult run(String... args) {
+    JvmResult r = CLUSTER.get().runDriver(Duration.ofSeconds(240), List.of(), PlacementDriver.class, args);
     assertTrue(r.ok(), r.describe());
     return r;
   }
 
-  private static List<String> nodes(LocalCluster.Result r, String key) {
+  private static List<String> nodes(JvmResult r, String key) {
     return Arrays.asList(r.result(key).split(","));
   }
 
   private static Set<String> liveNodeIds() {
-    return CLUSTER.get().nodes().stream().filter(LocalCluster.Node::isAlive)
-        .map(LocalCluster.Node::nodeId).collect(Collectors.toSet());
+    return CLUSTER.get().nodes().stream().filter(LocalNode::isAlive)
+        .map(LocalNode::nodeId).collect(Collectors.toSet());
   }
 
   @Test
   @Order(1)
   void namedPackGroupIsCreatedUsedFoundAndRemoved() {
-    LocalCluster.Result r = run("acceptance");
+    JvmResult r = run("acceptance");
     assertEquals("true", r.result("wait"), r.describe());
     assertEquals("pg1", r.result("name"));
     assertEquals("true", r.result("bundle0-answers"));
@@ -76,7 +74,7 @@ class PlacementGroupIT {
   @Test
   @Order(2)
   void eachStrategyPlacesBundlesAsItSays() {
-    LocalCluster.Result r = run("strategies");
+    JvmResult r = run("strategies");
     Set<String> live = liveNodeIds();
     List<String> strictSpread = nodes(r, "strict-spread");
     assertEquals(3, new HashSet<>(strictSpread).size(), "STRICT_SPREAD of 3 on 3 nodes: " + strictSpread);
@@ -98,7 +96,7 @@ class PlacementGroupIT {
   @Test
   @Order(3)
   void reservedResourcesServeOnlyTheGroupAndAnImpossibleGroupWaits() {
-    LocalCluster.Result r = run("reserved");
+    JvmResult r = run("reserved");
     String reserved = r.result("reserved-node");
     Set<String> plain = new HashSet<>(nodes(r, "plain-nodes"));
     assertFalse(plain.contains(reserved), "plain tasks ran on " + reserved
@@ -112,7 +110,7 @@ class PlacementGroupIT {
   @Test
   @Order(4)
   void concurrentCreationNeverOvercommitsANode() {
-    LocalCluster.Result r = run("concurrent", "10", "6");
+    JvmResult r = run("concurrent", "10", "6");
     assertEquals("6", r.result("created"), "3 nodes x 2 CPUs hold six 1-CPU groups:\n" + r.describe());
     assertTrue(Integer.parseInt(r.result("max-per-node")) <= 2, r.describe());
     assertEquals("4", r.result("created-after-removal"), r.describe());
@@ -122,7 +120,7 @@ class PlacementGroupIT {
   @Order(5)
   void strictSpreadOfMoreBundlesThanNodesWaitsForANodeToJoin() {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Running driver = c.startDriver(List.of(), PlacementDriver.class, "pending", "4");
+    ChildJvm driver = c.startDriver(List.of(), PlacementDriver.class, "pending", "4");
     driver.awaitLine("^PENDING$", Duration.ofSeconds(90));
     String out = driver.output();
     assertTrue(out.contains("RESULT wait5=false"), out);
@@ -131,8 +129,8 @@ class PlacementGroupIT {
     assertTrue(s.toString().contains("{CPU=1.0} * 4 (STRICT_SPREAD): 1+ pending placement groups"),
         "status shows no pending group:\n" + s);
 
-    LocalCluster.Node w3 = c.startWorker("worker3", null, "-Xmx1g");
-    LocalCluster.Result r = driver.await(Duration.ofSeconds(200));
+    LocalNode w3 = c.startWorker("worker3", null, "-Xmx1g");
+    JvmResult r = driver.await(Duration.ofSeconds(200));
     assertTrue(r.ok(), r.describe());
     assertEquals("true", r.result("wait-later"), r.describe());
     List<String> placed = nodes(r, "nodes");
@@ -147,10 +145,10 @@ class PlacementGroupIT {
   void bundlesOfAKilledNodeAreRescheduledOnANewNode() throws Exception {
     LocalCluster c = CLUSTER.get();
     Path flag = c.tmpDir().resolve("placement-killed");
-    LocalCluster.Running driver = c.startDriver(List.of(), PlacementDriver.class, "reschedule", "4", flag.toString());
+    ChildJvm driver = c.startDriver(List.of(), PlacementDriver.class, "reschedule", "4", flag.toString());
     driver.awaitLine("^READY$", Duration.ofSeconds(120));
     List<String> before = Arrays.asList(driver.awaitLine("RESULT before=(.*)", Duration.ofSeconds(5)).group(1).split(","));
-    LocalCluster.Node victim = c.node("worker2");
+    LocalNode victim = c.node("worker2");
     int lost = before.indexOf(victim.nodeId());
     assertTrue(lost >= 0, "worker2 holds no bundle of a 4-node STRICT_SPREAD: " + before);
 
@@ -159,8 +157,8 @@ class PlacementGroupIT {
     driver.awaitLine("^RESCHEDULING$", Duration.ofSeconds(60));
     assertTrue(driver.output().contains("RESULT state-after-kill=RESCHEDULING"), driver.output());
 
-    LocalCluster.Node w4 = c.startWorker("worker4", null, "-Xmx1g");
-    LocalCluster.Result r = driver.await(Duration.ofSeconds(240));
+    LocalNode w4 = c.startWorker("worker4", null, "-Xmx1g");
+    JvmResult r = driver.await(Duration.ofSeconds(240));
     assertTrue(r.ok(), r.describe());
     assertEquals("true", r.result("wait-after"), r.describe());
     List<String> after = nodes(r, "after");

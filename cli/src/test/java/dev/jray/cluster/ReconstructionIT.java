@@ -36,7 +36,7 @@ class ReconstructionIT {
   });
 
   /** The node whose id names the one file in {@code dir}, once a task wrote it there. */
-  private static LocalCluster.Node nodeNotedIn(LocalCluster c, Path dir) throws IOException {
+  private static LocalNode nodeNotedIn(LocalCluster c, Path dir) throws IOException {
     String id = Await.value("a task noting its node in " + dir, Duration.ofSeconds(10), () -> {
       try (Stream<Path> files = Files.list(dir)) {
         return files.map(f -> f.getFileName().toString()).findFirst().orElse(null);
@@ -53,21 +53,21 @@ class ReconstructionIT {
     LocalCluster c = CLUSTER.get();
     Path dir = c.tmpDir().resolve("lineage");
     Files.createDirectories(dir);
-    LocalCluster.Running driver = c.startDriver(List.of("-Xmx1g"), LineageDriver.class,
+    ChildJvm driver = c.startDriver(List.of("-Xmx1g"), LineageDriver.class,
         dir.toString(), Integer.toString(MB));
 
     driver.awaitLine("^MADE$", Duration.ofSeconds(120));
-    LocalCluster.Node maker = nodeNotedIn(c, dir.resolve("made"));
+    LocalNode maker = nodeNotedIn(c, dir.resolve("made"));
     c.kill(maker);
     Files.createFile(dir.resolve("made-killed"));
 
     driver.awaitLine("^PUT$", Duration.ofSeconds(150));
-    LocalCluster.Node putter = nodeNotedIn(c, dir.resolve("put"));
+    LocalNode putter = nodeNotedIn(c, dir.resolve("put"));
     assertNotEquals(maker, putter);
     c.kill(putter);
     Files.createFile(dir.resolve("put-killed"));
 
-    LocalCluster.Result r = driver.await(Duration.ofSeconds(120));
+    JvmResult r = driver.await(Duration.ofSeconds(120));
     assertTrue(r.ok(), r.describe());
     assertEquals(r.result("expected-digest") + "@" + r.result("driver-node"), r.result("made-digest"),
         "the rebuilt value differs from the one made: " + r.describe());

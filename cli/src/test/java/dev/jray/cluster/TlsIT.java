@@ -61,7 +61,7 @@ class TlsIT {
 
   @BeforeAll
   static void nodesSayTlsIsOn() {
-    for (LocalCluster.Node node : CLUSTER.get().nodes()) {
+    for (LocalNode node : CLUSTER.get().nodes()) {
       assertTrue(node.resources().endsWith(", TLS on"), node + " printed: " + node.resources());
     }
   }
@@ -70,7 +70,7 @@ class TlsIT {
   @Order(1)
   void tasksFromADriverRunOnTheWorker() {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, driverOptions(), TasksDriver.class,
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, driverOptions(), TasksDriver.class,
         "20", "10", "W", "1.0");
     assertTrue(r.ok(), r.describe());
     assertEquals(Map.of(c.node("worker").nodeId(), 20), ClusterIT.perNode(r.result("nodes")),
@@ -81,7 +81,7 @@ class TlsIT {
   @Order(2)
   void anActorOnTheWorkerKeepsItsState() {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, driverOptions(), ActorDriver.class,
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, driverOptions(), ActorDriver.class,
         "10", "W", "0.5");
     assertTrue(r.ok(), r.describe());
     assertEquals(IntStream.rangeClosed(1, 10).mapToObj(Integer::toString)
@@ -94,7 +94,7 @@ class TlsIT {
   void objectsMoveBetweenNodesOverTheTransferPort() {
     LocalCluster c = CLUSTER.get();
     // 32 MiB made on the head, read on the worker; 32 MiB put by the driver, read on the worker
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, driverOptions("-Xmx1g"),
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, driverOptions("-Xmx1g"),
         BigObjectsDriver.class, "H", "W", "32", "32");
     assertTrue(r.ok(), r.describe());
     String worker = c.node("worker").nodeId();
@@ -108,7 +108,7 @@ class TlsIT {
   @Order(4)
   void aProcessWithoutTlsIsRefusedOnEveryPort() {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, List.of(), TlsProbe.class, c.headAddress());
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, List.of(), TlsProbe.class, c.headAddress());
     assertAllRefused(c, r, List.of("bus", "link-nocert", "transfer-nocert"));
   }
 
@@ -117,7 +117,7 @@ class TlsIT {
   void aProcessWithAStrangerCasCertificateIsRefusedOnEveryPort() {
     LocalCluster c = CLUSTER.get();
     TestPki.NodeFiles s = strangerFiles;
-    LocalCluster.Result r = c.runDriver(DRIVER_TIMEOUT, s.jvmOptions(), TlsProbe.class,
+    JvmResult r = c.runDriver(DRIVER_TIMEOUT, s.jvmOptions(), TlsProbe.class,
         c.headAddress(), s.cert().toString(), s.key().toString());
     assertAllRefused(c, r, List.of("bus", "link-nocert", "transfer-nocert", "link-stranger",
         "transfer-stranger"));
@@ -134,7 +134,7 @@ class TlsIT {
   void aMissingCertificateFileIsOneLineNamingTheOption() {
     LocalCluster c = CLUSTER.get();
     Path absent = c.logDir().resolve("pki/absent.pem");
-    LocalCluster.Result r = c.cli(Duration.ofSeconds(60), List.of(), "start", "--head", "--port",
+    JvmResult r = c.cli(Duration.ofSeconds(60), List.of(), "start", "--head", "--port",
         Integer.toString(LocalCluster.freePort()), "--use-tls", "--tls-server-cert",
         absent.toString(), "--tls-server-key", driverFiles.key().toString(), "--tls-ca-cert",
         driverFiles.ca().toString());
@@ -143,9 +143,9 @@ class TlsIT {
         r.describe());
   }
 
-  private static void assertAllRefused(LocalCluster c, LocalCluster.Result r, List<String> ports) {
+  private static void assertAllRefused(LocalCluster c, JvmResult r, List<String> ports) {
     assertTrue(r.ok(), r.describe());
-    for (LocalCluster.Node node : c.nodes()) {
+    for (LocalNode node : c.nodes()) {
       for (String port : ports) {
         assertEquals("refused", r.result(port + "-" + node.nodeId()),
             port + " of " + node + "\n" + r.describe());

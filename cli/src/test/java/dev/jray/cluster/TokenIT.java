@@ -44,7 +44,7 @@ class TokenIT {
 
     assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
     assertEquals(2 * ClusterToken.GENERATED_BYTES, token.length());
-    String headOutput = LocalCluster.read(c.head().log());
+    String headOutput = ChildJvm.read(c.head().log());
     assertFalse(headOutput.contains(token), "the head printed its token");
     assertTrue(headOutput.contains("start --address " + c.headAddress() + " --token-file " + file),
         headOutput);
@@ -55,18 +55,18 @@ class TokenIT {
   @Order(2)
   void aWorkerWithAnotherTokenExitsWithOneLineAndTheHeadRefusesItAndRuns() throws IOException {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Proc worker = c.startNode("worker-wrong-token", List.of("start", "--address",
+    ChildJvm worker = c.startNode("worker-wrong-token", List.of("start", "--address",
         c.headAddress(), "--num-cpus", "1", "--token-file", anotherToken(c).toString(),
         "--block"), List.of());
-    LocalCluster.Result r = c.await(worker, TIMEOUT);
+    JvmResult r = worker.await(TIMEOUT);
 
     assertNotEquals(0, r.exitCode(), r.describe());
     assertTrue(r.output().contains("jray: cannot join the cluster at " + c.headAddress()
         + ": no member there has this cluster token (wrong token?)"), r.describe());
     assertFalse(r.output().contains("\tat "), "a stack trace, not one line: " + r.describe());
     assertTrue(c.head().isAlive());
-    assertTrue(LocalCluster.read(c.head().log()).contains("refused a Hazelcast member at "),
-        LocalCluster.read(c.head().log()));
+    assertTrue(ChildJvm.read(c.head().log()).contains("refused a Hazelcast member at "),
+        ChildJvm.read(c.head().log()));
     assertEquals(1, c.status().active().size());
   }
 
@@ -74,7 +74,7 @@ class TokenIT {
   @Order(3)
   void aDriverWithAnotherTokenFailsRayInitNamingTheCause() throws IOException {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Result r = c.runDriver(TIMEOUT,
+    JvmResult r = c.runDriver(TIMEOUT,
         List.of("-Djray.token-file=" + anotherToken(c)), ActorDriver.class, "1", "CPU", "1");
 
     assertNotEquals(0, r.exitCode(), r.describe());
@@ -87,7 +87,7 @@ class TokenIT {
   @Order(4)
   void statusWithAnotherTokenFailsWithOneLine() throws IOException {
     LocalCluster c = CLUSTER.get();
-    LocalCluster.Result r = c.cli(TIMEOUT, List.of(), "status", "--address", c.headAddress(),
+    JvmResult r = c.cli(TIMEOUT, List.of(), "status", "--address", c.headAddress(),
         "--token-file", anotherToken(c).toString());
 
     assertEquals(1, r.exitCode(), r.describe());

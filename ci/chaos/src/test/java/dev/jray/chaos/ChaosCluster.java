@@ -1,7 +1,9 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
+import dev.jray.cluster.ChildJvm;
 import dev.jray.cluster.LocalCluster;
-import dev.jray.cluster.LocalCluster.Node;
+import dev.jray.cluster.LocalNode;
 import dev.jray.cluster.Status;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.cluster.GcsClient;
@@ -40,7 +42,7 @@ public final class ChaosCluster implements AutoCloseable {
   /** Each node's cluster port by label, in start order. */
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   /** Nodes by label, in start order (a restarted head replaces its entry). */
-  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final Map<String, LocalNode> nodes = new LinkedHashMap<>();
   private final AtomicInteger restarts = new AtomicInteger();
 
   public ChaosCluster(String name) {
@@ -56,7 +58,7 @@ public final class ChaosCluster implements AutoCloseable {
    * Starts the head ({@code start --head --port <free> --num-cpus 2 [--resources json]}) and
    * waits until it is up.
    */
-  public Node startHead(String resourcesJson, String... extraArgs) {
+  public LocalNode startHead(String resourcesJson, String... extraArgs) {
     int port = LocalCluster.freePort();
     List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
         "--dashboard-port", Integer.toString(LocalCluster.freePort()), "--num-cpus", "2"));
@@ -71,7 +73,7 @@ public final class ChaosCluster implements AutoCloseable {
    * rejoins the cluster that still runs through the members it remembers (in the cluster's
    * {@code JRAY_HOME}); waits until it is up.
    */
-  public Node restartHead(String resourcesJson, String... extraArgs) {
+  public LocalNode restartHead(String resourcesJson, String... extraArgs) {
     int port;
     synchronized (this) {
       port = ports.get("head");
@@ -88,14 +90,14 @@ public final class ChaosCluster implements AutoCloseable {
    * Starts one worker with {@code extraArgs} for {@code jray start} (say {@code
    * --object-store-memory}), joining through the live members; waits until it is up.
    */
-  public Node startWorker(String label, String resourcesJson, String... extraArgs) {
+  public LocalNode startWorker(String label, String resourcesJson, String... extraArgs) {
     int port = LocalCluster.freePort();
     List<String> args = new ArrayList<>(List.of("start", "--address", liveAddresses(), "--port",
         Integer.toString(port), "--num-cpus", "2"));
     addResources(args, resourcesJson);
     args.addAll(Arrays.asList(extraArgs));
     args.add("--block");
-    Node node = local.awaitUp(local.startNode(label, args, List.of()), NODE_START_TIMEOUT);
+    LocalNode node = local.awaitUp(local.startNode(label, args, List.of()), NODE_START_TIMEOUT);
     synchronized (this) {
       ports.put(label, port);
       nodes.put(label, node);
@@ -104,9 +106,9 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   /** Starts workers at once, each joining through the live members on a port of its own. */
-  public List<Node> startWorkers(String resourcesJson, String... labels) {
+  public List<LocalNode> startWorkers(String resourcesJson, String... labels) {
     String through = liveAddresses();
-    List<LocalCluster.Proc> procs = new ArrayList<>();
+    List<ChildJvm> procs = new ArrayList<>();
     List<Integer> workerPorts = new ArrayList<>();
     for (String label : labels) {
       int port = LocalCluster.freePort();
@@ -117,9 +119,9 @@ public final class ChaosCluster implements AutoCloseable {
       args.add("--block");
       procs.add(local.startNode(label, args, List.of()));
     }
-    List<Node> up = new ArrayList<>();
+    List<LocalNode> up = new ArrayList<>();
     for (int i = 0; i < labels.length; i++) {
-      Node node = local.awaitUp(procs.get(i), NODE_START_TIMEOUT);
+      LocalNode node = local.awaitUp(procs.get(i), NODE_START_TIMEOUT);
       synchronized (this) {
         ports.put(labels[i], workerPorts.get(i));
         nodes.put(labels[i], node);
@@ -129,8 +131,8 @@ public final class ChaosCluster implements AutoCloseable {
     return up;
   }
 
-  private Node started(String label, String logLabel, int port, List<String> args) {
-    Node node = local.awaitUp(local.startNode(logLabel, args, List.of()), NODE_START_TIMEOUT);
+  private LocalNode started(String label, String logLabel, int port, List<String> args) {
+    LocalNode node = local.awaitUp(local.startNode(logLabel, args, List.of()), NODE_START_TIMEOUT);
     synchronized (this) {
       ports.put(label, port);
       nodes.put(label, node);
@@ -145,8 +147,8 @@ public final class ChaosCluster implements AutoCloseable {
     }
   }
 
-  public synchronized Node node(String label) {
-    Node n = nodes.get(label);
+  public synchronized LocalNode node(String label) {
+    LocalNode n = nodes.get(label);
     if (n == null) {
       throw new IllegalArgumentException("no node " + label + " (have " + nodes.keySet() + ")");
     }
@@ -179,9 +181,9 @@ public final class ChaosCluster implements AutoCloseable {
    * SIGKILLs the nodes at once (all signals first), then waits until every one is gone: the node
    * JVM that {@code jray start --block} hands over to, and the launcher.
    */
-  public void kill(Node... victims) {
+  public void kill(LocalNode... victims) {
     List<ProcessHandle> all = new ArrayList<>();
-    for (Node n : victims) {
+    for (LocalNode n : victims) {
       local.log("SIGKILL " + n);
       all.addAll(n.process().descendants().toList());
       all.add(n.process().toHandle());
@@ -200,17 +202,17 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   /** SIGSTOP: the node freezes (no heartbeats, no answers) until {@link #cont}. */
-  public void stop(Node node) {
+  public void stop(LocalNode node) {
     signal(node, "STOP");
   }
 
   /** SIGCONT: a stopped node runs on. */
-  public void cont(Node node) {
+  public void cont(LocalNode node) {
     signal(node, "CONT");
   }
 
   /** Signals the node JVM (and its launcher, which only waits for it). */
-  private void signal(Node node, String signal) {
+  private void signal(LocalNode node, String signal) {
     local.log("SIG" + signal + " " + node);
     List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal));
     node.process().descendants().forEach(p -> cmd.add(Long.toString(p.pid())));
@@ -254,12 +256,12 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   /** Starts a driver JVM running {@code mainClass}, joining through the live members. */
-  public LocalCluster.Running startDriver(Class<?> mainClass, String... args) {
+  public ChildJvm startDriver(Class<?> mainClass, String... args) {
     return local.startDriver(liveAddresses(), List.of("-Djray.namespace=chaos"), mainClass, args);
   }
 
   /** Runs a driver (see {@link #startDriver}) to its end. */
-  public LocalCluster.Result runDriver(Duration timeout, Class<?> mainClass, String... args) {
+  public JvmResult runDriver(Duration timeout, Class<?> mainClass, String... args) {
     return startDriver(mainClass, args).await(timeout);
   }
 
@@ -274,11 +276,11 @@ public final class ChaosCluster implements AutoCloseable {
   /** Ends every process the cluster started (SIGCONT first, so stopped ones can leave). */
   @Override
   public void close() {
-    List<Node> all;
+    List<LocalNode> all;
     synchronized (this) {
       all = List.copyOf(nodes.values());
     }
-    for (Node n : all) {
+    for (LocalNode n : all) {
       if (n.isAlive()) {
         try {
           cont(n);

@@ -1,5 +1,6 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
 import dev.jray.api.Ray;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
@@ -11,7 +12,7 @@ import java.time.Duration;
  * The driver side of a scenario: a main class of these test sources, run in a JVM of its own by
  * {@link ChaosCluster#startDriver}, runs its body between {@code Ray.init()} and {@code
  * Ray.shutdown()}, as a user's main does. It reports through its stdout: {@code RESULT
- * key=value} lines (read with {@code LocalCluster.Result.result}), {@code STEP name} lines the
+ * key=value} lines (read with {@code JvmResult.result}), {@code STEP name} lines the
  * test waits for, and {@code DRIVER_FAILED} with the stack trace and exit code 1 on a failure.
  * The test tells it to go on by creating a file ({@link #awaitGo}). It repeats cli's {@code
  * Driver} on purpose: a driver JVM's class path is the fat jar and these test classes only.

@@ -1,12 +1,13 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
+import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.HeadKilledDriver;
-import dev.jray.cluster.LocalCluster;
-import dev.jray.cluster.LocalCluster.Node;
+import dev.jray.cluster.LocalNode;
 import dev.jray.cluster.Status;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
@@ -42,22 +43,22 @@ class HeadKilledChaosIT {
   void theClusterOutlivesItsHead() throws Exception {
     ChaosCluster c = chaos.get();
     Path go = c.local().logDir().resolve("go");
-    LocalCluster.Running driver = c.startDriver(HeadKilledDriver.class, Integer.toString(TASKS),
+    ChildJvm driver = c.startDriver(HeadKilledDriver.class, Integer.toString(TASKS),
         go.toString());
     driver.awaitLine("^STEP started$", DRIVER_TIMEOUT);
-    Node head = c.node("head");
+    LocalNode head = c.node("head");
     c.kill(head);
     Files.createFile(go);
 
-    LocalCluster.Result r = driver.await(DRIVER_TIMEOUT);
+    JvmResult r = driver.await(DRIVER_TIMEOUT);
     assertTrue(r.ok(), r.describe());
     assertEquals(Integer.toString(TASKS), r.result("right"), "every result right: " + r.describe());
     assertEquals("true/" + TASKS / 10, r.result("calls-in-order"), r.describe());
     assertFalse(r.result("second-half-nodes").contains(head.nodeId()),
         "no task ran on the dead head after its death: " + r.result("second-half-nodes"));
 
-    Node w1 = c.node("worker1");
-    Node w2 = c.node("worker2");
+    LocalNode w1 = c.node("worker1");
+    LocalNode w2 = c.node("worker2");
     Status s = c.awaitStatus(st -> st.activeIds().containsAll(Set.of(w1.nodeId(), w2.nodeId()))
         && !st.isActive(head.nodeId()), STATUS_WAIT);
     assertEquals(Set.of(w1.nodeId(), w2.nodeId()), Set.copyOf(s.activeIds()),
@@ -65,11 +66,11 @@ class HeadKilledChaosIT {
     assertTrue(s.failures().stream().anyMatch(f -> f.contains(head.nodeId())),
         "the dead head is a failure:\n" + s);
 
-    Node w3 = c.startWorkers(null, "worker3").get(0);
+    LocalNode w3 = c.startWorkers(null, "worker3").get(0);
     s = c.awaitStatus(st -> st.isActive(w3.nodeId()), STATUS_WAIT);
     assertTrue(s.isActive(w3.nodeId()), "a worker joined through the survivors:\n" + s);
 
-    Node restarted = c.restartHead(null);
+    LocalNode restarted = c.restartHead(null);
     Set<String> all = Set.of(w1.nodeId(), w2.nodeId(), w3.nodeId(), restarted.nodeId());
     Status[] throughHead = new Status[1];
     boolean rejoined = Await.until(Time.SYSTEM, STATUS_WAIT,

@@ -1,10 +1,11 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
+import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.PlacementChurnDriver;
-import dev.jray.cluster.LocalCluster;
 import dev.jray.cluster.Status;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
@@ -39,14 +40,14 @@ class LeaderKilledDuringPlacementChaosIT {
   void noBundleIsLeftReservedAfterTheLeaderDiesMidPlacement() throws Exception {
     ChaosCluster c = chaos.get();
     Path stop = c.local().logDir().resolve("stop");
-    LocalCluster.Running driver = c.startDriver(PlacementChurnDriver.class, stop.toString());
+    ChildJvm driver = c.startDriver(PlacementChurnDriver.class, stop.toString());
     driver.awaitLine("^STEP started$", DRIVER_TIMEOUT);
     c.kill(c.node("head"));
     long killedAt = System.nanoTime();
     // let the driver place groups under the new leader for a while
     Await.until(Time.SYSTEM, AFTER_KILL, () -> !driver.process().isAlive());
     Files.createFile(stop);
-    LocalCluster.Result r = driver.await(DRIVER_TIMEOUT);
+    JvmResult r = driver.await(DRIVER_TIMEOUT);
     assertTrue(r.ok(), r.describe());
     c.log("groups created " + r.result("created") + " of " + r.result("groups") + "; the driver"
         + " ended " + (System.nanoTime() - killedAt) / 1_000_000 + " ms after the kill");

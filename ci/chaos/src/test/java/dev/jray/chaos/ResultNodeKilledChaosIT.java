@@ -1,12 +1,13 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
+import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.LostObjectsDriver;
-import dev.jray.cluster.LocalCluster;
-import dev.jray.cluster.LocalCluster.Node;
+import dev.jray.cluster.LocalNode;
 import dev.jray.gcs.time.Await;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class ResultNodeKilledChaosIT {
   });
 
   /** The node whose id names the file a task wrote into {@code dir}. */
-  private static Node nodeNotedIn(ChaosCluster c, Path dir) {
+  private static LocalNode nodeNotedIn(ChaosCluster c, Path dir) {
     String id = Await.value("a task noting its node in " + dir, Duration.ofSeconds(10), () -> {
       try (Stream<Path> files = Files.list(dir)) {
         return files.map(f -> f.getFileName().toString()).findFirst().orElse(null);
@@ -59,21 +60,21 @@ class ResultNodeKilledChaosIT {
     ChaosCluster c = chaos.get();
     Path dir = c.local().logDir().resolve("objects");
     Files.createDirectories(dir);
-    LocalCluster.Running driver = c.startDriver(LostObjectsDriver.class, dir.toString(),
+    ChildJvm driver = c.startDriver(LostObjectsDriver.class, dir.toString(),
         Integer.toString(RESULTS), Integer.toString(MB), Long.toString(PUT_TIMEOUT_MS));
 
     driver.awaitLine("^STEP made$", DRIVER_TIMEOUT);
-    Node holder = nodeNotedIn(c, dir.resolve("made-0"));
+    LocalNode holder = nodeNotedIn(c, dir.resolve("made-0"));
     c.kill(holder);
     Files.createFile(dir.resolve("made-killed"));
 
     driver.awaitLine("^STEP put$", DRIVER_TIMEOUT);
-    Node putter = nodeNotedIn(c, dir.resolve("put"));
+    LocalNode putter = nodeNotedIn(c, dir.resolve("put"));
     assertNotEquals(holder, putter, "the put ran on the killed node");
     c.kill(putter);
     Files.createFile(dir.resolve("put-killed"));
 
-    LocalCluster.Result r = driver.await(DRIVER_TIMEOUT);
+    JvmResult r = driver.await(DRIVER_TIMEOUT);
     assertTrue(r.ok(), r.describe());
     assertEquals(Integer.toString(RESULTS), r.result("made-right"),
         "every value read after the kill is the one made: " + r.describe());

@@ -1,12 +1,13 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
+import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.StoppedWorkerDriver;
-import dev.jray.cluster.LocalCluster;
-import dev.jray.cluster.LocalCluster.Node;
+import dev.jray.cluster.LocalNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,12 +41,12 @@ class StoppedWorkerChaosIT {
     ChaosCluster c = chaos.get();
     Path answers = c.local().logDir().resolve("answers.txt");
     Path go = c.local().logDir().resolve("go");
-    LocalCluster.Running driver = c.startDriver(StoppedWorkerDriver.class, answers.toString(),
+    ChildJvm driver = c.startDriver(StoppedWorkerDriver.class, answers.toString(),
         go.toString(), "40");
     String host = driver.awaitLine("^RESULT host=(\\S+)$", Duration.ofMinutes(3)).group(1);
     driver.awaitLine("^STEP ready$", Duration.ofMinutes(1));
-    Node stopped = c.node("worker1").nodeId().equals(host) ? c.node("worker1") : c.node("worker2");
-    Node other = stopped == c.node("worker1") ? c.node("worker2") : c.node("worker1");
+    LocalNode stopped = c.node("worker1").nodeId().equals(host) ? c.node("worker1") : c.node("worker2");
+    LocalNode other = stopped == c.node("worker1") ? c.node("worker2") : c.node("worker1");
     assertEquals(host, stopped.nodeId(), "the actor runs on a worker");
 
     c.stop(stopped);
@@ -59,7 +60,7 @@ class StoppedWorkerChaosIT {
     assertTrue(Files.readString(stopped.log()).contains("fenced itself"),
         "the worker says it fenced itself (exit code " + stopped.process().exitValue() + ")");
 
-    LocalCluster.Result r = driver.await(Duration.ofMinutes(3));
+    JvmResult r = driver.await(Duration.ofMinutes(3));
     assertTrue(r.ok(), r.describe());
     assertTrue(Long.parseLong(r.result("worst-over-ms")) <= 5_000,
         "a get outlasted its 10 s timeout by " + r.result("worst-over-ms") + " ms");

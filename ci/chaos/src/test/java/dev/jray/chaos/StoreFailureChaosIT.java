@@ -1,11 +1,12 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
+import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.StoreFailureDriver;
-import dev.jray.cluster.LocalCluster;
-import dev.jray.cluster.LocalCluster.Node;
+import dev.jray.cluster.LocalNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,15 +38,15 @@ class StoreFailureChaosIT {
   @Test
   void resultsThatCannotBeStoredFailTheirTasksAndTheWorkerKeepsServing() throws Exception {
     ChaosCluster c = chaos.get();
-    Node worker = c.node("small-store");
+    LocalNode worker = c.node("small-store");
     Path go = c.local().logDir().resolve("go");
-    LocalCluster.Running driver = c.startDriver(StoreFailureDriver.class,
+    ChildJvm driver = c.startDriver(StoreFailureDriver.class,
         Integer.toString(STORE_BYTES), go.toString());
     driver.awaitLine("^STEP stored$", Duration.ofMinutes(3));
     deleteSpillDirectories(c.local().tmpDir());
     Files.createFile(go);
 
-    LocalCluster.Result r = driver.await(Duration.ofMinutes(3));
+    JvmResult r = driver.await(Duration.ofMinutes(3));
     assertTrue(r.ok(), r.describe());
     assertTrue(r.result("too-large").contains("could not be stored")
         && r.result("too-large").contains("object store is full"), r.describe());

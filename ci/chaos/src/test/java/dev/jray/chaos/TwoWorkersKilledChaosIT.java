@@ -1,11 +1,12 @@
 package dev.jray.chaos;
 
+import dev.jray.cluster.JvmResult;
+import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.RecordsDriver;
-import dev.jray.cluster.LocalCluster;
-import dev.jray.cluster.LocalCluster.Node;
+import dev.jray.cluster.LocalNode;
 import dev.jray.cluster.Status;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
@@ -43,14 +44,14 @@ class TwoWorkersKilledChaosIT {
   void twoWorkersKilledAtOnceLoseNoGcsRecord() throws Exception {
     ChaosCluster c = chaos.get();
     Path go = c.local().logDir().resolve("go");
-    LocalCluster.Running creator = c.startDriver(RecordsDriver.class, "create",
+    ChildJvm creator = c.startDriver(RecordsDriver.class, "create",
         Integer.toString(ACTORS), Integer.toString(GROUPS), go.toString());
     creator.awaitLine("^STEP created$", DRIVER_TIMEOUT);
     Map<String, Set<String>> before = keys(c);
     c.log("GCS before the kill: " + sizes(before));
 
-    Node w1 = c.node("worker1");
-    Node w2 = c.node("worker2");
+    LocalNode w1 = c.node("worker1");
+    LocalNode w2 = c.node("worker2");
     c.kill(w1, w2);
 
     Status s = c.awaitStatus(st -> st.active().size() == 1 && failed(st, w1) && failed(st, w2),
@@ -75,14 +76,14 @@ class TwoWorkersKilledChaosIT {
           + " were lost: " + lost.stream().limit(5).toList());
     });
     try (Gcs gcs = c.gcs()) {
-      for (Node dead : new Node[] {w1, w2}) {
+      for (LocalNode dead : new LocalNode[] {w1, w2}) {
         NodeRecord r = gcs.nodes().snapshot().values().stream()
             .filter(n -> n.nodeId().toHex().equalsIgnoreCase(dead.nodeId())).findFirst().orElseThrow();
         assertTrue(!r.alive(), dead + " is recorded dead: " + r);
       }
     }
 
-    LocalCluster.Result checker = c.runDriver(DRIVER_TIMEOUT, RecordsDriver.class, "check",
+    JvmResult checker = c.runDriver(DRIVER_TIMEOUT, RecordsDriver.class, "check",
         Integer.toString(ACTORS), Integer.toString(GROUPS), "2");
     assertTrue(checker.ok(), checker.describe());
     assertEquals("none", checker.result("problems"), checker.describe());
@@ -90,14 +91,14 @@ class TwoWorkersKilledChaosIT {
     assertEquals(Integer.toString(GROUPS), checker.result("groups-created"), checker.describe());
 
     Files.createFile(go);
-    LocalCluster.Result created = creator.await(DRIVER_TIMEOUT);
+    JvmResult created = creator.await(DRIVER_TIMEOUT);
     assertTrue(created.ok(), created.describe());
     assertEquals("none", created.result("problems"), created.describe());
     assertEquals(Integer.toString(ACTORS), created.result("actors-answered"), created.describe());
     assertEquals(Integer.toString(GROUPS), created.result("groups-created"), created.describe());
   }
 
-  private static boolean failed(Status s, Node node) {
+  private static boolean failed(Status s, LocalNode node) {
     return s.failures().stream().anyMatch(f -> f.contains(node.nodeId()));
   }
 
