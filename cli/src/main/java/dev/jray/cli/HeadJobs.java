@@ -1,6 +1,7 @@
 package dev.jray.cli;
 
 import dev.jray.gcs.cluster.ClusterConfig;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
 import dev.jray.jobs.HistoryRetention;
@@ -37,8 +38,9 @@ final class HeadJobs {
     }
   }
 
-  static String url(String host, int port) {
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  /** The Jobs API's URL: https when TLS is on. */
+  static String url(TlsSettings tls, String host, int port) {
+    return (tls == null ? "http" : "https") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /**
@@ -47,17 +49,19 @@ final class HeadJobs {
    * @return the verticle, or null if it could not start
    */
   static JobsHttpVerticle start(ClusterNode node, TokenSources.Found token, String clusterAddress,
-      String host, int port, Map<String, QueueQuota> queues, HistoryRetention retention) {
+      String host, int port, Map<String, QueueQuota> queues, HistoryRetention retention,
+      TlsSettings tls) {
     try {
       Path dir = jobsDir();
       JobsOptions options = new JobsOptions(host, port, dir, clusterAddress, token.token(),
-          driverTokenFile(token, dir), queues, JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM);
+          driverTokenFile(token, dir), queues, JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM,
+          tls);
       JobsHttpVerticle jobs = JobsHttpVerticle.deploy(node.node().getVertx(), options, node.gcs())
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return jobs;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      System.err.println("jray: the Jobs API is not served: it could not start on " + url(host, port)
+      System.err.println("jray: the Jobs API is not served: it could not start on " + url(tls, host, port)
           + ": " + cause.getMessage());
       return null;
     }

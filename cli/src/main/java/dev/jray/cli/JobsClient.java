@@ -1,6 +1,7 @@
 package dev.jray.cli;
 
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * A client of the head's Jobs REST API, Ray's paths and fields ({@code /api/jobs/},
  * {@code /api/packages/}), every request carrying {@code Authorization: Bearer <cluster token>}.
  * A refused connection or an error status becomes one {@link JobsClientException} line: the
- * server's own message when its body gives one.
+ * server's own message when its body gives one. An {@code https} address is reached with this
+ * process's TLS settings when it has them (trusting the cluster's CA), else with the JDK's trust.
  *
  * <p>Threading: one thread calls it at a time (a CLI command); the JDK {@link HttpClient} it holds
  * is thread-safe and its WebSocket callbacks run on the client's executor.
@@ -57,7 +59,12 @@ final class JobsClient {
   JobsClient(String address, ClusterToken token) {
     this.base = baseUri(address);
     this.authorization = "Bearer " + token.reveal();
-    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+    TlsSettings tls = "https".equals(base.getScheme()) ? TlsSettings.ofProcess() : null;
+    if (tls != null) {
+      http.sslContext(tls.context()); // trusts the cluster's CA (the host name is still checked)
+    }
+    this.http = http.build();
   }
 
   /** {@code http://HOST:PORT} with no trailing slash; a bare {@code HOST:PORT} gets {@code http://}. */

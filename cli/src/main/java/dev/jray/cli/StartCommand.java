@@ -143,7 +143,7 @@ final class StartCommand implements Callable<Integer> {
         : CommandTokens.forMember(tokenFile);
     TlsSettings tls = tlsSettings(); // a bad file fails here, not in the background process
     if (!block) {
-      return startInBackground(token);
+      return startInBackground(token, tls);
     }
     NodeJvm.dieWithLauncher();
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
@@ -172,7 +172,8 @@ final class StartCommand implements Callable<Integer> {
     // the Jobs API starts first: the up line says the node serves all it will, and what follows
     // it (how to join) is printed at once, for whoever reads the output on the up line
     JobsHttpVerticle jobs = head
-        ? HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues, retention) : null;
+        ? HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues, retention, tls)
+        : null;
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
     if (jobs != null) {
@@ -240,7 +241,7 @@ final class StartCommand implements Callable<Integer> {
    * JVM finds the token where this one did: the same arguments, environment and properties (the
    * token's text never goes on its command line).
    */
-  private int startInBackground(TokenSources.Found token) throws IOException, InterruptedException {
+  private int startInBackground(TokenSources.Found token, TlsSettings tls) throws IOException, InterruptedException {
     if (clusterPort() != 0) {
       ClusterConfig.checkPortFree(host, clusterPort()); // a clear error now, not in a log file
     }
@@ -273,7 +274,7 @@ final class StartCommand implements Callable<Integer> {
     }
     printStarted(role, entry[0].address(), p.pid(), log, token);
     if (head) {
-      System.out.println(jobsFree ? "  Jobs API: " + HeadJobs.url(host, dashboardPort)
+      System.out.println(jobsFree ? "  Jobs API: " + HeadJobs.url(tls, host, dashboardPort)
           : "  Jobs API: not served, port " + dashboardPort + " was taken (give a free --dashboard-port)");
     }
     return 0;

@@ -42,6 +42,8 @@ public final class LocalCluster implements AutoCloseable {
   /** The line a --block node prints once it is up. */
   static final Pattern UP_LINE = Pattern.compile(
       "jray (\\w+) node ([0-9a-fA-F]+) is up, cluster address (\\S+), resources (.*)");
+  /** The line after a head's up line that gives its Jobs API's URL. */
+  private static final Pattern JOBS_LINE = Pattern.compile("Jobs API: (https?://\\S+)");
   private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration GRACEFUL_STOP = Duration.ofSeconds(20);
 
@@ -56,7 +58,6 @@ public final class LocalCluster implements AutoCloseable {
   private final AtomicInteger counter = new AtomicInteger();
   private final Thread reaper;
   private LocalNode head;
-  private int dashboardPort;
   /** How many heads were started: each later one has a label and log of its own ({@code head-N}). */
   private final AtomicInteger headStarts = new AtomicInteger();
   private volatile boolean closed;
@@ -153,7 +154,7 @@ public final class LocalCluster implements AutoCloseable {
       throw new IllegalStateException("the head is already started");
     }
     int port = freePort();
-    dashboardPort = freePort();
+    int dashboardPort = freePort();
     List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
         "--dashboard-port", Integer.toString(dashboardPort), "--num-cpus", "2"));
     if (resourcesJson != null) {
@@ -168,10 +169,14 @@ public final class LocalCluster implements AutoCloseable {
     return head;
   }
 
-  /** {@code http://127.0.0.1:<dashboard port>} of the head: its Jobs REST API. */
+  /** The URL of the head's Jobs REST API, as the head printed it ({@code https} with TLS). */
   public String jobsAddress() {
-    head();
-    return "http://127.0.0.1:" + dashboardPort;
+    Matcher m = JOBS_LINE.matcher(ChildJvm.read(head().log()));
+    if (!m.find()) {
+      throw new AssertionError("the head printed no Jobs API line:\n"
+          + ChildJvm.tail(ChildJvm.read(head().log()), ChildJvm.LOG_TAIL_LINES));
+    }
+    return m.group(1);
   }
 
   /**

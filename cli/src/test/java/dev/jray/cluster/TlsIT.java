@@ -152,4 +152,28 @@ class TlsIT {
       }
     }
   }
+
+  @Test
+  @Order(8)
+  void aJobSubmittedOverHttpsRunsItsDriverOverTls() {
+    LocalCluster c = CLUSTER.get();
+    String url = c.jobsAddress();
+    assertTrue(url.startsWith("https://"), "the head serves its Jobs API over TLS: " + url);
+    JvmResult r = c.cli(DRIVER_TIMEOUT, driverFiles.jvmOptions(), "job", "submit", "--address",
+        url, "--", "java", "-Dhazelcast.phone.home.enabled=false", "-cp",
+        c.jar() + java.io.File.pathSeparator + c.testClasses(), TasksDriver.class.getName(),
+        "4", "10", "W", "1.0");
+    assertTrue(r.ok(), r.describe());
+    assertTrue(r.output().contains("RESULT nodes=" + c.node("worker").nodeId() + ":4"),
+        "the driver the supervisor started joined over TLS and ran on the worker:\n" + r.describe());
+
+    JvmResult plain = c.cli(Duration.ofSeconds(60), driverFiles.jvmOptions(), "job", "list",
+        "--address", url.replace("https://", "http://"));
+    assertFalse(plain.ok(), "plain HTTP to the TLS port: " + plain.describe());
+    JvmResult untrusted = c.cli(Duration.ofSeconds(60), List.of(), "job", "list", "--address", url);
+    assertFalse(untrusted.ok(), "a client that does not trust the cluster's CA: "
+        + untrusted.describe());
+    assertFalse(untrusted.output().contains("\tat "), "one line, not a stack trace: "
+        + untrusted.describe());
+  }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * JSON fields, statuses and codes, over a {@link JobSupervisor} that runs the jobs on this
  * machine; and Ray's package upload, for working_dir and java_jars. Every request needs {@code
  * Authorization: Bearer <cluster token>}, else 401. Other services mount their routes on {@link
- * #router()} (behind the same check).
+ * #router()} (behind the same check). With TLS on, it serves HTTPS with the node's certificate.
  *
  * <p>Threading: handlers run on this verticle's event loop and hand every supervisor or GCS call
  * to executeBlocking; the supervisor is thread-safe. {@code supervisor}, {@code router} and {@code
@@ -69,8 +70,9 @@ public final class JobsHttpVerticle extends VerticleBase {
   public Future<?> start() {
     // the history is read from disk: off the event loop
     return vertx.executeBlocking(() -> new JobSupervisor(options.time(), gcs, options.jobsDir(),
-        options.clusterAddress(), options.tokenFile(), options.queues(), options.stopGrace(),
-        options.retention())).compose(this::serve);
+        options.clusterAddress(), options.tokenFile(),
+        options.tls() == null ? Map.of() : options.tls().environment(), options.queues(),
+        options.stopGrace(), options.retention())).compose(this::serve);
   }
 
   private Future<HttpServer> serve(JobSupervisor jobs) {
@@ -109,7 +111,12 @@ public final class JobsHttpVerticle extends VerticleBase {
       supervisor.tick();
       return null;
     }));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()))
+    HttpServerOptions http = new HttpServerOptions().setHost(options.host()).setPort(options.port());
+    if (options.tls() != null) {
+      // the token authenticates the client: a browser or curl needs no certificate of its own
+      http.setSsl(true).setKeyCertOptions(options.tls().keyCertOptions());
+    }
+    return vertx.createHttpServer(http)
         .requestHandler(router).listen()
         .onSuccess(s -> server = s)
         .onFailure(e -> {
@@ -142,7 +149,7 @@ public final class JobsHttpVerticle extends VerticleBase {
   /** {@code http://host:port}, what {@code jray job --address} takes. */
   public String url() {
     String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
-    return "http://" + host + ":" + port();
+    return options.scheme() + "://" + host + ":" + port();
   }
 
   private void authorize(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package dev.jray.jobs;
 
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.time.Time;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,12 +20,19 @@ import java.util.Objects;
  * @param queues the per-queue quotas ({@code --job-queues}); a queue not named has none
  * @param stopGrace how long a stopped job has between SIGTERM and SIGKILL
  * @param retention how long ended jobs stay in the history ({@code --job-history-retention})
+ * @param tls null for plain HTTP; else HTTPS with the node's certificate, and drivers get the
+ *     same TLS settings
  */
 public record JobsOptions(String host, int port, Path jobsDir, String clusterAddress,
     ClusterToken token, Path tokenFile, Map<String, QueueQuota> queues, Duration stopGrace,
-    HistoryRetention retention, Time time) {
+    HistoryRetention retention, Time time, TlsSettings tls) {
   public static final int DEFAULT_PORT = 8265;
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(3);
+
+  /** {@code http} or, with TLS, {@code https}. */
+  public String scheme() {
+    return tls == null ? "http" : "https";
+  }
 
   public JobsOptions {
     Objects.requireNonNull(host, "host");

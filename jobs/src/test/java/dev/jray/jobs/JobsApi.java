@@ -39,7 +39,7 @@ final class JobsApi implements AutoCloseable {
     }
     verticle = await(JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,
         this.dir.resolve("jobs"), "127.0.0.1:1", token, tokenFile, queues, Duration.ofSeconds(3),
-        retention, time), gcs));
+        retention, time, null), gcs));
     client = WebClient.create(vertx);
   }
 

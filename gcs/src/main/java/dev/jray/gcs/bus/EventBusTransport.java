@@ -44,8 +44,13 @@ public final class EventBusTransport implements Transport {
   /** The system property that sets the largest frame the event bus reads, in bytes. */
   public static final String MAX_FRAME_PROPERTY = "jray.bus.max-frame-bytes";
   static final int DEFAULT_MAX_FRAME_BYTES = 8 << 20;
-  /** A node writes its first message as it connects: a stranger's idle connection goes after this. */
-  static final Duration FIRST_MESSAGE_WITHIN = Duration.ofSeconds(5);
+  /**
+   * A node writes its first message as it connects: a stranger's idle connection goes after this.
+   * Generous: a loaded node may take seconds to encode that message (a codec's first compilation
+   * runs on its event loop), and Vert.x does not recover the connection it opened if it is closed
+   * while it writes (its later messages to this node are lost).
+   */
+  static final Duration FIRST_MESSAGE_WITHIN = Duration.ofSeconds(15);
   /** Refusals are logged in one line at most this often. */
   static final Duration LOG_EVERY = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(EventBusTransport.class.getName());

@@ -285,6 +285,16 @@ public final class TlsSettings {
     return new PemTrustOptions().addCertValue(Buffer.buffer(caPem));
   }
 
+  /**
+   * The environment variables that give a jray process this process's TLS settings (the files'
+   * absolute paths, never their contents): for the drivers the job supervisor starts.
+   */
+  public Map<String, String> environment() {
+    return Map.of(USE_TLS_ENV, "1", SERVER_CERT_ENV, certFile.toAbsolutePath().toString(),
+        SERVER_KEY_ENV, keyFile.toAbsolutePath().toString(),
+        CA_CERT_ENV, caFile.toAbsolutePath().toString());
+  }
+
   /** The files' paths; never the key. */
   @Override
   public String toString() {

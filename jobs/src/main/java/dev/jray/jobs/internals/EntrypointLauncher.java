@@ -27,11 +27,14 @@ final class EntrypointLauncher {
   /** The most bytes a working_dir package may unpack to, against zip bombs. */
   private static final long MAX_UNPACKED_BYTES = 4L << 30;
 
+  private final Map<String, String> driverEnv;
   private final Gcs gcs;
   private final String clusterAddress;
   private final Path tokenFile;
 
-  EntrypointLauncher(Gcs gcs, String clusterAddress, Path tokenFile) {
+  /** @param driverEnv more variables for every driver (the TLS settings); the job's own override */
+  EntrypointLauncher(Gcs gcs, String clusterAddress, Path tokenFile, Map<String, String> driverEnv) {
+    this.driverEnv = Map.copyOf(driverEnv);
     this.gcs = gcs;
     this.clusterAddress = clusterAddress;
     this.tokenFile = tokenFile;
@@ -63,6 +66,7 @@ final class EntrypointLauncher {
     vars.put(TokenSources.TOKEN_FILE_ENV, tokenFile.toString());
     vars.put("JRAY_ADDRESS", clusterAddress);
     vars.put(JobRecord.SUBMISSION_ID_ENV, job.submissionId()); // its driver says whose it is
+    vars.putAll(driverEnv);
     vars.putAll(env.envVars());
     if (!classPath.isEmpty()) {
       String given = vars.get("CLASSPATH");

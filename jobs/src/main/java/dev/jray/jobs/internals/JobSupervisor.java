@@ -64,13 +64,15 @@ public final class JobSupervisor implements AutoCloseable {
    * @param jobsDir where each job's directory (log, working_dir, jars) goes
    * @param clusterAddress the cluster's {@code host:port}, for the drivers' JRAY_ADDRESS
    * @param tokenFile the cluster token's file, for the drivers' JRAY_CLUSTER_TOKEN_FILE
+   * @param driverEnv more variables for every driver (the TLS settings)
    */
   public JobSupervisor(Time time, Gcs gcs, Path jobsDir, String clusterAddress, Path tokenFile,
-      Map<String, QueueQuota> quotas, Duration stopGrace, HistoryRetention retention) {
+      Map<String, String> driverEnv, Map<String, QueueQuota> quotas, Duration stopGrace,
+      HistoryRetention retention) {
     this.time = time;
     this.runsDir = jobsDir.resolve("runs");
     this.stopGrace = stopGrace;
-    this.launcher = new EntrypointLauncher(gcs, clusterAddress, tokenFile);
+    this.launcher = new EntrypointLauncher(gcs, clusterAddress, tokenFile, driverEnv);
     this.queue = new JobQueue(quotas);
     this.retention = retention;
     try {
