@@ -1,20 +1,20 @@
 package dev.jray.cli;
 
-import dev.jray.node.ClusterJoin;
-import dev.jray.node.ClusterNode;
-import dev.jray.node.RememberedMembers;
-import dev.jray.node.NodeOptions;
-import dev.jray.node.NodeResources;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
-import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import dev.jray.jobs.HistoryRetention;
+import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.QueueQuota;
+import dev.jray.node.ClusterJoin;
+import dev.jray.node.ClusterNode;
+import dev.jray.node.NodeOptions;
+import dev.jray.node.NodeResources;
+import dev.jray.node.RememberedMembers;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import java.io.IOException;
@@ -31,9 +31,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code jray start}: starts a head ({@code --head}) or a worker node ({@code --address}), in the

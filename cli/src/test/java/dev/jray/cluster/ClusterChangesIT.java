@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.cluster.drivers.LateDriver;
 import dev.jray.cluster.drivers.SurvivorDriver;
+import dev.jray.cluster.drivers.TasksDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.jray.cluster.drivers.TasksDriver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +81,7 @@ class HostilePeerIT {
     driverSays = new JvmResult("SteadyDriver", 0, driver.output(), null).results();
     awaitProgress(); // warmed up: what the head holds from now on is its steady state
     awaitProgress();
-    nodePid = nodePid();
+    nodePid = c.head().nodeJvmPid();
     threadsBefore = procStatus("Threads");
     rssKbBefore = procStatus("VmRSS");
     c.log("the head's node JVM (pid " + nodePid + ") before the stranger: " + threadsBefore
@@ -275,30 +274,13 @@ class HostilePeerIT {
     return last;
   }
 
-  /**
-   * The pid of the head's node JVM: the launched process, or the JVM it runs the node in (a
-   * launcher that records a class archive runs the node in a child JVM, NodeClassArchive).
-   */
-  private static long nodePid() {
-    Process launched = CLUSTER.get().head().process();
-    return launched.descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-        .mapToLong(ProcessHandle::pid).findFirst().orElse(launched.pid());
-  }
-
   private static boolean nodeAlive() {
     return ProcessHandle.of(nodePid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** A field of the head node JVM's /proc/<pid>/status, as a number (VmRSS in kB). */
   private static long procStatus(String field) throws IOException {
-    Path status = Path.of("/proc", Long.toString(nodePid), "status");
-    for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
-      if (line.startsWith(field + ":")) {
-        return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
-      }
-    }
-    throw new IllegalStateException(status + " has no " + field);
+    return CLUSTER.get().head().procStatus(field);
   }
 
   /** Whether the node closed this connection (a read sees the end, not a timeout). */

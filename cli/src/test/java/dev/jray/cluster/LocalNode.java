@@ -1,6 +1,12 @@
 package dev.jray.cluster;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A node of a {@link LocalCluster}: the JVM that printed its up line, and what that line said. */
 public final class LocalNode {
@@ -58,6 +64,49 @@ public final class LocalNode {
 
   public boolean isAlive() {
     return jvm.process().isAlive();
+  }
+
+  /**
+   * The pid of the JVM that runs the node: the launched one, or the node JVM it handed over to (a
+   * launcher that maps a class archive runs the node in a child JVM, NodeClassArchive).
+   */
+  public long nodeJvmPid() {
+    return process().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        .mapToLong(ProcessHandle::pid).findFirst().orElse(pid());
+  }
+
+  /** A numeric field of the node JVM's {@code /proc/<pid>/status} ({@code Threads}; {@code VmRSS} in kB). */
+  public long procStatus(String field) throws IOException {
+    Path status = Path.of("/proc", Long.toString(nodeJvmPid()), "status");
+    for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+      }
+    }
+    throw new IllegalStateException(status + " has no " + field);
+  }
+
+  /** The node JVM's heap in use right after a full GC, in bytes ({@code jcmd GC.run}, {@code GC.heap_info}). */
+  public long heapUsedAfterGc() throws IOException, InterruptedException {
+    String pid = Long.toString(nodeJvmPid());
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+    if (!m.find()) {
+      throw new IllegalStateException("jcmd GC.heap_info of " + this + " says no heap use:\n" + info);
+    }
+    return Long.parseLong(m.group(1)) * 1024;
+  }
+
+  private static String jcmd(String pid, String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + pid + " " + command + " failed:\n" + out);
+    }
+    return out;
   }
 
   @Override

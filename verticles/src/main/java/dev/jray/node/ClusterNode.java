@@ -53,7 +53,7 @@ public final class ClusterNode implements AutoCloseable {
   /** GCS key prefix of the latest load each node reports, for {@code jray status}. */
   public static final String LOAD_KEY_PREFIX = "load:";
   /** Loads are read from the GCS, which more than jray's nodes can write: into NodeLoad only. */
-  private static final MessageSerializer LOADS = new MessageSerializer(List.of(NodeLoad.class));
+  private static final MessageSerializer LOADS = MessageSerializer.withoutCodegen(List.of(NodeLoad.class));
   /** How often the leader repairs what a dead leader left half done. */
   static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(3);
 

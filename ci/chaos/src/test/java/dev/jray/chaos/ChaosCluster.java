@@ -1,7 +1,7 @@
 package dev.jray.chaos;
 
-import dev.jray.cluster.JvmResult;
 import dev.jray.cluster.ChildJvm;
+import dev.jray.cluster.JvmResult;
 import dev.jray.cluster.LocalCluster;
 import dev.jray.cluster.LocalNode;
 import dev.jray.cluster.Status;

@@ -1,7 +1,7 @@
 package dev.jray.chaos;
 
-import dev.jray.cluster.JvmResult;
 import dev.jray.api.Ray;
+import dev.jray.cluster.JvmResult;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.jray.chaos;
 
-import dev.jray.cluster.JvmResult;
-import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.StoreFailureDriver;
+import dev.jray.cluster.ChildJvm;
+import dev.jray.cluster.JvmResult;
 import dev.jray.cluster.LocalNode;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.jray.chaos;
 
-import dev.jray.cluster.JvmResult;
-import dev.jray.cluster.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.chaos.drivers.RecordsDriver;
+import dev.jray.cluster.ChildJvm;
+import dev.jray.cluster.JvmResult;
 import dev.jray.cluster.LocalNode;
 import dev.jray.cluster.Status;
 import dev.jray.gcs.Gcs;

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Event-bus codec for one jray message type, named {@code jray:<class name>} (Vert.x requires one
  * name per default codec). Local delivery hands over the same instance, since messages are
  * immutable; clustered delivery writes Fory bytes prefixed by their length, and reads them back
- * with a {@link MessageSerializer}: only the types registered together with this one (and what
+ * with a {@link MessageSerializer} that generates no code (encoding runs on an event loop): only
+ * the types registered together with this one (and what
  * their fields hold) decode, anything else is refused with a {@link SerializationException}.
  *
  * <p>Thread-safe; the serializers of the type sets registered are kept in a concurrent map for
@@ -43,7 +44,7 @@ public final class ForyMessageCodec<T> implements MessageCodec<T, T> {
   }
 
   private static MessageSerializer serializerOf(List<Class<?>> types) {
-    return SERIALIZERS.computeIfAbsent(Set.copyOf(types), MessageSerializer::new);
+    return SERIALIZERS.computeIfAbsent(Set.copyOf(types), MessageSerializer::withoutCodegen);
   }
 
   /**

@@ -37,6 +37,8 @@ public final class MessageSerializer implements Serializer {
 
   private final Set<Class<?>> registered;
   private final ClassLoader loader;
+  /** Whether Fory generates a serializer per type (fast once compiled) or reflects. */
+  private final boolean codegen;
   /** Built once by {@link #fory()}; published by the volatile write. */
   private volatile ThreadSafeFory fory;
 
@@ -46,6 +48,23 @@ public final class MessageSerializer implements Serializer {
    *     is not sealed (its values' classes cannot be known, so not registered)
    */
   public MessageSerializer(Collection<Class<?>> messageTypes) {
+    this(messageTypes, true);
+  }
+
+  /**
+   * A serializer that never generates code: each type is written by Fory's reflective serializer.
+   * For control-plane messages sent on an event loop (the event bus, load records): generating a
+   * type's serializer compiles Java source on first use, which took seconds on a loaded machine
+   * and stalled the loop that sent it (its node's start, its other connections).
+   *
+   * @see #MessageSerializer(Collection)
+   */
+  public static MessageSerializer withoutCodegen(Collection<Class<?>> messageTypes) {
+    return new MessageSerializer(messageTypes, false);
+  }
+
+  private MessageSerializer(Collection<Class<?>> messageTypes, boolean codegen) {
+    this.codegen = codegen;
     if (messageTypes.isEmpty()) {
       throw new IllegalArgumentException("no message types to register");
     }
@@ -75,6 +94,7 @@ public final class MessageSerializer implements Serializer {
               .withClassVersionCheck(true)
               .requireClassRegistration(true)
               .withMaxDepth(MAX_DEPTH)
+              .withCodegen(codegen)
               .withClassLoader(loader)
               .buildThreadSafeFory();
           for (Class<?> type : registered) {

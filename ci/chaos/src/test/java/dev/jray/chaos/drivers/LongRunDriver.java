@@ -1,0 +1,125 @@
+package dev.jray.chaos.drivers;
+
+import dev.jray.api.ActorHandle;
+import dev.jray.api.ObjectRef;
+import dev.jray.api.PlacementGroups;
+import dev.jray.api.Ray;
+import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.placementgroup.PlacementStrategy;
+import dev.jray.chaos.ChaosDriver;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code LongRunDriver SECONDS}: rounds of mixed work for SECONDS while the test kills workers
+ * and starts new ones: 100 tasks (retried when their node dies), 20 calls to actors on the head
+ * ({@code HEADONLY}, never killed), and every fifth round a placement group with a task in it,
+ * then removed. Every result is checked; says {@code STEP warm} after the first round, and
+ * reports rounds, wrong results and lost ones (an exception where a value was due).
+ */
+public final class LongRunDriver {
+  private static final int TASKS_PER_ROUND = 100;
+  private static final int CALLS_PER_ROUND = 20;
+  private static final long GET_TIMEOUT_MS = 120_000;
+
+  private LongRunDriver() {}
+
+  /** An actor that answers with what it is given, doubled. */
+  public static final class Doubler {
+    public long twice(long x) {
+      return 2 * x;
+    }
+  }
+
+  public static long square(long x) {
+    return x * x;
+  }
+
+  public static void main(String[] args) {
+    long seconds = Long.parseLong(args[0]);
+    ChaosDriver.run("LongRunDriver", () -> {
+      List<ActorHandle<Doubler>> actors = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        actors.add(Ray.actor(Doubler::new).setResource("HEADONLY", 1.0).remote());
+      }
+      Tally tally = new Tally();
+      round(0, actors, tally);
+      ChaosDriver.step("warm");
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      int rounds = 1;
+      while (System.nanoTime() < end) {
+        round(rounds++, actors, tally);
+      }
+      ChaosDriver.result("rounds", rounds);
+      ChaosDriver.result("checked", tally.checked);
+      ChaosDriver.result("wrong", tally.wrong);
+      ChaosDriver.result("lost", tally.lost);
+      ChaosDriver.result("groups", tally.groups);
+      ChaosDriver.result("first-problems", tally.problems);
+    });
+  }
+
+  /** What the rounds saw. */
+  private static final class Tally {
+    long checked;
+    long wrong;
+    long lost;
+    long groups;
+    final List<String> problems = new ArrayList<>();
+
+    void check(String what, ObjectRef<Long> ref, long expected) {
+      checked++;
+      try {
+        long got = ref.get(GET_TIMEOUT_MS);
+        if (got != expected) {
+          wrong++;
+          note(what + ": " + got + " instead of " + expected);
+        }
+      } catch (RuntimeException e) {
+        lost++;
+        note(what + ": " + e);
+      }
+    }
+
+    void note(String problem) {
+      if (problems.size() < 5) {
+        problems.add(problem);
+      }
+    }
+  }
+
+  private static void round(int round, List<ActorHandle<Doubler>> actors, Tally tally) {
+    long base = (long) round * TASKS_PER_ROUND;
+    List<ObjectRef<Long>> squares = new ArrayList<>();
+    for (int i = 0; i < TASKS_PER_ROUND; i++) {
+      squares.add(Ray.task(LongRunDriver::square, base + i).setMaxRetries(20).remote());
+    }
+    List<ObjectRef<Long>> doubles = new ArrayList<>();
+    for (int i = 0; i < CALLS_PER_ROUND; i++) {
+      doubles.add(actors.get(i % actors.size()).task(Doubler::twice, base + i).remote());
+    }
+    for (int i = 0; i < TASKS_PER_ROUND; i++) {
+      tally.check("task " + (base + i), squares.get(i), (base + i) * (base + i));
+    }
+    for (int i = 0; i < CALLS_PER_ROUND; i++) {
+      tally.check("actor call " + (base + i), doubles.get(i), 2 * (base + i));
+    }
+    if (round % 5 == 0) {
+      PlacementGroup group = PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions
+          .Builder().setBundles(Collections.nCopies(2, Map.of("CPU", 0.5)))
+          .setStrategy(PlacementStrategy.SPREAD).build());
+      if (group.wait(60)) {
+        tally.groups++;
+        tally.check("task in group " + round, Ray.task(LongRunDriver::square, base)
+            .setResource("CPU", 0.5).setPlacementGroup(group, 0).setMaxRetries(20).remote(), base * base);
+      } else {
+        tally.lost++;
+        tally.note("group of round " + round + " not created within 60 s");
+      }
+      PlacementGroups.removePlacementGroup(group.getId());
+    }
+  }
+}
