@@ -2,6 +2,7 @@ package dev.jray.runtime;
 
 import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.FailureDetection;
 import dev.jray.gcs.time.Time;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -24,8 +25,8 @@ import java.util.logging.Logger;
  */
 final class LinkLosses implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LinkLosses.class.getName());
-  /** Longer than Hazelcast's failure detection (5 s without a heartbeat). */
-  static final long GRACE_NANOS = 7_000_000_000L;
+  /** Longer than the cluster's failure detection, so that a dead node is left to membership. */
+  static final long GRACE_NANOS = FailureDetection.TIMEOUT.plusSeconds(2).toNanos();
   /** How often the thread looks at the clock while a loss waits. */
   private static final long STEP_MILLIS = 20;
 

@@ -1,5 +1,6 @@
 package dev.jray.node;
 
+import dev.jray.gcs.FailureDetection;
 import dev.jray.gcs.time.Time;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +39,10 @@ public final class NodeFence implements AutoCloseable {
   /** The exit code of a node JVM that fenced itself. */
   public static final int FENCED_EXIT = 75;
   /**
-   * A heartbeat interval (1 s) short of the failure detection's 5 s: a pause this long may have had
-   * the node declared dead.
+   * A heartbeat interval (1 s) short of the failure detection: a pause this long may have had the
+   * node declared dead.
    */
-  static final long PAUSE_LIMIT_NANOS = 4_000_000_000L;
+  static final long PAUSE_LIMIT_NANOS = FailureDetection.TIMEOUT.minusSeconds(1).toNanos();
   static final long TICK_NANOS = 250_000_000L;
   /** How long after a pause the node looks for its death before it trusts its view again. */
   static final long SUSPICION_NANOS = 10_000_000_000L;

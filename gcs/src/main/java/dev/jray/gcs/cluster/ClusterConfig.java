@@ -9,6 +9,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.NoDataMemberInClusterException;
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.FailureDetection;
 import dev.jray.gcs.bus.EventBusGuard;
 import dev.jray.gcs.bus.EventBusTransport;
 import dev.jray.gcs.security.ClusterToken;
@@ -29,8 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -268,10 +269,11 @@ public final class ClusterConfig {
     config.setProperty("hazelcast.socket.bind.any", "false");
     // Join at once: there is no batch of members starting together to wait for.
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    // Drop a member that stops answering (host down, hung, cut off) after 5 s, not 60 s. A killed
+    // Drop a member that stops answering (host down, hung, cut off) after 7 s, not 60 s. A killed
     // process on a reachable host is noticed sooner, by its refused connections.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds",
+        Long.toString(FailureDetection.TIMEOUT.toSeconds()));
     // After a network split the halves find each other again by TCP-IP; merge within ~10 s.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");

@@ -50,7 +50,7 @@ class ClusterConfigTest {
     assertEquals(List.of("127.0.0.1:6379"), join.getTcpIpConfig().getMembers());
     assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"));
     assertEquals("jdk", config.getProperty("hazelcast.logging.type"));
-    assertEquals("5", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
+    assertEquals("7", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
     assertEquals(Level.WARNING, Logger.getLogger("com.hazelcast").getLevel());
     assertEquals(ClusterConfig.DEFAULT_GCS_BACKUPS, config.getMapConfig("jray.nodes").getBackupCount());
     assertEquals(2, ClusterConfig.DEFAULT_GCS_BACKUPS, "two members may die at once");
