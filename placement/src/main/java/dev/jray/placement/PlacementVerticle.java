@@ -280,7 +280,13 @@ public final class PlacementVerticle extends AbstractVerticle {
         continue;
       }
       placing = true;
-      reserve(g, bundles, chosen).onComplete(ar -> {
+      Future<Boolean> round;
+      try {
+        round = reserve(g, bundles, chosen);
+      } catch (RuntimeException e) {
+        round = Future.failedFuture(e); // never leave the service placing for ever
+      }
+      round.onComplete(ar -> {
         placing = false;
         if (ar.failed()) {
           LOG.log(Level.WARNING, "placing group " + describe(g), ar.cause());
