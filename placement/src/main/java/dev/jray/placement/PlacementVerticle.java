@@ -226,8 +226,8 @@ public final class PlacementVerticle extends AbstractVerticle {
       // once only, or its bundles would be reserved twice
       if (groups.putIfAbsent(p.group().id(), p.group()) == null) {
         toPlace.add(p.group().id());
-        placeNext();
       }
+      placeNext();
     } else if (body instanceof Remove r) {
       remove(r.id()).onComplete(ar -> {
         if (ar.succeeded()) {
@@ -245,11 +245,10 @@ public final class PlacementVerticle extends AbstractVerticle {
     if (++ticks % RECONCILE_EVERY_TICKS == 0) {
       adoptUnknownGroups();
     }
-    if (!waiting.isEmpty()) {
-      waiting.stream().filter(id -> !toPlace.contains(id)).forEach(toPlace::add);
-      waiting.clear();
-      placeNext();
-    }
+    waiting.stream().filter(id -> !toPlace.contains(id)).forEach(toPlace::add);
+    waiting.clear();
+    // adopted groups are placed now too: their Place, which came first or never, is ignored
+    placeNext();
   }
 
   /**

@@ -27,6 +27,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,6 +84,34 @@ class PlacementVerticleTest {
     ExecutionException gone = assertThrows(ExecutionException.class, () -> await(
         vertx.eventBus().request(PlacementVerticle.statsAddress(node), null)));
     assertEquals(ReplyFailure.NO_HANDLERS, ((ReplyException) gone.getCause()).failureType());
+  }
+
+  @Test
+  void aGroupWhosePlaceIsLostOrComesAfterTheReconciliationAdoptedItIsCreated() throws Exception {
+    SchedulerVerticle scheduler = new SchedulerVerticle();
+    await(vertx.deployVerticle(scheduler, new DeploymentOptions().setConfig(new JsonObject()
+        .put("nodeId", node.toHex()).put("resources", new JsonObject().put("CPU", 4)))));
+    await(vertx.deployVerticle(new PlacementVerticle(), PlacementVerticle.deploymentOptions()
+        .setConfig(new JsonObject().put("nodeId", node.toHex()).put("active", true))));
+    Gcs gcs = LocalParts.gcs(vertx, node);
+    List<PlacementGroupId> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      PlacementGroupId id = IdFactory.newPlacementGroupId(JobId.fromInt(1));
+      gcs.placementGroups().put(id, PlacementGroupRecord.pending(id, null, "ns", JobId.fromInt(1),
+          List.of(Map.of("CPU", 1.0)), PlacementStrategy.PACK, 0));
+      ids.add(id); // its Place never comes: the driver's bus connection lost it
+    }
+    Await.until("the groups are adopted and created", Duration.ofSeconds(20),
+        () -> ids.stream().allMatch(id -> gcs.placementGroups().get(id).state()
+            == PlacementGroupState.CREATED));
+    for (PlacementGroupId id : ids) {
+      assertEquals(PlacementGroupState.CREATED, gcs.placementGroups().get(id).state(), id::toString);
+      vertx.eventBus().send(PlacementMessages.ADDRESS, new Place(gcs.placementGroups().get(id)));
+    }
+    JsonObject stats = await(vertx.eventBus().<JsonObject>request(
+        PlacementVerticle.statsAddress(node), null)).body();
+    assertEquals(1.0, scheduler.scheduler().available().get("CPU"),
+        "each group reserved once, a late Place is ignored: " + stats);
   }
 
   @Test
