@@ -38,11 +38,6 @@ final class HeadJobs {
     }
   }
 
-  /** The Jobs API's URL: https when TLS is on. */
-  static String url(TlsSettings tls, String host, int port) {
-    return (tls == null ? "http" : "https") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-  }
-
   /**
    * Deploys the Jobs API, or prints one line saying why it is not served.
    *
@@ -61,7 +56,8 @@ final class HeadJobs {
       return jobs;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      System.err.println("jray: the Jobs API is not served: it could not start on " + url(tls, host, port)
+      System.err.println("jray: the Jobs API is not served: it could not start on "
+          + JobsHttpVerticle.url(tls, host, port)
           + ": " + cause.getMessage());
       return null;
     }

@@ -274,7 +274,7 @@ final class StartCommand implements Callable<Integer> {
     }
     printStarted(role, entry[0].address(), p.pid(), log, token);
     if (head) {
-      System.out.println(jobsFree ? "  Jobs API: " + HeadJobs.url(tls, host, dashboardPort)
+      System.out.println(jobsFree ? "  Jobs API: " + JobsHttpVerticle.url(tls, host, dashboardPort)
           : "  Jobs API: not served, port " + dashboardPort + " was taken (give a free --dashboard-port)");
     }
     return 0;

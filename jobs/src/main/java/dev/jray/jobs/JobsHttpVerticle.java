@@ -1,6 +1,7 @@
 package dev.jray.jobs;
 
 import dev.jray.gcs.Gcs;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.jobs.internals.ApiError;
 import dev.jray.jobs.internals.DriverJobs;
 import dev.jray.jobs.internals.JobSubmission;
@@ -146,10 +147,15 @@ public final class JobsHttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** {@code http://host:port}, what {@code jray job --address} takes. */
+  /** {@code http://host:port} ({@code https} with TLS), what {@code jray job --address} takes. */
   public String url() {
-    String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
-    return options.scheme() + "://" + host + ":" + port();
+    return url(options.tls(), options.host(), port());
+  }
+
+  /** The URL of a Jobs API on {@code host:port}: https when {@code tls} is not null. */
+  public static String url(TlsSettings tls, String host, int port) {
+    return (tls == null ? "http" : "https") + "://" + (host.contains(":") ? "[" + host + "]" : host)
+        + ":" + port;
   }
 
   private void authorize(RoutingContext ctx) {

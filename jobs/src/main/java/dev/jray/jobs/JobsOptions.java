@@ -29,11 +29,6 @@ public record JobsOptions(String host, int port, Path jobsDir, String clusterAdd
   public static final int DEFAULT_PORT = 8265;
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(3);
 
-  /** {@code http} or, with TLS, {@code https}. */
-  public String scheme() {
-    return tls == null ? "http" : "https";
-  }
-
   public JobsOptions {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(jobsDir, "jobsDir");
