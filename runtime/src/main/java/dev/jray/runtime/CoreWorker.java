@@ -119,14 +119,6 @@ public final class CoreWorker {
     return Owners.addressOf(nodeId);
   }
 
-  /** The event-bus message types the worker and its node send; each needs a codec. */
-  public static List<Class<?>> messageTypes() {
-    return List.of(SchedulerMessages.TaskReleased.class, SchedulerMessages.TaskBlocked.class,
-        SchedulerMessages.StateRequest.class, SchedulerMessages.SchedulerState.class,
-        SchedulerMessages.ResourceReport.class, SchedulerMessages.BundlePrepare.class,
-        SchedulerMessages.BundleCommit.class, SchedulerMessages.BundleReturn.class);
-  }
-
   /**
    * What nodes send each other over their links, requests and replies: a link decodes its peer's
    * messages into these types (and what their fields hold) only.

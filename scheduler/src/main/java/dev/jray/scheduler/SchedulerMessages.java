@@ -12,11 +12,13 @@ import java.util.Map;
 public final class SchedulerMessages {
   private SchedulerMessages() {}
 
-  /** The types that travel on the event bus, for their codecs. */
+  /**
+   * The types that travel on the event bus with the Fory codec; {@link ResourceReport} has a
+   * codec of its own ({@link ResourceReportCodec}).
+   */
   public static List<Class<?>> types() {
     return List.of(TaskReleased.class, TaskBlocked.class, StateRequest.class,
-        SchedulerState.class, ResourceReport.class, BundlePrepare.class, BundleCommit.class,
-        BundleReturn.class);
+        SchedulerState.class, BundlePrepare.class, BundleCommit.class, BundleReturn.class);
   }
 
   /** The task (or the actor it created) ended: give its resources back. */

@@ -18,8 +18,10 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,7 @@ import java.util.logging.Logger;
  * ResourceReport} to {@link SchedulerMessages#RESOURCES_ADDRESS} (when it changes, and every
  * second), feeds the others' into its view, and answers {@link
  * SchedulerMessages#REPORT_REQUEST_ADDRESS}. It registers the codecs of {@link
- * SchedulerMessages#types()}.
+ * SchedulerMessages#types()} and the reports' own.
  *
  * <p>Threading: handlers run on its event-loop context and never block; the ResourceScheduler and
  * view are thread-safe. {@link #sink} is set by {@link #bind} and cleared by {@link #unbind},
@@ -55,6 +57,9 @@ import java.util.logging.Logger;
  */
 public final class SchedulerVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
+
+  /** The shared-data map that records the report codec registered on a Vert.x. */
+  private static final String REPORT_CODEC = "jray.resource-report-codec";
 
   // ---- Deployment config (JSON keys) ----
   /** The node's id in hex; default: a new one. */
@@ -176,6 +181,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
       vertx.setPeriodic(LEASE_CHECK_MS, t -> scheduler.returnExpiredBundles(PREPARED_BUNDLE_LEASE));
     }
     ForyMessageCodec.registerCodecs(vertx, SchedulerMessages.types().toArray(new Class<?>[0]));
+    registerReportCodec(vertx);
     Future<Void> reports = Future.succeededFuture();
     if (clustered) {
       reports = vertx.eventBus().<ResourceReport>consumer(SchedulerMessages.RESOURCES_ADDRESS, m -> {
@@ -204,6 +210,14 @@ public final class SchedulerVerticle extends AbstractVerticle {
           }
           return Future.succeededFuture();
         }).onComplete(started);
+  }
+
+  /** Once per Vert.x: the codec of the resource reports. */
+  private static synchronized void registerReportCodec(Vertx vertx) {
+    LocalMap<String, Boolean> registered = vertx.sharedData().getLocalMap(REPORT_CODEC);
+    if (registered.putIfAbsent(REPORT_CODEC, Boolean.TRUE) == null) {
+      vertx.eventBus().registerDefaultCodec(ResourceReport.class, new ResourceReportCodec());
+    }
   }
 
   @Override

@@ -79,6 +79,8 @@ public final class NodeVerticle extends AbstractVerticle {
   private final Time time;
   /** Deployed by name into an application's clustered Vert.x: the application is its driver. */
   private final boolean inApplication;
+  /** From construction: the first phase is the wait for the verticle's context to start it. */
+  private final StartPhases phases;
   private ObjectStoreVerticle storePart;
   private SchedulerVerticle schedulerPart;
   private WorkerPoolVerticle workerPart;
@@ -95,6 +97,7 @@ public final class NodeVerticle extends AbstractVerticle {
     this.gcs = Objects.requireNonNull(gcs, "gcs");
     this.time = Objects.requireNonNull(time, "time");
     this.inApplication = false;
+    this.phases = new StartPhases(time);
   }
 
   /**
@@ -109,6 +112,7 @@ public final class NodeVerticle extends AbstractVerticle {
   public NodeVerticle() {
     this.inApplication = true;
     this.time = Time.SYSTEM;
+    this.phases = new StartPhases(time);
   }
 
   private void configureFromDeployment() {
@@ -158,18 +162,24 @@ public final class NodeVerticle extends AbstractVerticle {
     UniqueId nodeId = options.nodeId();
     LocalParts.register(vertx, nodeId, Gcs.class, gcs);
     LocalParts.register(vertx, nodeId, Time.class, time);
-    StartPhases phases = new StartPhases(time);
+    phases.mark("deployment");
     List<String> ids = new ArrayList<>();
     storePart = new ObjectStoreVerticle(options.token(), options.tls());
     schedulerPart = new SchedulerVerticle();
     workerPart = new WorkerPoolVerticle(options.token(), options.tls());
     deployPart(context, storePart, new DeploymentOptions().setConfig(storeConfig()), ids)
-        .compose(v -> deployPart(storePart.context(), schedulerPart,
-            new DeploymentOptions().setConfig(schedulerConfig()), ids))
-        .compose(v -> deployPart(schedulerPart.context(), workerPart,
-            new DeploymentOptions().setConfig(workerConfig()), ids))
         .compose(v -> {
-          phases.mark("store, scheduler and worker pool");
+          phases.mark("store");
+          return deployPart(storePart.context(), schedulerPart,
+              new DeploymentOptions().setConfig(schedulerConfig()), ids);
+        })
+        .compose(v -> {
+          phases.mark("scheduler");
+          return deployPart(schedulerPart.context(), workerPart,
+              new DeploymentOptions().setConfig(workerConfig()), ids);
+        })
+        .compose(v -> {
+          phases.mark("worker pool");
           if (!options.runsTasks() || inApplication) {
             return Future.succeededFuture();
           }
@@ -179,6 +189,7 @@ public final class NodeVerticle extends AbstractVerticle {
                   .put(PlacementVerticle.ACTIVE, !options.clustered())), ids);
         })
         .compose(v -> {
+          phases.mark("placement");
           partDeploymentIds = List.copyOf(ids);
           return vertx.executeBlocking(() -> {
             gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
@@ -187,7 +198,7 @@ public final class NodeVerticle extends AbstractVerticle {
             if (inApplication) {
               startApplicationDriver(config().getString(NAMESPACE));
             }
-            phases.mark("placement and node record");
+            phases.mark("node record");
             LOG.fine(() -> options.role() + " node " + nodeId + " started: " + phases);
             return null;
           });

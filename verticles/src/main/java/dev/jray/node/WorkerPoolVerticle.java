@@ -138,7 +138,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
       started.fail(e);
       return;
     }
-    ForyMessageCodec.registerCodecs(vertx, CoreWorker.messageTypes().toArray(new Class<?>[0]));
+    // (the scheduler's messages it sends have their codecs from the SchedulerVerticle)
     // the worker creates and removes placement groups (drivers too, which host no placement)
     ForyMessageCodec.registerCodecs(vertx, PlacementMessages.types().toArray(new Class<?>[0]));
     // the worker subscribes to the GCS (the network, in a cluster): not on the event loop
