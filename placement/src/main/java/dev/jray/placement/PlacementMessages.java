@@ -25,7 +25,9 @@ public final class PlacementMessages {
 
   /**
    * Sent to {@link #nodeAddress} of each node holding bundles of a group being removed: the
-   * node ends the group's actors and tasks and returns its bundles, then replies.
+   * node ends the group's actors and tasks and returns its bundles, then replies with its {@link
+   * dev.jray.scheduler.SchedulerMessages.ResourceReport} (so the next placement counts the room
+   * it freed without waiting for its next published report).
    */
   public record EndGroupWork(PlacementGroupId id) implements Serializable {}
 

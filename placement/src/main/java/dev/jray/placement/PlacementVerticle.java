@@ -381,9 +381,12 @@ public final class PlacementVerticle extends AbstractVerticle {
       if (local.nodeId().equals(node)) {
         endLocalWork.accept(id);
       } else if (node != null) {
-        returns.add(vertx.eventBus().<Boolean>request(PlacementMessages.nodeAddress(node),
+        returns.add(vertx.eventBus().<ResourceReport>request(PlacementMessages.nodeAddress(node),
                 new EndGroupWork(id), new DeliveryOptions().setSendTimeout(BUNDLE_REQUEST_TIMEOUT_MS))
-            .map(Message::body).otherwise(true)); // a node that is gone holds nothing
+            .map(reply -> {
+              view.update(reply.body()); // the room it freed counts for the next group at once
+              return true;
+            }).otherwise(true)); // a node that is gone holds nothing
       }
     }
     PlacementGroupRecord removed = g.withState(PlacementGroupState.REMOVED);

@@ -74,7 +74,7 @@ final class PlacementGroupClient {
     this.consumer = vertx.eventBus().consumer(PlacementMessages.CHANGED_ADDRESS,
         m -> onChanged(m.body()));
     this.endWorkConsumer = vertx.eventBus().consumer(PlacementMessages.nodeAddress(nodeId),
-        m -> endWork(m.body().id()).onComplete(ar -> m.reply(true)));
+        m -> endWork(m.body().id()).onComplete(ar -> m.reply(tasks.scheduler().report())));
   }
 
   void close() {
