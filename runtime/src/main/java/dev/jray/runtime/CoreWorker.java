@@ -1,5 +1,6 @@
 package dev.jray.runtime;
 
+import dev.jray.api.exception.RayException;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.PlacementGroupId;
@@ -11,7 +12,6 @@ import dev.jray.gcs.time.Time;
 import dev.jray.link.LinkInbox;
 import dev.jray.link.NodeLinks;
 import dev.jray.scheduler.ResourceScheduler;
-import dev.jray.scheduler.SchedulerMessages;
 import dev.jray.store.ObjectStore;
 import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskSpec;
@@ -62,6 +62,8 @@ public final class CoreWorker {
   private final LinkLosses linkLosses;
   /** This JVM's side of placement groups; set once by start. */
   private volatile PlacementGroupClient placementGroups;
+  /** Why the cluster cut this driver off, or null; set once by {@link #disconnect}. */
+  private volatile RayException disconnected;
 
   /**
    * @param executor runs tasks and actor calls (threads are created as needed; resources bound
@@ -177,6 +179,31 @@ public final class CoreWorker {
     tasks.stop();
   }
 
+  /**
+   * The cluster dropped this driver (declared its node dead and ended its job while it was cut
+   * off): every pending result and object request fails with {@code why}, and so does every later
+   * call of the API ({@link #checkConnected}), rather than wait for a cluster that forgot it.
+   * Never blocks.
+   */
+  public void disconnect(String why) {
+    RayException cause = new RayException(why);
+    disconnected = cause;
+    taskManager.failAllPending(cause);
+    reader.failRequests(cause);
+  }
+
+  /**
+   * Throws why the cluster dropped this driver, if it did.
+   *
+   * @throws RayException naming the cause, once {@link #disconnect} ran
+   */
+  public void checkConnected() {
+    RayException cause = disconnected;
+    if (cause != null) {
+      throw new RayException(cause.getMessage(), cause);
+    }
+  }
+
   /** Makes this worker run a driver for {@code job}, whose code is in {@code loader}. */
   public void startDriver(JobId job, String namespace, ClassLoader loader) {
     jobs.startDriver(job, namespace, loader);
@@ -233,6 +260,21 @@ public final class CoreWorker {
    */
   public boolean restartActor(ActorRecord record) {
     return directory.restartActor(record);
+  }
+
+  /** Forgets a dead actor for good: the leader keeps the GCS's dead bounded. Blocks on the GCS. */
+  public void forgetActor(ActorRecord dead) {
+    directory.forget(dead);
+  }
+
+  /**
+   * Drops what this node keeps for jobs that finished (their class loaders and namespaces),
+   * except those whose actors still live here. Blocks on the GCS: call it off the event loop.
+   *
+   * @return the jobs dropped
+   */
+  public List<JobId> forgetFinishedJobs() {
+    return jobs.forgetFinished(hosted::hostsAnyOf);
   }
 
   /** Kills an actor whose job's driver is gone (non-detached actors die with their driver). */

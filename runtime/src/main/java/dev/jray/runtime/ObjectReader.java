@@ -138,6 +138,16 @@ final class ObjectReader {
     }
   }
 
+  /** Fails every request to another owner still unanswered (the driver was cut off). */
+  void failRequests(RayException cause) {
+    for (String owner : List.copyOf(requests.keySet())) {
+      Set<CompletableFuture<ObjectValue>> pending = requests.remove(owner);
+      if (pending != null) {
+        pending.forEach(f -> f.completeExceptionally(cause));
+      }
+    }
+  }
+
   private static ObjectRefImpl<?> impl(ObjectRef<?> ref) {
     if (ref instanceof ObjectRefImpl<?> r) {
       return r;

@@ -6,6 +6,7 @@ import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -299,6 +300,17 @@ final class ReferenceCounter {
     }
     releaseAll(before);
     future.complete(value);
+  }
+
+  /** The objects owned here whose value has not come yet (results of calls in flight). */
+  List<ObjectId> pendingIds() {
+    List<ObjectId> ids = new ArrayList<>();
+    entries.forEach((id, e) -> {
+      if (!e.value.isDone()) {
+        ids.add(id);
+      }
+    });
+    return ids;
   }
 
   /** Entries whose lineage went over the budget: they cannot be rebuilt from now on. */

@@ -159,6 +159,17 @@ final class TaskManager {
   }
 
   /**
+   * Fails every call whose result this worker still waits for, tasks and actor calls alike (the
+   * cluster dropped this driver: no result will come).
+   */
+  void failAllPending(RayException error) {
+    ObjectValue value = codec.errorValue(error);
+    for (ObjectId id : refs.pendingIds()) {
+      onTaskResult(id, value, List.of());
+    }
+  }
+
+  /**
    * Fails a call whose argument failed: as if the call had run and raised the argument's error,
    * so the dependent call adds its own layer to the cause chain.
    */

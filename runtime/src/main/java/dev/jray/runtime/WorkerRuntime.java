@@ -21,6 +21,8 @@ import java.util.Optional;
  * {@link #shutdown()} does is its creator's: a driver ends its job and stops its node, a node's
  * own runtime leaves the node running.
  *
+ * A driver the cluster dropped fails every call with the cause ({@link CoreWorker#disconnect}).
+ *
  * <p>Threading: thread-safe, as the worker is; blocking calls refuse to run on an event loop.
  */
 public final class WorkerRuntime implements RayRuntime {
@@ -48,39 +50,46 @@ public final class WorkerRuntime implements RayRuntime {
 
   @Override
   public <T> ObjectRef<T> put(T value) {
+    worker.checkConnected();
     return reader.put(value);
   }
 
   @Override
   public <T> T get(ObjectRef<T> ref, long timeoutMs) {
+    worker.checkConnected();
     return reader.get(ref, timeoutMs);
   }
 
   @Override
   public <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
+    worker.checkConnected();
     return reader.get(refs, timeoutMs);
   }
 
   @Override
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs,
       boolean fetchLocal) {
+    worker.checkConnected();
     return reader.wait(refs, numReturns, timeoutMs);
   }
 
   @Override
   public ObjectRef<?> call(RayFunc func, Object[] args, CallOptions options) {
+    worker.checkConnected();
     return normalTasks.submitTask(func, args, options);
   }
 
   @Override
   public ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
       CallOptions options) {
+    worker.checkConnected();
     return actors.callActor(actor, func, args);
   }
 
   @Override
   public <A> ActorHandle<A> createActor(RayFunc factory, Object[] args,
       ActorCreationOptions options) {
+    worker.checkConnected();
     return actors.createActor(factory, args, options);
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.ObjectRef;
 import dev.jray.api.WaitResult;
+import dev.jray.api.exception.RayException;
 import dev.jray.api.exception.RayTimeoutException;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.ObjectId;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -173,6 +175,22 @@ class ObjectReaderTest {
     arrive(first, "a");
     arrive(second, "b");
     assertEquals(List.of("a", "b", "c"), got.get());
+  }
+
+  @Test
+  @Timeout(10)
+  void getsWithNoTimeoutWakeWithTheCauseWhenEveryPendingCallFails() throws Exception {
+    ObjectRefImpl<?> waitedFor = pendingResult();
+    ObjectRefImpl<?> notYetAsked = pendingResult();
+    ObjectRef<String> put = reader.put("here");
+    Future<Object> blocked = pool.submit(() -> reader.get(waitedFor, -1));
+    taskManager.failAllPending(new RayException("this driver was dropped by the cluster"));
+    ExecutionException e = assertThrows(ExecutionException.class, blocked::get);
+    assertTrue(e.getCause() instanceof RayException
+        && e.getCause().getMessage().contains("dropped by the cluster"), e.toString());
+    RayException later = assertThrows(RayException.class, () -> reader.get(notYetAsked, -1));
+    assertTrue(later.getMessage().contains("dropped by the cluster"), later.getMessage());
+    assertEquals("here", reader.get(put, -1), "what is already here stays readable");
   }
 
   @Test

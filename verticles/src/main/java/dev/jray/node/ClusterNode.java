@@ -4,6 +4,7 @@ import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.FailureDetection;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
@@ -101,8 +102,13 @@ public final class ClusterNode implements AutoCloseable {
       public void removePlacementGroupsOf(JobId job) {
         worker.removePlacementGroupsOf(job);
       }
+
+      @Override
+      public void forgetActor(ActorRecord dead) {
+        worker.forgetActor(dead);
+      }
     }, time, RECONCILE_INTERVAL, dutyThread);
-    this.fence = fenceOf(node.options(), gcs, time);
+    this.fence = fenceOf(node.options(), gcs, time, worker);
     this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
     this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
         ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
@@ -186,28 +192,35 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * A head's or worker's fence (none with {@code -Djray.fence=off}, nor for drivers): after a
-   * pause, it is fenced if its GCS record says dead (or cannot be read); fenced, it says so in one
-   * line and halts with {@link NodeFence#FENCED_EXIT}, running no shutdown hook,
-   * which would write its stale view to the GCS (mark its actors dead, though they run elsewhere
-   * now).
+   * The node's fence (none with {@code -Djray.fence=off}): after a pause, it is fenced if its GCS
+   * record says dead (or cannot be read). A fenced head or worker says so in one line and halts
+   * with {@link NodeFence#FENCED_EXIT}, running no shutdown hook, which would write its stale view
+   * to the GCS (mark its actors dead, though they run elsewhere now). A fenced driver says so and
+   * stays up, cut off: its job has ended, so its gets and calls fail with the cause, and the
+   * application decides what to do.
    */
-  private static NodeFence fenceOf(NodeOptions options, Gcs gcs, Time time) {
-    if (!options.runsTasks() || !options.clustered()
-        || "off".equals(System.getProperty(FENCE_PROPERTY))) {
+  private static NodeFence fenceOf(NodeOptions options, Gcs gcs, Time time, CoreWorker worker) {
+    if (!options.clustered() || "off".equals(System.getProperty(FENCE_PROPERTY))) {
       return null;
     }
     BooleanSupplier declaredDead = () -> {
       NodeRecord self = gcs.nodes().get(options.nodeId());
       return self == null || !self.alive();
     };
-    return new NodeFence(time, declaredDead, () -> {
+    Runnable onFenced = options.runsTasks() ? () -> {
       System.err.println("jray " + options.role() + " node " + options.nodeId() + " fenced itself"
           + " (the cluster may have declared it dead while it was paused): it stops, exit code "
           + NodeFence.FENCED_EXIT);
       System.err.flush();
       Runtime.getRuntime().halt(NodeFence.FENCED_EXIT);
-    }).start();
+    } : () -> {
+      String why = "this driver (node " + options.nodeId() + ") was dropped by the cluster: it"
+          + " was paused longer than the failure detection (" + FailureDetection.TIMEOUT.toSeconds()
+          + " s), declared dead, and its job ended";
+      System.err.println("jray: " + why + "; its gets and calls fail from now on");
+      worker.disconnect(why);
+    };
+    return new NodeFence(time, declaredDead, onFenced).start();
   }
 
   private void onNodeLeft(UniqueId gone) {

@@ -203,20 +203,30 @@ public final class ChaosCluster implements AutoCloseable {
 
   /** SIGSTOP: the node freezes (no heartbeats, no answers) until {@link #cont}. */
   public void stop(LocalNode node) {
-    signal(node, "STOP");
+    signal(node.toString(), node.process(), node.pid(), "STOP");
   }
 
   /** SIGCONT: a stopped node runs on. */
   public void cont(LocalNode node) {
-    signal(node, "CONT");
+    signal(node.toString(), node.process(), node.pid(), "CONT");
   }
 
-  /** Signals the node JVM (and its launcher, which only waits for it). */
-  private void signal(LocalNode node, String signal) {
-    local.log("SIG" + signal + " " + node);
+  /** SIGSTOP: a driver's JVM freezes until {@link #cont(ChildJvm)}. */
+  public void stop(ChildJvm driver) {
+    signal("driver " + driver.process().pid(), driver.process(), driver.process().pid(), "STOP");
+  }
+
+  /** SIGCONT: a stopped driver runs on. */
+  public void cont(ChildJvm driver) {
+    signal("driver " + driver.process().pid(), driver.process(), driver.process().pid(), "CONT");
+  }
+
+  /** Signals a JVM {@code pid} (and the descendants of its launcher {@code process}). */
+  private void signal(String what, Process process, long pid, String signal) {
+    local.log("SIG" + signal + " " + what);
     List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal));
-    node.process().descendants().forEach(p -> cmd.add(Long.toString(p.pid())));
-    cmd.add(Long.toString(node.pid()));
+    process.descendants().forEach(p -> cmd.add(Long.toString(p.pid())));
+    cmd.add(Long.toString(pid));
     try {
       Process kill = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
@@ -226,7 +236,7 @@ public final class ChaosCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted signalling " + node, e);
+      throw new IllegalStateException("interrupted signalling " + what, e);
     }
   }
 
