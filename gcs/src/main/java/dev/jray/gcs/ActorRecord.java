@@ -14,6 +14,17 @@ public record ActorRecord(ActorId actorId, JobId jobId, String className, String
     String namespace, boolean detached, int maxRestarts, ActorState state, UniqueId nodeId,
     int numRestarts, String deathCause, byte[] deathError) implements Serializable {
 
+  /**
+   * What a caller takes an actor the GCS holds no record of to be: dead (its record was pruned
+   * long after its death, or it never existed), so that calls to it fail instead of waiting.
+   */
+  public static ActorRecord forgotten(ActorId actorId) {
+    return new ActorRecord(actorId, actorId.getJobId(), null, null, null, false, 0,
+        ActorState.DEAD, null, 0, "the GCS holds no record of it: it died and its record was"
+        + " pruned (at most jray.gcs.max-dead-records dead actors are kept), or it never existed",
+        null);
+  }
+
   public ActorRecord withState(ActorState newState, UniqueId node) {
     return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
         newState, node, numRestarts, deathCause, deathError);

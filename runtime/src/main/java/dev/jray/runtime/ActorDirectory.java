@@ -85,6 +85,21 @@ final class ActorDirectory {
     return "actor-spec:" + actorId.toHex();
   }
 
+  /**
+   * Forgets a dead actor for good (the GCS keeps a bounded number of the dead): its record, its
+   * name if it still holds it, its creation spec. Calls to it fail as to a dead actor after. Blocks
+   * on the GCS.
+   */
+  void forget(ActorRecord dead) {
+    ActorId id = dead.actorId();
+    gcs.actors().update(id, a -> a.state() == ActorState.DEAD ? null : a);
+    if (dead.name() != null) {
+      gcs.actorNames().update(Gcs.actorNameKey(dead.namespace(), dead.name()),
+          holder -> id.equals(holder) ? null : holder);
+    }
+    gcs.kv().remove(creationSpecKey(id));
+  }
+
   /** A handle to the live actor of that name in the namespace, if any. */
   <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
     ActorId id = gcs.actorNames().get(Gcs.actorNameKey(namespace, name));

@@ -142,9 +142,8 @@ final class ActorSubmitter implements AutoCloseable {
       return q;
     }
     ActorRecord r = directory.get(actorId);
-    if (r != null) {
-      created.onActorState(r);
-    }
+    // a handle's actor was recorded before the handle existed: no record means a pruned dead one
+    created.onActorState(r != null ? r : ActorRecord.forgotten(actorId));
     return created;
   }
 

@@ -2,6 +2,7 @@ package dev.jray.runtime;
 
 import dev.jray.api.exception.RayActorException;
 import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
@@ -173,6 +174,11 @@ final class HostedActors {
     }
     actors.remove(actorId, actor);
     tasks.scheduler().release(actor.creation().taskId());
+  }
+
+  /** Whether an actor of the job lives here (it may outlive its job: a detached one). */
+  boolean hostsAnyOf(JobId job) {
+    return actors.values().stream().anyMatch(a -> a.creation().jobId().equals(job));
   }
 
   /** Whether an actor of the group lives here. */

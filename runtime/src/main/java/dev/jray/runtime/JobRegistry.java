@@ -6,8 +6,11 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.task.TaskKind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The jobs whose code runs in this JVM, as Ray's job config on a worker: each job's class loader
@@ -50,6 +53,32 @@ final class JobRegistry {
     register(job, namespace, loader);
     driverContext = TaskContext.of(job, IdFactory.newTaskId(job), ActorId.NIL, namespace, loader,
         TaskKind.NORMAL, true, false);
+  }
+
+  /**
+   * Forgets the jobs whose record says they finished (or that the GCS no longer holds) and that
+   * {@code inUse} does not name: their loaders and namespaces go, so a long-lived node does not
+   * keep every job it ever ran. A task of such a job that still runs keeps its loader; one that
+   * comes later finds the job again (or fails, if the GCS forgot it). The driver's own job stays.
+   * Blocks on the GCS.
+   *
+   * @return the jobs forgotten
+   */
+  List<JobId> forgetFinished(Predicate<JobId> inUse) {
+    TaskContext driver = driverContext;
+    List<JobId> forgotten = new ArrayList<>();
+    for (JobId job : List.copyOf(loaders.keySet())) {
+      if (driver != null && driver.jobId().equals(job)) {
+        continue;
+      }
+      JobRecord record = gcs.jobs().get(job);
+      if ((record == null || record.isFinished()) && !inUse.test(job)) {
+        loaders.remove(job);
+        namespaces.remove(job);
+        forgotten.add(job);
+      }
+    }
+    return forgotten;
   }
 
   /**

@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,35 @@ class JobRegistryTest {
     JobRegistry jobs = registry();
     assertEquals("from-gcs", jobs.namespaceOf(job));
     assertSame(defaultLoader, jobs.loaderOf(job));
+  }
+
+  @Test
+  void finishedJobsAreForgottenUnlessInUseOrTheDriversOwn() {
+    JobRegistry jobs = registry();
+    JobId driver = JobId.fromInt(10);
+    JobId finished = JobId.fromInt(11);
+    JobId running = JobId.fromInt(12);
+    JobId finishedWithActorHere = JobId.fromInt(13);
+    JobId pruned = JobId.fromInt(14);
+    ClassLoader own = new URLClassLoader(new URL[0], defaultLoader);
+    jobs.startDriver(driver, "mine", own);
+    gcs.jobs().put(driver, new JobRecord(driver, "mine", null, 1, 5, List.of()));
+    for (JobId job : List.of(finished, running, finishedWithActorHere, pruned)) {
+      gcs.jobs().put(job, new JobRecord(job, "ns-" + job, null, 1, job.equals(running) ? 0 : 5,
+          List.of()));
+      jobs.register(job, "ns-" + job, new URLClassLoader(new URL[0], defaultLoader));
+    }
+    gcs.jobs().remove(pruned);
+
+    List<JobId> forgotten = jobs.forgetFinished(finishedWithActorHere::equals);
+
+    assertEquals(Set.of(finished, pruned), Set.copyOf(forgotten));
+    assertSame(own, jobs.loaderOf(driver), "the driver's own job stays");
+    assertSame(defaultLoader, jobs.loaderOf(finished),
+        "a late task of a forgotten job finds it in the GCS again");
+    assertThrows(JobRegistry.UnknownJobException.class, () -> jobs.loaderOf(pruned));
+    assertEquals(Set.of(finished, finishedWithActorHere), Set.copyOf(jobs.forgetFinished(j -> false)),
+        "once its actor is gone; the running job never");
   }
 
   @Test

@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  * that are gone, actors ALIVE or RESTARTING on a node that is gone, and unfinished jobs whose
  * driver is gone are repaired as if their node had just died. A node counts as gone once two
  * passes in a row miss it, so a death whose membership event is still on its way is left to
- * that event. Prepared placement bundles whose
+ * that event. Each pass also prunes the oldest records of the dead over a bound ({@link
+ * GcsRetention}). Prepared placement bundles whose
  * lease ran out are returned by the node holding them (its scheduler), not from here: only that
  * node knows them.
  *
@@ -54,6 +55,9 @@ final class LeaderDuties {
 
     /** Removes the placement groups of a job whose driver died. */
     void removePlacementGroupsOf(JobId job);
+
+    /** Forgets a dead actor for good: its record, name and creation spec. */
+    void forgetActor(ActorRecord dead);
   }
 
   private final Gcs gcs;
@@ -62,6 +66,8 @@ final class LeaderDuties {
   private final Time time;
   private final long intervalNanos;
   private final Executor duties;
+  /** Keeps the GCS's records of the dead bounded; the duties' thread only. */
+  private final GcsRetention retention;
   /** When the last reconciliation was handed to {@code duties}; the timer's thread only. */
   private long lastReconcileNanos;
   /** The nodes the GCS names that the membership missed on the last pass; the duties' only. */
@@ -75,6 +81,7 @@ final class LeaderDuties {
     this.time = Objects.requireNonNull(time, "time");
     this.intervalNanos = interval.toNanos();
     this.duties = Objects.requireNonNull(duties, "duties");
+    this.retention = new GcsRetention(gcs, actions::forgetActor, GcsRetention.maxDeadOfProcess());
     this.lastReconcileNanos = time.nanoseconds();
   }
 
@@ -97,6 +104,7 @@ final class LeaderDuties {
     duties.execute(() -> {
       if (membership.isLeader()) {
         guarded("reconciling the GCS", this::reconcile);
+        guarded("pruning the GCS", retention::prune);
       }
     });
   }

@@ -36,6 +36,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A node's worker pool as a verticle: the threads that run tasks and host actors (in-process;
@@ -80,6 +82,9 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
   /** How long a link waits for a node it heard of to register (it reports before it does). */
   private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
+  /** How often a node in a cluster drops what it keeps for jobs that finished. */
+  private static final long JOB_SWEEP_MS = 10_000;
+  private static final Logger LOG = Logger.getLogger(WorkerPoolVerticle.class.getName());
 
   /** Null until start when none was given. */
   private ClusterToken token;
@@ -188,6 +193,9 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
     }).compose(v -> vertx.eventBus().consumer(statsAddress(nodeId), m -> m.reply(statsJson()))
         .completion()).onSuccess(v -> {
           LocalParts.register(vertx, nodeId, WorkerPoolVerticle.class, this);
+          if (linkHost != null) {
+            vertx.setPeriodic(JOB_SWEEP_MS, t -> sweepFinishedJobs());
+          }
           groupWork = worker::onPlacementGroupRemoved;
           LocalParts.register(vertx, nodeId, PlacementVerticle.GroupWork.class, groupWork);
         }).onFailure(e -> vertx.executeBlocking(() -> {
@@ -204,6 +212,17 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
       stopParts();
       return null;
     }).<Void>mapEmpty().onComplete(stopped);
+  }
+
+  /** Drops the class loaders of finished jobs (off the event loop: it reads the GCS). */
+  private void sweepFinishedJobs() {
+    vertx.executeBlocking(worker::forgetFinishedJobs, false).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.FINE, "dropping what this node keeps for finished jobs", ar.cause());
+      } else if (!ar.result().isEmpty()) {
+        LOG.fine(() -> "dropped the class loaders of finished jobs " + ar.result());
+      }
+    });
   }
 
   /** Stops what start made, as far as it got. Blocks. */

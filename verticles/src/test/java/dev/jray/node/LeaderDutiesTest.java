@@ -210,6 +210,11 @@ class LeaderDutiesTest {
       groupsRemoved.add(job);
     }
 
+    @Override
+    public void forgetActor(ActorRecord dead) {
+      gcs.actors().remove(dead.actorId());
+    }
+
     void clear() {
       restartAsked.clear();
       killed.clear();
