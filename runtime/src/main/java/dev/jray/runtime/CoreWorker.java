@@ -181,19 +181,19 @@ public final class CoreWorker {
 
   /**
    * The cluster dropped this driver (declared its node dead and ended its job while it was cut
-   * off): every pending result and object request fails with {@code why}, and so does every later
-   * call of the API ({@link #checkConnected}), rather than wait for a cluster that forgot it.
-   * Never blocks.
+   * off): every pending result and object request fails with {@code why}, and so do later
+   * requests to other owners and every later submission or put ({@link #checkConnected}), rather
+   * than wait for a cluster that forgot it; values already here stay readable. Never blocks.
    */
   public void disconnect(String why) {
     RayException cause = new RayException(why);
     disconnected = cause;
     taskManager.failAllPending(cause);
-    reader.failRequests(cause);
+    reader.cutOff(cause);
   }
 
   /**
-   * Throws why the cluster dropped this driver, if it did.
+   * Throws why the cluster dropped this driver, if it did: for what would start new work.
    *
    * @throws RayException naming the cause, once {@link #disconnect} ran
    */

@@ -56,6 +56,8 @@ final class ObjectReader {
   /** Object requests this worker sent to other owners, by owner address, to fail if it dies. */
   private final ConcurrentHashMap<String, Set<CompletableFuture<ObjectValue>>> requests =
       new ConcurrentHashMap<>();
+  /** Why the cluster cut this driver off, or null: requests to other owners then fail at once. */
+  private volatile RayException cutOff;
 
   /** @param pool decodes the values of {@link #getAsync} (never an event loop) */
   ObjectReader(JobRegistry jobs, Owners owners, ReferenceCounter refs, ValueCodec codec,
@@ -111,6 +113,10 @@ final class ObjectReader {
    * @param lostOn null, or the node whose copy could not be fetched: the owner rebuilds it first
    */
   private CompletableFuture<ObjectValue> askOwner(ObjectId id, String owner, UniqueId lostOn) {
+    RayException cause = cutOff;
+    if (cause != null) {
+      return CompletableFuture.failedFuture(cause);
+    }
     CompletableFuture<ObjectValue> f = new CompletableFuture<>();
     Set<CompletableFuture<ObjectValue>> pending =
         requests.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
@@ -129,22 +135,23 @@ final class ObjectReader {
 
   /** A node left the cluster: what its worker owned is lost, and requests to it fail. */
   void onOwnerDied(UniqueId node) {
-    Set<CompletableFuture<ObjectValue>> pending = requests.remove(Owners.addressOf(node));
-    if (pending != null) {
-      for (CompletableFuture<ObjectValue> f : pending) {
-        f.completeExceptionally(new UnreconstructableException(null,
-            "its owner, node " + node + ", died"));
-      }
-    }
+    failRequestsTo(Owners.addressOf(node),
+        new UnreconstructableException(null, "its owner, node " + node + ", died"));
   }
 
-  /** Fails every request to another owner still unanswered (the driver was cut off). */
-  void failRequests(RayException cause) {
-    for (String owner : List.copyOf(requests.keySet())) {
-      Set<CompletableFuture<ObjectValue>> pending = requests.remove(owner);
-      if (pending != null) {
-        pending.forEach(f -> f.completeExceptionally(cause));
-      }
+  /**
+   * The cluster dropped this driver: every request to another owner, unanswered or later, fails
+   * with {@code cause} (what this worker holds stays readable).
+   */
+  void cutOff(RayException cause) {
+    cutOff = cause;
+    List.copyOf(requests.keySet()).forEach(owner -> failRequestsTo(owner, cause));
+  }
+
+  private void failRequestsTo(String owner, RuntimeException cause) {
+    Set<CompletableFuture<ObjectValue>> pending = requests.remove(owner);
+    if (pending != null) {
+      pending.forEach(f -> f.completeExceptionally(cause));
     }
   }
 

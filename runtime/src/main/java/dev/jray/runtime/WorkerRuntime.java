@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@link #shutdown()} does is its creator's: a driver ends its job and stops its node, a node's
  * own runtime leaves the node running.
  *
- * A driver the cluster dropped fails every call with the cause ({@link CoreWorker#disconnect}).
+ * <p>A driver the cluster dropped fails every put and submission with the cause, and its gets of
+ * what it does not hold ({@link CoreWorker#disconnect}).
  *
  * <p>Threading: thread-safe, as the worker is; blocking calls refuse to run on an event loop.
  */
@@ -56,20 +57,17 @@ public final class WorkerRuntime implements RayRuntime {
 
   @Override
   public <T> T get(ObjectRef<T> ref, long timeoutMs) {
-    worker.checkConnected();
     return reader.get(ref, timeoutMs);
   }
 
   @Override
   public <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
-    worker.checkConnected();
     return reader.get(refs, timeoutMs);
   }
 
   @Override
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs,
       boolean fetchLocal) {
-    worker.checkConnected();
     return reader.wait(refs, numReturns, timeoutMs);
   }
 

@@ -9,6 +9,7 @@ import dev.jray.scheduler.SchedulerMessages.ResourceReport;
 import dev.jray.scheduler.SchedulerMessages.StateRequest;
 import dev.jray.scheduler.SchedulerMessages.TaskBlocked;
 import dev.jray.scheduler.SchedulerMessages.TaskReleased;
+import dev.jray.gcs.bus.DefaultCodecs;
 import dev.jray.gcs.bus.ForyMessageCodec;
 import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
@@ -18,10 +19,8 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +56,6 @@ import java.util.logging.Logger;
  */
 public final class SchedulerVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
-
-  /** The shared-data map that records the report codec registered on a Vert.x. */
-  private static final String REPORT_CODEC = "jray.resource-report-codec";
 
   // ---- Deployment config (JSON keys) ----
   /** The node's id in hex; default: a new one. */
@@ -181,7 +177,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
       vertx.setPeriodic(LEASE_CHECK_MS, t -> scheduler.returnExpiredBundles(PREPARED_BUNDLE_LEASE));
     }
     ForyMessageCodec.registerCodecs(vertx, SchedulerMessages.types().toArray(new Class<?>[0]));
-    registerReportCodec(vertx);
+    DefaultCodecs.register(vertx, ResourceReport.class, ResourceReportCodec::new);
     Future<Void> reports = Future.succeededFuture();
     if (clustered) {
       reports = vertx.eventBus().<ResourceReport>consumer(SchedulerMessages.RESOURCES_ADDRESS, m -> {
@@ -210,14 +206,6 @@ public final class SchedulerVerticle extends AbstractVerticle {
           }
           return Future.succeededFuture();
         }).onComplete(started);
-  }
-
-  /** Once per Vert.x: the codec of the resource reports. */
-  private static synchronized void registerReportCodec(Vertx vertx) {
-    LocalMap<String, Boolean> registered = vertx.sharedData().getLocalMap(REPORT_CODEC);
-    if (registered.putIfAbsent(REPORT_CODEC, Boolean.TRUE) == null) {
-      vertx.eventBus().registerDefaultCodec(ResourceReport.class, new ResourceReportCodec());
-    }
   }
 
   @Override

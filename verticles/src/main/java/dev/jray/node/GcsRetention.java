@@ -2,6 +2,7 @@ package dev.jray.node;
 
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
 import dev.jray.gcs.Gcs;
@@ -68,10 +69,14 @@ final class GcsRetention {
     }
   }
 
-  /** Removes the oldest records of the dead over the bound; returns how many it removed. */
-  int prune() {
+  /**
+   * Removes the oldest records of the dead over the bound, reading nodes, actors and jobs from
+   * the snapshots given (the leader's pass took them); returns how many it removed.
+   */
+  int prune(Map<UniqueId, NodeRecord> nodes, Map<ActorId, ActorRecord> actors,
+      Map<JobId, JobRecord> jobs) {
     int removed = 0;
-    List<NodeRecord> deadNodes = gcs.nodes().snapshot().values().stream()
+    List<NodeRecord> deadNodes = nodes.values().stream()
         .filter(n -> !n.alive()).sorted(Comparator.comparingLong(NodeRecord::startTimeMs)).toList();
     for (NodeRecord n : oldestOver(deadNodes)) {
       gcs.nodes().remove(n.nodeId());
@@ -84,7 +89,6 @@ final class GcsRetention {
       gcs.placementGroups().remove(g.id());
       removed++;
     }
-    Map<ActorId, ActorRecord> actors = gcs.actors().snapshot();
     Set<JobId> withLiveActors = new HashSet<>();
     List<ActorRecord> dead = new ArrayList<>();
     for (ActorRecord a : actors.values()) {
@@ -94,7 +98,6 @@ final class GcsRetention {
         withLiveActors.add(a.jobId());
       }
     }
-    Map<JobId, JobRecord> jobs = gcs.jobs().snapshot();
     List<JobRecord> finished = jobs.values().stream()
         .filter(j -> j.isFinished() && !withLiveActors.contains(j.jobId()))
         .sorted(Comparator.comparingLong(JobRecord::endTimeMs)).toList();

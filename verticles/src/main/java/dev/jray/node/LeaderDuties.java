@@ -103,10 +103,31 @@ final class LeaderDuties {
     lastReconcileNanos = now;
     duties.execute(() -> {
       if (membership.isLeader()) {
-        guarded("reconciling the GCS", this::reconcile);
-        guarded("pruning the GCS", retention::prune);
+        guarded("reconciling and pruning the GCS", this::reconcileAndPrune);
       }
     });
+  }
+
+  /** The tables a pass reads, snapshotted once. */
+  private record Tables(Map<UniqueId, NodeRecord> nodes, Map<ActorId, ActorRecord> actors,
+      Map<JobId, JobRecord> jobs) {}
+
+  /**
+   * The GCS before the membership: a node joins before it writes its records, so any node these
+   * records name that is not in the later membership has really left.
+   */
+  private Tables tables() {
+    return new Tables(gcs.nodes().snapshot(), gcs.actors().snapshot(), gcs.jobs().snapshot());
+  }
+
+  /**
+   * One pass on one snapshot: repairs, then prunes (pruning from the records as they were before
+   * the repairs only leaves a record one pass longer).
+   */
+  private void reconcileAndPrune() {
+    Tables t = tables();
+    reconcile(t);
+    retention.prune(t.nodes(), t.actors(), t.jobs());
   }
 
   /**
@@ -114,11 +135,13 @@ final class LeaderDuties {
    * missed; returns how many records it repaired. Runs on {@code duties}; blocks on the GCS.
    */
   int reconcile() {
-    // the GCS before the membership: a node joins before it writes its records, so any node
-    // these records name that is not in the later membership has really left
-    Map<UniqueId, NodeRecord> nodes = gcs.nodes().snapshot();
-    Map<ActorId, ActorRecord> actors = gcs.actors().snapshot();
-    Map<JobId, JobRecord> jobs = gcs.jobs().snapshot();
+    return reconcile(tables());
+  }
+
+  private int reconcile(Tables t) {
+    Map<UniqueId, NodeRecord> nodes = t.nodes();
+    Map<ActorId, ActorRecord> actors = t.actors();
+    Map<JobId, JobRecord> jobs = t.jobs();
     Set<UniqueId> live = membership.liveNodes();
     Set<UniqueId> missing = new HashSet<>();
     nodes.keySet().stream().filter(n -> !live.contains(n)).forEach(missing::add);

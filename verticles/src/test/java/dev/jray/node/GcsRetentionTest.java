@@ -48,7 +48,7 @@ class GcsRetentionTest {
     PlacementGroupId lastRemoved = group(PlacementGroupState.REMOVED, 7);
     PlacementGroupId created = group(PlacementGroupState.CREATED, 1);
 
-    assertEquals(3, retention.prune());
+    assertEquals(3, prune());
     assertNull(gcs.nodes().get(oldest));
     assertNull(gcs.nodes().get(older));
     for (UniqueId kept : List.of(newer, newest, alive)) {
@@ -58,7 +58,7 @@ class GcsRetentionTest {
     for (PlacementGroupId kept : List.of(removed, lastRemoved, created)) {
       assertTrue(gcs.placementGroups().containsKey(kept), "kept " + kept);
     }
-    assertEquals(0, retention.prune(), "within the bound now");
+    assertEquals(0, prune(), "within the bound now");
   }
 
   @Test
@@ -72,7 +72,7 @@ class GcsRetentionTest {
     gcs.kv().put(JobRecord.SUBMISSION_KEY_PREFIX + first.toHex(),
         "raysubmit_1".getBytes(StandardCharsets.UTF_8));
 
-    assertEquals(1, retention.prune());
+    assertEquals(1, prune());
     assertNull(gcs.jobs().get(first), "the oldest finished job over the bound of 2 goes");
     assertFalse(gcs.kv().containsKey(JobRecord.SUBMISSION_KEY_PREFIX + first.toHex()),
         "with its submission id");
@@ -86,20 +86,20 @@ class GcsRetentionTest {
     JobId finished = job(100);
     JobId running = job(0);
     ActorId ofRunningSeenFirst = actor(running, ActorState.DEAD);
-    retention.prune(); // sees it dead first
+    prune(); // sees it dead first
     ActorId ofFinished1 = actor(finished, ActorState.DEAD);
     ActorId ofFinished2 = actor(finished, ActorState.DEAD);
     ActorId ofRunningSeenLater = actor(running, ActorState.DEAD);
     ActorId living = actor(running, ActorState.ALIVE);
 
-    assertEquals(2, retention.prune());
+    assertEquals(2, prune());
     assertEquals(Set.of(ofFinished1, ofFinished2),
         forgotten.stream().map(ActorRecord::actorId).collect(Collectors.toSet()));
     for (ActorId kept : List.of(ofRunningSeenFirst, ofRunningSeenLater, living)) {
       assertTrue(gcs.actors().containsKey(kept), "kept " + kept);
     }
     actor(running, ActorState.DEAD);
-    assertEquals(1, retention.prune());
+    assertEquals(1, prune());
     assertEquals(ofRunningSeenFirst, forgotten.get(2).actorId(), "then the one seen dead first");
   }
 
@@ -114,6 +114,10 @@ class GcsRetentionTest {
       System.clearProperty(GcsRetention.MAX_DEAD_PROPERTY);
     }
     assertEquals(GcsRetention.DEFAULT_MAX_DEAD, GcsRetention.maxDeadOfProcess());
+  }
+
+  private int prune() {
+    return retention.prune(gcs.nodes().snapshot(), gcs.actors().snapshot(), gcs.jobs().snapshot());
   }
 
   private UniqueId node(boolean alive, long startMs) {

@@ -5,9 +5,7 @@ import dev.jray.gcs.serialization.SerializationException;
 import dev.jray.gcs.serialization.Serializer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
-import io.vertx.core.shareddata.LocalMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param <T> the message type
  */
 public final class ForyMessageCodec<T> implements MessageCodec<T, T> {
-  private static final String REGISTERED = "jray.message-codecs";
   private static final Map<Set<Class<?>>, MessageSerializer> SERIALIZERS = new ConcurrentHashMap<>();
 
   private final Class<T> type;
@@ -48,25 +45,20 @@ public final class ForyMessageCodec<T> implements MessageCodec<T, T> {
   }
 
   /**
-   * Makes this codec the default codec of each message type on {@code vertx}'s event bus. Calling
-   * it again for a type already registered on that Vertx does nothing. Thread-safe.
+   * Makes this codec the default codec of each message type on {@code vertx}'s event bus, unless
+   * a jray codec already is ({@link DefaultCodecs}). Thread-safe.
    *
    * @throws IllegalStateException if another default codec is already registered for a type
    */
-  public static synchronized void registerCodecs(Vertx vertx, Class<?>... messageTypes) {
-    // Kept in the Vertx instance itself, so it lives and dies with that instance.
-    LocalMap<String, Boolean> registered = vertx.sharedData().getLocalMap(REGISTERED);
+  public static void registerCodecs(Vertx vertx, Class<?>... messageTypes) {
     MessageSerializer serializer = serializerOf(List.of(messageTypes));
     for (Class<?> type : messageTypes) {
-      if (!registered.containsKey(type.getName())) {
-        register(vertx.eventBus(), type, serializer);
-        registered.put(type.getName(), Boolean.TRUE);
-      }
+      register(vertx, type, serializer);
     }
   }
 
-  private static <T> void register(EventBus bus, Class<T> type, Serializer serializer) {
-    bus.registerDefaultCodec(type, new ForyMessageCodec<>(type, serializer));
+  private static <T> void register(Vertx vertx, Class<T> type, Serializer serializer) {
+    DefaultCodecs.register(vertx, type, () -> new ForyMessageCodec<>(type, serializer));
   }
 
   @Override
