@@ -307,11 +307,18 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
         + " ms";
   }
 
+  /** Logs (rate-limited), then counts, so a counted refusal's line is already written. */
   private void refuse(InetSocketAddress from, String reason) {
-    refused.incrementAndGet();
-    if (closed) {
-      return;
+    try {
+      if (!closed) {
+        logRefusal(from, reason);
+      }
+    } finally {
+      refused.incrementAndGet();
     }
+  }
+
+  private void logRefusal(InetSocketAddress from, String reason) {
     int notLogged;
     synchronized (this) {
       long now = time.nanoseconds();
