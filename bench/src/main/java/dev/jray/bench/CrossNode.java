@@ -173,8 +173,8 @@ final class CrossNode {
    * started with it), else the plain ones and the join rows.
    */
   void runJrayRows(CompletableFuture<Nodes> starting, Map<RowSpec, Row> rows, boolean tls) {
-    List<RowSpec> wanted = rows.keySet().stream().filter(r -> r.crossNode()
-        && r.name().startsWith("cross-node") && r.overTls() == tls).toList();
+    List<RowSpec> wanted = rows.keySet().stream().filter(r -> r.crossNode() && r.overTls() == tls
+        && (r.name().startsWith("cross-node") || r == RowSpec.DRIVER_JOIN)).toList();
     try {
       Nodes nodes = starting.get();
       if (!tls) {

@@ -1,13 +1,10 @@
 package dev.jray.bench;
 
 import dev.jray.api.Ray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -53,6 +50,13 @@ public final class Microbenchmark implements Callable<Integer> {
           + ", else next to this jar, else ../../cli/target/jray.jar from it).")
   Path jrayJar;
 
+  @Option(names = "--apart", description = "Each group of rows in a bench JVM of its own, so no row inherits what the rows before it left.")
+  boolean apart;
+
+  @Option(names = "--bench-jar", paramLabel = "JAR",
+      description = "With --apart: the bench jar whose rows are measured (another build's, to compare two builds; default: this one).")
+  Path benchJar;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -80,6 +84,26 @@ public final class Microbenchmark implements Callable<Integer> {
     Settings settings = quick ? Settings.quickRun() : Settings.full();
     Map<RowSpec, Row> rows = selectRows();
     long start = System.nanoTime();
+    if (benchJar != null && !apart) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--bench-jar needs --apart");
+    }
+    if (apart) {
+      Path children = benchJar != null ? benchJar : benchCode();
+      if (!Files.isRegularFile(children)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), (benchJar != null
+            ? "--bench-jar: no such file: " : "--apart needs a bench jar (give --bench-jar): ")
+            + children);
+      }
+      Path work = Files.createTempDirectory("jray-bench-apart-");
+      RowsApart.run(rows, children, findJrayJar(), quick, work);
+      boolean failed = rows.values().stream().anyMatch(r -> !r.jray.ok());
+      if (failed) {
+        System.err.println("bench: a row failed; the bench JVMs' logs are in " + work);
+      } else {
+        deleteRecursively(work);
+      }
+      return report(rows, settings, start);
+    }
     Measure measure = new Measure(settings);
     Path work = Files.createTempDirectory("jray-bench-");
     boolean keepWork = false;
@@ -143,13 +167,18 @@ public final class Microbenchmark implements Callable<Integer> {
         deleteRecursively(work);
       }
     }
+    return report(rows, settings, start);
+  }
+
+  private Integer report(Map<RowSpec, Row> rows, Settings settings, long start) throws IOException {
     List<Row> report = new ArrayList<>(rows.values());
     double seconds = (System.nanoTime() - start) / 1e9;
-    String title = String.format("jray microbenchmark, %s run in %.0f s: %s", quick ? "quick" : "full", seconds,
-        machineLine());
+    String title = String.format("jray microbenchmark, %s run%s in %.0f s: %s", quick ? "quick" : "full",
+        apart ? " (rows apart)" : "", seconds,
+        Report.machineLine());
     Report.print(System.out, report, title);
     if (json != null) {
-      Report.writeJson(json, Report.json(report, settings, machine().put("wallSeconds", seconds)));
+      Report.writeJson(json, Report.json(report, settings, Report.machine().put("wallSeconds", seconds)));
       System.out.println("JSON: " + json.toAbsolutePath());
     }
     return 0;
@@ -331,13 +360,6 @@ public final class Microbenchmark implements Callable<Integer> {
   }
 
   /**
-   * The plain cross-node rows on a head and a worker with a driver; then, those nodes stopped, the
-   * rows over TLS on a new head and worker with a driver, all with JRAY_USE_TLS=1, each beside its
-   * plain twin.
-   *
-   * @param started the plain nodes if they are starting already, else null
-   */
-  /**
    * The plain cross-node rows on a head and a worker with a driver, and the reconstruction and
    * jobs rows beside them; then, every node stopped, the rows over TLS on a new head and worker with a
    * driver, all with JRAY_USE_TLS=1, each beside its plain twin.
@@ -459,35 +481,6 @@ public final class Microbenchmark implements Callable<Integer> {
       candidates.add(Path.of("cli/target/jray.jar"));
     }
     return candidates.stream().map(p -> p.toAbsolutePath().normalize()).toList();
-  }
-
-  // ---------------------------------------------------------------- the machine
-
-  static JsonObject machine() {
-    long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
-    return new JsonObject()
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", cpuModel())
-        .put("memoryGiB", Math.round(memory / (double) (1L << 30)))
-        .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("date", Instant.now().toString());
-  }
-
-  private static String machineLine() {
-    JsonObject m = machine();
-    return m.getInteger("cores") + " cores (" + m.getString("cpu") + "), " + m.getLong("memoryGiB") + " GiB, "
-        + m.getString("jdk") + ", " + m.getString("date");
-  }
-
-  private static String cpuModel() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown");
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   private static void deleteRecursively(Path dir) {

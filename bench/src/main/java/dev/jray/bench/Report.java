@@ -4,12 +4,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The suite's output: a table a person reads at a glance, and the same figures as JSON. */
 final class Report {
@@ -143,5 +146,32 @@ final class Report {
       Files.createDirectories(parent);
     }
     Files.writeString(file, json.encodePrettily() + System.lineSeparator());
+  }
+
+  static JsonObject machine() {
+    long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
+    return new JsonObject()
+        .put("cores", Runtime.getRuntime().availableProcessors())
+        .put("cpu", cpuModel())
+        .put("memoryGiB", Math.round(memory / (double) (1L << 30)))
+        .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
+        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+        .put("date", Instant.now().toString());
+  }
+
+  static String machineLine() {
+    JsonObject m = machine();
+    return m.getInteger("cores") + " cores (" + m.getString("cpu") + "), " + m.getLong("memoryGiB") + " GiB, "
+        + m.getString("jdk") + ", " + m.getString("date");
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("unknown");
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 }

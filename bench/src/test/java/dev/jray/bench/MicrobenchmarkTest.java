@@ -38,4 +38,17 @@ class MicrobenchmarkTest {
     assertEquals("2", r[0]);
     assertTrue(r[1].contains("--fast"), r[1]);
   }
+  @Test
+  void benchJarWithoutApartIsRejected() {
+    String[] r = run("--bench-jar", "x.jar");
+    assertEquals("2", r[0]);
+    assertTrue(r[1].contains("--bench-jar needs --apart"), r[1]);
+  }
+
+  @Test
+  void missingBenchJarIsRejected() {
+    String[] r = run("--apart", "--bench-jar", "no-such-bench.jar");
+    assertEquals("2", r[0]);
+    assertTrue(r[1].contains("--bench-jar: no such file: no-such-bench.jar"), r[1]);
+  }
 }
