@@ -3,14 +3,21 @@ package dev.jray.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.gcs.CodePackages;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.ManualTime;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +98,36 @@ class JobQueueAndStopTest {
     api.awaitStatus("runner", "STOPPED");
     assertEquals("STOPPED", api.job("waiter").getString("status"));
     assertEquals("", api.logs("waiter"), "a job stopped while PENDING never ran");
+  }
+
+  @Test
+  void aQueuedJobHoldsItsPackagesFromCollectionUntilItsEntrypointStarts() throws Exception {
+    byte[] jar = "not really a jar".getBytes(StandardCharsets.UTF_8);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jar));
+    assertEquals(200, api.call(HttpMethod.PUT, "/api/packages/gcs/pkg-" + sha + ".jar",
+        Buffer.buffer(jar)).statusCode());
+    submit("runner", "one", 0, "sleep 60");
+    api.submit(new JsonObject().put("submission_id", "queued").put("queue", "one")
+        .put("entrypoint", "true").put("runtime_env", new JsonObject()
+            .put("java_jars", new JsonArray().add("gcs://pkg-" + sha + ".jar"))));
+    api.submit(new JsonObject().put("submission_id", "dropped").put("queue", "one")
+        .put("entrypoint", "true").put("runtime_env", new JsonObject()
+            .put("java_jars", new JsonArray().add("gcs://pkg-" + sha + ".jar"))));
+
+    assertEquals(Set.of(CodePackages.reference(sha, "submission:queued"),
+        CodePackages.reference(sha, "submission:dropped")), references(sha));
+    api.call(HttpMethod.POST, "/api/jobs/dropped/stop", null);
+    assertEquals(Set.of(CodePackages.reference(sha, "submission:queued")), references(sha),
+        "a job stopped while PENDING lets go");
+    api.call(HttpMethod.POST, "/api/jobs/runner/stop", null);
+    time.advance(Duration.ofSeconds(5));
+    api.awaitStatus("queued", "SUCCEEDED");
+    assertEquals(Set.of(), references(sha), "its entrypoint has its jar now");
+  }
+
+  private Set<String> references(String sha) {
+    return api.gcs.kv().keys().stream().filter(k -> sha.equals(CodePackages.referencedBy(k)))
+        .collect(Collectors.toSet());
   }
 
   @Test

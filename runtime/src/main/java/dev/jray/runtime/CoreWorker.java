@@ -87,7 +87,8 @@ public final class CoreWorker {
     FunctionResolver functions = new FunctionResolver();
     owners = new Owners(nodeId);
     jobs = new JobRegistry(gcs, CoreWorker.class.getClassLoader(),
-        new PackageCache(PackageCache.defaultDirectory(), id -> JobPackages.download(gcs, id)));
+        new PackageCache(PackageCache.defaultDirectory(), id -> JobPackages.download(gcs, id),
+            time));
     copies = new ObjectCopies(nodeId, store, owners, executor);
     Lineage lineage = new Lineage(Lineage.maxBytes(System.getProperty(Lineage.MAX_BYTES_PROPERTY)));
     refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);

@@ -1,5 +1,6 @@
 package dev.jray.runtime;
 
+import dev.jray.gcs.CodePackages;
 import dev.jray.gcs.Gcs;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -23,7 +24,6 @@ import java.util.zip.ZipOutputStream;
  * class loader of the job's own. Blocking (files, GCS): never on an event loop.
  */
 public final class JobPackages {
-  private static final String KEY_PREFIX = "pkg:";
   /** System property: the most bytes one class-path entry may hold, as Ray caps a package. */
   static final String MAX_PACKAGE_BYTES_PROPERTY = "jray.job.max-package-bytes";
   // every package sits in the GCS and is fetched by each node that runs the job
@@ -107,12 +107,23 @@ public final class JobPackages {
     for (Path entry : entries) {
       byte[] jar = Files.isDirectory(entry) ? zip(entry) : read(entry);
       String id = PackageCache.sha256(jar);
-      if (!gcs.kv().containsKey(KEY_PREFIX + id)) {
-        gcs.kv().putIfAbsent(KEY_PREFIX + id, jar);
+      if (!gcs.kv().containsKey(CodePackages.key(id))) {
+        gcs.kv().putIfAbsent(CodePackages.key(id), jar);
       }
       ids.add(id);
     }
     return ids;
+  }
+
+  /**
+   * Uploads again whatever of {@code ids} (uploaded from {@code entries}) the GCS lost between
+   * the upload and the job record that names them: the leader collects a package no recorded job
+   * names ({@code PackageCollection}). Call after the job is recorded.
+   */
+  public static void restoreCollected(Gcs gcs, List<Path> entries, List<String> ids) {
+    if (ids.stream().anyMatch(id -> !gcs.kv().containsKey(CodePackages.key(id)))) {
+      upload(gcs, entries);
+    }
   }
 
   /**
@@ -154,7 +165,7 @@ public final class JobPackages {
 
   /** The bytes of package {@code id} in the GCS, or null if it has none. */
   static byte[] download(Gcs gcs, String id) {
-    return gcs.kv().get(KEY_PREFIX + id);
+    return gcs.kv().get(CodePackages.key(id));
   }
 
   private static byte[] read(Path file) {

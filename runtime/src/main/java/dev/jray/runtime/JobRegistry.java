@@ -2,13 +2,17 @@ package dev.jray.runtime;
 
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
+import dev.jray.gcs.CodePackages;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.task.TaskKind;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -17,7 +21,7 @@ import java.util.function.Predicate;
  * (the driver's own, or one over the job's packages from the GCS) and namespace, and the context
  * of the driver this JVM runs, if any.
  *
- * <p>Threading: thread-safe. Both maps are concurrent (a loader raced for twice keeps the first);
+ * <p>Threading: thread-safe. The maps are concurrent (a loader raced for twice keeps the first);
  * the driver's context is volatile. {@link #loaderOf} and {@link #namespaceOf} block on the GCS
  * the first time they see a job: not on an event loop.
  */
@@ -27,6 +31,10 @@ final class JobRegistry {
   private final PackageCache packageCache;
   /** Class loaders by job; concurrent. */
   private final ConcurrentHashMap<JobId, ClassLoader> loaders = new ConcurrentHashMap<>();
+  /** The code packages of the jobs that have a loader over them here; concurrent. */
+  private final ConcurrentHashMap<JobId, List<String>> packagesOf = new ConcurrentHashMap<>();
+  /** How long a cached package the GCS collected stays on disk unused. */
+  private final Duration cacheGrace = CodePackages.graceOfProcess();
   /** Namespaces by job; concurrent. */
   private final ConcurrentHashMap<JobId, String> namespaces = new ConcurrentHashMap<>();
   /** The context of the driver this JVM runs, or null; set by startDriver. */
@@ -60,7 +68,8 @@ final class JobRegistry {
    * {@code inUse} does not name: their loaders and namespaces go, so a long-lived node does not
    * keep every job it ever ran. A task of such a job that still runs keeps its loader; one that
    * comes later finds the job again (or fails, if the GCS forgot it). The driver's own job stays.
-   * Blocks on the GCS.
+   * Then the package cache drops the jars of packages the GCS collected that no job here uses.
+   * Blocks on the GCS and on files.
    *
    * @return the jobs forgotten
    */
@@ -75,9 +84,13 @@ final class JobRegistry {
       if ((record == null || record.isFinished()) && !inUse.test(job)) {
         loaders.remove(job);
         namespaces.remove(job);
+        packagesOf.remove(job);
         forgotten.add(job);
       }
     }
+    Set<String> used = new HashSet<>();
+    packagesOf.values().forEach(used::addAll);
+    packageCache.prune(used, id -> gcs.kv().containsKey(CodePackages.key(id)), cacheGrace);
     return forgotten;
   }
 
@@ -120,7 +133,11 @@ final class JobRegistry {
       loader = packageCache.classLoader(record.packages(), defaultLoader);
     }
     ClassLoader raced = loaders.putIfAbsent(job, loader);
-    return raced != null ? raced : loader;
+    if (raced != null) {
+      return raced;
+    }
+    packagesOf.put(job, record.packages());
+    return loader;
   }
 
   /** The job's namespace, from the GCS the first time ("default" for a job it does not know). */

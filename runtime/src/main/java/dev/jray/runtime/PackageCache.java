@@ -1,5 +1,6 @@
 package dev.jray.runtime;
 
+import dev.jray.gcs.time.Time;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +20,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -25,8 +28,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The job code packages this user's nodes have fetched, on disk: one jar per package, named by its
@@ -56,6 +61,8 @@ final class PackageCache {
   private final Path directory;
   /** A package's bytes by its id, or null if there is no such package (the GCS KV). */
   private final Function<String, byte[]> source;
+  /** Stamps a use of a cached jar (its modification time), read by {@link #prune}. */
+  private final Time time;
   /** Whether the directory was made and found safe; guarded by this. */
   private boolean directoryChecked;
 
@@ -63,9 +70,10 @@ final class PackageCache {
    * @param directory where the jars are kept (made, owner only, on first use)
    * @param source a package's bytes by its id, or null when there is none
    */
-  PackageCache(Path directory, Function<String, byte[]> source) {
+  PackageCache(Path directory, Function<String, byte[]> source, Time time) {
     this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
     this.source = Objects.requireNonNull(source, "source");
+    this.time = Objects.requireNonNull(time, "time");
   }
 
   /**
@@ -123,6 +131,7 @@ final class PackageCache {
     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       String actual = sha256(file);
       if (actual.equals(id)) {
+        touch(file, time.milliseconds()); // a hit is a use: prune keeps what was used lately
         return file;
       }
       LOG.warning("code package " + id + " in the cache (" + file
@@ -136,6 +145,7 @@ final class PackageCache {
       String actual = sha256(jar);
       if (actual.equals(id)) {
         store(file, jar);
+        touch(file, time.milliseconds());
         return file;
       }
       String refusal = "code package " + id + " from the GCS does not match its SHA-256 (it hashes"
@@ -145,6 +155,42 @@ final class PackageCache {
       }
       LOG.warning(refusal + "; fetching it once more");
     }
+  }
+
+  /**
+   * Deletes the cached jars of packages that {@code keep} does not name, that {@code stillStored}
+   * says the GCS collected, and that no one fetched or hit for {@code grace} (another cluster of
+   * this user may share the cache; an open class loader keeps reading a deleted jar). Leftover
+   * temporary files of fetches that died go once as old.
+   *
+   * @return the packages deleted
+   */
+  List<String> prune(Set<String> keep, Predicate<String> stillStored, Duration grace) {
+    long nowMs = time.milliseconds(); // files carry wall-clock times
+    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<String> deleted = new ArrayList<>();
+    try (Stream<Path> files = Files.list(checkedDirectory())) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        boolean part = name.endsWith(".part");
+        String id = name.endsWith(".jar") ? name.substring(0, name.length() - 4) : null;
+        if (!part && (id == null || !PACKAGE_ID.matcher(id).matches() || keep.contains(id))) {
+          continue;
+        }
+        long modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+        if (nowMs - modified < grace.toMillis() || (id != null && stillStored.test(id))) {
+          continue;
+        }
+        if (Files.deleteIfExists(file) && id != null) {
+          deleted.add(id);
+        }
+      }
+    } catch (IOException e) {
+      LOG.fine(() -> "pruning the code package cache " + directory + ": " + e);
+    }
+    return deleted;
   }
 
   private void store(Path file, byte[] jar) {
@@ -158,6 +204,14 @@ final class PackageCache {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot cache code package " + file.getFileName(), e);
+    }
+  }
+
+  private static void touch(Path file, long nowMs) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(nowMs));
+    } catch (IOException e) {
+      LOG.fine(() -> "cannot mark the use of " + file + ": " + e);
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jray.api.id.JobId;
 import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.JobRecord;
+import dev.jray.gcs.time.Time;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class JobRegistryTest {
 
   private JobRegistry registry() {
     return new JobRegistry(gcs, defaultLoader,
-        new PackageCache(packageCache, id -> JobPackages.download(gcs, id)));
+        new PackageCache(packageCache, id -> JobPackages.download(gcs, id), Time.SYSTEM));
   }
 
   @Test

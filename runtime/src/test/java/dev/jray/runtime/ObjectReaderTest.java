@@ -18,6 +18,7 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.ManualTime;
+import dev.jray.gcs.time.Time;
 import dev.jray.link.NodeLinks;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
@@ -67,7 +68,7 @@ class ObjectReaderTest {
   void setUp() {
     store = new ObjectStore(16L << 20, dir.resolve("spill"));
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
-        new PackageCache(dir.resolve("pkg"), id -> null));
+        new PackageCache(dir.resolve("pkg"), id -> null, Time.SYSTEM));
     jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader());
     copies = new ObjectCopies(here, store, owners, pool);
     copies.start((id, from) -> { // a test may start it with a fetcher of its own

@@ -14,6 +14,7 @@ import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.ManualTime;
+import dev.jray.gcs.time.Time;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import dev.jray.task.FunctionDescriptor;
@@ -56,7 +57,7 @@ class ObjectRecoveryTest {
     refs = new ReferenceCounter(owners, (id, v) -> { }, lineage);
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
-        new PackageCache(dir.resolve("pkg"), id -> null));
+        new PackageCache(dir.resolve("pkg"), id -> null, Time.SYSTEM));
     taskManager = new TaskManager(here, owners, refs, codec, jobs, node -> {});
     recovery = new ObjectRecovery(owners, refs, lineage, codec, taskManager, rerun::add);
   }

@@ -6,16 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.gcs.time.ManualTime;
+import dev.jray.gcs.time.Time;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.zip.ZipEntry;
@@ -40,7 +47,7 @@ class PackageCacheTest {
 
   @Test
   void aFetchedPackageIsKeptInAnOwnerOnlyDirectoryAndItsClassesLoad() throws Exception {
-    PackageCache cache = new PackageCache(dir.resolve("cache/packages"), source(jar));
+    PackageCache cache = new PackageCache(dir.resolve("cache/packages"), source(jar), Time.SYSTEM);
 
     ClassLoader loader = cache.classLoader(List.of(id), null);
 
@@ -56,7 +63,7 @@ class PackageCacheTest {
 
   @Test
   void aCachedJarChangedOnDiskIsFetchedAgain() throws Exception {
-    PackageCache cache = new PackageCache(dir.resolve("packages"), source(jar));
+    PackageCache cache = new PackageCache(dir.resolve("packages"), source(jar), Time.SYSTEM);
     Path file = cache.jar(id);
     Files.write(file, jarHolding("greeting.txt", "planted by someone else"));
 
@@ -69,7 +76,7 @@ class PackageCacheTest {
   @Test
   void aPackageThatDoesNotMatchItsIdIsFetchedOnceMoreThenRefusedByName() {
     byte[] forged = jarHolding("greeting.txt", "forged");
-    PackageCache cache = new PackageCache(dir.resolve("packages"), source(forged));
+    PackageCache cache = new PackageCache(dir.resolve("packages"), source(forged), Time.SYSTEM);
 
     SecurityException e = assertThrows(SecurityException.class, () -> cache.jar(id));
 
@@ -82,7 +89,7 @@ class PackageCacheTest {
   @Test
   void aMismatchFollowedByTheRightBytesLoads() throws Exception {
     PackageCache cache = new PackageCache(dir.resolve("packages"),
-        source(jarHolding("greeting.txt", "garbled in transit"), jar));
+        source(jarHolding("greeting.txt", "garbled in transit"), jar), Time.SYSTEM);
 
     assertArrayEquals(jar, Files.readAllBytes(cache.jar(id)));
     assertEquals(2, fetches.get());
@@ -90,7 +97,7 @@ class PackageCacheTest {
 
   @Test
   void anIdThatIsNotASha256IsRefusedBeforeAnythingIsFetched() {
-    PackageCache cache = new PackageCache(dir.resolve("packages"), source(jar));
+    PackageCache cache = new PackageCache(dir.resolve("packages"), source(jar), Time.SYSTEM);
 
     SecurityException e = assertThrows(SecurityException.class,
         () -> cache.jar("../../../etc/cron.d/evil"));
@@ -100,8 +107,49 @@ class PackageCacheTest {
   }
 
   @Test
+  void pruneDeletesOnlyCollectedUnusedJarsUnusedForTheGrace() throws Exception {
+    ManualTime time = new ManualTime();
+    byte[] otherJar = jarHolding("other.txt", "another job");
+    String other = PackageCache.sha256(otherJar);
+    Map<String, byte[]> gcsPackages = new HashMap<>(Map.of(id, jar, other, otherJar));
+    PackageCache cache = new PackageCache(dir.resolve("packages"), gcsPackages::get, time);
+    Path jarFile = cache.jar(id);
+    Path otherFile = cache.jar(other);
+    Path part = Files.writeString(dir.resolve("packages/" + id + ".jar123.part"), "a dead fetch's");
+    Files.setLastModifiedTime(part, FileTime.fromMillis(time.milliseconds()));
+    Duration grace = Duration.ofMinutes(10);
+
+    time.advance(grace.minusSeconds(1));
+    assertEquals(List.of(), cache.prune(Set.of(), k -> false, grace), "fetched within the grace");
+    time.advance(Duration.ofSeconds(1));
+    assertEquals(List.of(), cache.prune(Set.of(id), gcsPackages::containsKey, grace),
+        "one used here, the other still in the GCS");
+    assertFalse(Files.exists(part), "a dead fetch's leftover goes once old");
+    gcsPackages.remove(other);
+    assertEquals(List.of(other), cache.prune(Set.of(id), gcsPackages::containsKey, grace));
+
+    assertTrue(Files.exists(jarFile), "used here");
+    assertFalse(Files.exists(otherFile));
+  }
+
+  @Test
+  void aCacheHitCountsAsAUseForPrune() throws Exception {
+    ManualTime time = new ManualTime();
+    PackageCache cache = new PackageCache(dir.resolve("packages"), source(jar), time);
+    Path file = cache.jar(id);
+    Duration grace = Duration.ofMinutes(10);
+    time.advance(grace.plusMinutes(1));
+
+    cache.jar(id);
+    assertEquals(List.of(), cache.prune(Set.of(), k -> false, grace), "hit just now");
+    time.advance(grace);
+    assertEquals(List.of(id), cache.prune(Set.of(), k -> false, grace));
+    assertFalse(Files.exists(file));
+  }
+
+  @Test
   void aMissingPackageIsNamed() {
-    PackageCache cache = new PackageCache(dir.resolve("packages"), source(jar));
+    PackageCache cache = new PackageCache(dir.resolve("packages"), source(jar), Time.SYSTEM);
     String other = "ab".repeat(32);
 
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> cache.jar(other));
@@ -114,7 +162,7 @@ class PackageCacheTest {
     Path open = Files.createDirectory(dir.resolve("shared"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-    PackageCache cache = new PackageCache(open, source(jar));
+    PackageCache cache = new PackageCache(open, source(jar), Time.SYSTEM);
 
     SecurityException e = assertThrows(SecurityException.class, () -> cache.jar(id));
 
@@ -130,7 +178,7 @@ class PackageCacheTest {
     Path link = Files.createSymbolicLink(dir.resolve("packages"), target);
 
     SecurityException e = assertThrows(SecurityException.class,
-        () -> new PackageCache(link, source(jar)).jar(id));
+        () -> new PackageCache(link, source(jar), Time.SYSTEM).jar(id));
 
     assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
   }

@@ -15,6 +15,7 @@ import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.ManualTime;
+import dev.jray.gcs.time.Time;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import dev.jray.task.FunctionDescriptor;
@@ -53,7 +54,7 @@ class TaskManagerTest {
         new Lineage(Lineage.DEFAULT_MAX_BYTES));
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
-        new PackageCache(dir.resolve("pkg"), id -> null));
+        new PackageCache(dir.resolve("pkg"), id -> null, Time.SYSTEM));
     jobs.register(JOB, "test", getClass().getClassLoader()); // as the driver of JOB does
     taskManager = new TaskManager(here, owners, refs, codec, jobs,
         node -> retried.addAll(taskManager.takeTasksOnDeadNode(node)));

@@ -80,6 +80,7 @@ final class JrayRuntime {
     String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
     NodeVerticle node;
     List<String> packages = List.of();
+    List<Path> code = List.of();
     if (address == null) {
       cluster = null;
       vertx = Vertx.vertx();
@@ -105,8 +106,9 @@ final class JrayRuntime {
       node = cluster.node();
       long t2;
       try {
-        packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
-            System.getProperty("java.class.path", ""), JobPackages.codeSearchPath()));
+        code = JobPackages.applicationClassPath(System.getProperty("java.class.path", ""),
+            JobPackages.codeSearchPath());
+        packages = JobPackages.upload(gcs, code);
         t2 = time.nanoseconds();
         awaitClusterView(node);
       } catch (RuntimeException e) {
@@ -120,6 +122,7 @@ final class JrayRuntime {
     jobId = gcs.nextJobId();
     gcs.jobs().put(jobId, new JobRecord(jobId, namespace, node.options().nodeId(),
         time.milliseconds(), 0, packages));
+    JobPackages.restoreCollected(gcs, code, packages);
     String submission = System.getenv(JobRecord.SUBMISSION_ID_ENV);
     if (address != null && submission != null && !submission.isBlank()) {
       // the driver of a submitted job: the Jobs API shows it as that submission

@@ -5,6 +5,7 @@ import dev.jray.api.id.JobId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
+import dev.jray.gcs.CodePackages;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeRecord;
@@ -32,7 +33,7 @@ import java.util.logging.Logger;
  * driver is gone are repaired as if their node had just died. A node counts as gone once two
  * passes in a row miss it, so a death whose membership event is still on its way is left to
  * that event. Each pass also prunes the oldest records of the dead over a bound ({@link
- * GcsRetention}). Prepared placement bundles whose
+ * GcsRetention}) and collects the code packages nobody uses ({@link PackageCollection}). Prepared placement bundles whose
  * lease ran out are returned by the node holding them (its scheduler), not from here: only that
  * node knows them.
  *
@@ -68,6 +69,8 @@ final class LeaderDuties {
   private final Executor duties;
   /** Keeps the GCS's records of the dead bounded; the duties' thread only. */
   private final GcsRetention retention;
+  /** Collects the code packages nobody uses; the duties' thread only. */
+  private final PackageCollection packages;
   /** When the last reconciliation was handed to {@code duties}; the timer's thread only. */
   private long lastReconcileNanos;
   /** The nodes the GCS names that the membership missed on the last pass; the duties' only. */
@@ -82,6 +85,7 @@ final class LeaderDuties {
     this.intervalNanos = interval.toNanos();
     this.duties = Objects.requireNonNull(duties, "duties");
     this.retention = new GcsRetention(gcs, actions::forgetActor, GcsRetention.maxDeadOfProcess());
+    this.packages = new PackageCollection(gcs, time, CodePackages.graceOfProcess());
     this.lastReconcileNanos = time.nanoseconds();
   }
 
@@ -128,6 +132,7 @@ final class LeaderDuties {
     Tables t = tables();
     reconcile(t);
     retention.prune(t.nodes(), t.actors(), t.jobs());
+    packages.collect(t.actors(), t.jobs());
   }
 
   /**

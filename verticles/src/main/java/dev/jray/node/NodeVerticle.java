@@ -260,10 +260,12 @@ public final class NodeVerticle extends AbstractVerticle {
   private void startApplicationDriver(String namespace) {
     String ns = namespace != null ? namespace : UUID.randomUUID().toString();
     JobId job = gcs.nextJobId();
-    List<String> packages = JobPackages.upload(gcs, JobPackages.applicationClassPath(
-        System.getProperty("java.class.path", ""), JobPackages.codeSearchPath()));
+    List<Path> code = JobPackages.applicationClassPath(System.getProperty("java.class.path", ""),
+        JobPackages.codeSearchPath());
+    List<String> packages = JobPackages.upload(gcs, code);
     gcs.jobs().put(job, new JobRecord(job, ns, options.nodeId(), time.milliseconds(), 0,
         packages));
+    JobPackages.restoreCollected(gcs, code, packages);
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     worker().startDriver(job, ns, loader != null ? loader : NodeVerticle.class.getClassLoader());
     NodeWorkers.install(worker());

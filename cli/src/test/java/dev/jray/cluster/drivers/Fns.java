@@ -17,6 +17,21 @@ public final class Fns {
     return nodeId();
   }
 
+  /**
+   * The code packages in the running node's cache ({@code -Djray.package-cache}), as
+   * "sha.jar,..." sorted; "" when it holds none or is not set.
+   */
+  public static String cachedPackages() throws java.io.IOException {
+    String dir = System.getProperty("jray.package-cache");
+    if (dir == null || !java.nio.file.Files.isDirectory(java.nio.file.Path.of(dir))) {
+      return "";
+    }
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(dir))) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted()
+          .collect(java.util.stream.Collectors.joining(","));
+    }
+  }
+
   /** The byte at index {@code i} of every test array. */
   public static byte pattern(long i) {
     return (byte) (i % 251);

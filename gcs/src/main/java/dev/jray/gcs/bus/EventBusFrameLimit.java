@@ -2,6 +2,7 @@ package dev.jray.gcs.bus;
 
 import dev.jray.gcs.time.Time;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * not whole within a few seconds (a node writes its message as soon as it connects), or that
  * then goes a while without a whole message (a node pings every cluster ping interval): idle
  * strangers cannot hold connections open. A deadline that passed while this connection's event
- * loop was blocked does not count: the peer's bytes may be waiting unread.
+ * loop was blocked does not count: the peer's bytes may be waiting unread. Until its first
+ * message the connection counts among the server's {@link PendingConnections}, which are capped.
  *
  * <p>Threading: one instance per connection, called on that connection's event loop only (its
  * deadline checks are scheduled there too).
@@ -32,11 +34,16 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
   /** Zero: a connection may then stay idle as long as it likes. */
   private final Duration idleAtMost;
   private final EventBusTransport.Refusals refusals;
+  /** Shared by the bus server's connections: this one counts there until its first message. */
+  private final PendingConnections pending;
   private final Time time;
   /** When the pending check is due, on {@link #time}. */
   private long deadlineNanos;
   /** Whether a whole message arrived since the last deadline check. */
   private boolean messageSinceCheck;
+  /** Whether any byte, and any whole message, arrived yet. */
+  private boolean spoke;
+  private boolean settled;
   private ScheduledFuture<?> check;
   /** The bytes of the current length prefix read so far, and their value. */
   private int lengthBytes;
@@ -48,11 +55,13 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
    * @param maxFrameBytes the largest frame accepted, its 4-byte length included
    * @param firstMessageWithin how soon after connecting the first message must be whole
    * @param idleAtMost how long a connection may then go without a whole message; zero: for ever
+   * @param pending the server's connections that sent no whole message yet, capped
    * @param time the clock the event loop's lateness is read on
    */
   EventBusFrameLimit(int maxFrameBytes, Duration firstMessageWithin, Duration idleAtMost,
-      EventBusTransport.Refusals refusals, Time time) {
+      EventBusTransport.Refusals refusals, PendingConnections pending, Time time) {
     this.time = time;
+    this.pending = pending;
     this.maxFrameBytes = maxFrameBytes;
     this.firstMessageWithin = firstMessageWithin;
     this.idleAtMost = idleAtMost;
@@ -61,6 +70,19 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    Channel close = pending.admit(ctx.channel());
+    if (close == ctx.channel()) {
+      settled = true;
+      refusals.note(ctx.channel().remoteAddress(), "too many connections from its address wait"
+          + " for their first message, none of them silent");
+      ctx.close();
+      return;
+    }
+    if (close != null) {
+      refusals.note(close.remoteAddress(), "it had sent nothing when a new connection needed"
+          + " its place among those waiting for a first message");
+      close.close();
+    }
     checkAfter(ctx, firstMessageWithin, "it sent no whole message within "
         + firstMessageWithin.toMillis() + " ms of connecting");
   }
@@ -70,7 +92,15 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
     if (check != null) {
       check.cancel(false);
     }
+    settle(ctx);
     ctx.fireChannelInactive();
+  }
+
+  private void settle(ChannelHandlerContext ctx) {
+    if (!settled) {
+      settled = true;
+      pending.settled(ctx.channel());
+    }
   }
 
   private void checkAfter(ChannelHandlerContext ctx, Duration after, String refusal) {
@@ -94,12 +124,19 @@ final class EventBusFrameLimit extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf bytes) {
+      if (!spoke && bytes.isReadable()) {
+        spoke = true;
+        pending.spoke(ctx.channel());
+      }
       String refused = follow(bytes);
       if (refused != null) {
         bytes.release();
         refusals.note(ctx.channel().remoteAddress(), refused);
         ctx.close();
         return;
+      }
+      if (messageSinceCheck) {
+        settle(ctx);
       }
     }
     ctx.fireChannelRead(msg);

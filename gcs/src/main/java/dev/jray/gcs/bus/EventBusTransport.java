@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  * EventBusFrameLimit} first on every connection it accepts, so a frame longer than {@code
  * -Djray.bus.max-frame-bytes} (8 MiB by default; jray's bus messages are small, large values
  * travel between object stores) closes the connection before it is buffered, as does a
- * connection that sends no whole message for a while. Other servers of
+ * connection that sends no whole message for a while; connections waiting for their first
+ * message are capped in all and per address ({@link PendingConnections}). Other servers of
  * the same Vert.x are left alone. The bus's server is the one whose options are those Vert.x
  * derives from the {@link EventBusOptions} given here (it builds them from their JSON). With TLS
  * on the bus the limit is not installed: it would see encrypted bytes, and only peers holding the
@@ -62,6 +63,9 @@ public final class EventBusTransport implements Transport {
   private final Duration firstMessageWithin;
   private final Time time;
   private final Refusals refusals;
+  /** The bus server's connections that sent no whole message yet; shared by their limits. */
+  private final PendingConnections pending = new PendingConnections(
+      PendingConnections.DEFAULT_MAX_TOTAL, PendingConnections.DEFAULT_MAX_PER_ADDRESS);
 
   /**
    * @param bus the event bus's options, read when its server binds (so set them first)
@@ -128,7 +132,7 @@ public final class EventBusTransport implements Transport {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline().addLast(new EventBusFrameLimit(maxFrameBytes, firstMessageWithin,
-            idleAtMost(), refusals, time));
+            idleAtMost(), refusals, pending, time));
         ch.pipeline().addLast(vertx);
       }
     });

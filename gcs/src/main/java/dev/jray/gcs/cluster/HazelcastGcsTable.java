@@ -9,8 +9,10 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.jray.gcs.table.GcsTable;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -79,6 +81,11 @@ final class HazelcastGcsTable<K, V> implements GcsTable<K, V> {
   @Override
   public V remove(K key) {
     return map.remove(key);
+  }
+
+  @Override
+  public Set<K> keys() {
+    return new HashSet<>(map.keySet());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.jray.gcs.table;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,6 +31,9 @@ public interface GcsTable<K, V> {
 
   /** @return the removed value, or null */
   V remove(K key);
+
+  /** The keys, a point-in-time copy; unlike {@link #snapshot}, ships no value. */
+  Set<K> keys();
 
   /** A point-in-time copy of the whole table. */
   Map<K, V> snapshot();

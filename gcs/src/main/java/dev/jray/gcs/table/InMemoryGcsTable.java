@@ -1,7 +1,9 @@
 package dev.jray.gcs.table;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
@@ -50,6 +52,11 @@ public final class InMemoryGcsTable<K, V> implements GcsTable<K, V> {
       fire(key, null);
     }
     return removed;
+  }
+
+  @Override
+  public Set<K> keys() {
+    return new HashSet<>(map.keySet());
   }
 
   @Override

@@ -25,6 +25,8 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -58,11 +60,11 @@ class EventBusTransportTest {
 
   @Test
   void framesWithinTheLimitPassWholeHoweverTheyAreSplit() throws Exception {
-    EventBusFrameLimit limit = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, Time.SYSTEM);
+    EventBusFrameLimit limit = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, null, Time.SYSTEM);
     byte[] twoFrames = ByteBuffer.allocate(4 + 3 + 4 + 1).putInt(3).put(new byte[3]).putInt(1)
         .put((byte) 9).array();
     for (int split = 0; split <= twoFrames.length; split++) {
-      EventBusFrameLimit fresh = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, Time.SYSTEM);
+      EventBusFrameLimit fresh = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, null, Time.SYSTEM);
       assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, 0, split)));
       assertNull(fresh.follow(Unpooled.wrappedBuffer(twoFrames, split, twoFrames.length - split)),
           "split at " + split);
@@ -74,7 +76,7 @@ class EventBusTransportTest {
   @Test
   void aLengthOverTheLimitOrNotPositiveIsRefused() {
     for (int length : new int[] {LIMIT - 3, Integer.MAX_VALUE, 0, -1}) {
-      String why = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, Time.SYSTEM).follow(Unpooled.wrappedBuffer(
+      String why = new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, null, null, Time.SYSTEM).follow(Unpooled.wrappedBuffer(
           ByteBuffer.allocate(4).putInt(length).array()));
       assertTrue(why != null && why.contains(Integer.toUnsignedString(length) + " bytes"),
           length + ": " + why);
@@ -133,7 +135,8 @@ class EventBusTransportTest {
   private static EmbeddedChannel limited(EventBusTransport.Refusals refusals, ManualTime time) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channel.freezeTime();
-    channel.pipeline().addLast(new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, refusals, time));
+    channel.pipeline().addLast(new EventBusFrameLimit(LIMIT, FIRST, Duration.ZERO, refusals,
+        new PendingConnections(256, 64), time));
     return channel;
   }
 
@@ -142,6 +145,39 @@ class EventBusTransportTest {
     time.advance(by);
     channel.advanceTimeBy(by.toNanos(), TimeUnit.NANOSECONDS);
     channel.runScheduledPendingTasks();
+  }
+
+  @Test
+  void aFloodOfSilentConnectionsKeepsAtMostTheCapOpenAndANodeThatWritesStillGetsIn()
+      throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // a first-message window longer than the test: only the cap closes connections here
+    vertx = Vertx.builder().withTransport(new EventBusTransport(bus, LIMIT,
+        Duration.ofMinutes(5), new ManualTime())).build();
+    int port = listen(new NetServerOptions(bus.toJson()));
+    int cap = PendingConnections.DEFAULT_MAX_PER_ADDRESS;
+    List<Socket> flood = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2 * cap; i++) {
+        flood.add(connect(port));
+      }
+      try (Socket node = connect(port)) {
+        node.getOutputStream().write(ByteBuffer.allocate(5).putInt(1).put((byte) 7).array());
+        Await.until(Time.SYSTEM, Duration.ofSeconds(10), () -> received.get() == 5);
+        assertFalse(closedAfterWriting(node, new byte[0], Duration.ofMillis(200)),
+            "the node that wrote stays");
+      }
+      int open = 0;
+      for (Socket s : flood) {
+        open += closedAfterWriting(s, new byte[0], Duration.ofMillis(50)) ? 0 : 1;
+      }
+      assertTrue(open <= cap && open >= cap - 2, open + " of " + flood.size()
+          + " silent connections stayed open; the cap is " + cap);
+    } finally {
+      for (Socket s : flood) {
+        s.close();
+      }
+    }
   }
 
   @Test
@@ -196,8 +232,13 @@ class EventBusTransportTest {
 
   /** Writes {@code bytes}; whether the server then closes the connection within 5 s. */
   private static boolean closedAfterWriting(Socket s, byte[] bytes) throws IOException {
+    return closedAfterWriting(s, bytes, Duration.ofSeconds(5));
+  }
+
+  private static boolean closedAfterWriting(Socket s, byte[] bytes, Duration within)
+      throws IOException {
     s.getOutputStream().write(bytes);
-    s.setSoTimeout(5_000);
+    s.setSoTimeout((int) within.toMillis());
     InputStream in = s.getInputStream();
     try {
       return in.read() < 0;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,6 +66,7 @@ class HazelcastGcsTableTest {
     onA.put("y", "2");
     assertEquals("1", onB.get("x"));
     assertEquals(Map.of("x", "1", "y", "2"), onB.snapshot());
+    assertEquals(Set.of("x", "y"), onB.keys());
 
     assertEquals("2", onB.remove("y"));
     assertNull(onA.get("y"));

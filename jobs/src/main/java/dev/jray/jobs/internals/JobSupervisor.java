@@ -44,6 +44,8 @@ public final class JobSupervisor implements AutoCloseable {
   private final Path runsDir;
   private final Duration stopGrace;
   private final EntrypointLauncher launcher;
+  /** Holds queued jobs' packages (see {@link Packages#hold}). */
+  private final Gcs gcs;
   /** Guarded by this. In submission order. */
   private final Map<String, JobEntry> jobs = new LinkedHashMap<>();
   /** Guarded by this. */
@@ -73,6 +75,7 @@ public final class JobSupervisor implements AutoCloseable {
     this.runsDir = jobsDir.resolve("runs");
     this.stopGrace = stopGrace;
     this.launcher = new EntrypointLauncher(gcs, clusterAddress, tokenFile, driverEnv);
+    this.gcs = gcs;
     this.queue = new JobQueue(quotas);
     this.retention = retention;
     try {
@@ -100,7 +103,10 @@ public final class JobSupervisor implements AutoCloseable {
         continue;
       }
       jobs.put(id, e);
-      history.save(e.seq, e.details()); // a job the head left unfinished is FAILED now
+      if (!JobStatus.valueOf(stored.details().getString("status")).isTerminal()) {
+        Packages.release(gcs, e.submission); // a job the head left unfinished is FAILED now
+      }
+      history.save(e.seq, e.details());
       nextSeq = Math.max(nextSeq, e.seq + 1);
     }
   }
@@ -156,6 +162,7 @@ public final class JobSupervisor implements AutoCloseable {
     }
     JobEntry e = new JobEntry(s, nextSeq++, dir.resolve("driver.log"), time.milliseconds());
     e.message = "Job is waiting to be admitted.";
+    Packages.hold(gcs, s);
     jobs.put(s.submissionId(), e);
     queue.add(e);
     saved(e);
@@ -195,6 +202,7 @@ public final class JobSupervisor implements AutoCloseable {
     }
     if (e.status == JobStatus.PENDING) {
       queue.remove(e);
+      Packages.release(gcs, e.submission);
       e.finish(JobStatus.STOPPED, "Job was stopped before it started.", null, time.milliseconds());
       saved(e);
       admitAndStart();
@@ -267,6 +275,8 @@ public final class JobSupervisor implements AutoCloseable {
         e.finish(JobStatus.FAILED, "The entrypoint could not start: " + ex.getMessage(),
             JobEntry.START_ERROR, time.milliseconds());
         saved(e);
+      } finally {
+        Packages.release(gcs, e.submission); // unpacked for the entrypoint, or never to be
       }
     }
   }

@@ -1,10 +1,13 @@
 package dev.jray.jobs.internals;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A job's runtime environment, the Java subset of Ray's: {@code working_dir} and each of {@code
@@ -50,6 +53,14 @@ public record RuntimeEnv(String workingDir, List<String> javaJars, Map<String, S
       }
     }
     return new RuntimeEnv(workingDir, jars, env.stringMap("env_vars"), jvmOptions, env.raw().copy());
+  }
+
+  /** The ids of the GCS packages this environment names (its working_dir and java_jars). */
+  List<String> packageIds() {
+    List<String> ids = new ArrayList<>();
+    Stream.concat(Stream.ofNullable(workingDir), javaJars.stream())
+        .map(PACKAGE_URI::matcher).filter(Matcher::matches).forEach(m -> ids.add(m.group(1)));
+    return ids;
   }
 
   private static void checkLocation(String field, String value, String packageKind) {
