@@ -57,6 +57,10 @@ class JobQueueAndStopTest {
     assertTrue(waiting.getString("message").contains("queue 'one'") && waiting.getString("message")
         .contains("1 of its 1 running jobs"), waiting.getString("message"));
     assertEquals(5, waiting.getInteger("priority"));
+    assertTrue(api.job("low").getString("message").contains("waiting behind an earlier or"
+        + " higher-priority job of queue 'one'"), api.job("low").getString("message"));
+    assertTrue(api.job("high-b").getString("message").contains("waiting behind"),
+        "high-b came after high-a: " + api.job("high-b").getString("message"));
     assertEquals("one", waiting.getString("queue"));
 
     api.call(HttpMethod.POST, "/api/jobs/first/stop", null);
