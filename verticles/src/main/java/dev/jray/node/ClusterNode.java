@@ -72,6 +72,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Time time;
   /** Stops a head or worker that resumes from a pause the cluster may have declared it dead in. */
   private final NodeFence fence;
+  /** Fences the node when its member merges back after a split; null without a fence. */
+  private final Membership.Registration splitOffRegistration;
   /** Keeps the remembered members' file current (a head's); null until set. */
   private volatile Membership.Registration remembering;
 
@@ -109,6 +111,7 @@ public final class ClusterNode implements AutoCloseable {
       }
     }, time, RECONCILE_INTERVAL, dutyThread);
     this.fence = fenceOf(node.options(), gcs, time, worker);
+    this.splitOffRegistration = fence == null ? null : membership.onSplitOff(fence::splitOff);
     this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
     this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
         ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
@@ -193,7 +196,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * The node's fence (none with {@code -Djray.fence=off}): after a pause, it is fenced if its GCS
-   * record says dead (or cannot be read). A fenced head or worker says so in one line and halts
+   * record says dead (or cannot be read), and whenever its member merges back after a split. A fenced head or worker says so in one line and halts
    * with {@link NodeFence#FENCED_EXIT}, running no shutdown hook, which would write its stale view
    * to the GCS (mark its actors dead, though they run elsewhere now). A fenced driver says so and
    * stays up, cut off: its job has ended, so its gets and calls fail with the cause, and the
@@ -315,6 +318,7 @@ public final class ClusterNode implements AutoCloseable {
       Ray.shutdown();
     }
     if (fence != null) {
+      splitOffRegistration.cancel();
       fence.close();
     }
     if (loadTimer >= 0) {

@@ -28,7 +28,10 @@ import java.util.logging.Logger;
  * {@link #FENCED_EXIT}). Still alive at the end of the suspicion (the whole machine stalled, say,
  * and nobody declared anyone dead), it acts on the changes it held back. Whoever is about to act
  * on a membership change asks {@link #holdsBack} first, which also counts the time since the last
- * tick, so a node that resumes holds back before its watchdog has run again.
+ * tick, so a node that resumes holds back before its watchdog has run again. Whatever its state,
+ * a node that learns it was split off the cluster ({@link #splitOff}) fences: the others removed
+ * it, so its node was declared dead. (Its own GCS read can be stale till then: split off, a member
+ * reads its own copies of the records.)
  *
  * <p>Threading: thread-safe; the held-back actions and the state are guarded by this object's
  * lock, the last tick is volatile. The watchdog runs the check on a thread of its own (it may
@@ -154,6 +157,16 @@ public final class NodeFence implements AutoCloseable {
         default:
           return false;
       }
+    }
+  }
+
+  /**
+   * The node was split off the cluster and is merging back into it as a new member: it fences,
+   * however long ago its pause was (the merge may come after the suspicion has passed).
+   */
+  public void splitOff() {
+    if (!closed) {
+      fence("it was split off the cluster, which declared it dead");
     }
   }
 

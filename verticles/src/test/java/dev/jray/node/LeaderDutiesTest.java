@@ -159,6 +159,11 @@ class LeaderDutiesTest {
     }
 
     @Override
+    public Registration onSplitOff(Runnable listener) {
+      return () -> { };
+    }
+
+    @Override
     public boolean isLeader() {
       return leader;
     }

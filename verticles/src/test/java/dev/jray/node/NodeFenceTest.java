@@ -113,8 +113,25 @@ class NodeFenceTest {
   }
 
   @Test
+  @Timeout(20)
+  void aNodeSplitOffFencesEvenAfterItTrustedItsStaleReadAgain() {
+    pause(Duration.ofSeconds(8)); // its own copy of its record still says alive
+    tickUntil("trusted after the suspicion", () -> {
+      time.advance(Duration.ofNanos(NodeFence.TICK_NANOS));
+      return !fence.suspect();
+    });
+    assertEquals(0, fenced.get());
+    fence.splitOff(); // its member merges back into the cluster that removed it
+    assertTrue(fence.fenced());
+    assertEquals(1, fenced.get());
+    fence.splitOff();
+    assertEquals(1, fenced.get(), "the node's action runs once");
+  }
+
+  @Test
   void aClosedFenceNeverFences() {
     fence.close();
+    fence.splitOff();
     pause(Duration.ofSeconds(8));
     assertFalse(fence.holdsBack(() -> acted.add("left")), "a node shutting down may take long");
     fence.tick();

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import dev.jray.api.id.UniqueId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,6 +61,18 @@ final class HazelcastMembership implements Membership {
       }
     });
     return () -> hazelcast.getCluster().removeMembershipListener(id);
+  }
+
+  @Override
+  public Registration onSplitOff(Runnable listener) {
+    Objects.requireNonNull(listener, "listener");
+    // Hazelcast merges the smaller side of a split into the larger; only the merging side sees it
+    UUID id = hazelcast.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == LifecycleState.MERGING) {
+        listener.run();
+      }
+    });
+    return () -> hazelcast.getLifecycleService().removeLifecycleListener(id);
   }
 
   @Override

@@ -27,6 +27,13 @@ public interface Membership {
   Registration onMembersChanged(Runnable listener);
 
   /**
+   * Calls {@code listener} when this member, split from the cluster (a network split, or a pause
+   * past the failure detection), starts to merge back into it as a new member: the others removed
+   * it, so the leader declared its node dead.
+   */
+  Registration onSplitOff(Runnable listener);
+
+  /**
    * Whether this member is the leader: the oldest full (data-holding) member, which does the
    * GCS's bookkeeping and runs the active placement service. Lite members (drivers) never lead.
    */
