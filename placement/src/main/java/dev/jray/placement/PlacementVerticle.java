@@ -31,6 +31,7 @@ import dev.jray.gcs.deploy.DeploymentConfig;
 import dev.jray.gcs.deploy.LocalParts;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,6 +83,14 @@ public final class PlacementVerticle extends AbstractVerticle {
   public static final String ACTIVE = "active";
   private static final Set<String> KEYS = Set.of(NODE_ID, ACTIVE);
 
+  /**
+   * {@code -Djray.testing.placement-commit-delay-ms=N}: a fault-injection point for the chaos
+   * suite, as Ray's {@code RAY_testing_*} settings are: the active service waits N ms between a
+   * group's prepares and its commits, and logs it, so that a test can kill the leader between the
+   * two phases. Unset (0) outside such tests.
+   */
+  public static final String COMMIT_DELAY_PROPERTY = "jray.testing.placement-commit-delay-ms";
+
   // ---- Event-bus contract (the rest is in PlacementMessages) ----
   /**
    * {@code jray.node.<nodeId>.placement.stats}: any request body; replies a JSON object with
@@ -112,6 +121,7 @@ public final class PlacementVerticle extends AbstractVerticle {
   private MessageConsumer<Object> consumer;
   private long retryTimer = -1;
   private long ticks;
+  private final long commitDelayMs = Long.getLong(COMMIT_DELAY_PROPERTY, 0);
 
   /** Finds its node's parts in this Vert.x (see {@link LocalParts}) when it starts. */
   public PlacementVerticle() {}
@@ -133,7 +143,10 @@ public final class PlacementVerticle extends AbstractVerticle {
       }
       active = true;
       Map<UniqueId, NodeRecord> nodes = gcs.nodes().snapshot();
-      for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
+      List<PlacementGroupRecord> known = new ArrayList<>(gcs.placementGroups().snapshot().values());
+      // taken over in the order they were created, as the old leader placed them
+      known.sort(Comparator.comparingLong(PlacementGroupRecord::createdAtMs));
+      for (PlacementGroupRecord g : known) {
         if (g.isRemoved()) {
           continue;
         }
@@ -337,30 +350,45 @@ public final class PlacementVerticle extends AbstractVerticle {
         }
         return Future.succeededFuture(!groups.containsKey(g.id()));
       }
-      List<Future<Boolean>> commits = new ArrayList<>();
-      for (int i : todo) {
-        commits.add(commit(chosen.get(i), g.id(), i));
-      }
-      return Future.join(commits).transform(done -> {
-        PlacementGroupRecord current = groups.get(g.id());
-        boolean allCommitted = commits.stream().allMatch(f -> f.succeeded() && f.result());
-        if (current == null || !allCommitted) {
-          // removed meanwhile, or a node died between the phases: give back what was taken
-          for (int i : todo) {
-            returnBundle(chosen.get(i), g.id(), i);
-          }
-          return Future.succeededFuture(current == null);
-        }
-        // a node may have died during the round: its bundles count as lost, not placed
-        List<UniqueId> nodes = new ArrayList<>(current.bundleNodes());
+      return heldBeforeCommit(g.id()).compose(v -> commitAll(g, chosen, todo));
+    });
+  }
+
+  private Future<Void> heldBeforeCommit(PlacementGroupId id) {
+    if (commitDelayMs <= 0) {
+      return Future.succeededFuture();
+    }
+    LOG.warning("testing: group " + id + " prepared, its commit held for " + commitDelayMs + " ms ("
+        + COMMIT_DELAY_PROPERTY + ")");
+    return vertx.timer(commitDelayMs).mapEmpty();
+  }
+
+  /** Phase two: commits the prepared bundles; returns them all if any commit fails. */
+  private Future<Boolean> commitAll(PlacementGroupRecord g, List<UniqueId> chosen,
+      List<Integer> todo) {
+    List<Future<Boolean>> commits = new ArrayList<>();
+    for (int i : todo) {
+      commits.add(commit(chosen.get(i), g.id(), i));
+    }
+    return Future.join(commits).transform(done -> {
+      PlacementGroupRecord current = groups.get(g.id());
+      boolean allCommitted = commits.stream().allMatch(f -> f.succeeded() && f.result());
+      if (current == null || !allCommitted) {
+        // removed meanwhile, or a node died between the phases: give back what was taken
         for (int i : todo) {
-          nodes.set(i, chosen.get(i));
+          returnBundle(chosen.get(i), g.id(), i);
         }
-        PlacementGroupRecord created = current.created(nodes);
-        record(created);
-        LOG.fine(() -> "placement group " + describe(created) + " created on " + nodes);
-        return Future.succeededFuture(true);
-      });
+        return Future.succeededFuture(current == null);
+      }
+      // a node may have died during the round: its bundles count as lost, not placed
+      List<UniqueId> nodes = new ArrayList<>(current.bundleNodes());
+      for (int i : todo) {
+        nodes.set(i, chosen.get(i));
+      }
+      PlacementGroupRecord created = current.created(nodes);
+      record(created);
+      LOG.fine(() -> "placement group " + describe(created) + " created on " + nodes);
+      return Future.succeededFuture(true);
     });
   }
 

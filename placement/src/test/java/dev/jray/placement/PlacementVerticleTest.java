@@ -115,6 +115,35 @@ class PlacementVerticleTest {
   }
 
   @Test
+  void aNewLeaderPlacesTheGroupsItTakesOverInTheOrderTheyWereCreated() throws Exception {
+    SchedulerVerticle scheduler = new SchedulerVerticle();
+    await(vertx.deployVerticle(scheduler, new DeploymentOptions().setConfig(new JsonObject()
+        .put("nodeId", node.toHex()).put("resources", new JsonObject().put("CPU", 4)))));
+    Gcs gcs = LocalParts.gcs(vertx, node);
+    List<PlacementGroupId> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) { // each fills the node: one at a time, the oldest first
+      PlacementGroupId id = IdFactory.newPlacementGroupId(JobId.fromInt(1));
+      gcs.placementGroups().put(id, PlacementGroupRecord.pending(id, null, "ns", JobId.fromInt(1),
+          List.of(Map.of("CPU", 4.0)), PlacementStrategy.PACK, 1_000 - i));
+      ids.add(id); // the old leader died before placing any
+    }
+    PlacementVerticle placement = new PlacementVerticle();
+    await(vertx.deployVerticle(placement, PlacementVerticle.deploymentOptions()
+        .setConfig(new JsonObject().put("nodeId", node.toHex()))));
+
+    placement.activate();
+
+    PlacementGroupId oldest = ids.get(ids.size() - 1);
+    Await.until("a group is created", Duration.ofSeconds(10), () -> ids.stream()
+        .anyMatch(id -> gcs.placementGroups().get(id).state() == PlacementGroupState.CREATED));
+    for (PlacementGroupId id : ids) {
+      assertEquals(id.equals(oldest) ? PlacementGroupState.CREATED : PlacementGroupState.PENDING,
+          gcs.placementGroups().get(id).state(), "created at " + gcs.placementGroups().get(id)
+              .createdAtMs() + "; the oldest was created at 995");
+    }
+  }
+
+  @Test
   void aBadDeploymentFailsSayingWhatToFix() {
     assertDeployFails(PlacementVerticle.deploymentOptions(), IllegalArgumentException.class,
         "PlacementVerticle config: key 'nodeId' is required");

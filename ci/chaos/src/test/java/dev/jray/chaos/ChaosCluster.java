@@ -59,13 +59,18 @@ public final class ChaosCluster implements AutoCloseable {
    * waits until it is up.
    */
   public LocalNode startHead(String resourcesJson, String... extraArgs) {
+    return startHead(List.of(), resourcesJson, extraArgs);
+  }
+
+  /** As above, the head's JVM started with {@code jvmOptions} (a fault-injection property, say). */
+  public LocalNode startHead(List<String> jvmOptions, String resourcesJson, String... extraArgs) {
     int port = LocalCluster.freePort();
     List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
         "--dashboard-port", Integer.toString(LocalCluster.freePort()), "--num-cpus", "2"));
     addResources(args, resourcesJson);
     args.addAll(Arrays.asList(extraArgs));
     args.add("--block");
-    return started("head", "head", port, args);
+    return started("head", "head", port, args, jvmOptions);
   }
 
   /**
@@ -83,7 +88,7 @@ public final class ChaosCluster implements AutoCloseable {
     addResources(args, resourcesJson);
     args.addAll(Arrays.asList(extraArgs));
     args.add("--block");
-    return started("head", "head-restarted-" + restarts.incrementAndGet(), port, args);
+    return started("head", "head-restarted-" + restarts.incrementAndGet(), port, args, List.of());
   }
 
   /**
@@ -131,8 +136,9 @@ public final class ChaosCluster implements AutoCloseable {
     return up;
   }
 
-  private LocalNode started(String label, String logLabel, int port, List<String> args) {
-    LocalNode node = local.awaitUp(local.startNode(logLabel, args, List.of()), NODE_START_TIMEOUT);
+  private LocalNode started(String label, String logLabel, int port, List<String> args,
+      List<String> jvmOptions) {
+    LocalNode node = local.awaitUp(local.startNode(logLabel, args, jvmOptions), NODE_START_TIMEOUT);
     synchronized (this) {
       ports.put(label, port);
       nodes.put(label, node);

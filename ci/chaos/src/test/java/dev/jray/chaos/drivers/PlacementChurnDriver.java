@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code PlacementChurnDriver stopFile}: creates and removes placement groups of two {@code
- * PGW} bundles (SPREAD over the workers) without pause, several in flight at once, so that the
- * placement leader is always between the two phases of some group; says {@code STEP started}
+ * {@code PlacementChurnDriver stopFile}: creates and removes placement groups of two bundles of
+ * {@code PGW:4} (SPREAD: each fills one of the two workers) without pause, several in flight at
+ * once, so that the placement leader is always placing one; says {@code STEP started}
  * after the first round, goes on until {@code stopFile} appears (the test killed the leader
  * meanwhile), then removes every group it made and reports how many were created.
  */
@@ -36,18 +36,14 @@ public final class PlacementChurnDriver {
         for (int i = 0; i < IN_FLIGHT; i++) {
           batch.add(PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions.Builder()
               .setStrategy(PlacementStrategy.SPREAD)
-              .setBundles(Collections.nCopies(2, Map.of("PGW", 1.0))).build()));
+              .setBundles(Collections.nCopies(2, Map.of("PGW", 4.0))).build()));
         }
         all.addAll(batch);
         for (PlacementGroup g : batch) {
-          try {
-            if (g.wait(60)) {
-              created++;
-            }
-            PlacementGroups.removePlacementGroup(g.getId());
-          } catch (RayException leaderGone) {
-            // asked while no placement leader answered: removed again below
+          if (g.wait(60)) {
+            created++;
           }
+          remove(g); // each group fills the workers: the next one fits once this one is gone
         }
         if (++round == 1) {
           ChaosDriver.step("started");
@@ -64,5 +60,21 @@ public final class PlacementChurnDriver {
       ChaosDriver.result("groups", all.size());
       ChaosDriver.step("removed");
     });
+  }
+
+  /** Removes a group, asking again while no placement leader answers (the old one was killed). */
+  private static void remove(PlacementGroup g) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try {
+        PlacementGroups.removePlacementGroup(g.getId());
+        return;
+      } catch (RayException leaderGone) {
+        if (System.nanoTime() > deadline) {
+          return; // removed again at the end
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 }
