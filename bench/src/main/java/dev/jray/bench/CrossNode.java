@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -179,6 +180,9 @@ final class CrossNode {
       Nodes nodes = starting.get();
       if (!tls) {
         put(rows, RowSpec.NODE_JOIN, Figure.single(nodes.workerJoinSeconds()));
+        if (rows.containsKey(RowSpec.DRIVER_JOIN_ARCHIVED)) {
+          put(rows, RowSpec.DRIVER_JOIN_ARCHIVED, archivedDriverJoin(nodes));
+        }
       }
       if (wanted.isEmpty()) {
         return; // only rows of their own (reconstruction, jobs) were asked for
@@ -207,6 +211,39 @@ final class CrossNode {
         }
       }
     }
+  }
+
+  /**
+   * Three drivers started one after another as {@code jray driver-env} tells a user to: its
+   * {@code JRAY_JAVA_OPTIONS}, its {@code JRAY_CLASSPATH} (the nodes' cached jar) first on the class
+   * path; each times its {@code Ray.init()}. Fails while no node of this version has written the
+   * class archive (on a machine's first run).
+   */
+  private Figure archivedDriverJoin(Nodes nodes) throws Exception {
+    ChildProcesses.Child env = children.start("driver-env", List.of(ChildProcesses.java(), "-jar",
+        workDir.resolve("jray.jar").toString(), "driver-env"));
+    if (!env.process().waitFor(2, TimeUnit.MINUTES) || env.process().exitValue() != 0) {
+      return Figure.failed("jray driver-env failed (log " + env.log() + ")");
+    }
+    Matcher cp = Pattern.compile("export JRAY_CLASSPATH='([^']+)'").matcher(env.output());
+    Matcher options = Pattern.compile("export JRAY_JAVA_OPTIONS='([^']+)'").matcher(env.output());
+    if (!cp.find() || !options.find()) {
+      return Figure.failed("no class archive yet: a node of this version writes it when it stops"
+          + " (jray driver-env said:\n" + env.output() + ")");
+    }
+    double[] seconds = new double[3];
+    for (int i = 0; i < seconds.length; i++) {
+      List<String> driver = jvm("driver-archived", "3g");
+      driver.addAll(List.of(options.group(1).split(" ")));
+      driver.add("-Djray.address=" + nodes.address());
+      driver.addAll(List.of("-cp", cp.group(1) + java.io.File.pathSeparator + benchClassPath(),
+          JobJoinDriver.class.getName()));
+      ChildProcesses.Child d = children.start("driver-archived-" + i, driver, nodes.env());
+      seconds[i] = Double.parseDouble(ChildProcesses.awaitLine(d,
+          Pattern.compile("^" + JobJoinDriver.JOINED + " (\\S+)$"), START_TIMEOUT_MS).group(1));
+      d.process().waitFor(1, TimeUnit.MINUTES);
+    }
+    return Figure.of(seconds);
   }
 
   /**

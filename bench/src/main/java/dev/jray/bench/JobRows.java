@@ -41,12 +41,16 @@ final class JobRows {
   /**
    * Seconds from {@code POST /api/jobs/} to the driver's line after {@code Ray.init()} in the
    * job's log, driver JVM start included, for each of {@code rounds} jobs run one after another.
+   * The entrypoint is written as the README's (the head's jar first on the class path, its class
+   * archive mapped); so the first job of a head whose archive is not written yet runs without it.
    */
   double[] submitToDriverJoined(int rounds, String driverClassPath) throws Exception {
     double[] seconds = new double[rounds];
     for (int i = 0; i < rounds; i++) {
-      String entrypoint = "java -Xmx256m -Dhazelcast.phone.home.enabled=false -cp " + driverClassPath
-          + " " + JobJoinDriver.class.getName();
+      // as the README's entrypoints: the head's jar first and its class archive mapped
+      // (JobsOptions.CLASSPATH_ENV and JAVA_OPTIONS_ENV, set by the head's job supervisor)
+      String entrypoint = "java $JRAY_JAVA_OPTIONS -Xmx256m -Dhazelcast.phone.home.enabled=false"
+          + " -cp \"$JRAY_CLASSPATH\":" + driverClassPath + " " + JobJoinDriver.class.getName();
       long start = System.nanoTime();
       String id = submit(new JsonObject().put("entrypoint", entrypoint));
       Await.until("job " + id + "'s driver joined", JOIN_TIMEOUT, () -> logs(id).contains(JobJoinDriver.JOINED));

@@ -39,7 +39,7 @@ final class RowsApart {
   }
 
   private static String groupOf(RowSpec r) {
-    if (r == RowSpec.NODE_JOIN || r == RowSpec.DRIVER_JOIN) {
+    if (r == RowSpec.NODE_JOIN || r == RowSpec.DRIVER_JOIN || r == RowSpec.DRIVER_JOIN_ARCHIVED) {
       return RowSpec.CROSS_TASKS_SYNC.name();
     }
     for (String prefix : List.of("many actors", "many queued tasks", "reconstruction", "jobs")) {

@@ -12,8 +12,11 @@ import dev.jray.node.ClusterNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The head's Jobs API (issue #19): {@link JobsHttpVerticle} deployed on the head node's Vert.x, on
@@ -50,7 +53,7 @@ final class HeadJobs {
       Path dir = jobsDir();
       JobsOptions options = new JobsOptions(host, port, dir, clusterAddress, token.token(),
           driverTokenFile(token, dir), queues, JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM,
-          tls);
+          tls, driverJvm());
       JobsHttpVerticle jobs = JobsHttpVerticle.deploy(node.node().getVertx(), options, node.gcs())
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return jobs;
@@ -61,6 +64,23 @@ final class HeadJobs {
           + ": " + cause.getMessage());
       return null;
     }
+  }
+
+  /**
+   * {@link JobsOptions#CLASSPATH_ENV} and {@link JobsOptions#JAVA_OPTIONS_ENV} for entrypoints: the
+   * jar this head runs from (the cached copy when it runs from the {@link NodeClassArchive}'s
+   * cache) and the options that map that archive, once a node JVM has written it. None when the
+   * head does not run from a jar.
+   */
+  static Supplier<Map<String, String>> driverJvm() {
+    Path own = NodeJvm.ownCode();
+    if (!Files.isRegularFile(own)) {
+      return Map::of;
+    }
+    Optional<NodeClassArchive> archive = NodeClassArchive.forJar(own);
+    String classPath = archive.map(NodeClassArchive::jar).orElse(own).toString();
+    return () -> Map.of(JobsOptions.CLASSPATH_ENV, classPath, JobsOptions.JAVA_OPTIONS_ENV,
+        String.join(" ", archive.map(NodeClassArchive::useOptions).orElse(List.of())));
   }
 
   /**

@@ -163,6 +163,26 @@ class CliIT {
     assertTrue(nodeArgs.contains("-XX:SharedArchiveFile=" + archive), "the node JVM does not map "
         + archive + ": " + nodeArgs);
 
+    // a driver started by hand gets the same: the cached jar first, the archive mapped
+    JvmResult env = c.cli(CLI_TIMEOUT, List.of("-Djray.cache-dir=" + cache), "driver-env");
+    assertEquals(0, env.exitCode(), env.describe());
+    Matcher cp = Pattern.compile("export JRAY_CLASSPATH='([^']+)'")
+        .matcher(env.output());
+    Matcher options = Pattern.compile(
+        "export JRAY_JAVA_OPTIONS='([^']+)'").matcher(env.output());
+    assertTrue(cp.find() && options.find(), env.describe());
+    assertEquals(archive.resolveSibling("jray.jar").toString(), cp.group(1));
+    assertTrue(options.group(1).contains("-XX:SharedArchiveFile=" + archive), env.describe());
+    List<String> driver = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
+        "bin", "java").toString(), "-Xshare:on")); // on: fails unless the archive maps
+    driver.addAll(List.of(options.group(1).split(" ")));
+    driver.addAll(List.of("-cp", cp.group(1) + java.io.File.pathSeparator + c.tmpDir(),
+        "dev.jray.cli.JrayCommand", "--help"));
+    JvmResult mapped = c.launch("driver-env-java", driver, c.logDir().resolve("driver-env-java.log"))
+        .await(CLI_TIMEOUT);
+    assertEquals(0, mapped.exitCode(), "a JVM with JRAY_JAVA_OPTIONS and JRAY_CLASSPATH first"
+        + " could not map the archive: " + mapped.describe());
+
     second.process().destroyForcibly(); // SIGKILL: no shutdown hook stops the node JVM
     try {
       nodeJvm.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -103,10 +103,14 @@ class JobsIT {
     }
   }
 
-  /** The entrypoint words that run JobMain from its working dir, jray and java_jars on the path. */
-  private static List<String> javaMain(LocalCluster c, String... args) {
-    List<String> words = new ArrayList<>(List.of("java", "-Djray.namespace=" + NAMESPACE,
-        "-Dhazelcast.phone.home.enabled=false", "-cp", ".:$CLASSPATH:" + c.jar(), "JobMain"));
+  /**
+   * The entrypoint words that run JobMain from its working dir, jray and java_jars on the path,
+   * as the README writes them: the head's jar first, its class archive mapped.
+   */
+  private static List<String> javaMain(String... args) {
+    List<String> words = new ArrayList<>(List.of("java", "$JRAY_JAVA_OPTIONS",
+        "-Djray.namespace=" + NAMESPACE, "-Dhazelcast.phone.home.enabled=false", "-cp",
+        "$JRAY_CLASSPATH:.:$CLASSPATH", "JobMain"));
     words.addAll(List.of(args));
     return words;
   }
@@ -166,7 +170,7 @@ class JobsIT {
     String env = new JsonObject().put("java_jars", List.of(p.dependencyJar().toString()))
         .put("env_vars", new JsonObject().put("JOB_WHO", "jobs-it")).encode();
     JvmResult r = submit("greet-1", List.of("--working-dir", p.workingDir().toString(),
-        "--runtime-env-json", env), javaMain(c));
+        "--runtime-env-json", env), javaMain());
 
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.output().contains("Job 'greet-1' submitted successfully"), r.describe());
@@ -189,7 +193,7 @@ class JobsIT {
     Program p = program(c);
     String env = new JsonObject().put("java_jars", List.of(p.dependencyJar().toString())).encode();
     JvmResult r = submit("hold-1", List.of("--no-wait", "--working-dir",
-        p.workingDir().toString(), "--runtime-env-json", env), javaMain(c, "hold", "holder"));
+        p.workingDir().toString(), "--runtime-env-json", env), javaMain("hold", "holder"));
     assertTrue(r.ok(), r.describe());
     Await.until("the held actor answers", STATE, () -> job("logs", List.of("hold-1")).output()
         .contains("HOLDING pong"));

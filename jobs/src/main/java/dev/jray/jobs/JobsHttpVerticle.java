@@ -71,9 +71,17 @@ public final class JobsHttpVerticle extends VerticleBase {
   public Future<?> start() {
     // the history is read from disk: off the event loop
     return vertx.executeBlocking(() -> new JobSupervisor(options.time(), gcs, options.jobsDir(),
-        options.clusterAddress(), options.tokenFile(),
-        options.tls() == null ? Map.of() : options.tls().environment(), options.queues(),
+        options.clusterAddress(), options.tokenFile(), this::driverEnv, options.queues(),
         options.stopGrace(), options.retention())).compose(this::serve);
+  }
+
+  /** What every entrypoint gets beside its address and token: TLS settings, the head's jar. */
+  private Map<String, String> driverEnv() {
+    Map<String, String> env = new java.util.HashMap<>(options.driverEnv().get());
+    if (options.tls() != null) {
+      env.putAll(options.tls().environment());
+    }
+    return env;
   }
 
   private Future<HttpServer> serve(JobSupervisor jobs) {

@@ -46,7 +46,8 @@ class JobRuntimeEnvTest {
     api.submit(new JsonObject().put("submission_id", "env")
         .put("entrypoint", "cat data/hello.txt; echo; echo \"greeting=$GREETING\"; echo \"cp=$CLASSPATH\";"
             + " echo \"jto=$JAVA_TOOL_OPTIONS\"; echo \"address=$JRAY_ADDRESS\"; cat \"$JRAY_CLUSTER_TOKEN_FILE\";"
-            + " echo; echo \"token-env=${JRAY_CLUSTER_TOKEN:-unset}\"")
+            + " echo; echo \"token-env=${JRAY_CLUSTER_TOKEN:-unset}\"; echo \"jray-cp=$JRAY_CLASSPATH\";"
+            + " echo \"jray-java=$JRAY_JAVA_OPTIONS\"")
         .put("runtime_env", new JsonObject().put("working_dir", "gcs://" + zipName)
             .put("java_jars", new JsonArray().add("gcs://" + jarName))
             .put("env_vars", new JsonObject().put("GREETING", "hi"))
@@ -60,6 +61,8 @@ class JobRuntimeEnvTest {
     assertTrue(logs.contains("address=127.0.0.1:1\n"), logs);
     assertTrue(logs.contains(api.token.reveal()), "the driver reads the token from its file");
     assertTrue(logs.contains("token-env=unset"), logs);
+    assertTrue(logs.contains("jray-cp=" + JobsApi.HEAD_JAR + "\n"), logs);
+    assertTrue(logs.contains("jray-java=-Dentrypoint=1\n"), "read as the entrypoint starts: " + logs);
     JsonObject env = api.job("env").getJsonObject("runtime_env");
     assertEquals("gcs://" + zipName, env.getString("working_dir"));
   }

@@ -28,6 +28,10 @@ final class JobsApi implements AutoCloseable {
   final Path dir;
   /** Whether closing deletes {@code dir}: false for a head that another one follows on the same disk. */
   private final boolean ownsDir;
+  /** The head's jar the entrypoints are told of. */
+  static final String HEAD_JAR = "/opt/jray/head/jray.jar";
+  /** Entrypoints started: their JRAY_JAVA_OPTIONS count them, to show each start reads its own. */
+  final java.util.concurrent.atomic.AtomicInteger entrypoints = new java.util.concurrent.atomic.AtomicInteger();
 
   /** A head whose jobs directory is {@code dir/jobs}. */
   JobsApi(Time time, Map<String, QueueQuota> queues, Path dir, HistoryRetention retention) throws Exception {
@@ -39,7 +43,8 @@ final class JobsApi implements AutoCloseable {
     }
     verticle = await(JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,
         this.dir.resolve("jobs"), "127.0.0.1:1", token, tokenFile, queues, Duration.ofSeconds(3),
-        retention, time, null), gcs));
+        retention, time, null, () -> Map.of(JobsOptions.CLASSPATH_ENV, HEAD_JAR,
+            JobsOptions.JAVA_OPTIONS_ENV, "-Dentrypoint=" + entrypoints.incrementAndGet())), gcs));
     client = WebClient.create(vertx);
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -20,21 +21,26 @@ import java.util.zip.ZipInputStream;
  * the current directory, its java_jars on {@code CLASSPATH} (an entrypoint that passes {@code -cp}
  * adds {@code $CLASSPATH} itself), its env_vars, its jvm_options in {@code JAVA_TOOL_OPTIONS}, and
  * {@code JRAY_ADDRESS} and {@code JRAY_CLUSTER_TOKEN_FILE} so that its {@code Ray.init()} joins
- * the cluster as the job's driver; stdout and stderr appended to the job's log file. Blocking
+ * the cluster as the job's driver, {@code JRAY_CLASSPATH} and {@code JRAY_JAVA_OPTIONS} so that it
+ * can join fast (see {@link dev.jray.jobs.JobsOptions#JAVA_OPTIONS_ENV}); stdout and stderr appended to the job's log file. Blocking
  * (files, GCS): never on an event loop.
  */
 final class EntrypointLauncher {
   /** The most bytes a working_dir package may unpack to, against zip bombs. */
   private static final long MAX_UNPACKED_BYTES = 4L << 30;
 
-  private final Map<String, String> driverEnv;
+  private final Supplier<Map<String, String>> driverEnv;
   private final Gcs gcs;
   private final String clusterAddress;
   private final Path tokenFile;
 
-  /** @param driverEnv more variables for every driver (the TLS settings); the job's own override */
-  EntrypointLauncher(Gcs gcs, String clusterAddress, Path tokenFile, Map<String, String> driverEnv) {
-    this.driverEnv = Map.copyOf(driverEnv);
+  /**
+   * @param driverEnv more variables for every driver (the TLS settings, the head's jar), read at
+   *     each start; the job's own override them
+   */
+  EntrypointLauncher(Gcs gcs, String clusterAddress, Path tokenFile,
+      Supplier<Map<String, String>> driverEnv) {
+    this.driverEnv = driverEnv;
     this.gcs = gcs;
     this.clusterAddress = clusterAddress;
     this.tokenFile = tokenFile;
@@ -66,7 +72,7 @@ final class EntrypointLauncher {
     vars.put(TokenSources.TOKEN_FILE_ENV, tokenFile.toString());
     vars.put("JRAY_ADDRESS", clusterAddress);
     vars.put(JobRecord.SUBMISSION_ID_ENV, job.submissionId()); // its driver says whose it is
-    vars.putAll(driverEnv);
+    vars.putAll(driverEnv.get());
     vars.putAll(env.envVars());
     if (!classPath.isEmpty()) {
       String given = vars.get("CLASSPATH");

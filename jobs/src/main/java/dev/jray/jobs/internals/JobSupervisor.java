@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -66,10 +67,11 @@ public final class JobSupervisor implements AutoCloseable {
    * @param jobsDir where each job's directory (log, working_dir, jars) goes
    * @param clusterAddress the cluster's {@code host:port}, for the drivers' JRAY_ADDRESS
    * @param tokenFile the cluster token's file, for the drivers' JRAY_CLUSTER_TOKEN_FILE
-   * @param driverEnv more variables for every driver (the TLS settings)
+   * @param driverEnv more variables for every driver (the TLS settings, the head's jar), read as
+   *     each entrypoint starts
    */
   public JobSupervisor(Time time, Gcs gcs, Path jobsDir, String clusterAddress, Path tokenFile,
-      Map<String, String> driverEnv, Map<String, QueueQuota> quotas, Duration stopGrace,
+      Supplier<Map<String, String>> driverEnv, Map<String, QueueQuota> quotas, Duration stopGrace,
       HistoryRetention retention) {
     this.time = time;
     this.runsDir = jobsDir.resolve("runs");
