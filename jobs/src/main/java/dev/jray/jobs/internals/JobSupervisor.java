@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -32,8 +33,10 @@ import java.util.stream.Stream;
  * (pruned by the retention).
  *
  * <p>Threading: thread-safe; every method holds this object's lock, which guards the job map, the
- * queue, the running set and every {@link JobEntry}. Methods block (process start, files, GCS):
- * call them off the event loop. Process exits arrive on the common pool and take the lock too.
+ * queue, the running set and every {@link JobEntry}; the history writes in order on its own
+ * thread, and {@link #submit} waits for its job's record outside the lock. Methods block (process
+ * start, files, GCS, the history): call them off the event loop. Process exits arrive on the
+ * common pool and take the lock too.
  */
 public final class JobSupervisor implements AutoCloseable {
   /** How many characters of the log's end a FAILED job's message carries, as Ray's does. */
@@ -132,8 +135,9 @@ public final class JobSupervisor implements AutoCloseable {
     }
   }
 
-  private void saved(JobEntry e) {
-    history.save(e.seq, e.details());
+  /** Writes the job's details to the history, in order, off this lock; done once on disk. */
+  private CompletableFuture<Void> saved(JobEntry e) {
+    return history.save(e.seq, e.details());
   }
 
   /**
@@ -142,7 +146,21 @@ public final class JobSupervisor implements AutoCloseable {
    * @return Ray's submit response: {@code job_id} (deprecated, the same) and {@code submission_id}
    * @throws ApiError 409 if the submission id is taken, 400 if the job can never fit its queue
    */
-  public synchronized JsonObject submit(JobSubmission s) {
+  public JsonObject submit(JobSubmission s) {
+    CompletableFuture<Void> recorded;
+    synchronized (this) {
+      recorded = accept(s);
+    }
+    try {
+      recorded.join(); // answered once on disk; the lock is free for the next submissions meanwhile
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new IllegalStateException("job '" + s.submissionId() + "' was accepted but could not be"
+          + " recorded: " + e.getCause().getMessage(), e.getCause());
+    }
+    return new JsonObject().put("job_id", s.submissionId()).put("submission_id", s.submissionId());
+  }
+
+  private CompletableFuture<Void> accept(JobSubmission s) {
     if (closed) {
       throw ApiError.badRequest("the head is shutting down");
     }
@@ -167,9 +185,9 @@ public final class JobSupervisor implements AutoCloseable {
     Packages.hold(gcs, s);
     jobs.put(s.submissionId(), e);
     queue.add(e);
-    saved(e);
+    CompletableFuture<Void> recorded = saved(e);
     admitAndStart();
-    return new JsonObject().put("job_id", s.submissionId()).put("submission_id", s.submissionId());
+    return recorded;
   }
 
   /** Every job's details, in submission order. */
