@@ -216,20 +216,19 @@ final class CrossNode {
   /**
    * Three drivers started one after another as {@code jray driver-env} tells a user to: its
    * {@code JRAY_JAVA_OPTIONS}, its {@code JRAY_CLASSPATH} (the nodes' cached jar) first on the class
-   * path; each times its {@code Ray.init()}. Fails while no node of this version has written the
-   * class archive (on a machine's first run).
+   * path; each times its {@code Ray.init()}. On this version's first run on the machine, when no
+   * node has written the class archive yet, a head of its own is started and stopped to write it.
    */
   private Figure archivedDriverJoin(Nodes nodes) throws Exception {
-    ChildProcesses.Child env = children.start("driver-env", List.of(ChildProcesses.java(), "-jar",
-        workDir.resolve("jray.jar").toString(), "driver-env"));
-    if (!env.process().waitFor(2, TimeUnit.MINUTES) || env.process().exitValue() != 0) {
-      return Figure.failed("jray driver-env failed (log " + env.log() + ")");
+    String said = driverEnv("driver-env");
+    if (!said.contains("-XX:SharedArchiveFile=")) {
+      writeClassArchive(); // this version's first run on this machine: as a first node would
+      said = driverEnv("driver-env-again");
     }
-    Matcher cp = Pattern.compile("export JRAY_CLASSPATH='([^']+)'").matcher(env.output());
-    Matcher options = Pattern.compile("export JRAY_JAVA_OPTIONS='([^']+)'").matcher(env.output());
+    Matcher cp = Pattern.compile("export JRAY_CLASSPATH='([^']+)'").matcher(said);
+    Matcher options = Pattern.compile("export JRAY_JAVA_OPTIONS='([^']+)'").matcher(said);
     if (!cp.find() || !options.find()) {
-      return Figure.failed("no class archive yet: a node of this version writes it when it stops"
-          + " (jray driver-env said:\n" + env.output() + ")");
+      return Figure.failed("no class archive: jray driver-env said:\n" + said);
     }
     double[] seconds = new double[3];
     for (int i = 0; i < seconds.length; i++) {
@@ -244,6 +243,34 @@ final class CrossNode {
       d.process().waitFor(1, TimeUnit.MINUTES);
     }
     return Figure.of(seconds);
+  }
+
+  /** What {@code jray driver-env} prints for the work directory's jar. */
+  private String driverEnv(String name) throws IOException, InterruptedException {
+    ChildProcesses.Child env = children.start(name, List.of(ChildProcesses.java(), "-jar",
+        workDir.resolve("jray.jar").toString(), "driver-env"));
+    if (!env.process().waitFor(2, TimeUnit.MINUTES) || env.process().exitValue() != 0) {
+      throw new IllegalStateException("jray driver-env failed (log " + env.log() + ")");
+    }
+    return env.output();
+  }
+
+  /**
+   * Starts a head of its own (its own JRAY_HOME) in the foreground and stops it: its node JVM
+   * writes the class archive as it exits, and its launcher adopts it.
+   */
+  private void writeClassArchive() throws IOException, InterruptedException {
+    List<String> head = jvm("archive-writer", "1g");
+    head.addAll(List.of("-jar", workDir.resolve("jray.jar").toString(), "start", "--head",
+        "--port", Integer.toString(ChildProcesses.freePort()), "--dashboard-port",
+        Integer.toString(ChildProcesses.freePort()), "--num-cpus", "0", "--block"));
+    ChildProcesses.Child h = children.start("archive-writer", head,
+        Map.of(TokenSources.HOME_ENV, workDir.resolve("archive-writer-home").toString()));
+    ChildProcesses.awaitLine(h, UP_LINE, START_TIMEOUT_MS);
+    h.process().destroy(); // as Ctrl-C: the node stops and its JVM writes the archive
+    if (!h.process().waitFor(2, TimeUnit.MINUTES)) {
+      ChildProcesses.kill(h);
+    }
   }
 
   /**
