@@ -77,7 +77,7 @@ final class HeadJobs {
     if (!Files.isRegularFile(own)) {
       return Map::of;
     }
-    Optional<NodeClassArchive> archive = NodeClassArchive.forJar(own);
+    Optional<NodeClassArchive> archive = NodeClassArchive.ofRunningJar(own);
     String classPath = archive.map(NodeClassArchive::jar).orElse(own).toString();
     return () -> Map.of(JobsOptions.CLASSPATH_ENV, classPath, JobsOptions.JAVA_OPTIONS_ENV,
         String.join(" ", archive.map(NodeClassArchive::useOptions).orElse(List.of())));

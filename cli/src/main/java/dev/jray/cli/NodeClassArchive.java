@@ -82,6 +82,21 @@ final class NodeClassArchive {
     }
   }
 
+  /**
+   * As {@link #forJar}, but a jar that is already a cached copy (a node JVM runs from one) gives
+   * the archive beside it without hashing the jar again.
+   */
+  static Optional<NodeClassArchive> ofRunningJar(Path runningJar) {
+    Path jar = runningJar.toAbsolutePath().normalize();
+    Path dir = jar.getParent();
+    boolean cachedCopy = dir != null && "jray.jar".equals(jar.getFileName().toString())
+        && cacheDir().resolve("nodes").toAbsolutePath().normalize().equals(dir.getParent());
+    if (cachedCopy && Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))) {
+      return Optional.of(new NodeClassArchive(jar, dir.resolve(ARCHIVE)));
+    }
+    return forJar(runningJar);
+  }
+
   private static Path cacheDir() {
     String dir = System.getProperty(CACHE_PROPERTY);
     return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "jray");

@@ -55,6 +55,20 @@ class NodeClassArchiveTest {
   }
 
   @Test
+  void aNodeRunningFromTheCachedCopyFindsItsArchiveBesideIt() throws IOException {
+    Path jar = jar("jray.jar", new byte[] {7, 7});
+    NodeClassArchive cached = NodeClassArchive.forJar(jar).orElseThrow();
+    Files.write(cached.jar().resolveSibling("node.jsa"), new byte[] {1});
+
+    NodeClassArchive running = NodeClassArchive.ofRunningJar(cached.jar()).orElseThrow();
+    assertEquals(cached.jar(), running.jar(), "no second copy of the cached jar");
+    assertEquals(List.of("-XX:SharedArchiveFile=" + cached.jar().resolveSibling("node.jsa")),
+        running.useOptions().subList(0, 1));
+    assertEquals(cached.jar(), NodeClassArchive.ofRunningJar(jar).orElseThrow().jar(),
+        "a jar elsewhere is copied to the cache as forJar does");
+  }
+
+  @Test
   void anArchiveIsUsedOnlyOnceADumpWasAdopted() throws IOException {
     NodeClassArchive a = NodeClassArchive.forJar(jar("jray.jar", new byte[] {5})).orElseThrow();
     assertFalse(a.exists());

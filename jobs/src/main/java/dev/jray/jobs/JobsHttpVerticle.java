@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -77,7 +78,7 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   /** What every entrypoint gets beside its address and token: TLS settings, the head's jar. */
   private Map<String, String> driverEnv() {
-    Map<String, String> env = new java.util.HashMap<>(options.driverEnv().get());
+    Map<String, String> env = new HashMap<>(options.driverEnv().get());
     if (options.tls() != null) {
       env.putAll(options.tls().environment());
     }

@@ -22,8 +22,8 @@ import java.util.zip.ZipInputStream;
  * adds {@code $CLASSPATH} itself), its env_vars, its jvm_options in {@code JAVA_TOOL_OPTIONS}, and
  * {@code JRAY_ADDRESS} and {@code JRAY_CLUSTER_TOKEN_FILE} so that its {@code Ray.init()} joins
  * the cluster as the job's driver, {@code JRAY_CLASSPATH} and {@code JRAY_JAVA_OPTIONS} so that it
- * can join fast (see {@link dev.jray.jobs.JobsOptions#JAVA_OPTIONS_ENV}); stdout and stderr appended to the job's log file. Blocking
- * (files, GCS): never on an event loop.
+ * can join fast (see {@link dev.jray.jobs.JobsOptions#JAVA_OPTIONS_ENV}); stdout and stderr
+ * appended to the job's log file. Blocking (files, GCS): never on an event loop.
  */
 final class EntrypointLauncher {
   /** The most bytes a working_dir package may unpack to, against zip bombs. */

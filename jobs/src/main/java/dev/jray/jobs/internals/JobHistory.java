@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -32,6 +34,8 @@ import java.util.logging.Logger;
  */
 final class JobHistory implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(JobHistory.class.getName());
+  /** The longest a caller waits for the history's disk before it gives up. */
+  static final Duration WAIT = Duration.ofSeconds(30);
   /** Owned by the writer thread once open. */
   private final Connection db;
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -56,10 +60,16 @@ final class JobHistory implements AutoCloseable {
     }
   }
 
-  /** Runs {@code read} on the writer thread, after every write asked before; blocks. */
+  /**
+   * Runs {@code read} on the writer thread, after every write asked before; blocks at most {@link
+   * #WAIT}.
+   */
   private <T> T onWriter(Callable<T> read) {
     try {
-      return writer.submit(read).get();
+      return writer.submit(read).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the job history did not answer within " + WAIT.toSeconds()
+          + " s (its disk may hang)", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
@@ -171,8 +181,8 @@ final class JobHistory implements AutoCloseable {
     });
     writer.shutdown();
     try {
-      if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warning("the job history's writes did not finish within 30 s");
+      if (!writer.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warning("the job history's writes did not finish within " + WAIT.toSeconds() + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

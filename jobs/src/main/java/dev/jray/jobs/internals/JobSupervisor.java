@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -151,11 +154,17 @@ public final class JobSupervisor implements AutoCloseable {
     synchronized (this) {
       recorded = accept(s);
     }
-    try {
-      recorded.join(); // answered once on disk; the lock is free for the next submissions meanwhile
-    } catch (java.util.concurrent.CompletionException e) {
+    try { // answered once on disk; the lock is free for the next submissions meanwhile
+      recorded.get(JobHistory.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
       throw new IllegalStateException("job '" + s.submissionId() + "' was accepted but could not be"
           + " recorded: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("job '" + s.submissionId() + "' was accepted but its record"
+          + " was not written within " + JobHistory.WAIT.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recording job '" + s.submissionId() + "'", e);
     }
     return new JsonObject().put("job_id", s.submissionId()).put("submission_id", s.submissionId());
   }
