@@ -56,8 +56,12 @@ final class ByteArrayFraming {
     return headerLength(object, object.length);
   }
 
-  /** @param head the object's first bytes (up to the longest header), @param size its size */
-  private int headerLength(byte[] head, long size) {
+  /**
+   * As above, from the object's first bytes: -1 also if they are fewer than its header.
+   *
+   * @param head the object's first bytes (up to the longest header), @param size its size
+   */
+  int headerLength(byte[] head, long size) {
     int at = prefix.length;
     if (size < at + 1L) {
       return -1;

@@ -3,6 +3,7 @@ package dev.jray.runtime;
 import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.store.ObjectStore;
+import dev.jray.store.transfer.HeapDestination;
 import dev.jray.task.ObjectValue;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,14 @@ final class ObjectCopies {
       return CompletableFuture.completedFuture(null);
     }
     return fetcher.fetch(id, v.storeNode()).thenRun(() -> keepCopyOf(id, owner));
+  }
+
+  /**
+   * Reads an object stored on another node straight into the heap array {@code into} chooses,
+   * keeping no copy here; cancelling the future ends the read.
+   */
+  CompletableFuture<byte[]> read(ObjectId id, ObjectValue v, HeapDestination into) {
+    return fetcher.read(id, v.storeNode(), into);
   }
 
   /** Notes a copy here of an object {@code owner} owns, unless that is this worker. */

@@ -191,13 +191,19 @@ final class ObjectReader {
   @SuppressWarnings("unchecked")
   private <T> T decodeOrRebuild(ObjectRefImpl<?> r, CompletableFuture<ObjectValue> f,
       long timeoutMs, long deadline, ClassLoader loader) {
+    UnreconstructableException first = null;
     for (int rebuilds = 0; ; rebuilds++) {
       try {
         return codec.decode(r.getId(), r.ownerAddress(), f, loader, left(timeoutMs, deadline));
       } catch (UnreconstructableException lost) {
         CompletableFuture<ObjectValue> rebuilt = rebuild(r, f);
         if (rebuilt == null || rebuilds >= MAX_REBUILDS_PER_GET) {
-          throw lost;
+          // the rebuild's failure alone would hide why the copy could not be had
+          throw first == null ? lost : new UnreconstructableException(r.getId(),
+              lost.getReason() + " (a rebuild was tried because " + first.getReason() + ")");
+        }
+        if (first == null) {
+          first = lost;
         }
         f = rebuilt;
         awaitBlocking(f, left(timeoutMs, deadline), () -> "get timed out after " + timeoutMs

@@ -12,6 +12,7 @@ import dev.jray.gcs.time.Time;
 import dev.jray.store.ObjectStore;
 import dev.jray.store.ObjectWriter;
 import dev.jray.store.StoredObject;
+import dev.jray.store.transfer.HeapDestination;
 import dev.jray.task.ObjectValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,8 @@ import java.util.concurrent.ExecutionException;
  * Turns user values into objects and back: serializes them (counting the ObjectRefs inside),
  * keeps small ones inline and writes large ones into this node's store (a large {@code byte[]}
  * with one copy, framed as the serializer would), and decodes an object's value or error in a
- * job's class loader, pulling a copy from another node's store first when it is there.
+ * job's class loader. A value stored on another node is read from there straight into the heap
+ * for a get, and pulled into this node's store first for a task's argument.
  *
  * <p>Threading: thread-safe. Encoding and decoding run on the caller's thread; a decode of an
  * object stored elsewhere blocks until it is fetched (not on an event loop), and a large store
@@ -39,6 +41,8 @@ import java.util.concurrent.ExecutionException;
 final class ValueCodec {
   /** Values up to this size travel with tasks and results; larger ones live in the object store. */
   static final int INLINE_LIMIT = 100 * 1024;
+  /** The largest object read straight into the heap: the largest Java array. */
+  private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
   /** How long a put waits for collected ObjectRefs to free store memory after a GC. */
   static final long RECLAIM_WAIT_NANOS = 100_000_000;
   /** Values this large may trigger a GC to get a kept store mapping back instead of fresh memory. */
@@ -258,20 +262,24 @@ final class ValueCodec {
     if (v.error()) {
       throw (RuntimeException) serializer.deserialize(v.data(), loader);
     }
-    return (T) decodeValue(id, owner, v, loader, fetchNanos);
-  }
-
-  /** An object's value (not an error), fetching its stored copy here first if need be. */
-  Object decodeValue(ObjectId id, String owner, ObjectValue v, ClassLoader loader) {
-    return decodeValue(id, owner, v, loader, -1);
+    return (T) decodeValue(id, owner, v, loader, fetchNanos, false);
   }
 
   /**
-   * An object's value (not an error), fetching its stored copy here first for at most {@code
-   * fetchNanos} (none if negative).
+   * A task argument's value (not an error), pulling its stored copy into this node's store first
+   * if need be: the node's other tasks then read that copy instead of the network.
+   */
+  Object decodeValue(ObjectId id, String owner, ObjectValue v, ClassLoader loader) {
+    return decodeValue(id, owner, v, loader, -1, true);
+  }
+
+  /**
+   * An object's value (not an error), fetching its stored copy from another node for at most
+   * {@code fetchNanos} (none if negative): into this node's store if {@code keepCopy}, else
+   * straight into the heap, unless a copy is here already.
    */
   private Object decodeValue(ObjectId id, String owner, ObjectValue v, ClassLoader loader,
-      long fetchNanos) {
+      long fetchNanos, boolean keepCopy) {
     if (v.isInline()) {
       byte[] data = v.data();
       ByteArrayFraming framing = arrayFraming();
@@ -279,6 +287,14 @@ final class ValueCodec {
       // a small byte[] (a common result) is its bytes after the header: no serializer round
       return header < 0 ? serializer.deserialize(data, loader)
           : Arrays.copyOfRange(data, header, data.length);
+    }
+    if (!keepCopy && !nodeId.equals(v.storeNode()) && v.size() <= MAX_ARRAY_BYTES) {
+      try (StoredObject stored = store.get(id)) {
+        if (stored != null) {
+          return readStored(stored, loader); // a copy pulled here before (an argument's)
+        }
+      }
+      return readRemote(id, v, loader, fetchNanos);
     }
     long deadline = time.nanoseconds() + fetchNanos;
     // a pulled copy may be evicted before it is read: pull once more then
@@ -306,8 +322,43 @@ final class ValueCodec {
         + v.storeNode() + " is gone");
   }
 
+  /**
+   * Reads an object stored on another node straight into the heap (one copy after the socket's,
+   * where a pull into the store and a read of that take three) and decodes it: a serialized
+   * byte[] is read into the array returned, past its header.
+   */
+  private Object readRemote(ObjectId id, ObjectValue v, ClassLoader loader, long fetchNanos) {
+    ByteArrayFraming framing = arrayFraming();
+    boolean[] isArray = new boolean[1]; // set on the transfer thread, before the read completes
+    CompletableFuture<byte[]> read = copies.read(id, v, (size, head) -> {
+      if (size != v.size()) {
+        throw new IllegalArgumentException("its holder announced " + size
+            + " bytes where its owner recorded " + v.size());
+      }
+      int header = framing == null ? -1 : framing.headerLength(head, size);
+      isArray[0] = header >= 0;
+      int skip = Math.max(header, 0);
+      return new HeapDestination.Slot(new byte[(int) (size - skip)], skip);
+    });
+    try {
+      awaitFetch(read, id, v, fetchNanos);
+    } catch (InterruptedException e) {
+      read.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new RayException("interrupted while fetching object " + id, e);
+    } catch (RayTimeoutException e) {
+      read.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      throw new UnreconstructableException(id, "its copy on node " + v.storeNode()
+          + " cannot be fetched: " + e.getCause().getMessage());
+    }
+    byte[] bytes = read.join();
+    return isArray[0] ? bytes : serializer.deserialize(bytes, loader);
+  }
+
   /** Waits for a fetch for at most {@code nanos} (none if negative). */
-  private void awaitFetch(CompletableFuture<Void> fetch, ObjectId id, ObjectValue v, long nanos)
+  private void awaitFetch(CompletableFuture<?> fetch, ObjectId id, ObjectValue v, long nanos)
       throws InterruptedException, ExecutionException {
     if (nanos < 0) {
       fetch.get();

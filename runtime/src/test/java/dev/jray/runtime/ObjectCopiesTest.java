@@ -9,6 +9,7 @@ import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.store.ObjectStore;
+import dev.jray.store.transfer.HeapDestination;
 import dev.jray.task.ObjectValue;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,10 +37,18 @@ class ObjectCopiesTest {
   void setUp() {
     store = new ObjectStore(16L << 20, spill);
     copies = new ObjectCopies(here, store, owners, Runnable::run);
-    copies.start((id, from) -> {
-      fetched.add(id);
-      store.put(id, new byte[SIZE], false); // as the transfer client writes a pulled copy
-      return CompletableFuture.completedFuture(null);
+    copies.start(new ObjectFetcher() {
+      @Override
+      public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+        fetched.add(id);
+        store.put(id, new byte[SIZE], false); // as the transfer client writes a pulled copy
+        return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+        return CompletableFuture.failedFuture(new AssertionError("copies are pulled, not read"));
+      }
     });
   }
 

@@ -1,6 +1,8 @@
 package dev.jray.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +24,7 @@ import dev.jray.gcs.time.Time;
 import dev.jray.link.NodeLinks;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
+import dev.jray.store.transfer.HeapDestination;
 import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskArg;
@@ -30,8 +33,12 @@ import dev.jray.task.TaskSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -51,8 +58,8 @@ class ObjectReaderTest {
   private final Owners owners = new Owners(here);
   private final ExecutorService pool = Executors.newCachedThreadPool();
   @TempDir Path dir;
-  /** The fetches asked of other nodes' stores; none completes unless a test completes it. */
-  private final List<CompletableFuture<Void>> fetches = new CopyOnWriteArrayList<>();
+  /** The fetches and reads asked of other nodes' stores; none completes unless a test does it. */
+  private final List<CompletableFuture<?>> fetches = new CopyOnWriteArrayList<>();
   private ObjectStore store;
   private NodeLinks links;
   private ReferenceCounter refs;
@@ -71,10 +78,16 @@ class ObjectReaderTest {
         new PackageCache(dir.resolve("pkg"), id -> null, Time.SYSTEM));
     jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader());
     copies = new ObjectCopies(here, store, owners, pool);
-    copies.start((id, from) -> { // a test may start it with a fetcher of its own
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      fetches.add(f);
-      return f;
+    copies.start(new ObjectFetcher() { // a test may start it with a fetcher of its own
+      @Override
+      public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+        return pending();
+      }
+
+      @Override
+      public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+        return pending();
+      }
     });
     Lineage lineage = new Lineage(Lineage.DEFAULT_MAX_BYTES);
     refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);
@@ -100,6 +113,12 @@ class ObjectReaderTest {
     links.close();
     pool.shutdownNow();
     store.close();
+  }
+
+  private <T> CompletableFuture<T> pending() {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    fetches.add(f);
+    return f;
   }
 
   /** The first ref of a call's return object, its result not come yet. */
@@ -146,9 +165,81 @@ class ObjectReaderTest {
     assertTrue(e.getMessage().contains("fetching object " + ref.getId() + " from node " + holder),
         e.getMessage());
     assertEquals(1, fetches.size(), "the copy was asked for");
+    assertTrue(fetches.get(0).isCancelled(), "the read of a get that gave up is ended");
     long passed = time.nanoseconds();
     assertTrue(passed >= Duration.ofSeconds(30).toNanos() && passed < Duration.ofSeconds(60).toNanos(),
         "the fetch waited what was left of the get's 30 s: " + time);
+  }
+
+  @Test
+  @Timeout(10)
+  void aGetReadsACopyOnAnotherNodeStraightIntoItsHeapKeepingNoCopyHere() {
+    Map<ObjectId, byte[]> remote = new ConcurrentHashMap<>();
+    List<Integer> skips = new CopyOnWriteArrayList<>();
+    copies.start(new ObjectFetcher() {
+      @Override
+      public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+        return CompletableFuture.failedFuture(new AssertionError("a get pulls nothing into the store"));
+      }
+
+      @Override
+      public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+        byte[] object = remote.get(id); // as the transfer client reads it: head, then the rest
+        HeapDestination.Slot slot = into.allocate(object.length,
+            Arrays.copyOf(object, Math.min(object.length, HeapDestination.HEAD_BYTES)));
+        System.arraycopy(object, slot.skip(), slot.array(), 0, slot.array().length);
+        skips.add(slot.skip());
+        return CompletableFuture.completedFuture(slot.array());
+      }
+    });
+    UniqueId holder = IdFactory.newUniqueId();
+    byte[] array = new byte[300_000];
+    Arrays.fill(array, (byte) 7);
+    List<String> list = new ArrayList<>();
+    for (int i = 0; i < 30_000; i++) {
+      list.add("item-" + i);
+    }
+    ObjectRefImpl<?> arrayRef = pendingResult();
+    ObjectRefImpl<?> listRef = pendingResult();
+    for (var e : Map.of(arrayRef, (Object) array, listRef, list).entrySet()) {
+      byte[] object = codec.encode(e.getValue()).bytes();
+      remote.put(e.getKey().getId(), object);
+      taskManager.onTaskResult(e.getKey().getId(), ObjectValue.inStore(holder, object.length),
+          List.of());
+    }
+
+    assertArrayEquals(array, (byte[]) reader.get(arrayRef, 30_000));
+    assertEquals(list, reader.get(listRef, 30_000));
+    assertTrue(skips.get(0) > 0, "the array is read past its header: it is the value itself");
+    assertEquals(0, skips.get(1), "any other value is read whole, then decoded");
+    assertFalse(store.contains(arrayRef.getId()) || store.contains(listRef.getId()),
+        "no copy is kept in this node's store");
+  }
+
+  @Test
+  @Timeout(10)
+  void aReadWhoseHolderAnnouncesAnotherSizeIsRefused() {
+    copies.start(new ObjectFetcher() {
+      @Override
+      public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+        return CompletableFuture.failedFuture(new AssertionError("not asked"));
+      }
+
+      @Override
+      public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+        try {
+          return CompletableFuture.completedFuture(into.allocate(3L << 30, new byte[32]).array());
+        } catch (RuntimeException e) {
+          return CompletableFuture.failedFuture(e); // as the transfer client fails the read
+        }
+      }
+    });
+    ObjectRefImpl<?> ref = pendingResult();
+    taskManager.onTaskResult(ref.getId(), ObjectValue.inStore(IdFactory.newUniqueId(), 200_000),
+        List.of());
+    RayException e = assertThrows(RayException.class, () -> reader.get(ref, 30_000));
+    assertTrue(e.getMessage().contains("announced 3221225472 bytes where its owner recorded 200000"),
+        e.getMessage());
   }
 
   @Test
@@ -210,7 +301,17 @@ class ObjectReaderTest {
 
   /** A task's result stored on a node whose store cannot be reached: its pulls fail. */
   private ObjectRefImpl<?> resultOnAnUnreachableNode() {
-    copies.start((id, node) -> CompletableFuture.failedFuture(new IOException("connection refused")));
+    copies.start(new ObjectFetcher() {
+      @Override
+      public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+        return CompletableFuture.failedFuture(new IOException("connection refused"));
+      }
+
+      @Override
+      public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+        return CompletableFuture.failedFuture(new IOException("connection refused"));
+      }
+    });
     TaskId taskId = IdFactory.newTaskId(JobId.fromInt(9));
     TaskSpec spec = new TaskSpec(taskId, JobId.fromInt(9), TaskKind.NORMAL, null,
         new FunctionDescriptor("Fns", "big", "()[B"), List.of(), ResourceSet.EMPTY, owners.self(),

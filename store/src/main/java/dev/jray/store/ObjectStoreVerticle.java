@@ -9,6 +9,7 @@ import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
+import dev.jray.store.transfer.HeapDestination;
 import dev.jray.store.transfer.ObjectTransferClient;
 import dev.jray.store.transfer.ObjectTransferServer;
 import io.vertx.core.AbstractVerticle;
@@ -19,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A node's object store as a verticle: the {@link ObjectStore} (memory, eviction, spilling) and,
@@ -165,6 +167,20 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
           + " runs alone: it pulls from no other node"));
     }
     return transferClient.pull(peer, host, port, id, store, false);
+  }
+
+  /**
+   * Reads object {@code id} from node {@code peer}, serving objects at {@code host:port}, straight
+   * into the heap array {@code into} chooses, keeping no copy here (see {@link
+   * ObjectTransferClient#read}); cancelling the future ends the read.
+   */
+  public CompletableFuture<byte[]> read(UniqueId peer, String host, int port, ObjectId id,
+      HeapDestination into) {
+    if (transferClient == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the object store of node "
+          + nodeId + " runs alone: it reads from no other node"));
+    }
+    return transferClient.read(peer, host, port, id, into);
   }
 
   /**

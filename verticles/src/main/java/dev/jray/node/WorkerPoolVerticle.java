@@ -22,6 +22,7 @@ import dev.jray.runtime.ObjectFetcher;
 import dev.jray.scheduler.SchedulerVerticle;
 import dev.jray.scheduler.TaskSink;
 import dev.jray.store.ObjectStoreVerticle;
+import dev.jray.store.transfer.HeapDestination;
 import dev.jray.task.TaskSpec;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -182,6 +184,12 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
         }
 
         @Override
+        public CompletableFuture<byte[]> read(ObjectId id, UniqueId fromNode,
+            HeapDestination into) {
+          return WorkerPoolVerticle.this.read(id, fromNode, into);
+        }
+
+        @Override
         public void onNodeLeft(UniqueId node) {
           store.onPeerLeft(node);
         }
@@ -264,15 +272,44 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
   /** Pulls an object from the node that holds it into this node's store. */
   private CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
-    return CompletableFuture.supplyAsync(() -> gcs.nodes().get(from), executor)
-        .thenCompose(peer -> {
-          if (peer == null || !peer.alive() || peer.objectTransferPort() == 0) {
-            return CompletableFuture.failedFuture(new IllegalStateException("node " + from
-                + (peer == null ? " is unknown" : " is gone")));
-          }
-          return store.pull(from, peer.address(), peer.objectTransferPort(), id)
-              .toCompletionStage().toCompletableFuture();
-        });
+    return CompletableFuture.supplyAsync(() -> transferAddress(from), executor)
+        .thenCompose(peer -> store.pull(from, peer.address(), peer.objectTransferPort(), id)
+            .toCompletionStage().toCompletableFuture());
+  }
+
+  /** A read into the heap; cancelling what it returns cancels the read once it has started. */
+  private CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    CompletableFuture.supplyAsync(() -> transferAddress(from), executor).whenComplete((peer, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e instanceof CompletionException ? e.getCause() : e);
+        return;
+      }
+      CompletableFuture<byte[]> read =
+          store.read(from, peer.address(), peer.objectTransferPort(), id, into);
+      result.whenComplete((v, x) -> read.cancel(false)); // a no-op unless the reader gave up
+      read.whenComplete((v, x) -> {
+        if (x == null) {
+          result.complete(v);
+        } else {
+          result.completeExceptionally(x);
+        }
+      });
+    });
+    return result;
+  }
+
+  /**
+   * Node {@code from}'s record, read from the GCS (blocks).
+   *
+   * @throws IllegalStateException if it is unknown, dead or serves no objects
+   */
+  private NodeRecord transferAddress(UniqueId from) {
+    NodeRecord peer = gcs.nodes().get(from);
+    if (peer == null || !peer.alive() || peer.objectTransferPort() == 0) {
+      throw new IllegalStateException("node " + from + (peer == null ? " is unknown" : " is gone"));
+    }
+    return peer;
   }
 
   /** The node's worker: a driver runs on it. Set once started. */

@@ -6,10 +6,17 @@ import dev.jray.api.id.ObjectId;
 public class UnreconstructableException extends RayException {
   private static final long serialVersionUID = 1L;
   private final ObjectId objectId;
+  private final String reason;
 
   public UnreconstructableException(ObjectId objectId, String reason) {
     super("object " + objectId + " cannot be reconstructed: " + reason);
     this.objectId = objectId;
+    this.reason = reason;
+  }
+
+  /** Why, without the object's id: what follows "cannot be reconstructed: " in the message. */
+  public String getReason() {
+    return reason;
   }
 
   public ObjectId getObjectId() {

@@ -20,58 +20,74 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Pulls copies of objects from other nodes' {@link ObjectTransferServer}s into a local {@link
- * ObjectStore}, copying each object from the socket into the memory reserved for it in the store
- * through a small reused direct buffer, so an object never passes through the Java heap.
+ * Takes objects from other nodes' {@link ObjectTransferServer}s, in one of two ways: a pull
+ * ({@link #pull}) copies an object from the socket into the memory reserved for it in a local
+ * {@link ObjectStore} through a small reused direct buffer, so it never passes through the Java
+ * heap; a read ({@link #read}) copies it straight into an array of the Java heap, for a caller
+ * that wants the value and no cached copy.
  *
  * <p>Memory per pull is the object's room in the store, a socket buffer and the transfer thread's
- * 4 MiB direct buffer; TCP flow control stops the peer while the room is being reserved.
+ * 4 MiB direct buffer; per read, its array and a 1 MiB direct buffer. TCP flow control stops the
+ * peer while the room is being reserved.
  *
- * <p>Each pull opens with the {@link Handshake}: this node proves the cluster token and the peer
- * must prove it too, within the handshake deadline; a peer that then sends nothing for {@link
- * ObjectTransferServer#PROGRESS_TIMEOUT} fails the pull.
+ * <p>Each transfer opens with the {@link Handshake}: this node proves the cluster token and the
+ * peer must prove it too, within the handshake deadline; a peer that then sends nothing for
+ * {@link ObjectTransferServer#PROGRESS_TIMEOUT} fails the transfer.
  *
- * <p>A pull from a node that leaves the cluster is cancelled ({@link #cancelPullsFrom}); a peer
- * that cannot be reached fails the pull after {@link ObjectReceiver#CONNECT_TIMEOUT}.
+ * <p>A transfer from a node that leaves the cluster is cancelled ({@link #cancelPullsFrom}); a
+ * peer that cannot be reached fails it after {@link ObjectReceiver#CONNECT_TIMEOUT}.
  *
- * <p>Thread-safe; {@link #pull} may be called from any thread and never blocks: each pull runs on
- * a transfer thread of its own (from a cached pool of daemon threads), never on an event loop, and
- * its future completes on the caller's Vert.x context (a new one when called from outside Vert.x).
+ * <p>Thread-safe; {@link #pull} and {@link #read} may be called from any thread and never block:
+ * each transfer runs on a transfer thread of its own (from a cached pool of daemon threads), never
+ * on an event loop. A pull's future completes on the caller's Vert.x context (a new one when
+ * called from outside Vert.x), a read's on the transfer thread.
  */
 public final class ObjectTransferClient {
   private record Pull(ObjectStore into, ObjectId id) {}
 
   /**
-   * A pull on its transfer thread, cancellable while it runs: its lock orders a cancel's
-   * interrupt against the pull's end, so an interrupt never reaches the thread's next pull.
+   * A transfer on its transfer thread, cancellable before and while it runs: its lock orders a
+   * cancel's interrupt against the transfer's start and end, so an interrupt never reaches the
+   * thread's next transfer.
    */
   private static final class Running {
     /** The node pulled from; null if the caller did not name it. */
     final UniqueId peer;
-    final Thread thread;
+    /** The thread running it, once started; guarded by this. */
+    private Thread thread;
     /** Why it was cancelled, or null; guarded by this. */
-    String cancelled;
+    private String cancelled;
     /** Guarded by this. */
-    boolean ended;
+    private boolean ended;
 
-    Running(UniqueId peer, Thread thread) {
+    Running(UniqueId peer) {
       this.peer = peer;
-      this.thread = thread;
+    }
+
+    /** @return false if it was cancelled before it started: it does not run then */
+    synchronized boolean start(Thread on) {
+      thread = on;
+      return cancelled == null;
     }
 
     synchronized void cancel(String why) {
       if (!ended && cancelled == null) {
         cancelled = why;
-        thread.interrupt(); // closes the socket: the receiver fails and aborts its copy
+        if (thread != null) {
+          thread.interrupt(); // closes the socket: the receiver fails and aborts its copy
+        }
       }
     }
 
     /** @return why it was cancelled, or null */
     synchronized String end() {
       ended = true;
-      Thread.interrupted(); // a cancel's interrupt must not reach the thread's next pull
+      if (thread != null) {
+        Thread.interrupted(); // a cancel's interrupt must not reach the thread's next transfer
+      }
       return cancelled;
     }
   }
@@ -85,8 +101,8 @@ public final class ObjectTransferClient {
   private final ExecutorService receivers =
       Executors.newCachedThreadPool(ObjectTransferServer.daemonThreads("jray-transfer-pull"));
   private final ConcurrentMap<Pull, Future<Void>> inProgress = new ConcurrentHashMap<>();
-  /** The pulls running on transfer threads, to cancel those from a node that left; concurrent. */
-  private final Set<Running> runningPulls = ConcurrentHashMap.newKeySet();
+  /** The transfers running on transfer threads, to cancel those from a node that left; concurrent. */
+  private final Set<Running> runningTransfers = ConcurrentHashMap.newKeySet();
 
   /**
    * @param token the cluster token this node proves and asks of the peers it pulls from
@@ -129,9 +145,7 @@ public final class ObjectTransferClient {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(into, "into");
-    if (port <= 0 || port > 0xffff) {
-      throw new IllegalArgumentException("port must be 1 to 65535, got " + port);
-    }
+    checkPort(port);
     Pull pull = new Pull(into, id);
     Context context = vertx.getOrCreateContext();
     CompletableFuture<Void> outcome = new CompletableFuture<>();
@@ -140,44 +154,92 @@ public final class ObjectTransferClient {
     if (running != null) {
       return running;
     }
-    ObjectReceiver receiver = new ObjectReceiver(host, port, id, into, primary, handshake, tls,
-        self, deadlines);
-    try {
-      receivers.execute(
-          () -> {
-            Running run = new Running(peer, Thread.currentThread());
-            runningPulls.add(run);
-            RuntimeException failure = null;
-            try {
-              receiver.run();
-            } catch (RuntimeException e) {
-              failure = e;
-            } finally {
-              runningPulls.remove(run);
-            }
-            String cancelled = run.end();
-            if (cancelled != null && failure != null) {
-              failure = new ObjectTransferException(id, host + ":" + port, "cancelled: " + cancelled,
-                  false, failure);
-            }
-            finish(pull, outcome, failure);
-          });
-    } catch (RejectedExecutionException e) {
-      finish(
-          pull,
-          outcome,
-          new ObjectTransferException(id, host + ":" + port, "the client is closed", false, e));
-    }
+    ObjectReceiver receiver = new ObjectReceiver(host, port, id, handshake, tls, self, deadlines);
+    // Forgotten before it completes, so no one joins a finished pull.
+    run(new Running(peer), id, host + ":" + port, () -> {
+      receiver.pull(into, primary);
+      return null;
+    }, outcome, () -> inProgress.remove(pull));
     return joined;
   }
 
-  private void finish(Pull pull, CompletableFuture<Void> outcome, RuntimeException failure) {
-    // Forget the pull before completing it, so no one joins a finished pull.
-    inProgress.remove(pull);
-    if (failure == null) {
-      outcome.complete(null);
-    } else {
-      outcome.completeExceptionally(failure);
+  /**
+   * Reads object {@code id} from node {@code peer}, serving objects at {@code host:port}, straight
+   * into an array of this JVM's heap that {@code into} chooses, keeping no copy in any store here:
+   * one copy after the socket's, for a reader that wants the value and not a cached copy. Each
+   * read is a transfer of its own (reads join no pull).
+   *
+   * <p>Cancelling the future ends the read (a reader that gave up), as {@link #cancelPullsFrom}
+   * does when {@code peer} leaves; it completes on the transfer thread, so a caller that blocks
+   * on it (never an event loop) wakes without a hop.
+   *
+   * @return the array {@code into} chose, filled; fails with an {@link ObjectTransferException}
+   *     naming the object and the peer
+   */
+  public CompletableFuture<byte[]> read(UniqueId peer, String host, int port, ObjectId id,
+      HeapDestination into) {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(into, "into");
+    checkPort(port);
+    CompletableFuture<byte[]> outcome = new CompletableFuture<>();
+    Running run = new Running(peer);
+    outcome.whenComplete((v, e) -> {
+      if (outcome.isCancelled()) {
+        run.cancel("its reader gave up");
+      }
+    });
+    ObjectReceiver receiver = new ObjectReceiver(host, port, id, handshake, tls, self, deadlines);
+    run(run, id, host + ":" + port, () -> receiver.read(into), outcome, () -> { });
+    return outcome;
+  }
+
+  private static void checkPort(int port) {
+    if (port <= 0 || port > 0xffff) {
+      throw new IllegalArgumentException("port must be 1 to 65535, got " + port);
+    }
+  }
+
+  /**
+   * Runs {@code transfer} on a transfer thread as {@code run}, cancellable while it is listed;
+   * then {@code ended}, then completes {@code outcome} with what it gave or why it failed (any
+   * throwable: a future left pending would hang its caller).
+   */
+  private <T> void run(Running run, ObjectId id, String peerAddress, Supplier<T> transfer,
+      CompletableFuture<T> outcome, Runnable ended) {
+    try {
+      receivers.execute(
+          () -> {
+            runningTransfers.add(run);
+            T value = null;
+            Throwable failure = null;
+            try {
+              if (run.start(Thread.currentThread())) {
+                value = transfer.get();
+              } else {
+                failure = new ObjectTransferException(id, peerAddress, "not started", false, null);
+              }
+            } catch (Throwable e) {
+              failure = e;
+            } finally {
+              runningTransfers.remove(run);
+            }
+            String cancelled = run.end();
+            if (cancelled != null && failure != null) {
+              failure = new ObjectTransferException(id, peerAddress, "cancelled: " + cancelled,
+                  false, failure);
+            }
+            ended.run();
+            if (failure == null) {
+              outcome.complete(value);
+            } else {
+              outcome.completeExceptionally(failure);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      ended.run();
+      outcome.completeExceptionally(
+          new ObjectTransferException(id, peerAddress, "the client is closed", false, e));
     }
   }
 
@@ -187,7 +249,7 @@ public final class ObjectTransferClient {
    */
   public void cancelPullsFrom(UniqueId peer, String why) {
     Objects.requireNonNull(peer, "peer");
-    for (Running r : runningPulls) {
+    for (Running r : runningTransfers) {
       if (peer.equals(r.peer)) {
         r.cancel(why);
       }
