@@ -1,14 +1,21 @@
 package dev.jray.cli;
 
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
+import dev.jray.jobs.EntrypointHostOptions;
+import dev.jray.jobs.EntrypointHostVerticle;
+import dev.jray.jobs.EntrypointPlacement;
+import dev.jray.jobs.EntrypointResources;
 import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.JobsOptions;
 import dev.jray.jobs.QueueQuota;
 import dev.jray.node.ClusterNode;
+import dev.jray.node.NodeVerticle;
+import dev.jray.resources.ResourceSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +27,7 @@ import java.util.function.Supplier;
 
 /**
  * The head's Jobs API (issue #19): {@link JobsHttpVerticle} deployed on the head node's Vert.x, on
- * {@code --dashboard-port}. A port already taken leaves the head running without it, as Ray's head
+ * {@code --dashboard-port}; and every node's entrypoint host, which runs the entrypoints it places. A port already taken leaves the head running without it, as Ray's head
  * runs on when its dashboard cannot start.
  */
 final class HeadJobs {
@@ -42,20 +49,20 @@ final class HeadJobs {
   }
 
   /**
-   * Deploys the Jobs API, or prints one line saying why it is not served.
+   * Deploys the Jobs API, or prints one line saying why it is not served. It runs each entrypoint
+   * on the head, or, when the job asks for entrypoint resources, on a node with room for them
+   * ({@link #placement}); a node that leaves fails the jobs whose entrypoints it ran.
    *
    * @return the verticle, or null if it could not start
    */
-  static JobsHttpVerticle start(ClusterNode node, TokenSources.Found token, String clusterAddress,
-      String host, int port, Map<String, QueueQuota> queues, HistoryRetention retention,
-      TlsSettings tls) {
+  static JobsHttpVerticle start(ClusterNode node, TokenSources.Found token, String host, int port,
+      Map<String, QueueQuota> queues, HistoryRetention retention, TlsSettings tls) {
     try {
-      Path dir = jobsDir();
-      JobsOptions options = new JobsOptions(host, port, dir, clusterAddress, token.token(),
-          driverTokenFile(token, dir), queues, JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM,
-          tls, driverJvm());
+      JobsOptions options = new JobsOptions(host, port, jobsDir(), token.token(), queues,
+          JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM, tls, placement(node.node()));
       JobsHttpVerticle jobs = JobsHttpVerticle.deploy(node.node().getVertx(), options, node.gcs())
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      node.whenNodeLeaves(gone -> jobs.nodeLeft(gone.toString()));
       return jobs;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -64,6 +71,48 @@ final class HeadJobs {
           + ": " + cause.getMessage());
       return null;
     }
+  }
+
+  /**
+   * As Ray places a job's entrypoint: on the head when it asks for no resources, else on the head
+   * if they are free there, else on the node with the most room that has them free (from the
+   * nodes' resource reports, debited as it picks), else nowhere for now.
+   */
+  static EntrypointPlacement placement(NodeVerticle head) {
+    UniqueId self = head.options().nodeId();
+    return needs -> {
+      ResourceSet shape = ResourceSet.of(needs);
+      if (shape.isEmpty() || shape.fitsIn(head.scheduler().available())) {
+        return self.toString();
+      }
+      return head.view().reserveRoom(shape, self).map(UniqueId::toString).orElse(null);
+    };
+  }
+
+  /**
+   * Deploys this node's entrypoint host, which runs the jobs' entrypoints the head places here,
+   * holding their resources from this node's tasks. Blocks until it answers.
+   *
+   * @param clusterAddress the members the entrypoints' drivers join through
+   */
+  static void startEntrypointHost(ClusterNode node, TokenSources.Found token,
+      String clusterAddress, TlsSettings tls) throws Exception {
+    Path dir = jobsDir();
+    NodeVerticle n = node.node();
+    EntrypointHostOptions options = new EntrypointHostOptions(n.options().nodeId().toString(), dir,
+        clusterAddress, driverTokenFile(token, dir, n.options().nodeId().toString()), tls,
+        driverJvm(), Time.SYSTEM);
+    EntrypointHostVerticle.deploy(n.getVertx(), options, node.gcs(), new EntrypointResources() {
+      @Override
+      public boolean hold(String submissionId, Map<String, Double> resources) {
+        return n.scheduler().hold("entrypoint:" + submissionId, ResourceSet.of(resources));
+      }
+
+      @Override
+      public void release(String submissionId) {
+        n.scheduler().unhold("entrypoint:" + submissionId);
+      }
+    }).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   /**
@@ -84,16 +133,20 @@ final class HeadJobs {
   }
 
   /**
-   * The file drivers read the token from: the head's own, else (a token given as text in the
-   * environment) a copy in the jobs directory, readable by this user only.
+   * The file drivers read the token from: the node's own, else (a token given as text in the
+   * environment) a copy in the jobs directory, readable by this user only, one per node (nodes
+   * may share the directory).
    */
-  private static Path driverTokenFile(TokenSources.Found token, Path jobsDir) throws IOException {
+  private static Path driverTokenFile(TokenSources.Found token, Path jobsDir, String nodeId)
+      throws IOException {
     if (token.file() != null) {
       return token.file().toAbsolutePath();
     }
-    Path copy = jobsDir.resolve("driver-token");
+    Files.createDirectories(jobsDir);
+    Path copy = jobsDir.resolve("driver-token-" + nodeId);
     Files.deleteIfExists(copy);
     token.token().write(copy);
+    copy.toFile().deleteOnExit();
     return copy;
   }
 }

@@ -171,8 +171,9 @@ final class StartCommand implements Callable<Integer> {
     }, "jray-stop"));
     // the Jobs API starts first: the up line says the node serves all it will, and what follows
     // it (how to join) is printed at once, for whoever reads the output on the up line
+    HeadJobs.startEntrypointHost(node, token, driversJoinThrough(node.address(), clusterAddress), tls);
     JobsHttpVerticle jobs = head
-        ? HeadJobs.start(node, token, clusterAddress, host, dashboardPort, queues, retention, tls)
+        ? HeadJobs.start(node, token, host, dashboardPort, queues, retention, tls)
         : null;
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
@@ -185,6 +186,18 @@ final class StartCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** This node's address first, then the others it was given: any live one lets a driver in. */
+  private static String driversJoinThrough(String own, String given) {
+    java.util.LinkedHashSet<String> members = new java.util.LinkedHashSet<>();
+    members.add(own);
+    for (String a : given.split(",")) {
+      if (!a.isBlank()) {
+        members.add(a.strip());
+      }
+    }
+    return String.join(",", members);
   }
 
   /** The port (the head's default 6379, a worker's any), the members to join, the backups. */

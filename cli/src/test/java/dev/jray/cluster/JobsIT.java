@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import javax.tools.JavaCompiler;
@@ -262,5 +263,41 @@ class JobsIT {
     assertFalse(drivers.isEmpty(), "a running DRIVER among " + jobs.encodePrettily());
     Files.writeString(release, "done");
     assertTrue(driver.await(CLI).ok());
+  }
+
+  @Test
+  @Order(6)
+  void anEntrypointAskingForResourcesRunsOnANodeWithRoomAndFailsWithItsNode() {
+    LocalCluster c = CLUSTER.get();
+    List<String> needsAWorker = List.of("--no-wait", "--entrypoint-resources", "{\"W\": 2}");
+    List<String> sleeper = List.of("sh", "-c", "echo placed-here; sleep 600");
+    assertTrue(submit("placed-1", needsAWorker, sleeper).ok());
+    assertTrue(submit("placed-2", needsAWorker, sleeper).ok());
+    awaitStatus("placed-1", "RUNNING");
+    awaitStatus("placed-2", "RUNNING");
+    Map<String, LocalNode> workers = Map.of(c.node("worker1").nodeId(), c.node("worker1"),
+        c.node("worker2").nodeId(), c.node("worker2"));
+    String first = details("placed-1").getString("driver_node_id");
+    String second = details("placed-2").getString("driver_node_id");
+    assertTrue(workers.containsKey(first) && workers.containsKey(second) && !first.equals(second),
+        "each entrypoint holds all of one worker's W: " + first + ", " + second + " of " + workers.keySet());
+    JvmResult logs = job("logs", List.of("placed-1"));
+    assertTrue(logs.output().contains("placed-here"), "the log is served from the worker: " + logs.describe());
+
+    assertTrue(submit("placed-3", needsAWorker, sleeper).ok());
+    Await.until(Time.SYSTEM, STATE, () -> details("placed-3").getString("message", "").contains("waiting for a node"));
+    assertEquals("PENDING", status("placed-3"), "no node has W free: " + details("placed-3").encode());
+
+    c.kill(workers.get(first));
+    awaitStatus("placed-1", "FAILED");
+    assertTrue(details("placed-1").getString("message").contains("left the cluster"),
+        details("placed-1").encode());
+
+    assertTrue(job("stop", List.of("placed-2")).ok());
+    awaitStatus("placed-2", "STOPPED");
+    awaitStatus("placed-3", "RUNNING"); // the W that placed-2 held is free again
+    assertEquals(second, details("placed-3").getString("driver_node_id"));
+    assertTrue(job("stop", List.of("placed-3")).ok());
+    awaitStatus("placed-3", "STOPPED");
   }
 }

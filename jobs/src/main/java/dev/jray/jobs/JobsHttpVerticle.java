@@ -4,6 +4,7 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.jobs.internals.ApiError;
 import dev.jray.jobs.internals.DriverJobs;
+import dev.jray.jobs.internals.EntrypointHosts;
 import dev.jray.jobs.internals.JobSubmission;
 import dev.jray.jobs.internals.JobSupervisor;
 import dev.jray.jobs.internals.LogTail;
@@ -11,6 +12,7 @@ import dev.jray.jobs.internals.PackageRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -21,20 +23,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The head's HTTP service on the dashboard port (8265): Ray's Jobs REST API, with Ray's paths,
- * JSON fields, statuses and codes, over a {@link JobSupervisor} that runs the jobs on this
- * machine; and Ray's package upload, for working_dir and java_jars. Every request needs {@code
+ * JSON fields, statuses and codes, over a {@link JobSupervisor} that runs each job's entrypoint
+ * on a node's {@link EntrypointHostVerticle} (and takes their exit reports); and Ray's package upload, for working_dir and java_jars. Every request needs {@code
  * Authorization: Bearer <cluster token>}, else 401. Other services mount their routes on {@link
  * #router()} (behind the same check). With TLS on, it serves HTTPS with the node's certificate.
  *
@@ -55,6 +54,8 @@ public final class JobsHttpVerticle extends VerticleBase {
   private JobSupervisor supervisor;
   private Router router;
   private HttpServer server;
+  /** Takes the hosts' exit reports; set once, on the event loop, while it starts. */
+  private MessageConsumer<JsonObject> exits;
 
   public JobsHttpVerticle(JobsOptions options, Gcs gcs) {
     this.options = options;
@@ -70,19 +71,21 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    EntrypointHosts hosts = new EntrypointHosts(vertx);
     // the history is read from disk: off the event loop
     return vertx.executeBlocking(() -> new JobSupervisor(options.time(), gcs, options.jobsDir(),
-        options.clusterAddress(), options.tokenFile(), this::driverEnv, options.queues(),
-        options.stopGrace(), options.retention())).compose(this::serve);
+        options.placement(), hosts, options.queues(), options.stopGrace(), options.retention()))
+        .compose(this::serve);
   }
 
-  /** What every entrypoint gets beside its address and token: TLS settings, the head's jar. */
-  private Map<String, String> driverEnv() {
-    Map<String, String> env = new HashMap<>(options.driverEnv().get());
-    if (options.tls() != null) {
-      env.putAll(options.tls().environment());
-    }
-    return env;
+  /**
+   * Node {@code nodeId} left the cluster: the jobs whose entrypoints ran there fail. Never blocks.
+   */
+  public void nodeLeft(String nodeId) {
+    vertx.executeBlocking(() -> {
+      supervisor.nodeLeft(nodeId);
+      return null;
+    }, false);
   }
 
   private Future<HttpServer> serve(JobSupervisor jobs) {
@@ -110,13 +113,26 @@ public final class JobsHttpVerticle extends VerticleBase {
     router.get("/api/jobs").handler(ctx -> blocking(ctx, 200, this::listJobs));
     router.get("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> details(ctx.pathParam("id"))));
     router.get("/api/jobs/:id/logs").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
-        .put("logs", readLog(ctx.pathParam("id")))));
+        .put("logs", supervisor.logs(ctx.pathParam("id")))));
     router.get("/api/jobs/:id/logs/tail").handler(this::tailLogs);
     router.post("/api/jobs/:id/stop").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
         .put("stopped", supervisor.stop(ctx.pathParam("id")))));
     router.delete("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
         .put("deleted", supervisor.delete(ctx.pathParam("id")))));
     PackageRoutes.mount(router, vertx, gcs);
+    exits = vertx.eventBus().<JsonObject>consumer(EntrypointHostVerticle.EXITED_ADDRESS,
+        m -> vertx.executeBlocking(() -> {
+          JsonObject exit = m.body();
+          supervisor.exited(exit.getString("submission_id"), exit.getString("node_id"),
+              exit.getInteger("exit_code"));
+          return null;
+        }, false).onComplete(r -> {
+          if (r.succeeded()) {
+            m.reply(new JsonObject());
+          } else {
+            m.fail(500, String.valueOf(r.cause().getMessage()));
+          }
+        }));
     long tick = vertx.setPeriodic(TICK_MS, t -> vertx.executeBlocking(() -> {
       supervisor.tick();
       return null;
@@ -140,6 +156,7 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    exits.unregister();
     return vertx.executeBlocking(() -> {
       supervisor.close();
       return null;
@@ -203,11 +220,6 @@ public final class JobsHttpVerticle extends VerticleBase {
       }
       return driver;
     }
-  }
-
-  private String readLog(String id) throws java.io.IOException {
-    java.nio.file.Path log = supervisor.logFile(id);
-    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
   }
 
   private void tailLogs(RoutingContext ctx) {

@@ -7,28 +7,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * How the head serves jobs.
  *
  * @param host the address the HTTP server binds to
  * @param port its port ({@code --dashboard-port}, 8265 as Ray's; 0 for any free one)
- * @param jobsDir where jobs' logs and files go ({@code $JRAY_HOME/jobs} or {@code ~/.jray/jobs})
- * @param clusterAddress the cluster's {@code host:port}, given to drivers as JRAY_ADDRESS
+ * @param jobsDir where jobs' logs (copied from their nodes) and history go ({@code
+ *     $JRAY_HOME/jobs} or {@code ~/.jray/jobs})
  * @param token the cluster token every request must carry
- * @param tokenFile the token's file, given to drivers as JRAY_CLUSTER_TOKEN_FILE
  * @param queues the per-queue quotas ({@code --job-queues}); a queue not named has none
  * @param stopGrace how long a stopped job has between SIGTERM and SIGKILL
  * @param retention how long ended jobs stay in the history ({@code --job-history-retention})
- * @param tls null for plain HTTP; else HTTPS with the node's certificate, and drivers get the
- *     same TLS settings
- * @param driverEnv more variables for every entrypoint, read as each one starts: the head's
- *     {@value #CLASSPATH_ENV} and {@value #JAVA_OPTIONS_ENV}; null for none
+ * @param tls null for plain HTTP; else HTTPS with the node's certificate
+ * @param placement which node's {@link EntrypointHostVerticle} runs each entrypoint
  */
-public record JobsOptions(String host, int port, Path jobsDir, String clusterAddress,
-    ClusterToken token, Path tokenFile, Map<String, QueueQuota> queues, Duration stopGrace,
-    HistoryRetention retention, Time time, TlsSettings tls, Supplier<Map<String, String>> driverEnv) {
+public record JobsOptions(String host, int port, Path jobsDir, ClusterToken token,
+    Map<String, QueueQuota> queues, Duration stopGrace, HistoryRetention retention, Time time,
+    TlsSettings tls, EntrypointPlacement placement) {
   public static final int DEFAULT_PORT = 8265;
   /** The entrypoint's variable naming the head's {@code jray.jar}: put it first on the class path. */
   public static final String CLASSPATH_ENV = "JRAY_CLASSPATH";
@@ -43,15 +39,11 @@ public record JobsOptions(String host, int port, Path jobsDir, String clusterAdd
   public JobsOptions {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(jobsDir, "jobsDir");
-    Objects.requireNonNull(clusterAddress, "clusterAddress");
     Objects.requireNonNull(token, "token");
-    Objects.requireNonNull(tokenFile, "tokenFile");
     queues = Map.copyOf(queues);
     Objects.requireNonNull(stopGrace, "stopGrace");
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(time, "time");
-    if (driverEnv == null) {
-      driverEnv = Map::of;
-    }
+    Objects.requireNonNull(placement, "placement");
   }
 }

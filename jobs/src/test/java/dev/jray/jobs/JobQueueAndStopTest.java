@@ -50,8 +50,8 @@ class JobQueueAndStopTest {
     submit("high-a", "one", 5, "echo high-a >> " + order);
     submit("high-b", "one", 5, "echo high-b >> " + order);
     submit("other", "default", 0, "sleep 60");
-    assertEquals("RUNNING", api.job("first").getString("status"));
-    assertEquals("RUNNING", api.job("other").getString("status"), "another queue is not held back");
+    api.awaitStatus("first", "RUNNING");
+    api.awaitStatus("other", "RUNNING"); // another queue is not held back
     JsonObject waiting = api.job("high-a");
     assertEquals("PENDING", waiting.getString("status"));
     assertTrue(waiting.getString("message").contains("queue 'one'") && waiting.getString("message")

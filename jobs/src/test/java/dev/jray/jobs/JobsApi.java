@@ -28,6 +28,8 @@ final class JobsApi implements AutoCloseable {
   final Path dir;
   /** Whether closing deletes {@code dir}: false for a head that another one follows on the same disk. */
   private final boolean ownsDir;
+  /** The id of the one node, the head, whose host runs every entrypoint. */
+  static final String NODE = "head-node";
   /** The head's jar the entrypoints are told of. */
   static final String HEAD_JAR = "/opt/jray/head/jray.jar";
   /** Entrypoints started: their JRAY_JAVA_OPTIONS count them, to show each start reads its own. */
@@ -35,16 +37,27 @@ final class JobsApi implements AutoCloseable {
 
   /** A head whose jobs directory is {@code dir/jobs}. */
   JobsApi(Time time, Map<String, QueueQuota> queues, Path dir, HistoryRetention retention) throws Exception {
+    this(time, queues, dir, retention, EntrypointPlacement.on(NODE));
+  }
+
+  /** A head that places entrypoints by {@code placement} (hosts other than its own: the test's). */
+  JobsApi(Time time, Map<String, QueueQuota> queues, Path dir, HistoryRetention retention,
+      EntrypointPlacement placement) throws Exception {
     this.ownsDir = dir == null;
     this.dir = dir == null ? Files.createTempDirectory("jobs-api") : dir;
     Path tokenFile = this.dir.resolve("cluster-token");
     if (!Files.exists(tokenFile)) {
       token.write(tokenFile);
     }
+    // the head's own entrypoint host, where every entrypoint runs
+    await(EntrypointHostVerticle.deploy(vertx, new EntrypointHostOptions(NODE,
+        this.dir.resolve("jobs"), "127.0.0.1:1", tokenFile, null,
+        () -> Map.of(JobsOptions.CLASSPATH_ENV, HEAD_JAR,
+            JobsOptions.JAVA_OPTIONS_ENV, "-Dentrypoint=" + entrypoints.incrementAndGet()), time),
+        gcs, EntrypointResources.NONE));
     verticle = await(JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,
-        this.dir.resolve("jobs"), "127.0.0.1:1", token, tokenFile, queues, Duration.ofSeconds(3),
-        retention, time, null, () -> Map.of(JobsOptions.CLASSPATH_ENV, HEAD_JAR,
-            JobsOptions.JAVA_OPTIONS_ENV, "-Dentrypoint=" + entrypoints.incrementAndGet())), gcs));
+        this.dir.resolve("jobs"), token, queues, Duration.ofSeconds(3), retention, time, null,
+        placement), gcs));
     client = WebClient.create(vertx);
   }
 

@@ -59,6 +59,8 @@ public final class ResourceScheduler {
   private final Time time;
   /** Bundles usable by work in their group, under renamed resources. */
   private final Map<BundleKey, ResourceSet> committedBundles = new HashMap<>();
+  /** Resources held for something other than a task (a job's entrypoint), by its name. */
+  private final Map<String, ResourceSet> heldOutside = new HashMap<>();
 
   private record BundleKey(PlacementGroupId group, int index) {}
 
@@ -256,6 +258,35 @@ public final class ResourceScheduler {
           available = available.minus(cpu);
         }
       }
+    }
+    handOut(runnable, false);
+  }
+
+  /**
+   * Holds {@code resources} for {@code holder}, something other than a task that runs on this
+   * node (a job's entrypoint), until {@link #unhold}: taken from what is available, as a task's.
+   *
+   * @return false if they do not fit in what is available now, or the holder holds some already
+   */
+  public synchronized boolean hold(String holder, ResourceSet resources) {
+    if (!runsTasks || heldOutside.containsKey(holder) || !resources.fitsIn(available)) {
+      return false;
+    }
+    available = available.minus(resources);
+    heldOutside.put(holder, resources);
+    return true;
+  }
+
+  /** Gives back what {@code holder} held; tasks that now fit go to the dispatcher. Idempotent. */
+  public void unhold(String holder) {
+    List<TaskSpec> runnable;
+    synchronized (this) {
+      ResourceSet r = heldOutside.remove(holder);
+      if (r == null) {
+        return;
+      }
+      available = available.plus(r);
+      runnable = takeRunnable();
     }
     handOut(runnable, false);
   }

@@ -5,6 +5,7 @@ import dev.jray.task.TaskKind;
 import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,23 @@ class ResourceSchedulerTest {
     assertEquals(1, s.report().queued());
     assertSame(c, s.releaseAndNext(a.taskId()), "the finishing worker takes the queued task");
     assertTrue(forwarded.isEmpty());
+  }
+
+  @Test
+  void resourcesHeldForAnEntrypointAreNotGivenToTasksUntilReleased() {
+    ResourceScheduler s = scheduler(Map.of("CPU", 2.0), true);
+    assertTrue(s.hold("job-1", ResourceSet.of(Map.of("CPU", 1.5))));
+    assertFalse(s.hold("job-2", ResourceSet.of(Map.of("CPU", 1.0))), "only 0.5 CPU is left");
+    assertFalse(s.hold("job-1", ResourceSet.of(Map.of("CPU", 0.1))), "one hold per holder");
+    assertEquals(0.5, s.available().get(ResourceSet.CPU));
+    TaskSpec t = task(Map.of("CPU", 1.0));
+    assertNull(s.submit(t), "the held CPUs are not the task's");
+
+    s.unhold("job-1");
+    s.unhold("job-1"); // idempotent
+
+    assertEquals(List.of(t), dispatched, "the queued task starts once they are given back");
+    assertEquals(1.0, s.available().get(ResourceSet.CPU));
   }
 
   @Test

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -296,6 +297,14 @@ public final class ClusterNode implements AutoCloseable {
       }
     });
     dutyThread.execute(write);
+  }
+
+  /**
+   * Calls {@code listener} with each node that leaves the cluster, on a Hazelcast event thread
+   * (it must not block), while this member lives.
+   */
+  public Membership.Registration whenNodeLeaves(Consumer<UniqueId> listener) {
+    return membership.onNodeLeft(listener);
   }
 
   /** "host:port" of this member: for the head, the address others join. */

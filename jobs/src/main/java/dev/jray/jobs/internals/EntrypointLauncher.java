@@ -25,7 +25,7 @@ import java.util.zip.ZipInputStream;
  * can join fast (see {@link dev.jray.jobs.JobsOptions#JAVA_OPTIONS_ENV}); stdout and stderr
  * appended to the job's log file. Blocking (files, GCS): never on an event loop.
  */
-final class EntrypointLauncher {
+public final class EntrypointLauncher {
   /** The most bytes a working_dir package may unpack to, against zip bombs. */
   private static final long MAX_UNPACKED_BYTES = 4L << 30;
 
@@ -38,7 +38,7 @@ final class EntrypointLauncher {
    * @param driverEnv more variables for every driver (the TLS settings, the head's jar), read at
    *     each start; the job's own override them
    */
-  EntrypointLauncher(Gcs gcs, String clusterAddress, Path tokenFile,
+  public EntrypointLauncher(Gcs gcs, String clusterAddress, Path tokenFile,
       Supplier<Map<String, String>> driverEnv) {
     this.driverEnv = driverEnv;
     this.gcs = gcs;
@@ -47,7 +47,7 @@ final class EntrypointLauncher {
   }
 
   /** Thrown when the runtime_env cannot be set up: the job fails with this message. */
-  static final class SetupException extends Exception {
+  public static final class SetupException extends Exception {
     SetupException(String message) {
       super(message);
     }
@@ -101,7 +101,8 @@ final class EntrypointLauncher {
       unzip(Files.readAllBytes(local), target);
       return target;
     }
-    throw new SetupException("runtime_env.working_dir " + location + " does not exist on the head");
+    throw new SetupException("runtime_env.working_dir " + location
+        + " does not exist on the node that runs the entrypoint");
   }
 
   private Path jar(String location, Path jarsDir) throws SetupException, IOException {
@@ -114,7 +115,8 @@ final class EntrypointLauncher {
     }
     Path local = Path.of(location);
     if (!Files.isRegularFile(local)) {
-      throw new SetupException("runtime_env.java_jars: " + location + " does not exist on the head");
+      throw new SetupException("runtime_env.java_jars: " + location
+          + " does not exist on the node that runs the entrypoint");
     }
     return local;
   }

@@ -3,7 +3,6 @@ package dev.jray.jobs.internals;
 import dev.jray.jobs.JobStatus;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * One submitted job as the supervisor tracks it: its request, status and process.
@@ -17,8 +16,11 @@ final class JobEntry {
   static final String START_ERROR = "JOB_ENTRYPOINT_COMMAND_START_ERROR";
   /** When the runtime_env cannot be set up (a package missing, a bad zip). */
   static final String RUNTIME_ENV_ERROR = "RUNTIME_ENV_SETUP_FAILED";
-  /** When the head stopped with the job unfinished (its history is read back). */
-  static final String HEAD_STOPPED_ERROR = "JOB_SUPERVISOR_DIED";
+  /**
+   * When what ran the entrypoint went away with the job unfinished: the head stopped (its history
+   * is read back), or the node that ran the entrypoint left the cluster.
+   */
+  static final String SUPERVISOR_DIED_ERROR = "JOB_SUPERVISOR_DIED";
 
   final JobSubmission submission;
   /** Submission order: FIFO within a priority. */
@@ -30,12 +32,14 @@ final class JobEntry {
   final long startTimeMs;
   long endTimeMs;
   Integer exitCode;
-  /** The entrypoint's shell while it runs, else null. */
-  Process process;
-  /** The process and its descendants, taken when SIGTERM went to them, for the SIGKILL. */
-  List<ProcessHandle> stopping = List.of();
-  /** When the stopping processes get SIGKILL (Time milliseconds), or -1. */
-  long killAtMs = -1;
+  /** The node its entrypoint runs or starts on, else null. */
+  String node;
+  /** Whether that node's host has started it. */
+  boolean started;
+  /** Whether a stop was asked for while it started or ran. */
+  boolean stopRequested;
+  /** Whether its exit was reported and its log is being copied to the head. */
+  boolean copyingLog;
 
   JobEntry(JobSubmission submission, long seq, Path logFile, long startTimeMs) {
     this.submission = submission;
@@ -68,10 +72,11 @@ final class JobEntry {
     e.message = d.getString("message");
     e.errorType = d.getString("error_type");
     e.exitCode = d.getInteger("driver_exit_code");
+    e.node = d.getString("driver_node_id");
     e.endTimeMs = d.getLong("end_time") == null ? 0 : d.getLong("end_time");
     if (!e.status.isTerminal()) {
       e.finish(JobStatus.FAILED, "The head stopped while the job was " + e.status
-          + "; its entrypoint stopped with it.", HEAD_STOPPED_ERROR, nowMs);
+          + "; its entrypoint stopped with it.", SUPERVISOR_DIED_ERROR, nowMs);
     }
     return e;
   }
@@ -85,7 +90,6 @@ final class JobEntry {
     message = why;
     errorType = error;
     endTimeMs = atMs;
-    process = null;
   }
 
   /** Ray's JobDetails fields (type SUBMISSION), plus jray's priority and queue. */
@@ -105,7 +109,7 @@ final class JobEntry {
         .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(s.metadata())))
         .put("runtime_env", s.runtimeEnv().json().copy())
         .put("driver_agent_http_address", (String) null)
-        .put("driver_node_id", (String) null)
+        .put("driver_node_id", node)
         .put("driver_exit_code", exitCode)
         .put("entrypoint_num_cpus", s.numCpus())
         .put("entrypoint_num_gpus", s.numGpus())

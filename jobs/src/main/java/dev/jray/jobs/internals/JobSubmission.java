@@ -2,6 +2,7 @@ package dev.jray.jobs.internals;
 
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -72,6 +73,21 @@ public record JobSubmission(String submissionId, String entrypoint, RuntimeEnv r
         f.stringMap("metadata"), cpus == null ? 0 : cpus, gpus == null ? 0 : gpus,
         memory == null ? 0 : memory, f.numberMap("entrypoint_resources"),
         priority == null ? 0 : priority.intValue(), queue == null ? DEFAULT_QUEUE : queue);
+  }
+
+  /** The request as {@link #parse} reads it back. */
+  public JsonObject json() {
+    return new JsonObject()
+        .put("entrypoint", entrypoint)
+        .put("submission_id", submissionId)
+        .put("runtime_env", runtimeEnv.json().copy())
+        .put("metadata", new JsonObject(new LinkedHashMap<>(metadata)))
+        .put("entrypoint_num_cpus", numCpus)
+        .put("entrypoint_num_gpus", numGpus)
+        .put("entrypoint_memory", memory)
+        .put("entrypoint_resources", new JsonObject(new LinkedHashMap<>(resources)))
+        .put("priority", priority)
+        .put("queue", queue);
   }
 
   /** As Ray names generated submissions: {@code raysubmit_} and 16 random letters and digits. */

@@ -2,62 +2,65 @@ package dev.jray.jobs.internals;
 
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.time.Time;
+import dev.jray.jobs.EntrypointHostVerticle;
+import dev.jray.jobs.EntrypointPlacement;
 import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobStatus;
 import dev.jray.jobs.QueueQuota;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
- * Runs submitted jobs on the head: queues them (see {@link JobQueue}), starts each admitted
- * entrypoint as a child process ({@link EntrypointLauncher}), records how it ends, and stops it
- * on request: SIGTERM to its process tree, SIGKILL when the grace period has passed on the
- * injected clock (checked by {@link #tick}, which the owner calls periodically). Every job's
- * details go to the {@link JobHistory} on each change, and come back from it when a head starts
- * (pruned by the retention).
+ * Runs submitted jobs from the head: queues them (see {@link JobQueue}), starts each admitted
+ * entrypoint on the node the {@link EntrypointPlacement} picks (the head, unless the job asks for
+ * entrypoint resources) through that node's entrypoint host ({@link EntrypointHosts}), records
+ * how it ends, and stops it on request (the host sends SIGTERM, then SIGKILL after the grace
+ * period). A job whose node has no room waits PENDING, and is placed again each second. An
+ * entrypoint lost with its node fails its job. When an entrypoint exits, its log is copied to the
+ * head. Every job's details go to the {@link JobHistory} on each change, and come back from it
+ * when a head starts (pruned by the retention).
  *
  * <p>Threading: thread-safe; every method holds this object's lock, which guards the job map, the
  * queue, the running set and every {@link JobEntry}; the history writes in order on its own
- * thread, and {@link #submit} waits for its job's record outside the lock. Methods block (process
- * start, files, GCS, the history): call them off the event loop. Process exits arrive on the
- * common pool and take the lock too.
+ * thread, and {@link #submit} waits for its job's record outside the lock. Methods block (files,
+ * GCS, the history, a log copied from a node): call them off the event loop. Hosts' answers to
+ * starts arrive on the common pool and take the lock too.
  */
 public final class JobSupervisor implements AutoCloseable {
   /** How many characters of the log's end a FAILED job's message carries, as Ray's does. */
   private static final int LOG_TAIL_IN_MESSAGE = 2_000;
   private static final long PRUNE_EVERY_MS = 60_000;
+  /** How often jobs that found no node with room look again. */
+  private static final long PLACE_AGAIN_MS = 1_000;
   private static final Logger LOG = Logger.getLogger(JobSupervisor.class.getName());
 
   private final Time time;
   private final Path runsDir;
   private final Duration stopGrace;
-  private final EntrypointLauncher launcher;
+  private final EntrypointPlacement placement;
+  private final EntrypointHosts hosts;
   /** Holds queued jobs' packages (see {@link Packages#hold}). */
   private final Gcs gcs;
   /** Guarded by this. In submission order. */
   private final Map<String, JobEntry> jobs = new LinkedHashMap<>();
   /** Guarded by this. */
   private final JobQueue queue;
-  /** Guarded by this: jobs whose process runs (stopping ones too). */
+  /** Guarded by this: jobs whose entrypoint runs or starts on a node (stopping ones too). */
   private final Set<JobEntry> running = new LinkedHashSet<>();
   /** Guarded by this. */
   private long nextSeq;
@@ -68,21 +71,22 @@ public final class JobSupervisor implements AutoCloseable {
   private final HistoryRetention retention;
   /** Guarded by this. When the history is pruned next (Time milliseconds). */
   private long nextPruneMs;
+  /** Guarded by this. When jobs that found no node with room are placed again, or -1. */
+  private long placeAgainAtMs = -1;
 
   /**
-   * @param jobsDir where each job's directory (log, working_dir, jars) goes
-   * @param clusterAddress the cluster's {@code host:port}, for the drivers' JRAY_ADDRESS
-   * @param tokenFile the cluster token's file, for the drivers' JRAY_CLUSTER_TOKEN_FILE
-   * @param driverEnv more variables for every driver (the TLS settings, the head's jar), read as
-   *     each entrypoint starts
+   * @param jobsDir where each job's directory (its log, copied from its node) goes
+   * @param placement picks the node of each entrypoint
+   * @param hosts reaches the nodes' entrypoint hosts
    */
-  public JobSupervisor(Time time, Gcs gcs, Path jobsDir, String clusterAddress, Path tokenFile,
-      Supplier<Map<String, String>> driverEnv, Map<String, QueueQuota> quotas, Duration stopGrace,
+  public JobSupervisor(Time time, Gcs gcs, Path jobsDir, EntrypointPlacement placement,
+      EntrypointHosts hosts, Map<String, QueueQuota> quotas, Duration stopGrace,
       HistoryRetention retention) {
     this.time = time;
     this.runsDir = jobsDir.resolve("runs");
     this.stopGrace = stopGrace;
-    this.launcher = new EntrypointLauncher(gcs, clusterAddress, tokenFile, driverEnv);
+    this.placement = placement;
+    this.hosts = hosts;
     this.gcs = gcs;
     this.queue = new JobQueue(quotas);
     this.retention = retention;
@@ -132,7 +136,7 @@ public final class JobSupervisor implements AutoCloseable {
     jobs.remove(id);
     history.delete(id);
     try {
-      deleteTree(runsDir.resolve(id));
+      EntrypointProcesses.deleteTree(runsDir.resolve(id));
     } catch (IOException e) {
       throw new IllegalStateException("cannot delete the files of job '" + id + "': " + e.getMessage(), e);
     }
@@ -184,7 +188,7 @@ public final class JobSupervisor implements AutoCloseable {
     }
     Path dir = runsDir.resolve(s.submissionId());
     try {
-      deleteTree(dir); // left by a job of the same id that history no longer holds
+      EntrypointProcesses.deleteTree(dir); // left by a job of the same id that history no longer holds
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new IllegalStateException("cannot make the job's directory " + dir + ": " + e.getMessage(), e);
@@ -213,23 +217,66 @@ public final class JobSupervisor implements AutoCloseable {
     return entry(id).status.isTerminal();
   }
 
-  /** The job's log file (it may not exist yet). @throws ApiError 404 for an unknown id */
-  public synchronized Path logFile(String id) {
-    return entry(id).logFile;
+  /**
+   * Up to {@code max} bytes of the job's log from {@code offset}: from the node its entrypoint
+   * runs on while it runs, else from the head's copy. {@code running} is true until the job has
+   * ended (read before the bytes, so a reader that sees false has seen every byte).
+   *
+   * @throws ApiError 404 for an unknown id
+   * @throws IOException if the node running it cannot be asked
+   */
+  public EntrypointProcesses.LogChunk log(String id, long offset, int max) throws IOException {
+    String node;
+    Path file;
+    synchronized (this) {
+      JobEntry e = entry(id);
+      if (!e.status.isTerminal() && !e.started) {
+        return new EntrypointProcesses.LogChunk(new byte[0], 0, true); // not started yet
+      }
+      node = e.status.isTerminal() ? null : e.node;
+      file = e.logFile;
+    }
+    if (node != null) {
+      try {
+        EntrypointProcesses.LogChunk chunk = hosts.log(node, id, offset, max);
+        return new EntrypointProcesses.LogChunk(chunk.bytes(), chunk.size(), true);
+      } catch (IOException e) {
+        synchronized (this) {
+          if (!entry(id).status.isTerminal()) {
+            throw e;
+          }
+        } // it ended meanwhile, and its node forgot it: the head's copy has it all
+      }
+    }
+    return JobLogs.read(file, offset, max);
+  }
+
+  /** The job's whole log, as {@code GET /api/jobs/{id}/logs} returns it. */
+  public String logs(String id) throws IOException {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (long offset = 0; ; ) {
+      EntrypointProcesses.LogChunk c = log(id, offset, EntrypointHostVerticle.MAX_LOG_CHUNK);
+      all.write(c.bytes());
+      offset += c.bytes().length;
+      if (c.bytes().length == 0 || offset >= c.size()) {
+        return all.toString(StandardCharsets.UTF_8);
+      }
+    }
   }
 
   /**
-   * Stops a job: a PENDING one leaves the queue, STOPPED at once; a RUNNING one gets SIGTERM
-   * (its whole process tree), SIGKILL after the grace period, and is STOPPED when it exits.
+   * Stops a job: a PENDING one leaves the queue, STOPPED at once; one that runs (or is starting)
+   * gets SIGTERM to its process tree from its node, SIGKILL after the grace period, and is
+   * STOPPED when it exits.
    *
    * @return false if it had ended already (Ray's {@code stopped})
    */
   public synchronized boolean stop(String id) {
     JobEntry e = entry(id);
-    if (e.status.isTerminal() || e.killAtMs >= 0) {
+    if (e.status.isTerminal() || e.stopRequested) {
       return false;
     }
-    if (e.status == JobStatus.PENDING) {
+    if (e.node == null) {
       queue.remove(e);
       Packages.release(gcs, e.submission);
       e.finish(JobStatus.STOPPED, "Job was stopped before it started.", null, time.milliseconds());
@@ -237,13 +284,11 @@ public final class JobSupervisor implements AutoCloseable {
       admitAndStart();
       return true;
     }
-    List<ProcessHandle> tree = new ArrayList<>();
-    e.process.descendants().forEach(tree::add);
-    tree.add(e.process.toHandle());
-    tree.forEach(ProcessHandle::destroy);
-    e.stopping = tree;
-    e.killAtMs = time.milliseconds() + stopGrace.toMillis();
+    e.stopRequested = true;
     e.message = "Job is stopping.";
+    if (e.started) {
+      hosts.stop(e.node, id, stopGrace); // else once its host answers the start
+    }
     return true;
   }
 
@@ -262,16 +307,15 @@ public final class JobSupervisor implements AutoCloseable {
     return true;
   }
 
-  /** SIGKILLs the stopping jobs whose grace period is over; call periodically. */
+  /** Prunes the history and places again the jobs that found no room; call periodically. */
   public synchronized void tick() {
     long now = time.milliseconds();
     if (now >= nextPruneMs && !closed) {
       prune();
     }
-    for (JobEntry e : running) {
-      if (e.killAtMs >= 0 && now >= e.killAtMs) {
-        e.stopping.forEach(ProcessHandle::destroyForcibly);
-      }
+    if (placeAgainAtMs >= 0 && now >= placeAgainAtMs) {
+      placeAgainAtMs = -1;
+      admitAndStart();
     }
   }
 
@@ -288,81 +332,138 @@ public final class JobSupervisor implements AutoCloseable {
       return;
     }
     for (JobEntry e : queue.admit(running)) {
-      try {
-        Process p = launcher.start(e.submission, e.logFile.getParent(), e.logFile);
-        e.process = p;
-        e.status = JobStatus.RUNNING;
-        e.message = "Job is currently running.";
-        running.add(e);
-        saved(e);
-        // async: an entrypoint that ended already must not re-enter this loop
-        p.onExit().thenAcceptAsync(this::exitedProcess);
-      } catch (EntrypointLauncher.SetupException ex) {
-        e.finish(JobStatus.FAILED, ex.getMessage(), JobEntry.RUNTIME_ENV_ERROR, time.milliseconds());
-        saved(e);
-      } catch (IOException | RuntimeException ex) {
-        e.finish(JobStatus.FAILED, "The entrypoint could not start: " + ex.getMessage(),
-            JobEntry.START_ERROR, time.milliseconds());
-        saved(e);
-      } finally {
-        Packages.release(gcs, e.submission); // unpacked for the entrypoint, or never to be
+      Map<String, Double> needs = EntrypointProcesses.resourcesOf(e.submission);
+      String node = placement.nodeFor(needs);
+      if (node == null) {
+        waitForRoom(e, "no node has room for its entrypoint's " + needs + " now");
+        continue;
       }
+      e.node = node;
+      e.message = "Job is starting on node " + node + ".";
+      running.add(e);
+      hosts.start(node, e.submission).whenCompleteAsync((pid, failure) -> startAnswered(e, node,
+          failure instanceof CompletionException c ? c.getCause() : failure));
     }
   }
 
-  private synchronized void exitedProcess(Process p) {
-    if (closed) {
-      return; // the history keeps it RUNNING: the next head reads it back as FAILED
+  /** Back in its queue, first in line, placed again on the next tick. */
+  private void waitForRoom(JobEntry e, String why) {
+    queue.add(e);
+    e.message = "Job is waiting for a node: " + why + ".";
+    if (placeAgainAtMs < 0) {
+      placeAgainAtMs = time.milliseconds() + PLACE_AGAIN_MS;
     }
-    JobEntry e = running.stream().filter(r -> r.process == p).findFirst().orElse(null);
-    if (e == null) {
+  }
+
+  private synchronized void startAnswered(JobEntry e, String node, Throwable failure) {
+    if (closed || e.status.isTerminal() || !node.equals(e.node)) {
+      return; // its node left meanwhile: failed already
+    }
+    if (failure == null) {
+      Packages.release(gcs, e.submission); // unpacked for the entrypoint
+      e.started = true;
+      if (e.status == JobStatus.PENDING) { // not exited already
+        e.status = JobStatus.RUNNING;
+        e.message = e.stopRequested ? "Job is stopping." : "Job is currently running.";
+        saved(e);
+      }
+      if (e.stopRequested) {
+        hosts.stop(node, e.id(), stopGrace);
+      }
       return;
     }
     running.remove(e);
-    int code = p.exitValue();
-    e.exitCode = code;
-    long now = time.milliseconds();
-    if (e.killAtMs >= 0) {
-      e.finish(JobStatus.STOPPED, "Job was intentionally stopped.", null, now);
-    } else if (code == 0) {
-      e.finish(JobStatus.SUCCEEDED, "Job finished successfully.", null, now);
-    } else {
-      e.finish(JobStatus.FAILED, "Job entrypoint command failed with exit code " + code
-          + ", last available logs (truncated to " + LOG_TAIL_IN_MESSAGE + " chars):\n"
-          + logTail(e.logFile, LOG_TAIL_IN_MESSAGE), JobEntry.COMMAND_ERROR, now);
+    e.node = null;
+    int code = failure instanceof EntrypointHosts.Refused r ? r.code()
+        : EntrypointHostVerticle.START_FAILED;
+    if (code == EntrypointHostVerticle.NO_ROOM && !e.stopRequested) {
+      waitForRoom(e, "node " + node + " had no room left: " + failure.getMessage());
+      return;
     }
-    e.stopping.forEach(ProcessHandle::destroyForcibly); // a stopped job's stragglers
-    e.stopping = List.of();
-    e.killAtMs = -1;
+    Packages.release(gcs, e.submission); // never to be unpacked
+    long now = time.milliseconds();
+    if (e.stopRequested) {
+      e.finish(JobStatus.STOPPED, "Job was stopped before it started.", null, now);
+    } else if (code == EntrypointHostVerticle.RUNTIME_ENV_FAILED) {
+      e.finish(JobStatus.FAILED, failure.getMessage(), JobEntry.RUNTIME_ENV_ERROR, now);
+    } else {
+      e.finish(JobStatus.FAILED, "The entrypoint could not start: " + failure.getMessage(),
+          JobEntry.START_ERROR, now);
+    }
     saved(e);
     admitAndStart();
   }
 
-  /** The last {@code chars} characters of a log, or what can be read. */
-  static String logTail(Path log, int chars) {
-    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-      long from = Math.max(0, f.length() - chars);
-      byte[] bytes = new byte[(int) (f.length() - from)];
-      f.seek(from);
-      f.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
+  /**
+   * The entrypoint of job {@code id} exited on {@code node}: its log is copied here, then the
+   * job ends by its exit code (STOPPED if it was stopped). A repeated or stale report is ignored.
+   */
+  public void exited(String id, String node, int exitCode) {
+    Path log;
+    synchronized (this) {
+      JobEntry e = jobs.get(id);
+      if (closed || e == null || e.status.isTerminal() || !node.equals(e.node) || e.copyingLog) {
+        return; // a report again while the first one's copy runs, or a stale one
+      }
+      e.copyingLog = true;
+      log = e.logFile;
+    }
+    String copyFailure = JobLogs.copy(hosts, node, id, log);
+    synchronized (this) {
+      JobEntry e = jobs.get(id);
+      if (closed || e == null || e.status.isTerminal() || !node.equals(e.node)) {
+        return; // the history keeps it unfinished if closed: the next head reads it back FAILED
+      }
+      running.remove(e);
+      if (!e.started) {
+        Packages.release(gcs, e.submission); // exited before its start's answer came
+      }
+      e.exitCode = exitCode;
+      long now = time.milliseconds();
+      if (e.stopRequested) {
+        e.finish(JobStatus.STOPPED, "Job was intentionally stopped.", null, now);
+      } else if (exitCode == 0) {
+        e.finish(JobStatus.SUCCEEDED, "Job finished successfully.", null, now);
+      } else {
+        e.finish(JobStatus.FAILED, "Job entrypoint command failed with exit code " + exitCode
+            + ", last available logs (truncated to " + LOG_TAIL_IN_MESSAGE + " chars):\n"
+            + (copyFailure != null ? copyFailure : JobLogs.tail(e.logFile, LOG_TAIL_IN_MESSAGE)),
+            JobEntry.COMMAND_ERROR, now);
+      }
+      saved(e);
+      if (copyFailure == null) {
+        hosts.forget(node, id);
+      }
+      admitAndStart();
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
+  /**
+   * Node {@code node} left the cluster: the jobs whose entrypoints ran or started there fail (or
+   * are STOPPED, if a stop was asked for).
+   */
+  public synchronized void nodeLeft(String node) {
+    long now = time.milliseconds();
+    for (JobEntry e : List.copyOf(running)) {
+      if (node.equals(e.node)) {
+        running.remove(e);
+        if (!e.started) {
+          Packages.release(gcs, e.submission);
+        }
+        if (e.stopRequested) {
+          e.finish(JobStatus.STOPPED, "Job was stopped; node " + node + ", which ran its"
+              + " entrypoint, left the cluster.", null, now);
+        } else {
+          e.finish(JobStatus.FAILED, "Job's entrypoint was lost: node " + node + ", which ran it,"
+              + " left the cluster.", JobEntry.SUPERVISOR_DIED_ERROR, now);
+        }
+        saved(e);
       }
     }
+    admitAndStart();
   }
 
-  /** Stops accepting jobs and SIGTERMs every running entrypoint's process tree. */
+  /** Stops accepting jobs and stops every running entrypoint, on whichever node it runs. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -370,8 +471,9 @@ public final class JobSupervisor implements AutoCloseable {
     }
     closed = true;
     for (JobEntry e : running) {
-      e.process.descendants().forEach(ProcessHandle::destroy);
-      e.process.destroy();
+      if (e.started) {
+        hosts.stop(e.node, e.id(), stopGrace);
+      }
     }
     history.close();
   }

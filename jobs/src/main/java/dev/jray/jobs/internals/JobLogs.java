@@ -1,0 +1,65 @@
+package dev.jray.jobs.internals;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/** Jobs' log files on the head: read in chunks, their ends, and copies from the nodes. Stateless. */
+final class JobLogs {
+  private static final Logger LOG = Logger.getLogger(JobLogs.class.getName());
+
+  private JobLogs() {}
+
+  /** Up to {@code max} bytes of {@code file} from {@code offset} (none if it does not exist). */
+  static EntrypointProcesses.LogChunk read(Path file, long offset, int max) throws IOException {
+    if (!Files.exists(file)) {
+      return new EntrypointProcesses.LogChunk(new byte[0], 0, false);
+    }
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long size = f.length();
+      byte[] bytes = new byte[(int) Math.max(0, Math.min(max, size - offset))];
+      f.seek(Math.min(offset, size));
+      f.readFully(bytes);
+      return new EntrypointProcesses.LogChunk(bytes, size, false);
+    }
+  }
+
+  /**
+   * Copies the whole log of an entrypoint that exited on {@code node} to {@code to}.
+   *
+   * @return null, or why it could not, for the job's message
+   */
+  static String copy(EntrypointHosts hosts, String node, String id, Path to) {
+    try (var out = Files.newOutputStream(to)) {
+      for (long offset = 0; ; ) {
+        EntrypointProcesses.LogChunk c = hosts.log(node, id, offset,
+            dev.jray.jobs.EntrypointHostVerticle.MAX_LOG_CHUNK);
+        out.write(c.bytes());
+        offset += c.bytes().length;
+        if (c.bytes().length == 0 || offset >= c.size()) {
+          return null;
+        }
+      }
+    } catch (IOException e) {
+      LOG.warning("job '" + id + "': its log could not be copied from node " + node + ": "
+          + e.getMessage());
+      return "(the log could not be copied from node " + node + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /** The last {@code chars} characters of a log, or what can be read. */
+  static String tail(Path log, int chars) {
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      long from = Math.max(0, f.length() - chars);
+      byte[] bytes = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
