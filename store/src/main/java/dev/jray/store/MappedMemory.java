@@ -22,8 +22,7 @@ final class MappedMemory {
   private static final MethodHandle INVOKE_CLEANER = findInvokeCleaner();
 
   /**
-   * One object's memory. Bulk copies go through {@code file} (positional reads and writes, {@code
-   * sendfile}): on first touch a mapping takes a page fault per 4 KiB page, which costs far more
+   * One object's memory. Bulk copies go through {@code file} (positional reads and writes): on first touch a mapping takes a page fault per 4 KiB page, which costs far more
    * than the copy on some virtual machines, while a system call copies without any.
    */
   record Region(

@@ -17,7 +17,7 @@ import java.util.logging.Logger;
 
 /**
  * Serves one pull on one accepted connection: reads the object id, pins the object, sends it from
- * its file to the socket with {@code sendfile}, unpins it, then closes the connection.
+ * the store to the socket ({@link StoredObject#transferTo}), unpins it, then closes the connection.
  *
  * <p>Back-pressure is TCP's: a write blocks while the socket's send buffer is full, so a slow
  * client costs this node a socket buffer and no Java memory, whatever the object's size. A client
@@ -30,7 +30,7 @@ import java.util.logging.Logger;
 final class ObjectSender implements Runnable {
   private static final Logger LOG = Logger.getLogger(ObjectSender.class.getName());
 
-  /** The most sent in one system call, so the progress deadline moves between calls. */
+  /** The most sent per call of transferTo, so the progress deadline moves between calls. */
   private static final long CHUNK_BYTES = 64 << 20;
   /** Read from the object's file per TLS write: 16 records, one copy into the heap. */
   private static final int TLS_CHUNK_BYTES = 256 << 10;
@@ -61,7 +61,7 @@ final class ObjectSender implements Runnable {
   /** Closes the connection, which makes a blocked {@link #run} fail and unpin at once. */
   void abort() {
     try {
-      // Closing alone does not wake a thread blocked in sendfile; shutting the socket down does.
+      // Closing alone may not wake a thread blocked writing; shutting the socket down does.
       connection.shutdownOutput();
     } catch (IOException e) {
       LOG.log(Level.FINE, "shutting down an object transfer connection failed", e);

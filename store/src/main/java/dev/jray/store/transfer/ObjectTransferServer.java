@@ -34,9 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * mutual TLS when {@link TlsSettings} are given.
  *
  * <p>Each pull pins the object while it is being sent and unpins it when it is sent, fails, or the
- * client goes away. The bytes go from the object's file to the socket in large writes
- * ({@code sendfile}), with no copy through a Java buffer, as fast as the client takes them; with
- * TLS they pass through a heap buffer to be encrypted.
+ * client goes away. The bytes go to the socket in 1 MiB writes from the object's mapping, or from
+ * a reused direct buffer its file is read into ({@link dev.jray.store.StoredObject#transferTo}), never through
+ * the Java heap, as fast as the client takes them; with TLS they pass through a heap buffer to be
+ * encrypted.
  *
  * <p>A client must first pass the {@link Handshake} (prove the cluster token) within its
  * deadline; until then it costs no thread ({@link AuthenticatingAcceptor}). Once authenticated, a
