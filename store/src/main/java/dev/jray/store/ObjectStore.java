@@ -23,7 +23,7 @@ import java.util.Objects;
  * missing, not writable or smaller than the capacity, under {@code java.io.tmpdir} instead. The
  * memory therefore counts against neither {@code -Xmx} nor {@code -XX:MaxDirectMemorySize}, and it
  * is returned to the OS as soon as an object is deleted and unpinned, except that objects' files
- * of at least {@value #REUSE_MIN_BYTES} bytes are kept, up to a quarter of the capacity, for the
+ * of at least {@value #REUSE_MIN_BYTES} bytes are kept, up to half the capacity, for the
  * next object of the same size: fresh memory costs a page fault per page, far more than copying
  * into pages already there (20-50 times more on VMs), as plasma keeps its arena. Kept files count
  * towards the capacity and are the first to go when room is needed. Readers see the mapping

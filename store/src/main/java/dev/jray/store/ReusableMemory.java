@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * The memory of deleted objects that the store keeps for reuse, by size: a page fault costs far
  * more than a copy, so a put of a size seen before takes memory whose pages are already there.
- * Only regions of at least {@link #MIN_BYTES} are kept, up to a quarter of the store's capacity.
+ * Only regions of at least {@link #MIN_BYTES} are kept, up to half the store's capacity: a
+ * quarter would not keep the memory of an object of a quarter of the capacity plus its header,
+ * and idle memory is the first to go when room is needed anyway.
  *
  * <p>Threading: not thread-safe; the {@link ObjectStore}'s lock guards every call. Never blocks.
  */
@@ -19,9 +21,9 @@ final class ReusableMemory {
   private final Map<Long, ArrayDeque<MappedMemory.Region>> bySize = new HashMap<>();
   private long bytes;
 
-  /** @param storeCapacity the store's capacity; a quarter of it is kept at most */
+  /** @param storeCapacity the store's capacity; half of it is kept at most */
   ReusableMemory(long storeCapacity) {
-    this.maxBytes = storeCapacity / 4;
+    this.maxBytes = storeCapacity / 2;
   }
 
   /** Bytes kept. */

@@ -30,10 +30,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,11 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   private Time time;
   private ObjectStoreVerticle store;
   private ThreadPoolExecutor executor;
+  /**
+   * The records of live nodes that objects were fetched from, so a fetch does not wait for a GCS
+   * read; a node is dropped when it leaves. Read and written by fetching threads.
+   */
+  private final Map<UniqueId, NodeRecord> transferPeers = new ConcurrentHashMap<>();
   private CoreWorker worker;
   private NodeLinks links;
   /** 0 when the links do not listen. */
@@ -191,6 +198,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
         @Override
         public void onNodeLeft(UniqueId node) {
+          transferPeers.remove(node);
           store.onPeerLeft(node);
         }
       }, links);
@@ -272,7 +280,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
   /** Pulls an object from the node that holds it into this node's store. */
   private CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
-    return CompletableFuture.supplyAsync(() -> transferAddress(from), executor)
+    return transferAddress(from)
         .thenCompose(peer -> store.pull(from, peer.address(), peer.objectTransferPort(), id)
             .toCompletionStage().toCompletableFuture());
   }
@@ -280,7 +288,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   /** A read into the heap; cancelling what it returns cancels the read once it has started. */
   private CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
-    CompletableFuture.supplyAsync(() -> transferAddress(from), executor).whenComplete((peer, e) -> {
+    transferAddress(from).whenComplete((peer, e) -> {
       if (e != null) {
         result.completeExceptionally(e instanceof CompletionException ? e.getCause() : e);
         return;
@@ -300,16 +308,23 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   }
 
   /**
-   * Node {@code from}'s record, read from the GCS (blocks).
-   *
-   * @throws IllegalStateException if it is unknown, dead or serves no objects
+   * Node {@code from}'s record: known already (a node's address and port never change), or read
+   * from the GCS on the executor, since that blocks. Fails with an {@link IllegalStateException}
+   * if it is unknown, dead or serves no objects.
    */
-  private NodeRecord transferAddress(UniqueId from) {
-    NodeRecord peer = gcs.nodes().get(from);
-    if (peer == null || !peer.alive() || peer.objectTransferPort() == 0) {
-      throw new IllegalStateException("node " + from + (peer == null ? " is unknown" : " is gone"));
+  private CompletableFuture<NodeRecord> transferAddress(UniqueId from) {
+    NodeRecord known = transferPeers.get(from);
+    if (known != null) {
+      return CompletableFuture.completedFuture(known);
     }
-    return peer;
+    return CompletableFuture.supplyAsync(() -> {
+      NodeRecord peer = gcs.nodes().get(from);
+      if (peer == null || !peer.alive() || peer.objectTransferPort() == 0) {
+        throw new IllegalStateException("node " + from + (peer == null ? " is unknown" : " is gone"));
+      }
+      transferPeers.put(from, peer);
+      return peer;
+    }, executor);
   }
 
   /** The node's worker: a driver runs on it. Set once started. */
