@@ -10,15 +10,18 @@ import dev.jray.jobs.EntrypointHostVerticle;
 import dev.jray.jobs.EntrypointPlacement;
 import dev.jray.jobs.EntrypointResources;
 import dev.jray.jobs.HistoryRetention;
+import dev.jray.jobs.JobsApiLease;
 import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.JobsOptions;
 import dev.jray.jobs.QueueQuota;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeVerticle;
 import dev.jray.resources.ResourceSet;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +34,11 @@ import java.util.function.Supplier;
  * runs on when its dashboard cannot start.
  */
 final class HeadJobs {
+  /** How long the leader leaves a gone API to a member named for it. */
+  private static final Duration LEADER_DEFERS = Duration.ofSeconds(3);
+  /** How long a node waits after it failed to start the API before it tries again. */
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
   private HeadJobs() {}
 
   /** {@code $JRAY_HOME/jobs}, else {@code ~/.jray/jobs}: beside the default token file. */
@@ -59,18 +67,63 @@ final class HeadJobs {
       Map<String, QueueQuota> queues, HistoryRetention retention, TlsSettings tls) {
     try {
       JobsOptions options = new JobsOptions(host, port, jobsDir(), token.token(), queues,
-          JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM, tls, placement(node.node()));
+          JobsOptions.DEFAULT_STOP_GRACE, retention, Time.SYSTEM, tls, placement(node.node()),
+          node.node().options().nodeId().toString());
       JobsHttpVerticle jobs = JobsHttpVerticle.deploy(node.node().getVertx(), options, node.gcs())
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       node.whenNodeLeaves(gone -> jobs.nodeLeft(gone.toString()));
       return jobs;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      System.err.println("jray: the Jobs API is not served: it could not start on "
-          + JobsHttpVerticle.url(tls, host, port)
-          + ": " + cause.getMessage());
+      System.err.println("jray: the Jobs API is not served on "
+          + JobsHttpVerticle.url(tls, host, port) + ": " + cause.getMessage());
       return null;
     }
+  }
+
+  /**
+   * Makes this node serve the Jobs API once the node that served it is gone (after head death), if
+   * it is the one to: a member named for it ({@code --jobs-api-standby}) at once, the leader after
+   * {@link #LEADER_DEFERS} (so a named member goes first). The API comes back on this node's
+   * dashboard port with the queues and retention the last one served with, and takes over its jobs
+   * from the GCS. Checks every second off the event loop; after a failed start, waits {@link
+   * #RETRY_AFTER}. Only a cluster that served the API once gets it back.
+   */
+  static void standBy(ClusterNode node, TokenSources.Found token, String host, int port,
+      TlsSettings tls, boolean named) {
+    Vertx vertx = node.node().getVertx();
+    long[] goneSinceMs = {-1};
+    long[] nextTryMs = {0};
+    boolean[] serving = {false};
+    vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {
+      long now = System.currentTimeMillis();
+      if (serving[0] || now < nextTryMs[0]) {
+        return null;
+      }
+      JobsApiLease.Holder last = JobsApiLease.last(node.gcs());
+      if (last == null || JobsApiLease.serving(node.gcs()) != null) {
+        goneSinceMs[0] = -1;
+        return null;
+      }
+      if (!named && !node.isLeader()) {
+        return null;
+      }
+      if (goneSinceMs[0] < 0) {
+        goneSinceMs[0] = now;
+      }
+      if (!named && now - goneSinceMs[0] < LEADER_DEFERS.toMillis()) {
+        return null;
+      }
+      JobsHttpVerticle jobs = start(node, token, host, port, last.queues(), last.retention(), tls);
+      if (jobs == null) {
+        nextTryMs[0] = now + RETRY_AFTER.toMillis();
+      } else {
+        serving[0] = true;
+        System.out.println("jray: node " + node.node().options().nodeId() + " serves the Jobs API"
+            + " now, at " + jobs.url() + " (node " + last.nodeId() + " served it)");
+      }
+      return null;
+    }, false));
   }
 
   /**

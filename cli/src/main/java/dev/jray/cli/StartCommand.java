@@ -87,8 +87,13 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--memory", converter = OptionValues.Bytes.class, description = "The node's memory resource in bytes (default: 70% of RAM minus the object store).")
   Long memory;
 
-  @Option(names = "--dashboard-port", defaultValue = "8265", converter = OptionValues.Port.class, description = "Dashboard and Jobs API port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--dashboard-port", defaultValue = "8265", converter = OptionValues.Port.class, description = "Dashboard and Jobs API port (default ${DEFAULT-VALUE}); on a"
+      + " worker, where it serves them if it takes them over after head death.")
   int dashboardPort;
+
+  @Option(names = "--jobs-api-standby", description = "Take over the Jobs API (and its jobs) as"
+      + " soon as the node serving it dies; without such a member, the leader takes it over.")
+  boolean jobsApiStandby;
 
   @Option(names = "--job-queues", description = "Job queues and their quotas (beyond Ray):"
       + " 'name:running=N,cpus=C;name2:running=M'. A queue not named has no quota.")
@@ -179,6 +184,8 @@ final class StartCommand implements Callable<Integer> {
         + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
     if (jobs != null) {
       System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
+    } else {
+      HeadJobs.standBy(node, token, host, dashboardPort, tls, jobsApiStandby);
     }
     if (head && !NodeJvm.BACKGROUND.equals(System.getProperty(NodeJvm.MODE_PROPERTY))) {
       CommandTokens.howToJoin(token, clusterAddress).forEach(System.out::println);

@@ -9,6 +9,7 @@ import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.GcsClient;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.jobs.JobsApiLease;
 import dev.jray.node.ClusterNode;
 import dev.jray.resources.ResourceSet;
 import java.nio.file.Path;
@@ -101,6 +102,9 @@ final class StatusCommand implements Callable<Integer> {
     for (NodeRecord n : dead) {
       System.out.println(" node_" + n.nodeId().toHex() + " (" + n.role() + ", " + n.address() + ") left the cluster");
     }
+    JobsApiLease.Holder jobsApi = JobsApiLease.serving(gcs);
+    System.out.println(jobsApi == null ? "Jobs API: not served"
+        : "Jobs API: " + jobsApi.url() + " (node_" + jobsApi.nodeId() + ")");
     System.out.println();
     System.out.println("Resources");
     System.out.println("-".repeat(63));

@@ -69,13 +69,36 @@ public final class JobsHttpVerticle extends VerticleBase {
     return vertx.deployVerticle(verticle).map(id -> verticle);
   }
 
+  /**
+   * Takes the {@link JobsApiLease} (fails if another live node serves the API), then starts the
+   * supervisor, which takes over the jobs the GCS holds (the last serving node died) or reads
+   * this node's history, and serves.
+   */
   @Override
   public Future<?> start() {
     EntrypointHosts hosts = new EntrypointHosts(vertx);
-    // the history is read from disk: off the event loop
-    return vertx.executeBlocking(() -> new JobSupervisor(options.time(), gcs, options.jobsDir(),
-        options.placement(), hosts, options.queues(), options.stopGrace(), options.retention()))
-        .compose(this::serve);
+    // the lease and history are read from the GCS and disk: off the event loop
+    return vertx.executeBlocking(() -> {
+      JobsApiLease.Holder other = JobsApiLease.acquire(gcs, lease(options.port()));
+      if (other != null) {
+        throw new IllegalStateException("node " + other.nodeId() + " serves the Jobs API, at "
+            + other.url());
+      }
+      try {
+        return new JobSupervisor(options.time(), gcs, options.jobsDir(), options.placement(),
+            hosts, options.queues(), options.stopGrace(), options.retention());
+      } catch (RuntimeException e) {
+        JobsApiLease.release(gcs, options.nodeId());
+        throw e;
+      }
+    }).compose(this::serve).compose(s -> options.port() != 0 ? Future.succeededFuture(s)
+        : vertx.executeBlocking(() -> JobsApiLease.acquire(gcs, lease(s.actualPort()))));
+  }
+
+  /** This node's record as the API's holder, on {@code port}. */
+  private JobsApiLease.Holder lease(int port) {
+    return new JobsApiLease.Holder(options.nodeId(), url(options.tls(), options.host(), port),
+        options.queues(), options.retention());
   }
 
   /**
@@ -149,6 +172,7 @@ public final class JobsHttpVerticle extends VerticleBase {
           vertx.cancelTimer(tick);
           vertx.executeBlocking(() -> {
             supervisor.close();
+            JobsApiLease.release(gcs, options.nodeId());
             return null;
           });
         });
@@ -159,6 +183,7 @@ public final class JobsHttpVerticle extends VerticleBase {
     exits.unregister();
     return vertx.executeBlocking(() -> {
       supervisor.close();
+      JobsApiLease.release(gcs, options.nodeId()); // the next node need not wait for this one's death
       return null;
     });
   }

@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param retention how long ended jobs stay in the history ({@code --job-history-retention})
  * @param tls null for plain HTTP; else HTTPS with the node's certificate
  * @param placement which node's {@link EntrypointHostVerticle} runs each entrypoint
+ * @param nodeId the serving node's id, which holds the {@link JobsApiLease} while it serves
  */
 public record JobsOptions(String host, int port, Path jobsDir, ClusterToken token,
     Map<String, QueueQuota> queues, Duration stopGrace, HistoryRetention retention, Time time,
-    TlsSettings tls, EntrypointPlacement placement) {
+    TlsSettings tls, EntrypointPlacement placement, String nodeId) {
   public static final int DEFAULT_PORT = 8265;
   /** The entrypoint's variable naming the head's {@code jray.jar}: put it first on the class path. */
   public static final String CLASSPATH_ENV = "JRAY_CLASSPATH";
@@ -45,5 +46,6 @@ public record JobsOptions(String host, int port, Path jobsDir, ClusterToken toke
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(placement, "placement");
+    Objects.requireNonNull(nodeId, "nodeId");
   }
 }

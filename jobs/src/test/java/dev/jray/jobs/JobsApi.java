@@ -57,7 +57,7 @@ final class JobsApi implements AutoCloseable {
         gcs, EntrypointResources.NONE));
     verticle = await(JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,
         this.dir.resolve("jobs"), token, queues, Duration.ofSeconds(3), retention, time, null,
-        placement), gcs));
+        placement, NODE), gcs));
     client = WebClient.create(vertx);
   }
 

@@ -307,6 +307,11 @@ public final class ClusterNode implements AutoCloseable {
     return membership.onNodeLeft(listener);
   }
 
+  /** Whether this member leads the cluster now (the oldest full member): it does the GCS bookkeeping. */
+  public boolean isLeader() {
+    return membership.isLeader();
+  }
+
   /** "host:port" of this member: for the head, the address others join. */
   public String address() {
     return membership.localAddress();

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 
 /**
  * The supervisor's calls to the nodes' {@link EntrypointHostVerticle}s, over the event bus. Only
- * {@link #log} blocks (never call it on an event loop); the others return at once.
+ * {@link #log} and {@link #knows} block (never call them on an event loop); the others return at once.
  */
 public final class EntrypointHosts {
   private static final Logger LOG = Logger.getLogger(EntrypointHosts.class.getName());
@@ -87,6 +87,22 @@ public final class EntrypointHosts {
     vertx.eventBus().request(EntrypointHostVerticle.address(node, verb), body,
         new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS)).onFailure(e -> LOG.log(Level.FINE,
             "entrypoint host of node " + node + ": " + verb + " " + body + " failed", e));
+  }
+
+  /**
+   * Whether {@code node}'s host has the entrypoint of job {@code id} (running, or exited and not
+   * forgotten): false only if it answers that it never ran it; true if it does not answer, so
+   * that a job whose start may have gone through is not started twice. Blocks.
+   */
+  public boolean knows(String node, String id) {
+    try {
+      log(node, id, 0, 0);
+      return true;
+    } catch (IOException e) {
+      return !(e.getCause() instanceof ReplyException r
+          && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && r.failureCode() == EntrypointHostVerticle.NOT_FOUND);
+    }
   }
 
   /**

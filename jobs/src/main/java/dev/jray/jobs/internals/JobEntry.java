@@ -49,12 +49,28 @@ final class JobEntry {
   }
 
   /**
-   * A job read back from the history; one the head left unfinished is FAILED now, as its
-   * entrypoint died with the head.
+   * A job read back from the history of a head that stopped: one it left unfinished is FAILED
+   * now, as its entrypoint stopped with the head.
    *
    * @throws IllegalArgumentException if the stored details are not a job's
    */
   static JobEntry restore(long seq, JsonObject d, Path logFile, long nowMs) {
+    JobEntry e = takeOver(new ReplicatedJobs.Replica(seq, d, false, false), logFile);
+    if (!e.status.isTerminal()) {
+      e.finish(JobStatus.FAILED, "The head stopped while the job was " + e.status
+          + "; its entrypoint stopped with it.", SUPERVISOR_DIED_ERROR, nowMs);
+    }
+    return e;
+  }
+
+  /**
+   * A job as the supervisor that served before this one left it in the GCS, unfinished ones
+   * included: their entrypoints run on (or wait for) their nodes.
+   *
+   * @throws IllegalArgumentException if the stored details are not a job's
+   */
+  static JobEntry takeOver(ReplicatedJobs.Replica r, Path logFile) {
+    JsonObject d = r.details();
     JsonObject request = new JsonObject();
     for (String field : new String[] {"entrypoint", "submission_id", "runtime_env", "metadata",
         "entrypoint_num_cpus", "entrypoint_num_gpus", "entrypoint_memory", "entrypoint_resources",
@@ -67,18 +83,21 @@ final class JobEntry {
     } catch (ApiError e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    JobEntry e = new JobEntry(s, seq, logFile, d.getLong("start_time", 0L));
+    JobEntry e = new JobEntry(s, r.seq(), logFile, d.getLong("start_time", 0L));
     e.status = JobStatus.valueOf(d.getString("status"));
     e.message = d.getString("message");
     e.errorType = d.getString("error_type");
     e.exitCode = d.getInteger("driver_exit_code");
     e.node = d.getString("driver_node_id");
     e.endTimeMs = d.getLong("end_time") == null ? 0 : d.getLong("end_time");
-    if (!e.status.isTerminal()) {
-      e.finish(JobStatus.FAILED, "The head stopped while the job was " + e.status
-          + "; its entrypoint stopped with it.", SUPERVISOR_DIED_ERROR, nowMs);
-    }
+    e.started = r.started();
+    e.stopRequested = r.stopRequested();
     return e;
+  }
+
+  /** What the GCS keeps of it, for the supervisor that takes over after this one. */
+  ReplicatedJobs.Replica replica() {
+    return new ReplicatedJobs.Replica(seq, details(), started, stopRequested);
   }
 
   String id() {

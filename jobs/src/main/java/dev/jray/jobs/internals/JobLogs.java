@@ -27,6 +27,25 @@ final class JobLogs {
     }
   }
 
+  /** Reads a log in chunks. */
+  @FunctionalInterface
+  interface Chunks {
+    EntrypointProcesses.LogChunk read(long offset, int max) throws IOException;
+  }
+
+  /** A whole log, read chunk by chunk until its size as the last chunk gave it. */
+  static String readAll(Chunks log) throws IOException {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (long offset = 0; ; ) {
+      EntrypointProcesses.LogChunk c = log.read(offset, dev.jray.jobs.EntrypointHostVerticle.MAX_LOG_CHUNK);
+      all.write(c.bytes());
+      offset += c.bytes().length;
+      if (c.bytes().length == 0 || offset >= c.size()) {
+        return all.toString(StandardCharsets.UTF_8);
+      }
+    }
+  }
+
   /**
    * Copies the whole log of an entrypoint that exited on {@code node} to {@code to}.
    *

@@ -68,6 +68,8 @@ public final class JobSupervisor implements AutoCloseable {
   private boolean closed;
   /** Guarded by this. Every job's details, on disk. */
   private final JobHistory history;
+  /** Every job's state, in the GCS, for a supervisor that takes over on another node. */
+  private final ReplicatedJobs replicas;
   private final HistoryRetention retention;
   /** Guarded by this. When the history is pruned next (Time milliseconds). */
   private long nextPruneMs;
@@ -96,30 +98,42 @@ public final class JobSupervisor implements AutoCloseable {
       throw new IllegalStateException("cannot make the jobs directory " + runsDir + ": " + e.getMessage(), e);
     }
     this.history = new JobHistory(jobsDir);
+    this.replicas = new ReplicatedJobs(gcs);
     synchronized (this) {
-      restore();
+      RestoredJobs restored = RestoredJobs.load(gcs, history, runsDir, time.milliseconds());
+      for (JobEntry e : restored.jobs()) {
+        jobs.put(e.id(), e);
+        nextSeq = Math.max(nextSeq, e.seq + 1);
+        if (restored.takenOver() && !e.status.isTerminal()) {
+          resume(e, restored.goneNodes());
+        } else if (restored.failed().contains(e)) {
+          Packages.release(gcs, e.submission); // the head left it unfinished: FAILED now
+        }
+        saved(e); // into this node's history, or into the GCS for the next one
+      }
+      for (String node : restored.goneNodes()) {
+        nodeLeft(node);
+      }
       prune();
+      admitAndStart();
     }
   }
 
-  /** The jobs of the history, as the last head left them. */
-  private void restore() {
-    for (JobHistory.Stored stored : history.load()) {
-      String id = stored.details().getString("submission_id");
-      JobEntry e;
-      try {
-        e = JobEntry.restore(stored.seq(), stored.details(), runsDir.resolve(id).resolve("driver.log"),
-            time.milliseconds());
-      } catch (RuntimeException bad) {
-        LOG.warning("job history: skipping job " + id + ", its record is unreadable: " + bad.getMessage());
-        continue;
-      }
-      jobs.put(id, e);
-      if (!JobStatus.valueOf(stored.details().getString("status")).isTerminal()) {
-        Packages.release(gcs, e.submission); // a job the head left unfinished is FAILED now
-      }
-      history.save(e.seq, e.details());
-      nextSeq = Math.max(nextSeq, e.seq + 1);
+  /**
+   * A job taken over unfinished: queued again if it had no node yet, or if its node's host never
+   * got its start; else it runs on there (a node gone fails it, see the constructor).
+   */
+  private void resume(JobEntry e, Set<String> goneNodes) {
+    if (e.node == null) {
+      queue.add(e);
+      return;
+    }
+    running.add(e);
+    if (!e.started && !goneNodes.contains(e.node) && !hosts.knows(e.node, e.id())) {
+      running.remove(e);
+      e.node = null;
+      e.message = "Job is waiting to be admitted.";
+      queue.add(e);
     }
   }
 
@@ -135,6 +149,7 @@ public final class JobSupervisor implements AutoCloseable {
   private void forget(String id) {
     jobs.remove(id);
     history.delete(id);
+    replicas.delete(id);
     try {
       EntrypointProcesses.deleteTree(runsDir.resolve(id));
     } catch (IOException e) {
@@ -142,9 +157,12 @@ public final class JobSupervisor implements AutoCloseable {
     }
   }
 
-  /** Writes the job's details to the history, in order, off this lock; done once on disk. */
+  /**
+   * Writes the job's state to the history and the GCS, in order, off this lock; done once both
+   * have it.
+   */
   private CompletableFuture<Void> saved(JobEntry e) {
-    return history.save(e.seq, e.details());
+    return CompletableFuture.allOf(history.save(e.seq, e.details()), replicas.save(e.replica()));
   }
 
   /**
@@ -253,15 +271,7 @@ public final class JobSupervisor implements AutoCloseable {
 
   /** The job's whole log, as {@code GET /api/jobs/{id}/logs} returns it. */
   public String logs(String id) throws IOException {
-    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-    for (long offset = 0; ; ) {
-      EntrypointProcesses.LogChunk c = log(id, offset, EntrypointHostVerticle.MAX_LOG_CHUNK);
-      all.write(c.bytes());
-      offset += c.bytes().length;
-      if (c.bytes().length == 0 || offset >= c.size()) {
-        return all.toString(StandardCharsets.UTF_8);
-      }
-    }
+    return JobLogs.readAll((offset, max) -> log(id, offset, max));
   }
 
   /**
@@ -400,6 +410,7 @@ public final class JobSupervisor implements AutoCloseable {
    */
   public void exited(String id, String node, int exitCode) {
     Path log;
+    CompletableFuture<Void> recorded;
     synchronized (this) {
       JobEntry e = jobs.get(id);
       if (closed || e == null || e.status.isTerminal() || !node.equals(e.node) || e.copyingLog) {
@@ -430,12 +441,14 @@ public final class JobSupervisor implements AutoCloseable {
             + (copyFailure != null ? copyFailure : JobLogs.tail(e.logFile, LOG_TAIL_IN_MESSAGE)),
             JobEntry.COMMAND_ERROR, now);
       }
-      saved(e);
+      recorded = saved(e);
       if (copyFailure == null) {
         hosts.forget(node, id);
       }
       admitAndStart();
     }
+    // the host is answered once the end is recorded: a supervisor that takes over sees it
+    recorded.orTimeout(JobHistory.WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
   }
 
   /**
@@ -476,5 +489,6 @@ public final class JobSupervisor implements AutoCloseable {
       }
     }
     history.close();
+    replicas.close();
   }
 }
