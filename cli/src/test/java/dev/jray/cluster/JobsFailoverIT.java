@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * SIGKILLed while a job runs on a worker, another waits for resources no node has and a third has
  * ended; the API comes back at the same URL (same host, same port) on the named worker with every
  * job as it was: the running one runs on to SUCCEEDED with its whole log, the waiting one is still
- * PENDING and can be stopped, the ended one keeps its status and log, and new jobs run.
+ * PENDING and can be stopped, the ended one keeps its status and log, and new jobs run. Then the
+ * named member is SIGKILLed too: with none named left, the leader takes the API over, the same.
  */
 @Timeout(value = 600)
 class JobsFailoverIT {
@@ -114,5 +115,16 @@ class JobsFailoverIT {
     JvmResult after = job(url, "submit", "--submission-id", "after-1", "--", "echo", "after output");
     assertEquals(0, after.exitCode(), after.describe());
     assertTrue(after.output().contains("after output"), after.describe());
+
+    // no member is named now: the leader (worker2, the last one) takes the API over
+    c.kill(c.node("standby"));
+    awaitStatus(url, "after-1", "SUCCEEDED");
+    assertEquals("STOPPED", details(url, "waiting-1").getString("status"));
+    assertEquals("SUCCEEDED", details(url, "long-1").getString("status"));
+    Status last = c.status("127.0.0.1:" + WORKER2_PORT);
+    assertTrue(last.text().contains("Jobs API: " + url + " (node_" + c.node("worker2").nodeId()
+        + ")"), last.text());
+    JvmResult again = job(url, "submit", "--submission-id", "after-2", "--", "echo", "again");
+    assertEquals(0, again.exitCode(), again.describe());
   }
 }
