@@ -95,7 +95,9 @@ public final class LongRunDriver {
     long base = (long) round * TASKS_PER_ROUND;
     List<ObjectRef<Long>> squares = new ArrayList<>();
     for (int i = 0; i < TASKS_PER_ROUND; i++) {
-      squares.add(Ray.task(LongRunDriver::square, base + i).setMaxRetries(20).remote());
+      // on the workers only, so that killing one loses tasks in flight
+      squares.add(Ray.task(LongRunDriver::square, base + i).setResource("WORKER", 1.0)
+          .setMaxRetries(20).remote());
     }
     List<ObjectRef<Long>> doubles = new ArrayList<>();
     for (int i = 0; i < CALLS_PER_ROUND; i++) {
