@@ -7,6 +7,7 @@ import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.time.Time;
+import dev.jray.scheduler.NodeBundles.BundleKey;
 import dev.jray.scheduler.SchedulerMessages.SchedulerState;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -51,18 +52,10 @@ public final class ResourceScheduler {
   private final List<TaskSpec> infeasible = new ArrayList<>();
   private final Map<TaskId, ResourceSet> held = new HashMap<>();
   private final Map<TaskId, ResourceSet> lent = new HashMap<>();
-  /** Bundles reserved (taken from available) but not yet usable: phase one of two. */
-  private final Map<BundleKey, ResourceSet> preparedBundles = new HashMap<>();
-  /** When each prepared bundle was (last) prepared, on {@link #time}'s monotonic clock. */
-  private final Map<BundleKey, Long> preparedAtNanos = new HashMap<>();
-  /** Reads the prepared bundles' lease clock. */
-  private final Time time;
-  /** Bundles usable by work in their group, under renamed resources. */
-  private final Map<BundleKey, ResourceSet> committedBundles = new HashMap<>();
+  /** Bundles prepared (taken from available) or committed (usable under renamed resources). */
+  private final NodeBundles bundles;
   /** Resources held for something other than a task (a job's entrypoint), by its name. */
   private final Map<String, ResourceSet> heldOutside = new HashMap<>();
-
-  private record BundleKey(PlacementGroupId group, int index) {}
 
   /** A scheduler of a node alone (embedded): nothing to forward to. */
   public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher) {
@@ -87,7 +80,7 @@ public final class ResourceScheduler {
   /** As above, the prepared bundles' leases on {@code time}. */
   public ResourceScheduler(UniqueId nodeId, ResourceSet total, Consumer<TaskSpec> dispatcher,
       ClusterView view, BiConsumer<UniqueId, TaskSpec> forwarder, boolean runsTasks, Time time) {
-    this.time = Objects.requireNonNull(time, "time");
+    this.bundles = new NodeBundles(Objects.requireNonNull(time, "time"));
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.total = Objects.requireNonNull(total, "total");
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
@@ -299,19 +292,14 @@ public final class ResourceScheduler {
    */
   public synchronized boolean prepareBundle(PlacementGroupId group, int index, ResourceSet bundle) {
     BundleKey key = new BundleKey(group, index);
-    if (preparedBundles.containsKey(key)) {
-      preparedAtNanos.put(key, time.nanoseconds()); // prepared again (a new leader): a new lease
-      return true;
-    }
-    if (committedBundles.containsKey(key)) {
+    if (bundles.renewIfHeld(key)) {
       return true;
     }
     if (!runsTasks || !bundle.fitsIn(available)) {
       return false;
     }
     available = available.minus(bundle);
-    preparedBundles.put(key, bundle);
-    preparedAtNanos.put(key, time.nanoseconds());
+    bundles.prepare(key, bundle);
     return true;
   }
 
@@ -323,14 +311,9 @@ public final class ResourceScheduler {
    * @return how many it returned
    */
   public int returnExpiredBundles(Duration lease) {
-    List<BundleKey> expired = new ArrayList<>();
+    List<BundleKey> expired;
     synchronized (this) {
-      long now = time.nanoseconds();
-      preparedAtNanos.forEach((key, at) -> {
-        if (now - at >= lease.toNanos()) {
-          expired.add(key);
-        }
-      });
+      expired = bundles.expired(lease);
     }
     for (BundleKey key : expired) {
       LOG.info("returning bundle " + key.index() + " of placement group " + key.group()
@@ -344,8 +327,7 @@ public final class ResourceScheduler {
   private void returnPrepared(BundleKey key) {
     List<TaskSpec> runnable;
     synchronized (this) {
-      ResourceSet bundle = preparedBundles.remove(key);
-      preparedAtNanos.remove(key);
+      ResourceSet bundle = bundles.takePrepared(key);
       if (bundle == null) {
         return;
       }
@@ -365,12 +347,11 @@ public final class ResourceScheduler {
     List<TaskSpec> runnable;
     synchronized (this) {
       BundleKey key = new BundleKey(group, index);
-      ResourceSet bundle = preparedBundles.remove(key);
-      preparedAtNanos.remove(key);
+      ResourceSet bundle = bundles.takePrepared(key);
       if (bundle == null) {
-        return committedBundles.containsKey(key);
+        return bundles.isCommitted(key);
       }
-      committedBundles.put(key, bundle);
+      bundles.commit(key, bundle);
       ResourceSet renamed = BundleResources.committed(group, index, bundle);
       total = total.plus(renamed);
       available = available.plus(renamed);
@@ -396,10 +377,9 @@ public final class ResourceScheduler {
     List<TaskSpec> runnable;
     synchronized (this) {
       BundleKey key = new BundleKey(group, index);
-      ResourceSet bundle = preparedBundles.remove(key);
-      preparedAtNanos.remove(key);
+      ResourceSet bundle = bundles.takePrepared(key);
       if (bundle == null) {
-        bundle = committedBundles.remove(key);
+        bundle = bundles.takeCommitted(key);
         if (bundle == null) {
           return;
         }
@@ -415,8 +395,7 @@ public final class ResourceScheduler {
 
   /** Whether this node holds bundles of the group or work waiting for them. */
   public synchronized boolean holdsAnyOf(PlacementGroupId group) {
-    return preparedBundles.keySet().stream().anyMatch(k -> k.group().equals(group))
-        || committedBundles.keySet().stream().anyMatch(k -> k.group().equals(group))
+    return !bundles.of(group).isEmpty()
         || infeasible.stream().anyMatch(t -> BundleResources.belongsTo(t.resources(), group))
         || queues.keySet().stream().anyMatch(shape -> BundleResources.belongsTo(shape, group));
   }
@@ -426,12 +405,10 @@ public final class ResourceScheduler {
    * is taken out of the queues, for the caller to fail.
    */
   public List<TaskSpec> removeGroup(PlacementGroupId group) {
-    List<BundleKey> bundles;
+    List<BundleKey> held;
     List<TaskSpec> dropped = new ArrayList<>();
     synchronized (this) {
-      bundles = new ArrayList<>();
-      preparedBundles.keySet().stream().filter(k -> k.group().equals(group)).forEach(bundles::add);
-      committedBundles.keySet().stream().filter(k -> k.group().equals(group)).forEach(bundles::add);
+      held = bundles.of(group);
       for (Iterator<TaskSpec> it = infeasible.iterator(); it.hasNext(); ) {
         TaskSpec spec = it.next();
         if (BundleResources.belongsTo(spec.resources(), group)) {
@@ -447,7 +424,7 @@ public final class ResourceScheduler {
         }
       }
     }
-    bundles.forEach(k -> returnBundle(k.group(), k.index()));
+    held.forEach(k -> returnBundle(k.group(), k.index()));
     return dropped;
   }
 
