@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * {@code LongRunDriver SECONDS}: rounds of mixed work for SECONDS while the test kills workers
- * and starts new ones: 100 tasks (retried when their node dies), 20 calls to actors on the head
+ * and starts new ones: 100 tasks of 10 ms (retried when their node dies), 20 calls to actors on the head
  * ({@code HEADONLY}, never killed), and every fifth round a placement group with a task in it,
  * then removed. Every result is checked; says {@code STEP warm} after the first round, and
  * reports rounds, wrong results and lost ones (an exception where a value was due).
@@ -23,7 +23,9 @@ import java.util.Map;
 public final class LongRunDriver {
   private static final int TASKS_PER_ROUND = 100;
   private static final int CALLS_PER_ROUND = 20;
-  private static final long GET_TIMEOUT_MS = 120_000;
+  /** How long a round waits for all its results: a lost one is counted, not waited for for ever. */
+  private static final long ROUND_TIMEOUT_MS = 60_000;
+  private static final long TASK_MILLIS = 10;
 
   private LongRunDriver() {}
 
@@ -35,6 +37,15 @@ public final class LongRunDriver {
   }
 
   public static long square(long x) {
+    return x * x;
+  }
+
+  /**
+   * A square that takes {@value #TASK_MILLIS} ms: a round's tasks then queue on the workers for
+   * most of it, so that a kill catches some in flight rather than only now and then.
+   */
+  public static long slowSquare(long x) throws InterruptedException {
+    Thread.sleep(TASK_MILLIS);
     return x * x;
   }
 
@@ -70,10 +81,10 @@ public final class LongRunDriver {
     long groups;
     final List<String> problems = new ArrayList<>();
 
-    void check(String what, ObjectRef<Long> ref, long expected) {
+    void check(String what, ObjectRef<Long> ref, long expected, long deadline) {
       checked++;
       try {
-        long got = ref.get(GET_TIMEOUT_MS);
+        long got = ref.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         if (got != expected) {
           wrong++;
           note(what + ": " + got + " instead of " + expected);
@@ -93,10 +104,11 @@ public final class LongRunDriver {
 
   private static void round(int round, List<ActorHandle<Doubler>> actors, Tally tally) {
     long base = (long) round * TASKS_PER_ROUND;
+    long deadline = System.nanoTime() + ROUND_TIMEOUT_MS * 1_000_000;
     List<ObjectRef<Long>> squares = new ArrayList<>();
     for (int i = 0; i < TASKS_PER_ROUND; i++) {
       // on the workers only, so that killing one loses tasks in flight
-      squares.add(Ray.task(LongRunDriver::square, base + i).setResource("WORKER", 1.0)
+      squares.add(Ray.task(LongRunDriver::slowSquare, base + i).setResource("WORKER", 1.0)
           .setMaxRetries(20).remote());
     }
     List<ObjectRef<Long>> doubles = new ArrayList<>();
@@ -104,10 +116,11 @@ public final class LongRunDriver {
       doubles.add(actors.get(i % actors.size()).task(Doubler::twice, base + i).remote());
     }
     for (int i = 0; i < TASKS_PER_ROUND; i++) {
-      tally.check("task " + (base + i), squares.get(i), (base + i) * (base + i));
+      tally.check("task " + (base + i), squares.get(i), (base + i) * (base + i),
+          deadline);
     }
     for (int i = 0; i < CALLS_PER_ROUND; i++) {
-      tally.check("actor call " + (base + i), doubles.get(i), 2 * (base + i));
+      tally.check("actor call " + (base + i), doubles.get(i), 2 * (base + i), deadline);
     }
     if (round % 5 == 0) {
       PlacementGroup group = PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions
@@ -116,7 +129,8 @@ public final class LongRunDriver {
       if (group.wait(60)) {
         tally.groups++;
         tally.check("task in group " + round, Ray.task(LongRunDriver::square, base)
-            .setResource("CPU", 0.5).setPlacementGroup(group, 0).setMaxRetries(20).remote(), base * base);
+            .setResource("CPU", 0.5).setPlacementGroup(group, 0).setMaxRetries(20).remote(), base * base,
+            System.nanoTime() + ROUND_TIMEOUT_MS * 1_000_000);
       } else {
         tally.lost++;
         tally.note("group of round " + round + " not created within 60 s");
