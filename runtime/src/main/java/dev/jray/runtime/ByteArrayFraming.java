@@ -82,6 +82,29 @@ final class ByteArrayFraming {
     return -1;
   }
 
+  /**
+   * The length of the header of an array framed this way whose serialized size is {@code size},
+   * or -1 if no array has that size (each varint width gives the array's length; one fits).
+   */
+  int headerLengthForSize(long size) {
+    for (int width = 1; width <= 5; width++) {
+      long length = size - prefix.length - width;
+      if (length >= 0 && length <= Integer.MAX_VALUE && varintWidth(length) == width) {
+        return prefix.length + width;
+      }
+    }
+    return -1;
+  }
+
+  private static int varintWidth(long value) {
+    int width = 1;
+    while ((value & ~0x7fL) != 0) {
+      value >>>= 7;
+      width++;
+    }
+    return width;
+  }
+
   /** The array as the serializer writes it, in one copy. */
   byte[] frame(byte[] array) {
     byte[] header = header(array.length);

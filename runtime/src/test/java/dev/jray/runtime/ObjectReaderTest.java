@@ -40,8 +40,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -171,42 +172,84 @@ class ObjectReaderTest {
         "the fetch waited what was left of the get's 30 s: " + time);
   }
 
+  /**
+   * Copies that another node holds, read as the transfer client reads them (the head, then the
+   * rest into the array the destination chose) on {@code runsReads}.
+   */
+  private final class RemoteCopies {
+    final Map<ObjectId, byte[]> objects = new ConcurrentHashMap<>();
+    final List<Integer> skips = new CopyOnWriteArrayList<>();
+    final UniqueId holder = IdFactory.newUniqueId();
+
+    RemoteCopies(Executor runsReads) {
+      copies.start(new ObjectFetcher() {
+        @Override
+        public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+          return CompletableFuture.failedFuture(new AssertionError("a get pulls nothing into the store"));
+        }
+
+        @Override
+        public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+          return CompletableFuture.supplyAsync(() -> {
+            byte[] object = objects.get(id);
+            HeapDestination.Slot slot = into.allocate(object.length,
+                Arrays.copyOf(object, Math.min(object.length, HeapDestination.HEAD_BYTES)));
+            System.arraycopy(object, slot.skip(), slot.array(), 0, slot.array().length);
+            skips.add(slot.skip());
+            return slot.array();
+          }, runsReads);
+        }
+      });
+    }
+
+    /** A task's result whose only copy is on the holder. */
+    ObjectRefImpl<?> resultHeld(Object value) {
+      ObjectRefImpl<?> ref = pendingResult();
+      byte[] object = codec.encode(value).bytes();
+      objects.put(ref.getId(), object);
+      taskManager.onTaskResult(ref.getId(), ObjectValue.inStore(holder, object.length), List.of());
+      return ref;
+    }
+  }
+
+  @Test
+  @Timeout(20)
+  void aLargeReadOnATransferThreadGetsTheArrayItsCallerAllocatedOrItsOwnIfTheGuessWasWrong() {
+    ExecutorService transfers = Executors.newSingleThreadExecutor();
+    try {
+      RemoteCopies remote = new RemoteCopies(transfers); // not the caller's thread
+      byte[] array = new byte[3 << 20];
+      for (int i = 0; i < array.length; i++) {
+        array[i] = (byte) (i * 13);
+      }
+      List<String> list = new ArrayList<>(); // over a MiB, not an array: the guess is wrong
+      for (int i = 0; i < 120_000; i++) {
+        list.add("item-" + i);
+      }
+      ObjectRefImpl<?> arrayRef = remote.resultHeld(array);
+      ObjectRefImpl<?> listRef = remote.resultHeld(list);
+      assertTrue(remote.objects.get(listRef.getId()).length > 1 << 20, "the list is read as a large object");
+
+      assertArrayEquals(array, (byte[]) reader.get(arrayRef, 10_000));
+      assertEquals(list, reader.get(listRef, 10_000));
+    } finally {
+      transfers.shutdownNow();
+    }
+  }
+
   @Test
   @Timeout(10)
   void aGetReadsACopyOnAnotherNodeStraightIntoItsHeapKeepingNoCopyHere() {
-    Map<ObjectId, byte[]> remote = new ConcurrentHashMap<>();
-    List<Integer> skips = new CopyOnWriteArrayList<>();
-    copies.start(new ObjectFetcher() {
-      @Override
-      public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
-        return CompletableFuture.failedFuture(new AssertionError("a get pulls nothing into the store"));
-      }
-
-      @Override
-      public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
-        byte[] object = remote.get(id); // as the transfer client reads it: head, then the rest
-        HeapDestination.Slot slot = into.allocate(object.length,
-            Arrays.copyOf(object, Math.min(object.length, HeapDestination.HEAD_BYTES)));
-        System.arraycopy(object, slot.skip(), slot.array(), 0, slot.array().length);
-        skips.add(slot.skip());
-        return CompletableFuture.completedFuture(slot.array());
-      }
-    });
-    UniqueId holder = IdFactory.newUniqueId();
+    RemoteCopies remote = new RemoteCopies(Runnable::run);
+    List<Integer> skips = remote.skips;
     byte[] array = new byte[300_000];
     Arrays.fill(array, (byte) 7);
     List<String> list = new ArrayList<>();
     for (int i = 0; i < 30_000; i++) {
       list.add("item-" + i);
     }
-    ObjectRefImpl<?> arrayRef = pendingResult();
-    ObjectRefImpl<?> listRef = pendingResult();
-    for (var e : Map.of(arrayRef, (Object) array, listRef, list).entrySet()) {
-      byte[] object = codec.encode(e.getValue()).bytes();
-      remote.put(e.getKey().getId(), object);
-      taskManager.onTaskResult(e.getKey().getId(), ObjectValue.inStore(holder, object.length),
-          List.of());
-    }
+    ObjectRefImpl<?> arrayRef = remote.resultHeld(array);
+    ObjectRefImpl<?> listRef = remote.resultHeld(list);
 
     assertArrayEquals(array, (byte[]) reader.get(arrayRef, 30_000));
     assertEquals(list, reader.get(listRef, 30_000));
