@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The Jobs API rows (issue #19), against the head's {@code /api/jobs/}: how long a submission
  * takes until its driver JVM has started and joined the cluster, and how many submissions per
- * second the head accepts while they queue up behind a queue whose one running slot is taken.
+ * second the head accepts while they queue up behind a queue whose one running slot is taken: the
+ * first 1,000 to a new head, and then with 1,000 queued.
  *
  * <p>Threading: the accept row submits from {@link #SUBMITTERS} threads; the client is thread-safe.
  */
@@ -61,31 +62,45 @@ final class JobRows {
   }
 
   /**
-   * Submissions accepted per second while {@code count} jobs queue behind one that holds the
-   * queue's running slot; then stops them all (a PENDING job stopped leaves its queue).
+   * Submissions accepted per second: {@code first} the rate of the first {@code count} to the new
+   * head (its code not yet compiled), queued behind a job that holds the queue's one running slot;
+   * {@code queued} the rate of each of the next rounds of {@code roundSize}, with {@code count} and
+   * more already queued, as the other rows measure after a warm-up.
    */
-  double acceptedPerSecondQueued(int count) throws Exception {
+  record Accepted(double first, double[] queued) {}
+
+  /** Measures {@link Accepted}; then stops the blocking job (a PENDING job stopped leaves its queue). */
+  Accepted acceptedPerSecond(int count, int rounds, int roundSize) throws Exception {
     String blocker = submit(new JsonObject().put("entrypoint", "sleep 600").put("queue", QUEUE));
     Await.until("the blocking job runs", JOIN_TIMEOUT, () -> "RUNNING".equals(status(blocker)));
-    AtomicInteger next = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(SUBMITTERS);
-    long start = System.nanoTime();
     try {
-      List<Future<Void>> done = pool.invokeAll(java.util.Collections.nCopies(SUBMITTERS, () -> {
-        while (next.getAndIncrement() < count) {
-          submit(new JsonObject().put("entrypoint", "sleep 600").put("queue", QUEUE));
-        }
-        return null;
-      }));
-      for (Future<Void> f : done) {
-        f.get();
+      double first = submitQueued(pool, count);
+      double[] queued = new double[rounds];
+      for (int i = 0; i < rounds; i++) {
+        queued[i] = submitQueued(pool, roundSize);
       }
+      return new Accepted(first, queued);
     } finally {
       pool.shutdownNow();
+      send("POST", "/api/jobs/" + blocker + "/stop", "");
     }
-    double perSecond = count / ((System.nanoTime() - start) / 1e9);
-    send("POST", "/api/jobs/" + blocker + "/stop", "");
-    return perSecond;
+  }
+
+  /** Submits {@code count} jobs to the queue from {@link #SUBMITTERS} threads; returns per second. */
+  private double submitQueued(ExecutorService pool, int count) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    List<Future<Void>> done = pool.invokeAll(java.util.Collections.nCopies(SUBMITTERS, () -> {
+      while (next.getAndIncrement() < count) {
+        submit(new JsonObject().put("entrypoint", "sleep 600").put("queue", QUEUE));
+      }
+      return null;
+    }));
+    for (Future<Void> f : done) {
+      f.get();
+    }
+    return count / ((System.nanoTime() - start) / 1e9);
   }
 
   private String submit(JsonObject request) throws IOException, InterruptedException {

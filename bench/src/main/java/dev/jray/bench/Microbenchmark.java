@@ -380,6 +380,7 @@ public final class Microbenchmark implements Callable<Integer> {
         cross.runReconstructionRows(nodes, rows);
       }
       if (rows.containsKey(RowSpec.JOB_SUBMIT_TO_JOINED)
+          || rows.containsKey(RowSpec.JOB_ACCEPTED_FIRST)
           || rows.containsKey(RowSpec.JOB_ACCEPTED_QUEUED)) {
         progress("jobs rows: submissions to the head's Jobs API");
         cross.runJobRows(nodes, rows);

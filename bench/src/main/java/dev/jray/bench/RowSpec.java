@@ -79,6 +79,8 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
       cross("reconstruction: 100 MB task result rebuilt and read after its node died", Unit.SECONDS);
   static final RowSpec JOB_SUBMIT_TO_JOINED =
       cross("jobs: submit to RUNNING, driver JVM started and joined", Unit.SECONDS);
+  static final RowSpec JOB_ACCEPTED_FIRST =
+      cross("jobs: the first 1,000 submissions to a new head", Unit.PER_SECOND);
   static final RowSpec JOB_ACCEPTED_QUEUED =
       cross("jobs: submissions accepted with 1,000 queued", Unit.PER_SECOND);
 
@@ -92,7 +94,7 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
       CROSS_TASKS_SYNC, CROSS_TASKS_SYNC_TLS, CROSS_TASKS_ASYNC, CROSS_TASKS_ASYNC_TLS,
       CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER, CROSS_TRANSFER_TLS,
       NODE_JOIN, DRIVER_JOIN, DRIVER_JOIN_ARCHIVED, RECONSTRUCTION_COMPUTED, RECONSTRUCTION_REBUILT,
-      JOB_SUBMIT_TO_JOINED, JOB_ACCEPTED_QUEUED);
+      JOB_SUBMIT_TO_JOINED, JOB_ACCEPTED_FIRST, JOB_ACCEPTED_QUEUED);
 
   private static RowSpec local(String name, Unit unit, Double ray) {
     return new RowSpec(name, unit, ray, false, null);
