@@ -38,6 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -81,6 +83,7 @@ final class JrayRuntime {
     NodeVerticle node;
     List<String> packages = List.of();
     List<Path> code = List.of();
+    CompletableFuture<Void> viewHeard = CompletableFuture.completedFuture(null);
     if (address == null) {
       cluster = null;
       vertx = Vertx.vertx();
@@ -104,31 +107,47 @@ final class JrayRuntime {
       vertx = null;
       gcs = cluster.gcs();
       node = cluster.node();
-      long t2;
+      // the nodes' reports are awaited while the code ships and the job is recorded: each of
+      // these is GCS round trips, not CPU, so together they take the longest of them
+      NodeVerticle joined = node;
+      viewHeard = CompletableFuture.runAsync(() -> awaitClusterView(joined), JrayRuntime::onThreadOfItsOwn);
       try {
         code = JobPackages.applicationClassPath(System.getProperty("java.class.path", ""),
             JobPackages.codeSearchPath());
         packages = JobPackages.upload(gcs, code);
-        t2 = time.nanoseconds();
-        awaitClusterView(node);
       } catch (RuntimeException e) {
+        viewHeard.cancel(false);
         cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
         throw e;
       }
-      LOG.fine(String.format("driver start: join %d ms, ship code %d ms, wait for the view %d ms",
-          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (time.nanoseconds() - t2) / 1_000_000));
+      LOG.fine(String.format("driver start: join %d ms, ship code %d ms",
+          (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000));
     }
     worker = node.worker();
-    jobId = gcs.nextJobId();
-    gcs.jobs().put(jobId, new JobRecord(jobId, namespace, node.options().nodeId(),
-        time.milliseconds(), 0, packages));
-    JobPackages.restoreCollected(gcs, code, packages);
-    String submission = System.getenv(JobRecord.SUBMISSION_ID_ENV);
-    if (address != null && submission != null && !submission.isBlank()) {
-      // the driver of a submitted job: the Jobs API shows it as that submission
-      gcs.kv().put(JobRecord.SUBMISSION_KEY_PREFIX + jobId.toHex(),
-          submission.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    JobId job;
+    try {
+      job = gcs.nextJobId();
+      gcs.jobs().put(job, new JobRecord(job, namespace, node.options().nodeId(),
+          time.milliseconds(), 0, packages));
+      JobPackages.restoreCollected(gcs, code, packages);
+      String submission = System.getenv(JobRecord.SUBMISSION_ID_ENV);
+      if (address != null && submission != null && !submission.isBlank()) {
+        // the driver of a submitted job: the Jobs API shows it as that submission
+        gcs.kv().put(JobRecord.SUBMISSION_KEY_PREFIX + job.toHex(),
+            submission.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      long viewFrom = time.nanoseconds();
+      viewHeard.join();
+      LOG.fine(() -> String.format("driver start: job recorded, then %d ms more for the view",
+          (time.nanoseconds() - viewFrom) / 1_000_000));
+    } catch (RuntimeException e) {
+      if (cluster != null) {
+        cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
+      }
+      throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause
+          ? cause : e;
     }
+    jobId = job;
     worker.startDriver(jobId, namespace, jobClassLoader());
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -183,18 +202,33 @@ final class JrayRuntime {
    */
   private void awaitClusterView(NodeVerticle node) {
     // seed from the loads the nodes record for status: reports over the bus replace these
+    long t0 = time.nanoseconds();
     List<NodeRecord> live = gcs.nodes().snapshot().values().stream()
         .filter(n -> n.alive() && n.runsTasks()).toList();
+    long t1 = time.nanoseconds();
+    int seeded = 0;
     for (NodeLoad load : ClusterNode.loadsOf(gcs, live)) {
       if (time.milliseconds() - load.atMs() < VIEW_WAIT.toMillis()) {
         node.view().update(new SchedulerMessages.ResourceReport(load.nodeId(), load.total(),
             load.available(), 0, load.demands()));
+        seeded++;
       }
     }
+    long t2 = time.nanoseconds();
     // reports arrive by event-bus publish, at least once a second
     if (!Await.until(time, VIEW_WAIT, () -> unreported(node).isEmpty())) {
       LOG.fine(() -> "starting without the reports of nodes " + unreported(node));
     }
+    int n = seeded;
+    LOG.fine(() -> String.format("driver's view: nodes read in %d ms, %d of %d loads in %d ms, then %d ms",
+        (t1 - t0) / 1_000_000, n, live.size(), (t2 - t1) / 1_000_000, (time.nanoseconds() - t2) / 1_000_000));
+  }
+
+  /** Runs a start step beside the caller's (a daemon, so a driver that fails can still exit). */
+  private static void onThreadOfItsOwn(Runnable step) {
+    Thread t = new Thread(step, "jray-driver-start");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** The live nodes that run tasks and that the node's view has no report of. */

@@ -12,7 +12,6 @@ import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.cluster.Membership;
 import dev.jray.gcs.deploy.LocalParts;
-import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.time.Time;
 import dev.jray.api.Ray;
 import dev.jray.runtime.CoreWorker;
@@ -54,8 +53,6 @@ public final class ClusterNode implements AutoCloseable {
   public static final String FENCE_PROPERTY = "jray.fence";
   /** GCS key prefix of the latest load each node reports, for {@code jray status}. */
   public static final String LOAD_KEY_PREFIX = "load:";
-  /** Loads are read from the GCS, which more than jray's nodes can write: into NodeLoad only. */
-  private static final MessageSerializer LOADS = MessageSerializer.withoutCodegen(List.of(NodeLoad.class));
   /** How often the leader repairs what a dead leader left half done. */
   static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(3);
 
@@ -254,9 +251,9 @@ public final class ClusterNode implements AutoCloseable {
   private void recordLoad() {
     SchedulerMessages.ResourceReport r = node.scheduler().report();
     ObjectStore.Stats store = node.store().stats();
-    byte[] load = LOADS.serialize(new NodeLoad(r.nodeId(), r.total(), r.available(),
+    byte[] load = new NodeLoad(r.nodeId(), r.total(), r.available(),
         r.demands(), store.usedBytes(), store.capacity(), store.objectCount(),
-        time.milliseconds()));
+        time.milliseconds()).toBytes();
     vertx.executeBlocking(() -> {
       gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
       return null;
@@ -272,7 +269,11 @@ public final class ClusterNode implements AutoCloseable {
     for (NodeRecord n : nodes) {
       byte[] bytes = gcs.kv().get(LOAD_KEY_PREFIX + n.nodeId().toHex());
       if (bytes != null) {
-        loads.add((NodeLoad) LOADS.deserialize(bytes, null));
+        try {
+          loads.add(NodeLoad.fromBytes(bytes));
+        } catch (IllegalArgumentException e) {
+          LOG.fine(() -> "skipping the load of node " + n.nodeId() + ": " + e.getMessage());
+        }
       }
     }
     return loads;
