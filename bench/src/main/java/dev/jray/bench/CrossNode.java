@@ -327,7 +327,8 @@ final class CrossNode {
         put(rows, RowSpec.JOB_SUBMIT_TO_JOINED,
             Figure.of(jobs.submitToDriverJoined(settings.quick() ? 3 : 5, benchClassPath())));
       }
-      if (rows.containsKey(RowSpec.JOB_ACCEPTED_FIRST) || rows.containsKey(RowSpec.JOB_ACCEPTED_QUEUED)) {
+      if (rows.containsKey(RowSpec.JOB_ACCEPTED_FIRST)
+          || rows.containsKey(RowSpec.JOB_ACCEPTED_QUEUED)) {
         JobRows.Accepted accepted = jobs.acceptedPerSecond(1_000, settings.quick() ? 1 : 3, 300);
         put(rows, RowSpec.JOB_ACCEPTED_FIRST, Figure.single(accepted.first()));
         put(rows, RowSpec.JOB_ACCEPTED_QUEUED, Figure.of(accepted.queued()));

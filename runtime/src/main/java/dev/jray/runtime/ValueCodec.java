@@ -349,7 +349,7 @@ final class ValueCodec {
       isArray[0] = header >= 0;
       int skip = Math.max(header, 0);
       byte[] allocated = header == likelyHeader && ahead != null && caller != Thread.currentThread()
-          ? ahead.exceptionally(outOfMemory -> null).join() : null;
+          ? ahead.join() : null;
       if (ahead != null) {
         ahead.obtrudeValue(null); // not kept twice if the guess was wrong
       }
@@ -357,10 +357,13 @@ final class ValueCodec {
           : new byte[(int) (size - skip)], skip);
     });
     if (ahead != null) {
+      byte[] array = null;
       try {
-        ahead.complete(new byte[(int) (v.size() - likelyHeader)]);
+        array = new byte[(int) (v.size() - likelyHeader)];
       } catch (OutOfMemoryError e) {
-        ahead.completeExceptionally(e); // the transfer thread tries once more, and says why
+        // none: the transfer thread tries once more, and says why if it fails too
+      } finally {
+        ahead.complete(array); // always, so the transfer thread never waits in vain
       }
     }
     try {

@@ -110,7 +110,8 @@ final class JrayRuntime {
       // the nodes' reports are awaited while the code ships and the job is recorded: each of
       // these is GCS round trips, not CPU, so together they take the longest of them
       NodeVerticle joined = node;
-      viewHeard = CompletableFuture.runAsync(() -> awaitClusterView(joined), JrayRuntime::onThreadOfItsOwn);
+      viewHeard = CompletableFuture.runAsync(() -> awaitClusterView(joined),
+          JrayRuntime::onThreadOfItsOwn);
       try {
         code = JobPackages.applicationClassPath(System.getProperty("java.class.path", ""),
             JobPackages.codeSearchPath());
@@ -220,8 +221,9 @@ final class JrayRuntime {
       LOG.fine(() -> "starting without the reports of nodes " + unreported(node));
     }
     int n = seeded;
-    LOG.fine(() -> String.format("driver's view: nodes read in %d ms, %d of %d loads in %d ms, then %d ms",
-        (t1 - t0) / 1_000_000, n, live.size(), (t2 - t1) / 1_000_000, (time.nanoseconds() - t2) / 1_000_000));
+    LOG.fine(() -> String.format("driver's view: nodes read in %d ms, %d of %d loads in %d ms,"
+        + " then %d ms", (t1 - t0) / 1_000_000, n, live.size(), (t2 - t1) / 1_000_000,
+        (time.nanoseconds() - t2) / 1_000_000));
   }
 
   /** Runs a start step beside the caller's (a daemon, so a driver that fails can still exit). */

@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * {@code LongRunDriver SECONDS}: rounds of mixed work for SECONDS while the test kills workers
- * and starts new ones: 100 tasks of 10 ms (retried when their node dies), 20 calls to actors on the head
- * ({@code HEADONLY}, never killed), and every fifth round a placement group with a task in it,
- * then removed. Every result is checked; says {@code STEP warm} after the first round, and
+ * and starts new ones: 100 tasks of 10 ms (retried when their node dies), 20 calls to actors on
+ * the head ({@code HEADONLY}, never killed), and every fifth round a placement group with a task
+ * in it, then removed. Every result is checked; says {@code STEP warm} after the first round, and
  * reports rounds, wrong results and lost ones (an exception where a value was due).
  */
 public final class LongRunDriver {
@@ -116,8 +116,7 @@ public final class LongRunDriver {
       doubles.add(actors.get(i % actors.size()).task(Doubler::twice, base + i).remote());
     }
     for (int i = 0; i < TASKS_PER_ROUND; i++) {
-      tally.check("task " + (base + i), squares.get(i), (base + i) * (base + i),
-          deadline);
+      tally.check("task " + (base + i), squares.get(i), (base + i) * (base + i), deadline);
     }
     for (int i = 0; i < CALLS_PER_ROUND; i++) {
       tally.check("actor call " + (base + i), doubles.get(i), 2 * (base + i), deadline);
@@ -129,8 +128,8 @@ public final class LongRunDriver {
       if (group.wait(60)) {
         tally.groups++;
         tally.check("task in group " + round, Ray.task(LongRunDriver::square, base)
-            .setResource("CPU", 0.5).setPlacementGroup(group, 0).setMaxRetries(20).remote(), base * base,
-            System.nanoTime() + ROUND_TIMEOUT_MS * 1_000_000);
+            .setResource("CPU", 0.5).setPlacementGroup(group, 0).setMaxRetries(20).remote(),
+            base * base, System.nanoTime() + ROUND_TIMEOUT_MS * 1_000_000);
       } else {
         tally.lost++;
         tally.note("group of round " + round + " not created within 60 s");
