@@ -117,6 +117,23 @@ final class JobsClient {
     }
   }
 
+  /**
+   * {@code GET /api/v0/KIND?QUERY}, Ray's state API: the list's {@code data.result} object
+   * ({@code total}, {@code num_filtered}, {@code result}, ...).
+   *
+   * @param query already encoded, without the {@code ?}; may be empty
+   */
+  JsonObject state(String kind, String query) {
+    String body = sendJson("GET", "/api/v0/" + encode(kind) + (query.isEmpty() ? "" : "?" + query),
+        null);
+    JsonObject data = object(body).getJsonObject("data");
+    if (data == null || data.getJsonObject("result") == null) {
+      throw new JobsClientException(200, "the state API's answer has no data.result: "
+          + oneLine(body));
+    }
+    return data.getJsonObject("result");
+  }
+
   /** {@code GET /api/jobs/{id}/logs}: the job's whole log so far. */
   String logs(String submissionId) {
     return object(sendJson("GET", "/api/jobs/" + encode(submissionId) + "/logs", null))

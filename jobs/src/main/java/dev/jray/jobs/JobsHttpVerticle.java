@@ -9,6 +9,7 @@ import dev.jray.jobs.internals.JobSubmission;
 import dev.jray.jobs.internals.JobSupervisor;
 import dev.jray.jobs.internals.LogTail;
 import dev.jray.jobs.internals.PackageRoutes;
+import dev.jray.jobs.internals.StateRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -143,6 +144,7 @@ public final class JobsHttpVerticle extends VerticleBase {
     router.delete("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
         .put("deleted", supervisor.delete(ctx.pathParam("id")))));
     PackageRoutes.mount(router, vertx, gcs);
+    StateRoutes.mount(router, vertx, gcs, this::listJobs, JobsHttpVerticle::fail);
     exits = vertx.eventBus().<JsonObject>consumer(EntrypointHostVerticle.EXITED_ADDRESS,
         m -> vertx.executeBlocking(() -> {
           JsonObject exit = m.body();

@@ -1,0 +1,167 @@
+package dev.jray.jobs.internals;
+
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.PlacementGroupRecord;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The part of Ray's state API ({@code GET /api/v0/KIND}) that the GCS answers: nodes, actors,
+ * placement groups and jobs, with Ray's query parameters ({@code limit}, {@code detail}, {@code
+ * filter_keys}/{@code filter_predicates}/{@code filter_values}) and Ray's envelope ({@code
+ * {"result": true, "msg": "", "data": {"result": {"total", "num_after_truncation",
+ * "num_filtered", "result": [...]}}}}). A filter on a field the kind does not have, a predicate
+ * other than {@code =} or {@code !=}, or a bad limit is a 400 naming it.
+ *
+ * <p>Threading: handlers run on the HTTP verticle's event loop and read the GCS in executeBlocking.
+ */
+public final class StateRoutes {
+  /** Ray's default and largest {@code limit}. */
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 10_000;
+  /** Filters per request at most: each is a linear pass. */
+  static final int MAX_FILTERS = 32;
+
+  private StateRoutes() {}
+
+  /**
+   * Mounts the routes; {@code jobs} lists the jobs as {@code GET /api/jobs/} does.
+   *
+   * @param fail answers a request that failed (an {@link ApiError} with its status)
+   */
+  public static void mount(Router router, Vertx vertx, Gcs gcs, Supplier<JsonArray> jobs,
+      BiConsumer<RoutingContext, Throwable> fail) {
+    route(router, vertx, fail, "nodes", Set.of("node_id", "node_ip", "is_head_node", "state",
+        "node_name", "resources_total", "start_time_ms"), () -> nodes(gcs));
+    route(router, vertx, fail, "actors", Set.of("actor_id", "class_name", "state", "job_id",
+        "name", "node_id", "pid", "ray_namespace"), () -> actors(gcs));
+    route(router, vertx, fail, "placement_groups", Set.of("placement_group_id", "name",
+        "creator_job_id", "state"), () -> placementGroups(gcs));
+    route(router, vertx, fail, "jobs", Set.of("job_id", "submission_id", "status", "type",
+        "entrypoint"), () -> jobs.get().stream()
+        .map(j -> j instanceof JsonObject o ? o : JsonObject.mapFrom(j)).toList());
+  }
+
+  private static void route(Router router, Vertx vertx,
+      BiConsumer<RoutingContext, Throwable> fail, String kind,
+      Set<String> columns, Supplier<List<JsonObject>> rows) {
+    router.get("/api/v0/" + kind).handler(ctx -> vertx.executeBlocking(
+        () -> answer(StateQuery.of(ctx.queryParams(), columns), rows.get()), false)
+        .onComplete(r -> {
+          if (r.failed()) {
+            fail.accept(ctx, r.cause());
+          } else {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(r.result().encode());
+          }
+        }));
+  }
+
+  /** Ray's envelope around the rows {@code query} keeps. */
+  static JsonObject answer(StateQuery query, List<JsonObject> rows) {
+    List<JsonObject> kept = new ArrayList<>();
+    for (JsonObject row : rows) {
+      if (query.matches(row)) {
+        kept.add(row);
+      }
+    }
+    JsonArray shown = new JsonArray();
+    kept.stream().limit(query.limit()).forEach(row -> shown.add(query.detail() ? row
+        : query.brief(row)));
+    return new JsonObject().put("result", true).put("msg", "").put("data", new JsonObject()
+        .put("result", new JsonObject()
+            .put("total", rows.size())
+            .put("num_after_truncation", shown.size())
+            .put("num_filtered", kept.size())
+            .put("result", shown)
+            .put("partial_failure_warning", "")
+            .put("warnings", (Object) null)));
+  }
+
+  static List<JsonObject> nodes(Gcs gcs) {
+    List<JsonObject> rows = new ArrayList<>();
+    gcs.nodes().snapshot().values().forEach(n -> rows.add(node(n)));
+    return rows;
+  }
+
+  private static JsonObject node(NodeRecord n) {
+    String host = n.address() == null ? null : n.address().replaceFirst(":\\d+$", "");
+    return new JsonObject()
+        .put("node_id", n.nodeId().toString())
+        .put("node_ip", host)
+        .put("is_head_node", "head".equals(n.role()))
+        .put("state", n.alive() ? "ALIVE" : "DEAD")
+        .put("node_name", n.hostname())
+        .put("resources_total", resources(n.totalResources()))
+        .put("start_time_ms", n.startTimeMs())
+        .put("role", n.role())
+        .put("object_transfer_port", n.objectTransferPort())
+        .put("link_port", n.linkPort());
+  }
+
+  static List<JsonObject> actors(Gcs gcs) {
+    List<JsonObject> rows = new ArrayList<>();
+    gcs.actors().snapshot().values().forEach(a -> rows.add(actor(a)));
+    return rows;
+  }
+
+  private static JsonObject actor(ActorRecord a) {
+    return new JsonObject()
+        .put("actor_id", a.actorId().toString())
+        .put("class_name", a.className())
+        .put("state", a.state().name())
+        .put("job_id", a.jobId() == null ? null : a.jobId().toString())
+        .put("name", a.name() == null ? "" : a.name())
+        .put("node_id", a.nodeId() == null ? null : a.nodeId().toString())
+        .put("pid", (Object) null) // actors run in their node's JVM: no pid of their own
+        .put("ray_namespace", a.namespace())
+        .put("is_detached", a.detached())
+        .put("num_restarts", a.numRestarts())
+        .put("max_restarts", a.maxRestarts())
+        .put("death_cause", a.deathCause());
+  }
+
+  static List<JsonObject> placementGroups(Gcs gcs) {
+    List<JsonObject> rows = new ArrayList<>();
+    gcs.placementGroups().snapshot().values().forEach(g -> rows.add(placementGroup(g)));
+    return rows;
+  }
+
+  private static JsonObject placementGroup(PlacementGroupRecord g) {
+    JsonArray bundles = new JsonArray();
+    for (int i = 0; i < g.bundles().size(); i++) {
+      bundles.add(new JsonObject()
+          .put("bundle_index", i)
+          .put("node_id", i < g.bundleNodes().size() && g.bundleNodes().get(i) != null
+              ? g.bundleNodes().get(i).toString() : null)
+          .put("unit_resources", resources(g.bundles().get(i))));
+    }
+    return new JsonObject()
+        .put("placement_group_id", g.id().toString())
+        .put("name", g.name() == null ? "" : g.name())
+        .put("creator_job_id", g.jobId() == null ? null : g.jobId().toString())
+        .put("state", g.state().name())
+        .put("ray_namespace", g.namespace())
+        .put("strategy", g.strategy().name())
+        .put("bundles", bundles)
+        .put("created_at_ms", g.createdAtMs());
+  }
+
+  private static JsonObject resources(Map<String, Double> amounts) {
+    JsonObject r = new JsonObject();
+    amounts.forEach(r::put);
+    return r;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.jray.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.api.id.UniqueId;
+import dev.jray.api.placementgroup.PlacementStrategy;
+import dev.jray.gcs.ActorRecord;
+import dev.jray.gcs.ActorState;
+import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.PlacementGroupRecord;
+import dev.jray.gcs.ids.IdFactory;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Ray's state API paths, envelope, fields, filters, limit and errors, over records in the GCS. */
+class StateApiContractTest {
+  private JobsApi api;
+  private final JobId job = JobId.fromInt(7);
+  private final UniqueId head = IdFactory.newUniqueId();
+  private final UniqueId worker = IdFactory.newUniqueId();
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new JobsApi();
+    api.gcs.nodes().put(head, new NodeRecord(head, "head", "127.0.0.1:6379", "host-a", true,
+        Map.of("CPU", 2.0), 4000, 4001, 1000L));
+    api.gcs.nodes().put(worker, new NodeRecord(worker, "worker", "127.0.0.1:6380", "host-b",
+        false, Map.of("CPU", 4.0, "GPU", 1.0), 4002, 4003, 2000L));
+    for (int i = 0; i < 3; i++) {
+      ActorId id = IdFactory.newActorId(job);
+      api.gcs.actors().put(id, new ActorRecord(id, job, "Counter", i == 0 ? "first" : null,
+          "ns", false, 0, i == 2 ? ActorState.DEAD : ActorState.ALIVE, head, 0,
+          i == 2 ? "killed by the test" : null, null));
+    }
+    PlacementGroupId group = IdFactory.newPlacementGroupId(job);
+    api.gcs.placementGroups().put(group, PlacementGroupRecord.pending(group, "pg", "ns", job,
+        List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0)), PlacementStrategy.STRICT_SPREAD, 5L));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    api.close();
+  }
+
+  private JsonObject result(String pathAndQuery) {
+    HttpResponse<Buffer> r = api.call(HttpMethod.GET, pathAndQuery, null);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonObject body = r.bodyAsJsonObject();
+    assertEquals(true, body.getBoolean("result"));
+    assertEquals("", body.getString("msg"));
+    return body.getJsonObject("data").getJsonObject("result");
+  }
+
+  @Test
+  void nodesListedWithRayFields() {
+    JsonObject r = result("/api/v0/nodes");
+    assertEquals(2, r.getInteger("total"));
+    assertEquals(2, r.getInteger("num_after_truncation"));
+    JsonObject h = r.getJsonArray("result").stream().map(o -> (JsonObject) o)
+        .filter(n -> n.getString("node_id").equals(head.toString())).findFirst().orElseThrow();
+    assertEquals("127.0.0.1", h.getString("node_ip"));
+    assertTrue(h.getBoolean("is_head_node"));
+    assertEquals("ALIVE", h.getString("state"));
+    assertEquals(2.0, h.getJsonObject("resources_total").getDouble("CPU"));
+    assertNull(h.getValue("link_port"), "a brief row shows only the listed columns");
+    JsonObject dead = result("/api/v0/nodes?filter_keys=state&filter_predicates=%3D"
+        + "&filter_values=dead&detail=true");
+    assertEquals(1, dead.getInteger("num_filtered"));
+    JsonObject w = dead.getJsonArray("result").getJsonObject(0);
+    assertEquals(worker.toString(), w.getString("node_id"));
+    assertEquals(4003, w.getInteger("link_port"), "detail shows every field");
+  }
+
+  @Test
+  void actorsFilteredAndLimited() {
+    JsonObject all = result("/api/v0/actors");
+    assertEquals(3, all.getInteger("total"));
+    JsonObject first = all.getJsonArray("result").getJsonObject(0);
+    for (String field : List.of("actor_id", "class_name", "state", "job_id", "name", "node_id",
+        "ray_namespace")) {
+      assertTrue(first.containsKey(field), field);
+    }
+    JsonObject alive = result("/api/v0/actors?filter_keys=state&filter_predicates=%21%3D"
+        + "&filter_values=DEAD&limit=1");
+    assertEquals(3, alive.getInteger("total"));
+    assertEquals(2, alive.getInteger("num_filtered"));
+    assertEquals(1, alive.getInteger("num_after_truncation"));
+    assertEquals("ALIVE", alive.getJsonArray("result").getJsonObject(0).getString("state"));
+    JsonObject named = result("/api/v0/actors?filter_keys=name&filter_predicates=%3D"
+        + "&filter_values=first&filter_keys=job_id&filter_predicates=%3D&filter_values="
+        + job);
+    assertEquals(1, named.getInteger("num_filtered"));
+    JsonObject dead = result("/api/v0/actors?filter_keys=state&filter_predicates=%3D"
+        + "&filter_values=DEAD&detail=1");
+    assertEquals("killed by the test",
+        dead.getJsonArray("result").getJsonObject(0).getString("death_cause"));
+  }
+
+  @Test
+  void placementGroupsShowTheirBundles() {
+    JsonObject r = result("/api/v0/placement_groups?detail=true");
+    JsonObject g = r.getJsonArray("result").getJsonObject(0);
+    assertEquals("PENDING", g.getString("state"));
+    assertEquals("pg", g.getString("name"));
+    assertEquals(job.toString(), g.getString("creator_job_id"));
+    assertEquals("STRICT_SPREAD", g.getString("strategy"));
+    JsonArray bundles = g.getJsonArray("bundles");
+    assertEquals(2, bundles.size());
+    assertNull(bundles.getJsonObject(0).getValue("node_id"), "a pending bundle has no node");
+  }
+
+  @Test
+  void jobsListedAsTheJobsApiDoes() {
+    JsonObject submitted = api.submit(new JsonObject().put("entrypoint", "echo hi"));
+    String id = submitted.getString("submission_id");
+    JsonObject r = result("/api/v0/jobs?filter_keys=submission_id&filter_predicates=%3D"
+        + "&filter_values=" + id);
+    assertEquals(1, r.getInteger("num_filtered"));
+    assertEquals(id, r.getJsonArray("result").getJsonObject(0).getString("submission_id"));
+  }
+
+  @Test
+  void badQueriesAre400NamingTheParameter() {
+    assertBad("/api/v0/actors?limit=0", "limit");
+    assertBad("/api/v0/actors?limit=lots", "limit");
+    assertBad("/api/v0/actors?filter_keys=colour&filter_predicates=%3D&filter_values=red",
+        "filter_keys");
+    assertBad("/api/v0/actors?filter_keys=state&filter_predicates=%3E&filter_values=A",
+        "filter_predicates");
+    assertBad("/api/v0/actors?filter_keys=state&filter_values=A", "filter_keys");
+    HttpResponse<Buffer> unauthorized = api.send(HttpMethod.GET, "/api/v0/nodes", null, null);
+    assertEquals(401, unauthorized.statusCode());
+  }
+
+  private void assertBad(String path, String field) {
+    HttpResponse<Buffer> r = api.call(HttpMethod.GET, path, null);
+    assertEquals(400, r.statusCode(), r.bodyAsString());
+    assertEquals(field, r.bodyAsJsonObject().getString("field"));
+    assertFalse(r.bodyAsJsonObject().getString("error").isBlank());
+  }
+}
