@@ -43,7 +43,9 @@ class DriverKilledChaosIT {
     ChildJvm victim = c.startDriver(DriverKilledDriver.class, "victim",
         Integer.toString(ACTORS_AND_RESULTS));
     victim.awaitLine("^STEP ready$", DRIVER_TIMEOUT);
-    Status busy = c.status();
+    // nodes report their load each second: the reading task that just ended may still count
+    Status busy = c.awaitStatus(s -> s.used("CPU") == idle.used("CPU") + 2 * ACTORS_AND_RESULTS,
+        Duration.ofSeconds(15));
     assertEquals(idle.used("CPU") + 2 * ACTORS_AND_RESULTS, busy.used("CPU"),
         "the victim's actors and bundles hold CPUs:\n" + busy);
     assertTrue(busy.objects() >= idle.objects() + ACTORS_AND_RESULTS,
