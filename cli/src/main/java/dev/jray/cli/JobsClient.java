@@ -294,7 +294,8 @@ final class JobsClient {
     }
   }
 
-  private static String encode(String segment) {
+  /** {@code segment} percent-encoded for a URL path or query (a space as %20). */
+  static String encode(String segment) {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

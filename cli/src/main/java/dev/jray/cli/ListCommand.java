@@ -3,11 +3,10 @@ package dev.jray.cli;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -97,16 +96,12 @@ final class ListCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "jray list: --filter wants key=value"
             + " or key!=value, got '" + filter + "'");
       }
-      q.append("&filter_keys=").append(encode(filter.substring(0, at).strip()))
-          .append("&filter_predicates=").append(encode(predicate))
-          .append("&filter_values=").append(encode(filter.substring(at + predicate.length())
-              .strip()));
+      q.append("&filter_keys=").append(JobsClient.encode(filter.substring(0, at).strip()))
+          .append("&filter_predicates=").append(JobsClient.encode(predicate))
+          .append("&filter_values=")
+          .append(JobsClient.encode(filter.substring(at + predicate.length()).strip()));
     }
     return q.toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** Columns in the first row's order; nested values as compact JSON. */
@@ -132,7 +127,7 @@ final class ListCommand implements Callable<Integer> {
       }
       cells.add(line);
     }
-    List<String> upper = header.stream().map(h -> h.toUpperCase(java.util.Locale.ROOT)).toList();
+    List<String> upper = header.stream().map(h -> h.toUpperCase(Locale.ROOT)).toList();
     out.println(row(upper, widths));
     cells.forEach(line -> out.println(row(line, widths)));
   }

@@ -144,7 +144,7 @@ public final class JobsHttpVerticle extends VerticleBase {
     router.delete("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
         .put("deleted", supervisor.delete(ctx.pathParam("id")))));
     PackageRoutes.mount(router, vertx, gcs);
-    StateRoutes.mount(router, vertx, gcs, this::listJobs, JobsHttpVerticle::fail);
+    StateRoutes.mount(router, gcs, this::listJobs, (ctx, work) -> blocking(ctx, 200, work));
     exits = vertx.eventBus().<JsonObject>consumer(EntrypointHostVerticle.EXITED_ADDRESS,
         m -> vertx.executeBlocking(() -> {
           JsonObject exit = m.body();

@@ -4,8 +4,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One state API request's query, as Ray's state API takes it: {@code limit} (default {@value
@@ -55,7 +55,7 @@ record StateQuery(int limit, boolean detail, List<Filter> filters, Set<String> c
       String key = keys.get(i);
       if (!columns.contains(key)) {
         throw ApiError.badField("filter_keys", "cannot filter on '" + key + "': the fields are "
-            + new java.util.TreeSet<>(columns));
+            + new TreeSet<>(columns));
       }
       String predicate = predicates.get(i);
       if (!predicate.equals("=") && !predicate.equals("!=")) {
@@ -72,8 +72,7 @@ record StateQuery(int limit, boolean detail, List<Filter> filters, Set<String> c
       Object field = row.getValue(f.key());
       String text = field == null ? "" : String.valueOf(field);
       boolean same = f.key().equals("state") || f.key().equals("status")
-          ? text.toUpperCase(Locale.ROOT).equals(f.value().toUpperCase(Locale.ROOT))
-          : text.equals(f.value());
+          ? text.equalsIgnoreCase(f.value()) : text.equals(f.value());
       if (same != f.equal()) {
         return false;
       }

@@ -4,8 +4,6 @@ import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.PlacementGroupRecord;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -25,7 +24,8 @@ import java.util.function.Supplier;
  * "num_filtered", "result": [...]}}}}). A filter on a field the kind does not have, a predicate
  * other than {@code =} or {@code !=}, or a bad limit is a 400 naming it.
  *
- * <p>Threading: handlers run on the HTTP verticle's event loop and read the GCS in executeBlocking.
+ * <p>Threading: handlers run on the HTTP verticle's event loop and hand the GCS reads to {@code
+ * answer}, which runs them off it.
  */
 public final class StateRoutes {
   /** Ray's default and largest {@code limit}. */
@@ -39,34 +39,25 @@ public final class StateRoutes {
   /**
    * Mounts the routes; {@code jobs} lists the jobs as {@code GET /api/jobs/} does.
    *
-   * @param fail answers a request that failed (an {@link ApiError} with its status)
+   * @param answer runs a request's work off the event loop and answers with its JSON (an {@link
+   *     ApiError} with its status)
    */
-  public static void mount(Router router, Vertx vertx, Gcs gcs, Supplier<JsonArray> jobs,
-      BiConsumer<RoutingContext, Throwable> fail) {
-    route(router, vertx, fail, "nodes", Set.of("node_id", "node_ip", "is_head_node", "state",
+  public static void mount(Router router, Gcs gcs, Supplier<JsonArray> jobs,
+      BiConsumer<RoutingContext, Callable<Object>> answer) {
+    route(router, answer, "nodes", Set.of("node_id", "node_ip", "is_head_node", "state",
         "node_name", "resources_total", "start_time_ms"), () -> nodes(gcs));
-    route(router, vertx, fail, "actors", Set.of("actor_id", "class_name", "state", "job_id",
+    route(router, answer, "actors", Set.of("actor_id", "class_name", "state", "job_id",
         "name", "node_id", "pid", "ray_namespace"), () -> actors(gcs));
-    route(router, vertx, fail, "placement_groups", Set.of("placement_group_id", "name",
+    route(router, answer, "placement_groups", Set.of("placement_group_id", "name",
         "creator_job_id", "state"), () -> placementGroups(gcs));
-    route(router, vertx, fail, "jobs", Set.of("job_id", "submission_id", "status", "type",
-        "entrypoint"), () -> jobs.get().stream()
-        .map(j -> j instanceof JsonObject o ? o : JsonObject.mapFrom(j)).toList());
+    route(router, answer, "jobs", Set.of("job_id", "submission_id", "status", "type",
+        "entrypoint"), () -> jobs.get().stream().map(j -> (JsonObject) j).toList());
   }
 
-  private static void route(Router router, Vertx vertx,
-      BiConsumer<RoutingContext, Throwable> fail, String kind,
-      Set<String> columns, Supplier<List<JsonObject>> rows) {
-    router.get("/api/v0/" + kind).handler(ctx -> vertx.executeBlocking(
-        () -> answer(StateQuery.of(ctx.queryParams(), columns), rows.get()), false)
-        .onComplete(r -> {
-          if (r.failed()) {
-            fail.accept(ctx, r.cause());
-          } else {
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(r.result().encode());
-          }
-        }));
+  private static void route(Router router, BiConsumer<RoutingContext, Callable<Object>> answer,
+      String kind, Set<String> columns, Supplier<List<JsonObject>> rows) {
+    router.get("/api/v0/" + kind).handler(ctx -> answer.accept(ctx,
+        () -> answer(StateQuery.of(ctx.queryParams(), columns), rows.get())));
   }
 
   /** Ray's envelope around the rows {@code query} keeps. */
