@@ -124,14 +124,29 @@ final class JobsClient {
    * @param query already encoded, without the {@code ?}; may be empty
    */
   JsonObject state(String kind, String query) {
-    String body = sendJson("GET", "/api/v0/" + encode(kind) + (query.isEmpty() ? "" : "?" + query),
-        null);
+    return dataResult(sendJson("GET", "/api/v0/" + encode(kind)
+        + (query.isEmpty() ? "" : "?" + query), null));
+  }
+
+  /** The {@code data.result} of a state API answer. */
+  private JsonObject dataResult(String body) {
     JsonObject data = object(body).getJsonObject("data");
     if (data == null || data.getJsonObject("result") == null) {
       throw new JobsClientException(200, "the state API's answer has no data.result: "
           + oneLine(body));
     }
     return data.getJsonObject("result");
+  }
+
+  /** {@code GET /api/v0/KIND/summarize}: Ray's summary ({@code node_id_to_summary}). */
+  JsonObject summary(String kind) {
+    return dataResult(sendJson("GET", "/api/v0/" + encode(kind) + "/summarize", null));
+  }
+
+  /** {@code GET /api/v0/tasks/timeline}: a Chrome trace (JSON array) of recent tasks. */
+  String timeline(String jobId) {
+    return sendJson("GET", "/api/v0/tasks/timeline" + (jobId == null ? ""
+        : "?job_id=" + encode(jobId)), null);
   }
 
   /** {@code GET /api/jobs/{id}/logs}: the job's whole log so far. */

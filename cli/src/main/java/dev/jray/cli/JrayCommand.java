@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jray", mixinStandardHelpOptions = true, version = "jray 0.1.0",
     description = "Ray's programming model for the JVM.",
     subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, DemoCommand.class,
-        MicrobenchmarkCommand.class, JobCommand.class, ListCommand.class, DriverEnvCommand.class})
+        MicrobenchmarkCommand.class, JobCommand.class, ListCommand.class, GetCommand.class, SummaryCommand.class,
+        TimelineCommand.class, DriverEnvCommand.class})
 public final class JrayCommand implements Runnable {
 
   @Override

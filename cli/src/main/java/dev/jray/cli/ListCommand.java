@@ -4,10 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,10 +19,11 @@ import picocli.CommandLine.Spec;
  * table or JSON. Prints a line saying how many rows the limit left out.
  */
 @Command(name = "list", description = "List cluster state, as `ray list`: nodes, actors,"
-    + " placement-groups or jobs (--filter key=value or key!=value, --limit, --detail).")
+    + " placement-groups, jobs or tasks (--filter key=value or key!=value, --limit, --detail).")
 final class ListCommand implements Callable<Integer> {
   /** The kinds as `ray list` names them, and their state API paths. */
-  private static final List<String> KINDS = List.of("nodes", "actors", "placement-groups", "jobs");
+  static final List<String> KINDS = List.of("nodes", "actors", "placement-groups", "jobs",
+      "tasks");
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;
@@ -44,7 +42,7 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--detail", description = "Every field of each row.")
   boolean detail;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json"
+  @Option(names = "--format", defaultValue = "table", description = "table, json or yaml"
       + " (default ${DEFAULT-VALUE}).")
   String format;
 
@@ -56,21 +54,16 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!KINDS.contains(kind)) {
-      throw new ParameterException(spec.commandLine(), "jray list: unknown kind '" + kind
-          + "': give one of " + KINDS);
-    }
-    if (!format.equals("table") && !format.equals("json")) {
-      throw new ParameterException(spec.commandLine(), "jray list: --format is table or json,"
-          + " got '" + format + "'");
-    }
-    JsonObject result = server.client().state(kind.replace('-', '_'), query());
+    checkKind(spec, "list", kind);
+    StateFormat how = format(spec, "list", format);
+    JsonObject result = server.client().state(kind.replace('-', '_'), "limit=" + limit
+        + (detail ? "&detail=true" : "") + filters(spec, filters));
     PrintWriter out = spec.commandLine().getOut();
     JsonArray rows = result.getJsonArray("result", new JsonArray());
-    if (format.equals("json")) {
-      out.println(rows.encodePrettily());
-    } else {
-      printTable(out, rows);
+    how.print(out, rows);
+    String warning = result.getString("partial_failure_warning", "");
+    if (!warning.isEmpty()) {
+      spec.commandLine().getErr().println("jray list: partial result: " + warning);
     }
     int filtered = result.getInteger("num_filtered", rows.size());
     if (filtered > rows.size()) {
@@ -80,11 +73,27 @@ final class ListCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String query() {
-    StringBuilder q = new StringBuilder("limit=").append(limit);
-    if (detail) {
-      q.append("&detail=true");
+  static void checkKind(CommandSpec spec, String command, String kind) {
+    if (!KINDS.contains(kind)) {
+      throw new ParameterException(spec.commandLine(), "jray " + command + ": unknown kind '"
+          + kind + "': give one of " + KINDS);
     }
+  }
+
+  static StateFormat format(CommandSpec spec, String command, String name) {
+    try {
+      return StateFormat.of(name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "jray " + command + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The state API's filter parameters, each after a {@code &}, for {@code --filter key=value} or
+   * {@code key!=value} options.
+   */
+  static String filters(CommandSpec spec, List<String> filters) {
+    StringBuilder q = new StringBuilder();
     for (String filter : filters) {
       int at = filter.indexOf("!=");
       String predicate = "!=";
@@ -102,45 +111,5 @@ final class ListCommand implements Callable<Integer> {
           .append(JobsClient.encode(filter.substring(at + predicate.length()).strip()));
     }
     return q.toString();
-  }
-
-  /** Columns in the first row's order; nested values as compact JSON. */
-  static void printTable(PrintWriter out, JsonArray rows) {
-    if (rows.isEmpty()) {
-      out.println("(none)");
-      return;
-    }
-    Set<String> columns = new LinkedHashSet<>();
-    rows.forEach(r -> columns.addAll(((JsonObject) r).fieldNames()));
-    List<String> header = new ArrayList<>(columns);
-    List<List<String>> cells = new ArrayList<>();
-    int[] widths = header.stream().mapToInt(h -> h.length()).toArray();
-    for (Object r : rows) {
-      JsonObject row = (JsonObject) r;
-      List<String> line = new ArrayList<>();
-      for (int i = 0; i < header.size(); i++) {
-        Object v = row.getValue(header.get(i));
-        String text = v == null ? "" : v instanceof JsonObject || v instanceof JsonArray
-            ? v.toString() : String.valueOf(v);
-        widths[i] = Math.max(widths[i], text.length());
-        line.add(text);
-      }
-      cells.add(line);
-    }
-    List<String> upper = header.stream().map(h -> h.toUpperCase(Locale.ROOT)).toList();
-    out.println(row(upper, widths));
-    cells.forEach(line -> out.println(row(line, widths)));
-  }
-
-  private static String row(List<String> cells, int[] widths) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        b.append("  ");
-      }
-      b.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + widths[i] + "s",
-          cells.get(i)));
-    }
-    return b.toString();
   }
 }

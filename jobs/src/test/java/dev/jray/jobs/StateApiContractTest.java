@@ -15,6 +15,7 @@ import dev.jray.gcs.ActorState;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.PlacementGroupRecord;
 import dev.jray.gcs.ids.IdFactory;
+import dev.jray.node.WorkerPoolVerticle;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -131,6 +132,86 @@ class StateApiContractTest {
         + "&filter_values=" + id);
     assertEquals(1, r.getInteger("num_filtered"));
     assertEquals(id, r.getJsonArray("result").getJsonObject(0).getString("submission_id"));
+  }
+
+  /** What a node answers for its task events: one partial row per task, as TaskEventRows makes. */
+  private JsonObject partial(String taskId, String node, String... stateAtMs) {
+    JsonArray events = new JsonArray();
+    for (String e : stateAtMs) {
+      String[] p = e.split("@");
+      events.add(new JsonObject().put("state", p[0]).put("created_ms", Long.parseLong(p[1]))
+          .put("attempt_number", 0));
+    }
+    JsonObject row = new JsonObject().put("task_id", taskId).put("job_id", job.toHex())
+        .put("type", "NORMAL_TASK").put("func_or_class_name", "demo.Work.run")
+        .put("name", "Work.run").put("events", events);
+    if (node != null) {
+      row.put("node_id", node).put("worker_pid", 42);
+    }
+    if (stateAtMs[stateAtMs.length - 1].startsWith("FAILED")) {
+      row.put("error_type", "TASK_EXECUTION_EXCEPTION").put("error_message", "boom");
+    }
+    return row;
+  }
+
+  @Test
+  void tasksMergeWhatEachNodeSawAndNameTheSilentOnes() {
+    UniqueId silent = IdFactory.newUniqueId();
+    api.gcs.nodes().put(silent, new NodeRecord(silent, "worker", "127.0.0.1:6381", "host-c",
+        true, Map.of("CPU", 1.0), 4004, 4005, 3000L));
+    // the head owns both tasks and ran one; the (dead, so unasked) worker would have run the other
+    api.vertx.eventBus().<JsonObject>consumer(WorkerPoolVerticle.statsAddress(head), m -> m.reply(
+        new JsonObject().put("node_id", head.toHex()).put("rows", new JsonArray()
+            .add(partial("t1", null, "PENDING_NODE_ASSIGNMENT@100"))
+            .add(partial("t2", null, "PENDING_NODE_ASSIGNMENT@200"))
+            .add(partial("t1", head.toHex(), "RUNNING@110", "FINISHED@150"))
+            .add(partial("t2", head.toHex(), "RUNNING@210", "FAILED@260")))));
+    JsonObject r = result("/api/v0/tasks?detail=true");
+    assertEquals(2, r.getInteger("total"));
+    assertTrue(r.getString("partial_failure_warning").contains(silent.toHex()),
+        r.getString("partial_failure_warning"));
+    JsonObject t1 = r.getJsonArray("result").stream().map(o -> (JsonObject) o)
+        .filter(t -> t.getString("task_id").equals("t1")).findFirst().orElseThrow();
+    assertEquals("FINISHED", t1.getString("state"));
+    assertEquals(head.toHex(), t1.getString("node_id"));
+    assertEquals(100L, t1.getLong("creation_time_ms"));
+    assertEquals(110L, t1.getLong("start_time_ms"));
+    assertEquals(150L, t1.getLong("end_time_ms"));
+    assertEquals(3, t1.getJsonArray("events").size());
+    JsonObject failed = result("/api/v0/tasks?filter_keys=state&filter_predicates=%3D"
+        + "&filter_values=failed");
+    assertEquals(1, failed.getInteger("num_filtered"));
+    JsonObject t2 = failed.getJsonArray("result").getJsonObject(0);
+    assertEquals("TASK_EXECUTION_EXCEPTION", t2.getString("error_type"));
+    assertNull(t2.getValue("events"), "a brief row shows only the listed columns");
+
+    JsonObject summary = result("/api/v0/tasks/summarize").getJsonObject("node_id_to_summary")
+        .getJsonObject("cluster");
+    assertEquals(2, summary.getInteger("total_tasks"));
+    JsonObject counts = summary.getJsonObject("summary").getJsonObject("demo.Work.run")
+        .getJsonObject("state_counts");
+    assertEquals(1, counts.getInteger("FINISHED"));
+    assertEquals(1, counts.getInteger("FAILED"));
+
+    HttpResponse<Buffer> trace = api.call(HttpMethod.GET, "/api/v0/tasks/timeline", null);
+    assertEquals(200, trace.statusCode());
+    List<JsonObject> complete = trace.bodyAsJsonArray().stream().map(o -> (JsonObject) o)
+        .filter(e -> "X".equals(e.getString("ph"))).toList();
+    assertEquals(List.of(110_000L, 210_000L), complete.stream().map(e -> e.getLong("ts")).toList());
+    assertEquals(List.of(40_000L, 50_000L), complete.stream().map(e -> e.getLong("dur")).toList());
+    assertBad("/api/v0/tasks?filter_keys=colour&filter_predicates=%3D&filter_values=red",
+        "filter_keys");
+  }
+
+  @Test
+  void actorsSummarizedByClassAndState() {
+    JsonObject summary = result("/api/v0/actors/summarize").getJsonObject("node_id_to_summary")
+        .getJsonObject("cluster");
+    assertEquals(3, summary.getInteger("total_actors"));
+    JsonObject counts = summary.getJsonObject("summary").getJsonObject("Counter")
+        .getJsonObject("state_counts");
+    assertEquals(2, counts.getInteger("ALIVE"));
+    assertEquals(1, counts.getInteger("DEAD"));
   }
 
   @Test

@@ -113,6 +113,7 @@ final class ActorSubmitter implements AutoCloseable {
         if (options.maxRestarts != 0) {
           directory.keepCreationSpec(actorId, spec);
         }
+        taskManager.events().submitted(spec);
         normalTasks.submitToScheduler(spec);
       } catch (PreparedArgs.DependencyFailedException e) {
         taskManager.failDependency(creationReturn, ctx.jobId(), fd, e);
@@ -163,6 +164,7 @@ final class ActorSubmitter implements AutoCloseable {
       throw e;
     }
     ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared, () -> queue.releaseSlot(returnId));
+    taskManager.events().submittedActorCall(taskId, ctx.jobId(), h.getId(), fd);
     queue.enqueue(new ActorCallQueue.Call(taskId, ctx.jobId(), fd, prepared, returnId));
     return ref;
   }

@@ -51,6 +51,8 @@ public final class CoreWorker {
   private final ReferenceCounter refs;
   private final ValueCodec codec;
   private final TaskManager taskManager;
+  /** The state changes of the tasks this node owns and runs, for the state API. */
+  private final TaskEvents taskEvents;
   private final TaskExecutor tasks;
   private final ObjectReader reader;
   private final NormalTaskSubmitter normalTasks;
@@ -93,7 +95,8 @@ public final class CoreWorker {
     Lineage lineage = new Lineage(Lineage.maxBytes(System.getProperty(Lineage.MAX_BYTES_PROPERTY)));
     refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);
     codec = new ValueCodec(nodeId, serializer, store, refs, copies, time);
-    taskManager = new TaskManager(nodeId, owners, refs, codec, jobs,
+    taskEvents = TaskEvents.create(time);
+    taskManager = new TaskManager(nodeId, owners, refs, codec, jobs, taskEvents,
         this::retryTasksLocatedLate);
     // hosted, made below, needs tasks: creations reach it through hostActor, run later
     tasks = new TaskExecutor(nodeId, owners, executor, functions, jobs, codec, copies,
@@ -178,6 +181,12 @@ public final class CoreWorker {
       placementGroups.close();
     }
     tasks.stop();
+    taskEvents.close();
+  }
+
+  /** This node's recent task events. */
+  public TaskEvents taskEvents() {
+    return taskEvents;
   }
 
   /**

@@ -247,6 +247,9 @@ final class TaskExecutor {
   Outcome invoke(TaskSpec spec, TaskContext ctx, Object target) {
     TaskContext outer = TaskContext.current();
     ClassLoader outerLoader = ctx.enter();
+    TaskEvents events = taskManager.events();
+    events.running(spec);
+    Outcome outcome;
     try {
       FunctionResolver.Invocable f = functions.resolve(spec.function(), ctx.loader());
       Object[] args = new Object[spec.args().size()];
@@ -254,12 +257,14 @@ final class TaskExecutor {
         TaskArg a = spec.args().get(i);
         args[i] = decodeArg(a, ctx.loader());
       }
-      return new Outcome(f.invoke(target, args), null);
+      outcome = new Outcome(f.invoke(target, args), null);
     } catch (Throwable t) {
-      return new Outcome(null, t);
+      outcome = new Outcome(null, t);
     } finally {
       TaskContext.restore(outer, outerLoader);
     }
+    events.ended(spec, outcome.thrown());
+    return outcome;
   }
 
   /** An argument's value; an ObjectRef's small immutable value is decoded once for many calls. */

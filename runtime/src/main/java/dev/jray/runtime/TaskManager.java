@@ -51,13 +51,15 @@ final class TaskManager {
   private final LinkedHashSet<UniqueId> deadNodes = new LinkedHashSet<>();
   private static final int MAX_DEAD_NODES = 1024;
   private final Consumer<UniqueId> locatedOnDeadNode;
+  private final TaskEvents events;
 
   /**
    * @param locatedOnDeadNode told when a task is located on a node whose death was already taken
    *     (the location came after the death: a forward that raced it); never blocks
    */
   TaskManager(UniqueId nodeId, Owners owners, ReferenceCounter refs, ValueCodec codec,
-      JobRegistry jobs, Consumer<UniqueId> locatedOnDeadNode) {
+      JobRegistry jobs, TaskEvents events, Consumer<UniqueId> locatedOnDeadNode) {
+    this.events = Objects.requireNonNull(events, "events");
     this.locatedOnDeadNode = Objects.requireNonNull(locatedOnDeadNode, "locatedOnDeadNode");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.owners = Objects.requireNonNull(owners, "owners");
@@ -72,6 +74,12 @@ final class TaskManager {
    */
   void addPending(TaskSpec spec) {
     pending.put(spec.returnId(), spec);
+    events.submitted(spec);
+  }
+
+  /** Where this worker records its tasks' state changes. */
+  TaskEvents events() {
+    return events;
   }
 
   /**
@@ -155,6 +163,9 @@ final class TaskManager {
   }
 
   void failCall(ObjectId returnId, RayException error) {
+    TaskSpec spec = pending.get(returnId);
+    events.failedByOwner(spec != null ? spec.taskId() : returnId.getTaskId(),
+        spec != null ? spec.jobId() : null, spec != null ? spec.attempt() : 0, error);
     onTaskResult(returnId, codec.errorValue(error), List.of());
   }
 

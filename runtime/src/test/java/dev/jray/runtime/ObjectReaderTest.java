@@ -93,7 +93,7 @@ class ObjectReaderTest {
     Lineage lineage = new Lineage(Lineage.DEFAULT_MAX_BYTES);
     refs = new ReferenceCounter(owners, copies::deleteFreed, lineage);
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, time);
-    taskManager = new TaskManager(here, owners, refs, codec, jobs, node -> {});
+    taskManager = new TaskManager(here, owners, refs, codec, jobs, new TaskEvents(Time.SYSTEM, 0, 1), node -> {});
     tasks = new TaskExecutor(here, owners, pool, new FunctionResolver(), jobs, codec, copies,
         taskManager, spec -> { }, time);
     InMemoryGcs gcs = new InMemoryGcs();

@@ -58,7 +58,7 @@ class ObjectRecoveryTest {
     codec = new ValueCodec(here, Serializers.fory(), store, refs, copies, new ManualTime());
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null, Time.SYSTEM));
-    taskManager = new TaskManager(here, owners, refs, codec, jobs, node -> {});
+    taskManager = new TaskManager(here, owners, refs, codec, jobs, new TaskEvents(Time.SYSTEM, 0, 1), node -> {});
     recovery = new ObjectRecovery(owners, refs, lineage, codec, taskManager, rerun::add);
   }
 

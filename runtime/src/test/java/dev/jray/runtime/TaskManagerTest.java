@@ -56,7 +56,7 @@ class TaskManagerTest {
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null, Time.SYSTEM));
     jobs.register(JOB, "test", getClass().getClassLoader()); // as the driver of JOB does
-    taskManager = new TaskManager(here, owners, refs, codec, jobs,
+    taskManager = new TaskManager(here, owners, refs, codec, jobs, new TaskEvents(Time.SYSTEM, 0, 1),
         node -> retried.addAll(taskManager.takeTasksOnDeadNode(node)));
   }
 

@@ -19,6 +19,7 @@ import dev.jray.placement.PlacementMessages;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.ObjectFetcher;
+import dev.jray.runtime.TaskEventRows;
 import dev.jray.scheduler.SchedulerVerticle;
 import dev.jray.scheduler.TaskSink;
 import dev.jray.store.ObjectStoreVerticle;
@@ -27,6 +28,8 @@ import dev.jray.task.TaskSpec;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -52,8 +55,10 @@ import java.util.logging.Logger;
  * as the scheduler's {@link TaskSink}) and writes large values into the store, all by direct
  * calls. It registers itself, and the node's {@link PlacementVerticle.GroupWork}.
  *
- * <p>Event-bus contract: {@link #statsAddress(UniqueId)} answers any request with JSON {@code
- * poolThreads}, {@code activeThreads}, {@code completedTasks}, {@code linkPort}. The worker sends
+ * <p>Event-bus contract: {@link #statsAddress(UniqueId)} answers a request with JSON {@code
+ * poolThreads}, {@code activeThreads}, {@code completedTasks}, {@code linkPort}; one whose body
+ * holds {@value #TASK_EVENTS} (a row count, at most {@value #MAX_TASK_ROWS}) with the node's
+ * task rows instead, as {@link TaskEventRows} makes them: {@code {node_id, rows: [...]}}. The worker sends
  * {@code SchedulerMessages} to schedulers and {@code PlacementMessages} to the placement service
  * (codecs registered here); tasks, results and actor calls between nodes ride the links, not the
  * bus.
@@ -75,6 +80,11 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   private static final Set<String> KEYS = Set.of(NODE_ID, LINK_HOST);
 
   // ---- Event-bus contract ----
+  /** The key of a stats request that asks for task rows: how many, newest first. */
+  public static final String TASK_EVENTS = "task_events";
+  /** The most task rows one reply holds. */
+  public static final int MAX_TASK_ROWS = 10_000;
+
   /** {@code jray.node.<nodeId>.workers.stats}: see the class comment. */
   public static String statsAddress(UniqueId nodeId) {
     return "jray.node." + nodeId.toHex() + ".workers.stats";
@@ -206,7 +216,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
         linkPort = links.listen(linkHost);
       }
       return null;
-    }).compose(v -> vertx.eventBus().consumer(statsAddress(nodeId), m -> m.reply(statsJson()))
+    }).compose(v -> vertx.eventBus().<Object>consumer(statsAddress(nodeId), this::answerStats)
         .completion()).onSuccess(v -> {
           LocalParts.register(vertx, nodeId, WorkerPoolVerticle.class, this);
           if (linkHost != null) {
@@ -228,6 +238,24 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
       stopParts();
       return null;
     }).<Void>mapEmpty().onComplete(stopped);
+  }
+
+  /** Answers a stats request: the pool's counters, or the node's task rows. */
+  private void answerStats(Message<Object> m) {
+    if (!(m.body() instanceof JsonObject body) || body.getValue(TASK_EVENTS) == null) {
+      m.reply(statsJson());
+      return;
+    }
+    if (!(body.getValue(TASK_EVENTS) instanceof Number asked)) {
+      m.fail(400, TASK_EVENTS + " must be a number of rows");
+      return;
+    }
+    int max = (int) Math.max(0, Math.min(MAX_TASK_ROWS, asked.longValue()));
+    vertx.executeBlocking(() -> new JsonObject().put("node_id", nodeId.toHex())
+        .put("rows", new JsonArray(TaskEventRows.of(worker.taskEvents().latest(max * 4), nodeId,
+            ProcessHandle.current().pid(), max))), false)
+        .onSuccess(m::reply)
+        .onFailure(e -> m.fail(500, String.valueOf(e)));
   }
 
   /** Drops the class loaders of finished jobs (off the event loop: it reads the GCS). */

@@ -17,8 +17,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * The part of Ray's state API ({@code GET /api/v0/KIND}) that the GCS answers: nodes, actors,
- * placement groups and jobs, with Ray's query parameters ({@code limit}, {@code detail}, {@code
+ * Ray's state API ({@code GET /api/v0/KIND}): nodes, actors, placement groups and jobs from the
+ * GCS, tasks gathered from every node's task events ({@link TaskRows}), with Ray's query parameters ({@code limit}, {@code detail}, {@code
  * filter_keys}/{@code filter_predicates}/{@code filter_values}) and Ray's envelope ({@code
  * {"result": true, "msg": "", "data": {"result": {"total", "num_after_truncation",
  * "num_filtered", "result": [...]}}}}). A filter on a field the kind does not have, a predicate
@@ -42,8 +42,25 @@ public final class StateRoutes {
    * @param answer runs a request's work off the event loop and answers with its JSON (an {@link
    *     ApiError} with its status)
    */
-  public static void mount(Router router, Gcs gcs, Supplier<JsonArray> jobs,
+  public static void mount(Router router, Gcs gcs, TaskRows tasks, Supplier<JsonArray> jobs,
       BiConsumer<RoutingContext, Callable<Object>> answer) {
+    router.get("/api/v0/tasks").handler(ctx -> answer.accept(ctx, () -> {
+      StateQuery query = StateQuery.of(ctx.queryParams(), TaskRows.COLUMNS);
+      TaskRows.Gathered gathered = tasks.gather();
+      return answer(query, gathered.rows(), gathered.warning());
+    }));
+    router.get("/api/v0/tasks/summarize").handler(ctx -> answer.accept(ctx, () -> {
+      TaskRows.Gathered gathered = tasks.gather();
+      return envelope(StateSummaries.tasks(gathered.rows()), gathered.warning());
+    }));
+    router.get("/api/v0/tasks/timeline").handler(ctx -> answer.accept(ctx, () -> {
+      String job = ctx.queryParams().get("job_id");
+      List<JsonObject> rows = tasks.gather().rows().stream()
+          .filter(r -> job == null || job.equals(r.getString("job_id"))).toList();
+      return StateSummaries.timeline(rows, tasks.nowMs());
+    }));
+    router.get("/api/v0/actors/summarize").handler(ctx -> answer.accept(ctx,
+        () -> envelope(StateSummaries.actors(actors(gcs)), "")));
     route(router, answer, "nodes", Set.of("node_id", "node_ip", "is_head_node", "state",
         "node_name", "resources_total", "start_time_ms"), () -> nodes(gcs));
     route(router, answer, "actors", Set.of("actor_id", "class_name", "state", "job_id",
@@ -62,6 +79,11 @@ public final class StateRoutes {
 
   /** Ray's envelope around the rows {@code query} keeps. */
   static JsonObject answer(StateQuery query, List<JsonObject> rows) {
+    return answer(query, rows, "");
+  }
+
+  /** Ray's envelope around the rows {@code query} keeps, with a warning if some were missing. */
+  static JsonObject answer(StateQuery query, List<JsonObject> rows, String warning) {
     List<JsonObject> kept = new ArrayList<>();
     for (JsonObject row : rows) {
       if (query.matches(row)) {
@@ -71,13 +93,16 @@ public final class StateRoutes {
     JsonArray shown = new JsonArray();
     kept.stream().limit(query.limit()).forEach(row -> shown.add(query.detail() ? row
         : query.brief(row)));
+    return envelope(new JsonObject()
+        .put("total", rows.size())
+        .put("num_after_truncation", shown.size())
+        .put("num_filtered", kept.size())
+        .put("result", shown), warning);
+  }
+
+  private static JsonObject envelope(JsonObject result, String warning) {
     return new JsonObject().put("result", true).put("msg", "").put("data", new JsonObject()
-        .put("result", new JsonObject()
-            .put("total", rows.size())
-            .put("num_after_truncation", shown.size())
-            .put("num_filtered", kept.size())
-            .put("result", shown)
-            .put("partial_failure_warning", "")
+        .put("result", result.put("partial_failure_warning", warning)
             .put("warnings", (Object) null)));
   }
 

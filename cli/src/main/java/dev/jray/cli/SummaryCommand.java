@@ -1,0 +1,79 @@
+package dev.jray.cli;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jray summary tasks|actors}, as {@code ray summary}: how many tasks of each function (or
+ * actors of each class) are in each state, from the head's {@code /api/v0/KIND/summarize}.
+ */
+@Command(name = "summary", description = "Count tasks by function or actors by class, per"
+    + " state, as `ray summary`.")
+final class SummaryCommand implements Callable<Integer> {
+  private static final List<String> KINDS = List.of("tasks", "actors");
+
+  @Spec CommandSpec spec;
+  @Mixin JobCommand.Server server;
+
+  @Parameters(index = "0", description = "tasks or actors.")
+  String kind;
+
+  @Option(names = "--format", defaultValue = "table", description = "table, json or yaml"
+      + " (default ${DEFAULT-VALUE}).")
+  String format;
+
+  @Override
+  public Integer call() {
+    if (!KINDS.contains(kind)) {
+      throw new ParameterException(spec.commandLine(), "jray summary: unknown kind '" + kind
+          + "': give one of " + KINDS);
+    }
+    StateFormat how = ListCommand.format(spec, "summary", format);
+    JsonObject cluster = server.client().summary(kind).getJsonObject("node_id_to_summary")
+        .getJsonObject("cluster");
+    PrintWriter out = spec.commandLine().getOut();
+    if (how != StateFormat.TABLE) {
+      out.print(how == StateFormat.JSON ? cluster.encodePrettily() + "\n"
+          : StateFormat.yaml(cluster));
+      out.flush();
+      return 0;
+    }
+    String title = kind.equals("tasks") ? "Tasks" : "Actors";
+    out.println("======== " + title + " Summary: " + Instant.now() + " ========");
+    out.println("Stats:");
+    out.println("------------------------------------");
+    new TreeMap<>(cluster.getMap()).forEach((k, v) -> {
+      if (!k.equals("summary") && !k.equals("summary_by")) {
+        out.println(k + ": " + v);
+      }
+    });
+    out.println();
+    out.println("Table (group by " + (kind.equals("tasks") ? "func_name" : "class") + "):");
+    out.println("------------------------------------");
+    JsonArray rows = new JsonArray();
+    JsonObject summary = cluster.getJsonObject("summary", new JsonObject());
+    new TreeMap<>(summary.getMap()).keySet().forEach(k -> {
+      JsonObject entry = summary.getJsonObject(k).copy();
+      JsonObject counts = entry.getJsonObject("state_counts", new JsonObject());
+      StringBuilder text = new StringBuilder();
+      new TreeMap<>(counts.getMap()).forEach((state, n) -> text.append(text.isEmpty() ? "" : ", ")
+          .append(state).append(": ").append(n));
+      rows.add(entry.put("state_counts", text.toString()));
+    });
+    how.print(out, rows);
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.jray.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jray timeline}, as {@code ray timeline}: writes the recent tasks as a Chrome trace, to be
+ * opened in {@code chrome://tracing} or Perfetto.
+ */
+@Command(name = "timeline", description = "Write recent tasks as a Chrome trace (chrome://tracing,"
+    + " https://ui.perfetto.dev), as `ray timeline`.")
+final class TimelineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin JobCommand.Server server;
+
+  @Option(names = "--output", description = "The file to write. Default:"
+      + " $TMPDIR/jray/timeline-<time>.json.")
+  Path output;
+
+  @Option(names = "--job-id", description = "Only this job's tasks.")
+  String jobId;
+
+  @Override
+  public Integer call() {
+    String trace = server.client().timeline(jobId);
+    Path file = output != null ? output : NodeProcesses.logDir().getParent().resolve("timeline-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss")) + ".json");
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      Files.writeString(file, trace);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the trace to " + file + ": " + e.getMessage(), e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Trace file written to " + file + ". Open it in chrome://tracing or"
+        + " https://ui.perfetto.dev.");
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,241 @@
+package dev.jray.runtime;
+
+import dev.jray.api.exception.RayActorException;
+import dev.jray.api.exception.RayException;
+import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.exception.RayWorkerException;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.JobId;
+import dev.jray.api.id.TaskId;
+import dev.jray.gcs.time.Time;
+import dev.jray.task.FunctionDescriptor;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * This node's recent task events, as Ray's task event buffer: bounded, kept in memory, read on
+ * demand by the state API ({@link #latest}). Recording is on the hot path of every task, so each
+ * thread writes its own {@link TaskEventRing} (no lock, no allocation, no shared cache line) and
+ * stamps events with a clock that a ticker thread refreshes every millisecond while events come
+ * (reading the system clock costs about as much as the rest of a recording). When more threads
+ * record than {@link #maxRings}, rings of threads that ended are dropped, then those threads share
+ * one ring under a lock.
+ *
+ * <p>Threading: thread-safe. Each ring is written by its thread; the list of rings and the shared
+ * ring are guarded by this; the coarse clock is written by the ticker (or by a recorder that finds
+ * it asleep) and read by recorders.
+ */
+public final class TaskEvents implements AutoCloseable {
+  /** The system property that sets the events each thread keeps; 0 turns recording off. */
+  public static final String PER_THREAD_PROPERTY = "jray.task-events.per-thread";
+  static final int DEFAULT_PER_THREAD = 1024;
+  /** Threads with a ring of their own, at most. */
+  static final int DEFAULT_MAX_RINGS = 128;
+  /** The ticker sleeps once no event came for this long. */
+  private static final long IDLE_MS = 1_000;
+  private static final long TICK_NANOS = 1_000_000;
+
+  private final Time time;
+  private final int perThread;
+  private final int maxRings;
+  /** Guarded by this. */
+  private final List<TaskEventRing> rings = new ArrayList<>();
+  /** Where threads beyond {@link #maxRings} record, under its own lock; null until needed. */
+  private TaskEventRing shared;
+  private final ThreadLocal<TaskEventRing> own = new ThreadLocal<>();
+  private final Thread ticker;
+  /** The coarse clock; written by the ticker or a recorder, read by recorders. */
+  private volatile long nowMs;
+  /** When an event last came, by the coarse clock; written by recorders. */
+  private volatile long lastEventMs;
+  /** Whether the ticker refreshes {@link #nowMs}; a recorder that finds it false wakes it. */
+  private volatile boolean ticking;
+  private volatile boolean closed;
+
+  /** A buffer sized by {@value #PER_THREAD_PROPERTY}, stamped by {@code time}. */
+  public static TaskEvents create(Time time) {
+    return new TaskEvents(time, Integer.getInteger(PER_THREAD_PROPERTY, DEFAULT_PER_THREAD),
+        DEFAULT_MAX_RINGS);
+  }
+
+  /**
+   * @param perThread events kept per thread, rounded up to a power of two; 0 records nothing
+   * @param maxRings threads with a ring of their own
+   */
+  TaskEvents(Time time, int perThread, int maxRings) {
+    if (perThread < 0 || maxRings < 1) {
+      throw new IllegalArgumentException("perThread " + perThread + ", maxRings " + maxRings);
+    }
+    this.time = time;
+    this.perThread = perThread == 0 || Integer.bitCount(perThread) == 1 ? perThread
+        : Integer.highestOneBit(perThread) << 1;
+    this.maxRings = maxRings;
+    this.nowMs = time.milliseconds();
+    this.ticker = new Thread(this::tick, "jray-task-events-clock");
+    ticker.setDaemon(true);
+    if (this.perThread > 0) {
+      ticker.start();
+    }
+  }
+
+  /** Whether events are recorded at all. */
+  public boolean enabled() {
+    return perThread > 0;
+  }
+
+  /** The owner submitted a task or an actor creation: it waits for a node. */
+  void submitted(TaskSpec spec) {
+    record(spec, TaskEvent.State.PENDING_NODE_ASSIGNMENT, null, null);
+  }
+
+  /** The owner sent an actor call toward its actor's queue. */
+  void submittedActorCall(TaskId taskId, JobId jobId, ActorId actorId, FunctionDescriptor f) {
+    record(taskId, jobId, TaskKind.ACTOR_TASK, actorId, f, null, 0,
+        TaskEvent.State.SUBMITTED_TO_WORKER, null, null);
+  }
+
+  /** This node starts running a task, an actor call or an actor's constructor. */
+  void running(TaskSpec spec) {
+    record(spec, TaskEvent.State.RUNNING, null, null);
+  }
+
+  /** What this node ran returned ({@code thrown} null) or threw. */
+  void ended(TaskSpec spec, Throwable thrown) {
+    if (thrown == null) {
+      record(spec, TaskEvent.State.FINISHED, null, null);
+    } else {
+      record(spec, TaskEvent.State.FAILED, "TASK_EXECUTION_EXCEPTION", String.valueOf(thrown));
+    }
+  }
+
+  /** The owner failed a task itself (its node died, an argument failed, the actor died). */
+  void failedByOwner(TaskId taskId, JobId jobId, int attempt, RayException error) {
+    record(taskId, jobId, null, null, null, null, attempt, TaskEvent.State.FAILED,
+        errorType(error), error.getMessage());
+  }
+
+  /** Ray's error type for a failure its owner decided. */
+  static String errorType(RayException error) {
+    if (error instanceof RayActorException) {
+      return "ACTOR_DIED";
+    } else if (error instanceof RayWorkerException) {
+      return "WORKER_DIED";
+    } else if (error instanceof RayTaskException) {
+      return "TASK_EXECUTION_EXCEPTION";
+    }
+    return "UNKNOWN";
+  }
+
+  private void record(TaskSpec spec, TaskEvent.State state, String errorType, String message) {
+    record(spec.taskId(), spec.jobId(), spec.kind(), spec.actor() != null
+        ? spec.actor().actorId() : spec.actorId(), spec.function(), spec.name(), spec.attempt(),
+        state, errorType, message);
+  }
+
+  private void record(TaskId taskId, JobId jobId, TaskKind kind, ActorId actorId,
+      FunctionDescriptor function, String name, int attempt, TaskEvent.State state,
+      String errorType, String message) {
+    if (perThread == 0) {
+      return;
+    }
+    long now = nowMs;
+    if (!ticking) {
+      now = wakeClock();
+    } else if (now != lastEventMs) {
+      lastEventMs = now; // written once per tick at most: the line stays shared
+    }
+    TaskEventRing ring = own.get();
+    if (ring == null) {
+      ring = ringForThisThread();
+    }
+    if (ring == shared) {
+      synchronized (ring) {
+        ring.record(taskId, jobId, kind, actorId, function, name, attempt, state, now,
+            errorType, message);
+      }
+    } else {
+      ring.record(taskId, jobId, kind, actorId, function, name, attempt, state, now, errorType,
+          message);
+    }
+  }
+
+  private long wakeClock() {
+    long now = time.milliseconds();
+    nowMs = now;
+    lastEventMs = now;
+    ticking = true;
+    LockSupport.unpark(ticker);
+    return now;
+  }
+
+  private synchronized TaskEventRing ringForThisThread() {
+    Thread me = Thread.currentThread();
+    if (rings.size() >= maxRings) {
+      rings.removeIf(r -> !r.owner.isAlive());
+    }
+    TaskEventRing ring;
+    if (rings.size() < maxRings) {
+      ring = new TaskEventRing(perThread, me);
+      rings.add(ring);
+    } else {
+      if (shared == null) {
+        shared = new TaskEventRing(perThread, null);
+      }
+      ring = shared;
+    }
+    own.set(ring);
+    return ring;
+  }
+
+  /**
+   * The latest events this node recorded, oldest first, at most {@code max} of them (the newest).
+   * Copies; never blocks recorders.
+   */
+  public List<TaskEvent> latest(int max) {
+    List<TaskEventRing> all;
+    TaskEventRing sharedRing;
+    synchronized (this) {
+      all = new ArrayList<>(rings);
+      sharedRing = shared;
+    }
+    List<TaskEvent> events = new ArrayList<>();
+    for (TaskEventRing r : all) {
+      r.copyTo(events);
+    }
+    if (sharedRing != null) {
+      synchronized (sharedRing) {
+        sharedRing.copyTo(events);
+      }
+    }
+    events.sort(Comparator.comparingLong(TaskEvent::timeMs));
+    return events.size() <= max ? events
+        : new ArrayList<>(events.subList(events.size() - max, events.size()));
+  }
+
+  /** Refreshes the coarse clock every millisecond while events come; sleeps when they stop. */
+  private void tick() {
+    while (!closed) {
+      if (ticking) {
+        long now = time.milliseconds();
+        nowMs = now;
+        if (now - lastEventMs > IDLE_MS) {
+          ticking = false; // a recorder that comes now reads the clock itself and wakes this
+        }
+        // real time, not time.park: a test's manual clock must not move by itself
+        LockSupport.parkNanos(this, TICK_NANOS);
+      } else {
+        LockSupport.park(this);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    LockSupport.unpark(ticker);
+  }
+}
