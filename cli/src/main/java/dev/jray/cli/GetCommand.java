@@ -16,12 +16,13 @@ import picocli.CommandLine.Spec;
  * {@code jray get KIND ID}, as {@code ray get}: every field of one node, actor, placement group,
  * job or task, as YAML (or JSON). An id that matches nothing exits with 1 and one line.
  */
-@Command(name = "get", description = "Show one node, actor, placement group, job or task by id,"
+@Command(name = "get", description = "Show one node, actor, placement group, job, task or object"
+    + " by id,"
     + " as `ray get` (every field; YAML unless --format json).")
 final class GetCommand implements Callable<Integer> {
   /** The field each kind's id is in. */
   private static final Map<String, String> ID_FIELDS = Map.of("nodes", "node_id", "actors",
-      "actor_id", "placement-groups", "placement_group_id", "jobs", "job_id", "tasks", "task_id");
+      "actor_id", "placement-groups", "placement_group_id", "jobs", "job_id", "tasks", "task_id", "objects", "object_id");
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;

@@ -19,11 +19,11 @@ import picocli.CommandLine.Spec;
  * table or JSON. Prints a line saying how many rows the limit left out.
  */
 @Command(name = "list", description = "List cluster state, as `ray list`: nodes, actors,"
-    + " placement-groups, jobs or tasks (--filter key=value or key!=value, --limit, --detail).")
+    + " placement-groups, jobs, tasks or objects (--filter key=value or key!=value, --limit, --detail).")
 final class ListCommand implements Callable<Integer> {
   /** The kinds as `ray list` names them, and their state API paths. */
   static final List<String> KINDS = List.of("nodes", "actors", "placement-groups", "jobs",
-      "tasks");
+      "tasks", "objects");
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;

@@ -22,12 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "summary", description = "Count tasks by function or actors by class, per"
     + " state, as `ray summary`.")
 final class SummaryCommand implements Callable<Integer> {
-  private static final List<String> KINDS = List.of("tasks", "actors");
+  private static final List<String> KINDS = List.of("tasks", "actors", "objects");
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;
 
-  @Parameters(index = "0", description = "tasks or actors.")
+  @Parameters(index = "0", description = "tasks, actors or objects.")
   String kind;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or yaml"
@@ -50,7 +50,7 @@ final class SummaryCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    String title = kind.equals("tasks") ? "Tasks" : "Actors";
+    String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
     out.println("======== " + title + " Summary: " + Instant.now() + " ========");
     out.println("Stats:");
     out.println("------------------------------------");
@@ -60,20 +60,27 @@ final class SummaryCommand implements Callable<Integer> {
       }
     });
     out.println();
-    out.println("Table (group by " + (kind.equals("tasks") ? "func_name" : "class") + "):");
+    out.println("Table (group by " + cluster.getString("summary_by", "class") + "):");
     out.println("------------------------------------");
     JsonArray rows = new JsonArray();
     JsonObject summary = cluster.getJsonObject("summary", new JsonObject());
     new TreeMap<>(summary.getMap()).keySet().forEach(k -> {
-      JsonObject entry = summary.getJsonObject(k).copy();
-      JsonObject counts = entry.getJsonObject("state_counts", new JsonObject());
-      StringBuilder text = new StringBuilder();
-      new TreeMap<>(counts.getMap()).forEach((state, n) -> text.append(text.isEmpty() ? "" : ", ")
-          .append(state).append(": ").append(n));
-      rows.add(entry.put("state_counts", text.toString()));
+      JsonObject entry = kind.equals("objects") ? new JsonObject().put("call_site", k)
+          : new JsonObject();
+      summary.getJsonObject(k).forEach(e -> entry.put(e.getKey(), e.getValue()
+          instanceof JsonObject counts ? counts(counts) : e.getValue()));
+      rows.add(entry);
     });
     how.print(out, rows);
     out.flush();
     return 0;
+  }
+
+  /** "STATE: n, STATE: n", by name. */
+  private static String counts(JsonObject counts) {
+    StringBuilder text = new StringBuilder();
+    new TreeMap<>(counts.getMap()).forEach((state, n) -> text.append(text.isEmpty() ? "" : ", ")
+        .append(state).append(": ").append(n));
+    return text.toString();
   }
 }

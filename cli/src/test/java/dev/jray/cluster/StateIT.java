@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The tasks part of the state API across JVMs (issue #16): a head and a worker from the fat jar,
  * a driver that leaves finished, failed, actor and running tasks, and {@code jray list tasks},
- * {@code get tasks}, {@code summary tasks|actors} and {@code timeline} run as a user runs them.
+ * {@code get tasks}, {@code summary tasks|actors|objects}, {@code timeline}, {@code list objects}
+ * and {@code memory} run as a user runs them.
  * The rows merge what the driver (the owner) and the nodes that ran each task recorded.
  */
 @Timeout(value = 600)
@@ -146,6 +147,24 @@ class StateIT {
         .filter(e -> "X".equals(e.getString("ph"))).toList();
     assertEquals(11, complete.size(), events.encodePrettily());
     assertTrue(complete.stream().allMatch(e -> e.getLong("dur") >= 0 && e.getLong("ts") > 0));
+
+    // the driver's object: its owner's ref and its primary copy in the driver's store
+    String big = driver.awaitLine("RESULT big-object=(\\w+)", Duration.ofSeconds(5)).group(1);
+    JsonArray objects = jsonRows(jray("list", "objects", "--detail", "--format", "json",
+        "--filter", "object_id=" + big));
+    List<JsonObject> pinned = rows(objects, "reference_type", "PINNED_IN_MEMORY");
+    assertEquals(1, pinned.size(), objects.encodePrettily());
+    long size = pinned.get(0).getLong("object_size"); // serialized: the bytes and a header
+    assertTrue(size >= StateDriver.BIG_BYTES && size < StateDriver.BIG_BYTES + 64, "" + size);
+    assertEquals("DRIVER", pinned.get(0).getString("type"));
+    assertEquals("127.0.0.1", pinned.get(0).getString("ip"));
+    String memory = jray("memory", "--units", "MB").output();
+    assertTrue(memory.contains(big) && memory.contains("3 MB")
+        && memory.contains("PINNED_IN_MEMORY"), memory);
+    assertTrue(memory.contains("Object store memory usage 3 MiB"), memory);
+    String objectSummary = jray("summary", "objects").output();
+    assertTrue(objectSummary.contains("disabled") && objectSummary.contains("PINNED_IN_MEMORY"),
+        objectSummary);
 
     Files.createFile(release);
     JvmResult end = driver.await(Duration.ofSeconds(60));

@@ -3,6 +3,7 @@ package dev.jray.jobs;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.jobs.internals.ApiError;
+import dev.jray.jobs.internals.ClusterRows;
 import dev.jray.jobs.internals.DriverJobs;
 import dev.jray.jobs.internals.EntrypointHosts;
 import dev.jray.jobs.internals.JobSubmission;
@@ -10,7 +11,6 @@ import dev.jray.jobs.internals.JobSupervisor;
 import dev.jray.jobs.internals.LogTail;
 import dev.jray.jobs.internals.PackageRoutes;
 import dev.jray.jobs.internals.StateRoutes;
-import dev.jray.jobs.internals.TaskRows;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -145,7 +145,7 @@ public final class JobsHttpVerticle extends VerticleBase {
     router.delete("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
         .put("deleted", supervisor.delete(ctx.pathParam("id")))));
     PackageRoutes.mount(router, vertx, gcs);
-    StateRoutes.mount(router, gcs, new TaskRows(vertx, gcs, options.time()), this::listJobs, (ctx, work) -> blocking(ctx, 200, work));
+    StateRoutes.mount(router, gcs, new ClusterRows(vertx, gcs, options.time()), this::listJobs, (ctx, work) -> blocking(ctx, 200, work));
     exits = vertx.eventBus().<JsonObject>consumer(EntrypointHostVerticle.EXITED_ADDRESS,
         m -> vertx.executeBlocking(() -> {
           JsonObject exit = m.body();

@@ -51,6 +51,17 @@ final class Borrowers {
     return counts;
   }
 
+  /** How many nodes hold counts on each borrowed object. */
+  Map<ObjectId, Integer> holdersByObject() {
+    Map<ObjectId, Integer> holders = new java.util.HashMap<>();
+    held.values().forEach(counts -> counts.forEach((id, n) -> {
+      if (n > 0) {
+        holders.merge(id, 1, Integer::sum);
+      }
+    }));
+    return holders;
+  }
+
   /** How many objects {@code holder} holds counts on, for tests. */
   int heldBy(UniqueId holder) {
     Map<ObjectId, Integer> counts = held.get(holder);

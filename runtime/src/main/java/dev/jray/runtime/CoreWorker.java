@@ -16,6 +16,7 @@ import dev.jray.store.ObjectStore;
 import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskSpec;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +52,8 @@ public final class CoreWorker {
   private final ReferenceCounter refs;
   private final ValueCodec codec;
   private final TaskManager taskManager;
+  /** This node's object store, listed for the state API. */
+  private final ObjectStore store;
   /** The state changes of the tasks this node owns and runs, for the state API. */
   private final TaskEvents taskEvents;
   private final TaskExecutor tasks;
@@ -84,7 +87,7 @@ public final class CoreWorker {
     this.gcs = Objects.requireNonNull(gcs, "gcs");
     this.time = Objects.requireNonNull(time, "time");
     Objects.requireNonNull(serializer, "serializer");
-    Objects.requireNonNull(store, "store");
+    this.store = Objects.requireNonNull(store, "store");
     Objects.requireNonNull(executor, "executor");
     FunctionResolver functions = new FunctionResolver();
     owners = new Owners(nodeId);
@@ -182,6 +185,14 @@ public final class CoreWorker {
     }
     tasks.stop();
     taskEvents.close();
+  }
+
+  /**
+   * This node's objects as state API rows: those it owns that are reachable by id and the copies
+   * in its store, at most {@code max} of each.
+   */
+  public List<JsonObject> objectRows(int max) {
+    return ObjectRows.of(refs.list(max), store.list(max), nodeId, ProcessHandle.current().pid());
   }
 
   /** This node's recent task events. */

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,14 @@ import java.util.function.Function;
  * reference.
  */
 final class ReferenceCounter {
+  /**
+   * An object reachable by id here, for the state API.
+   *
+   * @param value null while pending
+   * @param borrowers how many other nodes hold refs to it
+   */
+  record Listed(ObjectId id, int refs, ObjectValue value, int borrowers) {}
+
   /** What {@link #markLost} made of an object whose copy was lost. */
   record Lost(CompletableFuture<ObjectValue> value, TaskSpec rerun) {}
 
@@ -174,6 +183,21 @@ final class ReferenceCounter {
       }
     };
     return new ObjectRefImpl<>(returnId, owners.self(), this, onResult);
+  }
+
+  /** Up to {@code max} of the objects reachable by id here (pending or published). */
+  List<Listed> list(int max) {
+    Map<ObjectId, Integer> holders = borrowers.holdersByObject();
+    List<Listed> listed = new ArrayList<>();
+    for (OwnedObject e : entries.values()) {
+      if (listed.size() >= max) {
+        break;
+      }
+      CompletableFuture<ObjectValue> v = e.value();
+      listed.add(new Listed(e.id, e.refs, v.isDone() && !v.isCompletedExceptionally()
+          ? v.join() : null, holders.getOrDefault(e.id, 0)));
+    }
+    return listed;
   }
 
   /** The first ref of an object put here with its value. */

@@ -8,9 +8,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -54,6 +56,14 @@ public final class ObjectStore implements AutoCloseable {
   /** A consistent snapshot of the store's size counters. */
   public record Stats(
       long capacity, long usedBytes, int objectCount, long spilledBytes, int spilledCount) {}
+
+  /**
+   * One sealed object, for the state API.
+   *
+   * @param primary whether this is the object's primary copy (else a cached one)
+   * @param pins readers holding it now
+   */
+  public record Listing(ObjectId id, long size, boolean primary, boolean spilled, int pins) {}
 
   private final Object lock = new Object();
   private final long capacity;
@@ -267,6 +277,20 @@ public final class ObjectStore implements AutoCloseable {
     synchronized (lock) {
       return spilledCount;
     }
+  }
+
+  /** Up to {@code max} of the sealed objects, in memory or spilled, least recently used first. */
+  public List<Listing> list(int max) {
+    List<Listing> listed = new ArrayList<>();
+    synchronized (lock) {
+      for (Entry e : sealed.values()) {
+        if (listed.size() >= max) {
+          break;
+        }
+        listed.add(new Listing(e.id, e.size, e.primary, e.state == Entry.State.SPILLED, e.pins));
+      }
+    }
+    return listed;
   }
 
   public Stats stats() {

@@ -57,8 +57,9 @@ import java.util.logging.Logger;
  *
  * <p>Event-bus contract: {@link #statsAddress(UniqueId)} answers a request with JSON {@code
  * poolThreads}, {@code activeThreads}, {@code completedTasks}, {@code linkPort}; one whose body
- * holds {@value #TASK_EVENTS} (a row count, at most {@value #MAX_TASK_ROWS}) with the node's
- * task rows instead, as {@link TaskEventRows} makes them: {@code {node_id, rows: [...]}}. The worker sends
+ * holds {@value #TASK_EVENTS} (a row count, at most {@value #MAX_ROWS}) with the node's
+ * task rows instead, as {@link TaskEventRows} makes them: {@code {node_id, rows: [...]}}; one
+ * that holds {@value #OBJECTS} likewise with its object rows ({@link CoreWorker#objectRows}). The worker sends
  * {@code SchedulerMessages} to schedulers and {@code PlacementMessages} to the placement service
  * (codecs registered here); tasks, results and actor calls between nodes ride the links, not the
  * bus.
@@ -82,8 +83,10 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   // ---- Event-bus contract ----
   /** The key of a stats request that asks for task rows: how many, newest first. */
   public static final String TASK_EVENTS = "task_events";
-  /** The most task rows one reply holds. */
-  public static final int MAX_TASK_ROWS = 10_000;
+  /** The key of a stats request that asks for object rows: how many of each kind. */
+  public static final String OBJECTS = "objects";
+  /** The most rows of a kind one reply holds (their JSON stays within the bus's frame limit). */
+  public static final int MAX_ROWS = 5_000;
 
   /** {@code jray.node.<nodeId>.workers.stats}: see the class comment. */
   public static String statsAddress(UniqueId nodeId) {
@@ -242,18 +245,21 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
   /** Answers a stats request: the pool's counters, or the node's task rows. */
   private void answerStats(Message<Object> m) {
-    if (!(m.body() instanceof JsonObject body) || body.getValue(TASK_EVENTS) == null) {
+    String kind = m.body() instanceof JsonObject body ? body.containsKey(TASK_EVENTS)
+        ? TASK_EVENTS : body.containsKey(OBJECTS) ? OBJECTS : null : null;
+    if (kind == null) {
       m.reply(statsJson());
       return;
     }
-    if (!(body.getValue(TASK_EVENTS) instanceof Number asked)) {
-      m.fail(400, TASK_EVENTS + " must be a number of rows");
+    if (!(((JsonObject) m.body()).getValue(kind) instanceof Number asked)) {
+      m.fail(400, kind + " must be a number of rows");
       return;
     }
-    int max = (int) Math.max(0, Math.min(MAX_TASK_ROWS, asked.longValue()));
+    int max = (int) Math.max(0, Math.min(MAX_ROWS, asked.longValue()));
     vertx.executeBlocking(() -> new JsonObject().put("node_id", nodeId.toHex())
-        .put("rows", new JsonArray(TaskEventRows.of(worker.taskEvents().latest(max * 4), nodeId,
-            ProcessHandle.current().pid(), max))), false)
+        .put("rows", new JsonArray(kind.equals(OBJECTS) ? worker.objectRows(max)
+            : TaskEventRows.of(worker.taskEvents().latest(max * 4), nodeId,
+                ProcessHandle.current().pid(), max))), false)
         .onSuccess(m::reply)
         .onFailure(e -> m.fail(500, String.valueOf(e)));
   }

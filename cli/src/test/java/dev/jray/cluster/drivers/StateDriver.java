@@ -14,11 +14,15 @@ import java.util.List;
 /**
  * {@code StateDriver releaseFile}: leaves tasks in every state for the state API to show: five
  * finished tasks of {@link Fns#nodeId} (two named "named-node-id"), one failed, an actor created
- * and called three times, and one task running until {@code releaseFile} exists. Prints {@code
- * RESULT ready=true} once they are there and {@code RESULT failed-task=ID}, then waits for the
- * release (at most 5 minutes).
+ * and called three times, one task running until {@code releaseFile} exists, and a 3 MiB object
+ * put in the driver's store ({@code RESULT big-object=ID}). Prints {@code RESULT ready=true} once
+ * they are there and {@code RESULT failed-task=ID}, then waits for the release (at most 5
+ * minutes).
  */
 public final class StateDriver {
+  /** The size of the object the driver puts and keeps. */
+  public static final int BIG_BYTES = 3 << 20;
+
   public static void main(String[] args) {
     Path release = Path.of(args[0]);
     Driver.run("StateDriver", () -> {
@@ -41,11 +45,14 @@ public final class StateDriver {
       for (int i = 0; i < 3; i++) {
         counter.task(Counter::increment).remote().get();
       }
+      ObjectRef<byte[]> big = Ray.put(new byte[BIG_BYTES]); // in the driver's store
+      Driver.result("big-object", big.getId().toHex());
       ObjectRef<String> waiting = Ray.task(StateDriver::waitFor, release.toString()).remote();
       Driver.result("ready", true);
       Await.until("the test to release the driver", Duration.ofMinutes(5),
           () -> Files.exists(release));
       Driver.check("released".equals(waiting.get()), "the waiting task's result");
+      Driver.check(big.get().length == BIG_BYTES, "the big object");
     });
   }
 

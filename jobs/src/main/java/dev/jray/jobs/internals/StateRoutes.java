@@ -33,6 +33,9 @@ public final class StateRoutes {
   static final int MAX_LIMIT = 10_000;
   /** Filters per request at most: each is a linear pass. */
   static final int MAX_FILTERS = 32;
+  /** Ray's object columns, and where a copy is. */
+  static final Set<String> OBJECT_COLUMNS = Set.of("object_id", "object_size", "task_status",
+      "reference_type", "call_site", "type", "pid", "ip", "node_id", "location");
 
   private StateRoutes() {}
 
@@ -42,22 +45,31 @@ public final class StateRoutes {
    * @param answer runs a request's work off the event loop and answers with its JSON (an {@link
    *     ApiError} with its status)
    */
-  public static void mount(Router router, Gcs gcs, TaskRows tasks, Supplier<JsonArray> jobs,
+  public static void mount(Router router, Gcs gcs, ClusterRows nodes, Supplier<JsonArray> jobs,
       BiConsumer<RoutingContext, Callable<Object>> answer) {
     router.get("/api/v0/tasks").handler(ctx -> answer.accept(ctx, () -> {
       StateQuery query = StateQuery.of(ctx.queryParams(), TaskRows.COLUMNS);
-      TaskRows.Gathered gathered = tasks.gather();
+      ClusterRows.Gathered gathered = nodes.tasks();
       return answer(query, gathered.rows(), gathered.warning());
     }));
+    router.get("/api/v0/objects").handler(ctx -> answer.accept(ctx, () -> {
+      StateQuery query = StateQuery.of(ctx.queryParams(), OBJECT_COLUMNS);
+      ClusterRows.Gathered gathered = nodes.objects();
+      return answer(query, gathered.rows(), gathered.warning());
+    }));
+    router.get("/api/v0/objects/summarize").handler(ctx -> answer.accept(ctx, () -> {
+      ClusterRows.Gathered gathered = nodes.objects();
+      return envelope(StateSummaries.objects(gathered.rows()), gathered.warning());
+    }));
     router.get("/api/v0/tasks/summarize").handler(ctx -> answer.accept(ctx, () -> {
-      TaskRows.Gathered gathered = tasks.gather();
+      ClusterRows.Gathered gathered = nodes.tasks();
       return envelope(StateSummaries.tasks(gathered.rows()), gathered.warning());
     }));
     router.get("/api/v0/tasks/timeline").handler(ctx -> answer.accept(ctx, () -> {
       String job = ctx.queryParams().get("job_id");
-      List<JsonObject> rows = tasks.gather().rows().stream()
+      List<JsonObject> rows = nodes.tasks().rows().stream()
           .filter(r -> job == null || job.equals(r.getString("job_id"))).toList();
-      return StateSummaries.timeline(rows, tasks.nowMs());
+      return StateSummaries.timeline(rows, nodes.nowMs());
     }));
     router.get("/api/v0/actors/summarize").handler(ctx -> answer.accept(ctx,
         () -> envelope(StateSummaries.actors(actors(gcs)), "")));

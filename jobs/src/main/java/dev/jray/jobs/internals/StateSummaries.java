@@ -50,6 +50,41 @@ final class StateSummaries {
     return cluster(new JsonObject().put("total_actors", rows.size()), byClass);
   }
 
+  /**
+   * Object references by call site, as Ray summarizes them when call sites are not recorded (all
+   * under {@code disabled}): counts, total size, holders, and counts by task status and reference
+   * type.
+   */
+  static JsonObject objects(List<JsonObject> rows) {
+    Map<String, List<JsonObject>> bySite = new TreeMap<>();
+    rows.forEach(r -> bySite.computeIfAbsent(String.valueOf(r.getString("call_site")),
+        k -> new ArrayList<>()).add(r));
+    Map<String, JsonObject> summary = new TreeMap<>();
+    double totalMb = 0;
+    for (Map.Entry<String, List<JsonObject>> e : bySite.entrySet()) {
+      JsonObject states = new JsonObject();
+      JsonObject types = new JsonObject();
+      double mb = 0;
+      for (JsonObject r : e.getValue()) {
+        count(states, r.getString("task_status"));
+        count(types, r.getString("reference_type"));
+        Long size = r.getLong("object_size");
+        mb += size == null ? 0 : size / (1024.0 * 1024.0);
+      }
+      totalMb += mb;
+      summary.put(e.getKey(), new JsonObject().put("total_objects", e.getValue().size())
+          .put("total_size_mb", mb)
+          .put("total_num_workers", e.getValue().stream().map(r -> r.getValue("pid"))
+              .distinct().count())
+          .put("total_num_nodes", e.getValue().stream().map(r -> r.getString("node_id"))
+              .distinct().count())
+          .put("task_state_counts", states).put("ref_type_counts", types));
+    }
+    return cluster(new JsonObject().put("total_objects", rows.size())
+        .put("total_size_mb", totalMb).put("callsite_enabled", false)
+        .put("summary_by", "callsite"), summary);
+  }
+
   private static JsonObject cluster(JsonObject totals, Map<String, JsonObject> summary) {
     JsonObject body = totals.copy().put("summary", new JsonObject(new HashMap<>(summary)));
     return new JsonObject().put("node_id_to_summary", new JsonObject().put("cluster", body));

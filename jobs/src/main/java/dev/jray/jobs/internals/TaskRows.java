@@ -1,96 +1,31 @@
 package dev.jray.jobs.internals;
 
-import dev.jray.gcs.Gcs;
-import dev.jray.gcs.NodeRecord;
-import dev.jray.gcs.time.Time;
-import dev.jray.node.WorkerPoolVerticle;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The cluster's tasks as Ray's state API lists them, gathered on demand: every live node answers
- * with the rows of its own task events (the owner's submission, the running node's start and
- * outcome), which are merged here by {@code task_id}. A node that does not answer in time is
- * named in the answer's {@code partial_failure_warning}, as Ray does.
+ * The cluster's tasks as Ray's state API lists them: the rows each node made of its own task
+ * events (the owner's submission, the running node's start and outcome), merged by {@code
+ * task_id}.
  *
- * <p>Threading: {@link #gather} blocks (never call it on an event loop); the rest is stateless.
+ * <p>Threading: stateless.
  */
-public final class TaskRows {
+final class TaskRows {
   /** The fields a filter may name and a brief row shows: Ray's task columns. */
   static final Set<String> COLUMNS = Set.of("task_id", "attempt_number", "name", "state",
       "job_id", "actor_id", "type", "func_or_class_name", "parent_task_id", "node_id",
       "worker_id", "worker_pid", "error_type");
-  /** How long a node has to answer. */
-  static final Duration NODE_TIMEOUT = Duration.ofSeconds(5);
+  private TaskRows() {}
+
   /** Ray's states by how far a task got, for picking an attempt's state. */
   private static final List<String> ORDER = List.of("PENDING_NODE_ASSIGNMENT",
       "SUBMITTED_TO_WORKER", "RUNNING", "FINISHED", "FAILED");
-
-  /** The rows and, if some node did not answer, a warning naming it. */
-  record Gathered(List<JsonObject> rows, String warning) {}
-
-  private final Vertx vertx;
-  private final Gcs gcs;
-  /** The clock of a running task's end in the timeline. */
-  private final Time time;
-
-  public TaskRows(Vertx vertx, Gcs gcs, Time time) {
-    this.vertx = vertx;
-    this.gcs = gcs;
-    this.time = time;
-  }
-
-  /** Wall-clock milliseconds now. */
-  long nowMs() {
-    return time.milliseconds();
-  }
-
-  /** Asks every live node for its task rows and merges them, newest task first. Blocks. */
-  Gathered gather() {
-    List<NodeRecord> nodes = gcs.nodes().snapshot().values().stream()
-        .filter(NodeRecord::alive).toList();
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(NODE_TIMEOUT.toMillis());
-    JsonObject ask = new JsonObject().put(WorkerPoolVerticle.TASK_EVENTS,
-        WorkerPoolVerticle.MAX_TASK_ROWS);
-    List<Future<Message<Object>>> replies = new ArrayList<>();
-    for (NodeRecord n : nodes) {
-      replies.add(vertx.eventBus().request(WorkerPoolVerticle.statsAddress(n.nodeId()), ask,
-          options));
-    }
-    List<JsonObject> partial = new ArrayList<>();
-    List<String> silent = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      try {
-        Message<Object> m = replies.get(i).toCompletionStage().toCompletableFuture()
-            .get(NODE_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        JsonArray rows = ((JsonObject) m.body()).getJsonArray("rows");
-        rows.forEach(r -> partial.add((JsonObject) r));
-      } catch (ExecutionException | TimeoutException | ClassCastException e) {
-        silent.add(nodes.get(i).nodeId().toHex());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while gathering task events", e);
-      }
-    }
-    String warning = silent.isEmpty() ? "" : silent.size() + " of " + nodes.size()
-        + " nodes did not answer within " + NODE_TIMEOUT.toSeconds() + " s; their tasks are"
-        + " missing: " + silent;
-    return new Gathered(merge(partial), warning);
-  }
 
   /** One row per task from the nodes' rows of it, newest task first. */
   static List<JsonObject> merge(List<JsonObject> partial) {
