@@ -148,21 +148,24 @@
     overview: async () => {
       const [status, jobs, history] = await Promise.all([
         api('/api/cluster_status'), api('/api/jobs/'), api('/api/cluster_history')]);
-      $('node-counts').textContent = status.nodes_alive + ' alive, ' + status.nodes_dead + ' dead';
+      $('node-counts').textContent = status.nodes_alive + ' alive, ' + status.nodes_dead + ' dead'
+        + (status.drivers_alive ? ' (and ' + status.drivers_alive + ' driver'
+          + (status.drivers_alive === 1 ? '' : 's') + ')' : '');
       const byStatus = {};
       jobs.forEach((j) => { byStatus[j.status] = (byStatus[j.status] || 0) + 1; });
       $('job-counts').textContent = Object.keys(byStatus).length === 0 ? 'none'
         : Object.entries(byStatus).map(([s, n]) => n + ' ' + s).join(', ');
       const resources = Object.entries(status.resources).map(([name, r]) => ({ name: name, r: r }));
-      fillTable('resources-table', resources,
-        (x) => (x ? [x.name, num(x.r.used), num(x.r.total)] : [1, 2, 3]), 'no node has reported yet');
+      // memory resources are in bytes (Ray's unit), the rest in units
+      const amount = (name, x) => (name.endsWith('memory') ? gib(x) : num(x));
+      fillTable('resources-table', resources, (x) => (x ? [x.name, amount(x.name, x.r.used),
+        amount(x.name, x.r.total)] : [1, 2, 3]), 'no node has reported yet');
       drawCharts(history.samples);
       await refreshTaskRate();
     },
     nodes: async () => {
       const status = await api('/api/cluster_status');
-      fillTable('nodes-table', status.nodes, (n) => (n ? [n.node_id, n.state,
-        n.is_head_node ? 'yes' : '', n.node_ip,
+      fillTable('nodes-table', status.nodes, (n) => (n ? [n.node_id, n.state, n.role, n.node_ip,
         n.resources_total ? num((n.resources_total.CPU || 0) - (n.resources_available.CPU || 0))
           + ' / ' + num(n.resources_total.CPU || 0) : '',
         n.cpu_utilization === null || n.cpu_utilization === undefined ? ''
@@ -209,14 +212,14 @@
     logs: async () => {
       const status = await api('/api/cluster_status');
       const select = $('log-node');
-      const alive = status.nodes.filter((n) => n.state === 'ALIVE');
+      const alive = status.nodes.filter((n) => n.state === 'ALIVE' && n.role !== 'driver');
       const chosen = select.value;
       if (select.options.length !== alive.length) {
         select.replaceChildren();
         alive.forEach((n) => {
           const o = document.createElement('option');
           o.value = n.node_id;
-          o.textContent = short(n.node_id) + (n.is_head_node ? ' (head)' : '') + ' ' + (n.node_ip || '');
+          o.textContent = short(n.node_id) + ' (' + n.role + ') ' + (n.node_ip || '');
           select.appendChild(o);
         });
         if (chosen) select.value = chosen;
@@ -292,7 +295,7 @@
       charts = {
         cpu: chart('chart-cpu', [['CPU in use', '#1f6feb'], ['CPU total', '#8b949e'],
           ['node CPU load x total', '#d29922']], num),
-        memory: chart('chart-memory', [['used GiB', '#1f6feb'], ['total GiB', '#8b949e']], num),
+        memory: chart('chart-memory', [['used GiB (sum over nodes)', '#1f6feb'], ['total GiB', '#8b949e']], num),
         store: chart('chart-store', [['used MiB', '#1f6feb']], num)
       };
     }

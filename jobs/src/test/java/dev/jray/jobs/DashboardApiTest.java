@@ -118,12 +118,16 @@ class DashboardApiTest {
         Map.of("CPU", 4.0), 4000, 4001, 1000L));
     api.gcs.nodes().put(gone, new NodeRecord(gone, "worker", "127.0.0.1:6380", "host-b", false,
         Map.of("CPU", 2.0), 4002, 4003, 1000L));
+    UniqueId driver = IdFactory.newUniqueId(); // a member, not a node: counted apart
+    api.gcs.nodes().put(driver, new NodeRecord(driver, "driver", "127.0.0.1:6381", "host-a", true,
+        Map.of(), 4004, 4005, 1000L));
     api.gcs.kv().put(NodeLoad.KEY_PREFIX + head.toHex(), new NodeLoad(head,
         Map.of("CPU", 4.0, "CPU_group_abc", 1.0), Map.of("CPU", 1.5, "CPU_group_abc", 1.0), Map.of(),
         1L << 20, 1L << 30, 3, time.milliseconds(), 0.5, 3L << 30, 8L << 30).toBytes());
     JsonObject status = api.call(HttpMethod.GET, "/api/cluster_status", null).bodyAsJsonObject();
     assertEquals(1, status.getInteger("nodes_alive"));
     assertEquals(1, status.getInteger("nodes_dead"));
+    assertEquals(1, status.getInteger("drivers_alive"));
     assertEquals(new JsonObject().put("CPU", new JsonObject().put("used", 2.5).put("total", 4.0)),
         status.getJsonObject("resources"));
     JsonObject sample = Await.value("a history sample with the head's load", Duration.ofSeconds(10),

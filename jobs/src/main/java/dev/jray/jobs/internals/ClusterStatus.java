@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * {@code GET /api/cluster_status}: the cluster now, from the GCS's node table and the {@link
  * NodeLoad} each live node writes about once a second: every node with its load, the resources
  * used and total by name (placement groups' renamed copies left out, as {@code ray status} does),
- * and how many nodes are alive and dead. {@link #sample} boils one down to a point of the
- * dashboard's charts.
+ * and how many nodes are alive and dead (drivers, which are members too, counted apart). {@link
+ * #sample} boils one down to a point of the dashboard's charts.
  */
 public final class ClusterStatus {
   private ClusterStatus() {}
@@ -25,6 +25,8 @@ public final class ClusterStatus {
   public static JsonObject read(Gcs gcs, long nowMs) {
     Collection<NodeRecord> nodes = gcs.nodes().snapshot().values();
     List<NodeRecord> alive = nodes.stream().filter(NodeRecord::alive).toList();
+    long drivers = alive.stream().filter(ClusterStatus::isDriver).count();
+    long deadNodes = nodes.stream().filter(n -> !n.alive() && !isDriver(n)).count();
     Map<String, NodeLoad> loads = new HashMap<>();
     NodeLoad.latest(gcs, alive).forEach(l -> loads.put(l.nodeId().toHex(), l));
     Map<String, double[]> resources = new TreeMap<>(); // name → {used, total}
@@ -34,9 +36,10 @@ public final class ClusterStatus {
       JsonObject row = new JsonObject()
           .put("node_id", n.nodeId().toString())
           .put("state", n.alive() ? "ALIVE" : "DEAD")
+          .put("role", n.role())
           .put("is_head_node", "head".equals(n.role()))
           .put("node_ip", n.address() == null ? null : n.address().replaceFirst(":\\d+$", ""));
-      if (load != null) {
+      if (load != null && !isDriver(n)) {
         load.total().forEach((name, total) -> {
           if (!name.contains("_group_")) {
             double[] r = resources.computeIfAbsent(name, k -> new double[2]);
@@ -59,7 +62,13 @@ public final class ClusterStatus {
     JsonObject used = new JsonObject();
     resources.forEach((name, r) -> used.put(name, new JsonObject().put("used", r[0]).put("total", r[1])));
     return new JsonObject().put("at_ms", nowMs).put("nodes", rows).put("resources", used)
-        .put("nodes_alive", alive.size()).put("nodes_dead", nodes.size() - alive.size());
+        .put("nodes_alive", alive.size() - drivers).put("nodes_dead", deadNodes)
+        .put("drivers_alive", drivers);
+  }
+
+  /** A driver's JVM: a member that runs no tasks, not a node in Ray's sense. */
+  private static boolean isDriver(NodeRecord n) {
+    return "driver".equals(n.role());
   }
 
   /**
