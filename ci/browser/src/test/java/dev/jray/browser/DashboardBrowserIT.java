@@ -131,11 +131,12 @@ class DashboardBrowserIT {
     screenshot(browser, "tasks");
 
     tab(browser, "logs");
-    await(browser, "the head's log", b -> b.findElement(By.id("node-log")).getText()
+    await(browser, "the head's log, first", b -> b.findElement(By.id("node-log")).getText()
         .contains("jray head node"));
     Select nodes = new Select(browser.findElement(By.id("log-node")));
     assertEquals(2, nodes.getOptions().size(), "the Logs view's nodes");
-    nodes.selectByIndex(nodes.getOptions().get(0).getText().contains("(head)") ? 1 : 0);
+    assertTrue(nodes.getOptions().get(0).getText().contains("(head)"), nodes.getOptions().get(0).getText());
+    nodes.selectByIndex(1);
     await(browser, "the worker's log", b -> b.findElement(By.id("node-log")).getText()
         .contains("jray worker node"));
     screenshot(browser, "logs");

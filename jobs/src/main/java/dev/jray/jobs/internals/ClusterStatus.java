@@ -5,7 +5,7 @@ import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,10 @@ public final class ClusterStatus {
 
   /** The cluster now. Blocks on the GCS. */
   public static JsonObject read(Gcs gcs, long nowMs) {
-    Collection<NodeRecord> nodes = gcs.nodes().snapshot().values();
+    // the head first, then workers, then drivers, each by start time: a stable order for the page
+    List<NodeRecord> nodes = gcs.nodes().snapshot().values().stream()
+        .sorted(Comparator.comparingInt(ClusterStatus::rank).thenComparingLong(NodeRecord::startTimeMs))
+        .toList();
     List<NodeRecord> alive = nodes.stream().filter(NodeRecord::alive).toList();
     long drivers = alive.stream().filter(ClusterStatus::isDriver).count();
     long deadNodes = nodes.stream().filter(n -> !n.alive() && !isDriver(n)).count();
@@ -64,6 +67,10 @@ public final class ClusterStatus {
     return new JsonObject().put("at_ms", nowMs).put("nodes", rows).put("resources", used)
         .put("nodes_alive", alive.size() - drivers).put("nodes_dead", deadNodes)
         .put("drivers_alive", drivers);
+  }
+
+  private static int rank(NodeRecord n) {
+    return "head".equals(n.role()) ? 0 : isDriver(n) ? 2 : 1;
   }
 
   /** A driver's JVM: a member that runs no tasks, not a node in Ray's sense. */
