@@ -13,6 +13,7 @@ import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobsApiLease;
 import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.JobsOptions;
+import dev.jray.jobs.NodeLogVerticle;
 import dev.jray.jobs.QueueQuota;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeVerticle;
@@ -166,6 +167,9 @@ final class HeadJobs {
         n.scheduler().unhold("entrypoint:" + submissionId);
       }
     }).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    // beside it, what serves this node's log to the head's dashboard
+    NodeLogVerticle.deploy(n.getVertx(), n.options().nodeId().toString())
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   /**

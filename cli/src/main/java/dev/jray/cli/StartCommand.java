@@ -184,6 +184,7 @@ final class StartCommand implements Callable<Integer> {
         + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
     if (jobs != null) {
       System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
+      System.out.println("  Dashboard: " + jobs.url() + "/   (log in with the cluster token)");
     } else {
       HeadJobs.standBy(node, token, host, dashboardPort, tls, jobsApiStandby);
     }
@@ -296,6 +297,10 @@ final class StartCommand implements Callable<Integer> {
     if (head) {
       System.out.println(jobsFree ? "  Jobs API: " + JobsHttpVerticle.url(tls, host, dashboardPort)
           : "  Jobs API: not served, port " + dashboardPort + " was taken (give a free --dashboard-port)");
+      if (jobsFree) {
+        System.out.println("  Dashboard: " + JobsHttpVerticle.url(tls, host, dashboardPort)
+            + "/   (log in with the cluster token)");
+      }
     }
     return 0;
   }

@@ -8,20 +8,41 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A node's latest load, written to the GCS about once a second for {@code jray status} and for a
  * joining driver's first view (never read on the hot path): resources in use, pending demands by
- * shape, object store usage. Its GCS form is written by hand ({@link #toBytes}): a serializer
- * instance built only to read it cost a starting driver 200 ms.
+ * shape, object store usage, and the machine's CPU utilization and memory (for the dashboard). Its
+ * GCS form is written by hand ({@link #toBytes}): a serializer instance built only to read it cost
+ * a starting driver 200 ms.
+ *
+ * @param cpuUtilization the machine's recent CPU load, 0 to 1; {@link #UNKNOWN} if not known
+ * @param memoryUsedBytes the machine's memory in use (0 with {@code memoryTotalBytes} 0: not known)
  */
 public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, Double> available,
     Map<String, Integer> demands, long storeUsedBytes, long storeCapacityBytes, int storeObjects,
-    long atMs) implements Serializable {
-  /** Format of {@link #toBytes}; a record of another version is refused. */
-  private static final int VERSION = 1;
+    long atMs, double cpuUtilization, long memoryUsedBytes, long memoryTotalBytes)
+    implements Serializable {
+  /** GCS KV key prefix of each node's latest load, followed by the node id's hex. */
+  public static final String KEY_PREFIX = "load:";
+  /** {@link #cpuUtilization} of a node that did not say (an older node, or an OS that cannot). */
+  public static final double UNKNOWN = -1;
+  /** Format of {@link #toBytes}: 2 adds the CPU and memory fields; 1 is still read (them unknown). */
+  private static final int VERSION = 2;
+  private static final int VERSION_WITHOUT_MACHINE = 1;
+
+  /** A load without the machine's CPU and memory (not known). */
+  public NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, Double> available,
+      Map<String, Integer> demands, long storeUsedBytes, long storeCapacityBytes, int storeObjects,
+      long atMs) {
+    this(nodeId, total, available, demands, storeUsedBytes, storeCapacityBytes, storeObjects, atMs,
+        UNKNOWN, 0, 0);
+  }
   /** The most entries a map of a load may hold when read back. */
   static final int MAX_ENTRIES = 4096;
 
@@ -42,6 +63,9 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
       out.writeLong(storeCapacityBytes);
       out.writeInt(storeObjects);
       out.writeLong(atMs);
+      out.writeDouble(cpuUtilization);
+      out.writeLong(memoryUsedBytes);
+      out.writeLong(memoryTotalBytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // not from memory
     }
@@ -56,8 +80,9 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
   public static NodeLoad fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int version = in.readUnsignedByte();
-      if (version != VERSION) {
-        throw new IllegalArgumentException("a node load of format " + version + ", not " + VERSION);
+      if (version != VERSION && version != VERSION_WITHOUT_MACHINE) {
+        throw new IllegalArgumentException("a node load of format " + version + ", not "
+            + VERSION_WITHOUT_MACHINE + " or " + VERSION);
       }
       UniqueId node = UniqueId.fromHexString(in.readUTF());
       Map<String, Double> total = readDoubles(in);
@@ -67,8 +92,14 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
       for (int i = 0; i < n; i++) {
         demands.put(in.readUTF(), in.readInt());
       }
-      NodeLoad load = new NodeLoad(node, total, available, demands, in.readLong(), in.readLong(),
-          in.readInt(), in.readLong());
+      long storeUsed = in.readLong();
+      long storeCapacity = in.readLong();
+      int storeObjects = in.readInt();
+      long atMs = in.readLong();
+      NodeLoad load = version == VERSION_WITHOUT_MACHINE
+          ? new NodeLoad(node, total, available, demands, storeUsed, storeCapacity, storeObjects, atMs)
+          : new NodeLoad(node, total, available, demands, storeUsed, storeCapacity, storeObjects, atMs,
+              in.readDouble(), in.readLong(), in.readLong());
       if (in.read() >= 0) {
         throw new IllegalArgumentException("a node load followed by more bytes");
       }
@@ -76,6 +107,26 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
     } catch (IOException e) {
       throw new IllegalArgumentException("a node load cut short: " + e, e);
     }
+  }
+
+  /**
+   * The latest loads of the given nodes (those that recorded one they can read), key by key: the KV
+   * also holds the code packages, too big to copy for this. A load it cannot read (a format of a
+   * newer jray) counts as none. Blocks on the GCS.
+   */
+  public static List<NodeLoad> latest(Gcs gcs, Collection<NodeRecord> nodes) {
+    List<NodeLoad> loads = new ArrayList<>();
+    for (NodeRecord n : nodes) {
+      byte[] bytes = gcs.kv().get(KEY_PREFIX + n.nodeId().toHex());
+      if (bytes != null) {
+        try {
+          loads.add(fromBytes(bytes));
+        } catch (IllegalArgumentException unreadable) {
+          // another version's load: the node shows without one
+        }
+      }
+    }
+    return loads;
   }
 
   private static void writeDoubles(DataOutputStream out, Map<String, Double> map) throws IOException {

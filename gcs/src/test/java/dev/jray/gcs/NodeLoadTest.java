@@ -13,11 +13,24 @@ import org.junit.jupiter.api.Test;
 class NodeLoadTest {
   private final NodeLoad load = new NodeLoad(IdFactory.newUniqueId(),
       Map.of("CPU", 2.0, "memory", 1e9), Map.of("CPU", 0.5, "memory", 1e9),
-      Map.of("{CPU: 1.0}", 12), 1L << 30, 2L << 30, 17, 1_764_000_000_000L);
+      Map.of("{CPU: 1.0}", 12), 1L << 30, 2L << 30, 17, 1_764_000_000_000L, 0.25, 3L << 30,
+      8L << 30);
 
   @Test
   void aLoadReadsBackAsWritten() {
     assertEquals(load, NodeLoad.fromBytes(load.toBytes()));
+  }
+
+  @Test
+  void aLoadOfTheFormerFormatReadsBackWithoutTheMachineFields() {
+    byte[] v2 = load.toBytes();
+    byte[] v1 = Arrays.copyOf(v2, v2.length - Double.BYTES - 2 * Long.BYTES); // as format 1 wrote it
+    v1[0] = 1;
+    NodeLoad read = NodeLoad.fromBytes(v1);
+    assertEquals(new NodeLoad(load.nodeId(), load.total(), load.available(), load.demands(),
+        load.storeUsedBytes(), load.storeCapacityBytes(), load.storeObjects(), load.atMs()), read);
+    assertEquals(NodeLoad.UNKNOWN, read.cpuUtilization());
+    assertEquals(0, read.memoryTotalBytes());
   }
 
   @Test

@@ -3,12 +3,17 @@ package dev.jray.jobs;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.jobs.internals.ApiError;
+import dev.jray.jobs.internals.ClusterHistory;
 import dev.jray.jobs.internals.ClusterRows;
+import dev.jray.jobs.internals.DashboardAccess;
+import dev.jray.jobs.internals.DashboardRoutes;
+import dev.jray.jobs.internals.DashboardSessions;
 import dev.jray.jobs.internals.DriverJobs;
 import dev.jray.jobs.internals.EntrypointHosts;
 import dev.jray.jobs.internals.JobSubmission;
 import dev.jray.jobs.internals.JobSupervisor;
 import dev.jray.jobs.internals.LogTail;
+import dev.jray.jobs.internals.NodeLogRoutes;
 import dev.jray.jobs.internals.PackageRoutes;
 import dev.jray.jobs.internals.StateRoutes;
 import io.vertx.core.Future;
@@ -24,8 +29,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,9 +38,12 @@ import java.util.logging.Logger;
 /**
  * The head's HTTP service on the dashboard port (8265): Ray's Jobs REST API, with Ray's paths,
  * JSON fields, statuses and codes, over a {@link JobSupervisor} that runs each job's entrypoint
- * on a node's {@link EntrypointHostVerticle} (and takes their exit reports); and Ray's package upload, for working_dir and java_jars. Every request needs {@code
- * Authorization: Bearer <cluster token>}, else 401. Other services mount their routes on {@link
- * #router()} (behind the same check). With TLS on, it serves HTTPS with the node's certificate.
+ * on a node's {@link EntrypointHostVerticle} (and takes their exit reports); Ray's package upload, for working_dir and java_jars;
+ * the state API; nodes' logs ({@link NodeLogVerticle}); and the dashboard at {@code /}. Every
+ * request for data needs {@code Authorization: Bearer <cluster token>} or a dashboard session's
+ * cookie ({@link DashboardAccess}: {@code POST /api/login}), else 401. Other services mount their
+ * routes on {@link #router()} (behind the same check). With TLS on, it serves HTTPS with the
+ * node's certificate.
  *
  * <p>Threading: handlers run on this verticle's event loop and hand every supervisor or GCS call
  * to executeBlocking; the supervisor is thread-safe. {@code supervisor}, {@code router} and {@code
@@ -52,17 +58,17 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   private final JobsOptions options;
   private final Gcs gcs;
-  private final byte[] expectedAuthorization;
   private JobSupervisor supervisor;
   private Router router;
   private HttpServer server;
   /** Takes the hosts' exit reports; set once, on the event loop, while it starts. */
   private MessageConsumer<JsonObject> exits;
+  /** The dashboard's charts; set once, on the event loop, while it starts. */
+  private ClusterHistory history;
 
   public JobsHttpVerticle(JobsOptions options, Gcs gcs) {
     this.options = options;
     this.gcs = gcs;
-    this.expectedAuthorization = ("Bearer " + options.token().reveal()).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Deploys the service into {@code vertx}; completes once it listens. */
@@ -116,7 +122,8 @@ public final class JobsHttpVerticle extends VerticleBase {
   private Future<HttpServer> serve(JobSupervisor jobs) {
     supervisor = jobs;
     router = Router.router(vertx);
-    router.route().handler(this::authorize);
+    new DashboardAccess(options.token().reveal(), new DashboardSessions(options.time()),
+        options.tls() != null).mount(router);
     router.route().failureHandler(ctx -> {
       if (ctx.failure() != null) {
         fail(ctx, ctx.failure());
@@ -145,7 +152,12 @@ public final class JobsHttpVerticle extends VerticleBase {
     router.delete("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
         .put("deleted", supervisor.delete(ctx.pathParam("id")))));
     PackageRoutes.mount(router, vertx, gcs);
-    StateRoutes.mount(router, gcs, new ClusterRows(vertx, gcs, options.time()), this::listJobs, (ctx, work) -> blocking(ctx, 200, work));
+    StateRoutes.mount(router, gcs, new ClusterRows(vertx, gcs, options.time()), this::listJobs,
+        (ctx, work) -> blocking(ctx, 200, work));
+    NodeLogRoutes.mount(router, vertx, gcs, options.nodeId(), JobsHttpVerticle::fail);
+    history = new ClusterHistory(vertx, gcs, options.time());
+    history.start();
+    DashboardRoutes.mount(router, gcs, options.time(), history, (ctx, work) -> blocking(ctx, 200, work));
     exits = vertx.eventBus().<JsonObject>consumer(EntrypointHostVerticle.EXITED_ADDRESS,
         m -> vertx.executeBlocking(() -> {
           JsonObject exit = m.body();
@@ -173,6 +185,7 @@ public final class JobsHttpVerticle extends VerticleBase {
         .onSuccess(s -> server = s)
         .onFailure(e -> {
           vertx.cancelTimer(tick);
+          history.stop();
           vertx.executeBlocking(() -> {
             supervisor.close();
             JobsApiLease.release(gcs, options.nodeId());
@@ -184,6 +197,7 @@ public final class JobsHttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     exits.unregister();
+    history.stop();
     return vertx.executeBlocking(() -> {
       supervisor.close();
       JobsApiLease.release(gcs, options.nodeId()); // the next node need not wait for this one's death
@@ -210,19 +224,6 @@ public final class JobsHttpVerticle extends VerticleBase {
   public static String url(TlsSettings tls, String host, int port) {
     return (tls == null ? "http" : "https") + "://" + (host.contains(":") ? "[" + host + "]" : host)
         + ":" + port;
-  }
-
-  private void authorize(RoutingContext ctx) {
-    String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    // constant time: the comparison reveals no prefix of the token
-    if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
-      ctx.next();
-      return;
-    }
-    ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    json(ctx, 401, new JsonObject().put("error", (given == null ? "no Authorization header" :
-        "wrong cluster token") + ": send 'Authorization: Bearer <the cluster token>' (the token"
-        + " in ~/.jray/cluster-token, or given by --token-file)"));
   }
 
   private JsonArray listJobs() {

@@ -52,7 +52,7 @@ public final class ClusterNode implements AutoCloseable {
   /** {@code -Djray.fence=off} keeps a paused head or worker running (see {@link NodeFence}). */
   public static final String FENCE_PROPERTY = "jray.fence";
   /** GCS key prefix of the latest load each node reports, for {@code jray status}. */
-  public static final String LOAD_KEY_PREFIX = "load:";
+  public static final String LOAD_KEY_PREFIX = NodeLoad.KEY_PREFIX;
   /** How often the leader repairs what a dead leader left half done. */
   static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(3);
 
@@ -253,7 +253,8 @@ public final class ClusterNode implements AutoCloseable {
     ObjectStore.Stats store = node.store().stats();
     byte[] load = new NodeLoad(r.nodeId(), r.total(), r.available(),
         r.demands(), store.usedBytes(), store.capacity(), store.objectCount(),
-        time.milliseconds()).toBytes();
+        time.milliseconds(), MachineLoad.cpuUtilization(), MachineLoad.memoryUsedBytes(),
+        MachineLoad.memoryTotalBytes()).toBytes();
     vertx.executeBlocking(() -> {
       gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
       return null;
@@ -265,19 +266,9 @@ public final class ClusterNode implements AutoCloseable {
    * holds the code packages, too big to copy for this. Blocks on the GCS.
    */
   public static List<NodeLoad> loadsOf(Gcs gcs, Collection<NodeRecord> nodes) {
-    List<NodeLoad> loads = new ArrayList<>();
-    for (NodeRecord n : nodes) {
-      byte[] bytes = gcs.kv().get(LOAD_KEY_PREFIX + n.nodeId().toHex());
-      if (bytes != null) {
-        try {
-          loads.add(NodeLoad.fromBytes(bytes));
-        } catch (IllegalArgumentException e) {
-          LOG.fine(() -> "skipping the load of node " + n.nodeId() + ": " + e.getMessage());
-        }
-      }
-    }
-    return loads;
+    return NodeLoad.latest(gcs, nodes);
   }
+
 
   /**
    * Keeps {@code file} naming the other full members, now and whenever a member joins or leaves,

@@ -26,6 +26,11 @@ public final class ApiError extends RuntimeException {
     return new ApiError(404, null, message);
   }
 
+  /** 504: another node did not answer in time. */
+  public static ApiError timeout(String message) {
+    return new ApiError(504, null, message);
+  }
+
   public static ApiError conflict(String field, String message) {
     return new ApiError(409, field, message);
   }
