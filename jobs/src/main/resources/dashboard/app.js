@@ -9,8 +9,6 @@
   let charts = null;
   let jobSocket = null;
   let selectedJob = null;
-  // tasks/s is derived here from successive summaries: [seconds, rate] points, lost on reload
-  const taskRates = { xs: [], ys: [], last: null };
 
   class Unauthorized extends Error {}
   class NotFound extends Error {}
@@ -161,7 +159,6 @@
       fillTable('resources-table', resources, (x) => (x ? [x.name, amount(x.name, x.r.used),
         amount(x.name, x.r.total)] : [1, 2, 3]), 'no node has reported yet');
       drawCharts(history.samples);
-      await refreshTaskRate();
     },
     nodes: async () => {
       const status = await api('/api/cluster_status');
@@ -189,15 +186,7 @@
         a.job_id, short(a.node_id), a.num_restarts] : [1, 2, 3, 4, 5, 6, 7]), 'no actors');
     },
     tasks: async () => {
-      let rows;
-      try {
-        rows = rowsOf(await api('/api/v0/tasks?limit=1000'));
-      } catch (err) {
-        if (!(err instanceof NotFound)) throw err;
-        fillTable('tasks-table', [], () => [1, 2, 3, 4, 5, 6, 7],
-          'no task data: this head does not serve /api/v0/tasks');
-        return;
-      }
+      const rows = rowsOf(await api('/api/v0/tasks?limit=1000'));
       fillTable('tasks-table', rows, (t) => (t ? [t.task_id, t.name || t.func_or_class_name,
         t.state, t.type, t.job_id, short(t.node_id), t.error_type] : [1, 2, 3, 4, 5, 6, 7]),
         'no tasks');
@@ -296,7 +285,8 @@
         cpu: chart('chart-cpu', [['CPU in use', '#1f6feb'], ['CPU total', '#8b949e'],
           ['node CPU load x total', '#d29922']], num),
         memory: chart('chart-memory', [['used GiB (sum over nodes)', '#1f6feb'], ['total GiB', '#8b949e']], num),
-        store: chart('chart-store', [['used MiB', '#1f6feb']], num)
+        store: chart('chart-store', [['used MiB', '#1f6feb']], num),
+        tasks: chart('chart-tasks', [['tasks/s', '#2da44e']], num)
       };
     }
     const xs = samples.map((s) => s.t / 1000);
@@ -305,55 +295,13 @@
     charts.memory.setData([xs, samples.map((s) => s.memory_used_bytes / (1 << 30)),
       samples.map((s) => s.memory_total_bytes / (1 << 30))]);
     charts.store.setData([xs, samples.map((s) => s.object_store_used_bytes / (1 << 20))]);
-    ['cpu', 'memory', 'store'].forEach((c) => {
+    // tasks, actor calls and creations that ended on the nodes, per second (the head works it out)
+    charts.tasks.setData([xs, samples.map((s) => s.tasks_per_second)]);
+    ['cpu', 'memory', 'store', 'tasks'].forEach((c) => {
       const el = $('chart-' + c);
       el.dataset.points = String(samples.length);
       $('chart-' + c + '-points').textContent = '(' + samples.length + ' samples)';
     });
-  }
-
-  async function refreshTaskRate() {
-    const el = $('chart-tasks');
-    let summary;
-    try {
-      summary = await api('/api/v0/tasks/summarize');
-    } catch (err) {
-      if (!(err instanceof NotFound)) throw err;
-      if (!el.querySelector('.no-data')) {
-        el.replaceChildren();
-        const p = document.createElement('div');
-        p.className = 'no-data';
-        p.textContent = 'no task data: this head does not serve /api/v0/tasks/summarize';
-        el.appendChild(p);
-      }
-      el.dataset.points = '0';
-      return;
-    }
-    const finished = finishedCount(summary);
-    const now = Date.now() / 1000;
-    if (taskRates.last) {
-      const dt = now - taskRates.last.t;
-      taskRates.xs.push(now);
-      taskRates.ys.push(dt > 0 ? Math.max(0, finished - taskRates.last.n) / dt : 0);
-      if (taskRates.xs.length > 300) { taskRates.xs.shift(); taskRates.ys.shift(); }
-    }
-    taskRates.last = { t: now, n: finished };
-    if (!charts.tasks) {
-      el.replaceChildren();
-      charts.tasks = chart('chart-tasks', [['tasks/s', '#2da44e']], num);
-    }
-    charts.tasks.setData([taskRates.xs, taskRates.ys]);
-    el.dataset.points = String(taskRates.xs.length);
-    $('chart-tasks-points').textContent = '(since this page opened)';
-  }
-
-  // Ray's summary: data.result.node_id_to_summary.cluster.summary.{name}.state_counts.FINISHED
-  function finishedCount(summary) {
-    const result = summary && summary.data && summary.data.result;
-    const cluster = result && result.node_id_to_summary && result.node_id_to_summary.cluster;
-    const byName = (cluster && cluster.summary) || {};
-    return Object.values(byName).reduce((n, s) =>
-      n + ((s.state_counts && s.state_counts.FINISHED) || 0), 0);
   }
 
   // ------------------------------------------------------------------ start

@@ -23,17 +23,24 @@ import java.util.Map;
  *
  * @param cpuUtilization the machine's recent CPU load, 0 to 1; {@link #UNKNOWN} if not known
  * @param memoryUsedBytes the machine's memory in use (0 with {@code memoryTotalBytes} 0: not known)
+ * @param tasksFinished tasks, actor calls and creations that finished on this node since it
+ *     started (the dashboard's tasks per second)
+ * @param tasksFailed those that failed here, and those its owners here failed themselves
  */
 public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, Double> available,
     Map<String, Integer> demands, long storeUsedBytes, long storeCapacityBytes, int storeObjects,
-    long atMs, double cpuUtilization, long memoryUsedBytes, long memoryTotalBytes)
-    implements Serializable {
+    long atMs, double cpuUtilization, long memoryUsedBytes, long memoryTotalBytes,
+    long tasksFinished, long tasksFailed) implements Serializable {
   /** GCS KV key prefix of each node's latest load, followed by the node id's hex. */
   public static final String KEY_PREFIX = "load:";
   /** {@link #cpuUtilization} of a node that did not say (an older node, or an OS that cannot). */
   public static final double UNKNOWN = -1;
-  /** Format of {@link #toBytes}: 2 adds the CPU and memory fields; 1 is still read (them unknown). */
-  private static final int VERSION = 2;
+  /**
+   * Format of {@link #toBytes}: 3 adds the task counts, 2 the CPU and memory; 1 and 2 are still
+   * read (what they lack unknown, counts 0).
+   */
+  private static final int VERSION = 3;
+  private static final int VERSION_WITHOUT_TASKS = 2;
   private static final int VERSION_WITHOUT_MACHINE = 1;
 
   /** A load without the machine's CPU and memory (not known). */
@@ -41,7 +48,7 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
       Map<String, Integer> demands, long storeUsedBytes, long storeCapacityBytes, int storeObjects,
       long atMs) {
     this(nodeId, total, available, demands, storeUsedBytes, storeCapacityBytes, storeObjects, atMs,
-        UNKNOWN, 0, 0);
+        UNKNOWN, 0, 0, 0, 0);
   }
   /** The most entries a map of a load may hold when read back. */
   static final int MAX_ENTRIES = 4096;
@@ -66,6 +73,8 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
       out.writeDouble(cpuUtilization);
       out.writeLong(memoryUsedBytes);
       out.writeLong(memoryTotalBytes);
+      out.writeLong(tasksFinished);
+      out.writeLong(tasksFailed);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // not from memory
     }
@@ -80,9 +89,9 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
   public static NodeLoad fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int version = in.readUnsignedByte();
-      if (version != VERSION && version != VERSION_WITHOUT_MACHINE) {
+      if (version < VERSION_WITHOUT_MACHINE || version > VERSION) {
         throw new IllegalArgumentException("a node load of format " + version + ", not "
-            + VERSION_WITHOUT_MACHINE + " or " + VERSION);
+            + VERSION_WITHOUT_MACHINE + " to " + VERSION);
       }
       UniqueId node = UniqueId.fromHexString(in.readUTF());
       Map<String, Double> total = readDoubles(in);
@@ -99,7 +108,9 @@ public record NodeLoad(UniqueId nodeId, Map<String, Double> total, Map<String, D
       NodeLoad load = version == VERSION_WITHOUT_MACHINE
           ? new NodeLoad(node, total, available, demands, storeUsed, storeCapacity, storeObjects, atMs)
           : new NodeLoad(node, total, available, demands, storeUsed, storeCapacity, storeObjects, atMs,
-              in.readDouble(), in.readLong(), in.readLong());
+              in.readDouble(), in.readLong(), in.readLong(),
+              version == VERSION_WITHOUT_TASKS ? 0 : in.readLong(),
+              version == VERSION_WITHOUT_TASKS ? 0 : in.readLong());
       if (in.read() >= 0) {
         throw new IllegalArgumentException("a node load followed by more bytes");
       }

@@ -14,7 +14,7 @@ class NodeLoadTest {
   private final NodeLoad load = new NodeLoad(IdFactory.newUniqueId(),
       Map.of("CPU", 2.0, "memory", 1e9), Map.of("CPU", 0.5, "memory", 1e9),
       Map.of("{CPU: 1.0}", 12), 1L << 30, 2L << 30, 17, 1_764_000_000_000L, 0.25, 3L << 30,
-      8L << 30);
+      8L << 30, 1234, 5);
 
   @Test
   void aLoadReadsBackAsWritten() {
@@ -22,9 +22,20 @@ class NodeLoadTest {
   }
 
   @Test
-  void aLoadOfTheFormerFormatReadsBackWithoutTheMachineFields() {
-    byte[] v2 = load.toBytes();
-    byte[] v1 = Arrays.copyOf(v2, v2.length - Double.BYTES - 2 * Long.BYTES); // as format 1 wrote it
+  void aLoadOfFormat2ReadsBackWithoutTaskCounts() {
+    byte[] v3 = load.toBytes();
+    byte[] v2 = Arrays.copyOf(v3, v3.length - 2 * Long.BYTES); // as format 2 wrote it
+    v2[0] = 2;
+    NodeLoad read = NodeLoad.fromBytes(v2);
+    assertEquals(load.memoryTotalBytes(), read.memoryTotalBytes());
+    assertEquals(0, read.tasksFinished());
+    assertEquals(0, read.tasksFailed());
+  }
+
+  @Test
+  void aLoadOfTheFirstFormatReadsBackWithoutTheMachineFields() {
+    byte[] v3 = load.toBytes();
+    byte[] v1 = Arrays.copyOf(v3, v3.length - Double.BYTES - 4 * Long.BYTES); // as format 1 wrote it
     v1[0] = 1;
     NodeLoad read = NodeLoad.fromBytes(v1);
     assertEquals(new NodeLoad(load.nodeId(), load.total(), load.available(), load.demands(),

@@ -123,7 +123,7 @@ class DashboardApiTest {
         Map.of(), 4004, 4005, 1000L));
     api.gcs.kv().put(NodeLoad.KEY_PREFIX + head.toHex(), new NodeLoad(head,
         Map.of("CPU", 4.0, "CPU_group_abc", 1.0), Map.of("CPU", 1.5, "CPU_group_abc", 1.0), Map.of(),
-        1L << 20, 1L << 30, 3, time.milliseconds(), 0.5, 3L << 30, 8L << 30).toBytes());
+        1L << 20, 1L << 30, 3, time.milliseconds(), 0.5, 3L << 30, 8L << 30, 40, 2).toBytes());
     JsonObject status = api.call(HttpMethod.GET, "/api/cluster_status", null).bodyAsJsonObject();
     assertEquals(1, status.getInteger("nodes_alive"));
     assertEquals(1, status.getInteger("nodes_dead"));
@@ -146,6 +146,7 @@ class DashboardApiTest {
     assertEquals(3L << 30, sample.getLong("memory_used_bytes"));
     assertEquals(8L << 30, sample.getLong("memory_total_bytes"));
     assertEquals(1L << 20, sample.getLong("object_store_used_bytes"));
+    assertEquals(42L, sample.getLong("tasks_ended_total"), "finished and failed on the nodes");
   }
 
   @Test

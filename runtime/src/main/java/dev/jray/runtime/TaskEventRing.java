@@ -21,6 +21,9 @@ import java.util.List;
  */
 final class TaskEventRing {
   private static final VarHandle WRITTEN;
+  private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+  /** {@link #counts} index of a failure its owner decided (the other indexes: state ordinals). */
+  static final int FAILED_BY_OWNER = TaskEvent.State.values().length;
 
   static {
     try {
@@ -49,6 +52,11 @@ final class TaskEventRing {
   private final int mask;
   /** The thread that writes; a ring whose thread ended may be dropped. */
   final Thread owner;
+  /**
+   * Events recorded so far by state, and failures decided by owners: written by the owner thread,
+   * read by anyone (opaque: a count may lag, never tears).
+   */
+  private final long[] counts = new long[FAILED_BY_OWNER + 1];
   /** Events recorded so far; written by the owner (release), read by anyone (acquire). */
   @SuppressWarnings("unused")
   private long written;
@@ -83,7 +91,17 @@ final class TaskEventRing {
     s.timeMs = timeMs;
     s.errorType = errorType;
     s.errorMessage = errorMessage;
+    int counted = kind == null && state == TaskEvent.State.FAILED ? FAILED_BY_OWNER
+        : state.ordinal();
+    COUNT.setOpaque(counts, counted, (long) COUNT.getOpaque(counts, counted) + 1);
     WRITTEN.setRelease(this, n + 1);
+  }
+
+  /** Adds the events this ring counted, by {@link #counts} index, to {@code into}. */
+  void addCountsTo(long[] into) {
+    for (int i = 0; i < counts.length; i++) {
+      into[i] += (long) COUNT.getOpaque(counts, i);
+    }
   }
 
   /** Adds the events the ring holds, oldest first, that were not overwritten while copied. */

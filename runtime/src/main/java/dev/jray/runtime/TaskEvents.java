@@ -44,6 +44,8 @@ public final class TaskEvents implements AutoCloseable {
   private final int maxRings;
   /** Guarded by this. */
   private final List<TaskEventRing> rings = new ArrayList<>();
+  /** The counts of rings dropped with their threads; guarded by this. */
+  private final long[] droppedCounts = new long[TaskEventRing.FAILED_BY_OWNER + 1];
   /** Where threads beyond {@link #maxRings} record, under its own lock; null until needed. */
   private TaskEventRing shared;
   private final ThreadLocal<TaskEventRing> own = new ThreadLocal<>();
@@ -175,7 +177,13 @@ public final class TaskEvents implements AutoCloseable {
   private synchronized TaskEventRing ringForThisThread() {
     Thread me = Thread.currentThread();
     if (rings.size() >= maxRings) {
-      rings.removeIf(r -> !r.owner.isAlive());
+      rings.removeIf(r -> {
+        if (r.owner.isAlive()) {
+          return false;
+        }
+        r.addCountsTo(droppedCounts); // its thread ended: it writes no more
+        return true;
+      });
     }
     TaskEventRing ring;
     if (rings.size() < maxRings) {
@@ -189,6 +197,38 @@ public final class TaskEvents implements AutoCloseable {
     }
     own.set(ring);
     return ring;
+  }
+
+  /**
+   * How many tasks this node's events counted since it started: submitted here (owned), started
+   * here, and ended here, finished or failed (failures decided by owners included). A count may lag
+   * a recording by a moment. Never blocks recorders.
+   *
+   * @param running started here and not ended yet
+   */
+  public record Counts(long submitted, long running, long finished, long failed) {}
+
+  /** What this node's events counted so far. */
+  public Counts counts() {
+    long[] sum = new long[TaskEventRing.FAILED_BY_OWNER + 1];
+    TaskEventRing sharedRing;
+    synchronized (this) {
+      System.arraycopy(droppedCounts, 0, sum, 0, sum.length);
+      rings.forEach(r -> r.addCountsTo(sum));
+      sharedRing = shared;
+    }
+    if (sharedRing != null) {
+      synchronized (sharedRing) {
+        sharedRing.addCountsTo(sum);
+      }
+    }
+    long started = sum[TaskEvent.State.RUNNING.ordinal()];
+    long finished = sum[TaskEvent.State.FINISHED.ordinal()];
+    long failedRunning = sum[TaskEvent.State.FAILED.ordinal()];
+    return new Counts(sum[TaskEvent.State.PENDING_NODE_ASSIGNMENT.ordinal()]
+        + sum[TaskEvent.State.SUBMITTED_TO_WORKER.ordinal()],
+        Math.max(0, started - finished - failedRunning), finished,
+        failedRunning + sum[TaskEventRing.FAILED_BY_OWNER]);
   }
 
   /**

@@ -107,6 +107,31 @@ class TaskEventsTest {
   }
 
   @Test
+  void countsOutliveTheRingsAndTheirThreads() throws Exception {
+    try (TaskEvents events = new TaskEvents(new ManualTime(0), 4, 1)) {
+      Runnable work = () -> {
+        for (int i = 0; i < 10; i++) {
+          TaskSpec s = spec();
+          events.submitted(s);
+          events.running(s);
+          events.ended(s, i == 0 ? new IllegalStateException("boom") : null);
+        }
+      };
+      Thread first = new Thread(work);
+      first.start();
+      first.join();
+      Thread second = new Thread(work); // takes the only ring slot: the first's ring is dropped
+      second.start();
+      second.join();
+      TaskSpec running = spec();
+      events.running(running);
+      events.failedByOwner(spec().taskId(), JOB, 0, new RayActorException(
+          dev.jray.api.id.ActorId.NIL, "gone"));
+      assertEquals(new TaskEvents.Counts(20, 1, 18, 3), events.counts());
+    }
+  }
+
+  @Test
   void zeroPerThreadRecordsNothing() {
     try (TaskEvents events = new TaskEvents(new ManualTime(0), 0, 4)) {
       assertFalse(events.enabled());

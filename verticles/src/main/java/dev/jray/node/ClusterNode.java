@@ -17,6 +17,7 @@ import dev.jray.api.Ray;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.NodeWorkers;
 import dev.jray.scheduler.SchedulerMessages;
+import dev.jray.runtime.TaskEvents;
 import dev.jray.store.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -251,10 +252,11 @@ public final class ClusterNode implements AutoCloseable {
   private void recordLoad() {
     SchedulerMessages.ResourceReport r = node.scheduler().report();
     ObjectStore.Stats store = node.store().stats();
+    TaskEvents.Counts tasks = node.worker().taskEvents().counts();
     byte[] load = new NodeLoad(r.nodeId(), r.total(), r.available(),
         r.demands(), store.usedBytes(), store.capacity(), store.objectCount(),
         time.milliseconds(), MachineLoad.cpuUtilization(), MachineLoad.memoryUsedBytes(),
-        MachineLoad.memoryTotalBytes()).toBytes();
+        MachineLoad.memoryTotalBytes(), tasks.finished(), tasks.failed()).toBytes();
     vertx.executeBlocking(() -> {
       gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
       return null;

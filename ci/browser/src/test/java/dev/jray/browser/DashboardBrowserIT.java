@@ -126,8 +126,8 @@ class DashboardBrowserIT {
     screenshot(browser, "placement-groups");
 
     tab(browser, "tasks");
-    await(browser, "the tasks view answering", b -> !b.findElements(
-        By.cssSelector("#tasks-table tbody tr")).isEmpty());
+    await(browser, "the driver's actor call, finished", b -> rowWith(b, "tasks-table",
+        "DashCounter.increment").map(r -> r.getText().contains("FINISHED")).orElse(false));
     screenshot(browser, "tasks");
 
     tab(browser, "logs");

@@ -57,7 +57,19 @@ public final class ClusterHistory {
         });
   }
 
+  /**
+   * Adds a sample, with the tasks that ended per second since the one before ({@code
+   * tasks_per_second}: null for the first; a node that left takes its count along, so a drop
+   * reads 0).
+   */
   void add(JsonObject sample) {
+    JsonObject last = samples.peekLast();
+    Double rate = null;
+    if (last != null && sample.getLong("t") > last.getLong("t")) {
+      long ended = sample.getLong("tasks_ended_total", 0L) - last.getLong("tasks_ended_total", 0L);
+      rate = Math.max(0, ended) * 1000.0 / (sample.getLong("t") - last.getLong("t"));
+    }
+    sample.put("tasks_per_second", rate);
     if (samples.size() == CAPACITY) {
       samples.removeFirst();
     }

@@ -58,6 +58,8 @@ public final class ClusterStatus {
             .put("object_store_used_bytes", load.storeUsedBytes())
             .put("object_store_capacity_bytes", load.storeCapacityBytes())
             .put("object_store_objects", load.storeObjects())
+            .put("tasks_finished_total", load.tasksFinished())
+            .put("tasks_failed_total", load.tasksFailed())
             .put("load_at_ms", load.atMs());
       }
       rows.add(row);
@@ -89,8 +91,10 @@ public final class ClusterStatus {
     long memoryTotal = 0;
     long storeUsed = 0;
     long storeCapacity = 0;
+    long tasksEnded = 0;
     for (Object o : status.getJsonArray("nodes")) {
       JsonObject n = (JsonObject) o;
+      tasksEnded += n.getLong("tasks_finished_total", 0L) + n.getLong("tasks_failed_total", 0L);
       if (n.getDouble("cpu_utilization") != null) {
         utilization += n.getDouble("cpu_utilization");
         utilizations++;
@@ -106,6 +110,7 @@ public final class ClusterStatus {
         .put("cpu_utilization", utilizations == 0 ? null : utilization / utilizations)
         .put("memory_used_bytes", memoryUsed).put("memory_total_bytes", memoryTotal)
         .put("object_store_used_bytes", storeUsed).put("object_store_capacity_bytes", storeCapacity)
-        .put("nodes_alive", status.getInteger("nodes_alive"));
+        .put("nodes_alive", status.getInteger("nodes_alive"))
+        .put("tasks_ended_total", tasksEnded);
   }
 }
