@@ -10,9 +10,11 @@ import org.slf4j.helpers.NOPMDCAdapter;
  * {@link #TASK_ID}, {@link #ACTOR_ID}: hex ids), so that every line logged meanwhile, by jray or
  * by the task's own code, names them; and {@link #JOB_ID} on the thread that started a driver.
  *
- * <p>On the hot path: a thread remembers the hex of the job and actor it last ran, so a run of
- * one job's tasks or one actor's calls formats only the task id; with a binding that keeps no
- * MDC (none, or slf4j-nop) it does nothing at all. Threading: each thread touches its own state.
+ * <p>On the hot path, at the least cost: the task id is set and removed around each run; the job
+ * id is set only when it changes on that thread (so a worker thread's lines between tasks name
+ * the job it ran last), the actor id only when it changes or goes; a thread remembers the hex of
+ * the job and actor it last formatted. With a binding that keeps no MDC (none, slf4j-nop,
+ * slf4j-simple) it does nothing at all. Threading: each thread touches its own state only.
  */
 public final class TaskMdc {
   /** MDC key: the job of the task or driver, hex. */
@@ -32,7 +34,7 @@ public final class TaskMdc {
     String jobHex;
     ActorId actor;
     String actorHex;
-    /** The job of the driver started on this thread, kept between its inline tasks; or null. */
+    /** The job of the driver started on this thread, named between its inline tasks; or null. */
     String driverJobHex;
   }
 
@@ -48,22 +50,29 @@ public final class TaskMdc {
       last.job = ctx.jobId();
       last.jobHex = ctx.jobId().toHex();
     }
-    MDC.put(JOB_ID, last.jobHex);
+    // the same String while the job repeats: compared by identity, put only when it changed
+    if (MDC.get(JOB_ID) != last.jobHex) {
+      MDC.put(JOB_ID, last.jobHex);
+    }
     MDC.put(TASK_ID, ctx.taskId().toHex());
     if (ctx.actorId().isNil()) {
-      MDC.remove(ACTOR_ID);
+      if (MDC.get(ACTOR_ID) != null) {
+        MDC.remove(ACTOR_ID);
+      }
       return;
     }
     if (!ctx.actorId().equals(last.actor)) {
       last.actor = ctx.actorId();
       last.actorHex = ctx.actorId().toHex();
     }
-    MDC.put(ACTOR_ID, last.actorHex);
+    if (MDC.get(ACTOR_ID) != last.actorHex) {
+      MDC.put(ACTOR_ID, last.actorHex);
+    }
   }
 
   /**
-   * Gives the thread back the ids of {@code outer} (a caller that ran a task inline), or none.
-   * A driver's thread keeps its job id.
+   * Gives the thread back the ids of {@code outer} (a caller that ran a task inline), or else
+   * no task and no actor: a driver's thread names its job again, another keeps the job it ran.
    */
   static void restore(TaskContext outer) {
     if (!ENABLED) {
@@ -74,11 +83,11 @@ public final class TaskMdc {
       return;
     }
     MDC.remove(TASK_ID);
-    MDC.remove(ACTOR_ID);
+    if (MDC.get(ACTOR_ID) != null) {
+      MDC.remove(ACTOR_ID);
+    }
     String driverJob = LAST.get().driverJobHex;
-    if (driverJob == null) {
-      MDC.remove(JOB_ID);
-    } else {
+    if (driverJob != null && MDC.get(JOB_ID) != driverJob) {
       MDC.put(JOB_ID, driverJob);
     }
   }
@@ -87,7 +96,9 @@ public final class TaskMdc {
   static void enterDriver(JobId job) {
     if (ENABLED) {
       LastIds last = LAST.get();
-      last.driverJobHex = job.toHex();
+      last.job = job;
+      last.jobHex = job.toHex();
+      last.driverJobHex = last.jobHex; // one String: its inline tasks find it in place
       MDC.put(JOB_ID, last.driverJobHex);
     }
   }

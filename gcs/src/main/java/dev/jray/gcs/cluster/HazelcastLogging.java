@@ -34,6 +34,10 @@ public final class HazelcastLogging implements LoggerFactory {
       "com.hazelcast.internal.cluster.impl.ClusterJoinManager",
       "com.hazelcast.client.impl.protocol.task.AuthenticationMessageTask"};
 
+  /** The levels Hazelcast logs at, lowest first. */
+  private static final Level[] LEVELS = {Level.FINEST, Level.FINE, Level.INFO, Level.WARNING,
+      Level.SEVERE};
+
   /** Hazelcast's records below this are dropped; written by any thread building a config. */
   private static volatile Level floor = Level.WARNING;
 
@@ -124,8 +128,7 @@ public final class HazelcastLogging implements LoggerFactory {
 
     @Override
     public Level getLevel() {
-      for (Level level : new Level[] {Level.FINEST, Level.FINE, Level.INFO, Level.WARNING,
-          Level.SEVERE}) {
+      for (Level level : LEVELS) {
         if (isLoggable(level)) {
           return level;
         }
