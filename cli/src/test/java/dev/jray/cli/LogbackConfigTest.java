@@ -8,9 +8,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.spi.FilterReply;
 import com.hazelcast.partition.NoDataMemberInClusterException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,28 @@ class LogbackConfigTest {
         + " jobId=01000000)\\] - it failed\\R"), inTask);
     assertTrue(outside.matches(".* INFO  \\[main\\] dev\\.jray\\.node\\.NodeVerticle - node up\\R"),
         outside);
+  }
+
+  @Test
+  void javaUtilLoggingFollowsTheSameConfiguration() {
+    JrayCommand.routeJavaLogging();
+    JrayCommand.routeJavaLogging(); // once: a second call adds no second handler
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    ch.qos.logback.classic.Logger library = context.getLogger("some.jul.library");
+    library.addAppender(captured);
+    try {
+      java.util.logging.Logger jul = java.util.logging.Logger.getLogger("some.jul.library");
+      jul.fine("a detail");
+      jul.info("started");
+      jul.warning("careful");
+
+      assertEquals(List.of("started", "careful"),
+          captured.list.stream().map(ILoggingEvent::getMessage).toList());
+      assertEquals(1, java.util.logging.Logger.getLogger("").getHandlers().length);
+    } finally {
+      library.detachAppender(captured);
+    }
   }
 
   @Test
