@@ -1,6 +1,7 @@
 package dev.jray.cli;
 
 import java.util.Optional;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,11 +19,23 @@ public final class JrayCommand implements Runnable {
   }
 
   public static void main(String[] args) throws Exception {
+    routeJavaLogging();
     Optional<Integer> node = NodeJvm.runInForeground(args); // before parsing: the handover is what costs
     if (node.isPresent()) {
       System.exit(node.get());
     }
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Sends what libraries log through {@code java.util.logging} to SLF4J (logback in jray.jar), so
+   * one configuration ({@code logback.xml}) rules every line of this JVM. Once, at start.
+   */
+  static void routeJavaLogging() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
   }
 
   /** The command line, with bad input or a busy port reported as one clear line. */

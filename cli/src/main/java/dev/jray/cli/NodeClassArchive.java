@@ -10,10 +10,10 @@ import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A class-data-sharing archive of a node's classes (the JDK's AppCDS), so that a node JVM maps
@@ -31,7 +31,7 @@ import java.util.zip.CRC32C;
  * the cache is not writable. Not thread-safe; used by one command.
  */
 final class NodeClassArchive {
-  private static final Logger LOG = Logger.getLogger(NodeClassArchive.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeClassArchive.class);
   /** {@code false} turns the archive (and running nodes from the cached jar) off. */
   static final String ENABLED_PROPERTY = "jray.class-archive";
   /** Where the cached jars and archives live; default {@code ~/.cache/jray}. */
@@ -77,7 +77,7 @@ final class NodeClassArchive {
       archive.adoptFinishedDumps();
       return Optional.of(archive);
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.FINE, "no class archive for nodes: " + e.getMessage(), e);
+      LOG.debug("no class archive for nodes: {}", e.getMessage(), e);
       return Optional.empty();
     }
   }
@@ -135,7 +135,7 @@ final class NodeClassArchive {
         Files.deleteIfExists(dir);
       }
     } catch (IOException | UncheckedIOException e) {
-      LOG.log(Level.FINE, "pruning old node class archives: " + e.getMessage(), e);
+      LOG.debug("pruning old node class archives: {}", e.getMessage(), e);
     }
   }
 
@@ -201,12 +201,12 @@ final class NodeClassArchive {
         Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
-      LOG.log(Level.FINE, "keeping no class archive: " + e.getMessage(), e);
+      LOG.debug("keeping no class archive: {}", e.getMessage(), e);
     } finally {
       try {
         Files.deleteIfExists(dumpFile);
       } catch (IOException e) {
-        LOG.log(Level.FINE, "cannot delete " + dumpFile, e);
+        LOG.debug("cannot delete {}", dumpFile, e);
       }
     }
   }

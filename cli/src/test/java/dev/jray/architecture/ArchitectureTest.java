@@ -54,6 +54,8 @@ class ArchitectureTest {
 
   /** The one class that may use Vert.x's internal API: it adapts a Hazelcast-clustered Vert.x. */
   private static final String VERTX_INTERNAL_ADAPTER = "dev.jray.gcs.cluster.ClusteredVertx";
+  /** The one class that may use java.util.logging: Hazelcast's loggers, written to SLF4J. */
+  private static final String HAZELCAST_LOG_BRIDGE = "dev.jray.gcs.cluster.HazelcastLogging";
 
   /**
    * Packages whose clock reads go through an injected Time. Not the CLI (a process reporting to
@@ -132,6 +134,16 @@ class ArchitectureTest {
         .because("a Hazelcast operation costs 0.5-1 ms and the hot path must never make one: only"
             + " dev.jray.gcs.cluster uses Hazelcast, behind Gcs, Membership and ClusteredVertx (an"
             + " application that embeds a node, as in examples, picks its own cluster manager)")
+        .check(JRAY);
+  }
+
+  @Test
+  void libraryCodeLogsThroughSlf4j() {
+    noClasses().that().haveNameNotMatching(HAZELCAST_LOG_BRIDGE.replace(".", "\\.") + "(\\$.*)?")
+        .should().dependOnClassesThat().resideInAPackage("java.util.logging..")
+        .because("jray logs through SLF4J, so an application that embeds it routes jray's lines"
+            + " with its own binding; only " + HAZELCAST_LOG_BRIDGE + ", Hazelcast's logger"
+            + " factory, reads java.util.logging's levels (Hazelcast's API speaks them)")
         .check(JRAY);
   }
 

@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs jobs' entrypoints on this node for the job supervisor ({@link JobsHttpVerticle}), which
@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  * are set once, on the event loop, while it starts.
  */
 public final class EntrypointHostVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(EntrypointHostVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EntrypointHostVerticle.class);
   /** Where hosts report an entrypoint's exit; the supervisor answers once it has taken it. */
   public static final String EXITED_ADDRESS = "jray.jobs.entrypoint-exited";
   /** A start's failure code: the entrypoint's resources are not free on this node now. */
@@ -182,7 +182,7 @@ public final class EntrypointHostVerticle extends VerticleBase {
     if (e instanceof NotHere) {
       return NOT_FOUND;
     }
-    LOG.log(Level.WARNING, "entrypoint host: a request failed", e);
+    LOG.warn("entrypoint host: a request failed", e);
     return START_FAILED;
   }
 }

@@ -32,8 +32,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The head's HTTP service on the dashboard port (8265): Ray's Jobs REST API, with Ray's paths,
@@ -50,7 +50,7 @@ import java.util.logging.Logger;
  * server} are set once, on the event loop, while it starts.
  */
 public final class JobsHttpVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(JobsHttpVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JobsHttpVerticle.class);
   /** Ray's Jobs API version, which Ray's clients check. */
   static final String API_VERSION = "2";
   private static final long TICK_MS = 100;
@@ -292,7 +292,7 @@ public final class JobsHttpVerticle extends VerticleBase {
       json(ctx, api.status(), api.body());
       return;
     }
-    LOG.log(Level.WARNING, "jobs API: " + ctx.request().method() + " " + ctx.request().path(), e);
+    LOG.warn("jobs API: " + ctx.request().method() + " " + ctx.request().path(), e);
     json(ctx, 500, new JsonObject().put("error", "internal error: " + firstLine(String.valueOf(e.getMessage()))));
   }
 

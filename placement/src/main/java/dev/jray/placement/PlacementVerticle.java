@@ -39,8 +39,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The placement service: places placement groups' bundles on nodes and keeps them placed. One
@@ -71,7 +71,7 @@ import java.util.logging.Logger;
  * GCS; all its state is touched only by them (the collaborators are set in start, before).
  */
 public final class PlacementVerticle extends AbstractVerticle {
-  private static final Logger LOG = Logger.getLogger(PlacementVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementVerticle.class);
   static final long RETRY_MS = 200;
   private static final long BUNDLE_REQUEST_TIMEOUT_MS = 10_000;
   private static final int RECONCILE_EVERY_TICKS = 10;
@@ -167,7 +167,7 @@ public final class PlacementVerticle extends AbstractVerticle {
       }
       consumer = vertx.eventBus().consumer(PlacementMessages.ADDRESS, this::onMessage);
       retryTimer = vertx.setPeriodic(RETRY_MS, t -> retryWaiting());
-      LOG.fine(() -> "placement service active on node " + local.nodeId() + " with "
+      LOG.atDebug().log(() -> "placement service active on node " + local.nodeId() + " with "
           + groups.size() + " groups");
       placeNext();
     });
@@ -250,7 +250,7 @@ public final class PlacementVerticle extends AbstractVerticle {
         }
       });
     } else {
-      LOG.warning("the placement service ignores unknown message " + body);
+      LOG.warn("the placement service ignores unknown message " + body);
     }
   }
 
@@ -301,7 +301,7 @@ public final class PlacementVerticle extends AbstractVerticle {
       round.onComplete(ar -> {
         placing = false;
         if (ar.failed()) {
-          LOG.log(Level.WARNING, "placing group " + describe(g), ar.cause());
+          LOG.warn("placing group " + describe(g), ar.cause());
           waiting.add(g.id());
         } else if (!ar.result()) {
           waiting.add(g.id()); // a node had less room than its last report said
@@ -358,7 +358,7 @@ public final class PlacementVerticle extends AbstractVerticle {
     if (commitDelayMs <= 0) {
       return Future.succeededFuture();
     }
-    LOG.warning("testing: group " + id + " prepared, its commit held for " + commitDelayMs + " ms ("
+    LOG.warn("testing: group " + id + " prepared, its commit held for " + commitDelayMs + " ms ("
         + COMMIT_DELAY_PROPERTY + ")");
     return vertx.timer(commitDelayMs).mapEmpty();
   }
@@ -387,7 +387,7 @@ public final class PlacementVerticle extends AbstractVerticle {
       }
       PlacementGroupRecord created = current.created(nodes);
       record(created);
-      LOG.fine(() -> "placement group " + describe(created) + " created on " + nodes);
+      LOG.atDebug().log(() -> "placement group " + describe(created) + " created on " + nodes);
       return Future.succeededFuture(true);
     });
   }

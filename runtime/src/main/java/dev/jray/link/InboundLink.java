@@ -6,8 +6,8 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A connection another node opened to this one, once it proved the cluster token and its node
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * to requests go back on the same socket.
  */
 final class InboundLink implements Runnable {
-  private static final Logger LOG = Logger.getLogger(InboundLink.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(InboundLink.class);
 
   private final SocketChannel socket;
   /** What frames are read from and written to: {@link #socket}, or TLS over it. */
@@ -50,10 +50,10 @@ final class InboundLink implements Runnable {
         }
       }
     } catch (NodeLinks.RefusedMessage e) {
-      LOG.warning(e.getMessage());
+      LOG.warn(e.getMessage());
     } catch (IOException e) {
       if (!closed) {
-        LOG.log(Level.INFO, "the link from node " + from + " failed: " + e.getMessage());
+        LOG.info("the link from node " + from + " failed: " + e.getMessage());
       }
     } finally {
       links.onInboundClosed(this, !closed);

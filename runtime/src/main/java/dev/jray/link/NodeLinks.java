@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's direct links to the other nodes: a TCP server other nodes connect to, and one
@@ -65,7 +65,7 @@ import java.util.logging.Logger;
  * handshake deadlines' thread.
  */
 public final class NodeLinks implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(NodeLinks.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLinks.class);
   private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** What connections not yet authenticated are allowed, both ways. */
   static final AuthenticatingAcceptor.Limits HANDSHAKE_LIMITS = AuthenticatingAcceptor.Limits.DEFAULT;
@@ -213,7 +213,7 @@ public final class NodeLinks implements AutoCloseable {
     }
     LinkWriter writer = linkTo(node).writer;
     if (!writer.defer(Frames.MESSAGE, 0, payload(message))) {
-      LOG.fine(() -> "dropped a message to node " + node + ": its link failed");
+      LOG.atDebug().log(() -> "dropped a message to node " + node + ": its link failed");
       return;
     }
     List<LinkWriter> mine = deferred.get();
@@ -321,7 +321,7 @@ public final class NodeLinks implements AutoCloseable {
 
   void onLinkFailed(OutboundLink link, IOException cause) {
     // a node that stops or dies closes its links: membership reports it, this is routine
-    LOG.fine(() -> "the link to node " + link.node + " failed: " + cause.getMessage());
+    LOG.atDebug().log(() -> "the link to node " + link.node + " failed: " + cause.getMessage());
     for (Map.Entry<Long, Pending> e : pending.entrySet()) {
       if (e.getValue().node().equals(link.node)) {
         e.getValue().future().completeExceptionally(new IOException("the link to node "
@@ -353,7 +353,7 @@ public final class NodeLinks implements AutoCloseable {
       return; // declared dead: its late reports are not acted on (it fences itself)
     }
     if (frame.kind() != Frames.MESSAGE && frame.kind() != Frames.REQUEST) {
-      LOG.warning("node " + from + " sent a frame of kind " + frame.kind() + " on its link");
+      LOG.warn("node " + from + " sent a frame of kind " + frame.kind() + " on its link");
       return;
     }
     Reply reply = frame.kind() == Frames.REQUEST ? new Reply(link, frame.id(), this) : null;
@@ -367,7 +367,7 @@ public final class NodeLinks implements AutoCloseable {
     try {
       inbox.onMessage(from, message, reply);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "handling a message from node " + from, e);
+      LOG.warn("handling a message from node " + from, e);
     }
   }
 

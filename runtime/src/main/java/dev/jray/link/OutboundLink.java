@@ -10,9 +10,9 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's connection to one other node, opened by the {@link
@@ -26,7 +26,7 @@ import javax.net.ssl.SSLException;
  * thread and by {@link #close}.
  */
 final class OutboundLink {
-  private static final Logger LOG = Logger.getLogger(OutboundLink.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(OutboundLink.class);
   private static final int CONNECT_TIMEOUT_MS = 10_000;
 
   final UniqueId node;
@@ -102,13 +102,13 @@ final class OutboundLink {
             + timeout.toMillis() + " ms" : e instanceof SSLException
             ? "its TLS handshake failed: " + e.getMessage() : e.getMessage();
         if (!closed) {
-          LOG.warning(refused + reason);
+          LOG.warn(refused + reason);
         }
         throw new IOException(refused + reason, e);
       }
     }
     if (!proven.equals(node)) {
-      LOG.warning(refused + "it proved the cluster token but is node " + proven);
+      LOG.warn(refused + "it proved the cluster token but is node " + proven);
       throw new IOException(refused + "it is node " + proven);
     }
     return io;
@@ -129,7 +129,7 @@ final class OutboundLink {
     } catch (IOException e) {
       writer.fail(e);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "reading a reply from node " + node, e);
+      LOG.warn("reading a reply from node " + node, e);
       writer.fail(new IOException(e));
     }
   }
@@ -147,7 +147,7 @@ final class OutboundLink {
     try {
       ch.close();
     } catch (IOException e) {
-      LOG.log(Level.FINE, "closing a link", e);
+      LOG.debug("closing a link", e);
     }
   }
 }

@@ -11,7 +11,8 @@ import dev.jray.gcs.table.GcsTable;
 import dev.jray.task.TaskSpec;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This worker's view of the GCS's actor directory, as Ray's actor manager client: registers an
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  * on the GCS (a network round trip in a cluster): not on an event loop, never on the call path.
  */
 final class ActorDirectory {
-  private static final Logger LOG = Logger.getLogger(ActorDirectory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ActorDirectory.class);
 
   private final Gcs gcs;
   private final Serializer serializer;

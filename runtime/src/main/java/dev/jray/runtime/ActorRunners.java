@@ -4,8 +4,8 @@ import dev.jray.gcs.time.Time;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's actor runners: a bounded pool of threads that run actors' mailboxes, so an idle
@@ -32,7 +32,7 @@ final class ActorRunners {
   static final long KEEP_ALIVE_NANOS = 1_000_000_000L;
   /** How often a runner with nothing to run checks for a handoff before it parks (a few µs). */
   private static final int IDLE_SPINS = 200;
-  private static final Logger LOG = Logger.getLogger(ActorRunners.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ActorRunners.class);
 
   /**
    * Work that runs on one thread at a time: an actor's mailbox. Producers queue work in it, then
@@ -295,7 +295,7 @@ final class ActorRunners {
         serial.runQueued(true);
       } catch (RuntimeException | Error e) {
         // a serial handles its own failures; one that escapes must not end the runner
-        LOG.log(Level.WARNING, "an actor runner's work failed", e);
+        LOG.warn("an actor runner's work failed", e);
       }
       Thread.interrupted(); // an interrupt aimed at the serial's last call ends with it
       flushCurrentThread(); // calls its actor made to others go before it looks for work

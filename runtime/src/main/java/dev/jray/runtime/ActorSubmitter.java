@@ -24,8 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything this worker sends to actors, as Ray's actor task submitter: creates actors (the
@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * changes arrive on the GCS's listener thread.
  */
 final class ActorSubmitter implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ActorSubmitter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ActorSubmitter.class);
 
   private final Owners owners;
   private final JobRegistry jobs;
@@ -83,7 +83,7 @@ final class ActorSubmitter implements AutoCloseable {
     try {
       actorTableSubscription.close();
     } catch (Exception e) {
-      LOG.log(Level.FINE, "closing the actor table subscription", e);
+      LOG.debug("closing the actor table subscription", e);
     }
   }
 

@@ -16,8 +16,8 @@ import dev.jray.task.TaskSpec;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The actors this JVM hosts, as the actor side of Ray's core worker: creates one when its
@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * #markDead} does). Each {@link ActorInstance} guards its own mailbox.
  */
 final class HostedActors {
-  private static final Logger LOG = Logger.getLogger(HostedActors.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HostedActors.class);
 
   private final UniqueId nodeId;
   private final JobRegistry jobs;
@@ -170,7 +170,7 @@ final class HostedActors {
     try {
       directory.markDead(actorId, cause, error);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not record the death of actor " + actorId, e);
+      LOG.warn("could not record the death of actor " + actorId, e);
     }
     actors.remove(actorId, actor);
     tasks.scheduler().release(actor.creation().taskId());

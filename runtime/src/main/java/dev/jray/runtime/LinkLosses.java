@@ -7,8 +7,8 @@ import dev.jray.gcs.time.Time;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a broken link to a live node may have lost, recovered after a grace period: longer than
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * real clock, so a test's manual clock is seen when it moves; idle, it waits to be woken.
  */
 final class LinkLosses implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(LinkLosses.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LinkLosses.class);
   /** Longer than the cluster's failure detection, so that a dead node is left to membership. */
   static final long GRACE_NANOS = FailureDetection.TIMEOUT.plusSeconds(2).toNanos();
   /** How often the thread looks at the clock while a loss waits. */
@@ -105,7 +105,7 @@ final class LinkLosses implements AutoCloseable {
       try {
         recovery.recover(due.node(), due.tasksUpTo(), due.calls());
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "recovering what the link to node " + due.node() + " lost", e);
+        LOG.warn("recovering what the link to node " + due.node() + " lost", e);
       }
     }
   }

@@ -15,7 +15,8 @@ import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
 import java.util.List;
 import java.util.Objects;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Submits this worker's normal tasks, as Ray's normal task submitter: describes the function,
@@ -29,7 +30,7 @@ import java.util.logging.Logger;
  * {@link TaskManager}'s.
  */
 final class NormalTaskSubmitter {
-  private static final Logger LOG = Logger.getLogger(NormalTaskSubmitter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NormalTaskSubmitter.class);
   /** What a task asks for when its options name no resources. */
   private static final ResourceSet ONE_CPU = ResourceSet.of(ResourceSet.CPU, 1);
 

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the objects this worker owns whose only copy was lost with its node, as Ray's object
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  * itself; the rest is the {@link ReferenceCounter}'s.
  */
 final class ObjectRecovery {
-  private static final Logger LOG = Logger.getLogger(ObjectRecovery.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectRecovery.class);
   /** How many dead nodes are remembered (to rebuild arguments lost with them); the oldest go. */
   private static final int MAX_DEAD_NODES = 1024;
 

@@ -29,9 +29,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job code packages this user's nodes have fetched, on disk: one jar per package, named by its
@@ -51,7 +52,7 @@ import java.util.stream.Stream;
 final class PackageCache {
   /** System property: the directory of the cache instead of the per-user default. */
   static final String DIRECTORY_PROPERTY = "jray.package-cache";
-  private static final Logger LOG = Logger.getLogger(PackageCache.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PackageCache.class);
   private static final Pattern PACKAGE_ID = Pattern.compile("[0-9a-f]{64}");
   private static final Set<PosixFilePermission> OPEN_TO_OTHERS = EnumSet.of(
       PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
@@ -134,7 +135,7 @@ final class PackageCache {
         touch(file, time.milliseconds()); // a hit is a use: prune keeps what was used lately
         return file;
       }
-      LOG.warning("code package " + id + " in the cache (" + file
+      LOG.warn("code package " + id + " in the cache (" + file
           + ") does not match its SHA-256 (it hashes to " + actual + "): fetching it again");
     }
     for (int attempt = 1; ; attempt++) {
@@ -153,7 +154,7 @@ final class PackageCache {
       if (attempt == 2) {
         throw new SecurityException(refusal);
       }
-      LOG.warning(refusal + "; fetching it once more");
+      LOG.warn(refusal + "; fetching it once more");
     }
   }
 
@@ -188,7 +189,7 @@ final class PackageCache {
         }
       }
     } catch (IOException e) {
-      LOG.fine(() -> "pruning the code package cache " + directory + ": " + e);
+      LOG.atDebug().log(() -> "pruning the code package cache " + directory + ": " + e);
     }
     return deleted;
   }
@@ -211,7 +212,7 @@ final class PackageCache {
     try {
       Files.setLastModifiedTime(file, FileTime.fromMillis(nowMs));
     } catch (IOException e) {
-      LOG.fine(() -> "cannot mark the use of " + file + ": " + e);
+      LOG.atDebug().log(() -> "cannot mark the use of " + file + ": " + e);
     }
   }
 

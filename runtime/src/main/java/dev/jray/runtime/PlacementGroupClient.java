@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's side of placement groups: creates them (the GCS record, then a request to the
@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  * removal's clean-up moves to a worker thread. Waits are timed on the injected {@link Time}.
  */
 final class PlacementGroupClient {
-  private static final Logger LOG = Logger.getLogger(PlacementGroupClient.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementGroupClient.class);
   private static final long REMOVE_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
@@ -163,7 +163,7 @@ final class PlacementGroupClient {
         try {
           remove(r.id());
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "removing placement group " + r.id() + " of finished job " + job, e);
+          LOG.warn("removing placement group " + r.id() + " of finished job " + job, e);
         }
       }
     }
@@ -269,7 +269,7 @@ final class PlacementGroupClient {
     return vertx.executeBlocking(() -> {
       onRemoved(id);
       return null;
-    }, false).<Void>mapEmpty().onFailure(e -> LOG.log(Level.WARNING,
+    }, false).<Void>mapEmpty().onFailure(e -> LOG.warn(
         "ending the work of removed placement group " + id, e));
   }
 }

@@ -5,8 +5,8 @@ import java.lang.ref.ReferenceQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls {@link TrackedRef#released()} for each tracked object the GC collected, on one daemon
@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * slot, or any thread an unwatched one's.
  */
 final class RefTracker {
-  private static final Logger LOG = Logger.getLogger(RefTracker.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RefTracker.class);
   static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
   private static final int CHUNK_SLOTS = 1024;
   /** At most this many collected refs are released per round. */
@@ -94,7 +94,7 @@ final class RefTracker {
         try {
           r.released();
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "releasing a collected ObjectRef", e);
+          LOG.warn("releasing a collected ObjectRef", e);
         }
       }
     }

@@ -39,12 +39,14 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
 
   /**
    * Makes this the calling thread's context, and the job's class loader its context class loader
-   * (serializers resolve and cache classes by it).
+   * (serializers resolve and cache classes by it); names its ids in the thread's MDC ({@link
+   * TaskMdc}).
    *
    * @return the thread's context class loader before, for {@link #restore}
    */
   ClassLoader enter() {
     CURRENT.set(this);
+    TaskMdc.enter(this);
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
     t.setContextClassLoader(loader);
@@ -54,6 +56,7 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
   /** Gives the thread back the context ({@code null}: none) and class loader it had before. */
   static void restore(TaskContext outer, ClassLoader outerLoader) {
     CURRENT.set(outer); // not remove(): the next task's set would allocate a new map entry
+    TaskMdc.restore(outer);
     Thread.currentThread().setContextClassLoader(outerLoader);
   }
 }

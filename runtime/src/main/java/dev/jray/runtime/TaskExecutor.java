@@ -22,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's worker pool, as Ray's task receiver and executor: starts a task whose resources the
@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * lock orders its end against its group's removal.
  */
 final class TaskExecutor {
-  private static final Logger LOG = Logger.getLogger(TaskExecutor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TaskExecutor.class);
 
   /** The outcome of running one function: a value, or the exception it threw. */
   record Outcome(Object value, Throwable thrown) {}
@@ -330,12 +330,12 @@ final class TaskExecutor {
 
   /** Delivering a call's outcome failed unexpectedly: its caller gets that as the error. */
   private void failUndelivered(TaskSpec spec, RuntimeException e) {
-    LOG.log(Level.WARNING, "delivering the outcome of " + spec + " failed", e);
+    LOG.warn("delivering the outcome of " + spec + " failed", e);
     try {
       deliverError(spec, new RayTaskException("the outcome of " + describe(spec) + " could not be"
           + " delivered from node " + nodeId + ": " + e, e));
     } catch (RuntimeException again) {
-      LOG.log(Level.WARNING, "failing " + spec + " failed too; its caller is not told", again);
+      LOG.warn("failing " + spec + " failed too; its caller is not told", again);
     }
   }
 

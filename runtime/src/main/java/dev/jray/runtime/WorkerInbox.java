@@ -9,7 +9,8 @@ import dev.jray.task.TaskSpec;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a worker does with the messages other nodes send it over their links: tasks for its
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  * <p>Threading: called on a link's reader thread; never blocks; keeps no state.
  */
 final class WorkerInbox implements LinkInbox {
-  private static final Logger LOG = Logger.getLogger(WorkerInbox.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerInbox.class);
 
   private final TaskExecutor tasks;
   private final TaskManager taskManager;
@@ -78,7 +79,7 @@ final class WorkerInbox implements LinkInbox {
         });
       }
     } else {
-      LOG.warning("node " + from + " sent an unknown message " + message);
+      LOG.warn("node " + from + " sent an unknown message " + message);
     }
   }
 

@@ -21,7 +21,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's resource accounting and task queue. A task runs only once its resources are
@@ -35,7 +36,7 @@ import java.util.logging.Logger;
  * freed by a blocked task, say) go to the dispatcher.
  */
 public final class ResourceScheduler {
-  private static final Logger LOG = Logger.getLogger(ResourceScheduler.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ResourceScheduler.class);
   /** A task queued here after this many forwards stays: fresher views cannot ping-pong it. */
   private static final int MAX_SPILL_HOPS = 2;
 
@@ -137,7 +138,7 @@ public final class ResourceScheduler {
       forwarder.accept(target, spec.forwarded());
     } else if (runsTasks && !BundleResources.inAnyGroup(shape)) {
       // (work in a placement group waits for it quietly: a pending group is normal)
-      LOG.warning("task " + spec + " requests " + shape + " but no node has that much in total"
+      LOG.warn("task " + spec + " requests " + shape + " but no node has that much in total"
           + " (this node has " + total + "): it stays pending until a node that fits joins");
     }
     return null;

@@ -29,7 +29,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's scheduler as a verticle: owns the node's {@link ResourceScheduler} and its {@link
@@ -55,7 +56,7 @@ import java.util.logging.Logger;
  * deployment completes.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
-  private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
 
   // ---- Deployment config (JSON keys) ----
   /** The node's id in hex; default: a new one. */
@@ -267,7 +268,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
     } else if (body instanceof StateRequest) {
       message.reply(scheduler.state());
     } else {
-      LOG.warning("scheduler " + scheduler.nodeId() + " ignores unknown message " + body);
+      LOG.warn("scheduler " + scheduler.nodeId() + " ignores unknown message " + body);
     }
   }
 }

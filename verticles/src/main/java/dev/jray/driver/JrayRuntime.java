@@ -41,8 +41,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A driver's lifecycle behind {@link dev.jray.api.Ray#init()}. With no cluster address it starts
@@ -57,7 +57,7 @@ import java.util.logging.Logger;
  * shutdown hook. Starting blocks (the cluster join, the GCS): never on an event loop.
  */
 final class JrayRuntime {
-  private static final Logger LOG = Logger.getLogger(JrayRuntime.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JrayRuntime.class);
   private static final Duration VIEW_WAIT = Duration.ofSeconds(3);
   /** System property: the cluster a driver joins, {@code host:port}. */
   static final String ADDRESS_PROPERTY = "jray.address";
@@ -121,8 +121,8 @@ final class JrayRuntime {
         cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
         throw e;
       }
-      LOG.fine(String.format("driver start: join %d ms, ship code %d ms",
-          (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000));
+      LOG.debug("driver start: join {} ms, ship code {} ms",
+          (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000);
     }
     worker = node.worker();
     JobId job;
@@ -139,8 +139,8 @@ final class JrayRuntime {
       }
       long viewFrom = time.nanoseconds();
       viewHeard.join();
-      LOG.fine(() -> String.format("driver start: job recorded, then %d ms more for the view",
-          (time.nanoseconds() - viewFrom) / 1_000_000));
+      LOG.debug("driver start: job recorded, then {} ms more for the view",
+          (time.nanoseconds() - viewFrom) / 1_000_000);
     } catch (RuntimeException e) {
       if (cluster != null) {
         cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
@@ -152,7 +152,8 @@ final class JrayRuntime {
     worker.startDriver(jobId, namespace, jobClassLoader());
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    LOG.fine(() -> "jray driver of job " + jobId + " started on node " + node.options().nodeId()
+    LOG.atDebug().log(() -> "jray driver of job " + jobId + " started on node "
+        + node.options().nodeId()
         + (address == null ? " (embedded)" : " in the cluster at " + address));
   }
 
@@ -218,12 +219,11 @@ final class JrayRuntime {
     long t2 = time.nanoseconds();
     // reports arrive by event-bus publish, at least once a second
     if (!Await.until(time, VIEW_WAIT, () -> unreported(node).isEmpty())) {
-      LOG.fine(() -> "starting without the reports of nodes " + unreported(node));
+      LOG.atDebug().log(() -> "starting without the reports of nodes " + unreported(node));
     }
-    int n = seeded;
-    LOG.fine(() -> String.format("driver's view: nodes read in %d ms, %d of %d loads in %d ms,"
-        + " then %d ms", (t1 - t0) / 1_000_000, n, live.size(), (t2 - t1) / 1_000_000,
-        (time.nanoseconds() - t2) / 1_000_000));
+    LOG.debug("driver's view: nodes read in {} ms, {} of {} loads in {} ms, then {} ms",
+        (t1 - t0) / 1_000_000, seeded, live.size(), (t2 - t1) / 1_000_000,
+        (time.nanoseconds() - t2) / 1_000_000);
   }
 
   /** Runs a start step beside the caller's (a daemon, so a driver that fails can still exit). */
@@ -279,7 +279,7 @@ final class JrayRuntime {
       }
       gcs.jobs().update(jobId, j -> j.finished(time.milliseconds()));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "ending job " + jobId, e);
+      LOG.warn("ending job " + jobId, e);
     }
     if (cluster != null) {
       cluster.close();
@@ -288,7 +288,7 @@ final class JrayRuntime {
     try {
       await(vertx.close()); // undeploys the node: its worker, scheduler and store stop
     } catch (Exception e) {
-      LOG.warning("closing Vert.x: " + e);
+      LOG.warn("closing Vert.x: " + e);
     }
     gcs.close();
   }

@@ -33,8 +33,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JVM's membership in a jray cluster: a Hazelcast member (the head on the cluster port,
@@ -49,7 +49,7 @@ import java.util.logging.Logger;
  * timers run on the event loop; {@link #start} and {@link #close} block.
  */
 public final class ClusterNode implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   /** {@code -Djray.fence=off} keeps a paused head or worker running (see {@link NodeFence}). */
   public static final String FENCE_PROPERTY = "jray.fence";
   /** GCS key prefix of the latest load each node reports, for {@code jray status}. */
@@ -161,8 +161,8 @@ public final class ClusterNode implements AutoCloseable {
       long t1 = time.nanoseconds();
       NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, cluster.gcs(), time),
           "start the node");
-      LOG.fine(String.format("%s start: clustered Vert.x and Hazelcast %d ms, node %d ms",
-          options.role(), (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000));
+      LOG.debug("{} start: clustered Vert.x and Hazelcast {} ms, node {} ms",
+          options.role(), (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000);
       if (options.runsTasks()) {
         NodeWorkers.install(node.worker());
         Ray.init(); // the code of this node's tasks and actors calls Ray through its worker
@@ -260,7 +260,7 @@ public final class ClusterNode implements AutoCloseable {
     vertx.executeBlocking(() -> {
       gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
       return null;
-    }).onFailure(e -> LOG.log(Level.FINE, "recording this node's load", e));
+    }).onFailure(e -> LOG.debug("recording this node's load", e));
   }
 
   /**
@@ -344,12 +344,12 @@ public final class ClusterNode implements AutoCloseable {
       }
       gcs.kv().remove(LOAD_KEY_PREFIX + node.options().nodeId().toHex());
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "leaving the cluster", e);
+      LOG.debug("leaving the cluster", e);
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.log(Level.WARNING, "closing the node", e);
+      LOG.warn("closing the node", e);
     }
   }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The GCS bookkeeping the cluster's leader (the oldest full member) does for everyone: when a
@@ -44,7 +44,7 @@ import java.util.logging.Logger;
  * missingLastPass} by the duties only.
  */
 final class LeaderDuties {
-  private static final Logger LOG = Logger.getLogger(LeaderDuties.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
 
   /** What the leader asks of its node's core worker. Each call may block on the GCS. */
   interface Actions {
@@ -248,7 +248,7 @@ final class LeaderDuties {
     try {
       duty.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, what, e);
+      LOG.warn(what, e);
     }
   }
 }

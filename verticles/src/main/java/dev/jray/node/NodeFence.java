@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fencing: a node that the cluster declared dead while it still ran (its JVM paused longer than
@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  * block on the GCS) and the actions outside the lock.
  */
 public final class NodeFence implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(NodeFence.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeFence.class);
   /** The exit code of a node JVM that fenced itself. */
   public static final int FENCED_EXIT = 75;
   /**
@@ -188,7 +188,7 @@ public final class NodeFence implements AutoCloseable {
       if (state == State.TRUSTED) {
         state = State.SUSPECT;
         suspectSince = time.nanoseconds();
-        LOG.warning("this JVM was paused for " + gap / 1_000_000 + " ms, longer than the cluster's"
+        LOG.warn("this JVM was paused for " + gap / 1_000_000 + " ms, longer than the cluster's"
             + " failure detection: it holds back membership changes until it knows whether the"
             + " cluster declared it dead");
       }
@@ -211,11 +211,11 @@ public final class NodeFence implements AutoCloseable {
       state = State.FENCED;
       heldBack.clear();
     }
-    LOG.severe("jray node fenced: " + why);
+    LOG.error("jray node fenced: " + why);
     try {
       onFenced.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "the fenced node's action failed", e);
+      LOG.error("the fenced node's action failed", e);
     }
   }
 

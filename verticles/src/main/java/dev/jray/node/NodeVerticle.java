@@ -41,8 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One jray node, deployable into any Vert.x instance (clustered for a real cluster). It deploys
@@ -60,7 +60,7 @@ import java.util.logging.Logger;
  * deployment completes, and read from any thread after.
  */
 public final class NodeVerticle extends AbstractVerticle {
-  private static final Logger LOG = Logger.getLogger(NodeVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
 
   // ---- Deployment config (JSON keys), when deployed by name into an application ----
   /** The node's resources, a JSON object of names to amounts; default: detected. */
@@ -199,7 +199,7 @@ public final class NodeVerticle extends AbstractVerticle {
               startApplicationDriver(config().getString(NAMESPACE));
             }
             phases.mark("node record");
-            LOG.fine(() -> options.role() + " node " + nodeId + " started: " + phases);
+            LOG.atDebug().log(() -> options.role() + " node " + nodeId + " started: " + phases);
             return null;
           });
         })
@@ -279,7 +279,7 @@ public final class NodeVerticle extends AbstractVerticle {
       try {
         gcs.nodes().update(options.nodeId(), NodeRecord::dead);
       } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "the GCS is gone already", e);
+        LOG.debug("the GCS is gone already", e);
       }
       LocalParts.unregister(vertx, options.nodeId(), Gcs.class, gcs);
       LocalParts.unregister(vertx, options.nodeId(), Time.class, time);

@@ -15,7 +15,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects the job code packages nobody uses, as Ray deletes a runtime-env package once no job
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  * leader starts counting afresh, which only keeps a package longer).
  */
 final class PackageCollection {
-  private static final Logger LOG = Logger.getLogger(PackageCollection.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PackageCollection.class);
 
   private final Gcs gcs;
   private final Time time;
@@ -80,7 +81,7 @@ final class PackageCollection {
     for (String id : due) {
       gcs.kv().remove(CodePackages.key(id));
       unusedSince.remove(id);
-      LOG.fine(() -> "collected code package " + id + ": no job or holder used it for "
+      LOG.atDebug().log(() -> "collected code package " + id + ": no job or holder used it for "
           + Duration.ofNanos(graceNanos));
     }
     return due.size();

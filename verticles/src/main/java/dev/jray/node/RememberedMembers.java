@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file in which a head keeps the addresses of the other full members of its cluster, one a
@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * disk.
  */
 public final class RememberedMembers {
-  private static final Logger LOG = Logger.getLogger(RememberedMembers.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RememberedMembers.class);
 
   private RememberedMembers() {}
 
@@ -46,7 +46,7 @@ public final class RememberedMembers {
       }
       return lines.isEmpty() ? List.of() : ClusterAddress.parseList(String.join(",", lines));
     } catch (IOException | IllegalArgumentException e) {
-      LOG.warning("ignoring the remembered members in " + file + ": " + e.getMessage());
+      LOG.warn("ignoring the remembered members in " + file + ": " + e.getMessage());
       return List.of();
     }
   }
@@ -59,7 +59,7 @@ public final class RememberedMembers {
       Files.write(tmp, members, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      LOG.log(Level.FINE, "remembering the members in " + file, e);
+      LOG.debug("remembering the members in {}", file, e);
     }
   }
 }

@@ -43,8 +43,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's worker pool as a verticle: the threads that run tasks and host actors (in-process;
@@ -101,7 +101,7 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
   /** How often a node in a cluster drops what it keeps for jobs that finished. */
   private static final long JOB_SWEEP_MS = 10_000;
-  private static final Logger LOG = Logger.getLogger(WorkerPoolVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerPoolVerticle.class);
 
   /** Null until start when none was given. */
   private ClusterToken token;
@@ -268,9 +268,9 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   private void sweepFinishedJobs() {
     vertx.executeBlocking(worker::forgetFinishedJobs, false).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.log(Level.FINE, "dropping what this node keeps for finished jobs", ar.cause());
+        LOG.debug("dropping what this node keeps for finished jobs", ar.cause());
       } else if (!ar.result().isEmpty()) {
-        LOG.fine(() -> "dropped the class loaders of finished jobs " + ar.result());
+        LOG.atDebug().log(() -> "dropped the class loaders of finished jobs " + ar.result());
       }
     });
   }

@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proof of the cluster token on every event-bus message. An outbound interceptor puts, in the
@@ -43,7 +44,7 @@ public final class EventBusGuard {
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
   /** Refusals are logged in one line at most this often. */
   public static final Duration LOG_EVERY = Duration.ofSeconds(10);
-  private static final Logger LOG = Logger.getLogger(EventBusGuard.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusGuard.class);
   private static final String PURPOSE = "event-bus-proof";
   private static final String HMAC = "HmacSHA256";
   /** A time in ms (13 digits), a dot, 43 base64 characters: anything much longer is not a proof. */
@@ -163,7 +164,7 @@ public final class EventBusGuard {
     long now = time.milliseconds();
     long next = nextLogAtMs.get();
     if (now >= next && nextLogAtMs.compareAndSet(next, now + LOG_EVERY.toMillis())) {
-      LOG.warning("refused " + unlogged.getAndSet(0) + " event-bus message(s) without a valid"
+      LOG.warn("refused " + unlogged.getAndSet(0) + " event-bus message(s) without a valid"
           + " proof of the cluster token, the latest to '" + printable(address) + "': a process"
           + " without this cluster's token is sending to it");
     }

@@ -24,7 +24,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vert.x's NIO transport with one change: the clustered event bus's server puts an {@link
@@ -54,7 +55,7 @@ public final class EventBusTransport implements Transport {
   static final Duration FIRST_MESSAGE_WITHIN = Duration.ofSeconds(15);
   /** Refusals are logged in one line at most this often. */
   static final Duration LOG_EVERY = Duration.ofSeconds(10);
-  private static final Logger LOG = Logger.getLogger(EventBusTransport.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusTransport.class);
 
   private final io.vertx.core.spi.transport.Transport nio = Transport.NIO.implementation();
   private final EventBusOptions bus;
@@ -153,7 +154,7 @@ public final class EventBusTransport implements Transport {
       long now = time.milliseconds();
       long next = nextLogAtMs.get();
       if (now >= next && nextLogAtMs.compareAndSet(next, now + LOG_EVERY.toMillis())) {
-        LOG.warning("refused " + unlogged.getAndSet(0) + " event-bus connection(s), the latest"
+        LOG.warn("refused " + unlogged.getAndSet(0) + " event-bus connection(s), the latest"
             + " from " + from + ": " + why);
       }
     }

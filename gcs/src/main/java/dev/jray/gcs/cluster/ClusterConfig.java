@@ -32,8 +32,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Builds the Hazelcast {@link Config} of one member of a jray cluster. The head listens on a fixed
@@ -70,14 +68,6 @@ public final class ClusterConfig {
   public static final int DEFAULT_GCS_BACKUPS = 2;
   /** Hazelcast keeps at most this many backups of a map entry. */
   public static final int MAX_GCS_BACKUPS = 6;
-
-  // JUL keeps loggers weakly: hold these so their levels stick.
-  private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
-  // Warns that JDK internals are closed: jray needs none of them (the fat jar opens them anyway).
-  private static final Logger MODULE_ACCESS_LOGGER =
-      Logger.getLogger("com.hazelcast.instance.impl.HazelcastInstanceFactory");
-  private static final Logger CP_SUBSYSTEM_LOGGER =
-      Logger.getLogger("com.hazelcast.cp.CPSubsystem");
 
   /** What a member is to jray. */
   public enum Role {
@@ -231,17 +221,12 @@ public final class ClusterConfig {
   }
 
   /**
-   * A new Hazelcast config for this member. Also sets the JUL level of {@code com.hazelcast} to
-   * WARNING (SEVERE for {@code com.hazelcast.cp.CPSubsystem}), process-wide, and puts jray's own
-   * line in place of Hazelcast's warnings about refused members and clients ({@link
-   * RefusedPeers}).
+   * A new Hazelcast config for this member. Also makes Hazelcast log through SLF4J, its warnings
+   * only, process-wide, with jray's own line in place of its warnings about refused members and
+   * clients ({@link HazelcastLogging}).
    */
   Config build() {
-    HAZELCAST_LOGGER.setLevel(Level.WARNING);
-    MODULE_ACCESS_LOGGER.setLevel(Level.SEVERE);
-    // jray uses no CP data structure, yet every member warns at start that CP runs "UNSAFE".
-    CP_SUBSYSTEM_LOGGER.setLevel(Level.SEVERE);
-    RefusedPeers.install();
+    HazelcastLogging.installForMembers();
     Config config = new Config();
     config.setClusterName(clusterNameOf(token));
     config.setLiteMember(liteMember);
@@ -262,7 +247,6 @@ public final class ClusterConfig {
     seeds.forEach(join.getTcpIpConfig().setEnabled(true)::addMember);
 
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "jdk");
     // Hazelcast's log lines would start with the cluster name, which lets anyone in
     config.setProperty(LOGGING_DETAILS, "false");
     // Listen on the given interface only, not on 0.0.0.0.

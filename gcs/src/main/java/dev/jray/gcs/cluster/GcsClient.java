@@ -6,8 +6,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.security.ClusterToken;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Reads a running cluster's GCS from outside it (e.g. {@code jray status}), as a Hazelcast client:
@@ -17,8 +15,6 @@ import java.util.logging.Logger;
  */
 public final class GcsClient {
   private static final long CONNECT_TIMEOUT_MS = 5_000;
-  // JUL keeps loggers weakly: hold this one so its level sticks.
-  private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
 
   private GcsClient() {}
 
@@ -45,9 +41,8 @@ public final class GcsClient {
     config.getSerializationConfig()
         .setJavaSerializationFilterConfig(GcsSerializationFilter.config(List.of()));
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty(ClusterConfig.LOGGING_DETAILS, "false"); // it would log the cluster name
-    HAZELCAST_LOGGER.setLevel(Level.SEVERE);
+    HazelcastLogging.installForClient(); // a reader of the GCS: Hazelcast's errors only
     HazelcastInstance client;
     try {
       client = HazelcastClient.newHazelcastClient(config);

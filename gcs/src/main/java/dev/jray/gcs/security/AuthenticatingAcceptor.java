@@ -27,9 +27,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepts connections on a server socket and hands on only those whose peer passes the {@link
@@ -50,7 +50,7 @@ import javax.net.ssl.SSLException;
  * monitor; the deadlines are closed by the given {@link ChannelDeadlines}.
  */
 public final class AuthenticatingAcceptor implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(AuthenticatingAcceptor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AuthenticatingAcceptor.class);
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** The cap a new connection reached. */
@@ -180,7 +180,7 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
       }
     } catch (IOException | ClosedSelectorException e) {
       if (!closed) {
-        LOG.log(Level.WARNING, "the " + service + " server stopped accepting", e);
+        LOG.warn("the " + service + " server stopped accepting", e);
       }
     }
   }
@@ -196,7 +196,7 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
         }
         from = (InetSocketAddress) ch.getRemoteAddress();
       } catch (IOException e) {
-        LOG.log(Level.WARNING, "accepting a " + service + " connection failed", e);
+        LOG.warn("accepting a " + service + " connection failed", e);
         return; // the selector reports the server again while connections wait
       }
       Cap over = reserve(from.getAddress());
@@ -297,8 +297,12 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
       onAuthenticated.accept(p.channel, channel, peer);
     } catch (IOException | RuntimeException e) {
       closeQuietly(p.channel);
-      LOG.log(closed ? Level.FINE : Level.WARNING, service + " from " + address(p.from)
-          + " failed once authenticated: " + e);
+      String failed = service + " from " + address(p.from) + " failed once authenticated: " + e;
+      if (closed) {
+        LOG.debug(failed);
+      } else {
+        LOG.warn(failed);
+      }
     }
   }
 
@@ -330,7 +334,7 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
       notLogged = unlogged;
       unlogged = 0;
     }
-    LOG.warning(service + " from " + address(from) + " refused: " + reason
+    LOG.warn(service + " from " + address(from) + " refused: " + reason
         + (notLogged > 0 ? " (" + notLogged + " more refused and not logged)" : ""));
   }
 
@@ -345,7 +349,7 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
     try {
       selector.close();
     } catch (IOException e) {
-      LOG.log(Level.FINE, "closing the " + service + " selector", e);
+      LOG.debug("closing the {} selector", service, e);
     }
     closeQuietly(server);
     pending.forEach(Pending::close);
@@ -356,7 +360,7 @@ public final class AuthenticatingAcceptor implements AutoCloseable {
     try {
       c.close();
     } catch (IOException e) {
-      LOG.log(Level.FINE, "closing a connection", e);
+      LOG.debug("closing a connection", e);
     }
   }
 

@@ -24,8 +24,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -49,9 +47,10 @@ class ClusterConfigTest {
     assertTrue(join.getTcpIpConfig().isEnabled());
     assertEquals(List.of("127.0.0.1:6379"), join.getTcpIpConfig().getMembers());
     assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"));
-    assertEquals("jdk", config.getProperty("hazelcast.logging.type"));
     assertEquals("7", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
-    assertEquals(Level.WARNING, Logger.getLogger("com.hazelcast").getLevel());
+    // a member's Hazelcast logs its warnings only
+    assertTrue(new HazelcastLogging().getLogger("com.hazelcast.cluster").isWarningEnabled());
+    assertFalse(new HazelcastLogging().getLogger("com.hazelcast.cluster").isInfoEnabled());
     assertEquals(ClusterConfig.DEFAULT_GCS_BACKUPS, config.getMapConfig("jray.nodes").getBackupCount());
     assertEquals(2, ClusterConfig.DEFAULT_GCS_BACKUPS, "two members may die at once");
     assertEquals("head", attribute(config, ClusterConfig.ROLE_ATTRIBUTE));

@@ -1,35 +1,36 @@
 package dev.jray.gcs.cluster;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The messages logged on one class's JUL logger while it is open. */
-final class LogCapture extends Handler implements AutoCloseable {
+/** The messages logged on one class's SLF4J logger (logback in the tests) while it is open. */
+public final class LogCapture implements AutoCloseable {
   private final Logger logger;
-  private final List<String> messages = new CopyOnWriteArrayList<>();
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogCapture(Class<?> loggingClass) {
-    this.logger = Logger.getLogger(loggingClass.getName());
-    logger.addHandler(this);
+  public LogCapture(Class<?> loggingClass) {
+    this(loggingClass.getName());
   }
 
-  List<String> messages() {
-    return List.copyOf(messages);
+  public LogCapture(String loggerName) {
+    this.logger = (Logger) LoggerFactory.getLogger(loggerName);
+    appender.start();
+    logger.addAppender(appender);
   }
 
-  @Override
-  public void publish(LogRecord record) {
-    messages.add(record.getMessage());
+  /** The messages so far, placeholders filled in. */
+  public List<String> messages() {
+    synchronized (appender) {
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
   }
-
-  @Override
-  public void flush() {}
 
   @Override
   public void close() {
-    logger.removeHandler(this);
+    logger.detachAppender(appender);
+    appender.stop();
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.cluster.LogCapture;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.ManualTime;
@@ -20,9 +21,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,27 +37,12 @@ class AuthenticatingAcceptorTest {
   private final BlockingQueue<UniqueId> authenticated = new LinkedBlockingQueue<>();
   private final List<SocketChannel> handedOn = new ArrayList<>();
   private final List<Socket> peers = new ArrayList<>();
-  private final List<String> logged = new ArrayList<>();
-  private final Logger log = Logger.getLogger(AuthenticatingAcceptor.class.getName());
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      synchronized (logged) {
-        logged.add(r.getMessage());
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogCapture capture;
   private AuthenticatingAcceptor acceptor;
   private InetSocketAddress address;
 
   private void start(AuthenticatingAcceptor.Limits limits) throws IOException {
-    log.addHandler(capture);
+    capture = new LogCapture(AuthenticatingAcceptor.class);
     ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
     address = (InetSocketAddress) server.getLocalAddress();
     acceptor = new AuthenticatingAcceptor("test", server, new Handshake(TOKEN, "test"), null, self,
@@ -73,7 +56,7 @@ class AuthenticatingAcceptorTest {
 
   @AfterEach
   void stop() throws IOException {
-    log.removeHandler(capture);
+    capture.close();
     acceptor.close();
     deadlines.close();
     for (Socket s : peers) {
@@ -113,9 +96,7 @@ class AuthenticatingAcceptorTest {
   }
 
   private List<String> logged() {
-    synchronized (logged) {
-      return List.copyOf(logged);
-    }
+    return capture.messages();
   }
 
   @Test

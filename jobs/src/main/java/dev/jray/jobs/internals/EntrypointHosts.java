@@ -13,15 +13,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The supervisor's calls to the nodes' {@link EntrypointHostVerticle}s, over the event bus. Only
  * {@link #log} and {@link #knows} block (never call them on an event loop); the others return at once.
  */
 public final class EntrypointHosts {
-  private static final Logger LOG = Logger.getLogger(EntrypointHosts.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EntrypointHosts.class);
   /** Setting up a runtime_env (unpacking a working_dir) may take a while. */
   private static final long START_TIMEOUT_MS = 120_000;
   private static final long CALL_TIMEOUT_MS = 10_000;
@@ -85,8 +85,8 @@ public final class EntrypointHosts {
 
   private void send(String node, String verb, JsonObject body) {
     vertx.eventBus().request(EntrypointHostVerticle.address(node, verb), body,
-        new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS)).onFailure(e -> LOG.log(Level.FINE,
-            "entrypoint host of node " + node + ": " + verb + " " + body + " failed", e));
+        new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS)).onFailure(e -> LOG.debug(
+            "entrypoint host of node {}: {} {} failed", node, verb, body, e));
   }
 
   /**

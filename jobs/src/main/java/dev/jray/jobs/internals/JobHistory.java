@@ -18,7 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The head's job history on its disk: each job's details (Ray's JSON), so that jobs are listed
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * made. A write that fails is logged, and fails its future.
  */
 final class JobHistory implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(JobHistory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JobHistory.class);
   /** The longest a caller waits for the history's disk before it gives up. */
   static final Duration WAIT = Duration.ofSeconds(30);
   /** Owned by the writer thread once open. */
@@ -126,7 +127,7 @@ final class JobHistory implements AutoCloseable {
       merge.setString(4, details.encode());
       merge.executeUpdate();
     } catch (SQLException e) {
-      LOG.warning("cannot write job " + details.getString("submission_id") + " to the history: "
+      LOG.warn("cannot write job " + details.getString("submission_id") + " to the history: "
           + e.getMessage());
       throw new IllegalStateException("cannot write job " + details.getString("submission_id")
           + " to the history: " + e.getMessage(), e);
@@ -143,7 +144,7 @@ final class JobHistory implements AutoCloseable {
       s.setString(1, submissionId);
       s.executeUpdate();
     } catch (SQLException e) {
-      LOG.warning("cannot delete job " + submissionId + " from the history: " + e.getMessage());
+      LOG.warn("cannot delete job " + submissionId + " from the history: " + e.getMessage());
     }
   }
 
@@ -176,13 +177,13 @@ final class JobHistory implements AutoCloseable {
       try {
         db.close();
       } catch (SQLException e) {
-        LOG.warning("cannot close the job history: " + e.getMessage());
+        LOG.warn("cannot close the job history: " + e.getMessage());
       }
     });
     writer.shutdown();
     try {
       if (!writer.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warning("the job history's writes did not finish within " + WAIT.toSeconds() + " s");
+        LOG.warn("the job history's writes did not finish within " + WAIT.toSeconds() + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,11 +5,12 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Jobs' log files on the head: read in chunks, their ends, and copies from the nodes. Stateless. */
 final class JobLogs {
-  private static final Logger LOG = Logger.getLogger(JobLogs.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JobLogs.class);
 
   private JobLogs() {}
 
@@ -63,7 +64,7 @@ final class JobLogs {
         }
       }
     } catch (IOException e) {
-      LOG.warning("job '" + id + "': its log could not be copied from node " + node + ": "
+      LOG.warn("job '" + id + "': its log could not be copied from node " + node + ": "
           + e.getMessage());
       return "(the log could not be copied from node " + node + ": " + e.getMessage() + ")";
     }

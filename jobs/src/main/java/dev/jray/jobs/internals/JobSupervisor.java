@@ -23,7 +23,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs submitted jobs from the head: queues them (see {@link JobQueue}), starts each admitted
@@ -47,7 +48,7 @@ public final class JobSupervisor implements AutoCloseable {
   private static final long PRUNE_EVERY_MS = 60_000;
   /** How often jobs that found no node with room look again. */
   private static final long PLACE_AGAIN_MS = 1_000;
-  private static final Logger LOG = Logger.getLogger(JobSupervisor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JobSupervisor.class);
 
   private final Time time;
   private final Path runsDir;

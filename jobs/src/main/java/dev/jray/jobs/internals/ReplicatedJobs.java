@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The supervisor's jobs, mirrored in the GCS's KV table (which keeps backups on other members), so
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  * last state is the one that stays and the caller's lock is not held across the network.
  */
 final class ReplicatedJobs implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ReplicatedJobs.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicatedJobs.class);
   /** KV keys: this prefix and the submission id. */
   static final String PREFIX = "jobs:submission:";
 
@@ -57,7 +58,7 @@ final class ReplicatedJobs implements AutoCloseable {
     return CompletableFuture.runAsync(() -> gcs.kv().put(key, value), writer)
         .whenComplete((v, e) -> {
           if (e != null) {
-            LOG.warning("cannot write job " + job.id() + " to the GCS: " + e.getMessage());
+            LOG.warn("cannot write job " + job.id() + " to the GCS: " + e.getMessage());
           }
         });
   }
@@ -68,7 +69,7 @@ final class ReplicatedJobs implements AutoCloseable {
       try {
         gcs.kv().remove(PREFIX + submissionId);
       } catch (RuntimeException e) {
-        LOG.warning("cannot delete job " + submissionId + " from the GCS: " + e.getMessage());
+        LOG.warn("cannot delete job " + submissionId + " from the GCS: " + e.getMessage());
       }
     });
   }
@@ -89,7 +90,7 @@ final class ReplicatedJobs implements AutoCloseable {
         jobs.add(new Replica(j.getLong("seq"), j.getJsonObject("details"),
             j.getBoolean("started", false), j.getBoolean("stop_requested", false)));
       } catch (RuntimeException e) {
-        LOG.warning("skipping the GCS record " + key + ": " + e.getMessage());
+        LOG.warn("skipping the GCS record " + key + ": " + e.getMessage());
       }
     }
     jobs.sort(Comparator.comparingLong(Replica::seq));

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The jobs a starting supervisor begins with. When the cluster still runs and its GCS holds jobs
@@ -25,7 +26,7 @@ import java.util.logging.Logger;
  */
 record RestoredJobs(List<JobEntry> jobs, boolean takenOver, Set<JobEntry> failed,
     Set<String> goneNodes) {
-  private static final Logger LOG = Logger.getLogger(RestoredJobs.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RestoredJobs.class);
 
   /** Reads the GCS, else the history (blocks on both). */
   static RestoredJobs load(Gcs gcs, JobHistory history, Path runsDir, long nowMs) {
@@ -42,7 +43,7 @@ record RestoredJobs(List<JobEntry> jobs, boolean takenOver, Set<JobEntry> failed
             gone.add(e.node);
           }
         } catch (RuntimeException bad) {
-          LOG.warning("GCS: skipping job " + r.id() + ", its record is unreadable: " + bad.getMessage());
+          LOG.warn("GCS: skipping job " + r.id() + ", its record is unreadable: " + bad.getMessage());
         }
       }
       return new RestoredJobs(jobs, true, failed, gone);
@@ -58,7 +59,7 @@ record RestoredJobs(List<JobEntry> jobs, boolean takenOver, Set<JobEntry> failed
           failed.add(e);
         }
       } catch (RuntimeException bad) {
-        LOG.warning("job history: skipping job " + id + ", its record is unreadable: " + bad.getMessage());
+        LOG.warn("job history: skipping job " + id + ", its record is unreadable: " + bad.getMessage());
       }
     }
     return new RestoredJobs(jobs, false, failed, gone);

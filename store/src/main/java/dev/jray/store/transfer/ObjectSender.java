@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves one pull on one accepted connection: reads the object id, pins the object, sends it from
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * of its own, never on an event loop. {@link #abort} may be called from any thread.
  */
 final class ObjectSender implements Runnable {
-  private static final Logger LOG = Logger.getLogger(ObjectSender.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectSender.class);
 
   /** The most sent per call of transferTo, so the progress deadline moves between calls. */
   private static final long CHUNK_BYTES = 64 << 20;
@@ -64,12 +64,12 @@ final class ObjectSender implements Runnable {
       // Closing alone may not wake a thread blocked writing; shutting the socket down does.
       connection.shutdownOutput();
     } catch (IOException e) {
-      LOG.log(Level.FINE, "shutting down an object transfer connection failed", e);
+      LOG.debug("shutting down an object transfer connection failed", e);
     }
     try {
       connection.close();
     } catch (IOException e) {
-      LOG.log(Level.FINE, "closing an object transfer connection failed", e);
+      LOG.debug("closing an object transfer connection failed", e);
     }
   }
 
@@ -85,7 +85,7 @@ final class ObjectSender implements Runnable {
       }
     } catch (IOException e) {
       // The client went away or the server is closing: the pin is released either way.
-      LOG.log(Level.FINE, "an object transfer connection failed", e);
+      LOG.debug("an object transfer connection failed", e);
     } finally {
       done.complete(null);
     }
