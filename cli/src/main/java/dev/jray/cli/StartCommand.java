@@ -1,5 +1,6 @@
 package dev.jray.cli;
 
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
@@ -15,6 +16,9 @@ import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
 import dev.jray.node.RememberedMembers;
+import dev.jray.node.metrics.MetricsDiscovery;
+import dev.jray.node.metrics.MetricsHttpVerticle;
+import dev.jray.node.metrics.NodeMetrics;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import java.io.IOException;
@@ -104,6 +108,17 @@ final class StartCommand implements Callable<Integer> {
       + " or both (30d,1000). Default ${DEFAULT-VALUE}.")
   String jobHistoryRetention;
 
+  @Option(names = "--metrics-export-port", converter = OptionValues.Port.class, description =
+      "Port of this node's Prometheus endpoint, http://NODE-IP:PORT/metrics, which asks for the"
+      + " cluster token as 'Authorization: Bearer TOKEN' (default: any free port, so that several"
+      + " nodes run on one machine; the head's discovery file lists where each node serves).")
+  Integer metricsExportPort;
+
+  @Option(names = "--metrics-discovery-file", description = "Where the head keeps Prometheus's"
+      + " file-based service discovery of every live node's metrics endpoint (default:"
+      + " $TMPDIR/jray/" + MetricsDiscovery.FILE_NAME + ").")
+  Path metricsDiscoveryFile;
+
   @Option(names = "--block", description = "Run in the foreground until stopped.")
   boolean block;
 
@@ -161,10 +176,22 @@ final class StartCommand implements Callable<Integer> {
       RememberedMembers.read(remembered).stream().filter(a -> !members.contains(a)).forEach(members::add);
       join = join.withMembers(members);
     }
-    ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res,
-        token.token(), tls), join);
+    UniqueId nodeId = IdFactory.newUniqueId();
+    ClusterNode node = ClusterNode.start(new NodeOptions(nodeId, host, role, res, token.token(),
+        tls), join, Time.SYSTEM, new NodeMetrics(nodeId));
     if (head) {
       node.rememberMembers(remembered);
+    }
+    MetricsHttpVerticle metrics;
+    try {
+      metrics = node.serveMetrics(host, metricsExportPort == null ? 0 : metricsExportPort);
+      if (head) {
+        node.writeMetricsDiscovery(metricsDiscoveryFile != null ? metricsDiscoveryFile
+            : MetricsDiscovery.defaultFile());
+      }
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
     }
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
@@ -182,6 +209,7 @@ final class StartCommand implements Callable<Integer> {
         : null;
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
+    System.out.println("  Metrics: " + metrics.url());
     if (jobs != null) {
       System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
     } else {

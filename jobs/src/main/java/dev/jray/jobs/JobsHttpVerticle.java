@@ -1,6 +1,7 @@
 package dev.jray.jobs;
 
 import dev.jray.gcs.Gcs;
+import dev.jray.gcs.security.BearerAuthorization;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.jobs.internals.ApiError;
 import dev.jray.jobs.internals.DriverJobs;
@@ -23,8 +24,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,7 +50,7 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   private final JobsOptions options;
   private final Gcs gcs;
-  private final byte[] expectedAuthorization;
+  private final BearerAuthorization authorization;
   private JobSupervisor supervisor;
   private Router router;
   private HttpServer server;
@@ -61,7 +60,7 @@ public final class JobsHttpVerticle extends VerticleBase {
   public JobsHttpVerticle(JobsOptions options, Gcs gcs) {
     this.options = options;
     this.gcs = gcs;
-    this.expectedAuthorization = ("Bearer " + options.token().reveal()).getBytes(StandardCharsets.UTF_8);
+    this.authorization = new BearerAuthorization(options.token());
   }
 
   /** Deploys the service into {@code vertx}; completes once it listens. */
@@ -212,16 +211,13 @@ public final class JobsHttpVerticle extends VerticleBase {
   }
 
   private void authorize(RoutingContext ctx) {
-    String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    // constant time: the comparison reveals no prefix of the token
-    if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
+    String refusal = authorization.refusal(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (refusal == null) {
       ctx.next();
       return;
     }
     ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    json(ctx, 401, new JsonObject().put("error", (given == null ? "no Authorization header" :
-        "wrong cluster token") + ": send 'Authorization: Bearer <the cluster token>' (the token"
-        + " in ~/.jray/cluster-token, or given by --token-file)"));
+    json(ctx, 401, new JsonObject().put("error", refusal));
   }
 
   private JsonArray listJobs() {
