@@ -321,6 +321,11 @@ final class StartCommand implements Callable<Integer> {
       return 1;
     }
     printStarted(role, entry[0].address(), p.pid(), log, token);
+    System.out.println("  Metrics: " + (metricsExportPort != null
+        ? MetricsHttpVerticle.url(tls, host, metricsExportPort)
+        : "on a free port: the node's log says which") + (head ? "   (every node's, for"
+        + " Prometheus: " + (metricsDiscoveryFile != null ? metricsDiscoveryFile
+        : MetricsDiscovery.defaultFile()) + ")" : ""));
     if (head) {
       System.out.println(jobsFree ? "  Jobs API: " + JobsHttpVerticle.url(tls, host, dashboardPort)
           : "  Jobs API: not served, port " + dashboardPort + " was taken (give a free --dashboard-port)");

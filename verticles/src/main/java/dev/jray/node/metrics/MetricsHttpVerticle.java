@@ -101,6 +101,11 @@ public final class MetricsHttpVerticle extends VerticleBase {
 
   /** {@code http://host:port/metrics} ({@code https} with TLS). Once started. */
   public String url() {
-    return (tls == null ? "http" : "https") + "://" + target() + PATH;
+    return url(tls, host, port());
+  }
+
+  /** The URL of the metrics served on {@code host:port}: https when {@code tls} is not null. */
+  public static String url(TlsSettings tls, String host, int port) {
+    return (tls == null ? "http" : "https") + "://" + MetricsEndpoints.target(host, port) + PATH;
   }
 }
