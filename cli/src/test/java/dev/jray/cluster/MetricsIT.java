@@ -3,6 +3,7 @@ package dev.jray.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.cluster.drivers.BigObjectsDriver;
 import dev.jray.gcs.testing.PrometheusText;
 import io.vertx.core.json.JsonArray;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Prometheus metrics across real JVMs: a head on {@code --metrics-export-port} and a worker on
  * the default (any free port) each serve {@code /metrics} behind the cluster token, naming
- * themselves on every series; the head's service-discovery file lists both, and drops the worker
- * once it stops.
+ * themselves on every series; an object one makes and the other takes shows as transfer bytes
+ * sent by one and received by the other, and the links' traffic grows; the head's
+ * service-discovery file lists both, and drops the worker once it stops.
  */
 @Timeout(value = 300)
 class MetricsIT {
@@ -44,10 +46,11 @@ class MetricsIT {
     LocalCluster c = CLUSTER.get();
     int headPort = LocalCluster.freePort();
     Path discovery = c.tmpDir().resolve("prometheus").resolve("jray-sd.json");
-    LocalNode head = c.startHead(null, List.of("--metrics-export-port",
+    LocalNode head = c.startHead("{\"H\":1}", List.of("--metrics-export-port",
         Integer.toString(headPort), "--metrics-discovery-file", discovery.toString()));
     LocalNode worker = c.awaitUp(c.startNode("worker", List.of("start", "--address",
-        c.headAddress(), "--num-cpus", "1", "--block"), List.of()), TIMEOUT);
+        c.headAddress(), "--num-cpus", "1", "--resources", "{\"W\":1}", "--block"), List.of()),
+        TIMEOUT);
     String token = Files.readString(c.tokenFile(), StandardCharsets.US_ASCII).strip();
     String headUrl = metricsUrl(head);
     String workerUrl = metricsUrl(worker);
@@ -62,6 +65,8 @@ class MetricsIT {
       for (PrometheusText.Sample s : text.samples()) {
         assertEquals(node.nodeId(), s.labels().get("NodeId"), s::toString);
       }
+      assertEquals(1, text.value("jray_resources", "Name", node == head ? "H" : "W",
+          "State", "AVAILABLE"), url);
       assertEquals(node == head ? 2 : 1, text.value("jray_resources", "Name", "CPU",
           "State", "AVAILABLE"), url);
       assertTrue(!text.matching("jvm_memory_used_bytes", "area", "heap").isEmpty(), url);
@@ -71,10 +76,45 @@ class MetricsIT {
 
     awaitTargets(discovery, List.of(target(headUrl), target(workerUrl)));
 
+    // a task on the head returns 4 MiB, a task on the worker digests it: the worker pulls it
+    PrometheusText headBefore = scrape(headUrl, token);
+    PrometheusText workerBefore = scrape(workerUrl, token);
+    JvmResult r = c.runDriver(TIMEOUT, List.of(), BigObjectsDriver.class, "H", "W", "4", "0");
+    assertTrue(r.ok(), r.describe());
+    assertEquals(r.result("task-object-expected") + "@" + worker.nodeId(),
+        r.result("task-object-digest"), r.describe());
+    PrometheusText headAfter = scrape(headUrl, token);
+    PrometheusText workerAfter = scrape(workerUrl, token);
+    double sent = delta(headBefore, headAfter, "jray_object_transfer_bytes_total",
+        "Direction", "sent");
+    double received = delta(workerBefore, workerAfter, "jray_object_transfer_bytes_total",
+        "Direction", "received");
+    assertTrue(sent >= 4 << 20 && sent <= (4 << 20) + 64, "the head sent " + sent + " bytes");
+    assertEquals(sent, received, "what the head sent, the worker received");
+    // the task came to the worker and its result went back over the links, a frame each at least
+    double frames = delta(workerBefore, workerAfter, "jray_link_frames_total",
+        "Direction", "received");
+    assertTrue(frames >= 1, "frames in: " + frames);
+    assertTrue(delta(workerBefore, workerAfter, "jray_link_bytes_total", "Direction", "received")
+        >= 13 * frames);
+    assertTrue(delta(workerBefore, workerAfter, "jray_link_frames_total", "Direction", "sent")
+        >= 1);
+
     c.log("stopping " + worker);
     worker.process().destroy();
     assertTrue(worker.process().waitFor(60, TimeUnit.SECONDS), worker + " did not stop");
     awaitTargets(discovery, List.of(target(headUrl)));
+  }
+
+  private static PrometheusText scrape(String url, String token) throws Exception {
+    HttpResponse<String> r = get(url, token);
+    assertEquals(200, r.statusCode(), r.body());
+    return PrometheusText.parse(r.body());
+  }
+
+  private static double delta(PrometheusText before, PrometheusText after, String name,
+      String... labels) {
+    return after.value(name, labels) - before.value(name, labels);
   }
 
   private static String metricsUrl(LocalNode node) {
