@@ -162,6 +162,10 @@ final class StartCommand implements Callable<Integer> {
     TokenSources.Found token = head ? CommandTokens.forHead(tokenFile)
         : CommandTokens.forMember(tokenFile);
     TlsSettings tls = tlsSettings(); // a bad file fails here, not in the background process
+    if (metricsExportPort != null && !HeadJobs.portFree(host, metricsExportPort)) {
+      throw new IllegalStateException("--metrics-export-port: port " + metricsExportPort + " on "
+          + host + " is already in use; choose another, or leave it out for any free port");
+    }
     if (!block) {
       return startInBackground(token, tls);
     }
