@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,11 +26,11 @@ import java.util.logging.Logger;
  * "jray"}, "targets": ["host:port", ...]}]} of every live node's metrics endpoint ({@link
  * MetricsEndpoints}), read from the GCS every {@link #INTERVAL_MS} ms and written (replaced
  * whole, atomically) when it changed, so nodes joining and leaving show within a second or two.
- * It also removes the records of nodes it saw alive that have died (a node that stops removes
- * its own).
+ * It also removes the records of nodes that died (a node that stops removes its own): those
+ * recorded dead when it starts, then those it listed that are gone.
  *
- * <p>Threading: a Vert.x timer hands each pass to a worker thread, one pass at a time; the
- * fields are touched by that pass only.
+ * <p>Threading: a Vert.x timer hands each pass to a worker thread, one pass at a time (a tick
+ * while one runs is skipped); {@code written} and {@code listed} are touched by the passes only.
  */
 public final class MetricsDiscovery implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(MetricsDiscovery.class.getName());
@@ -41,19 +42,34 @@ public final class MetricsDiscovery implements AutoCloseable {
   private final Gcs gcs;
   private final Path file;
   private final long timer;
+  /** Whether a pass runs: a tick while the GCS is slow adds none behind it. */
+  private final AtomicBoolean passing = new AtomicBoolean();
   /** The text last written; null before the first write. */
   private String written;
-  /** The nodes listed in the last pass: one missing now has left, so its record goes. */
-  private Set<UniqueId> listed = Set.of();
+  /**
+   * The nodes listed in the last pass: one missing now has left, so its record goes; null before
+   * the first pass, which removes the records of every node recorded dead (died while no head
+   * watched).
+   */
+  private Set<UniqueId> listed;
 
   private MetricsDiscovery(Vertx vertx, Gcs gcs, Path file) {
     this.vertx = vertx;
     this.gcs = gcs;
     this.file = file;
-    this.timer = vertx.setPeriodic(0, INTERVAL_MS, t -> vertx.executeBlocking(() -> {
-      pass();
-      return null;
-    }, true).onFailure(e -> LOG.log(Level.FINE, "writing " + file, e)));
+    this.timer = vertx.setPeriodic(0, INTERVAL_MS, t -> {
+      if (passing.compareAndSet(false, true)) {
+        vertx.executeBlocking(() -> {
+          pass();
+          return null;
+        }, true).onComplete(r -> {
+          passing.set(false);
+          if (r.failed()) {
+            LOG.log(Level.FINE, "writing " + file, r.cause());
+          }
+        });
+      }
+    });
   }
 
   /** {@code $TMPDIR/jray/prom_metrics_service_discovery.json}. */
@@ -80,6 +96,10 @@ public final class MetricsDiscovery implements AutoCloseable {
   }
 
   private void pass() throws IOException {
+    if (listed == null) {
+      MetricsEndpoints.removeOfDeadNodes(gcs);
+      listed = Set.of();
+    }
     List<MetricsEndpoints.Endpoint> endpoints = MetricsEndpoints.ofLiveNodes(gcs);
     Set<UniqueId> now = new HashSet<>();
     JsonArray targets = new JsonArray();

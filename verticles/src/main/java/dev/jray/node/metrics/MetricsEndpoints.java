@@ -41,6 +41,15 @@ public final class MetricsEndpoints {
     gcs.kv().remove(KEY_PREFIX + nodeId.toHex());
   }
 
+  /** Removes the records of the nodes the node table holds as dead (those a head missed). */
+  public static void removeOfDeadNodes(Gcs gcs) {
+    for (Map.Entry<UniqueId, NodeRecord> node : gcs.nodes().snapshot().entrySet()) {
+      if (!node.getValue().alive()) {
+        remove(gcs, node.getKey());
+      }
+    }
+  }
+
   /** The endpoints of the live nodes that recorded a valid one, in the node table's order. */
   public static List<Endpoint> ofLiveNodes(Gcs gcs) {
     List<Endpoint> endpoints = new ArrayList<>();

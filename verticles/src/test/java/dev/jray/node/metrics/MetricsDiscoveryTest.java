@@ -2,6 +2,7 @@ package dev.jray.node.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,9 @@ class MetricsDiscoveryTest {
     UniqueId head = node("head");
     UniqueId worker = node("worker");
     UniqueId strange = node("worker");
+    UniqueId diedBefore = node("worker");
+    MetricsEndpoints.publish(gcs, diedBefore, "127.0.0.1:9999");
+    gcs.nodes().update(diedBefore, NodeRecord::dead);
     MetricsEndpoints.publish(gcs, head, "127.0.0.1:8080");
     MetricsEndpoints.publish(gcs, worker, "[::1]:41234");
     // a record no jray node writes (a quote in the host): skipped
@@ -54,6 +58,8 @@ class MetricsDiscoveryTest {
 
     try (MetricsDiscovery discovery = MetricsDiscovery.start(vertx, gcs, file)) {
       awaitTargets(file, List.of("127.0.0.1:8080", "[::1]:41234"));
+      assertNull(gcs.kv().get(MetricsEndpoints.KEY_PREFIX + diedBefore.toHex()),
+          "the record of a node that died before the head watched");
       gcs.nodes().update(worker, NodeRecord::dead);
       awaitTargets(file, List.of("127.0.0.1:8080"));
       // the dead node's record goes with it
