@@ -196,7 +196,8 @@ class TlsIT {
     for (LocalNode node : c.nodes()) {
       Matcher m = Pattern.compile("Metrics: (\\S+)").matcher(ChildJvm.read(node.log()));
       assertTrue(m.find(), node + " printed no Metrics line");
-      assertTrue(m.group(1).startsWith("https://"), node + " serves metrics over TLS: " + m.group(1));
+      assertTrue(m.group(1).startsWith("https://"),
+          node + " serves metrics over TLS: " + m.group(1));
       HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(m.group(1)))
           .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());

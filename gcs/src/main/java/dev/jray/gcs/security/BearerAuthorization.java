@@ -24,7 +24,8 @@ public final class BearerAuthorization {
    * @return null if it carries the token, else why not, in one line for the 401's body
    */
   public String refusal(String header) {
-    if (header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected)) {
+    if (header != null
+        && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected)) {
       return null;
     }
     return (header == null ? "no Authorization header" : "wrong cluster token")

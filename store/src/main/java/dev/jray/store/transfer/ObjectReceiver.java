@@ -35,7 +35,7 @@ import javax.net.ssl.SSLException;
  * never on an event loop. Interrupting that thread closes the socket and fails the transfer.
  */
 final class ObjectReceiver {
-  /** The object's size once it was received whole, else 0; written and read by its transfer thread. */
+  /** The object's size once received whole, else 0; written and read by its transfer thread. */
   private long receivedBytes;
 
   /** The bytes this receiver took whole (0 until it did). */

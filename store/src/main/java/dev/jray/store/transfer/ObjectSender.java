@@ -43,7 +43,7 @@ final class ObjectSender implements Runnable {
   private final ByteChannel channel;
   private final ChannelDeadlines deadlines;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
-  /** The object's bytes sent whole; written by the sending thread before {@link #done} completes. */
+  /** The object's bytes sent whole; written by the sending thread before {@link #done} ends. */
   private long bytesSent;
 
   ObjectSender(ObjectStore store, UniqueId peer, SocketChannel connection, ByteChannel channel,
@@ -60,7 +60,7 @@ final class ObjectSender implements Runnable {
     return done;
   }
 
-  /** The bytes of the object this call sent whole (0 if none); read once {@link #done} completed. */
+  /** The bytes of the object this call sent whole (0 if none); read once {@link #done} ended. */
   long bytesSent() {
     return bytesSent;
   }
