@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.cluster.drivers.BigObjectsDriver;
+import dev.jray.cluster.drivers.PlacementDriver;
 import dev.jray.gcs.testing.PrometheusText;
 import io.vertx.core.json.JsonArray;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the default (any free port) each serve {@code /metrics} behind the cluster token, naming
  * themselves on every series; an object one makes and the other takes shows as transfer bytes
  * sent by one and received by the other, and the links' traffic grows; the head's
- * service-discovery file lists both, and drops the worker once it stops.
+ * service-discovery file lists both, and drops the worker once it stops; the head, which leads,
+ * counts a group that waits for room as PENDING.
  */
 @Timeout(value = 300)
 class MetricsIT {
@@ -99,6 +101,13 @@ class MetricsIT {
         >= 13 * frames);
     assertTrue(delta(workerBefore, workerAfter, "jray_link_frames_total", "Direction", "sent")
         >= 1);
+
+    // a group of 3 bundles strictly spread over 2 nodes waits: the leader (the head) counts it
+    ChildJvm pending = c.startDriver(List.of(), PlacementDriver.class, "pending", "3");
+    pending.awaitLine("^PENDING$", TIMEOUT);
+    assertEquals(1, scrape(headUrl, token).value("jray_placement_groups", "State", "PENDING"));
+    pending.process().destroy();
+    assertTrue(pending.process().waitFor(60, TimeUnit.SECONDS), "the driver did not stop");
 
     c.log("stopping " + worker);
     worker.process().destroy();
