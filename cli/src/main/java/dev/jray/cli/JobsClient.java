@@ -149,6 +149,15 @@ final class JobsClient {
         : "?job_id=" + encode(jobId)), null);
   }
 
+  /**
+   * {@code GET /api/v0/logs/file}: the last {@code lines} lines of a node's log ({@code nodeId}
+   * null: the head's).
+   */
+  String nodeLog(String nodeId, int lines) {
+    return sendJson("GET", "/api/v0/logs/file?lines=" + lines
+        + (nodeId == null ? "" : "&node_id=" + encode(nodeId)), null);
+  }
+
   /** {@code GET /api/jobs/{id}/logs}: the job's whole log so far. */
   String logs(String submissionId) {
     return object(sendJson("GET", "/api/jobs/" + encode(submissionId) + "/logs", null))

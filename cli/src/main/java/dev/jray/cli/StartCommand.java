@@ -1,5 +1,6 @@
 package dev.jray.cli;
 
+import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.ids.IdFactory;
@@ -15,6 +16,9 @@ import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeResources;
 import dev.jray.node.RememberedMembers;
+import dev.jray.node.metrics.MetricsDiscovery;
+import dev.jray.node.metrics.MetricsHttpVerticle;
+import dev.jray.node.metrics.NodeMetrics;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.ObjectStore;
 import java.io.IOException;
@@ -104,6 +108,17 @@ final class StartCommand implements Callable<Integer> {
       + " or both (30d,1000). Default ${DEFAULT-VALUE}.")
   String jobHistoryRetention;
 
+  @Option(names = "--metrics-export-port", converter = OptionValues.Port.class, description =
+      "Port of this node's Prometheus endpoint, http://NODE-IP:PORT/metrics, which asks for the"
+      + " cluster token as 'Authorization: Bearer TOKEN' (default: any free port, so that several"
+      + " nodes run on one machine; the head's discovery file lists where each node serves).")
+  Integer metricsExportPort;
+
+  @Option(names = "--metrics-discovery-file", description = "Where the head keeps Prometheus's"
+      + " file-based service discovery of every live node's metrics endpoint (default:"
+      + " $TMPDIR/jray/" + MetricsDiscovery.FILE_NAME + ").")
+  Path metricsDiscoveryFile;
+
   @Option(names = "--block", description = "Run in the foreground until stopped.")
   boolean block;
 
@@ -147,6 +162,10 @@ final class StartCommand implements Callable<Integer> {
     TokenSources.Found token = head ? CommandTokens.forHead(tokenFile)
         : CommandTokens.forMember(tokenFile);
     TlsSettings tls = tlsSettings(); // a bad file fails here, not in the background process
+    if (metricsExportPort != null && !HeadJobs.portFree(host, metricsExportPort)) {
+      throw new IllegalStateException("--metrics-export-port: port " + metricsExportPort + " on "
+          + host + " is already in use; choose another, or leave it out for any free port");
+    }
     if (!block) {
       return startInBackground(token, tls);
     }
@@ -161,10 +180,22 @@ final class StartCommand implements Callable<Integer> {
       RememberedMembers.read(remembered).stream().filter(a -> !members.contains(a)).forEach(members::add);
       join = join.withMembers(members);
     }
-    ClusterNode node = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host, role, res,
-        token.token(), tls), join);
+    UniqueId nodeId = IdFactory.newUniqueId();
+    ClusterNode node = ClusterNode.start(new NodeOptions(nodeId, host, role, res, token.token(),
+        tls), join, Time.SYSTEM, new NodeMetrics(nodeId));
     if (head) {
       node.rememberMembers(remembered);
+    }
+    MetricsHttpVerticle metrics;
+    try {
+      metrics = node.serveMetrics(host, metricsExportPort == null ? 0 : metricsExportPort);
+      if (head) {
+        node.writeMetricsDiscovery(metricsDiscoveryFile != null ? metricsDiscoveryFile
+            : MetricsDiscovery.defaultFile());
+      }
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
     }
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
@@ -182,6 +213,7 @@ final class StartCommand implements Callable<Integer> {
         : null;
     System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
         + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
+    System.out.println("  Metrics: " + metrics.url());
     if (jobs != null) {
       System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
       System.out.println("  Dashboard: " + jobs.url() + "/   (log in with the cluster token)");
@@ -294,6 +326,11 @@ final class StartCommand implements Callable<Integer> {
       return 1;
     }
     printStarted(role, entry[0].address(), p.pid(), log, token);
+    System.out.println("  Metrics: " + (metricsExportPort != null
+        ? MetricsHttpVerticle.url(tls, host, metricsExportPort)
+        : "on a free port: the node's log says which") + (head ? "   (every node's, for"
+        + " Prometheus: " + (metricsDiscoveryFile != null ? metricsDiscoveryFile
+        : MetricsDiscovery.defaultFile()) + ")" : ""));
     if (head) {
       System.out.println(jobsFree ? "  Jobs API: " + JobsHttpVerticle.url(tls, host, dashboardPort)
           : "  Jobs API: not served, port " + dashboardPort + " was taken (give a free --dashboard-port)");

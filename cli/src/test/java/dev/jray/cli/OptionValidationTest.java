@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -33,6 +38,8 @@ class OptionValidationTest {
       "start --head --port http                    | --port                | 'http' is not a port number",
       "start --head --dashboard-port 65536         | --dashboard-port      | port 65536 is outside 1..65535",
       "start --head --dashboard-port -1            | --dashboard-port      | port -1 is outside 1..65535",
+      "start --head --metrics-export-port 0        | --metrics-export-port | port 0 is outside 1..65535",
+      "start --head --metrics-export-port 65536    | --metrics-export-port | port 65536 is outside 1..65535",
       "start --head --resources [1]                | --resources           | must be a JSON object",
       "start --head --resources {\"A\":-1}         | --resources           | resource A must be a finite number >= 0",
       "start --head --resources {\"B\":1e999}      | --resources           | resource B must be a finite number >= 0",
@@ -64,5 +71,22 @@ class OptionValidationTest {
     assertTrue(message.contains(why), "says why: " + message);
     assertFalse(message.contains("Exception") || message.contains("\tat "), message);
     assertEquals("", out.toString(), "nothing started");
+  }
+
+  @Test
+  void aTakenMetricsPortIsOneLineBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = JrayCommand.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+
+      int exit = cli.execute("start", "--head", "--token-file", dir.resolve("token").toString(),
+          "--metrics-export-port", Integer.toString(taken.getLocalPort()));
+
+      String message = err.toString().strip();
+      assertEquals(1, exit, message);
+      assertEquals("jray: --metrics-export-port: port " + taken.getLocalPort() + " on 127.0.0.1"
+          + " is already in use; choose another, or leave it out for any free port", message);
+    }
   }
 }

@@ -34,8 +34,9 @@ class StateIT {
 
   @RegisterExtension
   static final ClusterExtension CLUSTER = new ClusterExtension("StateIT", c -> {
-    c.startHead(null);
-    c.startWorker("worker1", null);
+    // each node's output is its log file, which jray logs reads through the head
+    c.startHead(null, "-Djray.log-file=" + c.logDir().resolve("head.log"));
+    c.startWorker("worker1", null, "-Djray.log-file=" + c.logDir().resolve("worker1.log"));
   });
 
   private static JvmResult jray(String... args) {
@@ -145,7 +146,7 @@ class StateIT {
     JsonArray events = new JsonArray(Files.readString(trace));
     List<JsonObject> complete = events.stream().map(e -> (JsonObject) e)
         .filter(e -> "X".equals(e.getString("ph"))).toList();
-    assertEquals(11, complete.size(), events.encodePrettily());
+    assertEquals(12, complete.size(), events.encodePrettily());
     assertTrue(complete.stream().allMatch(e -> e.getLong("dur") >= 0 && e.getLong("ts") > 0));
 
     // the driver's object: its owner's ref and its primary copy in the driver's store
@@ -165,6 +166,16 @@ class StateIT {
     String objectSummary = jray("summary", "objects").output();
     assertTrue(objectSummary.contains("disabled") && objectSummary.contains("PINNED_IN_MEMORY"),
         objectSummary);
+
+    // logs: a task's lines (its node's log lines that carry its id), and a node's log
+    String logged = driver.awaitLine("RESULT logged-task=(\\w+)", Duration.ofSeconds(5)).group(1);
+    String taskLog = jray("logs", "task", "--id", logged).output();
+    assertTrue(taskLog.contains("state-driver says hello") && taskLog.contains("taskId=" + logged),
+        taskLog);
+    assertTrue(!taskLog.contains("jray head node") && !taskLog.contains("is up"), taskLog);
+    String workerLog = jray("logs", "cluster", "--node-id", c.node("worker1").nodeId(), "--tail",
+        "5").output();
+    assertTrue(!workerLog.isBlank(), workerLog);
 
     Files.createFile(release);
     JvmResult end = driver.await(Duration.ofSeconds(60));

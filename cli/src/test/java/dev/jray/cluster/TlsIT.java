@@ -9,11 +9,20 @@ import dev.jray.cluster.drivers.BigObjectsDriver;
 import dev.jray.cluster.drivers.TasksDriver;
 import dev.jray.cluster.drivers.TlsProbe;
 import dev.jray.gcs.security.TestPki;
+import dev.jray.gcs.testing.PrometheusText;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,5 +184,26 @@ class TlsIT {
         + untrusted.describe());
     assertFalse(untrusted.output().contains("\tat "), "one line, not a stack trace: "
         + untrusted.describe());
+  }
+
+  @Test
+  @Order(9)
+  void eachNodeServesItsMetricsOverHttpsToAClientThatTrustsTheCa() throws Exception {
+    LocalCluster c = CLUSTER.get();
+    HttpClient https = HttpClient.newBuilder().sslContext(driverFiles.settings().context())
+        .connectTimeout(Duration.ofSeconds(10)).build();
+    String token = Files.readString(c.tokenFile(), StandardCharsets.US_ASCII).strip();
+    for (LocalNode node : c.nodes()) {
+      Matcher m = Pattern.compile("Metrics: (\\S+)").matcher(ChildJvm.read(node.log()));
+      assertTrue(m.find(), node + " printed no Metrics line");
+      assertTrue(m.group(1).startsWith("https://"),
+          node + " serves metrics over TLS: " + m.group(1));
+      HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(m.group(1)))
+          .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals(node.nodeId(), PrometheusText.parse(r.body()).samples().get(0).labels()
+          .get("NodeId"));
+    }
   }
 }

@@ -122,7 +122,7 @@ public final class JobsHttpVerticle extends VerticleBase {
   private Future<HttpServer> serve(JobSupervisor jobs) {
     supervisor = jobs;
     router = Router.router(vertx);
-    new DashboardAccess(options.token().reveal(), new DashboardSessions(options.time()),
+    new DashboardAccess(options.token(), new DashboardSessions(options.time()),
         options.tls() != null).mount(router);
     router.route().failureHandler(ctx -> {
       if (ctx.failure() != null) {

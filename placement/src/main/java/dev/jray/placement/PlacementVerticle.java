@@ -94,8 +94,9 @@ public final class PlacementVerticle extends AbstractVerticle {
   // ---- Event-bus contract (the rest is in PlacementMessages) ----
   /**
    * {@code jray.node.<nodeId>.placement.stats}: any request body; replies a JSON object with
-   * {@code active} (boolean), {@code groups} (groups not removed it knows) and {@code waiting}
-   * (groups that did not fit on their last try).
+   * {@code active} (boolean), {@code groups} (groups not removed it knows), {@code waiting}
+   * (groups that did not fit on their last try) and {@code states} (those groups counted by
+   * state: {@code {"PENDING": 2, "CREATED": 5}}).
    */
   public static String statsAddress(UniqueId nodeId) {
     return "jray.node." + nodeId.toHex() + ".placement.stats";
@@ -216,10 +217,21 @@ public final class PlacementVerticle extends AbstractVerticle {
     endLocalWork = work != null ? work::end : local::removeGroup;
     ForyMessageCodec.registerCodecs(vertx, PlacementMessages.types().toArray(new Class<?>[0]));
     vertx.eventBus().consumer(statsAddress(nodeId), m -> m.reply(new JsonObject()
-        .put("active", active).put("groups", groups.size()).put("waiting", waiting.size())));
+        .put("active", active).put("groups", groups.size()).put("waiting", waiting.size())
+        .put("states", countByState())));
     if (activeNow) {
       activate();
     }
+  }
+
+  /** The groups it knows, counted by state name. On its own thread. */
+  private JsonObject countByState() {
+    JsonObject counts = new JsonObject();
+    for (PlacementGroupRecord g : groups.values()) {
+      String state = g.state().name();
+      counts.put(state, counts.getInteger(state, 0) + 1);
+    }
+    return counts;
   }
 
   @Override

@@ -73,7 +73,8 @@ class PlacementVerticleTest {
     assertEquals(1.0, scheduler.scheduler().available().get("CPU"), "3 of 4 CPUs are reserved");
     JsonObject stats = await(vertx.eventBus().<JsonObject>request(
         PlacementVerticle.statsAddress(node), null)).body();
-    assertEquals(new JsonObject().put("active", true).put("groups", 1).put("waiting", 0), stats);
+    assertEquals(new JsonObject().put("active", true).put("groups", 1).put("waiting", 0)
+        .put("states", new JsonObject().put("CREATED", 1)), stats);
 
     assertEquals(true, await(vertx.eventBus().<Boolean>request(PlacementMessages.ADDRESS,
         new Remove(id))).body());

@@ -17,13 +17,21 @@ final class FrameReader {
 
   private final ReadableByteChannel channel;
   private final int maxFrameBytes;
+  /** Counts what it reads: per read and per frame. */
+  private final LinkTraffic traffic;
   /** In read mode: position is the next unread byte, limit the end of what was read. */
   private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_BUFFER).flip();
 
   /** @param maxFrameBytes the largest frame accepted, its length prefix included */
   FrameReader(ReadableByteChannel channel, int maxFrameBytes) {
+    this(channel, maxFrameBytes, new LinkTraffic());
+  }
+
+  /** As above, counting what it reads in {@code traffic}. */
+  FrameReader(ReadableByteChannel channel, int maxFrameBytes, LinkTraffic traffic) {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.maxFrameBytes = maxFrameBytes;
+    this.traffic = Objects.requireNonNull(traffic, "traffic");
   }
 
   /**
@@ -59,6 +67,7 @@ final class FrameReader {
     int payloadLength = length - Frames.HEADER;
     ByteBuffer payload = buffer.slice(buffer.position(), payloadLength);
     buffer.position(buffer.position() + payloadLength);
+    traffic.receivedFrame();
     return new Frames.Frame(kind, id, payload);
   }
 
@@ -94,6 +103,7 @@ final class FrameReader {
       if (read < 0) {
         return false;
       }
+      traffic.receivedBytes(read);
     }
     return true;
   }

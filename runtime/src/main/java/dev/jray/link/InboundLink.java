@@ -33,7 +33,8 @@ final class InboundLink implements Runnable {
     this.links = Objects.requireNonNull(links, "links");
     this.from = Objects.requireNonNull(from, "from");
     socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(socket), links.time);
+    this.replies = new LinkWriter(e -> OutboundLink.closeQuietly(socket), links.time,
+        links.traffic);
     replies.open(channel);
   }
 
@@ -41,7 +42,7 @@ final class InboundLink implements Runnable {
   @Override
   public void run() {
     try {
-      FrameReader reader = new FrameReader(channel, links.maxFrameBytes);
+      FrameReader reader = new FrameReader(channel, links.maxFrameBytes, links.traffic);
       Frames.Frame frame;
       while ((frame = reader.next()) != null) {
         links.onFrame(from, frame, this);

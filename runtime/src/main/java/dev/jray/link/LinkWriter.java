@@ -36,6 +36,8 @@ final class LinkWriter {
 
   private final Consumer<IOException> onFailure;
   private final Time time;
+  /** Counts what it writes, per batch. */
+  private final LinkTraffic traffic;
   private List<Frames.Outgoing> queue = new ArrayList<>();
   private List<Frames.Outgoing> draining = new ArrayList<>();
   /** Whether a thread drains the queue, or the channel is not open yet; guarded by this. */
@@ -57,8 +59,14 @@ final class LinkWriter {
    * @param time the clock deferred frames wait by
    */
   LinkWriter(Consumer<IOException> onFailure, Time time) {
+    this(onFailure, time, new LinkTraffic());
+  }
+
+  /** As above, counting what it writes in {@code traffic}. */
+  LinkWriter(Consumer<IOException> onFailure, Time time, LinkTraffic traffic) {
     this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
     this.time = Objects.requireNonNull(time, "time");
+    this.traffic = Objects.requireNonNull(traffic, "traffic");
   }
 
   /** Starts writing to {@code channel}, first what was queued before. Called once. */
@@ -172,7 +180,9 @@ final class LinkWriter {
 
   private void write(List<Frames.Outgoing> batch) throws IOException {
     out.clear();
+    long bytes = 0;
     for (Frames.Outgoing f : batch) {
+      bytes += Integer.BYTES + Frames.HEADER + f.payload().length;
       if (out.remaining() < Integer.BYTES + Frames.HEADER) {
         writeOut();
       }
@@ -188,6 +198,7 @@ final class LinkWriter {
       }
     }
     writeOut();
+    traffic.sent(bytes, batch.size());
   }
 
   private void writeOut() throws IOException {

@@ -111,6 +111,8 @@ public final class NodeLinks implements AutoCloseable {
   final ChannelDeadlines deadlines;
   /** The largest frame read or sent, length prefix included. */
   final int maxFrameBytes;
+  /** What every link of this node carried, both ways. */
+  final LinkTraffic traffic = new LinkTraffic();
   private final Serializer serializer;
   private final ClassLoader loader;
   private final Function<UniqueId, InetSocketAddress> resolver;
@@ -420,5 +422,10 @@ public final class NodeLinks implements AutoCloseable {
     connector.shutdownNow();
     flusher.close();
     deadlines.close();
+  }
+
+  /** What this node's links carried, both ways, since it started (for metrics). */
+  public LinkTraffic traffic() {
+    return traffic;
   }
 }

@@ -43,7 +43,7 @@ final class OutboundLink {
     this.writer = new LinkWriter(e -> {
       closeQuietly(channel); // ends the reply reader too
       links.onLinkFailed(this, e);
-    }, links.time);
+    }, links.time, links.traffic);
   }
 
   long ageNanos() {
@@ -116,7 +116,7 @@ final class OutboundLink {
 
   /** Reads the replies to this node's requests until the connection ends. */
   private void readReplies(ByteChannel io) {
-    FrameReader reader = new FrameReader(io, links.maxFrameBytes);
+    FrameReader reader = new FrameReader(io, links.maxFrameBytes, links.traffic);
     try {
       Frames.Frame frame;
       while ((frame = reader.next()) != null) {

@@ -137,6 +137,11 @@ public final class CoreWorker {
         FreeObject.class, KillActor.class, ObjectRequest.class, ObjectValue.class);
   }
 
+  /** The actors this worker hosts now (live or being created), for metrics. Never blocks. */
+  public int hostedActorCount() {
+    return hosted.count();
+  }
+
   /** What this worker does with the messages other nodes send it over their links. */
   public LinkInbox inbox() {
     return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery, this::onLinkLost);

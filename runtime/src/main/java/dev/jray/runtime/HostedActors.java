@@ -43,6 +43,11 @@ final class HostedActors {
   /** The actors hosted here, by id; concurrent. */
   private final ConcurrentHashMap<ActorId, ActorInstance> actors = new ConcurrentHashMap<>();
 
+  /** The actors hosted here now (live or being created). Any thread; never blocks. */
+  int count() {
+    return actors.size();
+  }
+
   /** @param time the clock of the actor runners' waits */
   HostedActors(UniqueId nodeId, JobRegistry jobs, ValueCodec codec, TaskExecutor tasks,
       ActorDirectory directory, Time time) {

@@ -60,6 +60,32 @@ class LinkWriterTest {
   }
 
   @Test
+  void trafficCountsEveryFrameAndByteWrittenAndRead() throws Exception {
+    GatedChannel channel = new GatedChannel();
+    channel.release.countDown();
+    LinkTraffic traffic = new LinkTraffic();
+    LinkWriter writer = new LinkWriter(e -> {}, Time.SYSTEM, traffic);
+    writer.open(channel);
+    long bytes = 0;
+    for (int i = 0; i < 50; i++) {
+      byte[] payload = new byte[i * 37];
+      assertTrue(writer.send(Frames.MESSAGE, i, payload));
+      bytes += Integer.BYTES + Frames.HEADER + payload.length;
+    }
+    FrameReader reader = new FrameReader(Channels.newChannel(
+        new java.io.ByteArrayInputStream(channel.written.toByteArray())), MAX_FRAME, traffic);
+    while (reader.next() != null) {
+      // counted as read
+    }
+
+    assertEquals(channel.written.size(), bytes);
+    assertEquals(50, traffic.sentFrames());
+    assertEquals(bytes, traffic.sentBytes());
+    assertEquals(50, traffic.receivedFrames());
+    assertEquals(bytes, traffic.receivedBytes());
+  }
+
+  @Test
   void framesQueuedWhileAWriteIsBusyGoOutInOneWrite() throws Exception {
     GatedChannel channel = new GatedChannel();
     LinkWriter writer = new LinkWriter(e -> {}, Time.SYSTEM);

@@ -210,6 +210,18 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
     return transferServer != null ? transferServer.port() : 0;
   }
 
+  /** Bytes of objects sent whole to other nodes (0 when it serves no copies). Thread-safe. */
+  public long transferSentBytes() {
+    ObjectTransferServer server = transferServer;
+    return server != null ? server.sentBytes() : 0;
+  }
+
+  /** Bytes of objects pulled or read whole from other nodes (0 outside a cluster). Thread-safe. */
+  public long transferReceivedBytes() {
+    ObjectTransferClient client = transferClient;
+    return client != null ? client.receivedBytes() : 0;
+  }
+
   /** Its context: the node deploys its next part from here, so Vert.x undeploys that first. */
   public Context context() {
     return context;

@@ -14,6 +14,10 @@ import dev.jray.gcs.cluster.Membership;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.time.Time;
 import dev.jray.api.Ray;
+import dev.jray.node.metrics.MetricsDiscovery;
+import dev.jray.node.metrics.MetricsEndpoints;
+import dev.jray.node.metrics.MetricsHttpVerticle;
+import dev.jray.node.metrics.NodeMetrics;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.NodeWorkers;
 import dev.jray.scheduler.SchedulerMessages;
@@ -75,9 +79,16 @@ public final class ClusterNode implements AutoCloseable {
   private final Membership.Registration splitOffRegistration;
   /** Keeps the remembered members' file current (a head's); null until set. */
   private volatile Membership.Registration remembering;
+  /** The node's metrics; null if it keeps none. */
+  private final NodeMetrics metrics;
+  /** Serves the metrics; null until {@link #serveMetrics}. */
+  private volatile MetricsHttpVerticle metricsServer;
+  /** The head's service-discovery file; null until {@link #writeMetricsDiscovery}. */
+  private volatile MetricsDiscovery metricsDiscovery;
 
-  private ClusterNode(ClusteredVertx cluster, NodeVerticle node) {
+  private ClusterNode(ClusteredVertx cluster, NodeVerticle node, NodeMetrics metrics) {
     this.vertx = cluster.vertx();
+    this.metrics = metrics;
     this.membership = cluster.membership();
     this.gcs = cluster.gcs();
     this.node = node;
@@ -131,6 +142,15 @@ public final class ClusterNode implements AutoCloseable {
 
   /** As above, the node on {@code time}. */
   public static ClusterNode start(NodeOptions options, ClusterJoin join, Time time) {
+    return start(options, join, time, null);
+  }
+
+  /**
+   * As above, keeping {@code metrics} (null: none): the Vert.x it builds records into them, and
+   * the node's own meters are bound once it started; {@link #serveMetrics} serves them.
+   */
+  public static ClusterNode start(NodeOptions options, ClusterJoin join, Time time,
+      NodeMetrics metrics) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(join, "join");
     boolean head = NodeOptions.HEAD.equals(options.role());
@@ -152,7 +172,8 @@ public final class ClusterNode implements AutoCloseable {
           driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver, options.token())
           .port(driver ? 0 : join.port());
     }
-    config.nodeId(options.nodeId()).gcsBackups(join.gcsBackups()).tls(options.tls());
+    config.nodeId(options.nodeId()).gcsBackups(join.gcsBackups()).tls(options.tls())
+        .metrics(metrics == null ? null : metrics.vertxMetrics());
     long t0 = time.nanoseconds();
     ClusteredVertx cluster = await(config.join(options.host()),
         "join the cluster" + (head ? " as head on " + options.host() + ":" + join.port()
@@ -167,7 +188,10 @@ public final class ClusterNode implements AutoCloseable {
         NodeWorkers.install(node.worker());
         Ray.init(); // the code of this node's tasks and actors calls Ray through its worker
       }
-      ClusterNode member = new ClusterNode(cluster, node);
+      if (metrics != null) {
+        metrics.bind(node);
+      }
+      ClusterNode member = new ClusterNode(cluster, node, metrics);
       if (node.placement() != null && member.membership.isLeader()) {
         node.placement().activate();
       }
@@ -294,6 +318,35 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * Serves the node's metrics on {@code host:port} (0: any free port) behind the cluster token,
+   * over TLS when the node uses it, and records the endpoint in the GCS for the head's discovery
+   * file. Blocks; once.
+   *
+   * @throws IllegalStateException if the node keeps no metrics or the port is taken
+   */
+  public MetricsHttpVerticle serveMetrics(String host, int port) {
+    if (metrics == null) {
+      throw new IllegalStateException("this node keeps no metrics: start it with a NodeMetrics");
+    }
+    NodeOptions options = node.options();
+    MetricsHttpVerticle server = new MetricsHttpVerticle(metrics, host, port, options.token(),
+        options.tls());
+    await(vertx.deployVerticle(server), "serve metrics on " + host + ":" + port);
+    metricsServer = server;
+    MetricsEndpoints.publish(gcs, options.nodeId(), server.target());
+    return server;
+  }
+
+  /**
+   * Keeps {@code file} listing every live node's metrics endpoint, Prometheus's file-based
+   * service discovery (the head's, as Ray's). Once.
+   */
+  public MetricsDiscovery writeMetricsDiscovery(Path file) {
+    metricsDiscovery = MetricsDiscovery.start(vertx, gcs, file);
+    return metricsDiscovery;
+  }
+
+  /**
    * Calls {@code listener} with each node that leaves the cluster, on a Hazelcast event thread
    * (it must not block), while this member lives.
    */
@@ -343,6 +396,12 @@ public final class ClusterNode implements AutoCloseable {
         r.cancel();
       }
       gcs.kv().remove(LOAD_KEY_PREFIX + node.options().nodeId().toHex());
+      if (metricsDiscovery != null) {
+        metricsDiscovery.close();
+      }
+      if (metricsServer != null) {
+        MetricsEndpoints.remove(gcs, node.options().nodeId());
+      }
     } catch (RuntimeException e) {
       LOG.debug("leaving the cluster", e);
     }
@@ -350,6 +409,9 @@ public final class ClusterNode implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("closing the node", e);
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.jray.api.Ray;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.Gcs;
+import dev.jray.link.LinkTraffic;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.bus.EventBusGuard;
@@ -315,6 +316,16 @@ public final class NodeVerticle extends AbstractVerticle {
 
   public ObjectStore store() {
     return storePart.store();
+  }
+
+  /** The store's part: its transfer counts. Set once started. */
+  public ObjectStoreVerticle storePart() {
+    return storePart;
+  }
+
+  /** What the node's links carried, both ways. Set once started. */
+  public LinkTraffic linkTraffic() {
+    return workerPart.linkTraffic();
   }
 
   public ResourceScheduler scheduler() {

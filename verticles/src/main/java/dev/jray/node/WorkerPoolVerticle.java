@@ -14,6 +14,7 @@ import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
+import dev.jray.link.LinkTraffic;
 import dev.jray.link.NodeLinks;
 import dev.jray.placement.PlacementMessages;
 import dev.jray.placement.PlacementVerticle;
@@ -364,6 +365,11 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   /** The node's worker: a driver runs on it. Set once started. */
   public CoreWorker worker() {
     return worker;
+  }
+
+  /** What the node's links carried, both ways. Set once started. */
+  public LinkTraffic linkTraffic() {
+    return links.traffic();
   }
 
   /** The port the links listen on; 0 when they do not. */

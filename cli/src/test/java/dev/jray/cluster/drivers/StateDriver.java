@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * {@code StateDriver releaseFile}: leaves tasks in every state for the state API to show: five
  * finished tasks of {@link Fns#nodeId} (two named "named-node-id"), one failed, an actor created
- * and called three times, one task running until {@code releaseFile} exists, and a 3 MiB object
+ * and called three times, one task that logs a line through SLF4J ({@code RESULT
+ * logged-task=ID}), one task running until {@code releaseFile} exists, and a 3 MiB object
  * put in the driver's store ({@code RESULT big-object=ID}). Prints {@code RESULT ready=true} once
  * they are there and {@code RESULT failed-task=ID}, then waits for the release (at most 5
  * minutes).
@@ -45,6 +46,9 @@ public final class StateDriver {
       for (int i = 0; i < 3; i++) {
         counter.task(Counter::increment).remote().get();
       }
+      ObjectRef<String> logged = Ray.task(StateDriver::logHello).remote();
+      logged.get();
+      Driver.result("logged-task", logged.getId().getTaskId().toHex());
       ObjectRef<byte[]> big = Ray.put(new byte[BIG_BYTES]); // in the driver's store
       Driver.result("big-object", big.getId().toHex());
       ObjectRef<String> waiting = Ray.task(StateDriver::waitFor, release.toString()).remote();
@@ -58,6 +62,12 @@ public final class StateDriver {
 
   public static int fail() {
     throw new IllegalStateException("state-driver failure");
+  }
+
+  /** Logs one line through SLF4J, as user code does: the node's log line names this task. */
+  public static String logHello() {
+    org.slf4j.LoggerFactory.getLogger(StateDriver.class).info("state-driver says hello");
+    return Fns.nodeId();
   }
 
   /** Runs until {@code file} exists (at most 5 minutes). */

@@ -17,7 +17,9 @@ import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.time.Time;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -98,6 +100,8 @@ public final class ClusterConfig {
   private UniqueId nodeId;
   private final List<String> alsoDecoded = new ArrayList<>();
   private TlsSettings tls;
+  /** Vert.x's metrics for the member's Vert.x; null (the default): none. */
+  private VertxMetricsFactory metrics;
 
   private ClusterConfig(Role role, String host, int port, List<ClusterAddress> seeds,
       boolean liteMember, ClusterToken token) {
@@ -211,13 +215,26 @@ public final class ClusterConfig {
   }
 
   /**
+   * Collects Vert.x's metrics of the member's Vert.x with {@code factory} (enabled with its own
+   * options); null (the default) collects none.
+   */
+  public ClusterConfig metrics(VertxMetricsFactory factory) {
+    this.metrics = factory;
+    return this;
+  }
+
+  /**
    * Starts this member: a Hazelcast member on this config under a clustered Vert.x, its event
    * bus on an ephemeral port of {@code eventBusHost}, guarded with the token and its frames
    * bounded ({@link EventBusTransport}). See {@link
    * #clusteredVertx(Config, ClusterToken, String)}.
    */
   public Future<ClusteredVertx> join(String eventBusHost) {
-    return clusteredVertx(build(), token, eventBusHost, defaultOptions(), tls);
+    VertxOptions options = defaultOptions();
+    if (metrics != null) {
+      options.setMetricsOptions(metrics.newOptions().setEnabled(true));
+    }
+    return clusteredVertx(build(), token, eventBusHost, options, tls, metrics);
   }
 
   /**
@@ -324,7 +341,7 @@ public final class ClusterConfig {
    */
   static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, ClusterToken token,
       String eventBusHost) {
-    return clusteredVertx(hazelcastConfig, token, eventBusHost, defaultOptions(), null);
+    return clusteredVertx(hazelcastConfig, token, eventBusHost, defaultOptions(), null, null);
   }
 
   private static VertxOptions defaultOptions() {
@@ -340,7 +357,7 @@ public final class ClusterConfig {
    * unless {@code tls} is null.
    */
   static Future<ClusteredVertx> clusteredVertx(Config hazelcastConfig, ClusterToken token,
-      String eventBusHost, VertxOptions options, TlsSettings tls) {
+      String eventBusHost, VertxOptions options, TlsSettings tls, VertxMetricsFactory metrics) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     EventBusOptions eventBus = options
         .getEventBusOptions()
@@ -357,8 +374,11 @@ public final class ClusterConfig {
     }
     String head = String.join(",",
         hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
-    return Vertx.builder()
-        .with(options)
+    VertxBuilder builder = Vertx.builder().with(options);
+    if (metrics != null) {
+      builder.withMetrics(metrics);
+    }
+    return builder
         // a stranger's frame is bounded before the bus buffers it (the guard sees whole messages)
         .withTransport(new EventBusTransport(options.getEventBusOptions(), Time.SYSTEM))
         .withClusterManager(manager)

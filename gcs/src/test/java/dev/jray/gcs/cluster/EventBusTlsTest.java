@@ -54,7 +54,7 @@ class EventBusTlsTest {
   private ClusteredVertx start(com.hazelcast.config.Config config, TlsSettings tls)
       throws Exception {
     ClusteredVertx member = ClusterConfig.clusteredVertx(config, cluster.token(), HOST,
-        new VertxOptions(), tls)
+        new VertxOptions(), tls, null)
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     started.add(member);
     return member;

@@ -1,5 +1,7 @@
 package dev.jray.jobs.internals;
 
+import dev.jray.gcs.security.BearerAuthorization;
+import dev.jray.gcs.security.ClusterToken;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
@@ -30,14 +32,14 @@ public final class DashboardAccess {
   private static final int MAX_LOGIN_BYTES = 4096;
 
   private final byte[] token;
-  private final byte[] bearer;
+  private final BearerAuthorization bearer;
   private final DashboardSessions sessions;
   /** Whether the service runs HTTPS: the cookie is then sent over HTTPS only. */
   private final boolean secure;
 
-  public DashboardAccess(String token, DashboardSessions sessions, boolean secure) {
-    this.token = token.getBytes(StandardCharsets.UTF_8);
-    this.bearer = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+  public DashboardAccess(ClusterToken token, DashboardSessions sessions, boolean secure) {
+    this.token = token.reveal().getBytes(StandardCharsets.UTF_8);
+    this.bearer = new BearerAuthorization(token);
     this.sessions = sessions;
     this.secure = secure;
   }
@@ -56,17 +58,15 @@ public final class DashboardAccess {
         || path.equals("/api/logout");
     String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     Cookie session = ctx.request().getCookie(COOKIE);
-    if (open || (given != null && MessageDigest.isEqual(bytes(given), bearer))
+    String refusal = bearer.refusal(given);
+    if (open || refusal == null
         || (given == null && session != null && sessions.isValid(session.getValue()))) {
       ctx.next();
       return;
     }
     ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    String why = given != null ? "wrong cluster token"
-        : session != null ? "the dashboard session has ended (expired or logged out): log in again"
-        : "no Authorization header";
-    unauthorized(ctx, why + ": send 'Authorization: Bearer <the cluster token>' (the token in"
-        + " ~/.jray/cluster-token, or given by --token-file)");
+    unauthorized(ctx, given == null && session != null ? "the dashboard session has ended"
+        + " (expired or logged out): log in again" : refusal);
   }
 
   private void login(RoutingContext ctx) {

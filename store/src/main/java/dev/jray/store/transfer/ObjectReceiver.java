@@ -35,6 +35,14 @@ import javax.net.ssl.SSLException;
  * never on an event loop. Interrupting that thread closes the socket and fails the transfer.
  */
 final class ObjectReceiver {
+  /** The object's size once received whole, else 0; written and read by its transfer thread. */
+  private long receivedBytes;
+
+  /** The bytes this receiver took whole (0 until it did). */
+  long receivedBytes() {
+    return receivedBytes;
+  }
+
   private static final int STAGING_BYTES = 4 << 20;
   /**
    * The most read into a heap array per call: the JDK reads through a temporary direct buffer of
@@ -132,7 +140,10 @@ final class ObjectReceiver {
           throw failure("the peer answered " + status.name() + ": " + message,
               status == Status.NOT_FOUND, null);
         }
-        return body.receive(channel, PullProtocol.readSize(channel), deadline);
+        long size = PullProtocol.readSize(channel);
+        T received = body.receive(channel, size, deadline);
+        receivedBytes = size;
+        return received;
       }
     } catch (IOException e) {
       throw failure("the connection failed", false, e);

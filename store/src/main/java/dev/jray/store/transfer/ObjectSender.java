@@ -43,6 +43,8 @@ final class ObjectSender implements Runnable {
   private final ByteChannel channel;
   private final ChannelDeadlines deadlines;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+  /** The object's bytes sent whole; written by the sending thread before {@link #done} ends. */
+  private long bytesSent;
 
   ObjectSender(ObjectStore store, UniqueId peer, SocketChannel connection, ByteChannel channel,
       ChannelDeadlines deadlines) {
@@ -56,6 +58,11 @@ final class ObjectSender implements Runnable {
   /** Completes when the connection is closed and the object, if it was pinned, is unpinned. */
   CompletableFuture<Void> done() {
     return done;
+  }
+
+  /** The bytes of the object this call sent whole (0 if none); read once {@link #done} ended. */
+  long bytesSent() {
+    return bytesSent;
   }
 
   /** Closes the connection, which makes a blocked {@link #run} fail and unpin at once. */
@@ -110,12 +117,13 @@ final class ObjectSender implements Runnable {
       PullProtocol.writeFound(channel, size);
       if (channel != connection) {
         sendThroughTls(object, size, deadline);
-        return;
+      } else {
+        for (long sent = 0; sent < size; ) {
+          sent += object.transferTo(sent, Math.min(CHUNK_BYTES, size - sent), connection);
+          deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
+        }
       }
-      for (long sent = 0; sent < size; ) {
-        sent += object.transferTo(sent, Math.min(CHUNK_BYTES, size - sent), connection);
-        deadline.extend(ObjectTransferServer.PROGRESS_TIMEOUT);
-      }
+      bytesSent = size;
     }
   }
 

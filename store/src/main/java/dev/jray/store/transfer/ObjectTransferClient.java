@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,8 @@ import java.util.function.Supplier;
  * called from outside Vert.x), a read's on the transfer thread.
  */
 public final class ObjectTransferClient {
+  /** Bytes of objects received whole, added once per transfer (for metrics). */
+  private final LongAdder receivedBytes = new LongAdder();
   private record Pull(ObjectStore into, ObjectId id) {}
 
   /**
@@ -158,6 +161,7 @@ public final class ObjectTransferClient {
     // Forgotten before it completes, so no one joins a finished pull.
     run(new Running(peer), id, host + ":" + port, () -> {
       receiver.pull(into, primary);
+      receivedBytes.add(receiver.receivedBytes());
       return null;
     }, outcome, () -> inProgress.remove(pull));
     return joined;
@@ -190,7 +194,11 @@ public final class ObjectTransferClient {
       }
     });
     ObjectReceiver receiver = new ObjectReceiver(host, port, id, handshake, tls, self, deadlines);
-    run(run, id, host + ":" + port, () -> receiver.read(into), outcome, () -> { });
+    run(run, id, host + ":" + port, () -> {
+      byte[] value = receiver.read(into);
+      receivedBytes.add(receiver.receivedBytes());
+      return value;
+    }, outcome, () -> { });
     return outcome;
   }
 
@@ -266,5 +274,10 @@ public final class ObjectTransferClient {
           return null;
         },
         false);
+  }
+
+  /** Bytes of objects this client has pulled or read whole since it started. Thread-safe. */
+  public long receivedBytes() {
+    return receivedBytes.sum();
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Serves copies of the objects in one node's {@link ObjectStore} to other nodes' {@link
@@ -71,6 +72,8 @@ public final class ObjectTransferServer {
   private final Map<UniqueId, AtomicInteger> pullsPerPeer = new ConcurrentHashMap<>();
   /** Authenticated connections refused for a cap. */
   private final AtomicLong refusedPeers = new AtomicLong();
+  /** Bytes of objects sent whole, added once per transfer (for metrics). */
+  private final LongAdder sentBytes = new LongAdder();
   private volatile boolean closed;
 
   private ObjectTransferServer(ObjectStore store, Context context, int port, Time time) {
@@ -187,6 +190,7 @@ public final class ObjectTransferServer {
     ObjectSender call = new ObjectSender(store, peer, connection, channel, deadlines);
     calls.add(call);
     call.done().whenComplete((ignored, failure) -> {
+      sentBytes.add(call.bytesSent());
       calls.remove(call);
       pulls.decrementAndGet();
     });
@@ -214,5 +218,10 @@ public final class ObjectTransferServer {
       thread.setDaemon(true);
       return thread;
     };
+  }
+
+  /** Bytes of objects this server has sent whole since it started. Thread-safe. */
+  public long sentBytes() {
+    return sentBytes.sum();
   }
 }

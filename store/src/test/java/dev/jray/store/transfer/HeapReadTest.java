@@ -93,6 +93,7 @@ class HeapReadTest {
 
     assertArrayEquals(bytes, read);
     assertEquals(size, announced[0]);
+    assertEquals(size, client.receivedBytes());
     assertArrayEquals(Arrays.copyOf(bytes, Math.min(size, HeapDestination.HEAD_BYTES)), heads[0]);
   }
 

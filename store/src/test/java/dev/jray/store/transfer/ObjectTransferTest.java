@@ -106,6 +106,20 @@ class ObjectTransferTest {
   }
 
   @Test
+  void countsTheBytesOfEachWholeTransferOnBothSides() throws Exception {
+    int size = 3 * CHUNK + 17;
+    serverStore.put(id(2), data(size, 2), true);
+
+    await(pull(id(2)));
+    awaitFailure(pull(id(5))); // not found: moves nothing
+
+    assertEquals(size, client.receivedBytes());
+    // the server counts a transfer when its connection ends, after the client has the bytes
+    Await.until("the server counted " + size + " bytes sent", Duration.ofSeconds(30),
+        () -> server.sentBytes() == size);
+  }
+
+  @Test
   void pullsSpilledObjectByRestoringIt() throws Exception {
     serverStore.close();
     serverStore = new ObjectStore(3 * CHUNK, spillRoot.resolve("small-server"));
