@@ -302,6 +302,10 @@
       el.dataset.points = String(samples.length);
       $('chart-' + c + '-points').textContent = '(' + samples.length + ' samples)';
     });
+    const latest = samples.length === 0 ? null : samples[samples.length - 1].tasks_per_second;
+    $('chart-tasks').dataset.latest = latest === null || latest === undefined ? '' : String(latest);
+    $('chart-tasks-points').textContent = '(' + samples.length + ' samples'
+      + (latest === null || latest === undefined ? '' : ', now ' + num(latest) + '/s') + ')';
   }
 
   // ------------------------------------------------------------------ start

@@ -9,4 +9,10 @@ public class DashCounter {
   public int increment() {
     return ++count;
   }
+
+  /** A short task, for the tasks-per-second chart. */
+  public static int work(int i) throws InterruptedException {
+    Thread.sleep(5);
+    return i;
+  }
 }

@@ -28,10 +28,12 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real browser: headless Chromium, driven by Selenium, against a head and a
- * worker run from {@code jray.jar} on 127.0.0.1, with a job (submitted over the Jobs API), an
- * actor and a placement group (made by a driver through the public API). It logs in (a wrong
- * token refused first), then reads each view; screenshots go to {@code target/screenshots}.
+ * The dashboard in a real browser: headless Chromium, driven by Selenium, against a head and two
+ * workers run from {@code jray.jar} on 127.0.0.1, with a running job (submitted over the Jobs
+ * API), three actors, a placed and a pending placement group and a stream of tasks (made by a
+ * driver through the public API). It logs in (a wrong token refused first), sees 3 nodes and
+ * their 6 CPUs, charts that gain points and a tasks chart above zero, then reads each view;
+ * screenshots go to {@code target/screenshots}.
  * Chromium and chromedriver must be installed ({@code ci/ensure-chromium.sh}, which the build
  * runs first): without them the test fails, naming what is missing.
  */
@@ -64,6 +66,7 @@ class DashboardBrowserIT {
     // each node's output file is its log file, which the Logs view reads through the head
     cluster.startHead(null, List.of(), "-Djray.log-file=" + cluster.logDir().resolve("head.log"));
     cluster.startWorker("worker-1", null, "-Djray.log-file=" + cluster.logDir().resolve("worker-1.log"));
+    cluster.startWorker("worker-2", null, "-Djray.log-file=" + cluster.logDir().resolve("worker-2.log"));
     String url = cluster.jobsAddress();
     String token = Files.readString(cluster.tokenFile()).strip();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -97,13 +100,17 @@ class DashboardBrowserIT {
     login(browser, token);
     await(browser, "the dashboard after login", b -> b.findElement(By.id("app")).isDisplayed());
 
-    // overview: 2 alive nodes of 2 CPUs each
-    await(browser, "2 alive nodes", b -> b.findElement(By.id("node-counts")).getText()
-        .startsWith("2 alive, 0 dead"));
-    await(browser, "the cluster's 4 CPUs", b -> rowWith(b, "resources-table", "CPU")
-        .map(r -> r.findElements(By.tagName("td")).get(2).getText().equals("4")).orElse(false));
+    // overview: 3 alive nodes of 2 CPUs each, and the driver's tasks on the tasks chart
+    await(browser, "3 alive nodes", b -> b.findElement(By.id("node-counts")).getText()
+        .startsWith("3 alive, 0 dead"));
+    await(browser, "the cluster's 6 CPUs", b -> rowWith(b, "resources-table", "CPU")
+        .map(r -> r.findElements(By.tagName("td")).get(2).getText().equals("6")).orElse(false));
     int points = points(browser);
     await(browser, "the CPU chart gaining points without a reload", b -> points(b) > points);
+    await(browser, "the tasks chart showing tasks running now", b -> {
+      String latest = b.findElement(By.id("chart-tasks")).getDomAttribute("data-latest");
+      return latest != null && !latest.isEmpty() && Double.parseDouble(latest) > 0;
+    });
     screenshot(browser, "overview");
 
     // jobs: the job, and its log followed live
@@ -116,25 +123,32 @@ class DashboardBrowserIT {
     screenshot(browser, "jobs");
 
     tab(browser, "actors");
-    await(browser, "the driver's actor, alive", b -> rowWith(b, "actors-table", DashboardDriver.ACTOR)
-        .map(r -> r.getText().contains("ALIVE") && r.getText().contains("DashCounter")).orElse(false));
+    for (int i = 0; i < DashboardDriver.ACTORS; i++) {
+      String name = DashboardDriver.ACTOR + "-" + i;
+      await(browser, "the driver's actor " + name + ", alive", b -> rowWith(b, "actors-table", name)
+          .map(r -> r.getText().contains("ALIVE") && r.getText().contains("DashCounter")).orElse(false));
+    }
     screenshot(browser, "actors");
 
     tab(browser, "placement_groups");
     await(browser, "the driver's placement group, created", b -> rowWith(b, "placement_groups-table",
-        DashboardDriver.GROUP).map(r -> r.getText().contains("CREATED")).orElse(false));
+        DashboardDriver.GROUP + " ").map(r -> r.getText().contains("CREATED")).orElse(false));
+    await(browser, "the group no node has room for, pending", b -> rowWith(b,
+        "placement_groups-table", DashboardDriver.PENDING_GROUP)
+        .map(r -> r.getText().contains("PENDING")).orElse(false));
     screenshot(browser, "placement-groups");
 
     tab(browser, "tasks");
-    await(browser, "the driver's actor call, finished", b -> rowWith(b, "tasks-table",
-        "DashCounter.increment").map(r -> r.getText().contains("FINISHED")).orElse(false));
+    // the newest tasks: the driver's stream of short ones
+    await(browser, "the driver's tasks, finished", b -> rowWith(b, "tasks-table",
+        "DashCounter.work").map(r -> r.getText().contains("FINISHED")).orElse(false));
     screenshot(browser, "tasks");
 
     tab(browser, "logs");
     await(browser, "the head's log, first", b -> b.findElement(By.id("node-log")).getText()
         .contains("jray head node"));
     Select nodes = new Select(browser.findElement(By.id("log-node")));
-    assertEquals(2, nodes.getOptions().size(), "the Logs view's nodes");
+    assertEquals(3, nodes.getOptions().size(), "the Logs view's nodes");
     assertTrue(nodes.getOptions().get(0).getText().contains("(head)"), nodes.getOptions().get(0).getText());
     nodes.selectByIndex(1);
     await(browser, "the worker's log", b -> b.findElement(By.id("node-log")).getText()
