@@ -164,7 +164,7 @@ final class ActorSubmitter implements AutoCloseable {
       throw e;
     }
     ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared, () -> queue.releaseSlot(returnId));
-    taskManager.events().submittedActorCall(taskId, ctx.jobId(), h.getId(), fd);
+    taskManager.events().submittedActorCall(taskId, fd); // its actor and job: in the id
     queue.enqueue(new ActorCallQueue.Call(taskId, ctx.jobId(), fd, prepared, returnId));
     return ref;
   }

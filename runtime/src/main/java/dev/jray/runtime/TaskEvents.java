@@ -4,8 +4,6 @@ import dev.jray.api.exception.RayActorException;
 import dev.jray.api.exception.RayException;
 import dev.jray.api.exception.RayTaskException;
 import dev.jray.api.exception.RayWorkerException;
-import dev.jray.api.id.ActorId;
-import dev.jray.api.id.JobId;
 import dev.jray.api.id.TaskId;
 import dev.jray.gcs.time.Time;
 import dev.jray.task.FunctionDescriptor;
@@ -95,9 +93,9 @@ public final class TaskEvents implements AutoCloseable {
   }
 
   /** The owner sent an actor call toward its actor's queue. */
-  void submittedActorCall(TaskId taskId, JobId jobId, ActorId actorId, FunctionDescriptor f) {
-    record(taskId, jobId, TaskKind.ACTOR_TASK, actorId, f, null, 0,
-        TaskEvent.State.SUBMITTED_TO_WORKER, null, null);
+  void submittedActorCall(TaskId taskId, FunctionDescriptor f) {
+    record(taskId, TaskKind.ACTOR_TASK, f, null, 0, TaskEvent.State.SUBMITTED_TO_WORKER, null,
+        null);
   }
 
   /** This node starts running a task, an actor call or an actor's constructor. */
@@ -115,9 +113,9 @@ public final class TaskEvents implements AutoCloseable {
   }
 
   /** The owner failed a task itself (its node died, an argument failed, the actor died). */
-  void failedByOwner(TaskId taskId, JobId jobId, int attempt, RayException error) {
-    record(taskId, jobId, null, null, null, null, attempt, TaskEvent.State.FAILED,
-        errorType(error), error.getMessage());
+  void failedByOwner(TaskId taskId, int attempt, RayException error) {
+    record(taskId, null, null, null, attempt, TaskEvent.State.FAILED, errorType(error),
+        error.getMessage());
   }
 
   /** Ray's error type for a failure its owner decided. */
@@ -133,14 +131,12 @@ public final class TaskEvents implements AutoCloseable {
   }
 
   private void record(TaskSpec spec, TaskEvent.State state, String errorType, String message) {
-    record(spec.taskId(), spec.jobId(), spec.kind(), spec.actor() != null
-        ? spec.actor().actorId() : spec.actorId(), spec.function(), spec.name(), spec.attempt(),
-        state, errorType, message);
+    record(spec.taskId(), spec.kind(), spec.function(), spec.name(), spec.attempt(), state,
+        errorType, message);
   }
 
-  private void record(TaskId taskId, JobId jobId, TaskKind kind, ActorId actorId,
-      FunctionDescriptor function, String name, int attempt, TaskEvent.State state,
-      String errorType, String message) {
+  private void record(TaskId taskId, TaskKind kind, FunctionDescriptor function, String name,
+      int attempt, TaskEvent.State state, String errorType, String message) {
     if (perThread == 0) {
       return;
     }
@@ -156,12 +152,10 @@ public final class TaskEvents implements AutoCloseable {
     }
     if (ring == shared) {
       synchronized (ring) {
-        ring.record(taskId, jobId, kind, actorId, function, name, attempt, state, now,
-            errorType, message);
+        ring.record(taskId, kind, function, name, attempt, state, now, errorType, message);
       }
     } else {
-      ring.record(taskId, jobId, kind, actorId, function, name, attempt, state, now, errorType,
-          message);
+      ring.record(taskId, kind, function, name, attempt, state, now, errorType, message);
     }
   }
 

@@ -165,7 +165,7 @@ final class TaskManager {
   void failCall(ObjectId returnId, RayException error) {
     TaskSpec spec = pending.get(returnId);
     events.failedByOwner(spec != null ? spec.taskId() : returnId.getTaskId(),
-        spec != null ? spec.jobId() : null, spec != null ? spec.attempt() : 0, error);
+        spec != null ? spec.attempt() : 0, error);
     onTaskResult(returnId, codec.errorValue(error), List.of());
   }
 

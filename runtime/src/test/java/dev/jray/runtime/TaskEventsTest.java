@@ -52,7 +52,7 @@ class TaskEventsTest {
     try (TaskEvents events = new TaskEvents(new ManualTime(0), 16, 4)) {
       TaskSpec s = spec();
       events.ended(s, new IllegalStateException("boom"));
-      events.failedByOwner(s.taskId(), JOB, 0, new RayActorException(dev.jray.api.id.ActorId.NIL, "actor died"));
+      events.failedByOwner(s.taskId(), 0, new RayActorException(dev.jray.api.id.ActorId.NIL, "actor died"));
       List<TaskEvent> got = events.latest(10);
       assertEquals("TASK_EXECUTION_EXCEPTION", got.get(0).errorType());
       assertTrue(got.get(0).errorMessage().contains("boom"));
@@ -125,7 +125,7 @@ class TaskEventsTest {
       second.join();
       TaskSpec running = spec();
       events.running(running);
-      events.failedByOwner(spec().taskId(), JOB, 0, new RayActorException(
+      events.failedByOwner(spec().taskId(), 0, new RayActorException(
           dev.jray.api.id.ActorId.NIL, "gone"));
       assertEquals(new TaskEvents.Counts(20, 1, 18, 3), events.counts());
     }
