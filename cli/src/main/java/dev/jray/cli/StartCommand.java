@@ -20,7 +20,7 @@ import dev.jray.node.metrics.MetricsDiscovery;
 import dev.jray.node.metrics.MetricsHttpVerticle;
 import dev.jray.node.metrics.NodeMetrics;
 import dev.jray.resources.ResourceSet;
-import dev.jray.store.ObjectStore;
+import dev.jray.store.StoreCapacity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -281,7 +281,7 @@ final class StartCommand implements Callable<Integer> {
       System.setProperty("jray.memory", memory.toString());
     }
     if (objectStoreMemory != null) {
-      System.setProperty(ObjectStore.CAPACITY_PROPERTY, objectStoreMemory.toString());
+      System.setProperty(StoreCapacity.PROPERTY, objectStoreMemory.toString());
     }
     if (resources != null) {
       System.setProperty("jray.resources", resources);

@@ -4,7 +4,6 @@ import dev.jray.api.id.ObjectId;
 import dev.jray.store.Entry.State;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +47,6 @@ import java.util.Objects;
  * {@link IllegalStateException}.
  */
 public final class ObjectStore implements AutoCloseable {
-  /** System property overriding {@link #defaultCapacity()}, in bytes. */
-  public static final String CAPACITY_PROPERTY = "jray.object-store-memory";
-
-  private static final double DEFAULT_MEMORY_FRACTION = 0.3;
-
   /** A consistent snapshot of the store's size counters. */
   public record Stats(
       long capacity, long usedBytes, int objectCount, long spilledBytes, int spilledCount) {}
@@ -107,28 +101,6 @@ public final class ObjectStore implements AutoCloseable {
       StoreDirectories.delete(memoryDirectory);
       throw new UncheckedIOException("cannot create a spill directory in " + spillDirectory, e);
     }
-  }
-
-  /**
-   * 30% of physical memory, or the value of system property {@value #CAPACITY_PROPERTY} in bytes.
-   */
-  public static long defaultCapacity() {
-    String configured = System.getProperty(CAPACITY_PROPERTY);
-    if (configured != null) {
-      long bytes;
-      try {
-        bytes = Long.parseLong(configured.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            CAPACITY_PROPERTY + " must be a number of bytes, got '" + configured + "'", e);
-      }
-      if (bytes <= 0) {
-        throw new IllegalArgumentException(CAPACITY_PROPERTY + " must be positive, got " + bytes);
-      }
-      return bytes;
-    }
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    return (long) (os.getTotalMemorySize() * DEFAULT_MEMORY_FRACTION);
   }
 
   /**

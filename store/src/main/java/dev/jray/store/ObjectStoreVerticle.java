@@ -44,7 +44,7 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
   // ---- Deployment config (JSON keys) ----
   /** The node's id in hex; default: a new one. Names the stats address. */
   public static final String NODE_ID = "nodeId";
-  /** Most bytes of object memory; default {@link ObjectStore#defaultCapacity()} (30% of RAM). */
+  /** Most bytes of object memory; default {@link StoreCapacity#defaultCapacity()} (30% of RAM). */
   public static final String CAPACITY_BYTES = "capacityBytes";
   /** Where spill files go (in a subdirectory of its own); default {@code java.io.tmpdir}. */
   public static final String SPILL_DIRECTORY = "spillDirectory";
@@ -113,7 +113,7 @@ public final class ObjectStoreVerticle extends AbstractVerticle {
     Time time = LocalParts.time(vertx, nodeId);
     vertx.executeBlocking(() -> {
           // reads the config here too: the default capacity asks the OS
-          long capacity = config.positiveLong(CAPACITY_BYTES, ObjectStore.defaultCapacity());
+          long capacity = config.positiveLong(CAPACITY_BYTES, StoreCapacity.defaultCapacity());
           Path spill = Path.of(config.string(SPILL_DIRECTORY, System.getProperty("java.io.tmpdir")));
           store = new ObjectStore(capacity, spill);
           return null;

@@ -330,20 +330,20 @@ class ObjectStoreTest {
   @Test
   void defaultCapacityIsThirtyPercentOfPhysicalMemoryUnlessConfigured() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    String previous = System.clearProperty(ObjectStore.CAPACITY_PROPERTY);
+    String previous = System.clearProperty(StoreCapacity.PROPERTY);
     try {
-      assertEquals((long) (os.getTotalMemorySize() * 0.3), ObjectStore.defaultCapacity());
-      System.setProperty(ObjectStore.CAPACITY_PROPERTY, "123456");
-      assertEquals(123456, ObjectStore.defaultCapacity());
-      System.setProperty(ObjectStore.CAPACITY_PROPERTY, "lots");
-      assertThrows(IllegalArgumentException.class, ObjectStore::defaultCapacity);
-      System.setProperty(ObjectStore.CAPACITY_PROPERTY, "0");
-      assertThrows(IllegalArgumentException.class, ObjectStore::defaultCapacity);
+      assertEquals((long) (os.getTotalMemorySize() * 0.3), StoreCapacity.defaultCapacity());
+      System.setProperty(StoreCapacity.PROPERTY, "123456");
+      assertEquals(123456, StoreCapacity.defaultCapacity());
+      System.setProperty(StoreCapacity.PROPERTY, "lots");
+      assertThrows(IllegalArgumentException.class, StoreCapacity::defaultCapacity);
+      System.setProperty(StoreCapacity.PROPERTY, "0");
+      assertThrows(IllegalArgumentException.class, StoreCapacity::defaultCapacity);
     } finally {
       if (previous == null) {
-        System.clearProperty(ObjectStore.CAPACITY_PROPERTY);
+        System.clearProperty(StoreCapacity.PROPERTY);
       } else {
-        System.setProperty(ObjectStore.CAPACITY_PROPERTY, previous);
+        System.setProperty(StoreCapacity.PROPERTY, previous);
       }
     }
   }

@@ -26,7 +26,7 @@ import dev.jray.runtime.JobPackages;
 import dev.jray.runtime.NodeWorkers;
 import dev.jray.runtime.WorkerRuntime;
 import dev.jray.scheduler.SchedulerMessages;
-import dev.jray.store.ObjectStore;
+import dev.jray.store.StoreCapacity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.MalformedURLException;
@@ -98,7 +98,7 @@ final class JrayRuntime {
     } else {
       String host = System.getProperty("jray.node-ip-address", "127.0.0.1");
       Map<String, Double> resources = Map.of(ResourceSet.OBJECT_STORE_MEMORY,
-          (double) ObjectStore.defaultCapacity());
+          (double) StoreCapacity.defaultCapacity());
       long t0 = time.nanoseconds();
       cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
           NodeOptions.DRIVER, resources, TokenSources.ofProcess().require(null),

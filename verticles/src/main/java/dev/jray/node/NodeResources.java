@@ -1,7 +1,7 @@
 package dev.jray.node;
 
 import dev.jray.resources.ResourceSet;
-import dev.jray.store.ObjectStore;
+import dev.jray.store.StoreCapacity;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
@@ -24,7 +24,7 @@ public final class NodeResources {
     if (gpus > 0) {
       r.put(ResourceSet.GPU, gpus);
     }
-    long objectStore = ObjectStore.defaultCapacity();
+    long objectStore = StoreCapacity.defaultCapacity();
     r.put(ResourceSet.OBJECT_STORE_MEMORY, (double) objectStore);
     r.put(ResourceSet.MEMORY, number("jray.memory", Math.max(0, physicalMemory() * 0.7 - objectStore)));
     String custom = System.getProperty("jray.resources");
