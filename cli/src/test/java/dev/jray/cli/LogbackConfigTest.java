@@ -31,7 +31,7 @@ class LogbackConfigTest {
   }
 
   @Test
-  void aLineNamesTheIdsOfItsTaskInBracketsAndNoBracketsWithoutThem() {
+  void aLineNamesItsMdcInBracketsAndNoBracketsWithoutOne() {
     MDC.put("jobId", "01000000");
     MDC.put("taskId", "ab12");
     String inTask = render(event("dev.jray.runtime.TaskExecutor", Level.WARN, "it failed", null));

@@ -190,6 +190,10 @@ public final class CoreWorker {
     }
     tasks.stop();
     taskEvents.close();
+    JobId driverJob = jobs.driverJob();
+    if (driverJob != null) {
+      TaskLogContext.exitDriver(driverJob);
+    }
   }
 
   /**
@@ -233,7 +237,7 @@ public final class CoreWorker {
   /** Makes this worker run a driver for {@code job}, whose code is in {@code loader}. */
   public void startDriver(JobId job, String namespace, ClassLoader loader) {
     jobs.startDriver(job, namespace, loader);
-    TaskMdc.enterDriver(job); // the driver's own lines (this thread's) name its job
+    TaskLogContext.enterDriver(job); // the driver's own lines (this thread's) name its job
   }
 
   /** Where tasks of {@code job} load their classes from. */

@@ -94,6 +94,12 @@ final class JobRegistry {
     return forgotten;
   }
 
+  /** The job of the driver this JVM runs, or null. */
+  JobId driverJob() {
+    TaskContext d = driverContext;
+    return d == null ? null : d.jobId();
+  }
+
   /**
    * What runs on the calling thread: its task or actor, else the driver.
    *

@@ -39,14 +39,14 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
 
   /**
    * Makes this the calling thread's context, and the job's class loader its context class loader
-   * (serializers resolve and cache classes by it); names its ids in the thread's MDC ({@link
-   * TaskMdc}).
+   * (serializers resolve and cache classes by it); log lines name its ids ({@link
+   * TaskLogContext}).
    *
    * @return the thread's context class loader before, for {@link #restore}
    */
   ClassLoader enter() {
     CURRENT.set(this);
-    TaskMdc.enter(this);
+    TaskLogContext.enter(this);
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
     t.setContextClassLoader(loader);
@@ -56,7 +56,7 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
   /** Gives the thread back the context ({@code null}: none) and class loader it had before. */
   static void restore(TaskContext outer, ClassLoader outerLoader) {
     CURRENT.set(outer); // not remove(): the next task's set would allocate a new map entry
-    TaskMdc.restore(outer);
+    TaskLogContext.restore(outer);
     Thread.currentThread().setContextClassLoader(outerLoader);
   }
 }

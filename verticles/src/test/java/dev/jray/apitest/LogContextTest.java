@@ -8,6 +8,7 @@ import dev.jray.api.ActorHandle;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
 import dev.jray.api.runtimecontext.RuntimeContext;
+import dev.jray.runtime.TaskLogContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 /**
- * The ids a log line carries: the SLF4J MDC (slf4j-simple's here) names the job, task and actor
- * while a task or an actor call runs, and only then; a driver's thread names its job.
+ * The ids a log line carries ({@link TaskLogContext}): the job, task and actor while a task or an
+ * actor call runs, and only then; a driver's thread names its job. In SLF4J's MDC (logback's
+ * here) too when {@code -Djray.log.mdc=true} (this module's "log-mdc" run), else never.
  */
 public class LogContextTest {
 
@@ -32,12 +34,18 @@ public class LogContextTest {
     Ray.shutdown();
   }
 
-  /** [MDC jobId, taskId, actorId, then the runtime context's job, task, actor hex]. */
+  private static final boolean MDC_ON = Boolean.getBoolean("jray.log.mdc");
+
+  /** [the log context's jobId, taskId, actorId, then the runtime context's job, task, actor]. */
   static List<String> seen() {
     RuntimeContext c = Ray.getRuntimeContext();
-    return Arrays.asList(MDC.get("jobId"), MDC.get("taskId"), MDC.get("actorId"),
-        c.getCurrentJobId().toHex(), c.getCurrentTaskId().toHex(),
+    List<String> logged = Arrays.asList(TaskLogContext.jobId(), TaskLogContext.taskId(),
+        TaskLogContext.actorId(), c.getCurrentJobId().toHex(), c.getCurrentTaskId().toHex(),
         c.getCurrentActorId().isNil() ? null : c.getCurrentActorId().toHex());
+    List<String> mdc = Arrays.asList(MDC.get("jobId"), MDC.get("taskId"), MDC.get("actorId"));
+    assertEquals(MDC_ON ? logged.subList(0, 3) : Arrays.asList(null, null, null), mdc,
+        "the MDC, jray.log.mdc=" + MDC_ON);
+    return logged;
   }
 
   public static class Fns {
@@ -90,7 +98,11 @@ public class LogContextTest {
   void theDriversThreadNamesItsJobOnlyBetweenTasks() {
     Ray.task(Fns::logContext).remote().get(30_000); // may run on this thread, as a sync call does
 
-    assertEquals(Ray.getRuntimeContext().getCurrentJobId().toHex(), MDC.get("jobId"));
+    String job = Ray.getRuntimeContext().getCurrentJobId().toHex();
+    assertEquals(job, TaskLogContext.jobId());
+    assertNull(TaskLogContext.taskId());
+    assertNull(TaskLogContext.actorId());
+    assertEquals(MDC_ON ? job : null, MDC.get("jobId"));
     assertNull(MDC.get("taskId"));
     assertNull(MDC.get("actorId"));
   }
