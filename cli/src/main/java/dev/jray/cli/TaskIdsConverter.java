@@ -3,6 +3,7 @@ package dev.jray.cli;
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.jray.runtime.TaskLogContext;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,14 +20,16 @@ public final class TaskIdsConverter extends ClassicConverter {
   @Override
   public String convert(ILoggingEvent event) {
     StringBuilder ids = new StringBuilder();
-    Map<String, String> mdc = event.getMDCPropertyMap();
+    Map<String, String> own = Map.of();
     if (Thread.currentThread().getName().equals(event.getThreadName())) {
-      append(ids, TaskLogContext.JOB_ID, TaskLogContext.jobId());
-      append(ids, TaskLogContext.TASK_ID, TaskLogContext.taskId());
-      append(ids, TaskLogContext.ACTOR_ID, TaskLogContext.actorId());
+      own = new LinkedHashMap<>();
+      own.put(TaskLogContext.JOB_ID, TaskLogContext.jobId());
+      own.put(TaskLogContext.TASK_ID, TaskLogContext.taskId());
+      own.put(TaskLogContext.ACTOR_ID, TaskLogContext.actorId());
+      own.forEach((key, value) -> append(ids, key, value));
     }
-    for (Map.Entry<String, String> e : mdc.entrySet()) {
-      if (ids.indexOf(e.getKey() + "=") < 0) { // -Djray.log.mdc=true: named once
+    for (Map.Entry<String, String> e : event.getMDCPropertyMap().entrySet()) {
+      if (own.get(e.getKey()) == null) { // -Djray.log.mdc=true: an id named once
         append(ids, e.getKey(), e.getValue());
       }
     }

@@ -86,10 +86,13 @@ class TaskIdsConverterTest {
   @Test
   void theDriversThreadNamesItsJobAndTheApplicationsMdcFollows() {
     MDC.put("requestId", "r-7");
+    MDC.put("Id", "short-key"); // a key that ends another's name is still written
     String job = Ray.getRuntimeContext().getCurrentJobId().toHex();
 
-    assertTrue(line("between tasks").contains(" dev.jray.example [jobId=" + job
-        + ", requestId=r-7] - between tasks"), line("between tasks"));
+    String line = line("between tasks");
+    assertTrue(line.contains(" dev.jray.example [jobId=" + job + ", ")
+        && line.contains(", requestId=r-7") && line.contains(", Id=short-key")
+        && line.endsWith("] - between tasks" + System.lineSeparator()), line);
   }
 
   @Test
