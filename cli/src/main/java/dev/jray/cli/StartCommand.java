@@ -211,17 +211,23 @@ final class StartCommand implements Callable<Integer> {
     JobsHttpVerticle jobs = head
         ? HeadJobs.start(node, token, host, dashboardPort, queues, retention, tls)
         : null;
-    System.out.println("jray " + role + " node " + node.node().options().nodeId() + " is up, cluster address "
-        + clusterAddress + ", resources " + ResourceSet.of(res) + (tls == null ? "" : ", TLS on"));
-    System.out.println("  Metrics: " + metrics.url());
+    // one write: whoever reads the output on the up line also finds the lines that follow it
+    StringBuilder up = new StringBuilder();
+    up.append("jray ").append(role).append(" node ").append(node.node().options().nodeId())
+        .append(" is up, cluster address ").append(clusterAddress).append(", resources ")
+        .append(ResourceSet.of(res)).append(tls == null ? "" : ", TLS on").append('\n');
+    up.append("  Metrics: ").append(metrics.url()).append('\n');
     if (jobs != null) {
-      System.out.println("  Jobs API: " + jobs.url() + "   (jray job submit --address " + jobs.url() + " -- ...)");
-      System.out.println("  Dashboard: " + jobs.url() + "/   (log in with the cluster token)");
-    } else {
-      HeadJobs.standBy(node, token, host, dashboardPort, tls, jobsApiStandby);
+      up.append("  Jobs API: ").append(jobs.url()).append("   (jray job submit --address ")
+          .append(jobs.url()).append(" -- ...)\n");
+      up.append("  Dashboard: ").append(jobs.url()).append("/   (log in with the cluster token)\n");
     }
     if (head && !NodeJvm.BACKGROUND.equals(System.getProperty(NodeJvm.MODE_PROPERTY))) {
-      CommandTokens.howToJoin(token, clusterAddress).forEach(System.out::println);
+      CommandTokens.howToJoin(token, clusterAddress).forEach(l -> up.append(l).append('\n'));
+    }
+    System.out.print(up);
+    if (jobs == null) {
+      HeadJobs.standBy(node, token, host, dashboardPort, tls, jobsApiStandby);
     }
     System.out.flush();
     stopped.await();

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.cluster.drivers.ActorDriver;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.time.Await;
+import dev.jray.gcs.time.Time;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,10 +46,13 @@ class TokenIT {
 
     assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
     assertEquals(2 * ClusterToken.GENERATED_BYTES, token.length());
+    String joinLine = "start --address " + c.headAddress() + " --token-file " + file;
+    // the lines after the up line may still be on their way to the log file
+    Await.until(Time.SYSTEM, Duration.ofSeconds(10),
+        () -> ChildJvm.read(c.head().log()).contains(joinLine));
     String headOutput = ChildJvm.read(c.head().log());
     assertFalse(headOutput.contains(token), "the head printed its token");
-    assertTrue(headOutput.contains("start --address " + c.headAddress() + " --token-file " + file),
-        headOutput);
+    assertTrue(headOutput.contains(joinLine), headOutput);
     assertTrue(headOutput.contains("JRAY_CLUSTER_TOKEN_FILE=" + file), headOutput);
   }
 
