@@ -150,7 +150,8 @@ final class ActorSubmitter implements AutoCloseable {
 
   ObjectRef<?> callActor(ActorHandle<?> handle, RayFunc func, Object[] args) {
     ActorHandleImpl<?> h = (ActorHandleImpl<?>) handle;
-    TaskContext ctx = jobs.context();
+    WorkerThreadContext thread = WorkerThreadContext.current();
+    TaskContext ctx = jobs.context(thread);
     FunctionDescriptor fd = functions.describe(func);
     ActorCallQueue queue = queueFor(h.getId());
     queue.reserveSlot(h.maxPendingCalls());
@@ -164,7 +165,7 @@ final class ActorSubmitter implements AutoCloseable {
       throw e;
     }
     ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared, () -> queue.releaseSlot(returnId));
-    taskManager.events().submittedActorCall(taskId, fd); // its actor and job: in the id
+    taskManager.events().submittedActorCall(thread, taskId, fd); // its actor and job: in the id
     queue.enqueue(new ActorCallQueue.Call(taskId, ctx.jobId(), fd, prepared, returnId));
     return ref;
   }

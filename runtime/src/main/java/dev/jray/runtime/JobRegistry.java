@@ -106,7 +106,12 @@ final class JobRegistry {
    * @throws IllegalStateException if neither (no driver runs in this JVM)
    */
   TaskContext context() {
-    TaskContext c = TaskContext.current();
+    return context(WorkerThreadContext.current());
+  }
+
+  /** As {@link #context()}, for a caller that has the calling thread's context at hand. */
+  TaskContext context(WorkerThreadContext thread) {
+    TaskContext c = thread.task;
     if (c != null) {
       return c;
     }

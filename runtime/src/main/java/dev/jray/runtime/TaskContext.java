@@ -19,8 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
     ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, AtomicInteger putIndex) {
 
-  private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
-
   static TaskContext of(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
       ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted) {
     // index 1 is the task's return value, puts follow it
@@ -34,7 +32,7 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
 
   /** The context of the calling thread, or null on a thread that runs no task. */
   static TaskContext current() {
-    return CURRENT.get();
+    return WorkerThreadContext.current().task;
   }
 
   /**
@@ -42,10 +40,11 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
    * (serializers resolve and cache classes by it); log lines name its ids ({@link
    * TaskLogContext}).
    *
+   * @param thread the calling thread's context
    * @return the thread's context class loader before, for {@link #restore}
    */
-  ClassLoader enter() {
-    CURRENT.set(this);
+  ClassLoader enter(WorkerThreadContext thread) {
+    thread.task = this;
     TaskLogContext.enter(this);
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
@@ -54,8 +53,8 @@ record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace
   }
 
   /** Gives the thread back the context ({@code null}: none) and class loader it had before. */
-  static void restore(TaskContext outer, ClassLoader outerLoader) {
-    CURRENT.set(outer); // not remove(): the next task's set would allocate a new map entry
+  static void restore(WorkerThreadContext thread, TaskContext outer, ClassLoader outerLoader) {
+    thread.task = outer;
     TaskLogContext.restore(outer);
     Thread.currentThread().setContextClassLoader(outerLoader);
   }

@@ -245,10 +245,11 @@ final class TaskExecutor {
    * @param target the actor instance of an actor call, else null
    */
   Outcome invoke(TaskSpec spec, TaskContext ctx, Object target) {
-    TaskContext outer = TaskContext.current();
-    ClassLoader outerLoader = ctx.enter();
+    WorkerThreadContext thread = WorkerThreadContext.current();
+    TaskContext outer = thread.task;
+    ClassLoader outerLoader = ctx.enter(thread);
     TaskEvents events = taskManager.events();
-    events.running(spec);
+    events.running(thread, spec);
     Outcome outcome;
     try {
       FunctionResolver.Invocable f = functions.resolve(spec.function(), ctx.loader());
@@ -261,9 +262,9 @@ final class TaskExecutor {
     } catch (Throwable t) {
       outcome = new Outcome(null, t);
     } finally {
-      TaskContext.restore(outer, outerLoader);
+      TaskContext.restore(thread, outer, outerLoader);
     }
-    events.ended(spec, outcome.thrown());
+    events.ended(thread, spec, outcome.thrown());
     return outcome;
   }
 

@@ -35,8 +35,8 @@ class TaskEventsTest {
     try (TaskEvents events = new TaskEvents(time, 16, 4)) {
       TaskSpec s = spec();
       events.submitted(s);
-      events.running(s);
-      events.ended(s, null);
+      events.running(WorkerThreadContext.current(), s);
+      events.ended(WorkerThreadContext.current(), s, null);
       List<TaskEvent> got = events.latest(100);
       assertEquals(List.of(TaskEvent.State.PENDING_NODE_ASSIGNMENT, TaskEvent.State.RUNNING,
           TaskEvent.State.FINISHED), got.stream().map(TaskEvent::state).toList());
@@ -51,7 +51,7 @@ class TaskEventsTest {
   void failuresCarryRaysErrorType() {
     try (TaskEvents events = new TaskEvents(new ManualTime(0), 16, 4)) {
       TaskSpec s = spec();
-      events.ended(s, new IllegalStateException("boom"));
+      events.ended(WorkerThreadContext.current(), s, new IllegalStateException("boom"));
       events.failedByOwner(s.taskId(), 0, new RayActorException(dev.jray.api.id.ActorId.NIL, "actor died"));
       List<TaskEvent> got = events.latest(10);
       assertEquals("TASK_EXECUTION_EXCEPTION", got.get(0).errorType());
@@ -67,7 +67,7 @@ class TaskEventsTest {
       for (int i = 0; i < 20; i++) {
         specs.add(spec());
       }
-      Thread other = new Thread(() -> specs.subList(0, 3).forEach(events::running));
+      Thread other = new Thread(() -> specs.subList(0, 3).forEach(s -> events.running(WorkerThreadContext.current(), s)));
       other.start();
       other.join();
       specs.forEach(events::submitted); // 20 on this thread, a ring of 8
@@ -113,8 +113,8 @@ class TaskEventsTest {
         for (int i = 0; i < 10; i++) {
           TaskSpec s = spec();
           events.submitted(s);
-          events.running(s);
-          events.ended(s, i == 0 ? new IllegalStateException("boom") : null);
+          events.running(WorkerThreadContext.current(), s);
+          events.ended(WorkerThreadContext.current(), s, i == 0 ? new IllegalStateException("boom") : null);
         }
       };
       Thread first = new Thread(work);
@@ -124,7 +124,7 @@ class TaskEventsTest {
       second.start();
       second.join();
       TaskSpec running = spec();
-      events.running(running);
+      events.running(WorkerThreadContext.current(), running);
       events.failedByOwner(spec().taskId(), 0, new RayActorException(
           dev.jray.api.id.ActorId.NIL, "gone"));
       assertEquals(new TaskEvents.Counts(20, 1, 18, 3), events.counts());
@@ -149,9 +149,9 @@ class TaskEventsTest {
           TaskSpec attempt = new TaskSpec(s.taskId(), JOB, TaskKind.NORMAL, String.valueOf(i), F,
               List.of(), ResourceSet.EMPTY, "owner", s.returnId(), 0, i, null, null, 0);
           if (i % 2 == 0) {
-            events.running(attempt);
+            events.running(WorkerThreadContext.current(), attempt);
           } else {
-            events.ended(attempt, null);
+            events.ended(WorkerThreadContext.current(), attempt, null);
           }
         }
       });
