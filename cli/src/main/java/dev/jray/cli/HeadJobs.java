@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -156,7 +157,7 @@ final class HeadJobs {
     EntrypointHostOptions options = new EntrypointHostOptions(n.options().nodeId().toString(), dir,
         clusterAddress, driverTokenFile(token, dir, n.options().nodeId().toString()), tls,
         driverJvm(), Time.SYSTEM);
-    EntrypointHostVerticle.deploy(n.getVertx(), options, node.gcs(), new EntrypointResources() {
+    Future<?> host = EntrypointHostVerticle.deploy(n.getVertx(), options, node.gcs(), new EntrypointResources() {
       @Override
       public boolean hold(String submissionId, Map<String, Double> resources) {
         return n.scheduler().hold("entrypoint:" + submissionId, ResourceSet.of(resources));
@@ -166,10 +167,10 @@ final class HeadJobs {
       public void release(String submissionId) {
         n.scheduler().unhold("entrypoint:" + submissionId);
       }
-    }).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    // beside it, what serves this node's log to the head's dashboard
-    NodeLogVerticle.deploy(n.getVertx(), n.options().nodeId().toString())
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    });
+    // beside it, deployed meanwhile, what serves this node's log to the head's dashboard
+    Future<?> log = NodeLogVerticle.deploy(n.getVertx(), n.options().nodeId().toString());
+    Future.all(host, log).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   /**

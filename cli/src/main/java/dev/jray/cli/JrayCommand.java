@@ -29,7 +29,7 @@ public final class JrayCommand implements Runnable {
 
   /**
    * Sends what libraries log through {@code java.util.logging} to SLF4J (logback in jray.jar), so
-   * one configuration ({@code logback.xml}) rules every line of this JVM. Once, at start.
+   * one configuration ({@link JrayLogbackConfigurator}) rules every line of this JVM. Once, at start.
    */
   static void routeJavaLogging() {
     if (!SLF4JBridgeHandler.isInstalled()) {

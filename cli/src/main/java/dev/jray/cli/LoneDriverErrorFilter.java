@@ -8,7 +8,7 @@ import ch.qos.logback.core.spi.FilterReply;
 /**
  * Drops Vert.x's error (and its stack trace) when a driver, a lite member, finds no node of its
  * cluster: jray's join error already names the cause in one line ({@code JoinFailures}). Set on
- * jray.jar's appenders in {@code logback.xml}; an application with its own binding sees
+ * jray.jar's console appender ({@link JrayLogbackConfigurator}); an application with its own binding sees
  * Vert.x's error beside jray's. Logback calls it on the logging thread; it keeps no state.
  */
 public final class LoneDriverErrorFilter extends Filter<ILoggingEvent> {

@@ -21,6 +21,7 @@ import dev.jray.node.metrics.MetricsHttpVerticle;
 import dev.jray.node.metrics.NodeMetrics;
 import dev.jray.resources.ResourceSet;
 import dev.jray.store.StoreCapacity;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -186,17 +189,9 @@ final class StartCommand implements Callable<Integer> {
     if (head) {
       node.rememberMembers(remembered);
     }
-    MetricsHttpVerticle metrics;
-    try {
-      metrics = node.serveMetrics(host, metricsExportPort == null ? 0 : metricsExportPort);
-      if (head) {
-        node.writeMetricsDiscovery(metricsDiscoveryFile != null ? metricsDiscoveryFile
-            : MetricsDiscovery.defaultFile());
-      }
-    } catch (RuntimeException e) {
-      node.close();
-      throw e;
-    }
+    // served meanwhile: the node's start waits once, below, for all it starts
+    Future<MetricsHttpVerticle> serving =
+        node.serveMetrics(host, metricsExportPort == null ? 0 : metricsExportPort);
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
@@ -208,6 +203,16 @@ final class StartCommand implements Callable<Integer> {
     // the Jobs API starts first: the up line says the node serves all it will, and what follows
     // it (how to join) is printed at once, for whoever reads the output on the up line
     HeadJobs.startEntrypointHost(node, token, driversJoinThrough(node.address(), clusterAddress), tls);
+    MetricsHttpVerticle metrics; // a failure ends this JVM, and the hook above closes the node
+    try {
+      metrics = serving.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+    if (head) {
+      node.writeMetricsDiscovery(metricsDiscoveryFile != null ? metricsDiscoveryFile
+          : MetricsDiscovery.defaultFile());
+    }
     JobsHttpVerticle jobs = head
         ? HeadJobs.start(node, token, host, dashboardPort, queues, retention, tls)
         : null;

@@ -12,7 +12,7 @@ import java.util.Map;
  * other MDC entries; nothing when there are none.
  *
  * <p>Reads the ids when the line is formatted, so it must run on the thread that logged: true of
- * the synchronous appenders in logback.xml. A line formatted elsewhere (an asynchronous appender)
+ * the synchronous appenders JrayLogbackConfigurator sets up. A line formatted elsewhere (an asynchronous appender)
  * names only what its MDC holds.
  */
 public final class TaskIdsConverter extends ClassicConverter {

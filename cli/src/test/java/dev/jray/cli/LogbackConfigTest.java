@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** jray.jar's logback.xml, as the fat jar loads it: its line format and its filter. */
+/**
+ * jray.jar's logging ({@link JrayLogbackConfigurator}), as the fat jar loads it: its line format,
+ * its filter, and that a configuration file of the user's replaces it.
+ */
 class LogbackConfigTest {
   private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
   private final ch.qos.logback.classic.Logger root =
@@ -87,7 +91,29 @@ class LogbackConfigTest {
     assertEquals(FilterReply.NEUTRAL, filter.decide(event("dev.jray.Other", Level.ERROR,
         "x", new NoDataMemberInClusterException("no data member"))));
     assertTrue(root.getAppender("CONSOLE").getCopyOfAttachedFiltersList().stream()
-        .anyMatch(f -> f instanceof LoneDriverErrorFilter), "logback.xml sets the filter");
+        .anyMatch(f -> f instanceof LoneDriverErrorFilter), "the console appender has the filter");
+  }
+
+  @Test
+  void aConfigurationFileOfTheUsersReplacesJraysSetUp() {
+    LoggerContext fresh = new LoggerContext();
+    JrayLogbackConfigurator configurator = new JrayLogbackConfigurator();
+    configurator.setContext(fresh);
+    String before = System.getProperty("logback.configurationFile");
+    System.setProperty("logback.configurationFile", "/etc/app/logback.xml");
+    try {
+      assertEquals(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, configurator.configure(fresh));
+      assertTrue(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE") == null,
+          "nothing is set up when the user names a file");
+    } finally {
+      if (before == null) {
+        System.clearProperty("logback.configurationFile");
+      } else {
+        System.setProperty("logback.configurationFile", before);
+      }
+    }
+    assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, configurator.configure(fresh));
+    assertTrue(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE") != null);
   }
 
   private ILoggingEvent event(String logger, Level level, String message, Throwable thrown) {

@@ -320,21 +320,27 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Serves the node's metrics on {@code host:port} (0: any free port) behind the cluster token,
    * over TLS when the node uses it, and records the endpoint in the GCS for the head's discovery
-   * file. Blocks; once.
+   * file. Once. Called on any thread; never blocks: a node's start does the rest meanwhile.
    *
-   * @throws IllegalStateException if the node keeps no metrics or the port is taken
+   * @return the server, once it listens and its endpoint is recorded; failed (an {@link
+   *     IllegalStateException} naming the port) if the port is taken
+   * @throws IllegalStateException if the node keeps no metrics
    */
-  public MetricsHttpVerticle serveMetrics(String host, int port) {
+  public Future<MetricsHttpVerticle> serveMetrics(String host, int port) {
     if (metrics == null) {
       throw new IllegalStateException("this node keeps no metrics: start it with a NodeMetrics");
     }
     NodeOptions options = node.options();
     MetricsHttpVerticle server = new MetricsHttpVerticle(metrics, host, port, options.token(),
         options.tls());
-    await(vertx.deployVerticle(server), "serve metrics on " + host + ":" + port);
-    metricsServer = server;
-    MetricsEndpoints.publish(gcs, options.nodeId(), server.target());
-    return server;
+    return vertx.deployVerticle(server)
+        .recover(e -> Future.failedFuture(new IllegalStateException("could not serve metrics on "
+            + host + ":" + port + ": " + e.getMessage(), e)))
+        .compose(deployed -> vertx.executeBlocking(() -> {
+          metricsServer = server;
+          MetricsEndpoints.publish(gcs, options.nodeId(), server.target());
+          return server;
+        }, false));
   }
 
   /**
