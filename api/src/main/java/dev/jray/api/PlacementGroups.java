@@ -35,6 +35,20 @@ public final class PlacementGroups {
     return Ray.internal().getPlacementGroup(Objects.requireNonNull(name, "name"), namespace);
   }
 
+  /**
+   * The named group in any namespace (Ray's global groups; the first by name if several
+   * namespaces hold one), or null.
+   */
+  public static PlacementGroup getGlobalPlacementGroup(String name) {
+    Objects.requireNonNull(name, "name");
+    PlacementGroup own = getPlacementGroup(name);
+    if (own != null) {
+      return own;
+    }
+    return getAllPlacementGroups().stream().filter(g -> name.equals(g.getName())).findFirst()
+        .orElse(null);
+  }
+
   public static List<PlacementGroup> getAllPlacementGroups() {
     return Ray.internal().getAllPlacementGroups();
   }

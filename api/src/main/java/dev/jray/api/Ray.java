@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 
 /**
  * The entry point of jray, as {@code io.ray.api.Ray} is of Ray: start or join a cluster, put and
@@ -112,16 +113,70 @@ public final class Ray extends RayCall {
     return internal().wait(waitList, numReturns, timeoutMs, fetchLocal);
   }
 
-  /** The named actor in the current namespace, if it exists and is alive. */
-  public static <A> Optional<ActorHandle<A>> getActor(String name) {
+  /**
+   * The named actor in the current namespace, if it exists and is alive. Ray's signature: the
+   * handle's type is the caller's, e.g. {@code Optional<ActorHandle<Counter>> c = Ray.getActor("c")}.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T extends BaseActorHandle> Optional<T> getActor(String name) {
     Objects.requireNonNull(name, "name");
-    return internal().getActor(name, null);
+    return (Optional<T>) (Optional<?>) internal().getActor(name, null);
   }
 
   /** The named actor in the given namespace, if it exists and is alive. */
-  public static <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
+  @SuppressWarnings("unchecked")
+  public static <T extends BaseActorHandle> Optional<T> getActor(String name, String namespace) {
     Objects.requireNonNull(name, "name");
-    return internal().getActor(name, namespace);
+    return (Optional<T>) (Optional<?>) internal().getActor(name, namespace);
+  }
+
+  /**
+   * The calling thread's job, task and actor, for {@link #setAsyncContext} on a thread that jray
+   * did not start (threads an actor's method starts are the actor's already).
+   */
+  public static Object getAsyncContext() {
+    return internal().getAsyncContext();
+  }
+
+  /**
+   * Runs the calling thread as part of {@code asyncContext} (from {@link #getAsyncContext}): its
+   * puts, submissions and {@link #getRuntimeContext()} are the task's. {@code null}: of none.
+   *
+   * @throws IllegalArgumentException if {@code asyncContext} is not one {@link #getAsyncContext}
+   *     returned
+   */
+  public static void setAsyncContext(Object asyncContext) {
+    internal().setAsyncContext(asyncContext);
+  }
+
+  /** {@code runnable}, run in the calling thread's async context wherever it runs. */
+  public static Runnable wrapRunnable(Runnable runnable) {
+    Objects.requireNonNull(runnable, "runnable");
+    Object context = getAsyncContext();
+    return () -> {
+      Object outer = getAsyncContext();
+      setAsyncContext(context);
+      try {
+        runnable.run();
+      } finally {
+        setAsyncContext(outer);
+      }
+    };
+  }
+
+  /** {@code callable}, run in the calling thread's async context wherever it runs. */
+  public static <T> Callable<T> wrapCallable(Callable<T> callable) {
+    Objects.requireNonNull(callable, "callable");
+    Object context = getAsyncContext();
+    return () -> {
+      Object outer = getAsyncContext();
+      setAsyncContext(context);
+      try {
+        return callable.call();
+      } finally {
+        setAsyncContext(outer);
+      }
+    };
   }
 
   /**

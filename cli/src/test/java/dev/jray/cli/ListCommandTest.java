@@ -56,7 +56,7 @@ class ListCommandTest {
         Map.of("CPU", 2.0), 4000, 4001, 1000L));
     for (int i = 0; i < 3; i++) {
       ActorId id = IdFactory.newActorId(job);
-      gcs.actors().put(id, new ActorRecord(id, job, "Counter" + i, null, "ns", false, 0,
+      gcs.actors().put(id, new ActorRecord(id, job, "Counter" + i, null, "ns", false, 0, 0,
           i == 0 ? ActorState.DEAD : ActorState.ALIVE, head, 0, null, null));
     }
     JobsHttpVerticle verticle = JobsHttpVerticle.deploy(vertx, new JobsOptions("127.0.0.1", 0,

@@ -8,10 +8,12 @@ import java.io.Serializable;
 /**
  * An actor in the GCS actor table. {@code nodeId} is where it runs once ALIVE; {@code
  * deathCause} says why it is DEAD (and {@code deathError} holds the serialized exception that
- * killed it, if any).
+ * killed it, if any). {@code maxTaskRetries} is how often a caller sends a call again after the
+ * instance it ran on died (-1: no limit; 0, Ray's default: the call fails).
  */
 public record ActorRecord(ActorId actorId, JobId jobId, String className, String name,
-    String namespace, boolean detached, int maxRestarts, ActorState state, UniqueId nodeId,
+    String namespace, boolean detached, int maxRestarts, int maxTaskRetries, ActorState state,
+    UniqueId nodeId,
     int numRestarts, String deathCause, byte[] deathError) implements Serializable {
 
   /**
@@ -19,7 +21,7 @@ public record ActorRecord(ActorId actorId, JobId jobId, String className, String
    * long after its death, or it never existed), so that calls to it fail instead of waiting.
    */
   public static ActorRecord forgotten(ActorId actorId) {
-    return new ActorRecord(actorId, actorId.getJobId(), null, null, null, false, 0,
+    return new ActorRecord(actorId, actorId.getJobId(), null, null, null, false, 0, 0,
         ActorState.DEAD, null, 0, "the GCS holds no record of it: it died and its record was"
         + " pruned (at most jray.gcs.max-dead-records dead actors are kept), or it never existed",
         null);
@@ -27,7 +29,7 @@ public record ActorRecord(ActorId actorId, JobId jobId, String className, String
 
   public ActorRecord withState(ActorState newState, UniqueId node) {
     return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
-        newState, node, numRestarts, deathCause, deathError);
+        maxTaskRetries, newState, node, numRestarts, deathCause, deathError);
   }
 
   /** Whether a failure or {@code kill(false)} may restart it once more. */
@@ -42,7 +44,7 @@ public record ActorRecord(ActorId actorId, JobId jobId, String className, String
    */
   public ActorRecord restarting(UniqueId by) {
     return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
-        ActorState.RESTARTING, by, numRestarts + 1, null, null);
+        maxTaskRetries, ActorState.RESTARTING, by, numRestarts + 1, null, null);
   }
 
   /** Whether {@code other} is this same record: same state, node and restart count. */
@@ -54,11 +56,11 @@ public record ActorRecord(ActorId actorId, JobId jobId, String className, String
   /** Alive again after a restart. */
   public ActorRecord restarted(UniqueId node) {
     return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
-        ActorState.ALIVE, node, numRestarts + 1, null, null);
+        maxTaskRetries, ActorState.ALIVE, node, numRestarts + 1, null, null);
   }
 
   public ActorRecord dead(String cause, byte[] error) {
     return new ActorRecord(actorId, jobId, className, name, namespace, detached, maxRestarts,
-        ActorState.DEAD, nodeId, numRestarts, cause, error);
+        maxTaskRetries, ActorState.DEAD, nodeId, numRestarts, cause, error);
   }
 }

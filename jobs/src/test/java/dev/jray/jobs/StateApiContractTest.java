@@ -44,7 +44,7 @@ class StateApiContractTest {
     for (int i = 0; i < 3; i++) {
       ActorId id = IdFactory.newActorId(job);
       api.gcs.actors().put(id, new ActorRecord(id, job, "Counter", i == 0 ? "first" : null,
-          "ns", false, 0, i == 2 ? ActorState.DEAD : ActorState.ALIVE, head, 0,
+          "ns", false, 0, 0, i == 2 ? ActorState.DEAD : ActorState.ALIVE, head, 0,
           i == 2 ? "killed by the test" : null, null));
     }
     PlacementGroupId group = IdFactory.newPlacementGroupId(job);

@@ -15,22 +15,36 @@ import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * This worker's calls to one actor, in submission order (Ray's per-actor client queue): a call
  * leaves only when the actor is alive and every call before it has left (its ObjectRef arguments
- * resolved). When the actor restarts, the calls in flight fail and queued ones wait for the new
- * instance; when it dies, queued and in-flight calls fail with {@link RayActorException}.
+ * resolved). When the actor restarts, as Ray's: with {@code maxTaskRetries} 0 (the default) the
+ * calls in flight fail and a call made while it restarts fails at once, with {@link
+ * RayActorException}; with retries, calls in flight are sent again to the new instance (each at
+ * most {@code maxTaskRetries} times; -1: no limit) and new calls wait for it. Calls queued before
+ * the restart wait for the new instance. When it dies, queued and in-flight calls fail.
  *
- * <p>Threading: thread-safe, never blocks; the queue, the calls in flight, the pending count and
+ * <p>Threading: thread-safe, never blocks; the queue, the calls in flight, the pending counts and
  * the actor's state are guarded by this object's lock. Calls are sent under it (sends never
  * block), so they leave in order; calls are failed outside it. State changes come on GCS threads.
  */
 final class ActorCallQueue {
   /** A call waiting to be sent. */
   record Call(TaskId taskId, JobId jobId, FunctionDescriptor function, PreparedArgs args,
-      ObjectId returnId) {}
+      ObjectId returnId, int attempt) {
+    Call(TaskId taskId, JobId jobId, FunctionDescriptor function, PreparedArgs args,
+        ObjectId returnId) {
+      this(taskId, jobId, function, args, returnId, 0);
+    }
+
+    Call retried() {
+      return new Call(taskId, jobId, function, args, returnId, attempt + 1);
+    }
+  }
 
   private final ActorSubmitter submitter;
   private final TaskManager taskManager;
@@ -43,13 +57,18 @@ final class ActorCallQueue {
    * come about in that order (out of it by at most the actor's concurrency), so an answered call
    * is found at or near the head: no hashing per call.
    */
-  private final ArrayDeque<ObjectId> inFlight = new ArrayDeque<>();
-  /** Calls made and not answered (maxPendingCalls counts them); guarded by this. */
-  private int pending;
+  private final ArrayDeque<Call> inFlight = new ArrayDeque<>();
+  /**
+   * Per caller (a task, or the driver), its calls made and not answered through handles with a
+   * {@code maxPendingCalls} limit (Ray counts per caller); guarded by this.
+   */
+  private final Map<TaskId, Integer> pendingByCaller = new HashMap<>();
   /** The actor's state as last heard; guarded by this. */
   private ActorState state = ActorState.PENDING_CREATION;
   /** The node the actor is alive on; set with state ALIVE; guarded by this. */
   private UniqueId node;
+  /** The actor's {@code maxTaskRetries}, from its record (0 until heard); guarded by this. */
+  private int maxTaskRetries;
   /** The record that said DEAD; guarded by this (read after state is DEAD). */
   private ActorRecord deathRecord;
 
@@ -62,36 +81,64 @@ final class ActorCallQueue {
     this.actorId = actorId;
   }
 
-  /** @throws PendingCallsLimitExceededException if {@code maxPendingCalls} calls are in flight */
-  synchronized void reserveSlot(int maxPendingCalls) {
-    if (maxPendingCalls > 0 && pending >= maxPendingCalls) {
-      throw new PendingCallsLimitExceededException("actor " + actorId + " already has "
-          + pending + " pending calls (maxPendingCalls=" + maxPendingCalls + ")");
+  /**
+   * Counts a call of {@code caller} against {@code maxPendingCalls} (none if not positive).
+   *
+   * @return the caller to give {@link #releaseSlot}: null if the call is not counted
+   * @throws PendingCallsLimitExceededException if the caller has that many calls in flight
+   */
+  TaskId reserveSlot(int maxPendingCalls, TaskId caller) {
+    if (maxPendingCalls <= 0) {
+      return null;
     }
-    pending++;
+    synchronized (this) {
+      int pending = pendingByCaller.getOrDefault(caller, 0);
+      if (pending >= maxPendingCalls) {
+        throw new PendingCallsLimitExceededException("actor " + actorId + " already has "
+            + pending + " pending calls from this caller (maxPendingCalls=" + maxPendingCalls + ")");
+      }
+      pendingByCaller.put(caller, pending + 1);
+    }
+    return caller;
   }
 
-  /** A call finished (or was never submitted, {@code returnId} null). */
-  synchronized void releaseSlot(ObjectId returnId) {
-    pending--;
+  /**
+   * A call finished, or was never submitted ({@code returnId} null); {@code counted} is what
+   * {@link #reserveSlot} returned for it.
+   */
+  synchronized void releaseSlot(ObjectId returnId, TaskId counted) {
+    if (counted != null) {
+      pendingByCaller.computeIfPresent(counted, (caller, n) -> n > 1 ? n - 1 : null);
+    }
     if (returnId == null) {
       return;
     }
-    if (inFlight.peekFirst() == returnId) { // the same instance the call was sent with
+    Call first = inFlight.peekFirst();
+    if (first != null && first.returnId() == returnId) { // the same instance it was sent with
       inFlight.pollFirst();
     } else {
-      inFlight.removeFirstOccurrence(returnId);
+      inFlight.removeIf(c -> c.returnId().equals(returnId));
     }
   }
 
   void enqueue(Call call) {
     boolean resolved = call.args().resolved().isDone();
+    boolean failNow;
     synchronized (this) {
       if (resolved && state == ActorState.ALIVE && queue.isEmpty()) {
         send(call); // the common case: nothing before it, so it leaves now, under one lock
         return;
       }
-      queue.add(call);
+      failNow = state == ActorState.RESTARTING && maxTaskRetries == 0;
+      if (!failNow) {
+        queue.add(call);
+      }
+    }
+    if (failNow) {
+      taskManager.failCall(call.returnId(), new RayActorException(actorId, "the actor is"
+          + " restarting: a call made meanwhile fails, as its maxTaskRetries is 0 (calls made once"
+          + " it is ALIVE again run; setMaxTaskRetries lets calls wait for it)"));
+      return;
     }
     if (resolved) {
       flush();
@@ -106,6 +153,7 @@ final class ActorCallQueue {
         return;
       }
       state = record.state();
+      maxTaskRetries = record.maxTaskRetries();
       if (state == ActorState.ALIVE) {
         node = record.nodeId();
       }
@@ -114,7 +162,7 @@ final class ActorCallQueue {
       }
     }
     if (record.state() == ActorState.RESTARTING) {
-      failInFlight(); // they were on the instance that died; queued calls wait for the new one
+      retryOrFailInFlight(); // queued calls wait for the new instance
     }
     flush();
   }
@@ -127,7 +175,10 @@ final class ActorCallQueue {
       if (state == ActorState.DEAD) {
         failed = new ArrayList<>(queue);
         queue.clear();
-        lost = new ArrayList<>(inFlight);
+        lost = new ArrayList<>(inFlight.size());
+        for (Call c : inFlight) {
+          lost.add(c.returnId());
+        }
         inFlight.clear();
         deathError = deathError();
       } else {
@@ -150,7 +201,7 @@ final class ActorCallQueue {
   private void send(Call call) {
     try {
       TaskSpec spec = submitter.callSpec(call, actorId, call.args().toTaskArgs());
-      inFlight.add(call.returnId());
+      inFlight.add(call);
       submitter.sendToActor(actorId, node, spec);
     } catch (PreparedArgs.DependencyFailedException e) {
       taskManager.failDependency(call.returnId(), call.jobId(), call.function(), e);
@@ -159,17 +210,34 @@ final class ActorCallQueue {
 
   /** The calls sent and not answered, if the actor was last heard alive on {@code onNode}. */
   synchronized List<ObjectId> inFlightOn(UniqueId onNode) {
-    return onNode.equals(node) ? new ArrayList<>(inFlight) : List.of();
+    return onNode.equals(node) ? inFlight.stream().map(Call::returnId).toList() : List.of();
   }
 
-  private void failInFlight() {
-    List<ObjectId> lost;
+  /**
+   * The calls in flight on the instance that died: sent again to the new one, ahead of the
+   * queue and in their order, while their retries allow; the others fail.
+   */
+  private void retryOrFailInFlight() {
+    List<ObjectId> lost = new ArrayList<>();
+    int retries;
     synchronized (this) {
-      lost = new ArrayList<>(inFlight);
+      retries = maxTaskRetries;
+      List<Call> again = new ArrayList<>();
+      for (Call c : inFlight) {
+        if (maxTaskRetries == -1 || c.attempt() < maxTaskRetries) {
+          again.add(c.retried());
+        } else {
+          lost.add(c.returnId());
+        }
+      }
       inFlight.clear();
+      for (int i = again.size() - 1; i >= 0; i--) {
+        queue.addFirst(again.get(i));
+      }
     }
-    RayActorException error = new RayActorException(actorId,
-        "the actor is restarting: the call was running when its node died");
+    RayActorException error = new RayActorException(actorId, "the actor is restarting: the call"
+        + " was running on the instance that died" + (retries == 0 ? "" : ", and its " + retries
+        + " retries are used up"));
     lost.forEach(id -> taskManager.failCall(id, error));
   }
 

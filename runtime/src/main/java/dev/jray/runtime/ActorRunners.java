@@ -271,7 +271,7 @@ final class ActorRunners {
   private void startRunner() {
     Thread t;
     synchronized (lock) {
-      t = new Thread(this::runnerLoop, namePrefix + started++);
+      t = WorkerThreadContext.newThread(this::runnerLoop, namePrefix + started++);
     }
     t.setDaemon(true);
     t.start();
@@ -368,7 +368,7 @@ final class ActorRunners {
   private void wakeMonitor() {
     synchronized (lock) {
       if (monitor == null) {
-        monitor = new Thread(this::monitorLoop, namePrefix + "monitor");
+        monitor = WorkerThreadContext.newThread(this::monitorLoop, namePrefix + "monitor");
         monitor.setDaemon(true);
         monitor.start();
       } else {

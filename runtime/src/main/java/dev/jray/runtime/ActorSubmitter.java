@@ -97,7 +97,8 @@ final class ActorSubmitter implements AutoCloseable {
     String namespace = options.namespace != null ? options.namespace : ctx.namespace();
     boolean detached = options.lifetime == ActorLifetime.DETACHED;
     directory.register(new ActorRecord(actorId, ctx.jobId(), fd.className(), options.name,
-        namespace, detached, options.maxRestarts, ActorState.PENDING_CREATION, null, 0, null, null));
+        namespace, detached, options.maxRestarts, options.maxTaskRetries,
+        ActorState.PENDING_CREATION, null, 0, null, null));
     PreparedArgs prepared = PreparedArgs.prepare(args, reader, refs, codec, true);
     queueFor(actorId);
     TaskId creationTask = IdFactory.newTaskId(actorId);
@@ -154,17 +155,18 @@ final class ActorSubmitter implements AutoCloseable {
     TaskContext ctx = jobs.context(thread);
     FunctionDescriptor fd = functions.describe(func);
     ActorCallQueue queue = queueFor(h.getId());
-    queue.reserveSlot(h.maxPendingCalls());
+    TaskId counted = queue.reserveSlot(h.maxPendingCalls(), ctx.taskId());
     TaskId taskId = IdFactory.newTaskId(h.getId());
     ObjectId returnId = IdFactory.objectId(taskId, 1);
     PreparedArgs prepared;
     try {
       prepared = PreparedArgs.prepare(args, reader, refs, codec, true);
     } catch (RuntimeException e) {
-      queue.releaseSlot(null);
+      queue.releaseSlot(null, counted);
       throw e;
     }
-    ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared, () -> queue.releaseSlot(returnId));
+    ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared,
+        () -> queue.releaseSlot(returnId, counted));
     taskManager.events().submittedActorCall(thread, taskId, fd); // its actor and job: in the id
     queue.enqueue(new ActorCallQueue.Call(taskId, ctx.jobId(), fd, prepared, returnId));
     return ref;
@@ -173,7 +175,7 @@ final class ActorSubmitter implements AutoCloseable {
   /** The actor call's spec once its arguments are resolved. */
   TaskSpec callSpec(ActorCallQueue.Call call, ActorId actorId, List<TaskArg> args) {
     return new TaskSpec(call.taskId(), call.jobId(), TaskKind.ACTOR_TASK, null, call.function(),
-        args, ResourceSet.EMPTY, owners.self(), call.returnId(), 0, 0, null, actorId, 0);
+        args, ResourceSet.EMPTY, owners.self(), call.returnId(), 0, call.attempt(), null, actorId, 0);
   }
 
   /**

@@ -253,19 +253,43 @@ final class ObjectReader {
     // tasks, complete in order, so the others are done by then. (A combined future would cost
     // each result a completion hop and this thread a tree of futures.)
     long deadline = deadline(timeoutMs);
-    for (int i = futures.size() - 1; i >= 0 && last != null; i--) {
+    // as Ray's: the first failed task's error is thrown at once, whatever else is still running
+    CompletableFuture<Void> failed = last == null ? null : firstError(futures);
+    for (int i = futures.size() - 1; i >= 0 && last != null && !failed.isDone(); i--) {
       if (!futures.get(i).isDone()) {
-        awaitBlocking(futures.get(i), left(timeoutMs, deadline), () -> "get timed out after " + timeoutMs
-            + " ms waiting for " + refList.size() + " object(s)");
+        awaitBlocking(CompletableFuture.anyOf(futures.get(i), failed), left(timeoutMs, deadline),
+            () -> "get timed out after " + timeoutMs + " ms waiting for " + refList.size()
+                + " object(s)");
       }
     }
     ClassLoader loader = jobs.context().loader();
+    if (failed != null && failed.isDone()) {
+      for (int i = 0; i < refList.size(); i++) {
+        CompletableFuture<ObjectValue> f = futures.get(i);
+        if (f.isDone() && !f.isCompletedExceptionally() && f.join().error()) {
+          decodeOrRebuild(impl(refList.get(i)), f, timeoutMs, deadline, loader); // throws its error
+        }
+      }
+    }
     List<T> values = new ArrayList<>(refList.size());
     for (int i = 0; i < refList.size(); i++) {
       ObjectRefImpl<?> r = impl(refList.get(i));
       values.add(decodeOrRebuild(r, futures.get(i), timeoutMs, deadline, loader));
     }
     return values;
+  }
+
+  /** Completes once any of {@code futures} holds a task's error. */
+  private static CompletableFuture<Void> firstError(List<CompletableFuture<ObjectValue>> futures) {
+    CompletableFuture<Void> any = new CompletableFuture<>();
+    for (CompletableFuture<ObjectValue> f : futures) {
+      f.thenAccept(v -> {
+        if (v.error()) {
+          any.complete(null);
+        }
+      });
+    }
+    return any;
   }
 
   /** The last of {@code futures} that is not done; null if all are. */
@@ -303,10 +327,19 @@ final class ObjectReader {
         }, pool).thenCompose(x -> x);
   }
 
-  <T> WaitResult<T> wait(List<ObjectRef<T>> refList, int numReturns, int timeoutMs) {
+  /**
+   * @param fetchLocal whether a ref counts as ready only once its value is in this node's store
+   *     (fetched meanwhile), as Ray's; else once it is stored anywhere
+   */
+  <T> WaitResult<T> wait(List<ObjectRef<T>> refList, int numReturns, int timeoutMs,
+      boolean fetchLocal) {
     List<CompletableFuture<ObjectValue>> futures = new ArrayList<>(refList.size());
     for (ObjectRef<T> r : refList) {
-      futures.add(locate(impl(Objects.requireNonNull(r, "ObjectRef in list"))));
+      ObjectRefImpl<?> ref = impl(Objects.requireNonNull(r, "ObjectRef in list"));
+      CompletableFuture<ObjectValue> located = locate(ref);
+      futures.add(!fetchLocal ? located : located.thenCompose(v -> v.isInline() || v.error()
+          ? CompletableFuture.completedFuture(v)
+          : copies.fetchIfRemote(ref.getId(), ref.ownerAddress(), v).thenApply(x -> v)));
     }
     CompletableFuture<Void> enough = new CompletableFuture<>();
     if (numReturns == 0) {

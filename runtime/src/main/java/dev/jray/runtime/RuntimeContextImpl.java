@@ -1,5 +1,6 @@
 package dev.jray.runtime;
 
+import dev.jray.api.BaseActorHandle;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.TaskId;
@@ -46,6 +47,22 @@ final class RuntimeContextImpl implements RuntimeContext {
   @Override
   public String getNamespace() {
     return worker.jobs().context().namespace();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T extends BaseActorHandle> T getCurrentActorHandle() {
+    ActorId actor = worker.jobs().context().actorId();
+    if (actor.isNil()) {
+      throw new IllegalStateException("getCurrentActorHandle() is for an actor's methods: no actor"
+          + " runs on this thread");
+    }
+    return (T) new ActorHandleImpl<>(actor, -1);
+  }
+
+  @Override
+  public boolean isLocalMode() {
+    return false;
   }
 
   @Override

@@ -68,7 +68,7 @@ public final class WorkerRuntime implements RayRuntime {
   @Override
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs,
       boolean fetchLocal) {
-    return reader.wait(refs, numReturns, timeoutMs);
+    return reader.wait(refs, numReturns, timeoutMs, fetchLocal);
   }
 
   @Override
@@ -100,6 +100,26 @@ public final class WorkerRuntime implements RayRuntime {
   @Override
   public void killActor(BaseActorHandle actor, boolean noRestart) {
     actors.killActor(actor.getId(), noRestart);
+  }
+
+  @Override
+  public Object getAsyncContext() {
+    return worker.jobs().context();
+  }
+
+  @Override
+  public void setAsyncContext(Object context) {
+    if (context != null && !(context instanceof TaskContext)) {
+      throw new IllegalArgumentException("not an async context from Ray.getAsyncContext(): "
+          + context.getClass().getName());
+    }
+    TaskContext task = (TaskContext) context;
+    WorkerThreadContext thread = WorkerThreadContext.current();
+    if (task == null) {
+      TaskContext.restore(thread, null, Thread.currentThread().getContextClassLoader());
+    } else {
+      task.enter(thread);
+    }
   }
 
   @Override

@@ -13,13 +13,40 @@ package dev.jray.runtime;
  * <p>Threading: each instance is read and written by its own thread only.
  */
 final class WorkerThreadContext extends WorkerThreadContextFields {
-  private static final ThreadLocal<WorkerThreadContext> OF_THREAD =
-      ThreadLocal.withInitial(WorkerThreadContext::new);
+  /**
+   * A thread that an actor's method starts runs as the actor (in Ray the whole worker is the
+   * actor): it inherits an actor call's context, nothing else. jray's own threads inherit nothing
+   * ({@link #newThread}).
+   */
+  private static final ThreadLocal<WorkerThreadContext> OF_THREAD = new InheritableThreadLocal<>() {
+    @Override
+    protected WorkerThreadContext initialValue() {
+      return new WorkerThreadContext();
+    }
+
+    @Override
+    protected WorkerThreadContext childValue(WorkerThreadContext parent) {
+      WorkerThreadContext child = new WorkerThreadContext();
+      TaskContext task = parent.task;
+      if (task != null && !task.actorId().isNil()) {
+        child.task = task;
+      }
+      return child;
+    }
+  };
 
   @SuppressWarnings("unused")
   private long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p20, p21, p22, p23, p24, p25;
 
   private WorkerThreadContext() {}
+
+  /**
+   * A thread for running tasks or actor calls, which inherits no context from the thread that
+   * happens to start it (each task or call brings its own).
+   */
+  static Thread newThread(Runnable run, String name) {
+    return new Thread(null, run, name, 0, false);
+  }
 
   /** The calling thread's context. */
   static WorkerThreadContext current() {

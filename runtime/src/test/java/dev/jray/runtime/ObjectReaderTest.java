@@ -338,10 +338,42 @@ class ObjectReaderTest {
     @SuppressWarnings("unchecked")
     List<ObjectRef<Object>> both = List.of((ObjectRef<Object>) (ObjectRef<?>) put,
         (ObjectRef<Object>) (ObjectRef<?>) pending);
-    WaitResult<Object> result = reader.wait(both, 2, 60_000);
+    WaitResult<Object> result = reader.wait(both, 2, 60_000, false);
     assertEquals(List.of(put), result.getReady());
     assertEquals(List.of(pending), result.getUnready());
     assertTrue(time.nanoseconds() >= Duration.ofSeconds(60).toNanos(), time.toString());
+  }
+
+  @Test
+  @Timeout(10)
+  void waitWithFetchLocalCountsARemoteResultOnceItIsFetchedHere() {
+    CompletableFuture<Void> fetched = new CompletableFuture<>();
+    copies.start(new ObjectFetcher() {
+      @Override
+      public CompletableFuture<Void> fetch(ObjectId id, UniqueId from) {
+        return fetched;
+      }
+
+      @Override
+      public CompletableFuture<byte[]> read(ObjectId id, UniqueId from, HeapDestination into) {
+        return new CompletableFuture<>();
+      }
+    });
+    TaskId taskId = IdFactory.newTaskId(JobId.fromInt(9));
+    TaskSpec spec = new TaskSpec(taskId, JobId.fromInt(9), TaskKind.NORMAL, null,
+        new FunctionDescriptor("Fns", "big", "()[B"), List.of(), ResourceSet.EMPTY, owners.self(),
+        IdFactory.objectId(taskId, 1), 0, 0, null, null, 0);
+    ObjectRefImpl<?> remote = refs.expectResult(spec.returnId(), PreparedArgs.NONE, null);
+    taskManager.addPending(spec);
+    taskManager.onTaskResult(spec.returnId(), ObjectValue.inStore(IdFactory.newUniqueId(), 200_000),
+        List.of());
+    @SuppressWarnings("unchecked")
+    List<ObjectRef<Object>> one = List.of((ObjectRef<Object>) (ObjectRef<?>) remote);
+
+    assertEquals(one, reader.wait(one, 1, 1_000, false).getReady(), "stored elsewhere is ready");
+    assertEquals(one, reader.wait(one, 1, 1_000, true).getUnready(), "not here yet");
+    fetched.complete(null);
+    assertEquals(one, reader.wait(one, 1, 1_000, true).getReady(), "here once fetched");
   }
 
   /** A task's result stored on a node whose store cannot be reached: its pulls fail. */

@@ -177,7 +177,8 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
       // as Executors.newCachedThreadPool, typed so its counts can be read for the stats
       executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
           new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "jray-worker-" + threads.incrementAndGet());
+            // inherits no thread locals: a thread started from an actor's call is not the actor's
+            Thread t = new Thread(null, r, "jray-worker-" + threads.incrementAndGet(), 0, false);
             t.setDaemon(true);
             return t;
           });

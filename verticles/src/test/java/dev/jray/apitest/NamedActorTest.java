@@ -78,7 +78,7 @@ public class NamedActorTest {
         () -> Ray.actor(Counter::new, 0).setName(name).remote());
     // The first one is unaffected and still owns the name.
     assertEquals(1, first.task(Counter::increaseAndGet, 1).remote().get(30_000));
-    assertEquals(first.getId(), Ray.<Counter>getActor(name).orElseThrow().getId());
+    assertEquals(first.getId(), Ray.<ActorHandle<Counter>>getActor(name).orElseThrow().getId());
   }
 
   @Test

@@ -145,7 +145,7 @@ class GcsRetentionTest {
 
   private ActorId actor(JobId job, ActorState state) {
     ActorId id = IdFactory.newActorId(job);
-    gcs.actors().put(id, new ActorRecord(id, job, "C", null, "ns", true, 0, state, null, 0,
+    gcs.actors().put(id, new ActorRecord(id, job, "C", null, "ns", true, 0, 0, state, null, 0,
         null, null));
     return id;
   }

@@ -138,8 +138,8 @@ class LeaderDutiesTest {
   private ActorId actor(JobId owner, ActorState state, UniqueId node, int maxRestarts,
       boolean detached) {
     ActorId id = IdFactory.newActorId(owner);
-    gcs.actors().put(id, new ActorRecord(id, owner, "C", null, "ns", detached, maxRestarts, state,
-        node, 0, null, null));
+    gcs.actors().put(id, new ActorRecord(id, owner, "C", null, "ns", detached, maxRestarts, 0,
+        state, node, 0, null, null));
     return id;
   }
 

@@ -142,7 +142,7 @@ class PackageCollectionTest {
 
   private void actor(JobId job, ActorState state) {
     ActorId id = IdFactory.newActorId(job);
-    gcs.actors().put(id, new ActorRecord(id, job, "C", null, "ns", true, 0, state, null, 0,
+    gcs.actors().put(id, new ActorRecord(id, job, "C", null, "ns", true, 0, 0, state, null, 0,
         null, null));
   }
 }

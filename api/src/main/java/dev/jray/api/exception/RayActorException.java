@@ -2,17 +2,42 @@ package dev.jray.api.exception;
 
 import dev.jray.api.id.ActorId;
 
-/** The actor is dead (killed, exited, its constructor threw, or its node died). */
+/**
+ * The actor died before it finished the call: killed, exited, its constructor threw, its process
+ * or node died, or the call reached it while it restarted. The constructors and the public {@link
+ * #actorId} field are Ray's.
+ */
 public class RayActorException extends RayException {
   private static final long serialVersionUID = 1L;
-  private final ActorId actorId;
+  /** The actor, as Ray's field; null when the thrower did not know it. */
+  public final ActorId actorId;
+
+  public RayActorException() {
+    this((ActorId) null, "the actor died unexpectedly before finishing this task", null);
+  }
+
+  public RayActorException(ActorId actorId) {
+    this(actorId, "died unexpectedly before finishing this task", null);
+  }
+
+  public RayActorException(ActorId actorId, Throwable cause) {
+    this(actorId, "died unexpectedly before finishing this task", cause);
+  }
+
+  public RayActorException(String message) {
+    this((ActorId) null, message, null);
+  }
+
+  public RayActorException(String message, Throwable cause) {
+    this((ActorId) null, message, cause);
+  }
 
   public RayActorException(ActorId actorId, String message) {
     this(actorId, message, null);
   }
 
   public RayActorException(ActorId actorId, String message, Throwable cause) {
-    super("actor " + actorId + ": " + message, cause);
+    super(actorId == null ? message : "actor " + actorId + ": " + message, cause);
     this.actorId = actorId;
   }
 

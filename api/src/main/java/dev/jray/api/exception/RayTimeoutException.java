@@ -7,4 +7,8 @@ public class RayTimeoutException extends RayException {
   public RayTimeoutException(String message) {
     super(message);
   }
+
+  public RayTimeoutException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

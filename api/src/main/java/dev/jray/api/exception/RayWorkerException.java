@@ -4,6 +4,10 @@ package dev.jray.api.exception;
 public class RayWorkerException extends RayException {
   private static final long serialVersionUID = 1L;
 
+  public RayWorkerException() {
+    super("the worker died unexpectedly while executing this task");
+  }
+
   public RayWorkerException(String message) {
     super(message);
   }

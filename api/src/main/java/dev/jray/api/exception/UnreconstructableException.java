@@ -5,8 +5,13 @@ import dev.jray.api.id.ObjectId;
 /** The object was freed or every copy of it was lost, and it cannot be rebuilt. */
 public class UnreconstructableException extends RayException {
   private static final long serialVersionUID = 1L;
-  private final ObjectId objectId;
+  /** The object, as Ray's field. */
+  public final ObjectId objectId;
   private final String reason;
+
+  public UnreconstructableException(ObjectId objectId) {
+    this(objectId, "it is lost (evicted, freed or its copies gone) and cannot be rebuilt");
+  }
 
   public UnreconstructableException(ObjectId objectId, String reason) {
     super("object " + objectId + " cannot be reconstructed: " + reason);

@@ -51,6 +51,16 @@ public interface RayRuntime {
 
   void killActor(BaseActorHandle actor, boolean noRestart);
 
+  /** The calling thread's task context (an opaque value), for {@link #setAsyncContext}. */
+  Object getAsyncContext();
+
+  /**
+   * Makes {@code context} (from {@link #getAsyncContext}; null: none) the calling thread's.
+   *
+   * @throws IllegalArgumentException if it is not one {@link #getAsyncContext} returned
+   */
+  void setAsyncContext(Object context);
+
   /** Ends the actor whose method is running on the calling thread. */
   void exitActor();
 

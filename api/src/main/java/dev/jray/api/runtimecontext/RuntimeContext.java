@@ -1,5 +1,6 @@
 package dev.jray.api.runtimecontext;
 
+import dev.jray.api.BaseActorHandle;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.TaskId;
@@ -25,4 +26,17 @@ public interface RuntimeContext {
   String getNamespace();
 
   List<NodeInfo> getAllNodeInfo();
+
+  /**
+   * A handle to the actor whose method is running, Ray's way for an actor to pass itself on.
+   *
+   * @throws IllegalStateException outside an actor
+   */
+  <T extends BaseActorHandle> T getCurrentActorHandle();
+
+  /**
+   * Ray's single-process local mode, which jray does not have: an embedded cluster is a real
+   * one-node cluster. Always false.
+   */
+  boolean isLocalMode();
 }

@@ -217,10 +217,12 @@ public final class ForySerializer implements Serializer {
     return isAccepted(cls) ? null : new NotSerializable<>(resolver.getConfig(), cls);
   }
 
-  // Enums, arrays, boxed primitives and String are Serializable already.
+  // Enums, arrays, boxed primitives and String are Serializable already; a ByteBuffer is not,
+  // but Ray programs pass them (Fory writes its remaining bytes)
   private static boolean isAccepted(Class<?> cls) {
     return Serializable.class.isAssignableFrom(cls)
         || cls.isRecord()
+        || java.nio.ByteBuffer.class.isAssignableFrom(cls)
         || (cls.getName().startsWith("java.")
             && (Collection.class.isAssignableFrom(cls) || Map.class.isAssignableFrom(cls)));
   }

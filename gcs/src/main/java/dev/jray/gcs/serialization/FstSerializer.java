@@ -1,11 +1,16 @@
 package dev.jray.gcs.serialization;
 
+import java.io.IOException;
 import java.lang.reflect.InaccessibleObjectException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.nustaq.serialization.FSTBasicObjectSerializer;
+import org.nustaq.serialization.FSTClazzInfo;
 import org.nustaq.serialization.FSTConfiguration;
+import org.nustaq.serialization.FSTObjectInput;
+import org.nustaq.serialization.FSTObjectOutput;
 
 /**
  * A {@link Serializer} on FST 2.57, selected with {@code -Djray.serializer=fst}. FST is an optional
@@ -78,8 +83,38 @@ public final class FstSerializer implements Serializer {
   private static FSTConfiguration newConfiguration(ClassLoader loader) {
     FSTConfiguration configuration = FSTConfiguration.createDefaultConfiguration();
     configuration.setClassLoader(loader);
+    // Ray programs pass ByteBuffers, which are not Serializable: their remaining bytes go
+    configuration.registerSerializer(ByteBuffer.allocate(0).getClass(), BYTE_BUFFERS, false);
+    configuration.registerSerializer(ByteBuffer.allocateDirect(0).getClass(), BYTE_BUFFERS, false);
     return configuration;
   }
+
+  /** A ByteBuffer as its remaining bytes; read back as a heap buffer of them. */
+  private static final FSTBasicObjectSerializer BYTE_BUFFERS = new FSTBasicObjectSerializer() {
+    @Override
+    public void writeObject(FSTObjectOutput out, Object value, FSTClazzInfo info,
+        FSTClazzInfo.FSTFieldInfo field, int position) throws IOException {
+      ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+
+    @Override
+    public Object instantiate(Class type, FSTObjectInput in, FSTClazzInfo info,
+        FSTClazzInfo.FSTFieldInfo field, int position) throws Exception {
+      int length = in.readInt();
+      if (length < 0) {
+        throw new IOException("a ByteBuffer of " + length + " bytes");
+      }
+      byte[] bytes = new byte[length];
+      in.readFully(bytes);
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      in.registerObject(buffer, position, info, field);
+      return buffer;
+    }
+  };
 
   /** Wraps {@code e}, naming the {@code --add-opens} flag if a module denied FST's reflection. */
   private static SerializationException explain(String what, RuntimeException e) {

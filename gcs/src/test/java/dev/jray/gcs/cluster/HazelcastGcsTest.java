@@ -89,7 +89,7 @@ class HazelcastGcsTest {
     NodeRecord node = new NodeRecord(IdFactory.newUniqueId(), "worker", "127.0.0.1:1", "host", true,
         Map.of("CPU", 4.0, "memory", 1e9, "GPU", 0.0), 0, 0, 1L);
     ActorId actor = IdFactory.newActorId(job);
-    ActorRecord record = new ActorRecord(actor, job, "C", "a", "ns", false, 0,
+    ActorRecord record = new ActorRecord(actor, job, "C", "a", "ns", false, 0, 0,
         ActorState.PENDING_CREATION, null, 0, null, null);
 
     onDriver.nodes().put(node.nodeId(), node);

@@ -158,6 +158,7 @@ public final class StateRoutes {
         .put("is_detached", a.detached())
         .put("num_restarts", a.numRestarts())
         .put("max_restarts", a.maxRestarts())
+        .put("max_task_retries", a.maxTaskRetries())
         .put("death_cause", a.deathCause());
   }
 

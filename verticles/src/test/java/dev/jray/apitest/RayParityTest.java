@@ -1,0 +1,299 @@
+package dev.jray.apitest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jray.api.ActorHandle;
+import dev.jray.api.ObjectRef;
+import dev.jray.api.PlacementGroups;
+import dev.jray.api.Ray;
+import dev.jray.api.exception.ActorUnavailableException;
+import dev.jray.api.exception.PendingCallsLimitExceededException;
+import dev.jray.api.exception.RayActorException;
+import dev.jray.api.exception.RayException;
+import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.exception.RayTimeoutException;
+import dev.jray.api.exception.RayWorkerException;
+import dev.jray.api.exception.RuntimeEnvException;
+import dev.jray.api.exception.UnreconstructableException;
+import dev.jray.api.id.ActorId;
+import dev.jray.api.id.ObjectId;
+import dev.jray.api.id.TaskId;
+import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.placementgroup.PlacementStrategy;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Ray Java API names and behaviours that a Ray program relies on, on an embedded cluster. */
+public class RayParityTest {
+
+  @BeforeAll
+  static void init() {
+    Ray.init();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    Ray.shutdown();
+  }
+
+  /** An actor that reports its own id from the calling thread and from a thread it starts. */
+  public static class SelfAware {
+    public String idHere() {
+      return Ray.getRuntimeContext().getCurrentActorId().toString();
+    }
+
+    public String idOnAThreadItStarts() throws InterruptedException {
+      AtomicReference<String> seen = new AtomicReference<>();
+      Thread t = new Thread(() -> seen.set(Ray.getRuntimeContext().getCurrentActorId().toString()));
+      t.start();
+      t.join();
+      return seen.get();
+    }
+
+    public int callMyselfThroughMyHandle() {
+      ActorHandle<SelfAware> me = Ray.getRuntimeContext().getCurrentActorHandle();
+      // the call queues behind this one: hand the ref back instead of waiting on it here
+      return me.getId().equals(Ray.getRuntimeContext().getCurrentActorId()) ? 1 : 0;
+    }
+
+    public String taskIdInAnExecutor() throws Exception {
+      ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        // the pool's thread is started by this call's thread, so it is the actor's; wrapCallable
+        // also carries the task id, which a thread does not inherit
+        Callable<String> task = Ray.wrapCallable(() -> Ray.getRuntimeContext().getCurrentTaskId().toString());
+        return pool.submit(task).get(30, TimeUnit.SECONDS) + "/"
+            + Ray.getRuntimeContext().getCurrentTaskId();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aThreadAnActorMethodStartsRunsAsTheActor() {
+    ActorHandle<SelfAware> actor = Ray.actor(SelfAware::new).remote();
+    String id = actor.task(SelfAware::idHere).remote().get(30_000);
+    assertEquals(actor.getId().toString(), id);
+    assertEquals(id, actor.task(SelfAware::idOnAThreadItStarts).remote().get(30_000));
+    assertEquals(1, actor.task(SelfAware::callMyselfThroughMyHandle).remote().get(30_000));
+    String[] ids = actor.task(SelfAware::taskIdInAnExecutor).remote().get(30_000).split("/");
+    assertEquals(ids[1], ids[0], "wrapCallable carries the task's id to the pool's thread");
+  }
+
+  @Test
+  void aDriverThreadRunsAsTheDriverAndAsyncContextsMove() throws Exception {
+    TaskId driverTask = Ray.getRuntimeContext().getCurrentTaskId();
+    Object context = Ray.getAsyncContext();
+    AtomicReference<TaskId> seen = new AtomicReference<>();
+    Thread t = new Thread(() -> {
+      Ray.setAsyncContext(context);
+      seen.set(Ray.getRuntimeContext().getCurrentTaskId());
+    });
+    t.start();
+    t.join();
+    assertEquals(driverTask, seen.get());
+    assertThrows(IllegalArgumentException.class, () -> Ray.setAsyncContext("not a context"));
+    AtomicReference<TaskId> wrapped = new AtomicReference<>();
+    Runnable r = Ray.wrapRunnable(() -> wrapped.set(Ray.getRuntimeContext().getCurrentTaskId()));
+    Thread u = new Thread(r);
+    u.start();
+    u.join();
+    assertEquals(driverTask, wrapped.get());
+  }
+
+  @Test
+  void getCurrentActorHandleOutsideAnActorSaysSo() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Ray.getRuntimeContext().getCurrentActorHandle());
+    assertTrue(e.getMessage().contains("actor"), e.getMessage());
+    assertFalse(Ray.getRuntimeContext().isLocalMode());
+  }
+
+  @Test
+  void getActorHasRaysGenericSignature() {
+    ActorHandle<SelfAware> named = Ray.actor(SelfAware::new).setName("parity-named").remote();
+    Optional<ActorHandle<SelfAware>> found = Ray.getActor("parity-named");
+    assertTrue(found.isPresent());
+    assertEquals(named.getId(), found.get().getId());
+    assertEquals(named.getId().toString(), found.get().task(SelfAware::idHere).remote().get(30_000));
+    Optional<ActorHandle<SelfAware>> none = Ray.getActor("parity-none");
+    assertFalse(none.isPresent());
+  }
+
+  @Test
+  void aGlobalPlacementGroupIsFoundByName() {
+    PlacementGroup group = PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions.Builder()
+        .setName("parity-group").setBundles(List.of(Map.of("CPU", 0.1)))
+        .setStrategy(PlacementStrategy.PACK).build());
+    try {
+      assertTrue(group.wait(30));
+      assertEquals(group.getId(), PlacementGroups.getGlobalPlacementGroup("parity-group").getId());
+      assertNull(PlacementGroups.getGlobalPlacementGroup("parity-no-group"));
+    } finally {
+      PlacementGroups.removePlacementGroup(group.getId());
+    }
+  }
+
+  public static int sleepThenOne(int millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return 1;
+  }
+
+  public static int failAfter(int millis) throws InterruptedException {
+    Thread.sleep(millis);
+    throw new IllegalStateException("failed on purpose");
+  }
+
+  @Test
+  void getOfAListThrowsTheFirstFailureWithoutWaitingForTheRest() {
+    ObjectRef<Integer> slow = Ray.task(RayParityTest::sleepThenOne, 60_000).remote();
+    ObjectRef<Integer> failing = Ray.task(RayParityTest::failAfter, 200).remote();
+    long start = System.nanoTime();
+    RayTaskException e = assertThrows(RayTaskException.class,
+        () -> Ray.get(List.of(slow, failing), 50_000));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 30_000, "waited " + tookMs + " ms for the slow task");
+    assertTrue(String.valueOf(e.getCause()).contains("failed on purpose"), String.valueOf(e));
+  }
+
+  /** An actor whose restarted instance takes two seconds to construct. */
+  public static class SlowToRestart {
+    public SlowToRestart() throws InterruptedException {
+      if (Ray.getRuntimeContext().wasCurrentActorRestarted()) {
+        Thread.sleep(2_000);
+      }
+    }
+
+    public int ping() {
+      return 1;
+    }
+  }
+
+  @Test
+  void aCallToARestartingActorFailsFastUnlessItHasTaskRetries() throws InterruptedException {
+    ActorHandle<SlowToRestart> atMostOnce = Ray.actor(SlowToRestart::new).setMaxRestarts(1).remote();
+    assertEquals(1, atMostOnce.task(SlowToRestart::ping).remote().get(30_000));
+    atMostOnce.kill(false);
+    boolean failedFast = false;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    int ok = 0;
+    while (System.nanoTime() < deadline && ok == 0) {
+      long start = System.nanoTime();
+      try {
+        ok = atMostOnce.task(SlowToRestart::ping).remote().get(30_000);
+      } catch (RayActorException e) {
+        assertTrue((System.nanoTime() - start) < 1_500_000_000L, "failed, but not fast: " + e);
+        assertEquals(atMostOnce.getId(), e.actorId);
+        failedFast = true;
+        Thread.sleep(50);
+      }
+    }
+    assertTrue(failedFast, "no call failed while the actor restarted");
+    assertEquals(1, ok, "a call once it is ALIVE again runs");
+
+    ActorHandle<SlowToRestart> retrying = Ray.actor(SlowToRestart::new).setMaxRestarts(1)
+        .setMaxTaskRetries(-1).remote();
+    assertEquals(1, retrying.task(SlowToRestart::ping).remote().get(30_000));
+    retrying.kill(false);
+    Thread.sleep(200);
+    assertEquals(1, retrying.task(SlowToRestart::ping).remote().get(30_000),
+        "with task retries a call made while it restarts waits for it");
+  }
+
+  /** Holds each call for the given time. */
+  public static class Slow {
+    public int hold(int millis) throws InterruptedException {
+      Thread.sleep(millis);
+      return 1;
+    }
+  }
+
+  public static String callFromATask(ActorHandle<Slow> slow) {
+    try {
+      slow.task(Slow::hold, 1).remote();
+      return "accepted";
+    } catch (PendingCallsLimitExceededException e) {
+      return "refused: " + e.getMessage();
+    }
+  }
+
+  @Test
+  void maxPendingCallsCountsPerCaller() {
+    ActorHandle<Slow> slow = Ray.actor(Slow::new).setMaxConcurrency(4).setMaxPendingCalls(2).remote();
+    List<ObjectRef<Integer>> held = List.of(slow.task(Slow::hold, 3_000).remote(),
+        slow.task(Slow::hold, 3_000).remote());
+    assertThrows(PendingCallsLimitExceededException.class, () -> slow.task(Slow::hold, 1).remote());
+    assertEquals("accepted", Ray.task(RayParityTest::callFromATask, slow).remote().get(30_000),
+        "a task's calls are not refused for the driver's");
+    assertEquals(List.of(1, 1), Ray.get(held, 30_000));
+    assertEquals(1, slow.task(Slow::hold, 1).remote().get(30_000));
+  }
+
+  public static ByteBuffer reversed(ByteBuffer in) {
+    byte[] bytes = new byte[in.remaining()];
+    in.get(bytes);
+    byte[] out = new byte[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      out[i] = bytes[bytes.length - 1 - i];
+    }
+    return ByteBuffer.wrap(out);
+  }
+
+  @Test
+  void aByteBufferIsAnArgumentAndAReturnValue() {
+    ByteBuffer in = ByteBuffer.wrap(new byte[] {1, 2, 3, 4});
+    ByteBuffer out = Ray.task(RayParityTest::reversed, in).remote().get(30_000);
+    byte[] bytes = new byte[out.remaining()];
+    out.get(bytes);
+    assertArrayEquals(new byte[] {4, 3, 2, 1}, bytes);
+    ByteBuffer put = Ray.put(ByteBuffer.wrap(new byte[] {9, 8})).get();
+    assertEquals(2, put.remaining());
+    assertEquals(9, put.get(0));
+  }
+
+  @Test
+  void exceptionsHaveRaysConstructorsAndFields() {
+    byte[] bytes = new byte[ActorId.LENGTH];
+    bytes[0] = 7;
+    ActorId actor = ActorId.fromBytes(bytes);
+    assertSame(actor, new RayActorException(actor).actorId);
+    assertNull(new RayActorException().actorId);
+    assertEquals("gone", new RayActorException("gone").getMessage());
+    Throwable cause = new IllegalStateException("x");
+    assertSame(cause, new RayActorException(actor, cause).getCause());
+    byte[] objectBytes = new byte[ObjectId.LENGTH];
+    objectBytes[0] = 7;
+    ObjectId object = ObjectId.fromBytes(objectBytes);
+    assertSame(object, new UnreconstructableException(object).objectId);
+    assertTrue(new RayWorkerException().getMessage().contains("worker"));
+    assertSame(cause, new RayTimeoutException("late", cause).getCause());
+    RayException unavailable = new ActorUnavailableException("busy", cause);
+    assertSame(cause, unavailable.getCause());
+    RayException env = new RuntimeEnvException("env_vars: not a map");
+    assertEquals("env_vars: not a map", env.getMessage());
+    ObjectRef<Integer> ref = Ray.put(1);
+    assertEquals(1, ref.get());
+  }
+}
