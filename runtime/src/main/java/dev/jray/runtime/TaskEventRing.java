@@ -6,6 +6,7 @@ import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskKind;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,14 +36,28 @@ final class TaskEventRing {
 
   private static final TaskKind[] KINDS = TaskKind.values();
   private static final TaskEvent.State[] STATES = TaskEvent.State.values();
+  /** Bytes per event in {@link #events}: the task id, then its time and meta as one long. */
+  private static final int STRIDE = 32;
+  private static final VarHandle LONG_AT =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  /** Meta bits: kind (0: unknown, else ordinal + 1), state, attempt, and which references are set. */
+  private static final int STATE_SHIFT = 2;
+  private static final int ATTEMPT_SHIFT = 5;
+  private static final int MAX_ATTEMPT = (1 << 20) - 1;
+  private static final long HAS_NAME = 1L << 25;
+  private static final long HAS_ERROR = 1L << 26;
+  private static final int META_BITS = 27;
+  /** The latest time a ring keeps apart: 2^37 ms, four years after its first event. */
+  private static final long MAX_OFFSET_MS = (1L << (64 - META_BITS)) - 1;
 
-  // The events, slot by slot, written by the owner thread only. Primitives, and references only
-  // when a slot's differs (the same function again: no store): a reference stored into these
-  // long-lived arrays costs G1's write barrier a fence, which cost a synchronous task half its speed.
-  private final byte[] taskIds;
-  private final long[] times;
-  /** Kind (0: unknown, else ordinal + 1), state and attempt, packed by {@link #meta}. */
-  private final int[] metas;
+  // The events, written by the owner thread only. Each event's primitives lie side by side in
+  // one array (an event touches one cache line, not one per field: the ring outgrows L1), and a
+  // reference is stored only when its slot's differs (the same function again, no name, no
+  // error: no store): a reference stored into these long-lived arrays costs G1's write barrier
+  // a fence, which cost a synchronous task half its speed.
+  private final byte[] events;
+  /** Times are kept as milliseconds since this (37 bits: four years). */
+  private final long baseMs;
   private final FunctionDescriptor[] functions;
   private final String[] names;
   /** Error type and message of FAILED events, else null. */
@@ -60,14 +75,16 @@ final class TaskEventRing {
   @SuppressWarnings("unused")
   private long written;
 
-  /** @param capacity a power of two */
-  TaskEventRing(int capacity, Thread owner) {
+  /**
+   * @param capacity a power of two
+   * @param baseMs a time at or before the ring's first event
+   */
+  TaskEventRing(int capacity, Thread owner, long baseMs) {
     if (Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("capacity " + capacity + " is not a power of two");
     }
-    taskIds = new byte[capacity * TaskId.LENGTH];
-    times = new long[capacity];
-    metas = new int[capacity];
+    events = new byte[capacity * STRIDE];
+    this.baseMs = baseMs;
     functions = new FunctionDescriptor[capacity];
     names = new String[capacity];
     errorTypes = new String[capacity];
@@ -76,28 +93,27 @@ final class TaskEventRing {
     this.owner = owner;
   }
 
-  private static int meta(TaskKind kind, TaskEvent.State state, int attempt) {
-    return (kind == null ? 0 : kind.ordinal() + 1) | state.ordinal() << 2 | attempt << 5;
-  }
-
   /** Records one event; called by the owner thread only. */
   void record(TaskId taskId, TaskKind kind, FunctionDescriptor function, String name,
       int attempt, TaskEvent.State state, long timeMs, String errorType, String errorMessage) {
     long n = (long) WRITTEN.getOpaque(this);
     int i = (int) n & mask;
-    taskId.copyTo(taskIds, i * TaskId.LENGTH);
-    times[i] = timeMs;
-    metas[i] = meta(kind, state, attempt);
+    int at = i * STRIDE;
+    long before = (long) LONG_AT.get(events, at + TaskId.LENGTH);
+    taskId.copyTo(events, at);
+    long meta = (kind == null ? 0 : kind.ordinal() + 1) | state.ordinal() << STATE_SHIFT
+        | (long) Math.min(attempt, MAX_ATTEMPT) << ATTEMPT_SHIFT
+        | (name != null ? HAS_NAME : 0) | (errorType != null ? HAS_ERROR : 0);
+    LONG_AT.set(events, at + TaskId.LENGTH,
+        Math.min(MAX_OFFSET_MS, Math.max(0, timeMs - baseMs)) << META_BITS | meta);
     if (functions[i] != function) {
       functions[i] = function;
     }
-    if (names[i] != name) {
+    if ((name != null || (before & HAS_NAME) != 0) && names[i] != name) {
       names[i] = name;
     }
-    if (errorTypes[i] != errorType) {
+    if (errorType != null || (before & HAS_ERROR) != 0) {
       errorTypes[i] = errorType;
-    }
-    if (errorMessages[i] != errorMessage) {
       errorMessages[i] = errorMessage;
     }
     int counted = kind == null && state == TaskEvent.State.FAILED ? FAILED_BY_OWNER
@@ -116,22 +132,26 @@ final class TaskEventRing {
   /** Adds the events the ring holds, oldest first, that were not overwritten while copied. */
   void copyTo(List<TaskEvent> into) {
     long end = (long) WRITTEN.getAcquire(this);
-    long start = Math.max(0, end - metas.length);
+    long start = Math.max(0, end - functions.length);
     int from = into.size();
     for (long n = start; n < end; n++) {
       int i = (int) n & mask;
-      TaskId taskId = new TaskId(Arrays.copyOfRange(taskIds, i * TaskId.LENGTH,
-          (i + 1) * TaskId.LENGTH));
-      int meta = metas[i];
-      TaskKind kind = (meta & 3) == 0 ? null : KINDS[(meta & 3) - 1];
+      int at = i * STRIDE;
+      TaskId taskId = new TaskId(Arrays.copyOfRange(events, at, at + TaskId.LENGTH));
+      long packed = (long) LONG_AT.get(events, at + TaskId.LENGTH);
+      int kindBits = (int) packed & 3;
+      TaskKind kind = kindBits == 0 ? null : KINDS[kindBits - 1];
       ActorId actor = taskId.getActorId();
+      boolean failed = (packed & HAS_ERROR) != 0;
       into.add(new TaskEvent(taskId, actor.getJobId(), kind,
-          kind == null || kind == TaskKind.NORMAL ? null : actor, functions[i], names[i],
-          meta >>> 5, STATES[(meta >>> 2) & 7], times[i], errorTypes[i], errorMessages[i]));
+          kind == null || kind == TaskKind.NORMAL ? null : actor, functions[i],
+          (packed & HAS_NAME) != 0 ? names[i] : null, (int) (packed >>> ATTEMPT_SHIFT) & MAX_ATTEMPT,
+          STATES[(int) (packed >>> STATE_SHIFT) & 7], baseMs + (packed >>> META_BITS),
+          failed ? errorTypes[i] : null, failed ? errorMessages[i] : null));
     }
     VarHandle.acquireFence(); // the slots were read before the count is read again
     // the writer may be filling the slot after the last it published, unseen: one more is unsafe
-    long overwrittenUpTo = (long) WRITTEN.getAcquire(this) + 1 - metas.length;
+    long overwrittenUpTo = (long) WRITTEN.getAcquire(this) + 1 - functions.length;
     int torn = (int) Math.max(0, Math.min(end - start, overwrittenUpTo - start));
     into.subList(from, from + torn).clear();
   }

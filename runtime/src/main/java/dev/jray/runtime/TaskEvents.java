@@ -188,11 +188,11 @@ public final class TaskEvents implements AutoCloseable {
     }
     TaskEventRing ring;
     if (rings.size() < maxRings) {
-      ring = new TaskEventRing(perThread, me);
+      ring = new TaskEventRing(perThread, me, nowMs);
       rings.add(ring);
     } else {
       if (shared == null) {
-        shared = new TaskEventRing(perThread, null);
+        shared = new TaskEventRing(perThread, null, nowMs);
       }
       ring = shared;
     }

@@ -141,6 +141,35 @@ class TaskEventsTest {
   }
 
   @Test
+  void aSlotOverwrittenByAnEventWithoutErrorOrNameShowsNeither() {
+    try (TaskEvents events = new TaskEvents(new ManualTime(5_000), 4, 4)) {
+      TaskSpec named = new TaskSpec(spec().taskId(), JOB, TaskKind.NORMAL, "named", F, List.of(),
+          ResourceSet.EMPTY, "owner", spec().returnId(), 0, 0, null, null, 0);
+      events.running(WorkerThreadContext.current(), named);
+      events.ended(WorkerThreadContext.current(), named, new IllegalStateException("boom"));
+      TaskEvent failed = events.latest(10).stream()
+          .filter(e -> e.state() == TaskEvent.State.FAILED).findFirst().orElseThrow();
+      assertEquals("TASK_EXECUTION_EXCEPTION", failed.errorType());
+      assertTrue(failed.errorMessage().contains("boom"), failed.errorMessage());
+      assertEquals("named", failed.name());
+      assertEquals(5_000, failed.timeMs());
+      TaskSpec plain = spec();
+      for (int i = 0; i < 2; i++) { // four events: both slots of the named task are overwritten
+        events.running(WorkerThreadContext.current(), plain);
+        events.ended(WorkerThreadContext.current(), plain, null);
+      }
+      List<TaskEvent> latest = events.latest(10);
+      assertEquals(3, latest.size(), "a full ring shows one event less than it holds");
+      for (TaskEvent e : latest) {
+        assertEquals(plain.taskId(), e.taskId());
+        assertEquals(null, e.errorType(), e.toString());
+        assertEquals(null, e.errorMessage(), e.toString());
+        assertEquals(null, e.name(), e.toString());
+      }
+    }
+  }
+
+  @Test
   void readersSeeOnlyWholeEventsWhileAThreadRecords() throws Exception {
     try (TaskEvents events = new TaskEvents(new ManualTime(0), 32, 4)) {
       TaskSpec s = spec();

@@ -1,6 +1,9 @@
 package dev.jray.cluster.drivers;
 
+import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
+import dev.jray.api.exception.RayActorException;
+import java.util.function.Supplier;
 
 /**
  * Runs a driver body between {@code Ray.init()} and {@code Ray.shutdown()}, as a user's main
@@ -40,6 +43,26 @@ final class Driver {
   static void result(String key, Object value) {
     System.out.println("RESULT " + key + "=" + value);
     System.out.flush();
+  }
+
+  /**
+   * The answer of a call to an actor that may be restarting: as in Ray (maxTaskRetries 0), a call
+   * made meanwhile fails at once with RayActorException, so the call is made again until the
+   * actor answers or {@code timeoutMs} passes.
+   */
+  static <T> T callWhileRestarting(Supplier<ObjectRef<T>> call, long timeoutMs)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (true) {
+      try {
+        return call.get().get(Math.max(1, deadline - System.currentTimeMillis()));
+      } catch (RayActorException restarting) {
+        if (System.currentTimeMillis() >= deadline) {
+          throw restarting;
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   static void check(boolean condition, String message) {

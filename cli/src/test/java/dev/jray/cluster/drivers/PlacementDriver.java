@@ -206,7 +206,7 @@ public final class PlacementDriver {
     Driver.result("wait-after", pg.wait(180));
     List<String> after = new ArrayList<>();
     for (ActorHandle<Keeper> a : actors) {
-      after.add(a.task(Keeper::nodeId).remote().get(120_000));
+      after.add(Driver.callWhileRestarting(() -> a.task(Keeper::nodeId).remote(), 120_000));
     }
     Driver.result("after", String.join(",", after));
     PlacementGroups.removePlacementGroup(pg.getId());

@@ -45,7 +45,8 @@ public final class SurvivorDriver {
       System.out.flush();
       // the test kills the node, then creates the file
       Await.until(Time.SYSTEM, Duration.ofSeconds(60), () -> Files.exists(killed));
-      Driver.result("after", tally.task(Tally::add).remote().get(90_000));
+      Driver.result("after", Driver.callWhileRestarting(() -> tally.task(Tally::add).remote(),
+          90_000));
       Driver.result("slow-node", slow.get(90_000));
     });
   }
