@@ -216,8 +216,7 @@ public class RayParityTest {
     ActorHandle<SlowToRestart> retrying = Ray.actor(SlowToRestart::new).setMaxRestarts(1)
         .setMaxTaskRetries(-1).remote();
     assertEquals(1, retrying.task(SlowToRestart::ping).remote().get(30_000));
-    retrying.kill(false);
-    Thread.sleep(200);
+    retrying.kill(false); // sent before or during the restart, the call waits for the new instance
     assertEquals(1, retrying.task(SlowToRestart::ping).remote().get(30_000),
         "with task retries a call made while it restarts waits for it");
   }
