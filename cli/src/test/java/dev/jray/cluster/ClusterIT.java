@@ -136,6 +136,10 @@ class ClusterIT {
     assertEquals(expected, r.result("counts"), r.describe());
     assertEquals(c.node("worker1").nodeId(), r.result("actor-node"), r.describe());
     assertNotEquals(r.result("driver-node"), r.result("actor-node"), r.describe());
+    // concurrency groups cross the wire: given at creation, declared by the class, picked per call
+    assertEquals("true,true", r.result("met"), r.describe());
+    assertEquals(c.node("worker1").nodeId(), r.result("rendezvous-node"), r.describe());
+    assertEquals("true", r.result("released"), r.describe());
   }
 
   @Test

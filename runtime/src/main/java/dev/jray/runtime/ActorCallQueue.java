@@ -33,16 +33,11 @@ import java.util.Map;
  * block), so they leave in order; calls are failed outside it. State changes come on GCS threads.
  */
 final class ActorCallQueue {
-  /** A call waiting to be sent. */
-  record Call(TaskId taskId, JobId jobId, FunctionDescriptor function, PreparedArgs args,
-      ObjectId returnId, int attempt) {
-    Call(TaskId taskId, JobId jobId, FunctionDescriptor function, PreparedArgs args,
-        ObjectId returnId) {
-      this(taskId, jobId, function, args, returnId, 0);
-    }
-
+  /** A call waiting to be sent; {@code concurrencyGroup} null unless the caller picked one. */
+  record Call(TaskId taskId, JobId jobId, FunctionDescriptor function, String concurrencyGroup,
+      PreparedArgs args, ObjectId returnId, int attempt) {
     Call retried() {
-      return new Call(taskId, jobId, function, args, returnId, attempt + 1);
+      return new Call(taskId, jobId, function, concurrencyGroup, args, returnId, attempt + 1);
     }
   }
 

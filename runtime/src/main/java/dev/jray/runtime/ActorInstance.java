@@ -1,6 +1,7 @@
 package dev.jray.runtime;
 
 import dev.jray.api.exception.RayActorException;
+import dev.jray.api.exception.RayTaskException;
 import dev.jray.api.id.ActorId;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
@@ -14,16 +15,18 @@ import java.util.function.BooleanSupplier;
 /**
  * An actor hosted by this worker: its instance, its mailbox (fed by callers here and by the
  * link's reader for callers on other nodes), and up to {@code maxConcurrency} calls running at
- * once (one at a time, in arrival order, by default).
+ * once (one at a time, in arrival order, by default), or as many as its concurrency groups allow
+ * ({@link ActorConcurrencyGroups}).
  *
- * <p>Threading: the mailbox, {@link #running} and {@link #active} are guarded by this object's
+ * <p>Threading: the mailbox, {@link #running} and the groups' lanes are guarded by this object's
  * lock, never held while a call runs; {@link #accept} never blocks. A single-threaded actor
  * holds no thread: its mailbox is a {@link ActorRunners.Serial} that one of the node's actor
  * runners drains when calls are queued, one call at a time, so its state is only ever touched by
  * one thread at a time; once the mailbox is empty that runner spins a little for the next call
  * (as long as the last gap between calls, when that was short: {@link AdaptiveSpin}; never while
- * other actors wait for a runner), so a busy actor's call costs no thread handoff. Concurrent
- * actors run their calls on the worker's pool. Creation, kill and restart run on the runners.
+ * other actors wait for a runner), so a busy actor's call costs no thread handoff. Actors that
+ * run calls at once run them on the worker's pool, each group's lane drained by up to its limit
+ * of pool threads. Creation, kill and restart run on the runners.
  */
 final class ActorInstance {
   /** Thrown by {@code Ray.exitActor()} to unwind the actor's method; never seen by users. */
@@ -41,15 +44,14 @@ final class ActorInstance {
   private volatile boolean restarted;
   private final ClassLoader loader;
   private final String namespace;
-  private final int maxConcurrency;
   private final ActorRunners runners;
   private final ArrayDeque<TaskSpec> mailbox = new ArrayDeque<>();
   /** The mailbox's size, readable without the lock by a runner spinning for calls. */
   private volatile int queued;
   /** The calls running and their threads (to interrupt on a kill); guarded by this. */
   private final Map<TaskSpec, Thread> running = new IdentityHashMap<>();
-  /** Calls running on pool threads, for a concurrent actor; guarded by this. */
-  private int active;
+  /** Where calls run if more than one may run at once; null for a single-threaded actor. */
+  private final ActorConcurrencyGroups groups;
   private volatile boolean dead;
   /** The mailbox a runner drains, for a single-threaded actor; null for a concurrent one. */
   private final ActorRunners.Serial serial;
@@ -66,7 +68,8 @@ final class ActorInstance {
   }
 
   ActorInstance(HostedActors hosts, TaskExecutor tasks, ActorRunners runners, TaskSpec creation,
-      Object instance, ClassLoader loader, String namespace, boolean restarted) {
+      Object instance, ClassLoader loader, String namespace, boolean restarted,
+      ActorConcurrencyGroups groups) {
     this.restarted = restarted;
     this.hosts = hosts;
     this.tasks = tasks;
@@ -76,9 +79,9 @@ final class ActorInstance {
     this.instance = instance;
     this.loader = loader;
     this.namespace = namespace;
-    this.maxConcurrency = creation.actor().maxConcurrency();
+    this.groups = groups;
     this.callDeathOrOthers = () -> queued != 0 || dead || runners.othersReady();
-    this.serial = maxConcurrency != 1 ? null : new ActorRunners.Serial(runners) {
+    this.serial = groups != null ? null : new ActorRunners.Serial(runners) {
       @Override
       protected void runQueued(boolean spinForMore) {
         drainOnRunner(spinForMore);
@@ -108,29 +111,56 @@ final class ActorInstance {
    * ActorRunners.Serial#scheduleLazily}). Never blocks.
    */
   void accept(TaskSpec spec, boolean callerMayWait) {
-    boolean runHere = false;
+    if (groups != null) {
+      acceptInLane(spec);
+      return;
+    }
     boolean rejected;
     synchronized (this) {
       rejected = dead;
       if (!rejected) {
         mailbox.add(spec);
         queued = mailbox.size();
-        runHere = serial == null && active < maxConcurrency;
-        if (runHere) {
-          active++;
+      }
+    }
+    if (rejected) {
+      tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
+    } else if (callerMayWait) {
+      serial.scheduleLazily();
+    } else {
+      serial.schedule();
+    }
+  }
+
+  /** Queues a call in its group's lane, and starts a pool thread on the lane if it has room. */
+  private void acceptInLane(TaskSpec spec) {
+    ActorConcurrencyGroups.Lane lane = null;
+    boolean runHere = false;
+    boolean rejected;
+    IllegalArgumentException badGroup = null;
+    synchronized (this) {
+      rejected = dead;
+      if (!rejected) {
+        try {
+          lane = groups.laneOf(spec);
+          lane.queue.add(spec);
+          runHere = lane.active < lane.max;
+          if (runHere) {
+            lane.active++;
+          }
+        } catch (IllegalArgumentException e) {
+          badGroup = e;
         }
       }
     }
     if (rejected) {
       tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
-    } else if (serial != null) {
-      if (callerMayWait) {
-        serial.scheduleLazily();
-      } else {
-        serial.schedule();
-      }
+    } else if (badGroup != null) {
+      tasks.deliverError(spec, new RayTaskException("actor " + actorId + " cannot run "
+          + spec.function() + ": " + badGroup.getMessage(), badGroup));
     } else if (runHere) {
-      tasks.execute(this::drain);
+      ActorConcurrencyGroups.Lane started = lane;
+      tasks.execute(() -> drain(started));
     }
   }
 
@@ -175,14 +205,16 @@ final class ActorInstance {
     return came;
   }
 
-  /** Runs calls from the mailbox on this pool thread until it is empty (concurrent actors). */
-  private void drain() {
+  /** Runs a lane's calls on this pool thread until the lane is empty. */
+  private void drain(ActorConcurrencyGroups.Lane lane) {
     while (true) {
       TaskSpec spec;
       synchronized (this) {
-        spec = next();
+        spec = dead ? null : lane.queue.poll();
         if (spec == null) {
-          active--;
+          lane.active--;
+        } else {
+          running.put(spec, Thread.currentThread());
         }
       }
       if (spec == null) {
@@ -195,7 +227,7 @@ final class ActorInstance {
     }
   }
 
-  /** Takes the next call and marks it running on this thread; null if none, or dead. */
+  /** Takes the next call of a single-threaded actor and marks it running; null if none, or dead. */
   private synchronized TaskSpec next() {
     TaskSpec spec = dead ? null : mailbox.poll();
     queued = mailbox.size();
@@ -248,6 +280,9 @@ final class ActorInstance {
       toFail.addAll(mailbox);
       mailbox.clear();
       queued = 0;
+      if (groups != null) {
+        toFail.addAll(groups.takeQueued());
+      }
       running.forEach((spec, thread) -> {
         toFail.add(spec);
         thread.interrupt();
@@ -282,6 +317,9 @@ final class ActorInstance {
       toFail.addAll(mailbox);
       mailbox.clear();
       queued = 0;
+      if (groups != null) {
+        toFail.addAll(groups.takeQueued());
+      }
       for (Map.Entry<TaskSpec, Thread> e : running.entrySet()) {
         toFail.add(e.getKey());
         if (interrupt && e.getValue() != Thread.currentThread()) {

@@ -16,6 +16,7 @@ import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.serialization.Serializer;
 import dev.jray.resources.ResourceSet;
 import dev.jray.task.ActorSpec;
+import dev.jray.task.ConcurrencyGroupSpec;
 import dev.jray.task.FunctionDescriptor;
 import dev.jray.task.TaskArg;
 import dev.jray.task.TaskKind;
@@ -90,6 +91,7 @@ final class ActorSubmitter implements AutoCloseable {
   <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options) {
     TaskContext ctx = jobs.context();
     FunctionDescriptor fd = functions.describe(factory);
+    List<ConcurrencyGroupSpec> groups = ConcurrencyGroupImpl.specs(options.concurrencyGroups);
     ResourceSet resources = options.group == null ? ResourceSet.of(options.resources)
         : PlacementGroupClient.demand(options.group, options.bundleIndex,
             ResourceSet.of(options.resources));
@@ -105,12 +107,12 @@ final class ActorSubmitter implements AutoCloseable {
     ObjectId creationReturn = IdFactory.objectId(creationTask, 1);
     refs.expectResult(creationReturn, prepared, null);
     ActorSpec actor = new ActorSpec(actorId, options.maxConcurrency, options.maxRestarts,
-        options.maxTaskRetries);
+        options.maxTaskRetries, groups);
     Runnable send = () -> {
       try {
         TaskSpec spec = new TaskSpec(creationTask, ctx.jobId(), TaskKind.ACTOR_CREATION,
             options.name, fd, prepared.toTaskArgs(), resources,
-            owners.self(), creationReturn, 0, 0, actor, null, 0);
+            owners.self(), creationReturn, 0, 0, actor, null, 0, null);
         if (options.maxRestarts != 0) {
           directory.keepCreationSpec(actorId, spec);
         }
@@ -127,6 +129,11 @@ final class ActorSubmitter implements AutoCloseable {
       prepared.resolved().thenRun(send);
     }
     return new ActorHandleImpl<>(actorId, options.maxPendingCalls);
+  }
+
+  /** A concurrency group of actor methods, described now. */
+  ConcurrencyGroupImpl concurrencyGroup(String name, int maxConcurrency, List<RayFunc> methods) {
+    return ConcurrencyGroupImpl.of(name, maxConcurrency, methods, functions);
   }
 
   /**
@@ -149,7 +156,9 @@ final class ActorSubmitter implements AutoCloseable {
     return created;
   }
 
-  ObjectRef<?> callActor(ActorHandle<?> handle, RayFunc func, Object[] args) {
+  /** @param concurrencyGroup the group the caller picked, or null for its method's */
+  ObjectRef<?> callActor(ActorHandle<?> handle, RayFunc func, Object[] args,
+      String concurrencyGroup) {
     ActorHandleImpl<?> h = (ActorHandleImpl<?>) handle;
     WorkerThreadContext thread = WorkerThreadContext.current();
     TaskContext ctx = jobs.context(thread);
@@ -168,14 +177,16 @@ final class ActorSubmitter implements AutoCloseable {
     ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared,
         () -> queue.releaseSlot(returnId, counted));
     taskManager.events().submittedActorCall(thread, taskId, fd); // its actor and job: in the id
-    queue.enqueue(new ActorCallQueue.Call(taskId, ctx.jobId(), fd, prepared, returnId));
+    queue.enqueue(new ActorCallQueue.Call(taskId, ctx.jobId(), fd, concurrencyGroup, prepared,
+        returnId, 0));
     return ref;
   }
 
   /** The actor call's spec once its arguments are resolved. */
   TaskSpec callSpec(ActorCallQueue.Call call, ActorId actorId, List<TaskArg> args) {
     return new TaskSpec(call.taskId(), call.jobId(), TaskKind.ACTOR_TASK, null, call.function(),
-        args, ResourceSet.EMPTY, owners.self(), call.returnId(), 0, call.attempt(), null, actorId, 0);
+        args, ResourceSet.EMPTY, owners.self(), call.returnId(), 0, call.attempt(), null, actorId, 0,
+        call.concurrencyGroup());
   }
 
   /**

@@ -91,8 +91,15 @@ final class HostedActors {
       failCreation(spec, "its constructor " + spec.function() + " threw " + t, t);
       return;
     }
+    ActorConcurrencyGroups groups;
+    try {
+      groups = ActorConcurrencyGroups.of(outcome.value().getClass(), spec.actor());
+    } catch (IllegalArgumentException e) {
+      failCreation(spec, e.getMessage(), e);
+      return;
+    }
     ActorInstance actor = new ActorInstance(this, tasks, runners, spec, outcome.value(), loader,
-        namespace, record.numRestarts() > 0);
+        namespace, record.numRestarts() > 0, groups);
     actors.put(actorId, actor);
     ActorRecord now = directory.markAlive(actorId);
     tasks.deliver(spec, ObjectValue.inline(codec.serializer().serialize(null)), List.of());

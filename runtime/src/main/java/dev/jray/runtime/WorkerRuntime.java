@@ -4,6 +4,7 @@ import dev.jray.api.ActorHandle;
 import dev.jray.api.BaseActorHandle;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.WaitResult;
+import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.options.ActorCreationOptions;
@@ -81,7 +82,13 @@ public final class WorkerRuntime implements RayRuntime {
   public ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
       CallOptions options) {
     worker.checkConnected();
-    return actors.callActor(actor, func, args);
+    return actors.callActor(actor, func, args, options.concurrencyGroup);
+  }
+
+  @Override
+  public ConcurrencyGroup createConcurrencyGroup(String name, int maxConcurrency,
+      List<RayFunc> methods) {
+    return actors.concurrencyGroup(name, maxConcurrency, methods);
   }
 
   @Override

@@ -230,6 +230,7 @@ class ReferenceCounterTest {
     in.released();
     assertNotNull(owned.future(inner), "the container still holds it");
     Reference.reachabilityFence(out);
+    Reference.reachabilityFence(innerRef); // else its collection would release it a second time
   }
 
   @Test

@@ -17,11 +17,13 @@ import java.util.List;
  * @param attempt 0 on first submission, +1 per retry
  * @param hops how many times schedulers forwarded it (a forwarded task is not spilled again
  *     unless the node cannot run it at all)
+ * @param concurrencyGroup for ACTOR_TASK, the concurrency group the caller picked; null: its
+ *     method's
  */
 public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
     FunctionDescriptor function, List<TaskArg> args, ResourceSet resources, String ownerAddress,
-    ObjectId returnId, int maxRetries, int attempt, ActorSpec actor, ActorId actorId, int hops)
-    implements Serializable {
+    ObjectId returnId, int maxRetries, int attempt, ActorSpec actor, ActorId actorId, int hops,
+    String concurrencyGroup) implements Serializable {
 
   public TaskSpec {
     args = List.copyOf(args);
@@ -30,13 +32,13 @@ public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
   /** The same task, forwarded once more. */
   public TaskSpec forwarded() {
     return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
-        returnId, maxRetries, attempt, actor, actorId, hops + 1);
+        returnId, maxRetries, attempt, actor, actorId, hops + 1, concurrencyGroup);
   }
 
   /** The same task, submitted again after its node died (a fresh start: no hops). */
   public TaskSpec retried() {
     return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
-        returnId, maxRetries, attempt + 1, actor, actorId, 0);
+        returnId, maxRetries, attempt + 1, actor, actorId, 0, concurrencyGroup);
   }
 
   /**
@@ -46,7 +48,7 @@ public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
    */
   public TaskSpec rerun(List<TaskArg> currentArgs) {
     return new TaskSpec(taskId, jobId, kind, name, function, currentArgs, resources, ownerAddress,
-        returnId, maxRetries, attempt + 1, actor, actorId, 0);
+        returnId, maxRetries, attempt + 1, actor, actorId, 0, concurrencyGroup);
   }
 
   /** The shape shown under "Demands" in status: resources, and the name for actors. */

@@ -11,11 +11,23 @@ public class ActorTaskCaller<R> {
   private final ActorHandle<?> actor;
   private final RayFunc func;
   private final Object[] args;
+  private CallOptions options = CallOptions.ACTOR_CALL;
 
   public ActorTaskCaller(ActorHandle<?> actor, RayFunc func, Object[] args) {
     this.actor = actor;
     this.func = func;
     this.args = args;
+  }
+
+  /**
+   * Runs the call in the actor's concurrency group of that name instead of its method's.
+   *
+   * @throws IllegalArgumentException if the name is null or empty; a name the actor does not
+   *     have fails the call
+   */
+  public ActorTaskCaller<R> setConcurrencyGroup(String name) {
+    options = new CallOptions.Builder().setConcurrencyGroup(name).build();
+    return this;
   }
 
   /**
@@ -26,6 +38,6 @@ public class ActorTaskCaller<R> {
    */
   @SuppressWarnings("unchecked")
   public ObjectRef<R> remote() {
-    return (ObjectRef<R>) Ray.internal().callActor(actor, func, args, CallOptions.ACTOR_CALL);
+    return (ObjectRef<R>) Ray.internal().callActor(actor, func, args, options);
   }
 }

@@ -1,5 +1,6 @@
 package dev.jray.api.call;
 
+import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.ActorLifetime;
@@ -86,6 +87,17 @@ public abstract class BaseActorCreator<T extends BaseActorCreator<T>> {
   /** Runs the actor in its own JVM with these options. */
   public T setJvmOptions(List<String> jvmOptions) {
     builder.setJvmOptions(jvmOptions);
+    return self();
+  }
+
+  /**
+   * The actor's concurrency groups: each runs its methods' calls up to its own limit, beside
+   * the other groups' calls; the methods in none share the actor's {@code maxConcurrency}.
+   *
+   * @throws IllegalArgumentException if two groups have one name
+   */
+  public T setConcurrencyGroups(ConcurrencyGroup... groups) {
+    builder.setConcurrencyGroups(List.of(groups));
     return self();
   }
 

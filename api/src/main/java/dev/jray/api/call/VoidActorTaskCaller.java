@@ -10,6 +10,7 @@ public class VoidActorTaskCaller {
   private final ActorHandle<?> actor;
   private final RayFunc func;
   private final Object[] args;
+  private CallOptions options = CallOptions.ACTOR_CALL;
 
   public VoidActorTaskCaller(ActorHandle<?> actor, RayFunc func, Object[] args) {
     this.actor = actor;
@@ -17,8 +18,19 @@ public class VoidActorTaskCaller {
     this.args = args;
   }
 
+  /**
+   * Runs the call in the actor's concurrency group of that name instead of its method's.
+   *
+   * @throws IllegalArgumentException if the name is null or empty; a name the actor does not
+   *     have fails the call
+   */
+  public VoidActorTaskCaller setConcurrencyGroup(String name) {
+    options = new CallOptions.Builder().setConcurrencyGroup(name).build();
+    return this;
+  }
+
   /** Submits the call; returns at once. */
   public void remote() {
-    Ray.internal().callActor(actor, func, args, CallOptions.ACTOR_CALL);
+    Ray.internal().callActor(actor, func, args, options);
   }
 }

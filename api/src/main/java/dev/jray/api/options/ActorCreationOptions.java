@@ -1,5 +1,6 @@
 package dev.jray.api.options;
 
+import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.runtimeenv.RuntimeEnv;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ public final class ActorCreationOptions extends BaseTaskOptions {
   public final int bundleIndex;
   public final List<String> jvmOptions;
   public final RuntimeEnv runtimeEnv;
+  /** Groups of methods whose calls run beside the others', each with its own limit. */
+  public final List<ConcurrencyGroup> concurrencyGroups;
 
   private ActorCreationOptions(Builder b) {
     super(b.resources);
@@ -40,6 +43,7 @@ public final class ActorCreationOptions extends BaseTaskOptions {
     this.bundleIndex = b.bundleIndex;
     this.jvmOptions = List.copyOf(b.jvmOptions);
     this.runtimeEnv = b.runtimeEnv;
+    this.concurrencyGroups = b.concurrencyGroups;
   }
 
   public static final class Builder {
@@ -55,6 +59,7 @@ public final class ActorCreationOptions extends BaseTaskOptions {
     private int bundleIndex = -1;
     private List<String> jvmOptions = List.of();
     private RuntimeEnv runtimeEnv;
+    private List<ConcurrencyGroup> concurrencyGroups = List.of();
 
     public Builder setName(String name) {
       if (name != null && name.isEmpty()) {
@@ -137,6 +142,24 @@ public final class ActorCreationOptions extends BaseTaskOptions {
 
     public Builder setRuntimeEnv(RuntimeEnv runtimeEnv) {
       this.runtimeEnv = runtimeEnv;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if a group is null or two groups have one name */
+    public Builder setConcurrencyGroups(List<ConcurrencyGroup> concurrencyGroups) {
+      if (concurrencyGroups == null) {
+        throw new IllegalArgumentException("concurrencyGroups must not be null");
+      }
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (ConcurrencyGroup g : concurrencyGroups) {
+        if (g == null) {
+          throw new IllegalArgumentException("concurrencyGroups must not hold null");
+        }
+        if (!names.add(g.getName())) {
+          throw new IllegalArgumentException("two concurrency groups are named '" + g.getName() + "'");
+        }
+      }
+      this.concurrencyGroups = List.copyOf(concurrencyGroups);
       return this;
     }
 

@@ -20,6 +20,8 @@ public final class CallOptions extends BaseTaskOptions {
   /** -1: any bundle of {@link #group}. */
   public final int bundleIndex;
   public final RuntimeEnv runtimeEnv;
+  /** An actor call's concurrency group, instead of its method's; null: its method's. */
+  public final String concurrencyGroup;
 
   private CallOptions(Builder b) {
     super(b.resources);
@@ -28,6 +30,7 @@ public final class CallOptions extends BaseTaskOptions {
     this.group = b.group;
     this.bundleIndex = b.bundleIndex;
     this.runtimeEnv = b.runtimeEnv;
+    this.concurrencyGroup = b.concurrencyGroup;
   }
 
   public static final class Builder {
@@ -37,6 +40,7 @@ public final class CallOptions extends BaseTaskOptions {
     private PlacementGroup group;
     private int bundleIndex = -1;
     private RuntimeEnv runtimeEnv;
+    private String concurrencyGroup;
 
     public Builder setName(String name) {
       this.name = name;
@@ -74,6 +78,15 @@ public final class CallOptions extends BaseTaskOptions {
 
     public Builder setRuntimeEnv(RuntimeEnv runtimeEnv) {
       this.runtimeEnv = runtimeEnv;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if the name is null or empty */
+    public Builder setConcurrencyGroup(String concurrencyGroup) {
+      if (concurrencyGroup == null || concurrencyGroup.isEmpty()) {
+        throw new IllegalArgumentException("concurrencyGroup must not be null or empty");
+      }
+      this.concurrencyGroup = concurrencyGroup;
       return this;
     }
 

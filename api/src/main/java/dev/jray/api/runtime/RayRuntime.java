@@ -4,6 +4,7 @@ import dev.jray.api.ActorHandle;
 import dev.jray.api.BaseActorHandle;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.WaitResult;
+import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.options.ActorCreationOptions;
@@ -42,6 +43,14 @@ public interface RayRuntime {
   ObjectRef<?> call(RayFunc func, Object[] args, CallOptions options);
 
   ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args, CallOptions options);
+
+  /**
+   * A concurrency group of actor methods ({@code ConcurrencyGroupBuilder.build()}).
+   *
+   * @throws IllegalArgumentException if the name is empty, the limit below 1, or a method is not
+   *     a method reference
+   */
+  ConcurrencyGroup createConcurrencyGroup(String name, int maxConcurrency, List<RayFunc> methods);
 
   /** @param factory a constructor reference or a function returning the actor instance */
   <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options);
