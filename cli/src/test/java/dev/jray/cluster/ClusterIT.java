@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jray.cluster.drivers.ActorDriver;
 import dev.jray.cluster.drivers.BigObjectsDriver;
 import dev.jray.cluster.drivers.BorrowDriver;
+import dev.jray.cluster.drivers.ExplicitFreeDriver;
 import dev.jray.cluster.drivers.FreeDriver;
 import dev.jray.cluster.drivers.NamedActorDriver;
 import dev.jray.cluster.drivers.TasksDriver;
@@ -191,6 +192,29 @@ class ClusterIT {
     Status exited = c.awaitStatus(st -> st.objects() <= before, Duration.ofSeconds(20));
     assertTrue(exited.objects() <= before, "results of an exited driver are still stored (before: "
         + before + " objects):\n" + exited);
+  }
+
+  @Test
+  @Order(6)
+  void anObjectFreedByRayInternalFreeLeavesTheNodeThatMadeItThoughItsRefsRemain() throws Exception {
+    LocalCluster c = cluster();
+    int before = c.status().objects();
+    int count = 3;
+    Path flags = Files.createDirectories(c.tmpDir().resolve("explicit-free-flags"));
+    ChildJvm driver = c.startDriver(List.of(), ExplicitFreeDriver.class, "GPUX",
+        Integer.toString(count), "4", flags.toString());
+    driver.awaitLine("^HELD$", Duration.ofSeconds(90));
+    Status held = c.awaitStatus(st -> st.objects() >= before + count, Duration.ofSeconds(20));
+    assertTrue(held.objects() >= before + count, "the held results are not stored:\n" + held);
+    Files.createFile(flags.resolve("free"));
+    driver.awaitLine("^FREED$", Duration.ofSeconds(60));
+    Status freed = c.awaitStatus(st -> st.objects() <= before, Duration.ofSeconds(20));
+    assertTrue(freed.objects() <= before, "freed results are still stored (before: " + before
+        + " objects):\n" + freed);
+    Files.createFile(flags.resolve("exit"));
+    JvmResult r = driver.await(Duration.ofSeconds(60));
+    assertTrue(r.ok(), r.describe());
+    assertEquals(Integer.toString(count), r.result("unreadable"), r.describe());
   }
 
   @Test

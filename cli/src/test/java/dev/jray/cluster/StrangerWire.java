@@ -155,7 +155,7 @@ final class StrangerWire {
         new FunctionDescriptor("java.lang.System", "exit", "(I)V"),
         List.of(TaskArg.byValue(Serializers.fory().serialize(0))), ResourceSet.EMPTY,
         "jray.owner." + IdFactory.newUniqueId(), IdFactory.objectId(taskId, 1), 0, 0, null, null,
-        0, null);
+        0, null, null);
     return LINK_MESSAGES.serialize(spec);
   }
 

@@ -33,6 +33,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,8 @@ public final class PlacementVerticle extends AbstractVerticle {
   private final ArrayDeque<PlacementGroupId> toPlace = new ArrayDeque<>();
   /** Groups that could not be placed on their last try. */
   private final Set<PlacementGroupId> waiting = new LinkedHashSet<>();
+  /** Groups whose wait for room was logged (once per group, at debug). */
+  private final Set<PlacementGroupId> toldWaiting = new HashSet<>();
   private boolean active;
   private boolean placing;
   private MessageConsumer<Object> consumer;
@@ -301,6 +304,10 @@ public final class PlacementVerticle extends AbstractVerticle {
           candidates()).orElse(null);
       if (chosen == null) {
         waiting.add(g.id());
+        if (toldWaiting.add(g.id())) {
+          LOG.atDebug().log(() -> "placement group " + describe(g) + " waits for room: "
+              + candidates());
+        }
         continue;
       }
       placing = true;
@@ -317,6 +324,7 @@ public final class PlacementVerticle extends AbstractVerticle {
           waiting.add(g.id());
         } else if (!ar.result()) {
           waiting.add(g.id()); // a node had less room than its last report said
+          LOG.atDebug().log(() -> "placement group " + describe(g) + " refused on " + chosen);
         }
         placeNext();
       });
@@ -442,6 +450,7 @@ public final class PlacementVerticle extends AbstractVerticle {
 
   /** Stores the group's new state in the GCS and tells every node. */
   private void record(PlacementGroupRecord g) {
+    toldWaiting.remove(g.id());
     if (g.isRemoved()) {
       groups.remove(g.id());
     } else {

@@ -253,7 +253,7 @@ final class ActorInstance {
   /** @return true if the method called {@code Ray.exitActor()} */
   private boolean run(TaskSpec spec) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
-        TaskKind.ACTOR_TASK, false, restarted);
+        TaskKind.ACTOR_TASK, false, restarted, creation.runtimeEnv());
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, instance);
     if (outcome.thrown() instanceof ExitSignal) {
       tasks.deliverError(spec, new RayActorException(actorId, "the actor exited via Ray.exitActor()"));
@@ -292,7 +292,7 @@ final class ActorInstance {
     RayActorException failure = new RayActorException(actorId, "the actor restarted: " + cause);
     toFail.forEach(spec -> tasks.deliverError(spec, failure));
     TaskContext ctx = TaskContext.of(creation.jobId(), creation.taskId(), actorId, namespace,
-        loader, TaskKind.ACTOR_CREATION, false, true);
+        loader, TaskKind.ACTOR_CREATION, false, true, creation.runtimeEnv());
     TaskExecutor.Outcome outcome = tasks.invoke(creation, ctx, null);
     if (outcome.thrown() != null) {
       die("its constructor threw on restart: " + outcome.thrown(), null, false);

@@ -92,6 +92,7 @@ final class ActorSubmitter implements AutoCloseable {
     TaskContext ctx = jobs.context();
     FunctionDescriptor fd = functions.describe(factory);
     List<ConcurrencyGroupSpec> groups = ConcurrencyGroupImpl.specs(options.concurrencyGroups);
+    String runtimeEnv = RuntimeEnvImpl.serialized(options.runtimeEnv);
     ResourceSet resources = options.group == null ? ResourceSet.of(options.resources)
         : PlacementGroupClient.demand(options.group, options.bundleIndex,
             ResourceSet.of(options.resources));
@@ -112,7 +113,7 @@ final class ActorSubmitter implements AutoCloseable {
       try {
         TaskSpec spec = new TaskSpec(creationTask, ctx.jobId(), TaskKind.ACTOR_CREATION,
             options.name, fd, prepared.toTaskArgs(), resources,
-            owners.self(), creationReturn, 0, 0, actor, null, 0, null);
+            owners.self(), creationReturn, 0, 0, actor, null, 0, null, runtimeEnv);
         if (options.maxRestarts != 0) {
           directory.keepCreationSpec(actorId, spec);
         }
@@ -186,7 +187,7 @@ final class ActorSubmitter implements AutoCloseable {
   TaskSpec callSpec(ActorCallQueue.Call call, ActorId actorId, List<TaskArg> args) {
     return new TaskSpec(call.taskId(), call.jobId(), TaskKind.ACTOR_TASK, null, call.function(),
         args, ResourceSet.EMPTY, owners.self(), call.returnId(), 0, call.attempt(), null, actorId, 0,
-        call.concurrencyGroup());
+        call.concurrencyGroup(), null);
   }
 
   /**

@@ -63,6 +63,7 @@ public final class CoreWorker {
   private final HostedActors hosted;
   private final ActorSubmitter actors;
   private final ObjectRecovery recovery;
+  private final ExplicitFree explicitFree;
   /** Recovers what links to live nodes lost, after a grace. */
   private final LinkLosses linkLosses;
   /** This JVM's side of placement groups; set once by start. */
@@ -110,6 +111,7 @@ public final class CoreWorker {
         spec -> tasks.scheduler().submitAndDispatch(spec));
     reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, recovery,
         executor, time);
+    explicitFree = new ExplicitFree(owners, refs, lineage, copies, codec);
     normalTasks = new NormalTaskSubmitter(owners, jobs, functions, refs, codec, reader,
         taskManager, tasks);
     actors = new ActorSubmitter(owners, jobs, functions, refs, codec, reader, taskManager,
@@ -144,7 +146,8 @@ public final class CoreWorker {
 
   /** What this worker does with the messages other nodes send it over their links. */
   public LinkInbox inbox() {
-    return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery, this::onLinkLost);
+    return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery, explicitFree,
+        this::onLinkLost);
   }
 
   /**
@@ -345,6 +348,10 @@ public final class CoreWorker {
 
   ReferenceCounter refs() {
     return refs;
+  }
+
+  ExplicitFree explicitFree() {
+    return explicitFree;
   }
 
   ObjectReader reader() {

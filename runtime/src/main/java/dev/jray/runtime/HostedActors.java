@@ -84,7 +84,7 @@ final class HostedActors {
     }
     String namespace = jobs.namespaceOf(spec.jobId());
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
-        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0);
+        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0, spec.runtimeEnv());
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, null);
     if (outcome.thrown() != null) {
       Throwable t = outcome.thrown();

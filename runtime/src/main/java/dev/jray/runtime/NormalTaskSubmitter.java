@@ -91,7 +91,8 @@ final class NormalTaskSubmitter {
     TaskSpec spec;
     try {
       spec = new TaskSpec(taskId, job, TaskKind.NORMAL, options.name, fd, prepared.toTaskArgs(),
-          shape, owners.self(), returnId, options.maxRetries, 0, null, null, 0, null);
+          shape, owners.self(), returnId, options.maxRetries, 0, null, null, 0, null,
+          RuntimeEnvImpl.serialized(options.runtimeEnv));
     } catch (PreparedArgs.DependencyFailedException e) {
       taskManager.failDependency(returnId, job, fd, e);
       return;

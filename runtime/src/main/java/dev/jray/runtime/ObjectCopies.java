@@ -108,6 +108,13 @@ final class ObjectCopies {
     }
   }
 
+  /** Deletes this node's copy of an object this worker owns, leaving the primary elsewhere. */
+  void deleteLocalCopy(ObjectId id, ObjectValue value) {
+    if (!value.isInline()) {
+      store.delete(id);
+    }
+  }
+
   /** The owner of a result whose primary copy is here freed it. */
   void onFreeObject(ObjectId id) {
     if (copies.remove(id) != null) {

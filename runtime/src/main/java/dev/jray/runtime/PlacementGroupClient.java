@@ -29,7 +29,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PlacementGroupClient {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementGroupClient.class);
-  private static final long REMOVE_TIMEOUT_MS = 30_000;
+  private static final long REMOVE_TIMEOUT_MS = 60_000;
+  /** A removal's first answer wait; doubled per try, as a node holding bundles may take 10 s. */
+  private static final long FIRST_REMOVE_ATTEMPT_MS = 2_000;
+  private static final long MAX_REMOVE_ATTEMPT_MS = 16_000;
+  private static final long REMOVE_RETRY_PAUSE_MS = 250;
+  /** How often a wait for a group reads its state though no change notice came. */
+  private static final long STATE_POLL_MS = 1_000;
 
   private final Vertx vertx;
   private final Gcs gcs;
@@ -131,28 +136,55 @@ final class PlacementGroupClient {
 
   /**
    * Releases the group's reservations and ends its work; returns once the reservations are
-   * released. Removing a removed group does nothing.
+   * released. Removing a removed group does nothing. The request is sent again while no answer
+   * comes (the placement leader died and the next one takes over), up to {@value
+   * #REMOVE_TIMEOUT_MS} ms; the active service removes a group once however often it is asked.
    *
    * @throws IllegalArgumentException if no group has this id
+   * @throws RayException if no placement service removed it in time
    */
   void remove(PlacementGroupId id) {
     PlacementGroupRecord r = gcs.placementGroups().get(id);
     if (r == null) {
       throw new IllegalArgumentException("no placement group has id " + id);
     }
-    if (r.isRemoved()) {
-      return;
-    }
-    try {
-      vertx.eventBus().request(PlacementMessages.ADDRESS, new PlacementMessages.Remove(id),
-              new DeliveryOptions().setSendTimeout(REMOVE_TIMEOUT_MS))
-          .toCompletionStage().toCompletableFuture().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RayException("interrupted while removing placement group " + id, e);
-    } catch (ExecutionException e) {
-      throw new RayException("could not remove placement group " + id + ": "
-          + e.getCause().getMessage(), e.getCause());
+    long deadline = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(REMOVE_TIMEOUT_MS);
+    long attemptMs = FIRST_REMOVE_ATTEMPT_MS;
+    Throwable lastError = null;
+    while (!r.isRemoved()) {
+      long left = deadline - time.nanoseconds();
+      if (left <= 0) {
+        throw new RayException("could not remove placement group " + id + " within "
+            + REMOVE_TIMEOUT_MS + " ms" + (lastError != null ? ": " + lastError.getMessage() : ""),
+            lastError);
+      }
+      CompletableFuture<PlacementGroupState> change = new CompletableFuture<>();
+      waiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(change);
+      try {
+        long attemptNanos = Math.min(left, TimeUnit.MILLISECONDS.toNanos(attemptMs));
+        CompletableFuture<Object> reply = vertx.eventBus()
+            .request(PlacementMessages.ADDRESS, new PlacementMessages.Remove(id),
+                new DeliveryOptions().setSendTimeout(TimeUnit.NANOSECONDS.toMillis(attemptNanos) + 1))
+            .<Object>map(m -> m.body()).toCompletionStage().toCompletableFuture();
+        // the answer, or the removal published (an earlier request was served)
+        TimedWait.await(CompletableFuture.anyOf(reply, change), attemptNanos, time);
+        if (reply.isDone() && !reply.isCompletedExceptionally()) {
+          return;
+        }
+        if (reply.isCompletedExceptionally()) {
+          lastError = reply.handle((v, e) -> e).join();
+          // no service to answer yet: wait for a change or a moment before asking again
+          TimedWait.await(change, Math.min(deadline - time.nanoseconds(),
+              TimeUnit.MILLISECONDS.toNanos(REMOVE_RETRY_PAUSE_MS)), time);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RayException("interrupted while removing placement group " + id, e);
+      } finally {
+        forget(id, change);
+      }
+      attemptMs = Math.min(attemptMs * 2, MAX_REMOVE_ATTEMPT_MS);
+      r = gcs.placementGroups().get(id);
     }
   }
 
@@ -191,21 +223,27 @@ final class PlacementGroupClient {
               + id + " was removed: it will never be created");
         }
         long left = deadline - time.nanoseconds();
-        if (left <= 0 || !TimedWait.await(change, left, time)) {
+        if (left <= 0) {
           return false;
         }
-        // then read the state again
+        // woken by the change notice; a notice can be lost (publishes are best-effort), so the
+        // GCS is read again at least every STATE_POLL_MS
+        TimedWait.await(change, Math.min(left, TimeUnit.MILLISECONDS.toNanos(STATE_POLL_MS)), time);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new RayException("interrupted while waiting for placement group " + id, e);
       } finally {
-        List<CompletableFuture<PlacementGroupState>> list = waiters.get(id);
-        if (list != null) {
-          list.remove(change);
-          if (list.isEmpty()) {
-            waiters.remove(id, list);
-          }
-        }
+        forget(id, change);
+      }
+    }
+  }
+
+  private void forget(PlacementGroupId id, CompletableFuture<PlacementGroupState> waiter) {
+    List<CompletableFuture<PlacementGroupState>> list = waiters.get(id);
+    if (list != null) {
+      list.remove(waiter);
+      if (list.isEmpty()) {
+        waiters.remove(id, list);
       }
     }
   }

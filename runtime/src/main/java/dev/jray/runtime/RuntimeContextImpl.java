@@ -7,6 +7,7 @@ import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
 import dev.jray.api.runtimecontext.NodeInfo;
 import dev.jray.api.runtimecontext.RuntimeContext;
+import dev.jray.api.runtimeenv.RuntimeEnv;
 import dev.jray.gcs.NodeRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,11 @@ final class RuntimeContextImpl implements RuntimeContext {
   @Override
   public boolean isLocalMode() {
     return false;
+  }
+
+  @Override
+  public RuntimeEnv getCurrentRuntimeEnv() {
+    return RuntimeEnvImpl.deserialize(worker.jobs().context().runtimeEnv());
   }
 
   @Override

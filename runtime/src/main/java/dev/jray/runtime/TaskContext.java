@@ -15,15 +15,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param kind NORMAL for the driver and normal tasks (which lend their CPU while blocked)
  * @param restarted whether the current actor was restarted
+ * @param runtimeEnv the runtime env the task or actor was given, serialized; null if none
  */
 record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
-    ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, AtomicInteger putIndex) {
+    ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, String runtimeEnv,
+    AtomicInteger putIndex) {
 
   static TaskContext of(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
-      ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted) {
+      ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, String runtimeEnv) {
     // index 1 is the task's return value, puts follow it
     return new TaskContext(jobId, taskId, actorId, namespace, loader, kind, isDriver, restarted,
-        new AtomicInteger(1));
+        runtimeEnv, new AtomicInteger(1));
   }
 
   ObjectId nextPutId() {

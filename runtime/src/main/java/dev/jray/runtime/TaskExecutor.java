@@ -214,7 +214,7 @@ final class TaskExecutor {
       return;
     }
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
-        jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false);
+        jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false, spec.runtimeEnv());
     if (spec.hops() == 0) {
       taskManager.locate(spec, nodeId); // (a forwarded task's owner heard where it went from the forwarder)
     }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What a worker does with the messages other nodes send it over their links: tasks for its
  * scheduler, calls and kills for the actors it hosts, frees of the results it holds for their
- * owners, and, as an owner, task results, borrows, task locations and object requests (with a
+ * owners (and, as an owner, frees borrowers ask for), and, as an owner, task results, borrows, task locations and object requests (with a
  * rebuild first when the asker found the copy lost).
  *
  * <p>Threading: called on a link's reader thread; never blocks; keeps no state.
@@ -29,12 +29,14 @@ final class WorkerInbox implements LinkInbox {
   private final ObjectCopies copies;
   private final HostedActors hosted;
   private final ObjectRecovery recovery;
+  private final ExplicitFree explicitFree;
   private final Consumer<UniqueId> linkLost;
 
   /** @param linkLost told that a link to or from a node broke; never blocks */
   WorkerInbox(TaskExecutor tasks, TaskManager taskManager, ReferenceCounter refs,
-      ObjectCopies copies, HostedActors hosted, ObjectRecovery recovery,
+      ObjectCopies copies, HostedActors hosted, ObjectRecovery recovery, ExplicitFree explicitFree,
       Consumer<UniqueId> linkLost) {
+    this.explicitFree = Objects.requireNonNull(explicitFree, "explicitFree");
     this.linkLost = Objects.requireNonNull(linkLost, "linkLost");
     this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.taskManager = Objects.requireNonNull(taskManager, "taskManager");
@@ -60,7 +62,10 @@ final class WorkerInbox implements LinkInbox {
     } else if (message instanceof TaskLocated located) {
       taskManager.onTaskLocated(located.returnId(), located.nodeId());
     } else if (message instanceof FreeObject free) {
-      copies.onFreeObject(free.objectId());
+      // from a borrower, to its owner (Ray.internal().free); else from the owner, to the primary
+      if (!explicitFree.freeIfOwned(free.objectId())) {
+        copies.onFreeObject(free.objectId());
+      }
     } else if (message instanceof KillActor kill) {
       hosted.acceptKill(kill);
     } else if (message instanceof ObjectRequest req && reply != null) {

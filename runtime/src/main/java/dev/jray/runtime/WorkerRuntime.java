@@ -6,6 +6,7 @@ import dev.jray.api.ObjectRef;
 import dev.jray.api.WaitResult;
 import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.function.RayFunc;
+import dev.jray.api.runtimeenv.RuntimeEnv;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.CallOptions;
@@ -57,6 +58,12 @@ public final class WorkerRuntime implements RayRuntime {
   }
 
   @Override
+  public void free(List<ObjectRef<?>> refs, boolean localOnly) {
+    worker.checkConnected();
+    worker.explicitFree().free(refs, localOnly);
+  }
+
+  @Override
   public <T> T get(ObjectRef<T> ref, long timeoutMs) {
     return reader.get(ref, timeoutMs);
   }
@@ -83,6 +90,16 @@ public final class WorkerRuntime implements RayRuntime {
       CallOptions options) {
     worker.checkConnected();
     return actors.callActor(actor, func, args, options.concurrencyGroup);
+  }
+
+  @Override
+  public RuntimeEnv createRuntimeEnv() {
+    return new RuntimeEnvImpl();
+  }
+
+  @Override
+  public RuntimeEnv deserializeRuntimeEnv(String serialized) {
+    return RuntimeEnvImpl.deserialize(serialized);
   }
 
   @Override

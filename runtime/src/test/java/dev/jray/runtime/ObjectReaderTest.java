@@ -362,7 +362,7 @@ class ObjectReaderTest {
     TaskId taskId = IdFactory.newTaskId(JobId.fromInt(9));
     TaskSpec spec = new TaskSpec(taskId, JobId.fromInt(9), TaskKind.NORMAL, null,
         new FunctionDescriptor("Fns", "big", "()[B"), List.of(), ResourceSet.EMPTY, owners.self(),
-        IdFactory.objectId(taskId, 1), 0, 0, null, null, 0, null);
+        IdFactory.objectId(taskId, 1), 0, 0, null, null, 0, null, null);
     ObjectRefImpl<?> remote = refs.expectResult(spec.returnId(), PreparedArgs.NONE, null);
     taskManager.addPending(spec);
     taskManager.onTaskResult(spec.returnId(), ObjectValue.inStore(IdFactory.newUniqueId(), 200_000),
@@ -392,7 +392,7 @@ class ObjectReaderTest {
     TaskId taskId = IdFactory.newTaskId(JobId.fromInt(9));
     TaskSpec spec = new TaskSpec(taskId, JobId.fromInt(9), TaskKind.NORMAL, null,
         new FunctionDescriptor("Fns", "big", "()[B"), List.of(), ResourceSet.EMPTY, owners.self(),
-        IdFactory.objectId(taskId, 1), 3, 0, null, null, 0, null);
+        IdFactory.objectId(taskId, 1), 3, 0, null, null, 0, null, null);
     ObjectRefImpl<?> ref = refs.expectResult(spec.returnId(), PreparedArgs.NONE, null);
     taskManager.addPending(spec);
     taskManager.onTaskResult(spec.returnId(), ObjectValue.inStore(IdFactory.newUniqueId(), 200_000), List.of());

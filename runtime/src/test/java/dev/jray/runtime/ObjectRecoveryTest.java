@@ -74,7 +74,7 @@ class ObjectRecoveryTest {
     TaskId taskId = IdFactory.newTaskId(JOB);
     return new TaskSpec(taskId, JOB, TaskKind.NORMAL, null,
         new FunctionDescriptor("Fns", "big", "()[B"), args, ResourceSet.EMPTY, owners.self(),
-        IdFactory.objectId(taskId, 1), maxRetries, 0, null, null, 0, null);
+        IdFactory.objectId(taskId, 1), maxRetries, 0, null, null, 0, null, null);
   }
 
   /** A submitted normal task, its first ref, and a way to deliver its results. */

@@ -26,7 +26,7 @@ class TaskEventsTest {
   private static TaskSpec spec() {
     TaskId id = IdFactory.newTaskId(JOB);
     return new TaskSpec(id, JOB, TaskKind.NORMAL, null, F, List.of(), ResourceSet.EMPTY, "owner",
-        IdFactory.objectId(id, 1), 0, 0, null, null, 0, null);
+        IdFactory.objectId(id, 1), 0, 0, null, null, 0, null, null);
   }
 
   @Test
@@ -144,7 +144,7 @@ class TaskEventsTest {
   void aSlotOverwrittenByAnEventWithoutErrorOrNameShowsNeither() {
     try (TaskEvents events = new TaskEvents(new ManualTime(5_000), 4, 4)) {
       TaskSpec named = new TaskSpec(spec().taskId(), JOB, TaskKind.NORMAL, "named", F, List.of(),
-          ResourceSet.EMPTY, "owner", spec().returnId(), 0, 0, null, null, 0, null);
+          ResourceSet.EMPTY, "owner", spec().returnId(), 0, 0, null, null, 0, null, null);
       events.running(WorkerThreadContext.current(), named);
       events.ended(WorkerThreadContext.current(), named, new IllegalStateException("boom"));
       TaskEvent failed = events.latest(10).stream()
@@ -176,7 +176,7 @@ class TaskEventsTest {
       Thread writer = new Thread(() -> {
         for (int i = 0; i < 200_000; i++) {
           TaskSpec attempt = new TaskSpec(s.taskId(), JOB, TaskKind.NORMAL, String.valueOf(i), F,
-              List.of(), ResourceSet.EMPTY, "owner", s.returnId(), 0, i, null, null, 0, null);
+              List.of(), ResourceSet.EMPTY, "owner", s.returnId(), 0, i, null, null, 0, null, null);
           if (i % 2 == 0) {
             events.running(WorkerThreadContext.current(), attempt);
           } else {

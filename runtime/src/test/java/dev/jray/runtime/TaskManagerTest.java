@@ -71,7 +71,7 @@ class TaskManagerTest {
     ObjectId returnId = IdFactory.objectId(taskId, 1);
     TaskSpec spec = new TaskSpec(taskId, JOB, TaskKind.NORMAL, null,
         new FunctionDescriptor("Fns", "f", "()V"), List.of(), ResourceSet.EMPTY, owners.self(),
-        returnId, 3, 0, null, null, 0, null);
+        returnId, 3, 0, null, null, 0, null, null);
     firstRefs.add(refs.expectResult(returnId, PreparedArgs.NONE, null));
     taskManager.addPending(spec);
     return spec;
@@ -150,7 +150,7 @@ class TaskManagerTest {
     TaskSpec spec = submitted();
     TaskSpec actorCall = new TaskSpec(spec.taskId(), JOB, TaskKind.ACTOR_TASK, null,
         spec.function(), List.of(), ResourceSet.EMPTY, owners.self(), spec.returnId(), 0, 0, null,
-        null, 0, null);
+        null, 0, null, null);
     taskManager.locate(actorCall, there);
     assertFalse(taskManager.takeTasksOnDeadNode(there).contains(spec), "actors restart through their records");
   }

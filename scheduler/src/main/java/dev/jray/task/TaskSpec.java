@@ -19,11 +19,13 @@ import java.util.List;
  *     unless the node cannot run it at all)
  * @param concurrencyGroup for ACTOR_TASK, the concurrency group the caller picked; null: its
  *     method's
+ * @param runtimeEnv the runtime env it was given, serialized (an actor's calls have their
+ *     creation's); null if none
  */
 public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
     FunctionDescriptor function, List<TaskArg> args, ResourceSet resources, String ownerAddress,
     ObjectId returnId, int maxRetries, int attempt, ActorSpec actor, ActorId actorId, int hops,
-    String concurrencyGroup) implements Serializable {
+    String concurrencyGroup, String runtimeEnv) implements Serializable {
 
   public TaskSpec {
     args = List.copyOf(args);
@@ -32,13 +34,13 @@ public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
   /** The same task, forwarded once more. */
   public TaskSpec forwarded() {
     return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
-        returnId, maxRetries, attempt, actor, actorId, hops + 1, concurrencyGroup);
+        returnId, maxRetries, attempt, actor, actorId, hops + 1, concurrencyGroup, runtimeEnv);
   }
 
   /** The same task, submitted again after its node died (a fresh start: no hops). */
   public TaskSpec retried() {
     return new TaskSpec(taskId, jobId, kind, name, function, args, resources, ownerAddress,
-        returnId, maxRetries, attempt + 1, actor, actorId, 0, concurrencyGroup);
+        returnId, maxRetries, attempt + 1, actor, actorId, 0, concurrencyGroup, runtimeEnv);
   }
 
   /**
@@ -48,7 +50,7 @@ public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
    */
   public TaskSpec rerun(List<TaskArg> currentArgs) {
     return new TaskSpec(taskId, jobId, kind, name, function, currentArgs, resources, ownerAddress,
-        returnId, maxRetries, attempt + 1, actor, actorId, 0, concurrencyGroup);
+        returnId, maxRetries, attempt + 1, actor, actorId, 0, concurrencyGroup, runtimeEnv);
   }
 
   /** The shape shown under "Demands" in status: resources, and the name for actors. */

@@ -35,7 +35,7 @@ class BundleReservationTest {
     var taskId = IdFactory.newTaskId(job);
     return new TaskSpec(taskId, job, TaskKind.NORMAL, null,
         new FunctionDescriptor("C", "m", "()V"), List.of(), resources, "owner",
-        IdFactory.objectId(taskId, 1), 0, 0, null, null, 0, null);
+        IdFactory.objectId(taskId, 1), 0, 0, null, null, 0, null, null);
   }
 
   private static ResourceSet cpu(double n) {

@@ -38,7 +38,7 @@ class ResourceSchedulerTest {
     var taskId = IdFactory.newTaskId(job);
     return new TaskSpec(taskId, job, TaskKind.NORMAL, null,
         new FunctionDescriptor("C", "m", "()V"), List.of(), ResourceSet.of(resources), "owner",
-        IdFactory.objectId(taskId, 1), 3, 0, null, null, 0, null);
+        IdFactory.objectId(taskId, 1), 3, 0, null, null, 0, null, null);
   }
 
   private void report(UniqueId node, Map<String, Double> total, Map<String, Double> available) {

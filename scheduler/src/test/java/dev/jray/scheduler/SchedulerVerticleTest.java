@@ -126,7 +126,7 @@ class SchedulerVerticleTest {
     var taskId = IdFactory.newTaskId(job);
     return new TaskSpec(taskId, job, TaskKind.NORMAL, null,
         new FunctionDescriptor("C", "m", "()V"), List.of(), ResourceSet.of(resources), "owner",
-        IdFactory.objectId(taskId, 1), 3, 0, null, null, 0, null);
+        IdFactory.objectId(taskId, 1), 3, 0, null, null, 0, null, null);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -12,6 +12,7 @@ import dev.jray.api.options.CallOptions;
 import dev.jray.api.options.PlacementGroupCreationOptions;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.runtimecontext.RuntimeContext;
+import dev.jray.api.runtimeenv.RuntimeEnv;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +25,15 @@ public interface RayRuntime {
   void shutdown();
 
   <T> ObjectRef<T> put(T value);
+
+  /**
+   * Frees objects now, though references to them remain, as Ray's {@code free}: reading one
+   * fails from then on with {@code UnreconstructableException}. Their copies go from every node,
+   * or only from this node's store if {@code localOnly} (a freed object owned here still fails).
+   *
+   * @throws IllegalArgumentException if a ref is not of this runtime
+   */
+  void free(List<ObjectRef<?>> refs, boolean localOnly);
 
   /** @param timeoutMs negative: wait forever */
   <T> T get(ObjectRef<T> ref, long timeoutMs);
@@ -51,6 +61,12 @@ public interface RayRuntime {
    *     a method reference
    */
   ConcurrencyGroup createConcurrencyGroup(String name, int maxConcurrency, List<RayFunc> methods);
+
+  /** An empty runtime env ({@code new RuntimeEnv.Builder().build()}). */
+  RuntimeEnv createRuntimeEnv();
+
+  /** @throws dev.jray.api.exception.RuntimeEnvException if the text is not a valid runtime env */
+  RuntimeEnv deserializeRuntimeEnv(String serialized);
 
   /** @param factory a constructor reference or a function returning the actor instance */
   <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options);

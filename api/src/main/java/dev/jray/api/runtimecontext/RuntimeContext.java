@@ -5,6 +5,7 @@ import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
+import dev.jray.api.runtimeenv.RuntimeEnv;
 import java.util.List;
 
 /** Where the calling code runs: its job, task, actor and node. */
@@ -39,4 +40,10 @@ public interface RuntimeContext {
    * one-node cluster. Always false.
    */
   boolean isLocalMode();
+
+  /**
+   * The runtime env the running task or actor was given ({@code setRuntimeEnv}); an empty one
+   * if none, and in a driver.
+   */
+  RuntimeEnv getCurrentRuntimeEnv();
 }

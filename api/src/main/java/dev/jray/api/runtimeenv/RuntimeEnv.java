@@ -1,88 +1,70 @@
 package dev.jray.api.runtimeenv;
 
-import java.io.Serializable;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.jray.api.Ray;
+import dev.jray.api.exception.RuntimeEnvException;
+import dev.jray.api.runtimeenv.types.RuntimeEnvName;
 
 /**
- * What a task or actor's process needs beyond the job's own: environment variables, extra jars,
- * JVM options. Keys follow Ray's ({@code env_vars}, {@code jars}, {@code jvm_options}).
+ * What a job, task or actor needs around its code, as Ray's runtime environment: fields by name
+ * ({@link RuntimeEnvName}: {@code env_vars}, {@code java_jars}; {@code jvm_options} too), each a
+ * JSON value, and a {@link RuntimeEnvConfig}. Mutable: set fields, then pass it to {@code
+ * setRuntimeEnv}. Built with {@link Builder}; not thread-safe.
  */
-public final class RuntimeEnv implements Serializable {
-  private static final long serialVersionUID = 1L;
-  public static final String ENV_VARS = "env_vars";
-  public static final String JARS = "jars";
-  public static final String JVM_OPTIONS = "jvm_options";
+public interface RuntimeEnv {
 
-  private final Map<String, Object> fields;
+  /**
+   * Sets a field to a value: a string, number, boolean, a map, a list or an array of them.
+   *
+   * @throws RuntimeEnvException naming the field if the value is not of that kind, or not of the
+   *     shape a known field needs (env_vars: a map of strings; java_jars: strings)
+   */
+  void set(String name, Object value) throws RuntimeEnvException;
 
-  private RuntimeEnv(Map<String, Object> fields) {
-    this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  /** Sets a field from its JSON text. @throws RuntimeEnvException if the text is not JSON */
+  void setJsonStr(String name, String jsonStr) throws RuntimeEnvException;
+
+  /**
+   * A field as {@code classOfT} (String, a boxed primitive, Map, List, a String or primitive
+   * array); null if it is not set.
+   *
+   * @throws RuntimeEnvException if the field cannot be read as that type
+   */
+  <T> T get(String name, Class<T> classOfT) throws RuntimeEnvException;
+
+  /** A field's JSON text, or null if it is not set. */
+  String getJsonStr(String name) throws RuntimeEnvException;
+
+  boolean contains(String name);
+
+  /** @return whether the field was set */
+  boolean remove(String name) throws RuntimeEnvException;
+
+  /** Every field, as one JSON object's text. */
+  String serialize() throws RuntimeEnvException;
+
+  boolean isEmpty();
+
+  /** The fields and the config, as Ray's runtime env info JSON. */
+  String serializeToRuntimeEnvInfo() throws RuntimeEnvException;
+
+  /**
+   * The runtime env {@link #serialize()} wrote.
+   *
+   * @throws RuntimeEnvException if the text is not a JSON object of valid fields
+   */
+  static RuntimeEnv deserialize(String serializedRuntimeEnv) throws RuntimeEnvException {
+    return Ray.internal().deserializeRuntimeEnv(serializedRuntimeEnv);
   }
 
-  public Object get(String key) {
-    return fields.get(key);
-  }
+  void setConfig(RuntimeEnvConfig runtimeEnvConfig);
 
-  @SuppressWarnings("unchecked")
-  public Map<String, String> getEnvVars() {
-    return (Map<String, String>) fields.getOrDefault(ENV_VARS, Map.of());
-  }
+  /** The config set, or null. */
+  RuntimeEnvConfig getConfig();
 
-  @SuppressWarnings("unchecked")
-  public List<String> getJars() {
-    return (List<String>) fields.getOrDefault(JARS, List.of());
-  }
-
-  @SuppressWarnings("unchecked")
-  public List<String> getJvmOptions() {
-    return (List<String>) fields.getOrDefault(JVM_OPTIONS, List.of());
-  }
-
-  public boolean isEmpty() {
-    return fields.isEmpty();
-  }
-
-  public Map<String, Object> asMap() {
-    return fields;
-  }
-
-  @Override
-  public String toString() {
-    return "RuntimeEnv" + fields;
-  }
-
-  public static final class Builder {
-    private final Map<String, Object> fields = new LinkedHashMap<>();
-
-    public Builder setEnvVars(Map<String, String> envVars) {
-      fields.put(ENV_VARS, Map.copyOf(envVars));
-      return this;
-    }
-
-    public Builder addJars(List<String> jars) {
-      fields.put(JARS, List.copyOf(jars));
-      return this;
-    }
-
-    public Builder setJvmOptions(List<String> options) {
-      fields.put(JVM_OPTIONS, List.copyOf(options));
-      return this;
-    }
-
-    /** Any other field; the value must be serializable. */
-    public Builder set(String key, Object value) {
-      if (key == null || key.isEmpty()) {
-        throw new IllegalArgumentException("runtime env key must not be empty");
-      }
-      fields.put(key, value);
-      return this;
-    }
-
+  /** Makes an empty runtime env. */
+  class Builder {
     public RuntimeEnv build() {
-      return new RuntimeEnv(fields);
+      return Ray.internal().createRuntimeEnv();
     }
   }
 }

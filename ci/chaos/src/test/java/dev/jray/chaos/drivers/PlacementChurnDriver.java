@@ -62,7 +62,7 @@ public final class PlacementChurnDriver {
     });
   }
 
-  /** Removes a group, asking again while no placement leader answers (the old one was killed). */
+  /** Removes a group; a failure is printed (the client itself asks again through a leader change). */
   private static void remove(PlacementGroup g) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
@@ -70,6 +70,7 @@ public final class PlacementChurnDriver {
         PlacementGroups.removePlacementGroup(g.getId());
         return;
       } catch (RayException leaderGone) {
+        System.err.println("removing " + g.getId() + ": " + leaderGone);
         if (System.nanoTime() > deadline) {
           return; // removed again at the end
         }
