@@ -48,10 +48,11 @@ import org.slf4j.LoggerFactory;
  * instance is deployed on every node that runs tasks, and one of them is active at a time (the
  * GCS leader's, see {@link #activate()}); the others stay idle.
  *
- * <p>A group is placed in one round at a time, so two groups never race for the same room: the
- * {@link PlacementPolicy} picks nodes from the freshest resources known, then every chosen node's
- * scheduler prepares its bundle (takes the resources), and only if all did, all commit; otherwise
- * all prepared bundles are returned and the group waits for the next try. A group that cannot be
+ * <p>A group is placed in one round at a time, the first created first, so two groups never race
+ * for the same room: the {@link PlacementPolicy} picks nodes from the freshest resources known,
+ * then every chosen node's scheduler prepares its bundle (takes the resources), and only if all
+ * did, all commit; otherwise all prepared bundles are returned and the group waits for the next
+ * try. A group that cannot be
  * placed is tried again every {@link #RETRY_MS} ms (resources change: nodes join, groups go). A
  * node's death puts its groups in RESCHEDULING and their lost bundles are placed again.
  *
@@ -292,10 +293,31 @@ public final class PlacementVerticle extends AbstractVerticle {
     }
   }
 
+  /**
+   * Takes the group created first of those to place: groups are placed in the order they were
+   * made, as Ray's pending queue, whatever order their requests came in (a Place can be lost and
+   * its group adopted from the GCS later; a driver waiting for its first group would wait its
+   * whole timeout while a later one held the room).
+   */
+  private PlacementGroupId pollFirstCreated() {
+    PlacementGroupId first = null;
+    long firstAt = Long.MAX_VALUE;
+    for (PlacementGroupId id : toPlace) {
+      PlacementGroupRecord g = groups.get(id);
+      long at = g == null ? Long.MIN_VALUE : g.createdAtMs(); // gone: dropped first
+      if (first == null || at < firstAt) {
+        first = id;
+        firstAt = at;
+      }
+    }
+    toPlace.remove(first);
+    return first;
+  }
+
   /** Starts the next placement round unless one is under way. */
   private void placeNext() {
     while (!placing && !toPlace.isEmpty()) {
-      PlacementGroupRecord g = groups.get(toPlace.poll());
+      PlacementGroupRecord g = groups.get(pollFirstCreated());
       if (g == null || g.state() == PlacementGroupState.CREATED) {
         continue;
       }

@@ -145,6 +145,48 @@ class PlacementVerticleTest {
   }
 
   @Test
+  void theGroupCreatedFirstIsPlacedFirstWhateverOrderItsRequestsCameIn() throws Exception {
+    SchedulerVerticle scheduler = new SchedulerVerticle();
+    await(vertx.deployVerticle(scheduler, new DeploymentOptions().setConfig(new JsonObject()
+        .put("nodeId", node.toHex()).put("resources", new JsonObject().put("CPU", 4)))));
+    Gcs gcs = LocalParts.gcs(vertx, node);
+    PlacementGroupId holder = IdFactory.newPlacementGroupId(JobId.fromInt(1));
+    PlacementGroupRecord holding = PlacementGroupRecord.pending(holder, null, "ns",
+        JobId.fromInt(1), List.of(Map.of("CPU", 4.0)), PlacementStrategy.PACK, 1);
+    gcs.placementGroups().put(holder, holding);
+    List<PlacementGroupRecord> later = new ArrayList<>();
+    for (int i = 0; i < 4; i++) { // each fills the node; created at 10, 11, 12, 13
+      PlacementGroupId id = IdFactory.newPlacementGroupId(JobId.fromInt(1));
+      PlacementGroupRecord g = PlacementGroupRecord.pending(id, null, "ns", JobId.fromInt(1),
+          List.of(Map.of("CPU", 4.0)), PlacementStrategy.PACK, 10 + i);
+      gcs.placementGroups().put(id, g);
+      later.add(g);
+    }
+    await(vertx.deployVerticle(new PlacementVerticle(), PlacementVerticle.deploymentOptions()
+        .setConfig(new JsonObject().put("nodeId", node.toHex()).put("active", true))));
+    // the holder's Place comes first; then the requests of the others, the last made first
+    vertx.eventBus().send(PlacementMessages.ADDRESS, new Place(holding));
+    Await.until("the holder is created", Duration.ofSeconds(10),
+        () -> gcs.placementGroups().get(holder).state() == PlacementGroupState.CREATED);
+    for (int i = later.size() - 1; i >= 0; i--) {
+      vertx.eventBus().send(PlacementMessages.ADDRESS, new Place(later.get(i)));
+    }
+    await(vertx.eventBus().<JsonObject>request(PlacementVerticle.statsAddress(node), null));
+
+    assertEquals(true, await(vertx.eventBus().<Boolean>request(PlacementMessages.ADDRESS,
+        new Remove(holder))).body());
+
+    PlacementGroupId first = later.get(0).id();
+    Await.until("a later group is created", Duration.ofSeconds(10), () -> later.stream()
+        .anyMatch(g -> gcs.placementGroups().get(g.id()).state() == PlacementGroupState.CREATED));
+    for (PlacementGroupRecord g : later) {
+      assertEquals(g.id().equals(first) ? PlacementGroupState.CREATED : PlacementGroupState.PENDING,
+          gcs.placementGroups().get(g.id()).state(), "created at " + g.createdAtMs()
+              + "; the first was created at 10");
+    }
+  }
+
+  @Test
   void aBadDeploymentFailsSayingWhatToFix() {
     assertDeployFails(PlacementVerticle.deploymentOptions(), IllegalArgumentException.class,
         "PlacementVerticle config: key 'nodeId' is required");

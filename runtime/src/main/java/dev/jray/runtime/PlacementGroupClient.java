@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,8 @@ final class PlacementGroupClient {
   private final Map<PlacementGroupId, List<CompletableFuture<PlacementGroupState>>> waiters =
       new ConcurrentHashMap<>();
   private final MessageConsumer<GroupChanged> consumer;
+  /** The creation time given to the last group made here (see {@link #nextCreatedAtMs}). */
+  private final AtomicLong lastCreatedAtMs = new AtomicLong();
   private final MessageConsumer<EndGroupWork> endWorkConsumer;
 
   PlacementGroupClient(Vertx vertx, Gcs gcs, UniqueId nodeId, TaskExecutor tasks,
@@ -104,10 +107,19 @@ final class PlacementGroupClient {
       }
     }
     PlacementGroupRecord record = PlacementGroupRecord.pending(id, name, namespace, job,
-        options.bundles, options.strategy, time.milliseconds());
+        options.bundles, options.strategy, nextCreatedAtMs());
     gcs.placementGroups().put(id, record);
     vertx.eventBus().send(PlacementMessages.ADDRESS, new PlacementMessages.Place(record));
     return new PlacementGroupImpl(record);
+  }
+
+  /**
+   * The creation time of a group made here: the clock's ms, but above the last one, so groups a
+   * JVM makes in one millisecond are still placed in the order it made them.
+   */
+  private long nextCreatedAtMs() {
+    long now = time.milliseconds();
+    return lastCreatedAtMs.updateAndGet(last -> Math.max(last + 1, now));
   }
 
   /** @return the group, or null if none has this id */

@@ -40,10 +40,18 @@ public final class PlacementChurnDriver {
         }
         all.addAll(batch);
         for (PlacementGroup g : batch) {
-          if (g.wait(60)) {
+          long t0 = System.nanoTime();
+          boolean made = g.wait(60);
+          if (made) {
             created++;
           }
+          long t1 = System.nanoTime();
           remove(g); // each group fills the workers: the next one fits once this one is gone
+          if (!made || System.nanoTime() - t0 > 10_000_000_000L) { // slow: say what happened
+            System.err.println(java.time.LocalTime.now() + " group " + g.getId() + " created "
+                + made + " after " + (t1 - t0) / 1_000_000 + " ms, removed after "
+                + (System.nanoTime() - t1) / 1_000_000 + " ms, now " + g.getState());
+          }
         }
         if (++round == 1) {
           ChaosDriver.step("started");
