@@ -50,6 +50,8 @@ final class ActorInstance {
   private volatile int queued;
   /** The calls running and their threads (to interrupt on a kill); guarded by this. */
   private final Map<TaskSpec, Thread> running = new IdentityHashMap<>();
+  /** The GPUs it holds while it lives. */
+  private final List<Long> gpuIds;
   /** Where calls run if more than one may run at once; null for a single-threaded actor. */
   private final ActorConcurrencyGroups groups;
   private volatile boolean dead;
@@ -67,9 +69,14 @@ final class ActorInstance {
     return creation;
   }
 
+  List<Long> gpuIds() {
+    return gpuIds;
+  }
+
   ActorInstance(HostedActors hosts, TaskExecutor tasks, ActorRunners runners, TaskSpec creation,
       Object instance, ClassLoader loader, String namespace, boolean restarted,
-      ActorConcurrencyGroups groups) {
+      ActorConcurrencyGroups groups, List<Long> gpuIds) {
+    this.gpuIds = gpuIds;
     this.restarted = restarted;
     this.hosts = hosts;
     this.tasks = tasks;
@@ -253,7 +260,7 @@ final class ActorInstance {
   /** @return true if the method called {@code Ray.exitActor()} */
   private boolean run(TaskSpec spec) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
-        TaskKind.ACTOR_TASK, false, restarted, creation.runtimeEnv());
+        TaskKind.ACTOR_TASK, false, restarted, creation.runtimeEnv(), gpuIds);
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, instance);
     if (outcome.thrown() instanceof ExitSignal) {
       tasks.deliverError(spec, new RayActorException(actorId, "the actor exited via Ray.exitActor()"));
@@ -292,7 +299,7 @@ final class ActorInstance {
     RayActorException failure = new RayActorException(actorId, "the actor restarted: " + cause);
     toFail.forEach(spec -> tasks.deliverError(spec, failure));
     TaskContext ctx = TaskContext.of(creation.jobId(), creation.taskId(), actorId, namespace,
-        loader, TaskKind.ACTOR_CREATION, false, true, creation.runtimeEnv());
+        loader, TaskKind.ACTOR_CREATION, false, true, creation.runtimeEnv(), gpuIds);
     TaskExecutor.Outcome outcome = tasks.invoke(creation, ctx, null);
     if (outcome.thrown() != null) {
       die("its constructor threw on restart: " + outcome.thrown(), null, false);

@@ -83,10 +83,13 @@ final class HostedActors {
       return;
     }
     String namespace = jobs.namespaceOf(spec.jobId());
+    double gpuDemand = GpuIds.demand(spec.resources());
+    List<Long> gpus = gpuDemand > 0 ? tasks.gpuIds().acquire(gpuDemand) : List.of();
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
-        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0, spec.runtimeEnv());
+        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0, spec.runtimeEnv(), gpus);
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, null);
     if (outcome.thrown() != null) {
+      tasks.gpuIds().release(gpus, gpuDemand);
       Throwable t = outcome.thrown();
       failCreation(spec, "its constructor " + spec.function() + " threw " + t, t);
       return;
@@ -95,11 +98,12 @@ final class HostedActors {
     try {
       groups = ActorConcurrencyGroups.of(outcome.value().getClass(), spec.actor());
     } catch (IllegalArgumentException e) {
+      tasks.gpuIds().release(gpus, gpuDemand);
       failCreation(spec, e.getMessage(), e);
       return;
     }
     ActorInstance actor = new ActorInstance(this, tasks, runners, spec, outcome.value(), loader,
-        namespace, record.numRestarts() > 0, groups);
+        namespace, record.numRestarts() > 0, groups, gpus);
     actors.put(actorId, actor);
     ActorRecord now = directory.markAlive(actorId);
     tasks.deliver(spec, ObjectValue.inline(codec.serializer().serialize(null)), List.of());
@@ -185,6 +189,7 @@ final class HostedActors {
       LOG.warn("could not record the death of actor " + actorId, e);
     }
     actors.remove(actorId, actor);
+    tasks.gpuIds().release(actor.gpuIds(), GpuIds.demand(actor.creation().resources()));
     tasks.scheduler().release(actor.creation().taskId());
   }
 

@@ -60,7 +60,7 @@ final class JobRegistry {
   void startDriver(JobId job, String namespace, ClassLoader loader) {
     register(job, namespace, loader);
     driverContext = TaskContext.of(job, IdFactory.newTaskId(job), ActorId.NIL, namespace, loader,
-        TaskKind.NORMAL, true, false, null);
+        TaskKind.NORMAL, true, false, null, List.of());
   }
 
   /**

@@ -67,6 +67,11 @@ final class RuntimeContextImpl implements RuntimeContext {
   }
 
   @Override
+  public List<Long> getGpuIds() {
+    return worker.jobs().context().gpuIds();
+  }
+
+  @Override
   public RuntimeEnv getCurrentRuntimeEnv() {
     return RuntimeEnvImpl.deserialize(worker.jobs().context().runtimeEnv());
   }

@@ -6,6 +6,7 @@ import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.TaskId;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.task.TaskKind;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,16 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param kind NORMAL for the driver and normal tasks (which lend their CPU while blocked)
  * @param restarted whether the current actor was restarted
  * @param runtimeEnv the runtime env the task or actor was given, serialized; null if none
+ * @param gpuIds the ids of the GPUs the task or actor holds ({@link GpuIds})
  */
 record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
     ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, String runtimeEnv,
-    AtomicInteger putIndex) {
+    List<Long> gpuIds, AtomicInteger putIndex) {
 
   static TaskContext of(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
-      ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, String runtimeEnv) {
+      ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, String runtimeEnv,
+      List<Long> gpuIds) {
     // index 1 is the task's return value, puts follow it
     return new TaskContext(jobId, taskId, actorId, namespace, loader, kind, isDriver, restarted,
-        runtimeEnv, new AtomicInteger(1));
+        runtimeEnv, gpuIds, new AtomicInteger(1));
   }
 
   ObjectId nextPutId() {

@@ -16,6 +16,7 @@ import dev.jray.task.TaskArg;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
 import io.vertx.core.Context;
+import dev.jray.resources.ResourceSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +73,8 @@ final class TaskExecutor {
   private final ConcurrentHashMap<TaskId, GroupTask> groupTasks = new ConcurrentHashMap<>();
   /** Reserves resources and hands out the next runnable task; set once by start. */
   private volatile ResourceScheduler scheduler;
+  /** Set once, on first use (see {@link #gpuIds()}). */
+  private volatile GpuIds gpuIds;
 
   /**
    * @param pool runs tasks and actor calls (threads are created as needed; resources bound how
@@ -105,6 +108,21 @@ final class TaskExecutor {
 
   ResourceScheduler scheduler() {
     return scheduler;
+  }
+
+  /** The node's GPUs and who holds them; made on first use, from the node's GPU resource. */
+  GpuIds gpuIds() {
+    GpuIds g = gpuIds;
+    if (g == null) {
+      synchronized (this) {
+        g = gpuIds;
+        if (g == null) {
+          g = new GpuIds((int) scheduler.total().get(ResourceSet.GPU));
+          gpuIds = g;
+        }
+      }
+    }
+    return g;
   }
 
   /** Runs {@code work} on the pool. */
@@ -213,8 +231,23 @@ final class TaskExecutor {
       deliver(spec, new Outcome(null, e));
       return;
     }
+    double gpuDemand = GpuIds.demand(spec.resources());
+    if (gpuDemand <= 0) {
+      runNormal(spec, loader, List.of());
+      return;
+    }
+    List<Long> gpus = gpuIds().acquire(gpuDemand);
+    try {
+      runNormal(spec, loader, gpus);
+    } finally {
+      gpuIds().release(gpus, gpuDemand);
+    }
+  }
+
+  private void runNormal(TaskSpec spec, ClassLoader loader, List<Long> gpus) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
-        jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false, spec.runtimeEnv());
+        jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false, spec.runtimeEnv(),
+        gpus);
     if (spec.hops() == 0) {
       taskManager.locate(spec, nodeId); // (a forwarded task's owner heard where it went from the forwarder)
     }

@@ -4,12 +4,20 @@ import dev.jray.resources.ResourceSet;
 import dev.jray.store.StoreCapacity;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A node's resources: detected (CPU = cores, memory, object store = 30% of RAM) and overridden
+ * A node's resources: detected (CPU = cores, GPUs as {@code nvidia-smi} lists them when it is
+ * on the PATH, memory, object store = 30% of RAM) and overridden
  * by {@code jray.num-cpus}, {@code jray.num-gpus}, {@code jray.memory},
  * {@code jray.object-store-memory} and {@code jray.resources} (a JSON object, e.g. {"GPU":1}).
  */
@@ -20,7 +28,8 @@ public final class NodeResources {
   public static Map<String, Double> fromSystemProperties() {
     Map<String, Double> r = new HashMap<>();
     r.put(ResourceSet.CPU, number("jray.num-cpus", Runtime.getRuntime().availableProcessors()));
-    double gpus = number("jray.num-gpus", 0);
+    double gpus = System.getProperty("jray.num-gpus") != null ? number("jray.num-gpus", 0)
+        : detectedGpus();
     if (gpus > 0) {
       r.put(ResourceSet.GPU, gpus);
     }
@@ -87,6 +96,37 @@ public final class NodeResources {
           + "'");
     }
     return value;
+  }
+
+  /** The GPUs {@code nvidia-smi} lists; 0 when it is not on the PATH, fails or takes over 5 s. */
+  static int detectedGpus() {
+    String path = System.getenv("PATH");
+    boolean present = path != null && Arrays.stream(path.split(File.pathSeparator))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "nvidia-smi")));
+    if (!present) {
+      return 0; // no process started on the usual machine without one
+    }
+    try {
+      Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=index", "--format=csv,noheader")
+          .redirectErrorStream(true).start();
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return 0;
+      }
+      String out = new String(p.getInputStream().readAllBytes(),
+          StandardCharsets.UTF_8);
+      return p.exitValue() == 0 ? countGpus(out) : 0;
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  /** The GPUs in {@code nvidia-smi --query-gpu=index --format=csv,noheader}'s output: its index lines. */
+  static int countGpus(String nvidiaSmiOutput) {
+    return (int) nvidiaSmiOutput.lines().map(String::trim).filter(l -> l.matches("\\d+")).count();
   }
 
   private static double physicalMemory() {

@@ -56,4 +56,19 @@ class NodeResourcesTest {
     assertEquals(2.0, r.get("A"));
     assertEquals(0.5, r.get("B"));
   }
+
+  @Test
+  void nvidiaSmisIndexLinesAreCountedAsGpus() {
+    assertEquals(4, NodeResources.countGpus("0\n1\n2\n3\n"));
+    assertEquals(0, NodeResources.countGpus(""));
+    assertEquals(1, NodeResources.countGpus(" 0 \nNo devices were found\n"));
+  }
+
+  @Test
+  void numGpusOverridesWhatIsDetected() {
+    System.setProperty("jray.num-gpus", "4");
+    assertEquals(4.0, NodeResources.fromSystemProperties().get(ResourceSet.GPU));
+    System.setProperty("jray.num-gpus", "0");
+    assertEquals(null, NodeResources.fromSystemProperties().get(ResourceSet.GPU));
+  }
 }

@@ -16,7 +16,10 @@ public final class ActorCreationOptions extends BaseTaskOptions {
   public final String name;
   /** Null: the job's namespace. */
   public final String namespace;
-  /** Null: {@link ActorLifetime#NON_DETACHED}, or detached when the actor is named in a driver with a namespace set (as Ray). */
+  /**
+   * Null: {@link ActorLifetime#NON_DETACHED}, as Ray's default: the actor dies with its job, named
+   * or not, whatever the driver's namespace. Only {@link ActorLifetime#DETACHED} outlives it.
+   */
   public final ActorLifetime lifetime;
   public final int maxRestarts;
   public final int maxTaskRetries;

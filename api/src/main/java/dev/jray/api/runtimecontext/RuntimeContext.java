@@ -42,6 +42,14 @@ public interface RuntimeContext {
   boolean isLocalMode();
 
   /**
+   * The ids of the GPUs the running task or actor holds (0 to the node's GPU count - 1): n whole
+   * ones for n >= 1 GPUs asked for, a share of one for a fraction; empty if it asked for none,
+   * and in a driver. jray runs work in the node's JVM, so it sets no {@code
+   * CUDA_VISIBLE_DEVICES}: code picks its devices by these ids.
+   */
+  List<Long> getGpuIds();
+
+  /**
    * The runtime env the running task or actor was given ({@code setRuntimeEnv}); an empty one
    * if none, and in a driver.
    */
