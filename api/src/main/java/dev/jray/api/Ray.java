@@ -55,6 +55,18 @@ public final class Ray extends RayCall {
     return internal().put(obj);
   }
 
+  /**
+   * Puts an object owned by an actor rather than by the caller, as Ray's experimental {@code
+   * put(obj, owner)}: it lives while references to it do and its owner's node does, whether or
+   * not the caller does (in jray an actor's node's worker owns what its actors own). The value
+   * stays in the caller's store if large, as Ray's.
+   *
+   * @throws dev.jray.api.exception.RayActorException if the owner is dead or not created yet
+   */
+  public static <T> ObjectRef<T> put(T obj, BaseActorHandle owner) {
+    return internal().put(obj, owner);
+  }
+
   public static <T> T get(ObjectRef<T> objectRef) {
     Objects.requireNonNull(objectRef, "objectRef");
     return internal().get(objectRef, -1);

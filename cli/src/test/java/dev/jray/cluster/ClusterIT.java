@@ -11,6 +11,7 @@ import dev.jray.cluster.drivers.BorrowDriver;
 import dev.jray.cluster.drivers.ExplicitFreeDriver;
 import dev.jray.cluster.drivers.FreeDriver;
 import dev.jray.cluster.drivers.NamedActorDriver;
+import dev.jray.cluster.drivers.OwnedPutDriver;
 import dev.jray.cluster.drivers.TasksDriver;
 import dev.jray.cluster.drivers.VersionDriver;
 import dev.jray.examples.EmbeddedServiceExample;
@@ -215,6 +216,25 @@ class ClusterIT {
     JvmResult r = driver.await(Duration.ofSeconds(60));
     assertTrue(r.ok(), r.describe());
     assertEquals(Integer.toString(count), r.result("unreadable"), r.describe());
+  }
+
+  @Test
+  @Order(7)
+  void anObjectPutForAnActorOutlivesTheDriverThatPutIt() {
+    LocalCluster c = cluster();
+    List<String> ns = List.of("-Djray.namespace=owned");
+    JvmResult first = c.runDriver(DRIVER_TIMEOUT, ns, OwnedPutDriver.class, "put", "GPUX");
+    assertTrue(first.ok(), first.describe());
+    assertEquals("owned by the holder", first.result("owned-here"), first.describe());
+    assertEquals("2", first.result("held"), first.describe());
+
+    JvmResult second = c.runDriver(DRIVER_TIMEOUT, ns, OwnedPutDriver.class, "read");
+    assertTrue(second.ok(), second.describe());
+    assertEquals("true", second.result("holder-found"), second.describe());
+    assertEquals("ok:owned by the holder", second.result("owned"),
+        "Ray.put(value, owner): the holder's node owns it\n" + second.describe());
+    assertTrue(second.result("driver-owned").startsWith("error:"),
+        "a plain put dies with the driver that owned it\n" + second.describe());
   }
 
   @Test

@@ -64,6 +64,7 @@ public final class CoreWorker {
   private final ActorSubmitter actors;
   private final ObjectRecovery recovery;
   private final ExplicitFree explicitFree;
+  private final PutForActor putForActor;
   /** Recovers what links to live nodes lost, after a grace. */
   private final LinkLosses linkLosses;
   /** This JVM's side of placement groups; set once by start. */
@@ -112,6 +113,7 @@ public final class CoreWorker {
     reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, recovery,
         executor, time);
     explicitFree = new ExplicitFree(owners, refs, lineage, copies, codec);
+    putForActor = new PutForActor(jobs, owners, codec, copies, directory, reader, time);
     normalTasks = new NormalTaskSubmitter(owners, jobs, functions, refs, codec, reader,
         taskManager, tasks);
     actors = new ActorSubmitter(owners, jobs, functions, refs, codec, reader, taskManager,
@@ -136,7 +138,8 @@ public final class CoreWorker {
    */
   public static List<Class<?>> linkMessageTypes() {
     return List.of(TaskSpec.class, TaskResult.class, BorrowChange.class, TaskLocated.class,
-        FreeObject.class, KillActor.class, ObjectRequest.class, ObjectValue.class);
+        FreeObject.class, KillActor.class, ObjectRequest.class, ObjectValue.class,
+        AdoptObject.class);
   }
 
   /** The actors this worker hosts now (live or being created), for metrics. Never blocks. */
@@ -348,6 +351,10 @@ public final class CoreWorker {
 
   ReferenceCounter refs() {
     return refs;
+  }
+
+  PutForActor putForActor() {
+    return putForActor;
   }
 
   ExplicitFree explicitFree() {

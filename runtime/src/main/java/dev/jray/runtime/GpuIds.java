@@ -28,13 +28,7 @@ final class GpuIds {
 
   /** How many GPUs a resource shape asks for, in a placement group's bundle or not. */
   static double demand(ResourceSet shape) {
-    double gpus = shape.get(ResourceSet.GPU);
-    for (String name : shape.names()) {
-      if (name.startsWith(GROUP_GPU)) {
-        gpus = Math.max(gpus, shape.get(name));
-      }
-    }
-    return gpus;
+    return shape.maxOf(ResourceSet.GPU, GROUP_GPU);
   }
 
   /**

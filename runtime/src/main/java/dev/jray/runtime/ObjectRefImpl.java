@@ -29,6 +29,17 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
     CoreWorker.current().refs().registerRef(this);
   }
 
+  /**
+   * A ref of an object another worker owns whose borrow by this worker the owner counted already
+   * (an object put for an actor elsewhere, see {@link PutForActor}); its collection gives it back.
+   */
+  ObjectRefImpl(ObjectId id, String ownerAddress, boolean countedByOwner) {
+    this.id = id;
+    this.ownerAddress = ownerAddress;
+    this.entry = null;
+    CoreWorker.current().refs().watchBorrow(this);
+  }
+
   /** The first ref of an object put into {@code owned} with its value. */
   ObjectRefImpl(ObjectId id, String ownerAddress, ReferenceCounter owned, ObjectValue value,
       List<RefId> contained) {

@@ -93,14 +93,38 @@ final class ReferenceCounter {
         }
       };
     } else {
-      UniqueId self = owners.selfNode();
-      owners.send(owner, new BorrowChange(id, 1, self));
-      new TrackedRef(ref) {
-        @Override
-        void released() {
-          owners.send(owner, new BorrowChange(id, -1, self));
-        }
-      };
+      owners.send(owner, new BorrowChange(id, 1, owners.selfNode()));
+      watchBorrow(ref);
+    }
+  }
+
+  /** Gives back this node's borrow of a ref's object (owned elsewhere) once the ref is collected. */
+  void watchBorrow(ObjectRefImpl<?> ref) {
+    ObjectId id = ref.getId();
+    String owner = ref.ownerAddress();
+    UniqueId self = owners.selfNode();
+    new TrackedRef(ref) {
+      @Override
+      void released() {
+        owners.send(owner, new BorrowChange(id, -1, self));
+      }
+    };
+  }
+
+  /**
+   * Owns an object another node put for an actor hosted here ({@link AdoptObject}): reachable by
+   * id, its one reference counted as the putter's borrow (given back by it, or by its death).
+   */
+  void adopt(AdoptObject a) {
+    OwnedObject e = new OwnedObject(this, a.objectId(), CompletableFuture.completedFuture(a.value()),
+        a.contained());
+    synchronized (e) {
+      e.published = true;
+      e.inMap = true;
+    }
+    entries.put(e.id, e);
+    if (!borrowers.change(a.holder(), e.id, 1)) {
+      release(e); // the putter died meanwhile: nobody holds it
     }
   }
 

@@ -66,6 +66,9 @@ final class WorkerInbox implements LinkInbox {
       if (!explicitFree.freeIfOwned(free.objectId())) {
         copies.onFreeObject(free.objectId());
       }
+    } else if (message instanceof AdoptObject adopt && reply != null) {
+      refs.adopt(adopt);
+      reply.ok(true);
     } else if (message instanceof KillActor kill) {
       hosted.acceptKill(kill);
     } else if (message instanceof ObjectRequest req && reply != null) {

@@ -58,6 +58,15 @@ public final class WorkerRuntime implements RayRuntime {
   }
 
   @Override
+  public <T> ObjectRef<T> put(T value, BaseActorHandle owner) {
+    worker.checkConnected();
+    if (owner == null) {
+      throw new IllegalArgumentException("put: the owner actor must not be null");
+    }
+    return worker.putForActor().put(value, owner.getId());
+  }
+
+  @Override
   public void free(List<ObjectRef<?>> refs, boolean localOnly) {
     worker.checkConnected();
     worker.explicitFree().free(refs, localOnly);

@@ -157,6 +157,20 @@ public final class ResourceSet implements Serializable {
     return i < 0 ? EMPTY : new ResourceSet(new String[] {name}, new long[] {amounts[i]});
   }
 
+  /**
+   * The largest amount of {@code name} and of the resources whose names start with {@code
+   * prefix} (a placement group's renamed ones); 0 if none. Allocates nothing: read per task.
+   */
+  public double maxOf(String name, String prefix) {
+    long max = 0;
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name) || names[i].startsWith(prefix)) {
+        max = Math.max(max, amounts[i]);
+      }
+    }
+    return max / (double) UNIT;
+  }
+
   /** The names of the resources in this set. */
   public java.util.Set<String> names() {
     return Set.of(names);

@@ -26,6 +26,9 @@ public interface RayRuntime {
 
   <T> ObjectRef<T> put(T value);
 
+  /** {@code Ray.put(value, owner)}. */
+  <T> ObjectRef<T> put(T value, BaseActorHandle owner);
+
   /**
    * Frees objects now, though references to them remain, as Ray's {@code free}: reading one
    * fails from then on with {@code UnreconstructableException}. Their copies go from every node,
