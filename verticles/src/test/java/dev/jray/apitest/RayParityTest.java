@@ -36,6 +36,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
+import dev.jray.gcs.time.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,33 +160,37 @@ public class RayParityTest {
     }
   }
 
-  public static int sleepThenOne(int millis) throws InterruptedException {
-    Thread.sleep(millis);
-    return 1;
+  /** What held calls wait for; each test that holds calls makes a fresh one and opens it. */
+  static volatile CountDownLatch gate = new CountDownLatch(0);
+
+  public static int heldUntilTheGateOpens() throws InterruptedException {
+    return gate.await(60, TimeUnit.SECONDS) ? 1 : 0;
   }
 
-  public static int failAfter(int millis) throws InterruptedException {
-    Thread.sleep(millis);
+  public static int failNow() {
     throw new IllegalStateException("failed on purpose");
   }
 
   @Test
   void getOfAListThrowsTheFirstFailureWithoutWaitingForTheRest() {
-    ObjectRef<Integer> slow = Ray.task(RayParityTest::sleepThenOne, 60_000).remote();
-    ObjectRef<Integer> failing = Ray.task(RayParityTest::failAfter, 200).remote();
-    long start = System.nanoTime();
-    RayTaskException e = assertThrows(RayTaskException.class,
-        () -> Ray.get(List.of(slow, failing), 50_000));
-    long tookMs = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(tookMs < 30_000, "waited " + tookMs + " ms for the slow task");
-    assertTrue(String.valueOf(e.getCause()).contains("failed on purpose"), String.valueOf(e));
+    gate = new CountDownLatch(1);
+    try {
+      ObjectRef<Integer> held = Ray.task(RayParityTest::heldUntilTheGateOpens).remote();
+      ObjectRef<Integer> failing = Ray.task(RayParityTest::failNow).remote();
+      RayTaskException e = assertThrows(RayTaskException.class,
+          () -> Ray.get(List.of(held, failing), 50_000));
+      assertEquals(1, gate.getCount(), "it threw while the held task still ran");
+      assertTrue(String.valueOf(e.getCause()).contains("failed on purpose"), String.valueOf(e));
+    } finally {
+      gate.countDown();
+    }
   }
 
-  /** An actor whose restarted instance takes two seconds to construct. */
+  /** An actor whose restarted instance is constructed only once the gate opens. */
   public static class SlowToRestart {
     public SlowToRestart() throws InterruptedException {
       if (Ray.getRuntimeContext().wasCurrentActorRestarted()) {
-        Thread.sleep(2_000);
+        gate.await(30, TimeUnit.SECONDS);
       }
     }
 
@@ -192,46 +200,61 @@ public class RayParityTest {
   }
 
   @Test
-  void aCallToARestartingActorFailsFastUnlessItHasTaskRetries() throws InterruptedException {
-    ActorHandle<SlowToRestart> atMostOnce = Ray.actor(SlowToRestart::new).setMaxRestarts(1).remote();
-    assertEquals(1, atMostOnce.task(SlowToRestart::ping).remote().get(30_000));
-    atMostOnce.kill(false);
-    boolean failedFast = false;
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    int ok = 0;
-    while (System.nanoTime() < deadline && ok == 0) {
-      long start = System.nanoTime();
-      try {
-        ok = atMostOnce.task(SlowToRestart::ping).remote().get(30_000);
-      } catch (RayActorException e) {
-        assertTrue((System.nanoTime() - start) < 1_500_000_000L, "failed, but not fast: " + e);
-        assertEquals(atMostOnce.getId(), e.actorId);
-        failedFast = true;
-        Thread.sleep(50);
+  void aCallToARestartingActorFailsFastUnlessItHasTaskRetries() {
+    gate = new CountDownLatch(1);
+    try {
+      ActorHandle<SlowToRestart> atMostOnce = Ray.actor(SlowToRestart::new).setMaxRestarts(1)
+          .remote();
+      assertEquals(1, atMostOnce.task(SlowToRestart::ping).remote().get(30_000));
+      atMostOnce.kill(false);
+      // until the restart is seen, a call reaches the old instance or fails at once
+      RayActorException fast = null;
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (fast == null && System.nanoTime() < deadline) {
+        try {
+          atMostOnce.task(SlowToRestart::ping).remote().get(30_000);
+        } catch (RayActorException e) {
+          fast = e;
+        }
       }
-    }
-    assertTrue(failedFast, "no call failed while the actor restarted");
-    assertEquals(1, ok, "a call once it is ALIVE again runs");
+      assertTrue(fast != null, "no call failed while the actor restarted");
+      assertEquals(atMostOnce.getId(), fast.actorId);
+      assertEquals(1, gate.getCount(), "it failed while the new instance was still held back");
+      gate.countDown();
+      AtomicInteger answer = new AtomicInteger();
+      Await.until("the restarted actor answers", Duration.ofSeconds(30), () -> {
+        try {
+          answer.set(atMostOnce.task(SlowToRestart::ping).remote().get(30_000));
+          return true;
+        } catch (RayActorException stillRestarting) {
+          return false;
+        }
+      });
+      assertEquals(1, answer.get(), "a call once it is ALIVE again runs");
 
-    ActorHandle<SlowToRestart> retrying = Ray.actor(SlowToRestart::new).setMaxRestarts(1)
-        .setMaxTaskRetries(-1).remote();
-    assertEquals(1, retrying.task(SlowToRestart::ping).remote().get(30_000));
-    retrying.kill(false); // sent before or during the restart, the call waits for the new instance
-    assertEquals(1, retrying.task(SlowToRestart::ping).remote().get(30_000),
-        "with task retries a call made while it restarts waits for it");
+      gate = new CountDownLatch(1);
+      ActorHandle<SlowToRestart> retrying = Ray.actor(SlowToRestart::new).setMaxRestarts(1)
+          .setMaxTaskRetries(-1).remote();
+      assertEquals(1, retrying.task(SlowToRestart::ping).remote().get(30_000));
+      retrying.kill(false); // sent before or during the restart, the call waits for the new instance
+      ObjectRef<Integer> waiting = retrying.task(SlowToRestart::ping).remote();
+      gate.countDown();
+      assertEquals(1, waiting.get(30_000), "with task retries a call made while it restarts waits");
+    } finally {
+      gate.countDown();
+    }
   }
 
-  /** Holds each call for the given time. */
+  /** Holds each call until the gate opens. */
   public static class Slow {
-    public int hold(int millis) throws InterruptedException {
-      Thread.sleep(millis);
-      return 1;
+    public int hold() throws InterruptedException {
+      return heldUntilTheGateOpens();
     }
   }
 
   public static String callFromATask(ActorHandle<Slow> slow) {
     try {
-      slow.task(Slow::hold, 1).remote();
+      slow.task(Slow::hold).remote();
       return "accepted";
     } catch (PendingCallsLimitExceededException e) {
       return "refused: " + e.getMessage();
@@ -240,14 +263,21 @@ public class RayParityTest {
 
   @Test
   void maxPendingCallsCountsPerCaller() {
-    ActorHandle<Slow> slow = Ray.actor(Slow::new).setMaxConcurrency(4).setMaxPendingCalls(2).remote();
-    List<ObjectRef<Integer>> held = List.of(slow.task(Slow::hold, 3_000).remote(),
-        slow.task(Slow::hold, 3_000).remote());
-    assertThrows(PendingCallsLimitExceededException.class, () -> slow.task(Slow::hold, 1).remote());
-    assertEquals("accepted", Ray.task(RayParityTest::callFromATask, slow).remote().get(30_000),
-        "a task's calls are not refused for the driver's");
-    assertEquals(List.of(1, 1), Ray.get(held, 30_000));
-    assertEquals(1, slow.task(Slow::hold, 1).remote().get(30_000));
+    gate = new CountDownLatch(1);
+    try {
+      ActorHandle<Slow> slow = Ray.actor(Slow::new).setMaxConcurrency(4).setMaxPendingCalls(2)
+          .remote();
+      List<ObjectRef<Integer>> held = List.of(slow.task(Slow::hold).remote(),
+          slow.task(Slow::hold).remote());
+      assertThrows(PendingCallsLimitExceededException.class, () -> slow.task(Slow::hold).remote());
+      assertEquals("accepted", Ray.task(RayParityTest::callFromATask, slow).remote().get(30_000),
+          "a task's calls are not refused for the driver's");
+      gate.countDown();
+      assertEquals(List.of(1, 1), Ray.get(held, 30_000));
+      assertEquals(1, slow.task(Slow::hold).remote().get(30_000));
+    } finally {
+      gate.countDown();
+    }
   }
 
   public static ByteBuffer reversed(ByteBuffer in) {

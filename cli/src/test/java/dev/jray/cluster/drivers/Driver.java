@@ -3,6 +3,9 @@ package dev.jray.cluster.drivers;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
 import dev.jray.api.exception.RayActorException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.time.Duration;
+import dev.jray.gcs.time.Await;
 import java.util.function.Supplier;
 
 /**
@@ -50,20 +53,19 @@ final class Driver {
    * made meanwhile fails at once with RayActorException, so the call is made again until the
    * actor answers or {@code timeoutMs} passes.
    */
-  static <T> T callWhileRestarting(Supplier<ObjectRef<T>> call, long timeoutMs)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (true) {
+  static <T> T callWhileRestarting(Supplier<ObjectRef<T>> call, long timeoutMs) {
+    AtomicReference<T> answer = new AtomicReference<>();
+    Await.until("the actor answers", Duration.ofMillis(timeoutMs), () -> {
       try {
-        return call.get().get(Math.max(1, deadline - System.currentTimeMillis()));
+        answer.set(call.get().get(timeoutMs));
+        return true;
       } catch (RayActorException restarting) {
-        if (System.currentTimeMillis() >= deadline) {
-          throw restarting;
-        }
-        Thread.sleep(200);
+        return false;
       }
-    }
+    });
+    return answer.get();
   }
+
 
   static void check(boolean condition, String message) {
     if (!condition) {
