@@ -1,5 +1,8 @@
 package dev.jray.placement;
 
+import dev.jray.api.id.PlacementGroupId;
+import dev.jray.gcs.PlacementGroupRecord;
+import java.util.Collection;
 import dev.jray.api.id.UniqueId;
 import dev.jray.api.placementgroup.PlacementStrategy;
 import dev.jray.resources.ResourceSet;
@@ -191,5 +194,26 @@ public final class PlacementPolicy {
           ? e.getValue() : Math.min(e.getValue(), 1.0) * 0.001;
     }
     return w;
+  }
+
+  /**
+   * The group created first of {@code ids} (one gone from {@code groups} first): groups are
+   * placed in the order they were made, as Ray's pending queue, whatever order their requests
+   * came in (a Place can be lost and its group adopted from the GCS later; a driver waiting for
+   * its first group would wait its whole timeout while a later one held the room).
+   */
+  static PlacementGroupId firstCreated(Collection<PlacementGroupId> ids,
+      Map<PlacementGroupId, PlacementGroupRecord> groups) {
+    PlacementGroupId first = null;
+    long firstAt = Long.MAX_VALUE;
+    for (PlacementGroupId id : ids) {
+      PlacementGroupRecord g = groups.get(id);
+      long at = g == null ? Long.MIN_VALUE : g.createdAtMs();
+      if (first == null || at < firstAt) {
+        first = id;
+        firstAt = at;
+      }
+    }
+    return first;
   }
 }

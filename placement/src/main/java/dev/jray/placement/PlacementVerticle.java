@@ -293,31 +293,12 @@ public final class PlacementVerticle extends AbstractVerticle {
     }
   }
 
-  /**
-   * Takes the group created first of those to place: groups are placed in the order they were
-   * made, as Ray's pending queue, whatever order their requests came in (a Place can be lost and
-   * its group adopted from the GCS later; a driver waiting for its first group would wait its
-   * whole timeout while a later one held the room).
-   */
-  private PlacementGroupId pollFirstCreated() {
-    PlacementGroupId first = null;
-    long firstAt = Long.MAX_VALUE;
-    for (PlacementGroupId id : toPlace) {
-      PlacementGroupRecord g = groups.get(id);
-      long at = g == null ? Long.MIN_VALUE : g.createdAtMs(); // gone: dropped first
-      if (first == null || at < firstAt) {
-        first = id;
-        firstAt = at;
-      }
-    }
-    toPlace.remove(first);
-    return first;
-  }
-
   /** Starts the next placement round unless one is under way. */
   private void placeNext() {
     while (!placing && !toPlace.isEmpty()) {
-      PlacementGroupRecord g = groups.get(pollFirstCreated());
+      PlacementGroupId next = PlacementPolicy.firstCreated(toPlace, groups);
+      toPlace.remove(next);
+      PlacementGroupRecord g = groups.get(next);
       if (g == null || g.state() == PlacementGroupState.CREATED) {
         continue;
       }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: thread-safe, never blocks. Node deaths come on the membership thread, lost
  * copies on getters' and link readers' threads; a rebuild whose arguments are being rebuilt
  * goes on on the thread that completes the last of them. The set of dead nodes is guarded by
- * itself; the rest is the {@link ReferenceCounter}'s.
+ * itself; an entry made pending again is changed under its own lock, as the {@link
+ * ReferenceCounter} changes it; the rest is the counter's.
  */
 final class ObjectRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectRecovery.class);
@@ -81,7 +83,7 @@ final class ObjectRecovery {
    */
   CompletableFuture<ObjectValue> recover(OwnedObject e, UniqueId node) {
     ObjectId id = e.id();
-    ReferenceCounter.Lost lost = refs.markLost(e, node,
+    Lost lost = markLost(e, node,
         reason -> codec.errorValue(new UnreconstructableException(id, reason)));
     if (lost == null) {
       return null;
@@ -129,7 +131,7 @@ final class ObjectRecovery {
         pins.add(pin);
       }
     }
-    refs.onRebuilt(e, () -> pins.forEach(refs::uncount));
+    onRebuilt(e, () -> pins.forEach(refs::uncount));
     if (missing != null) {
       fail(spec, lostNode, missing);
       return;
@@ -187,4 +189,68 @@ final class ObjectRecovery {
     taskManager.failCall(spec.returnId(), new UnreconstructableException(spec.returnId(),
         "its copy was lost with node " + lostNode + ", and " + why));
   }
+
+  /** What {@link #markLost} made of an object whose copy was lost. */
+  record Lost(CompletableFuture<ObjectValue> value, TaskSpec rerun) {}
+
+  /**
+   * The copy of an object owned here on {@code node} cannot be had (the node died, or a fetch
+   * from it failed). If the object still points there, it becomes pending again: with the spec to
+   * run once more when its lineage allows (the object is then reachable by id until its result
+   * comes), else completed by {@code failure} applied to why it cannot be rebuilt. An object
+   * that points elsewhere (rebuilt already, or being rebuilt) is left as it is.
+   *
+   * @return the object's value future now, and the spec to run again (null if none); null if
+   *     the object was freed
+   */
+  private Lost markLost(OwnedObject e, UniqueId node, Function<String, ObjectValue> failure) {
+    CompletableFuture<ObjectValue> fresh = new CompletableFuture<>();
+    TaskSpec rerun = null;
+    String reason = null;
+    boolean forget = false;
+    synchronized (e) {
+      if (e.freed) {
+        return null;
+      }
+      CompletableFuture<ObjectValue> now = e.value;
+      ObjectValue v = now.isDone() && !now.isCompletedExceptionally() ? now.join() : null;
+      if (v == null || v.isInline() || v.error() || !node.equals(v.storeNode())) {
+        return new Lost(now, null);
+      }
+      reason = Lineage.whyNotRerun(e.lineage);
+      if (reason == null) {
+        rerun = (TaskSpec) e.lineage; // kept as the lineage until the rebuilt value replaces it
+        if (!e.inMap) {
+          e.inMap = true; // its result comes by id
+          refs.keepReachable(e);
+        }
+      } else if (e.lineage instanceof TaskSpec) {
+        forget = true; // its retries are used up
+        e.lineage = null;
+      }
+      e.value = fresh;
+    }
+    if (forget) {
+      lineage.forget(e);
+    }
+    if (reason != null) {
+      fresh.complete(failure.apply("its copy was lost with node " + node + ", and " + reason));
+    }
+    return new Lost(fresh, rerun);
+  }
+
+  /**
+   * Runs {@code onResult} when the rebuilt value of {@code e} arrives (or at once if it came
+   * already): gives back the pins of the task run again.
+   */
+  private void onRebuilt(OwnedObject e, Runnable onResult) {
+    synchronized (e) {
+      if (!e.value.isDone()) {
+        e.onResult = onResult;
+        return;
+      }
+    }
+    onResult.run();
+  }
+
 }

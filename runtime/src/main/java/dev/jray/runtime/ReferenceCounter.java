@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Ray's reference counter: the objects this worker owns, with their values (inline) or
@@ -51,9 +50,6 @@ final class ReferenceCounter {
    * @param borrowers how many other nodes hold refs to it
    */
   record Listed(ObjectId id, int refs, ObjectValue value, int borrowers) {}
-
-  /** What {@link #markLost} made of an object whose copy was lost. */
-  record Lost(CompletableFuture<ObjectValue> value, TaskSpec rerun) {}
 
   /** Objects reachable by id (pending or published); concurrent, entries guarded by themselves. */
   private final ConcurrentHashMap<ObjectId, OwnedObject> entries = new ConcurrentHashMap<>();
@@ -372,64 +368,9 @@ final class ReferenceCounter {
     }
   }
 
-  /**
-   * The copy of an object owned here on {@code node} cannot be had (the node died, or a fetch
-   * from it failed). If the object still points there, it becomes pending again: with the spec to
-   * run once more when its lineage allows (the object is then reachable by id until its result
-   * comes), else completed by {@code failure} applied to why it cannot be rebuilt. An object
-   * that points elsewhere (rebuilt already, or being rebuilt) is left as it is.
-   *
-   * @return the object's value future now, and the spec to run again (null if none); null if
-   *     the object was freed
-   */
-  Lost markLost(OwnedObject e, UniqueId node, Function<String, ObjectValue> failure) {
-    CompletableFuture<ObjectValue> fresh = new CompletableFuture<>();
-    TaskSpec rerun = null;
-    String reason = null;
-    boolean forget = false;
-    synchronized (e) {
-      if (e.freed) {
-        return null;
-      }
-      CompletableFuture<ObjectValue> now = e.value;
-      ObjectValue v = now.isDone() && !now.isCompletedExceptionally() ? now.join() : null;
-      if (v == null || v.isInline() || v.error() || !node.equals(v.storeNode())) {
-        return new Lost(now, null);
-      }
-      reason = Lineage.whyNotRerun(e.lineage);
-      if (reason == null) {
-        rerun = (TaskSpec) e.lineage; // kept as the lineage until the rebuilt value replaces it
-        if (!e.inMap) {
-          e.inMap = true; // its result comes by id
-          entries.put(e.id, e);
-        }
-      } else if (e.lineage instanceof TaskSpec) {
-        forget = true; // its retries are used up
-        e.lineage = null;
-      }
-      e.value = fresh;
-    }
-    if (forget) {
-      lineage.forget(e);
-    }
-    if (reason != null) {
-      fresh.complete(failure.apply("its copy was lost with node " + node + ", and " + reason));
-    }
-    return new Lost(fresh, rerun);
-  }
-
-  /**
-   * Runs {@code onResult} when the rebuilt value of {@code e} arrives (or at once if it came
-   * already): gives back the pins of the task run again.
-   */
-  void onRebuilt(OwnedObject e, Runnable onResult) {
-    synchronized (e) {
-      if (!e.value.isDone()) {
-        e.onResult = onResult;
-        return;
-      }
-    }
-    onResult.run();
+  /** Makes an owned object reachable by id (its result comes by id: it is being rebuilt). */
+  void keepReachable(OwnedObject e) {
+    entries.put(e.id, e);
   }
 
   private static boolean isFreed(OwnedObject e) {
