@@ -1,5 +1,6 @@
 package dev.jray.cli;
 
+import dev.jray.node.LauncherWatch;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -76,18 +77,7 @@ final class NodeJvm {
     if (!FOREGROUND.equals(System.getProperty(MODE_PROPERTY))) {
       return;
     }
-    Thread watch = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // the launcher writes nothing: only the end of its pipe matters
-        }
-      } catch (IOException e) {
-        // a broken pipe is the launcher's end too
-      }
-      Runtime.getRuntime().halt(137);
-    }, "jray-launcher-watch");
-    watch.setDaemon(true);
-    watch.start();
+    LauncherWatch.haltWhenInputEnds("jray-launcher-watch");
   }
 
   /** The command of a node JVM: this JVM's options (heap size, -D properties), {@code extra}, then {@code args}. */

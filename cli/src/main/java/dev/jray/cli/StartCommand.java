@@ -14,6 +14,7 @@ import dev.jray.jobs.QueueQuota;
 import dev.jray.node.ClusterJoin;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
+import dev.jray.node.WorkerProcessPool;
 import dev.jray.node.NodeResources;
 import dev.jray.node.RememberedMembers;
 import dev.jray.node.metrics.MetricsDiscovery;
@@ -122,6 +123,12 @@ final class StartCommand implements Callable<Integer> {
       + " $TMPDIR/jray/" + MetricsDiscovery.FILE_NAME + ").")
   Path metricsDiscoveryFile;
 
+  @Option(names = "--worker-processes", description = "Run every task and actor of this node in"
+      + " worker JVMs the node starts (one job each, reused, ended when idle), as Ray's workers:"
+      + " a task that calls System.exit or a killed actor process takes only itself down. Without"
+      + " it, only work whose runtime env names JVM options, jars or environment variables does.")
+  boolean workerProcesses;
+
   @Option(names = "--block", description = "Run in the foreground until stopped.")
   boolean block;
 
@@ -182,6 +189,9 @@ final class StartCommand implements Callable<Integer> {
       List<ClusterAddress> members = new ArrayList<>(join.members());
       RememberedMembers.read(remembered).stream().filter(a -> !members.contains(a)).forEach(members::add);
       join = join.withMembers(members);
+    }
+    if (workerProcesses) {
+      System.setProperty(WorkerProcessPool.ALL_WORK_PROPERTY, "true");
     }
     UniqueId nodeId = IdFactory.newUniqueId();
     ClusterNode node = ClusterNode.start(new NodeOptions(nodeId, host, role, res, token.token(),

@@ -68,10 +68,11 @@ public final class LocalNode {
 
   /**
    * The pid of the JVM that runs the node: the launched one, or the node JVM it handed over to (a
-   * launcher that maps a class archive runs the node in a child JVM, NodeClassArchive).
+   * launcher that maps a class archive runs the node in a child JVM, NodeClassArchive); not the
+   * node's worker processes, its own children.
    */
   public long nodeJvmPid() {
-    return process().descendants()
+    return process().children()
         .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
         .mapToLong(ProcessHandle::pid).findFirst().orElse(pid());
   }

@@ -9,7 +9,8 @@ import java.util.Map;
  * serves copies ({@code objectTransferPort}, 0 if it serves none) and where other nodes open
  * their direct links to it ({@code linkPort}, 0 if it is not in a cluster).
  *
- * @param role "head", "worker", "driver" (holds objects, runs no tasks) or "embedded"
+ * @param role "head", "worker", "driver" (holds objects, runs no tasks), "worker-process" (runs
+ *     what its node hands it) or "embedded"
  */
 public record NodeRecord(UniqueId nodeId, String role, String address, String hostname,
     boolean alive, Map<String, Double> totalResources, int objectTransferPort, int linkPort, long startTimeMs)
@@ -24,8 +25,8 @@ public record NodeRecord(UniqueId nodeId, String role, String address, String ho
         objectTransferPort, linkPort, startTimeMs);
   }
 
-  /** A node that runs tasks (not a driver). */
+  /** A node that runs tasks (not a driver, nor a node's worker process). */
   public boolean runsTasks() {
-    return !"driver".equals(role);
+    return !"driver".equals(role) && !"worker-process".equals(role);
   }
 }

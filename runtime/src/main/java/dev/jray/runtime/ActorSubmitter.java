@@ -92,7 +92,9 @@ final class ActorSubmitter implements AutoCloseable {
     TaskContext ctx = jobs.context();
     FunctionDescriptor fd = functions.describe(factory);
     List<ConcurrencyGroupSpec> groups = ConcurrencyGroupImpl.specs(options.concurrencyGroups);
-    String runtimeEnv = RuntimeEnvImpl.serialized(options.runtimeEnv);
+    // setJvmOptions is the actor's jvm_options, as in Ray: both start its worker process
+    String runtimeEnv = ProcessEnv.withJvmOptions(RuntimeEnvImpl.serialized(options.runtimeEnv),
+        options.jvmOptions);
     ResourceSet resources = options.group == null ? ResourceSet.of(options.resources)
         : PlacementGroupClient.demand(options.group, options.bundleIndex,
             ResourceSet.of(options.resources));

@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
  * ({@code get}, {@code wait}) refuse to run on an event loop.
  */
 public final class CoreWorker {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CoreWorker.class);
   /** The worker the API of this JVM uses; set by start, cleared by stop. */
   private static volatile CoreWorker current;
 
@@ -69,6 +70,10 @@ public final class CoreWorker {
   private final LinkLosses linkLosses;
   /** This JVM's side of placement groups; set once by start. */
   private volatile PlacementGroupClient placementGroups;
+  /** Where work that wants a JVM of its own runs; NONE until {@link #useWorkerProcesses}. */
+  private volatile WorkerProcesses processes = WorkerProcesses.NONE;
+  /** Either side of worker processes: set once, at the start, by either method above. */
+  private volatile WorkerProcessWork processWork;
   /** Why the cluster cut this driver off, or null; set once by {@link #disconnect}. */
   private volatile RayException disconnected;
 
@@ -139,7 +144,8 @@ public final class CoreWorker {
   public static List<Class<?>> linkMessageTypes() {
     return List.of(TaskSpec.class, TaskResult.class, BorrowChange.class, TaskLocated.class,
         FreeObject.class, KillActor.class, ObjectRequest.class, ObjectValue.class,
-        AdoptObject.class);
+        AdoptObject.class, RunInWorker.class, WorkerTaskDone.class, WorkerReady.class,
+        WorkerDied.class);
   }
 
   /** The actors this worker hosts now (live or being created), for metrics. Never blocks. */
@@ -150,7 +156,68 @@ public final class CoreWorker {
   /** What this worker does with the messages other nodes send it over their links. */
   public LinkInbox inbox() {
     return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery, explicitFree,
-        this::onLinkLost);
+        this::onLinkLost, this::onProcessMessage);
+  }
+
+  /**
+   * Runs work whose runtime env asks for a JVM of its own (or all work, as the pool decides) in
+   * {@code processes}. Once, at the node's start, before work comes.
+   */
+  public void useWorkerProcesses(WorkerProcesses processes) {
+    this.processes = Objects.requireNonNull(processes, "processes");
+    WorkerProcessWork work = new WorkerProcessWork(tasks, taskManager, hosted, owners, processes,
+        this::onWorkerDied, this::holdsObjects);
+    processWork = work;
+    tasks.useWorkerProcesses(work);
+  }
+
+  /**
+   * Makes this worker a worker process of the node {@code parent}: it runs what that node hands
+   * it, exits once the actor it hosted is gone ({@code exit}), and says it is ready. Once, after
+   * {@link #start}.
+   */
+  public void serveAsWorkerProcess(UniqueId parent, Runnable exit) {
+    processWork = new WorkerProcessWork(tasks, taskManager, hosted, owners, WorkerProcesses.NONE,
+        this::onWorkerDied, this::holdsObjects);
+    hosted.whenLastActorGone(exit);
+    owners.links().send(parent, new WorkerReady(ProcessHandle.current().pid()));
+    owners.links().flushCurrentThread();
+  }
+
+  /** Sends {@code message} to a node over its link (to a worker process, say). Never blocks. */
+  public void send(UniqueId node, Object message) {
+    owners.links().send(node, message);
+    owners.links().flushCurrentThread();
+  }
+
+  /** Whether objects live here that would be lost with this JVM. */
+  private boolean holdsObjects() {
+    return refs.size() > 0 || store.stats().objectCount() > 0;
+  }
+
+  /** A message between a node and its worker processes. */
+  private void onProcessMessage(UniqueId from, Object message) {
+    if (message instanceof RunInWorker run) {
+      WorkerProcessWork work = processWork;
+      if (work == null) {
+        LOG.warn("node " + from + " handed " + run.spec() + " to a worker that is no worker process");
+        return;
+      }
+      work.runForParent(from, run);
+    } else if (message instanceof WorkerDied died) {
+      normalTasks.onWorkerDied(died.returnId(), died.why());
+    } else {
+      processes.onMessage(from, message);
+    }
+  }
+
+  /** The worker process that ran {@code spec} died: its owner retries it or fails it. */
+  private void onWorkerDied(TaskSpec spec, String why) {
+    if (owners.isSelf(spec.ownerAddress())) {
+      normalTasks.onWorkerDied(spec.returnId(), why);
+    } else {
+      owners.send(spec.ownerAddress(), new WorkerDied(spec.returnId(), why));
+    }
   }
 
   /**
@@ -195,6 +262,7 @@ public final class CoreWorker {
       placementGroups.close();
     }
     tasks.stop();
+    processes.close();
     taskEvents.close();
     JobId driverJob = jobs.driverJob();
     if (driverJob != null) {

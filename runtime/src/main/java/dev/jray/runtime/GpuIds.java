@@ -75,6 +75,9 @@ final class GpuIds {
     }
     double each = amount >= 1 - EPSILON ? 1.0 : amount;
     for (long id : ids) {
+      if (id >= left.length) {
+        continue; // a worker process holds ids its node assigned: the node gives them back
+      }
       left[(int) id] = Math.min(1.0, left[(int) id] + each);
     }
   }

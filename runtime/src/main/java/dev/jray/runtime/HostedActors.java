@@ -40,6 +40,8 @@ final class HostedActors {
   private final ActorDirectory directory;
   /** Run hosted actors' mailboxes, creations, kills and restarts: idle actors hold no thread. */
   private final ActorRunners runners;
+  /** Run when the last actor here is gone; null on nodes. */
+  private volatile Runnable lastActorGone;
   /** The actors hosted here, by id; concurrent. */
   private final ConcurrentHashMap<ActorId, ActorInstance> actors = new ConcurrentHashMap<>();
 
@@ -64,10 +66,30 @@ final class HostedActors {
    * its resources stay reserved while it lives. Its creator gets null, or the constructor's error.
    */
   void create(TaskSpec spec) {
-    ActorRunners.runOnce(runners, () -> createNow(spec));
+    ActorRunners.runOnce(runners, () -> createNow(spec, null));
   }
 
-  private void createNow(TaskSpec spec) {
+  /**
+   * In a worker process: creates the actor of a creation task its node reserved resources and
+   * {@code gpus} for, then runs {@code created} (whether or not its constructor threw).
+   */
+  void createFor(TaskSpec spec, List<Long> gpus, Runnable created) {
+    ActorRunners.runOnce(runners, () -> {
+      try {
+        createNow(spec, gpus);
+      } finally {
+        created.run();
+      }
+    });
+  }
+
+  /** Called once when this process's last actor is gone (a worker process then exits). */
+  void whenLastActorGone(Runnable exit) {
+    this.lastActorGone = exit;
+  }
+
+  /** @param given the GPUs a node assigned (in a worker process), else null: take them here */
+  private void createNow(TaskSpec spec, List<Long> given) {
     ActorId actorId = spec.actor().actorId();
     ActorRecord record = directory.get(actorId);
     if (record == null || record.state() == ActorState.DEAD) {
@@ -84,7 +106,8 @@ final class HostedActors {
     }
     String namespace = jobs.namespaceOf(spec.jobId());
     double gpuDemand = GpuIds.demand(spec.resources());
-    List<Long> gpus = gpuDemand > 0 ? tasks.gpuIds().acquire(gpuDemand) : List.of();
+    List<Long> gpus = given != null ? given
+        : gpuDemand > 0 ? tasks.gpuIds().acquire(gpuDemand) : List.of();
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
         TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0, spec.runtimeEnv(), gpus);
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, null);
@@ -113,7 +136,7 @@ final class HostedActors {
   }
 
   /** The actor is dead before it lived: its record says why, its creator gets the error. */
-  private void failCreation(TaskSpec spec, String why, Throwable cause) {
+  void failCreation(TaskSpec spec, String why, Throwable cause) {
     ActorId actorId = spec.actor().actorId();
     RayActorException error = new RayActorException(actorId, why, cause);
     directory.markDead(actorId, why, codec.errorValue(error).data());
@@ -191,6 +214,10 @@ final class HostedActors {
     actors.remove(actorId, actor);
     tasks.gpuIds().release(actor.gpuIds(), GpuIds.demand(actor.creation().resources()));
     tasks.scheduler().release(actor.creation().taskId());
+    Runnable exit = lastActorGone;
+    if (exit != null && actors.isEmpty()) {
+      exit.run();
+    }
   }
 
   /** Whether an actor of the job lives here (it may outlive its job: a detached one). */

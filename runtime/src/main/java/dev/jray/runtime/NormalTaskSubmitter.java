@@ -131,6 +131,14 @@ final class NormalTaskSubmitter {
         + " broke while it ran there");
   }
 
+  /** The worker process that ran a task this worker owns died: it is retried, or fails. */
+  void onWorkerDied(ObjectId returnId, String why) {
+    TaskSpec spec = taskManager.takePending(returnId);
+    if (spec != null) {
+      retryOrFail(List.of(spec), "the worker process running it died (" + why + ")");
+    }
+  }
+
   private void retryOrFail(List<TaskSpec> lost, String why) {
     for (TaskSpec spec : lost) {
       if (spec.maxRetries() < 0 || spec.attempt() < spec.maxRetries()) {

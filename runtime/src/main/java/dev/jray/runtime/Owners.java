@@ -36,6 +36,11 @@ final class Owners {
     this.links = links;
   }
 
+  /** This worker's node. */
+  UniqueId nodeId() {
+    return nodeId;
+  }
+
   /** This worker's own owner address. */
   String self() {
     return self;

@@ -347,6 +347,11 @@ final class ReferenceCounter {
   }
 
   /** The objects owned here whose value has not come yet (results of calls in flight). */
+  /** How many objects are reachable by id here (owned, pending or ready). */
+  int size() {
+    return entries.size();
+  }
+
   List<ObjectId> pendingIds() {
     List<ObjectId> ids = new ArrayList<>();
     entries.forEach((id, e) -> {

@@ -75,6 +75,8 @@ final class TaskExecutor {
   private volatile ResourceScheduler scheduler;
   /** Set once, on first use (see {@link #gpuIds()}). */
   private volatile GpuIds gpuIds;
+  /** Runs work in worker processes; null (the default, and embedded nodes): threads only. */
+  private volatile WorkerProcessWork processWork;
 
   /**
    * @param pool runs tasks and actor calls (threads are created as needed; resources bound how
@@ -110,6 +112,22 @@ final class TaskExecutor {
     return scheduler;
   }
 
+  /** From now on, work that wants a worker process goes to one. Set once, at the node's start. */
+  void useWorkerProcesses(WorkerProcessWork work) {
+    this.processWork = Objects.requireNonNull(work, "work");
+  }
+
+  /** Runs {@code spec} in a worker process if it wants one; false: it runs on a thread. */
+  private boolean inProcess(TaskSpec spec) {
+    WorkerProcessWork w = processWork;
+    return w != null && w.tryRun(spec);
+  }
+
+  private boolean wantsProcess(TaskSpec spec) {
+    WorkerProcessWork w = processWork;
+    return w != null && w.wants(spec);
+  }
+
   /** The node's GPUs and who holds them; made on first use, from the node's GPU resource. */
   GpuIds gpuIds() {
     GpuIds g = gpuIds;
@@ -135,6 +153,9 @@ final class TaskExecutor {
    * next runnable task from the scheduler.
    */
   void dispatch(TaskSpec spec) {
+    if (inProcess(spec)) {
+      return;
+    }
     if (isOwnNormal(spec)) {
       starts.startNow(spec); // its owner may block on it before a pool thread wakes up
     } else if (spec.kind() == TaskKind.ACTOR_CREATION) {
@@ -146,6 +167,9 @@ final class TaskExecutor {
 
   /** Starts lazily an own task the calling thread just submitted: it may soon run it itself. */
   void startSoon(TaskSpec spec) {
+    if (inProcess(spec)) {
+      return;
+    }
     starts.startSoon(spec);
   }
 
@@ -157,6 +181,9 @@ final class TaskExecutor {
     TaskSpec spec = first;
     try {
       while (spec != null) {
+        if (inProcess(spec)) {
+          return; // its process gives its resources back when it ends
+        }
         if (spec.kind() == TaskKind.ACTOR_CREATION) {
           createActor.accept(spec); // its resources stay reserved while the actor lives
           return;
@@ -185,7 +212,7 @@ final class TaskExecutor {
       TaskSpec next = scheduler.releaseAndNext(spec.taskId());
       spec = null;
       if (next != null) {
-        if (!awaited.isDone() && isOwnNormal(next)) {
+        if (!awaited.isDone() && isOwnNormal(next) && !wantsProcess(next)) {
           spec = next;
         } else {
           dispatch(next);
@@ -224,6 +251,21 @@ final class TaskExecutor {
 
   /** Runs a normal task whose resources are reserved on this thread and delivers its result. */
   private void runNormal(TaskSpec spec) {
+    double gpuDemand = GpuIds.demand(spec.resources());
+    if (gpuDemand <= 0) {
+      runNormalWith(spec, List.of());
+      return;
+    }
+    List<Long> gpus = gpuIds().acquire(gpuDemand);
+    try {
+      runNormalWith(spec, gpus);
+    } finally {
+      gpuIds().release(gpus, gpuDemand);
+    }
+  }
+
+  /** Runs a normal task holding {@code gpus} (in a worker process: those its node assigned). */
+  void runNormalWith(TaskSpec spec, List<Long> gpus) {
     ClassLoader loader;
     try {
       loader = jobs.loaderOf(spec.jobId());
@@ -231,17 +273,7 @@ final class TaskExecutor {
       deliver(spec, new Outcome(null, e));
       return;
     }
-    double gpuDemand = GpuIds.demand(spec.resources());
-    if (gpuDemand <= 0) {
-      runNormal(spec, loader, List.of());
-      return;
-    }
-    List<Long> gpus = gpuIds().acquire(gpuDemand);
-    try {
-      runNormal(spec, loader, gpus);
-    } finally {
-      gpuIds().release(gpus, gpuDemand);
-    }
+    runNormal(spec, loader, gpus);
   }
 
   private void runNormal(TaskSpec spec, ClassLoader loader, List<Long> gpus) {

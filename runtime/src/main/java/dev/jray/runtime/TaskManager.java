@@ -149,6 +149,15 @@ final class TaskManager {
     return lost;
   }
 
+  /**
+   * The spec of a pending task this worker owns, taken from where it was located (its worker
+   * process died): null if its result came already.
+   */
+  TaskSpec takePending(ObjectId returnId) {
+    remote.remove(returnId);
+    return pending.get(returnId);
+  }
+
   /** A result arrives for an object this worker owns (from a worker, or a failure here). */
   void onTaskResult(ObjectId returnId, ObjectValue value, List<RefId> contained) {
     TaskSpec spec = pending.remove(returnId);

@@ -8,6 +8,7 @@ import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,14 @@ final class WorkerInbox implements LinkInbox {
   private final ObjectRecovery recovery;
   private final ExplicitFree explicitFree;
   private final Consumer<UniqueId> linkLost;
+  /** Takes what a node and its worker processes send each other. */
+  private final BiConsumer<UniqueId, Object> processMessages;
 
   /** @param linkLost told that a link to or from a node broke; never blocks */
   WorkerInbox(TaskExecutor tasks, TaskManager taskManager, ReferenceCounter refs,
       ObjectCopies copies, HostedActors hosted, ObjectRecovery recovery, ExplicitFree explicitFree,
-      Consumer<UniqueId> linkLost) {
+      Consumer<UniqueId> linkLost, BiConsumer<UniqueId, Object> processMessages) {
+    this.processMessages = Objects.requireNonNull(processMessages, "processMessages");
     this.explicitFree = Objects.requireNonNull(explicitFree, "explicitFree");
     this.linkLost = Objects.requireNonNull(linkLost, "linkLost");
     this.tasks = Objects.requireNonNull(tasks, "tasks");
@@ -69,6 +73,9 @@ final class WorkerInbox implements LinkInbox {
     } else if (message instanceof AdoptObject adopt && reply != null) {
       refs.adopt(adopt);
       reply.ok(true);
+    } else if (message instanceof RunInWorker || message instanceof WorkerTaskDone
+        || message instanceof WorkerReady || message instanceof WorkerDied) {
+      processMessages.accept(from, message);
     } else if (message instanceof KillActor kill) {
       hosted.acceptKill(kill);
     } else if (message instanceof ObjectRequest req && reply != null) {

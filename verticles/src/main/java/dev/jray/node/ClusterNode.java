@@ -154,7 +154,9 @@ public final class ClusterNode implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(join, "join");
     boolean head = NodeOptions.HEAD.equals(options.role());
-    boolean driver = NodeOptions.DRIVER.equals(options.role());
+    boolean workerProcess = NodeOptions.WORKER_PROCESS.equals(options.role());
+    // a worker process joins as a driver does: a lite member, on any port
+    boolean driver = NodeOptions.DRIVER.equals(options.role()) || workerProcess;
     ClusterConfig config;
     if (head) {
       ClusterConfig.checkPortFree(options.host(), join.port());
@@ -184,9 +186,12 @@ public final class ClusterNode implements AutoCloseable {
           "start the node");
       LOG.debug("{} start: clustered Vert.x and Hazelcast {} ms, node {} ms",
           options.role(), (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000);
-      if (options.runsTasks()) {
+      if (options.runsTasks() || workerProcess) {
         NodeWorkers.install(node.worker());
         Ray.init(); // the code of this node's tasks and actors calls Ray through its worker
+      }
+      if (options.runsTasks()) {
+        node.worker().useWorkerProcesses(workerProcesses(cluster, node, options, time));
       }
       if (metrics != null) {
         metrics.bind(node);
@@ -199,6 +204,24 @@ public final class ClusterNode implements AutoCloseable {
     } catch (RuntimeException e) {
       cluster.vertx().close();
       throw e;
+    }
+  }
+
+  /** The node's worker processes, which join through its own member. */
+  private static WorkerProcessPool workerProcesses(ClusteredVertx cluster, NodeVerticle node,
+      NodeOptions options, Time time) {
+    String logFile = System.getProperty("jray.log-file");
+    Path logs = logFile != null && Path.of(logFile).getParent() != null
+        ? Path.of(logFile).getParent()
+        : Path.of(System.getProperty("java.io.tmpdir"), "jray", "logs");
+    try {
+      WorkerProcessLaunch launch = new WorkerProcessLaunch(options.nodeId(),
+          cluster.membership().localAddress(), options.token(), logs.resolve("workers"));
+      return new WorkerProcessPool(cluster.vertx(), node.worker(), launch, time,
+          options.resources().getOrDefault("CPU", 0.0));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot make the worker processes' log directory under "
+          + logs + ": " + e.getMessage(), e);
     }
   }
 
@@ -233,7 +256,7 @@ public final class ClusterNode implements AutoCloseable {
       NodeRecord self = gcs.nodes().get(options.nodeId());
       return self == null || !self.alive();
     };
-    Runnable onFenced = options.runsTasks() ? () -> {
+    Runnable onFenced = !NodeOptions.DRIVER.equals(options.role()) ? () -> {
       System.err.println("jray " + options.role() + " node " + options.nodeId() + " fenced itself"
           + " (the cluster may have declared it dead while it was paused): it stops, exit code "
           + NodeFence.FENCED_EXIT);

@@ -13,7 +13,8 @@ import java.util.Objects;
  * What a node is started with.
  *
  * @param host the loopback or LAN address the node's services bind to
- * @param role "head", "worker", "driver" (runs no tasks) or "embedded" (alone, not clustered)
+ * @param role "head", "worker", "driver" (runs no tasks), "worker-process" (runs its node's) or
+ *     "embedded" (alone, not clustered)
  * @param resources the node's totals, including {@code object_store_memory}
  * @param token the cluster token the node proves to its peers and asks of them
  * @param tls mutual TLS on the node's event bus, link and transfer port; null: plain TCP
@@ -25,6 +26,8 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
   public static final String WORKER = "worker";
   public static final String DRIVER = "driver";
   public static final String EMBEDDED = "embedded";
+  /** A JVM a node started to run its work in ({@link WorkerProcessPool}): holds no resources. */
+  public static final String WORKER_PROCESS = "worker-process";
 
   public NodeOptions {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -48,9 +51,9 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
         token, alone ? null : TlsSettings.ofProcess());
   }
 
-  /** A driver holds objects but runs no tasks. */
+  /** A driver holds objects but runs no tasks; a worker process runs only what its node hands it. */
   public boolean runsTasks() {
-    return !DRIVER.equals(role);
+    return !DRIVER.equals(role) && !WORKER_PROCESS.equals(role);
   }
 
   /** Part of a cluster: talks to other nodes over the clustered event bus and, for object copies, TCP. */

@@ -1,0 +1,103 @@
+package dev.jray.runtime;
+
+import dev.jray.api.id.UniqueId;
+import dev.jray.task.TaskKind;
+import dev.jray.task.TaskSpec;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Both sides of running work in worker processes. On a node: work whose resources are reserved
+ * and that its {@link WorkerProcesses} wants goes to a process, holding its resources and GPUs
+ * until the task ends there or the actor's process exits; a process that dies first fails the
+ * task to its owner (which retries it, as after a node's death) or the actor's creation. In a
+ * worker process: runs what its node hands it ({@link RunInWorker}) and says when it ended.
+ *
+ * <p>Threading: thread-safe; never blocks (the work runs on the worker's pool).
+ */
+final class WorkerProcessWork {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerProcessWork.class);
+
+  private final TaskExecutor tasks;
+  private final TaskManager taskManager;
+  private final HostedActors hosted;
+  private final Owners owners;
+  private final WorkerProcesses processes;
+  /** Told that the process running a task this JVM owns or not died: retry it or fail it. */
+  private final BiConsumer<TaskSpec, String> workerDied;
+  /** Whether this JVM keeps objects that would be lost with it (a worker process's). */
+  private final BooleanSupplier holdsObjects;
+
+  WorkerProcessWork(TaskExecutor tasks, TaskManager taskManager, HostedActors hosted,
+      Owners owners, WorkerProcesses processes, BiConsumer<TaskSpec, String> workerDied,
+      BooleanSupplier holdsObjects) {
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.taskManager = Objects.requireNonNull(taskManager, "taskManager");
+    this.hosted = Objects.requireNonNull(hosted, "hosted");
+    this.owners = Objects.requireNonNull(owners, "owners");
+    this.processes = Objects.requireNonNull(processes, "processes");
+    this.workerDied = Objects.requireNonNull(workerDied, "workerDied");
+    this.holdsObjects = Objects.requireNonNull(holdsObjects, "holdsObjects");
+  }
+
+  /** Whether {@code spec} runs in a worker process here. */
+  boolean wants(TaskSpec spec) {
+    return spec.kind() != TaskKind.ACTOR_TASK && processes.wants(spec);
+  }
+
+  /**
+   * On a node: runs {@code spec}, whose resources are reserved, in a worker process if it wants
+   * one. @return false if it runs on a thread instead
+   */
+  boolean tryRun(TaskSpec spec) {
+    if (!wants(spec)) {
+      return false;
+    }
+    double gpuDemand = GpuIds.demand(spec.resources());
+    List<Long> gpus = gpuDemand > 0 ? tasks.gpuIds().acquire(gpuDemand) : List.of();
+    if (spec.kind() == TaskKind.NORMAL && spec.hops() == 0) {
+      taskManager.locate(spec, owners.nodeId()); // the owner retries it if this node dies
+    }
+    processes.run(spec.forwarded(), gpus).whenComplete((diedBecause, e) -> {
+      tasks.gpuIds().release(gpus, gpuDemand);
+      String why = e != null ? String.valueOf(e) : diedBecause;
+      if (why != null) {
+        if (spec.kind() == TaskKind.ACTOR_CREATION) {
+          hosted.failCreation(spec, "its worker process died before it was created: " + why,
+              null);
+          return; // (failCreation gave its resources back)
+        }
+        workerDied.accept(spec, why);
+      }
+      tasks.scheduler().release(spec.taskId());
+    });
+    return true;
+  }
+
+  /** In a worker process: runs what its node handed it, then tells the node. */
+  void runForParent(UniqueId parent, RunInWorker run) {
+    TaskSpec spec = run.spec();
+    if (spec.kind() == TaskKind.ACTOR_CREATION) {
+      hosted.createFor(spec, run.gpuIds(), () -> tellParent(parent, spec));
+      return;
+    }
+    tasks.execute(() -> {
+      try {
+        tasks.runNormalWith(spec, run.gpuIds());
+      } catch (RuntimeException e) {
+        LOG.warn("running " + spec + " for node " + parent + " failed", e);
+      } finally {
+        tellParent(parent, spec);
+        tasks.flushSends();
+      }
+    });
+  }
+
+  private void tellParent(UniqueId parent, TaskSpec spec) {
+    owners.links().send(parent, new WorkerTaskDone(spec.taskId(), holdsObjects.getAsBoolean()));
+  }
+}

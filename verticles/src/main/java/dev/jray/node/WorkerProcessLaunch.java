@@ -1,0 +1,161 @@
+package dev.jray.node;
+
+import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TokenSources;
+import dev.jray.runtime.ProcessEnv;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * How a node starts a worker process: the node's own java and class path (its jray.jar, mapping
+ * the nodes' class archive when the node does, so the process starts fast), the module flags the
+ * jar's manifest gives, the env's JVM options and jars, its environment variables and {@code
+ * CUDA_VISIBLE_DEVICES}; the process joins the cluster through this node's member with the
+ * cluster token (a file only this user reads), and writes its output to a log file of its own.
+ *
+ * <p>Threading: thread-safe (immutable, but for a counter).
+ */
+public final class WorkerProcessLaunch {
+  /** JVM options of the node's own that worker processes get too (the class archive's). */
+  public static final String JVM_OPTIONS_PROPERTY = "jray.worker-process.jvm-options";
+  /** Input arguments of the node's JVM that its worker processes keep. */
+  private static final List<String> INHERITED = List.of("--add-opens", "--add-exports",
+      "-XX:SharedArchiveFile=", "-Xshare:", "-Xlog:cds", "-Djray.log.level=", "-Djray.cache-dir=",
+      "-Djray.class-archive=", "-Djray.fence=", "-Dhazelcast.");
+
+  /** A started process, and its log file. */
+  public record Started(Process process, Path log) {}
+
+  private final UniqueId parent;
+  private final String joinAddress;
+  private final Path logDirectory;
+  private final Path tokenFile;
+  private final List<String> baseCommand;
+  private final String classPath;
+  private final AtomicInteger started = new AtomicInteger();
+
+  /**
+   * @param parent the node whose work the processes run
+   * @param joinAddress the member they join the cluster through ({@code host:port})
+   * @param logDirectory where their logs go (made if missing)
+   */
+  public WorkerProcessLaunch(UniqueId parent, String joinAddress, ClusterToken token,
+      Path logDirectory) throws IOException {
+    this.parent = Objects.requireNonNull(parent, "parent");
+    this.joinAddress = Objects.requireNonNull(joinAddress, "joinAddress");
+    this.logDirectory = Files.createDirectories(logDirectory);
+    this.tokenFile = logDirectory.resolve("worker-token-" + parent.toHex());
+    Files.deleteIfExists(tokenFile);
+    token.write(tokenFile); // readable by this user only
+    tokenFile.toFile().deleteOnExit();
+    this.classPath = System.getProperty("java.class.path");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if ((arg.equals("--add-opens") || arg.equals("--add-exports")) && i + 1 < args.size()) {
+        cmd.add(arg + "=" + args.get(++i));
+      } else if (INHERITED.stream().anyMatch(arg::startsWith)) {
+        cmd.add(arg);
+      }
+    }
+    cmd.addAll(manifestModuleFlags(classPath));
+    String own = System.getProperty(JVM_OPTIONS_PROPERTY, "").trim();
+    if (!own.isEmpty()) {
+      cmd.addAll(List.of(own.split("\\s+")));
+    }
+    cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    cmd.add("-D" + TokenSources.TOKEN_FILE_PROPERTY + "=" + tokenFile);
+    cmd.add("-Dhazelcast.phone.home.enabled=false");
+    cmd.add("-Dhazelcast.wait.seconds.before.join=0");
+    this.baseCommand = List.copyOf(cmd);
+  }
+
+  /** Where the processes' logs go. */
+  public Path logDirectory() {
+    return logDirectory;
+  }
+
+  /**
+   * Starts a worker process for work of {@code env} holding {@code gpus} (ids, comma-separated;
+   * empty for none).
+   *
+   * @throws IllegalArgumentException naming the jar if one of the env's jars is not a local file
+   */
+  public Started start(ProcessEnv env, String gpus) throws IOException {
+    List<String> cmd = new ArrayList<>(baseCommand);
+    cmd.addAll(env.jvmOptions());
+    StringBuilder cp = new StringBuilder(classPath);
+    for (String jar : env.jars()) {
+      cp.append(File.pathSeparatorChar).append(localJar(jar));
+    }
+    cmd.add("-cp");
+    cmd.add(cp.toString());
+    cmd.add(WorkerProcessMain.class.getName());
+    cmd.add(parent.toHex());
+    cmd.add(joinAddress);
+    Path log = logDirectory.resolve("worker-" + parent.toHex().substring(0, 8) + "-"
+        + started.incrementAndGet() + "-" + System.currentTimeMillis() + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env.envVars());
+    if (!gpus.isEmpty()) {
+      pb.environment().put("CUDA_VISIBLE_DEVICES", gpus);
+    }
+    // its input stays a pipe from this JVM: it reads end-of-file, and exits, when this JVM dies
+    return new Started(pb.start(), log);
+  }
+
+  /** A jar of {@code java_jars}: a local path or a {@code file:} URL. */
+  private static String localJar(String jar) {
+    Path p = jar.startsWith("file:") ? Path.of(URI.create(jar)) : Path.of(jar);
+    if (jar.contains("://") && !jar.startsWith("file:")) {
+      throw new IllegalArgumentException("runtime env field 'java_jars': " + jar + " is not a local"
+          + " file (jray takes local paths and file: URLs)");
+    }
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalArgumentException("runtime env field 'java_jars': no file " + p);
+    }
+    return p.toAbsolutePath().toString();
+  }
+
+  /** The Add-Opens and Add-Exports of the jar's manifest (a node run as {@code java -jar}). */
+  private static List<String> manifestModuleFlags(String classPath) {
+    List<String> flags = new ArrayList<>();
+    if (classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
+      return flags; // a class path, not a jar: its flags are among the input arguments
+    }
+    try (JarFile jar = new JarFile(classPath)) {
+      Manifest m = jar.getManifest();
+      if (m == null) {
+        return flags;
+      }
+      addFlags(flags, "--add-opens=", m.getMainAttributes().getValue("Add-Opens"));
+      addFlags(flags, "--add-exports=", m.getMainAttributes().getValue("Add-Exports"));
+    } catch (IOException e) {
+      // no flags: the process logs what it cannot open
+    }
+    return flags;
+  }
+
+  private static void addFlags(List<String> flags, String flag, String packages) {
+    if (packages == null) {
+      return;
+    }
+    for (String p : packages.trim().split("\\s+")) {
+      flags.add(flag + p + "=ALL-UNNAMED");
+    }
+  }
+}
