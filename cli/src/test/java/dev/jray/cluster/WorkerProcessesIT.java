@@ -31,7 +31,7 @@ class WorkerProcessesIT {
   static final ClusterExtension CLUSTER = new ClusterExtension("WorkerProcessesIT", c -> {
     c.startHead(null, "-Xmx1g");
     c.awaitUp(c.startNode("isolating", List.of("start", "--address", c.headAddress(), "--num-cpus",
-        "2", "--resources", "{\"ISO\":2}", "--worker-processes", "--block"), List.of("-Xmx1g")),
+        "2", "--num-gpus", "2", "--resources", "{\"ISO\":2}", "--worker-processes", "--block"), List.of("-Xmx1g")),
         Duration.ofSeconds(120));
   });
 
@@ -99,6 +99,36 @@ class WorkerProcessesIT {
     assertEquals("RayWorkerException", r.result("pinned-exit"), r.describe());
     assertEquals(r.result("pinned-pid"), r.result("pinned-again-pid"),
         "the process is reused by the job's next task\n" + r.describe());
+  }
+
+  @Test
+  void aTaskInheritsTheJobsRuntimeEnvUnderItsOwn() {
+    JvmResult r = CLUSTER.get().runDriver(DRIVER_TIMEOUT, List.of("-Djray.job.runtime-env="
+        + "{\"env_vars\":{\"JOB_VAR\":\"job\",\"BOTH\":\"job\"}}"),
+        WorkerProcessDriver.class, "job-env");
+    assertTrue(r.ok(), r.describe());
+    assertEquals("JOB_VAR=job,BOTH=task", r.result("own"), r.describe());
+    assertEquals("JOB_VAR=job,BOTH=job", r.result("inherited"), r.describe());
+  }
+
+  @Test
+  void aBadJobRuntimeEnvFailsTheDriverNamingTheField() {
+    JvmResult r = CLUSTER.get().runDriver(DRIVER_TIMEOUT,
+        List.of("-Djray.job.runtime-env={\"java_jars\":\"not-a-list\"}"),
+        WorkerProcessDriver.class, "env");
+    assertTrue(!r.ok() && r.output().contains("java_jars"), r.describe());
+  }
+
+  @Test
+  void concurrentGpuTasksInWorkerProcessesSeeDisjointIdsAsCudaVisibleDevices() {
+    String gpus = driver("gpus").result("gpus");
+    String[] views = gpus.split(";");
+    assertEquals(2, views.length, gpus);
+    for (String v : views) {
+      String[] idsAndEnv = v.split("=");
+      assertEquals(idsAndEnv[0], "[" + idsAndEnv[1] + "]", "getGpuIds against CUDA_VISIBLE_DEVICES: " + gpus);
+    }
+    assertNotEquals(views[0].split("=")[1], views[1].split("=")[1], "two tasks held one GPU: " + gpus);
   }
 
   /** A jar holding extra.Greeter, compiled here. */

@@ -310,8 +310,27 @@ public final class CoreWorker {
 
   /** Makes this worker run a driver for {@code job}, whose code is in {@code loader}. */
   public void startDriver(JobId job, String namespace, ClassLoader loader) {
-    jobs.startDriver(job, namespace, loader);
+    startDriver(job, namespace, loader, null);
+  }
+
+  /**
+   * As above, with the job's runtime env ({@link #validRuntimeEnv}), which its tasks and actors
+   * inherit under their own, as Ray's job-level runtime env.
+   */
+  public void startDriver(JobId job, String namespace, ClassLoader loader, String runtimeEnv) {
+    jobs.startDriver(job, namespace, loader, runtimeEnv);
     TaskLogContext.enterDriver(job); // the driver's own lines (this thread's) name its job
+  }
+
+  /**
+   * A runtime env given as JSON (as {@code RuntimeEnv.serialize} makes it), checked: null for
+   * none (null, blank or empty).
+   *
+   * @throws dev.jray.api.exception.RuntimeEnvException naming the field if it is not valid
+   */
+  public static String validRuntimeEnv(String json) {
+    return json == null || json.isBlank() ? null
+        : RuntimeEnvImpl.serialized(RuntimeEnvImpl.deserialize(json));
   }
 
   /** Where tasks of {@code job} load their classes from. */

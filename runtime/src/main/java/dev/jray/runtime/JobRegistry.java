@@ -57,10 +57,10 @@ final class JobRegistry {
   }
 
   /** Makes this JVM run a driver for {@code job}, whose code is in {@code loader}. */
-  void startDriver(JobId job, String namespace, ClassLoader loader) {
+  void startDriver(JobId job, String namespace, ClassLoader loader, String runtimeEnv) {
     register(job, namespace, loader);
     driverContext = TaskContext.of(job, IdFactory.newTaskId(job), ActorId.NIL, namespace, loader,
-        TaskKind.NORMAL, true, false, null, List.of());
+        TaskKind.NORMAL, true, false, runtimeEnv, List.of());
   }
 
   /**

@@ -72,10 +72,10 @@ final class NormalTaskSubmitter {
     ObjectRefImpl<?> ref = refs.expectResult(returnId, prepared, null);
     ResourceSet shape = resources;
     if (prepared.resolved().isDone()) {
-      sendTask(taskId, ctx.jobId(), fd, prepared, shape, returnId, options, true);
+      sendTask(taskId, ctx, fd, prepared, shape, returnId, options, true);
     } else {
       prepared.resolved().thenRun(
-          () -> sendTask(taskId, ctx.jobId(), fd, prepared, shape, returnId, options, false));
+          () -> sendTask(taskId, ctx, fd, prepared, shape, returnId, options, false));
     }
     return ref;
   }
@@ -83,16 +83,19 @@ final class NormalTaskSubmitter {
   /**
    * Submits a normal task whose arguments are resolved.
    *
+   * @param ctx the submitter's: the task's job, and the runtime env it inherits
    * @param bySubmitter whether the thread that submitted it sends it, so it may soon get the
    *     result and run the task itself (it starts lazily then)
    */
-  private void sendTask(TaskId taskId, JobId job, FunctionDescriptor fd, PreparedArgs prepared,
-      ResourceSet shape, ObjectId returnId, CallOptions options, boolean bySubmitter) {
+  private void sendTask(TaskId taskId, TaskContext ctx, FunctionDescriptor fd,
+      PreparedArgs prepared, ResourceSet shape, ObjectId returnId, CallOptions options,
+      boolean bySubmitter) {
+    JobId job = ctx.jobId();
     TaskSpec spec;
     try {
       spec = new TaskSpec(taskId, job, TaskKind.NORMAL, options.name, fd, prepared.toTaskArgs(),
           shape, owners.self(), returnId, options.maxRetries, 0, null, null, 0, null,
-          RuntimeEnvImpl.serialized(options.runtimeEnv));
+          RuntimeEnvImpl.inherit(ctx.runtimeEnv(), RuntimeEnvImpl.serialized(options.runtimeEnv)));
     } catch (PreparedArgs.DependencyFailedException e) {
       taskManager.failDependency(returnId, job, fd, e);
       return;

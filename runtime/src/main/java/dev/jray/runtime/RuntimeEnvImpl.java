@@ -35,6 +35,33 @@ final class RuntimeEnvImpl implements RuntimeEnv {
     return env == null || env.isEmpty() ? null : env.serialize();
   }
 
+  /**
+   * The env a task or actor runs with, serialized: the one it was given ({@code own}) over the
+   * one its submitter runs with ({@code inherited}: the job's default, or the parent task's or
+   * actor's), as Ray's inheritance: a field given wins, but {@code env_vars} merge, a variable
+   * given winning. Null for neither.
+   */
+  static String inherit(String inherited, String own) {
+    if (inherited == null) {
+      return own;
+    }
+    if (own == null) {
+      return inherited;
+    }
+    JsonObject merged = new JsonObject(inherited);
+    JsonObject mine = new JsonObject(own);
+    for (String name : mine.fieldNames()) {
+      Object value = mine.getValue(name);
+      if (RuntimeEnvName.ENV_VARS.equals(name) && value instanceof JsonObject vars
+          && merged.getValue(name) instanceof JsonObject parentVars) {
+        merged.put(name, parentVars.copy().mergeIn(vars));
+      } else {
+        merged.put(name, value);
+      }
+    }
+    return merged.encode();
+  }
+
   /** @throws RuntimeEnvException if the text is not a JSON object of valid fields */
   static RuntimeEnvImpl deserialize(String serialized) {
     if (serialized == null || serialized.isBlank()) {

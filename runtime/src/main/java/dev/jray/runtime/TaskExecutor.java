@@ -75,6 +75,8 @@ final class TaskExecutor {
   private volatile ResourceScheduler scheduler;
   /** Set once, on first use (see {@link #gpuIds()}). */
   private volatile GpuIds gpuIds;
+  /** Whether it said once that it runs work on threads that asked for a process. */
+  private volatile boolean warnedNoProcesses;
   /** Runs work in worker processes; null (the default, and embedded nodes): threads only. */
   private volatile WorkerProcessWork processWork;
 
@@ -120,7 +122,17 @@ final class TaskExecutor {
   /** Runs {@code spec} in a worker process if it wants one; false: it runs on a thread. */
   private boolean inProcess(TaskSpec spec) {
     WorkerProcessWork w = processWork;
-    return w != null && w.tryRun(spec);
+    if (w == null) {
+      if (spec.runtimeEnv() != null && !warnedNoProcesses
+          && !ProcessEnv.of(spec.runtimeEnv()).isDefault()) {
+        warnedNoProcesses = true;
+        LOG.warn("{} asks for a JVM of its own (runtime env {}), but this node runs no worker"
+            + " processes (an embedded one): it runs on a thread here, without its JVM options,"
+            + " jars or environment variables", spec, spec.runtimeEnv());
+      }
+      return false;
+    }
+    return w.tryRun(spec);
   }
 
   private boolean wantsProcess(TaskSpec spec) {

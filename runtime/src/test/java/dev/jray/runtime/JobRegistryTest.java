@@ -54,7 +54,7 @@ class JobRegistryTest {
     JobId finishedWithActorHere = JobId.fromInt(13);
     JobId pruned = JobId.fromInt(14);
     ClassLoader own = new URLClassLoader(new URL[0], defaultLoader);
-    jobs.startDriver(driver, "mine", own);
+    jobs.startDriver(driver, "mine", own, null);
     gcs.jobs().put(driver, new JobRecord(driver, "mine", null, 1, 5, List.of()));
     for (JobId job : List.of(finished, running, finishedWithActorHere, pruned)) {
       gcs.jobs().put(job, new JobRecord(job, "ns-" + job, null, 1, job.equals(running) ? 0 : 5,
@@ -97,7 +97,7 @@ class JobRegistryTest {
     IllegalStateException none = assertThrows(IllegalStateException.class, jobs::context);
     assertTrue(none.getMessage().contains("Ray.init()"), none.getMessage());
 
-    jobs.startDriver(JobId.fromInt(6), "driver-ns", defaultLoader);
+    jobs.startDriver(JobId.fromInt(6), "driver-ns", defaultLoader, null);
     TaskContext driver = jobs.context();
     assertEquals(JobId.fromInt(6), driver.jobId());
     assertEquals("driver-ns", driver.namespace());

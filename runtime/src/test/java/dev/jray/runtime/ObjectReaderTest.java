@@ -77,7 +77,7 @@ class ObjectReaderTest {
     store = new ObjectStore(16L << 20, dir.resolve("spill"));
     JobRegistry jobs = new JobRegistry(new InMemoryGcs(), getClass().getClassLoader(),
         new PackageCache(dir.resolve("pkg"), id -> null, Time.SYSTEM));
-    jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader());
+    jobs.startDriver(JobId.fromInt(9), "test", getClass().getClassLoader(), null);
     copies = new ObjectCopies(here, store, owners, pool);
     copies.start(new ObjectFetcher() { // a test may start it with a fetcher of its own
       @Override

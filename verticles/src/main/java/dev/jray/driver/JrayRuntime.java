@@ -59,6 +59,10 @@ import org.slf4j.LoggerFactory;
 final class JrayRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(JrayRuntime.class);
   private static final Duration VIEW_WAIT = Duration.ofSeconds(3);
+  /** System property: the job's runtime env (JSON), which its tasks and actors inherit. */
+  static final String JOB_RUNTIME_ENV_PROPERTY = "jray.job.runtime-env";
+  /** Environment variable: the job's runtime env when the property is not set. */
+  static final String JOB_RUNTIME_ENV_VARIABLE = "JRAY_JOB_RUNTIME_ENV";
   /** System property: the cluster a driver joins, {@code host:port}. */
   static final String ADDRESS_PROPERTY = "jray.address";
   /** Environment variable: the cluster a driver joins when the property is not set. */
@@ -79,6 +83,7 @@ final class JrayRuntime {
 
   private JrayRuntime(String address, Time time) throws Exception {
     this.time = time;
+    String jobEnv = CoreWorker.validRuntimeEnv(jobRuntimeEnv()); // a bad one fails before joining
     String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
     NodeVerticle node;
     List<String> packages = List.of();
@@ -149,12 +154,18 @@ final class JrayRuntime {
           ? cause : e;
     }
     jobId = job;
-    worker.startDriver(jobId, namespace, jobClassLoader());
+    worker.startDriver(jobId, namespace, jobClassLoader(), jobEnv);
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     LOG.atDebug().log(() -> "jray driver of job " + jobId + " started on node "
         + node.options().nodeId()
         + (address == null ? " (embedded)" : " in the cluster at " + address));
+  }
+
+  /** The job's runtime env: {@value #JOB_RUNTIME_ENV_PROPERTY}, else its variable; null if none. */
+  private static String jobRuntimeEnv() {
+    String env = System.getProperty(JOB_RUNTIME_ENV_PROPERTY);
+    return env != null ? env : System.getenv(JOB_RUNTIME_ENV_VARIABLE);
   }
 
   /**

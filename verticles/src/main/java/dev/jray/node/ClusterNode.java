@@ -218,7 +218,10 @@ public final class ClusterNode implements AutoCloseable {
       WorkerProcessLaunch launch = new WorkerProcessLaunch(options.nodeId(),
           cluster.membership().localAddress(), options.token(), logs.resolve("workers"));
       return new WorkerProcessPool(cluster.vertx(), node.worker(), launch, time,
-          options.resources().getOrDefault("CPU", 0.0));
+          options.resources().getOrDefault("CPU", 0.0), job -> {
+            dev.jray.gcs.JobRecord r = cluster.gcs().jobs().get(job);
+            return r == null || r.isFinished();
+          });
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot make the worker processes' log directory under "
           + logs + ": " + e.getMessage(), e);

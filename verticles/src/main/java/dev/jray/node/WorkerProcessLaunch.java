@@ -106,8 +106,9 @@ public final class WorkerProcessLaunch {
     cmd.add(WorkerProcessMain.class.getName());
     cmd.add(parent.toHex());
     cmd.add(joinAddress);
-    Path log = logDirectory.resolve("worker-" + parent.toHex().substring(0, 8) + "-"
-        + started.incrementAndGet() + "-" + System.currentTimeMillis() + ".log");
+    // (a node's id is new each start: its processes' names never meet another node's)
+    Path log = logDirectory.resolve("worker-" + parent.toHex().substring(0, 12) + "-"
+        + started.incrementAndGet() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env.envVars());

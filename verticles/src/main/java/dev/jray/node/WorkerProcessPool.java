@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,8 @@ public final class WorkerProcessPool implements WorkerProcesses {
 
   private final Vertx vertx;
   private final CoreWorker worker;
+  /** Whether a job ended (its processes end then, as Ray's); may block on the GCS. */
+  private final Predicate<JobId> jobEnded;
   private final WorkerProcessLaunch launch;
   private final Time time;
   private final boolean allWork;
@@ -104,10 +107,12 @@ public final class WorkerProcessPool implements WorkerProcesses {
 
   /**
    * @param cpus the node's CPUs, for the default maximum
+   * @param jobEnded whether a job ended; called off the event loop, may block
    */
   public WorkerProcessPool(Vertx vertx, CoreWorker worker, WorkerProcessLaunch launch, Time time,
-      double cpus) {
+      double cpus, Predicate<JobId> jobEnded) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.jobEnded = Objects.requireNonNull(jobEnded, "jobEnded");
     this.worker = Objects.requireNonNull(worker, "worker");
     this.launch = Objects.requireNonNull(launch, "launch");
     this.time = Objects.requireNonNull(time, "time");
@@ -115,7 +120,11 @@ public final class WorkerProcessPool implements WorkerProcesses {
     this.max = Math.max(1, Integer.getInteger(MAX_PROPERTY, Math.max(4, (int) (2 * cpus))));
     this.idleTimeoutMs = Long.getLong(IDLE_TIMEOUT_PROPERTY, 60_000L);
     this.prestart = allWork ? Math.min(max, Integer.getInteger(PRESTART_PROPERTY, 1)) : 0;
-    this.idleTimer = vertx.setPeriodic(1_000, t -> endIdle());
+    this.idleTimer = vertx.setPeriodic(1_000,
+        t -> vertx.executeBlocking(() -> {
+          endIdle();
+          return null;
+        }, false));
     synchronized (this) {
       keepPrestarted();
     }
@@ -283,13 +292,26 @@ public final class WorkerProcessPool implements WorkerProcesses {
     w.started.process().destroy(); // its shutdown hook leaves the cluster
   }
 
-  /** Every second: ends processes idle past the timeout, but the prestarted ones kept. */
+  /**
+   * Every second: ends idle processes of jobs that ended, and those idle past the timeout that
+   * hold no objects, but for the prestarted ones kept.
+   */
   private void endIdle() {
+    List<JobId> jobs;
+    synchronized (this) {
+      jobs = workers.stream().filter(Worker::idle).map(w -> w.job).filter(Objects::nonNull)
+          .distinct().toList();
+    }
+    List<JobId> ended = jobs.stream().filter(jobEnded).toList(); // GCS reads, outside the lock
     synchronized (this) {
       long now = time.milliseconds();
       int unboundKept = 0;
       for (Iterator<Worker> it = new ArrayList<>(workers).iterator(); it.hasNext(); ) {
         Worker w = it.next();
+        if (w.idle() && w.job != null && ended.contains(w.job)) {
+          retire(w);
+          continue;
+        }
         if (!w.idle() || w.holdsObjects || now - w.idleSinceMs < idleTimeoutMs) {
           continue;
         }

@@ -27,6 +27,10 @@ import java.util.Map;
  *   <li>{@code pinned RESOURCE}: on the node offering RESOURCE, a task's pid ({@code RESULT
  *       pinned-pid}), the next task's ({@code pinned-again-pid}), and a task calling {@code
  *       System.exit} ({@code pinned-exit}).
+ *   <li>{@code job-env} (with {@code -Djray.job.runtime-env}): a task's variables with its own
+ *       env over the job's ({@code RESULT own}) and with the job's alone ({@code inherited}).
+ *   <li>{@code gpus}: two concurrent one-GPU tasks in worker processes report their GPU ids and
+ *       CUDA_VISIBLE_DEVICES ({@code RESULT gpus=[0]=0;[1]=1}).
  *   <li>{@code kill-actor}: an actor (1 restart) whose process is killed by the pid it reports
  *       restarts in another process ({@code RESULT restarted=true}).
  * </ul>
@@ -108,6 +112,23 @@ public final class WorkerProcessDriver {
             Driver.result("pinned-exit", "RayWorkerException");
           }
         }
+        case "job-env" -> {
+          // run with -Djray.job.runtime-env={"env_vars":{"JOB_VAR":"job","BOTH":"job"}}
+          RuntimeEnv own = new RuntimeEnv.Builder().build();
+          own.set(RuntimeEnvName.ENV_VARS, Map.of("BOTH", "task"));
+          Driver.result("own", Ray.task(WorkerProcessDriver::variables, "JOB_VAR,BOTH")
+              .setRuntimeEnv(own).remote().get(60_000));
+          Driver.result("inherited", Ray.task(WorkerProcessDriver::variables, "JOB_VAR,BOTH")
+              .remote().get(60_000));
+        }
+        case "gpus" -> {
+          List<ObjectRef<String>> refs = new java.util.ArrayList<>();
+          for (int i = 0; i < 2; i++) {
+            refs.add(Ray.task(WorkerProcessDriver::gpuView, 3_000L).setResource("GPU", 1.0)
+                .setRuntimeEnv(isolated()).remote());
+          }
+          Driver.result("gpus", String.join(";", Ray.get(refs, 90_000)));
+        }
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       }
     });
@@ -118,6 +139,21 @@ public final class WorkerProcessDriver {
     RuntimeEnv env = new RuntimeEnv.Builder().build();
     env.set(RuntimeEnvName.ENV_VARS, Map.of("JRAY_ISOLATED", "yes"));
     return env;
+  }
+
+  /** NAME=value of each comma-separated name, joined by commas. */
+  public static String variables(String names) {
+    StringBuilder out = new StringBuilder();
+    for (String name : names.split(",")) {
+      out.append(out.length() == 0 ? "" : ",").append(name).append('=').append(System.getenv(name));
+    }
+    return out.toString();
+  }
+
+  /** The task's GPU ids and CUDA_VISIBLE_DEVICES, after holding them a while (so two overlap). */
+  public static String gpuView(long holdMs) throws InterruptedException {
+    Thread.sleep(holdMs);
+    return Ray.getRuntimeContext().getGpuIds() + "=" + System.getenv("CUDA_VISIBLE_DEVICES");
   }
 
   public static long pid() {
