@@ -35,7 +35,9 @@ public final class CrossNodeDriver {
     Measure measure = new Measure(quick ? Settings.quickRun() : Settings.full());
     Figure join = Measure.seconds(Ray::init);
     print(RowSpec.DRIVER_JOIN, join);
-    try (JrayWorkloads jray = new JrayWorkloads(measure, pin)) {
+    int starts = quick ? 2 : 5;
+    try (JrayWorkloads jray = new JrayWorkloads(measure, pin);
+        JrayWorkloads inProcess = new JrayWorkloads(measure, pin).inWorkerProcesses()) {
       for (RowSpec row : rows) {
         if (row == RowSpec.DRIVER_JOIN) {
           continue;
@@ -50,6 +52,14 @@ public final class CrossNodeDriver {
           case "cross-node 1:1 actor calls sync" -> jray.actorSync();
           case "cross-node 1:1 actor calls async" -> jray.actorAsync();
           case "cross-node 256 MB object transfer" -> jray.transfer();
+          case "cross-node tasks sync, in a worker process" -> inProcess.tasksSync();
+          case "cross-node tasks async, in a worker process" -> inProcess.tasksAsync();
+          case "cross-node 1:1 actor calls sync, in a worker process" -> inProcess.actorSync();
+          case "cross-node 1:1 actor calls async, in a worker process" -> inProcess.actorAsync();
+          case "cross-node worker process start: a new env's first task" ->
+              jray.workerProcessStart(starts, false);
+          case "cross-node worker process start: its next task, process started" ->
+              jray.workerProcessStart(starts, true);
           default -> Figure.failed("not a cross-node row");
         });
       }

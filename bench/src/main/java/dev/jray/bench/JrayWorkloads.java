@@ -11,6 +11,8 @@ import dev.jray.api.exception.RayException;
 import dev.jray.api.options.PlacementGroupCreationOptions;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.placementgroup.PlacementStrategy;
+import dev.jray.api.runtimeenv.RuntimeEnv;
+import dev.jray.api.runtimeenv.types.RuntimeEnvName;
 import dev.jray.bench.remote.BenchActor;
 import dev.jray.bench.remote.BenchFunctions;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ final class JrayWorkloads implements AutoCloseable {
 
   private final Measure measure;
   private final String pin;
+  /** The runtime env of every task and actor (one that runs them in worker processes), or null. */
+  private RuntimeEnv env;
   private final ExecutorService clients;
 
   /** @param pin a custom resource every task and actor asks for, or null */
@@ -51,13 +55,65 @@ final class JrayWorkloads implements AutoCloseable {
     return Settings.BATCH;
   }
 
+  /**
+   * From now on, every task and actor runs in a worker process of the node (its runtime env sets
+   * an environment variable: such work gets a JVM of its own, one per env, reused).
+   */
+  JrayWorkloads inWorkerProcesses() {
+    env = workerProcessEnv("1");
+    return this;
+  }
+
+  /** An env that needs a worker process; one per {@code key}. */
+  private static RuntimeEnv workerProcessEnv(String key) {
+    RuntimeEnv e = new RuntimeEnv.Builder().build();
+    e.set(RuntimeEnvName.ENV_VARS, Map.of("JRAY_BENCH_PROCESS", key));
+    return e;
+  }
+
   private TaskCaller<byte[]> smallValue() {
     TaskCaller<byte[]> c = Ray.task(BenchFunctions::smallValue);
+    if (env != null) {
+      c.setRuntimeEnv(env);
+    }
     return pin == null ? c : c.setResource(pin, PIN_AMOUNT);
+  }
+
+  /**
+   * The first task of a new runtime env, which starts a worker process for it: seconds from
+   * submission to result, the median of {@code starts} ({@code reused}: the next task of that
+   * env, on the started process).
+   */
+  Figure workerProcessStart(int starts, boolean reused) {
+    double[] seconds = new double[starts];
+    try {
+      for (int i = 0; i < starts; i++) {
+        RuntimeEnv fresh = workerProcessEnv("start-" + System.nanoTime());
+        TaskCaller<byte[]> first = Ray.task(BenchFunctions::smallValue).setRuntimeEnv(fresh);
+        if (pin != null) {
+          first.setResource(pin, PIN_AMOUNT);
+        }
+        long t0 = System.nanoTime();
+        first.remote().get(TIMEOUT_MS);
+        long t1 = System.nanoTime();
+        if (reused) {
+          first.remote().get(TIMEOUT_MS);
+          seconds[i] = (System.nanoTime() - t1) / 1e9;
+        } else {
+          seconds[i] = (t1 - t0) / 1e9;
+        }
+      }
+      return Figure.of(seconds);
+    } catch (RuntimeException e) {
+      return Figure.failed(e);
+    }
   }
 
   private ActorHandle<BenchActor> actor(int maxConcurrency) {
     ActorCreator<BenchActor> c = Ray.actor(BenchActor::new);
+    if (env != null) {
+      c.setRuntimeEnv(env);
+    }
     if (maxConcurrency > 1) {
       c.setMaxConcurrency(maxConcurrency);
     }

@@ -69,6 +69,18 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
   static final RowSpec CROSS_TASKS_SYNC_TLS = overTls(CROSS_TASKS_SYNC);
   static final RowSpec CROSS_TASKS_ASYNC_TLS = overTls(CROSS_TASKS_ASYNC);
   static final RowSpec CROSS_TRANSFER_TLS = overTls(CROSS_TRANSFER);
+  static final RowSpec PROCESS_TASKS_SYNC =
+      cross("cross-node tasks sync, in a worker process", Unit.PER_SECOND);
+  static final RowSpec PROCESS_TASKS_ASYNC =
+      cross("cross-node tasks async, in a worker process", Unit.PER_SECOND);
+  static final RowSpec PROCESS_ACTOR_SYNC =
+      cross("cross-node 1:1 actor calls sync, in a worker process", Unit.PER_SECOND);
+  static final RowSpec PROCESS_ACTOR_ASYNC =
+      cross("cross-node 1:1 actor calls async, in a worker process", Unit.PER_SECOND);
+  static final RowSpec PROCESS_START_COLD =
+      cross("cross-node worker process start: a new env's first task", Unit.SECONDS);
+  static final RowSpec PROCESS_START_STARTED =
+      cross("cross-node worker process start: its next task, process started", Unit.SECONDS);
   static final RowSpec NODE_JOIN = cross("worker node start and join", Unit.SECONDS);
   static final RowSpec DRIVER_JOIN = cross("driver Ray.init() joining the cluster", Unit.SECONDS);
   static final RowSpec DRIVER_JOIN_ARCHIVED =
@@ -93,6 +105,8 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
       MANY_ACTORS, MANY_ACTORS_THREADS, MANY_ACTORS_RSS, MANY_TASKS_SUBMIT, MANY_TASKS_DRAIN, MANY_TASKS_HEAP,
       CROSS_TASKS_SYNC, CROSS_TASKS_SYNC_TLS, CROSS_TASKS_ASYNC, CROSS_TASKS_ASYNC_TLS,
       CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER, CROSS_TRANSFER_TLS,
+      PROCESS_TASKS_SYNC, PROCESS_TASKS_ASYNC, PROCESS_ACTOR_SYNC, PROCESS_ACTOR_ASYNC,
+      PROCESS_START_COLD, PROCESS_START_STARTED,
       NODE_JOIN, DRIVER_JOIN, DRIVER_JOIN_ARCHIVED, RECONSTRUCTION_COMPUTED, RECONSTRUCTION_REBUILT,
       JOB_SUBMIT_TO_JOINED, JOB_ACCEPTED_FIRST, JOB_ACCEPTED_QUEUED);
 

@@ -47,6 +47,9 @@ final class RowsApart {
         return prefix;
       }
     }
+    if (r.name().contains("worker process")) {
+      return "worker process"; // one cluster for all of them
+    }
     return r.workload().name();
   }
 

@@ -99,6 +99,8 @@ class WorkerProcessesIT {
     assertEquals("RayWorkerException", r.result("pinned-exit"), r.describe());
     assertEquals(r.result("pinned-pid"), r.result("pinned-again-pid"),
         "the process is reused by the job's next task\n" + r.describe());
+    assertEquals(CLUSTER.get().node("isolating").nodeId(), r.result("pinned-node"),
+        "a task in a worker process is on its node, as Ray's RuntimeContext says\n" + r.describe());
   }
 
   @Test

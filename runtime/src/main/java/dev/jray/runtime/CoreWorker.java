@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -70,6 +71,8 @@ public final class CoreWorker {
   private final LinkLosses linkLosses;
   /** This JVM's side of placement groups; set once by start. */
   private volatile PlacementGroupClient placementGroups;
+  /** The node this worker's process belongs to: its own, or a worker process's node. */
+  private volatile UniqueId hostNode;
   /** Where work that wants a JVM of its own runs; NONE until {@link #useWorkerProcesses}. */
   private volatile WorkerProcesses processes = WorkerProcesses.NONE;
   /** Either side of worker processes: set once, at the start, by either method above. */
@@ -145,7 +148,7 @@ public final class CoreWorker {
     return List.of(TaskSpec.class, TaskResult.class, BorrowChange.class, TaskLocated.class,
         FreeObject.class, KillActor.class, ObjectRequest.class, ObjectValue.class,
         AdoptObject.class, RunInWorker.class, WorkerTaskDone.class, WorkerReady.class,
-        WorkerDied.class);
+        WorkerDied.class, WorkerRetire.class);
   }
 
   /** The actors this worker hosts now (live or being created), for metrics. Never blocks. */
@@ -156,7 +159,10 @@ public final class CoreWorker {
   /** What this worker does with the messages other nodes send it over their links. */
   public LinkInbox inbox() {
     return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery, explicitFree,
-        this::onLinkLost, this::onProcessMessage);
+        this::onLinkLost, this::onProcessMessage, () -> {
+          WorkerProcessWork work = processWork;
+          return work != null && work.mayRetire();
+        });
   }
 
   /**
@@ -177,6 +183,7 @@ public final class CoreWorker {
    * {@link #start}.
    */
   public void serveAsWorkerProcess(UniqueId parent, Runnable exit) {
+    hostNode = parent;
     processWork = new WorkerProcessWork(tasks, taskManager, hosted, owners, WorkerProcesses.NONE,
         this::onWorkerDied, this::holdsObjects);
     hosted.whenLastActorGone(exit);
@@ -184,10 +191,24 @@ public final class CoreWorker {
     owners.links().flushCurrentThread();
   }
 
+  /** Asks a node over its link (a worker process, say); completes with its reply. Never blocks. */
+  public CompletableFuture<Object> request(UniqueId node, Object message) {
+    return owners.links().request(node, message);
+  }
+
   /** Sends {@code message} to a node over its link (to a worker process, say). Never blocks. */
   public void send(UniqueId node, Object message) {
     owners.links().send(node, message);
     owners.links().flushCurrentThread();
+  }
+
+  /**
+   * The node the running code is on, as Ray's {@code getCurrentNodeId}: in a worker process, the
+   * node that started it (not the process's own member).
+   */
+  public UniqueId hostNodeId() {
+    UniqueId host = hostNode;
+    return host != null ? host : nodeId;
   }
 
   /** Whether objects live here that would be lost with this JVM. */

@@ -37,7 +37,7 @@ final class RuntimeContextImpl implements RuntimeContext {
 
   @Override
   public UniqueId getCurrentNodeId() {
-    return worker.nodeId();
+    return worker.hostNodeId();
   }
 
   @Override

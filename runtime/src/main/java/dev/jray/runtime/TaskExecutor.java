@@ -265,19 +265,23 @@ final class TaskExecutor {
   private void runNormal(TaskSpec spec) {
     double gpuDemand = GpuIds.demand(spec.resources());
     if (gpuDemand <= 0) {
-      runNormalWith(spec, List.of());
+      runNormalWith(spec, List.of(), null);
       return;
     }
     List<Long> gpus = gpuIds().acquire(gpuDemand);
     try {
-      runNormalWith(spec, gpus);
+      runNormalWith(spec, gpus, null);
     } finally {
       gpuIds().release(gpus, gpuDemand);
     }
   }
 
-  /** Runs a normal task holding {@code gpus} (in a worker process: those its node assigned). */
-  void runNormalWith(TaskSpec spec, List<Long> gpus) {
+  /**
+   * Runs a normal task holding {@code gpus} (in a worker process: those its node assigned).
+   *
+   * @param beforeDelivery run once the task ran, before its result leaves; null for none
+   */
+  void runNormalWith(TaskSpec spec, List<Long> gpus, Runnable beforeDelivery) {
     ClassLoader loader;
     try {
       loader = jobs.loaderOf(spec.jobId());
@@ -285,10 +289,11 @@ final class TaskExecutor {
       deliver(spec, new Outcome(null, e));
       return;
     }
-    runNormal(spec, loader, gpus);
+    runNormal(spec, loader, gpus, beforeDelivery);
   }
 
-  private void runNormal(TaskSpec spec, ClassLoader loader, List<Long> gpus) {
+  private void runNormal(TaskSpec spec, ClassLoader loader, List<Long> gpus,
+      Runnable beforeDelivery) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
         jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false, spec.runtimeEnv(),
         gpus);
@@ -311,6 +316,9 @@ final class TaskExecutor {
       if (failedByRemoval) {
         return;
       }
+    }
+    if (beforeDelivery != null) {
+      beforeDelivery.run();
     }
     deliver(spec, outcome);
   }

@@ -9,6 +9,7 @@ import dev.jray.task.TaskSpec;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +33,17 @@ final class WorkerInbox implements LinkInbox {
   private final ObjectRecovery recovery;
   private final ExplicitFree explicitFree;
   private final Consumer<UniqueId> linkLost;
+  /** In a worker process: whether it may end now (it holds no objects). */
+  private final BooleanSupplier mayRetire;
   /** Takes what a node and its worker processes send each other. */
   private final BiConsumer<UniqueId, Object> processMessages;
 
   /** @param linkLost told that a link to or from a node broke; never blocks */
   WorkerInbox(TaskExecutor tasks, TaskManager taskManager, ReferenceCounter refs,
       ObjectCopies copies, HostedActors hosted, ObjectRecovery recovery, ExplicitFree explicitFree,
-      Consumer<UniqueId> linkLost, BiConsumer<UniqueId, Object> processMessages) {
+      Consumer<UniqueId> linkLost, BiConsumer<UniqueId, Object> processMessages,
+      BooleanSupplier mayRetire) {
+    this.mayRetire = Objects.requireNonNull(mayRetire, "mayRetire");
     this.processMessages = Objects.requireNonNull(processMessages, "processMessages");
     this.explicitFree = Objects.requireNonNull(explicitFree, "explicitFree");
     this.linkLost = Objects.requireNonNull(linkLost, "linkLost");
@@ -73,6 +78,8 @@ final class WorkerInbox implements LinkInbox {
     } else if (message instanceof AdoptObject adopt && reply != null) {
       refs.adopt(adopt);
       reply.ok(true);
+    } else if (message instanceof WorkerRetire && reply != null) {
+      reply.ok(mayRetire.getAsBoolean());
     } else if (message instanceof RunInWorker || message instanceof WorkerTaskDone
         || message instanceof WorkerReady || message instanceof WorkerDied) {
       processMessages.accept(from, message);

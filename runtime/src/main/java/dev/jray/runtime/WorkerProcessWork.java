@@ -85,19 +85,34 @@ final class WorkerProcessWork {
       hosted.createFor(spec, run.gpuIds(), () -> tellParent(parent, spec));
       return;
     }
+    LOG.debug("node {} hands this process {}", parent, spec);
     tasks.execute(() -> {
+      boolean[] told = new boolean[1];
+      Runnable tell = () -> {
+        if (!told[0]) {
+          told[0] = true;
+          tellParent(parent, spec);
+        }
+      };
       try {
-        tasks.runNormalWith(spec, run.gpuIds());
+        tasks.runNormalWith(spec, run.gpuIds(), tell);
       } catch (RuntimeException e) {
         LOG.warn("running " + spec + " for node " + parent + " failed", e);
       } finally {
-        tellParent(parent, spec);
+        tell.run();
         tasks.flushSends();
+        LOG.debug("ran {}", spec);
       }
     });
   }
 
+  /** Whether this process may end: it owns no objects and keeps no values in its store. */
+  boolean mayRetire() {
+    return !holdsObjects.getAsBoolean();
+  }
+
   private void tellParent(UniqueId parent, TaskSpec spec) {
-    owners.links().send(parent, new WorkerTaskDone(spec.taskId(), holdsObjects.getAsBoolean()));
+    owners.links().send(parent, new WorkerTaskDone(spec.taskId()));
+    owners.links().flushCurrentThread(); // before the result leaves
   }
 }

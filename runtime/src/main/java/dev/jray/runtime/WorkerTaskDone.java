@@ -5,9 +5,7 @@ import java.io.Serializable;
 
 /**
  * A worker process tells its node that what {@link RunInWorker} gave it ended: a task finished
- * (its result is on its way to the owner), or an actor was created (it lives on in the process).
- *
- * @param holdsObjects whether the process owns objects or keeps values in its store: such a
- *     process is not ended when idle, since they would be lost with it
+ * (sent before its result leaves, so that the owner's next task finds the process free), or an
+ * actor was created (it lives on in the process).
  */
-public record WorkerTaskDone(TaskId taskId, boolean holdsObjects) implements Serializable {}
+public record WorkerTaskDone(TaskId taskId) implements Serializable {}

@@ -20,6 +20,7 @@ import dev.jray.node.ClusterJoin;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeVerticle;
+import dev.jray.node.WorkerProcessPool;
 import dev.jray.resources.ResourceSet;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.JobPackages;
@@ -89,7 +90,15 @@ final class JrayRuntime {
     List<String> packages = List.of();
     List<Path> code = List.of();
     CompletableFuture<Void> viewHeard = CompletableFuture.completedFuture(null);
-    if (address == null) {
+    if (address == null && Boolean.getBoolean(WorkerProcessPool.ALL_WORK_PROPERTY)) {
+      // its work runs in worker processes, which join a cluster: this JVM heads one of its own
+      NodeOptions embedded = NodeOptions.fromSystemProperties("127.0.0.1", NodeOptions.EMBEDDED);
+      cluster = ClusterNode.startForEmbeddedDriver(new NodeOptions(embedded.nodeId(), "127.0.0.1",
+          NodeOptions.HEAD, embedded.resources(), embedded.token(), null), freePort(), time);
+      vertx = null;
+      gcs = cluster.gcs();
+      node = cluster.node(); // the processes load the job's classes from this JVM's class path
+    } else if (address == null) {
       cluster = null;
       vertx = Vertx.vertx();
       gcs = new InMemoryGcs();
@@ -160,6 +169,14 @@ final class JrayRuntime {
     LOG.atDebug().log(() -> "jray driver of job " + jobId + " started on node "
         + node.options().nodeId()
         + (address == null ? " (embedded)" : " in the cluster at " + address));
+  }
+
+  /** A free port on the loopback address, for an embedded head. */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   /** The job's runtime env: {@value #JOB_RUNTIME_ENV_PROPERTY}, else its variable; null if none. */

@@ -151,6 +151,22 @@ public final class ClusterNode implements AutoCloseable {
    */
   public static ClusterNode start(NodeOptions options, ClusterJoin join, Time time,
       NodeMetrics metrics) {
+    return start(options, join, time, metrics, true);
+  }
+
+  /**
+   * A head alone on {@code port} for an application's embedded driver that runs its work in
+   * worker processes ({@code -Djray.worker-processes=true}): a cluster of its own, whose only other
+   * members are those processes. The application's driver runs on its worker ({@code
+   * startDriver}); the node's worker is not this JVM's Ray runtime. Blocks.
+   */
+  public static ClusterNode startForEmbeddedDriver(NodeOptions options, int port, Time time) {
+    return start(options, ClusterJoin.head(port), time, null, false);
+  }
+
+  /** @param rayRuntime whether the node's worker becomes this JVM's Ray runtime */
+  private static ClusterNode start(NodeOptions options, ClusterJoin join, Time time,
+      NodeMetrics metrics, boolean rayRuntime) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(join, "join");
     boolean head = NodeOptions.HEAD.equals(options.role());
@@ -186,7 +202,7 @@ public final class ClusterNode implements AutoCloseable {
           "start the node");
       LOG.debug("{} start: clustered Vert.x and Hazelcast {} ms, node {} ms",
           options.role(), (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000);
-      if (options.runsTasks() || workerProcess) {
+      if (rayRuntime && (options.runsTasks() || workerProcess)) {
         NodeWorkers.install(node.worker());
         Ray.init(); // the code of this node's tasks and actors calls Ray through its worker
       }

@@ -8,6 +8,7 @@ import dev.jray.runtime.ProcessEnv;
 import dev.jray.runtime.RunInWorker;
 import dev.jray.runtime.WorkerProcesses;
 import dev.jray.runtime.WorkerReady;
+import dev.jray.runtime.WorkerRetire;
 import dev.jray.runtime.WorkerTaskDone;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * process serves one job and one env; it runs one task at a time and is reused by the next task
  * of the same job and env; an actor keeps its process for its life, and the process exits when
  * the actor dies. Processes are prestarted (isolating nodes only), ended after an idle timeout
- * unless they hold objects, and at most {@value #MAX_PROPERTY} run; work beyond waits for one.
+ * unless they hold objects (each is asked: {@link WorkerRetire}), and at most {@value
+ * #MAX_PROPERTY} run; work beyond waits, and an idle process of another env is asked to end.
  *
  * <p>Threading: thread-safe; the pool's state is guarded by this; futures complete outside the
  * lock; process exits are seen on the JDK's process reaper thread; the idle check runs on a
@@ -62,12 +64,18 @@ public final class WorkerProcessPool implements WorkerProcesses {
     Request running;
     /** It hosts an actor: it ends with it. */
     boolean hostsActor;
-    boolean holdsObjects;
     long idleSinceMs;
+    /** Asked whether it may end: not given work meanwhile. */
+    boolean asked;
     /** Ended by the pool: its exit fails nothing. */
     boolean retired;
 
-    Worker(WorkerProcessLaunch.Started started, ProcessEnv env, String gpus, JobId job) {
+    /** When it was started, by the pool's clock. */
+    final long startedAtMs;
+
+    Worker(WorkerProcessLaunch.Started started, ProcessEnv env, String gpus, JobId job,
+        long startedAtMs) {
+      this.startedAtMs = startedAtMs;
       this.started = started;
       this.env = env;
       this.gpus = gpus;
@@ -75,7 +83,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
     }
 
     boolean idle() {
-      return nodeId != null && running == null && !hostsActor && !retired;
+      return nodeId != null && running == null && !hostsActor && !retired && !asked;
     }
 
     boolean serves(Request r) {
@@ -162,8 +170,9 @@ public final class WorkerProcessPool implements WorkerProcesses {
         return;
       }
     }
-    if (workers.size() >= max && !endOneIdle()) {
+    if (workers.size() >= max) {
       waiting.add(r);
+      askOneIdleToEnd(); // room comes when it exits
       return;
     }
     Worker w;
@@ -184,7 +193,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
 
   private Worker start(ProcessEnv env, String gpus, JobId job) throws IOException {
     WorkerProcessLaunch.Started started = launch.start(env, gpus);
-    Worker w = new Worker(started, env, gpus, job);
+    Worker w = new Worker(started, env, gpus, job, time.milliseconds());
     workers.add(w);
     started.process().onExit().thenRun(() -> onExit(w));
     return w;
@@ -208,6 +217,8 @@ public final class WorkerProcessPool implements WorkerProcesses {
       if (w.started.process().pid() == ready.pid() && w.nodeId == null) {
         w.nodeId = from;
         w.idleSinceMs = time.milliseconds();
+        LOG.debug("worker process {} ready {} ms after its start", ready.pid(),
+            w.idleSinceMs - w.startedAtMs);
         if (w.running != null) {
           hand(w, w.running);
         } else {
@@ -224,7 +235,6 @@ public final class WorkerProcessPool implements WorkerProcesses {
     for (Worker w : workers) {
       if (from.equals(w.nodeId) && w.running != null
           && w.running.spec.taskId().equals(done.taskId())) {
-        w.holdsObjects = done.holdsObjects();
         if (w.running.spec.kind() == TaskKind.ACTOR_CREATION) {
           w.hostsActor = true; // its request completes when the process exits
           return;
@@ -275,15 +285,29 @@ public final class WorkerProcessPool implements WorkerProcesses {
     }
   }
 
-  /** Ends one idle process that holds no objects, to make room; false if none. */
-  private boolean endOneIdle() {
-    for (Worker w : workers) {
-      if (w.idle() && !w.holdsObjects) {
-        retire(w);
-        return true;
+  /** Asks the longest idle process to end, to make room for waiting work. */
+  private void askOneIdleToEnd() {
+    workers.stream().filter(Worker::idle).min((a, b) -> Long.compare(a.idleSinceMs, b.idleSinceMs))
+        .ifPresent(this::askToEnd);
+  }
+
+  /**
+   * Asks an idle process whether it holds objects; ends it if not, else keeps it (idle afresh).
+   * Not given work meanwhile.
+   */
+  private void askToEnd(Worker w) {
+    w.asked = true;
+    worker.request(w.nodeId, new WorkerRetire()).whenComplete((mayEnd, e) -> {
+      synchronized (this) {
+        w.asked = false;
+        if (e == null && Boolean.TRUE.equals(mayEnd)) {
+          retire(w);
+        } else {
+          w.idleSinceMs = time.milliseconds();
+          serveWaiting();
+        }
       }
-    }
-    return false;
+    });
   }
 
   private void retire(Worker w) {
@@ -293,8 +317,8 @@ public final class WorkerProcessPool implements WorkerProcesses {
   }
 
   /**
-   * Every second: ends idle processes of jobs that ended, and those idle past the timeout that
-   * hold no objects, but for the prestarted ones kept.
+   * Every second: ends idle processes of jobs that ended, and asks those idle past the timeout
+   * to end (they stay if they hold objects), but for the prestarted ones kept.
    */
   private void endIdle() {
     List<JobId> jobs;
@@ -312,14 +336,14 @@ public final class WorkerProcessPool implements WorkerProcesses {
           retire(w);
           continue;
         }
-        if (!w.idle() || w.holdsObjects || now - w.idleSinceMs < idleTimeoutMs) {
+        if (!w.idle() || now - w.idleSinceMs < idleTimeoutMs) {
           continue;
         }
         if (w.job == null && unboundKept < prestart) {
           unboundKept++;
           continue;
         }
-        retire(w);
+        askToEnd(w);
       }
       keepPrestarted();
     }

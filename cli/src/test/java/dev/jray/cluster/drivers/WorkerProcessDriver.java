@@ -25,7 +25,8 @@ import java.util.Map;
  *   <li>{@code kill-task DIR}: a task (1 retry) whose process is killed while it runs is retried
  *       ({@code RESULT retried}).
  *   <li>{@code pinned RESOURCE}: on the node offering RESOURCE, a task's pid ({@code RESULT
- *       pinned-pid}), the next task's ({@code pinned-again-pid}), and a task calling {@code
+ *       pinned-pid}), the next task's ({@code pinned-again-pid}), the node a task says it runs on
+ *       ({@code pinned-node}), and a task calling {@code
  *       System.exit} ({@code pinned-exit}).
  *   <li>{@code job-env} (with {@code -Djray.job.runtime-env}): a task's variables with its own
  *       env over the job's ({@code RESULT own}) and with the job's alone ({@code inherited}).
@@ -104,6 +105,8 @@ public final class WorkerProcessDriver {
               .remote().get(60_000));
           Driver.result("pinned-again-pid", Ray.task(WorkerProcessDriver::pid)
               .setResource(resource, 1.0).remote().get(60_000));
+          Driver.result("pinned-node", Ray.task(WorkerProcessDriver::nodeId)
+              .setResource(resource, 1.0).remote().get(60_000));
           try {
             Ray.task(WorkerProcessDriver::exit).setResource(resource, 1.0).setMaxRetries(0)
                 .remote().get(60_000);
@@ -154,6 +157,11 @@ public final class WorkerProcessDriver {
   public static String gpuView(long holdMs) throws InterruptedException {
     Thread.sleep(holdMs);
     return Ray.getRuntimeContext().getGpuIds() + "=" + System.getenv("CUDA_VISIBLE_DEVICES");
+  }
+
+  /** The node the task runs on, as Ray's RuntimeContext says it. */
+  public static String nodeId() {
+    return Ray.getRuntimeContext().getCurrentNodeId().toString();
   }
 
   public static long pid() {

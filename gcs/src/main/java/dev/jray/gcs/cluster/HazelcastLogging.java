@@ -85,6 +85,16 @@ public final class HazelcastLogging implements LoggerFactory {
     return null;
   }
 
+  /**
+   * Whether a warning only says that a member left without saying goodbye (a driver or worker
+   * process ended, a node died): connections to it reset or refused, it is suspected dead.
+   */
+  static boolean isDeparture(String message) {
+    return message != null && (message.contains("is suspected to be dead")
+        || message.startsWith("Removing connection to endpoint")
+        || message.contains("Reason: Exception in Connection") && message.contains("closed."));
+  }
+
   /** One Hazelcast logger on the SLF4J logger of the same name. */
   private static final class Slf4jLogger extends AbstractLogger {
     private final Logger logger;
@@ -107,6 +117,10 @@ public final class HazelcastLogging implements LoggerFactory {
         return;
       }
       int value = level.intValue();
+      if (value == Level.WARNING.intValue() && isDeparture(message)) {
+        logger.debug(message, thrown); // jray says itself what a member's death means
+        return;
+      }
       if (value >= Level.SEVERE.intValue()) {
         logger.error(message, thrown);
       } else if (value >= Level.WARNING.intValue()) {

@@ -95,6 +95,9 @@ public final class MessageSerializer implements Serializer {
               .requireClassRegistration(true)
               .withMaxDepth(MAX_DEPTH)
               .withCodegen(codegen)
+              // a type's first messages are written by reflection while its serializer compiles
+              // off the caller's thread: a new JVM's first message waited ~0.5 s for the compiler
+              .withAsyncCompilation(codegen)
               .withClassLoader(loader)
               .buildThreadSafeFory();
           for (Class<?> type : registered) {

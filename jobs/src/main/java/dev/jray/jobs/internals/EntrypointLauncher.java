@@ -20,12 +20,15 @@ import java.util.zip.ZipInputStream;
  * Starts a job's entrypoint with {@code /bin/sh -c} on this machine: its working_dir unpacked as
  * the current directory, its java_jars on {@code CLASSPATH} (an entrypoint that passes {@code -cp}
  * adds {@code $CLASSPATH} itself), its env_vars, its jvm_options in {@code JAVA_TOOL_OPTIONS}, and
+ * {@code JRAY_JOB_RUNTIME_ENV} (its env_vars and jvm_options, which its tasks and actors inherit),
  * {@code JRAY_ADDRESS} and {@code JRAY_CLUSTER_TOKEN_FILE} so that its {@code Ray.init()} joins
  * the cluster as the job's driver, {@code JRAY_CLASSPATH} and {@code JRAY_JAVA_OPTIONS} so that it
  * can join fast (see {@link dev.jray.jobs.JobsOptions#JAVA_OPTIONS_ENV}); stdout and stderr
  * appended to the job's log file. Blocking (files, GCS): never on an event loop.
  */
 public final class EntrypointLauncher {
+  /** What the driver reads its job's runtime env from (the driver's JrayRuntime). */
+  static final String JOB_RUNTIME_ENV_VARIABLE = "JRAY_JOB_RUNTIME_ENV";
   /** The most bytes a working_dir package may unpack to, against zip bombs. */
   private static final long MAX_UNPACKED_BYTES = 4L << 30;
 
@@ -83,6 +86,13 @@ public final class EntrypointLauncher {
       String given = vars.get("JAVA_TOOL_OPTIONS");
       vars.put("JAVA_TOOL_OPTIONS", (given == null || given.isBlank() ? "" : given + " ")
           + String.join(" ", env.jvmOptions()));
+    }
+    if (!env.envVars().isEmpty() || !env.jvmOptions().isEmpty()) {
+      // the job's tasks and actors inherit them, as Ray's: they run in worker processes with them
+      // (its jars and working_dir reach them as the driver's code packages)
+      vars.put(JOB_RUNTIME_ENV_VARIABLE, new io.vertx.core.json.JsonObject()
+          .put("env_vars", new io.vertx.core.json.JsonObject(new java.util.HashMap<>(env.envVars())))
+          .put("jvm_options", new io.vertx.core.json.JsonArray(env.jvmOptions())).encode());
     }
     return pb.start();
   }
