@@ -13,7 +13,7 @@ import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobsApiLease;
 import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.JobsOptions;
-import dev.jray.jobs.NodeLogVerticle;
+import dev.jray.node.NodeLogVerticle;
 import dev.jray.jobs.QueueQuota;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeVerticle;

@@ -86,7 +86,9 @@ final class LogsCommand implements Callable<Integer> {
         return 1;
       }
       String mark = (kind.equals("actor") ? "actorId=" : "taskId=") + id;
-      keep = line -> line.contains(mark);
+      // an actor in a worker process has the process to itself: all of its log is the actor's
+      keep = kind.equals("actor") && isWorkerProcess(client, node) ? line -> true
+          : line -> line.contains(mark);
     }
     List<String> printed = print(out, List.of(), lines(client, node), keep);
     while (follow) {
@@ -94,6 +96,15 @@ final class LogsCommand implements Callable<Integer> {
       printed = print(out, printed, lines(client, node), keep);
     }
     return 0;
+  }
+
+  /** Whether {@code node} is a worker process (its log is that of what it runs). */
+  private static boolean isWorkerProcess(JobsClient client, String node) {
+    JsonArray rows = client.state("nodes", "limit=1&detail=true&filter_keys=node_id"
+        + "&filter_predicates=%3D&filter_values=" + JobsClient.encode(node))
+        .getJsonArray("result", new JsonArray());
+    return !rows.isEmpty() && "worker-process".equals(((JsonObject) rows.getValue(0))
+        .getString("role"));
   }
 
   /** The node the actor lives on, or the task ran on; null if none. */

@@ -133,6 +133,31 @@ class WorkerProcessesIT {
     assertNotEquals(views[0].split("=")[1], views[1].split("=")[1], "two tasks held one GPU: " + gpus);
   }
 
+  @Test
+  void jrayLogsShowsTheLogOfTheProcessAnActorRunsIn() {
+    String line = "printed by the actor " + System.nanoTime();
+    JvmResult r = CLUSTER.get().runDriver(DRIVER_TIMEOUT, List.of("-Djray.namespace=logs"),
+        WorkerProcessDriver.class, "logging-actor", line);
+    assertTrue(r.ok(), r.describe());
+    try {
+      JvmResult logs = CLUSTER.get().cli(DRIVER_TIMEOUT, List.of(), "logs", "actor", "--address",
+          CLUSTER.get().jobsAddress(), "--id", r.result("actor-id"));
+      assertEquals(0, logs.exitCode(), logs.describe());
+      assertTrue(logs.output().contains(line), logs.describe());
+    } finally {
+      CLUSTER.get().runDriver(DRIVER_TIMEOUT, List.of("-Djray.namespace=logs"),
+          WorkerProcessDriver.class, "kill-logging-actor");
+    }
+  }
+
+  @Test
+  void concurrencyGroupsHoldInAWorkerProcess() {
+    JvmResult r = driver("groups");
+    assertEquals("true,true", r.result("met"), r.describe());
+    assertEquals("true", r.result("released"), r.describe());
+    assertTrue(!nodePids().contains(Long.parseLong(r.result("groups-pid"))), r.describe());
+  }
+
   /** A jar holding extra.Greeter, compiled here. */
   private static Path greeterJar(Path dir) throws Exception {
     Path src = Files.createDirectories(dir.resolve("src/extra")).resolve("Greeter.java");

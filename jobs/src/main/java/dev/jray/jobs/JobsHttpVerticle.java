@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The head's HTTP service on the dashboard port (8265): Ray's Jobs REST API, with Ray's paths,
  * JSON fields, statuses and codes, over a {@link JobSupervisor} that runs each job's entrypoint
  * on a node's {@link EntrypointHostVerticle} (and takes their exit reports); Ray's package upload, for working_dir and java_jars;
- * the state API; nodes' logs ({@link NodeLogVerticle}); and the dashboard at {@code /}. Every
+ * the state API; nodes' logs ({@link dev.jray.node.NodeLogVerticle}); and the dashboard at {@code /}. Every
  * request for data needs {@code Authorization: Bearer <cluster token>} or a dashboard session's
  * cookie ({@link DashboardAccess}: {@code POST /api/login}), else 401. Other services mount their
  * routes on {@link #router()} (behind the same check). With TLS on, it serves HTTPS with the

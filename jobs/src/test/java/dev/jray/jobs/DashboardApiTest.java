@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.node.NodeLogVerticle;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;

@@ -66,19 +66,25 @@ final class HostedActors {
    * its resources stay reserved while it lives. Its creator gets null, or the constructor's error.
    */
   void create(TaskSpec spec) {
-    ActorRunners.runOnce(runners, () -> createNow(spec, null));
+    ActorRunners.runOnce(runners, () -> createNow(spec, null, null));
   }
 
   /**
    * In a worker process: creates the actor of a creation task its node reserved resources and
-   * {@code gpus} for, then runs {@code created} (whether or not its constructor threw).
+   * {@code gpus} for, running {@code created} once it lives, before its creator hears it (the
+   * node must know the process hosts an actor before anyone can kill it). A process whose actor
+   * could not be created has nothing left to do: it exits, as its last actor gone.
    */
   void createFor(TaskSpec spec, List<Long> gpus, Runnable created) {
     ActorRunners.runOnce(runners, () -> {
+      boolean alive = false;
       try {
-        createNow(spec, gpus);
+        alive = createNow(spec, gpus, created);
       } finally {
-        created.run();
+        Runnable exit = lastActorGone;
+        if (!alive && exit != null && actors.isEmpty()) {
+          exit.run();
+        }
       }
     });
   }
@@ -88,21 +94,25 @@ final class HostedActors {
     this.lastActorGone = exit;
   }
 
-  /** @param given the GPUs a node assigned (in a worker process), else null: take them here */
-  private void createNow(TaskSpec spec, List<Long> given) {
+  /**
+   * @param given the GPUs a node assigned (in a worker process), else null: take them here
+   * @param alive run once the actor lives, before its creator hears it; null for none
+   * @return whether the actor lives
+   */
+  private boolean createNow(TaskSpec spec, List<Long> given, Runnable alive) {
     ActorId actorId = spec.actor().actorId();
     ActorRecord record = directory.get(actorId);
     if (record == null || record.state() == ActorState.DEAD) {
       tasks.deliver(spec, ObjectValue.inline(codec.serializer().serialize(null)), List.of());
       tasks.scheduler().release(spec.taskId());
-      return;
+      return false;
     }
     ClassLoader loader;
     try {
       loader = jobs.loaderOf(spec.jobId());
     } catch (JobRegistry.UnknownJobException e) {
       failCreation(spec, e.getMessage(), e);
-      return;
+      return false;
     }
     String namespace = jobs.namespaceOf(spec.jobId());
     double gpuDemand = GpuIds.demand(spec.resources());
@@ -115,7 +125,7 @@ final class HostedActors {
       tasks.gpuIds().release(gpus, gpuDemand);
       Throwable t = outcome.thrown();
       failCreation(spec, "its constructor " + spec.function() + " threw " + t, t);
-      return;
+      return false;
     }
     ActorConcurrencyGroups groups;
     try {
@@ -123,19 +133,38 @@ final class HostedActors {
     } catch (IllegalArgumentException e) {
       tasks.gpuIds().release(gpus, gpuDemand);
       failCreation(spec, e.getMessage(), e);
-      return;
+      return false;
     }
     ActorInstance actor = new ActorInstance(this, tasks, runners, spec, outcome.value(), loader,
         namespace, record.numRestarts() > 0, groups, gpus);
     actors.put(actorId, actor);
     ActorRecord now = directory.markAlive(actorId);
+    if (alive != null) {
+      alive.run();
+    }
     tasks.deliver(spec, ObjectValue.inline(codec.serializer().serialize(null)), List.of());
     if (now == null || now.state() == ActorState.DEAD) {
       actor.die("it was killed while being created", null, false);
+      return false;
     }
+    return true;
   }
 
   /** The actor is dead before it lived: its record says why, its creator gets the error. */
+  /**
+   * The node's side when an actor's process died before it said the actor lives: fails the
+   * creation, unless the process recorded the actor dead already (its constructor threw: that
+   * cause stays), and gives back its resources either way.
+   */
+  void processDiedCreating(TaskSpec spec, String why) {
+    ActorRecord record = directory.get(spec.actor().actorId());
+    if (record != null && record.state() == ActorState.DEAD) {
+      tasks.scheduler().release(spec.taskId());
+      return;
+    }
+    failCreation(spec, why, null);
+  }
+
   void failCreation(TaskSpec spec, String why, Throwable cause) {
     ActorId actorId = spec.actor().actorId();
     RayActorException error = new RayActorException(actorId, why, cause);

@@ -67,9 +67,9 @@ final class WorkerProcessWork {
       String why = e != null ? String.valueOf(e) : diedBecause;
       if (why != null) {
         if (spec.kind() == TaskKind.ACTOR_CREATION) {
-          hosted.failCreation(spec, "its worker process died before it was created: " + why,
-              null);
-          return; // (failCreation gave its resources back)
+          hosted.processDiedCreating(spec, "its worker process died before it was created: "
+              + why);
+          return; // (which gave its resources back)
         }
         workerDied.accept(spec, why);
       }

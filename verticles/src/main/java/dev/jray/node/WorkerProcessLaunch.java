@@ -95,20 +95,21 @@ public final class WorkerProcessLaunch {
    * @throws IllegalArgumentException naming the jar if one of the env's jars is not a local file
    */
   public Started start(ProcessEnv env, String gpus) throws IOException {
+    // (a node's id is new each start: its processes' names never meet another node's)
+    Path log = logDirectory.resolve("worker-" + parent.toHex().substring(0, 12) + "-"
+        + started.incrementAndGet() + ".log");
     List<String> cmd = new ArrayList<>(baseCommand);
     cmd.addAll(env.jvmOptions());
     StringBuilder cp = new StringBuilder(classPath);
     for (String jar : env.jars()) {
       cp.append(File.pathSeparatorChar).append(localJar(jar));
     }
+    cmd.add("-D" + NodeLogVerticle.LOG_FILE_PROPERTY + "=" + log); // it serves it to jray logs
     cmd.add("-cp");
     cmd.add(cp.toString());
     cmd.add(WorkerProcessMain.class.getName());
     cmd.add(parent.toHex());
     cmd.add(joinAddress);
-    // (a node's id is new each start: its processes' names never meet another node's)
-    Path log = logDirectory.resolve("worker-" + parent.toHex().substring(0, 12) + "-"
-        + started.incrementAndGet() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env.envVars());

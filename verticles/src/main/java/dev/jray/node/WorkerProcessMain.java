@@ -39,6 +39,8 @@ public final class WorkerProcessMain {
       member.close();
       ended.countDown();
     }, "jray-worker-process-stop"));
+    // its log (its output, which its node writes to a file) is served as a node's, to jray logs
+    NodeLogVerticle.deploy(member.node().getVertx(), self.toString());
     member.node().worker().serveAsWorkerProcess(parent, () -> {
       // its actor is gone: so is the process, as Ray's (not on the thread that ended the actor)
       Thread exit = new Thread(() -> System.exit(0), "jray-worker-process-exit");

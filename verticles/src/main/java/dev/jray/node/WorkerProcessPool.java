@@ -171,6 +171,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
       }
     }
     if (workers.size() >= max) {
+      LOG.debug("{} waits for a worker process: {} run, at most {}", r.spec, workers.size(), max);
       waiting.add(r);
       askOneIdleToEnd(); // room comes when it exits
       return;
@@ -300,6 +301,8 @@ public final class WorkerProcessPool implements WorkerProcesses {
     worker.request(w.nodeId, new WorkerRetire()).whenComplete((mayEnd, e) -> {
       synchronized (this) {
         w.asked = false;
+        LOG.debug("worker process {} asked to end: {}", w.started.process().pid(),
+            e != null ? e.toString() : mayEnd);
         if (e == null && Boolean.TRUE.equals(mayEnd)) {
           retire(w);
         } else {

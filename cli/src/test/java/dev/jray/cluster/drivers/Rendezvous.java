@@ -36,6 +36,10 @@ public class Rendezvous {
     return 1;
   }
 
+  public long pid() {
+    return ProcessHandle.current().pid();
+  }
+
   public String nodeId() {
     return dev.jray.api.Ray.getRuntimeContext().getCurrentNodeId().toHex();
   }

@@ -3,7 +3,9 @@ package dev.jray.cluster.drivers;
 import dev.jray.api.ActorHandle;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
+import dev.jray.api.concurrencygroup.ConcurrencyGroupBuilder;
 import dev.jray.api.exception.RayWorkerException;
+import dev.jray.api.options.ActorLifetime;
 import dev.jray.api.runtimeenv.RuntimeEnv;
 import dev.jray.api.runtimeenv.types.RuntimeEnvName;
 import java.nio.file.Files;
@@ -32,6 +34,11 @@ import java.util.Map;
  *       env over the job's ({@code RESULT own}) and with the job's alone ({@code inherited}).
  *   <li>{@code gpus}: two concurrent one-GPU tasks in worker processes report their GPU ids and
  *       CUDA_VISIBLE_DEVICES ({@code RESULT gpus=[0]=0;[1]=1}).
+ *   <li>{@code logging-actor LINE}: a detached actor "logging-actor" in a worker process prints
+ *       LINE ({@code RESULT actor-id}); {@code kill-logging-actor} kills it.
+ *   <li>{@code groups}: an actor with concurrency groups in a worker process: two calls of a
+ *       group of 2 meet ({@code RESULT met=true,true}), a call of another group releases one
+ *       blocked in the default group ({@code released=true}); its pid ({@code groups-pid}).
  *   <li>{@code kill-actor}: an actor (1 restart) whose process is killed by the pid it reports
  *       restarts in another process ({@code RESULT restarted=true}).
  * </ul>
@@ -132,6 +139,30 @@ public final class WorkerProcessDriver {
           }
           Driver.result("gpus", String.join(";", Ray.get(refs, 90_000)));
         }
+        case "logging-actor" -> {
+          // a detached actor in a worker process that prints a line; the test reads its log
+          ActorHandle<Probe> probe = Ray.actor(Probe::new).setJvmOptions(List.of("-Dx=3"))
+              .setName("logging-actor").setLifetime(ActorLifetime.DETACHED).remote();
+          probe.task(Probe::say, args[1]).remote().get(60_000);
+          Driver.result("actor-id", probe.getId().toHex());
+        }
+        case "kill-logging-actor" ->
+            Ray.<ActorHandle<Probe>>getActor("logging-actor").orElseThrow().kill();
+        case "groups" -> {
+          // concurrency groups in a worker process: two calls of the "io" group meet; a call
+          // blocked in the default group is released by one in the "gate" group
+          ActorHandle<Rendezvous> r = Ray.actor(Rendezvous::new).setJvmOptions(List.of("-Dx=5"))
+              .setConcurrencyGroups(new ConcurrencyGroupBuilder<Rendezvous>().setName("io")
+                  .setMaxConcurrency(2).addMethod(Rendezvous::meet).build())
+              .remote();
+          ObjectRef<Boolean> first = r.task(Rendezvous::meet).remote();
+          ObjectRef<Boolean> second = r.task(Rendezvous::meet).remote();
+          Driver.result("met", first.get(120_000) + "," + second.get(120_000));
+          ObjectRef<Boolean> busy = r.task(Rendezvous::awaitRelease).remote();
+          r.task(Rendezvous::release).remote().get(60_000);
+          Driver.result("released", busy.get(60_000));
+          Driver.result("groups-pid", r.task(Rendezvous::pid).remote().get(60_000));
+        }
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       }
     });
@@ -206,6 +237,13 @@ public final class WorkerProcessDriver {
 
     public long pid() {
       return ProcessHandle.current().pid();
+    }
+
+    /** Prints {@code line} to the process's output. */
+    public String say(String line) {
+      System.out.println(line);
+      System.out.flush();
+      return line;
     }
   }
 }

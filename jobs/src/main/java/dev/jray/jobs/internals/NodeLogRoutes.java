@@ -2,7 +2,7 @@ package dev.jray.jobs.internals;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.Gcs;
-import dev.jray.jobs.NodeLogVerticle;
+import dev.jray.node.NodeLogVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;

@@ -1,4 +1,4 @@
-package dev.jray.jobs;
+package dev.jray.node;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
