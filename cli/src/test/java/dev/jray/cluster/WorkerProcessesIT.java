@@ -67,6 +67,11 @@ class WorkerProcessesIT {
     Path jar = greeterJar(CLUSTER.get().tmpDir().resolve("greeter-" + System.nanoTime()));
     JvmResult r = driver("jar", jar.toString());
     assertEquals("hello from a java_jars jar", r.result("greeting"), r.describe());
+    // the jar travelled as a content-addressed package, fetched into the node's cache
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+    String classPath = r.result("class-path");
+    assertTrue(classPath.contains(sha + ".jar") && !classPath.contains(jar.toString()), classPath);
   }
 
   @Test

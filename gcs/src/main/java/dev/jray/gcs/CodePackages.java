@@ -19,6 +19,7 @@ public final class CodePackages {
   private static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
   private static final String KEY_PREFIX = "pkg:";
   private static final String REFERENCE_PREFIX = "pkg-ref:";
+  private static final String JOB_HOLDER_PREFIX = "job-";
   private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern REFERENCE =
       Pattern.compile(Pattern.quote(REFERENCE_PREFIX) + "([0-9a-f]{64}):.+");
@@ -65,6 +66,25 @@ public final class CodePackages {
     }
     String id = kvKey.substring(KEY_PREFIX.length());
     return ID.matcher(id).matches() ? id : null;
+  }
+
+  /**
+   * The holder by which a job's task and actor runtime envs keep their {@code java_jars}
+   * packages: a reference held only while the job is unfinished or one of its actors lives.
+   */
+  public static String jobHolder(String jobHex) {
+    return JOB_HOLDER_PREFIX + jobHex;
+  }
+
+  /** The job (hex) whose runtime envs a reference key is held for, or null for another holder. */
+  public static String jobOfReference(String kvKey) {
+    Matcher m = REFERENCE.matcher(kvKey);
+    if (!m.matches()) {
+      return null;
+    }
+    String holder = kvKey.substring(REFERENCE_PREFIX.length() + 65);
+    return holder.startsWith(JOB_HOLDER_PREFIX) ? holder.substring(JOB_HOLDER_PREFIX.length())
+        : null;
   }
 
   /** The package a reference key keeps, or null if the key is no reference. */

@@ -93,8 +93,9 @@ final class ActorSubmitter implements AutoCloseable {
     FunctionDescriptor fd = functions.describe(factory);
     List<ConcurrencyGroupSpec> groups = ConcurrencyGroupImpl.specs(options.concurrencyGroups);
     // setJvmOptions is the actor's jvm_options, as in Ray: both start its worker process
-    String runtimeEnv = ProcessEnv.withJvmOptions(RuntimeEnvImpl.inherit(ctx.runtimeEnv(),
-        RuntimeEnvImpl.serialized(options.runtimeEnv)), options.jvmOptions);
+    String runtimeEnv = jobs.envJars().uploaded(ProcessEnv.withJvmOptions(
+        RuntimeEnvImpl.inherit(ctx.runtimeEnv(), RuntimeEnvImpl.serialized(options.runtimeEnv)),
+        options.jvmOptions), ctx.jobId());
     ResourceSet resources = options.group == null ? ResourceSet.of(options.resources)
         : PlacementGroupClient.demand(options.group, options.bundleIndex,
             ResourceSet.of(options.resources));

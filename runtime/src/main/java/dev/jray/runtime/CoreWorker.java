@@ -17,6 +17,7 @@ import dev.jray.task.ObjectValue;
 import dev.jray.task.TaskSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -209,6 +210,17 @@ public final class CoreWorker {
   public UniqueId hostNodeId() {
     UniqueId host = hostNode;
     return host != null ? host : nodeId;
+  }
+
+  /**
+   * The local file of a runtime env's {@code java_jars} entry, for a worker process's class path:
+   * a package ({@code gcs://pkg-<sha256>.jar}) fetched into this node's cache and checked, else
+   * the entry as a local path. Blocks on the GCS and on files.
+   *
+   * @throws dev.jray.api.exception.RuntimeEnvException naming the field if it is neither
+   */
+  public Path localJar(String entry) {
+    return jobs.envJars().localJar(entry);
   }
 
   /** Whether objects live here that would be lost with this JVM. */

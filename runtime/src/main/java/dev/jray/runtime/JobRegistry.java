@@ -29,6 +29,8 @@ final class JobRegistry {
   private final Gcs gcs;
   private final ClassLoader defaultLoader;
   private final PackageCache packageCache;
+  /** The java_jars of tasks' and actors' runtime envs, uploaded and fetched as packages. */
+  private final RuntimeEnvJars envJars;
   /** Class loaders by job; concurrent. */
   private final ConcurrentHashMap<JobId, ClassLoader> loaders = new ConcurrentHashMap<>();
   /** The code packages of the jobs that have a loader over them here; concurrent. */
@@ -48,6 +50,7 @@ final class JobRegistry {
     this.gcs = Objects.requireNonNull(gcs, "gcs");
     this.defaultLoader = Objects.requireNonNull(defaultLoader, "defaultLoader");
     this.packageCache = Objects.requireNonNull(packageCache, "packageCache");
+    this.envJars = new RuntimeEnvJars(gcs, packageCache);
   }
 
   /** Where tasks of {@code job} load their classes from. */
@@ -57,6 +60,11 @@ final class JobRegistry {
   }
 
   /** Makes this JVM run a driver for {@code job}, whose code is in {@code loader}. */
+  /** The java_jars of tasks' and actors' runtime envs. */
+  RuntimeEnvJars envJars() {
+    return envJars;
+  }
+
   void startDriver(JobId job, String namespace, ClassLoader loader, String runtimeEnv) {
     register(job, namespace, loader);
     driverContext = TaskContext.of(job, IdFactory.newTaskId(job), ActorId.NIL, namespace, loader,

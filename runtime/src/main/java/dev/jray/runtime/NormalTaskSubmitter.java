@@ -95,7 +95,8 @@ final class NormalTaskSubmitter {
     try {
       spec = new TaskSpec(taskId, job, TaskKind.NORMAL, options.name, fd, prepared.toTaskArgs(),
           shape, owners.self(), returnId, options.maxRetries, 0, null, null, 0, null,
-          RuntimeEnvImpl.inherit(ctx.runtimeEnv(), RuntimeEnvImpl.serialized(options.runtimeEnv)));
+          jobs.envJars().uploaded(RuntimeEnvImpl.inherit(ctx.runtimeEnv(),
+              RuntimeEnvImpl.serialized(options.runtimeEnv)), job));
     } catch (PreparedArgs.DependencyFailedException e) {
       taskManager.failDependency(returnId, job, fd, e);
       return;

@@ -232,7 +232,8 @@ public final class ClusterNode implements AutoCloseable {
         : Path.of(System.getProperty("java.io.tmpdir"), "jray", "logs");
     try {
       WorkerProcessLaunch launch = new WorkerProcessLaunch(options.nodeId(),
-          cluster.membership().localAddress(), options.token(), logs.resolve("workers"));
+          cluster.membership().localAddress(), options.token(), logs.resolve("workers"),
+          node.worker()::localJar);
       return new WorkerProcessPool(cluster.vertx(), node.worker(), launch, time,
           options.resources().getOrDefault("CPU", 0.0), job -> {
             dev.jray.gcs.JobRecord r = cluster.gcs().jobs().get(job);

@@ -53,13 +53,17 @@ final class PackageCollection {
   int collect(Map<ActorId, ActorRecord> actors, Map<JobId, JobRecord> jobs) {
     Set<String> stored = new HashSet<>();
     Set<String> referenced = new HashSet<>();
+    Set<String> activeJobs = activeJobs(actors, jobs.values());
     for (String key : gcs.kv().keys()) {
       String id = CodePackages.packageOf(key);
       if (id != null) {
         stored.add(id);
       }
       String kept = CodePackages.referencedBy(key);
-      if (kept != null) {
+      String job = CodePackages.jobOfReference(key);
+      if (kept != null && job != null && !activeJobs.contains(job)) {
+        gcs.kv().remove(key); // a job's runtime env jars: the job and its actors are gone
+      } else if (kept != null) {
         referenced.add(kept);
       }
     }
@@ -85,6 +89,24 @@ final class PackageCollection {
           + Duration.ofNanos(graceNanos));
     }
     return due.size();
+  }
+
+  /** The jobs (hex) unfinished, or finished with a live actor. */
+  private static Set<String> activeJobs(Map<ActorId, ActorRecord> actors,
+      Collection<JobRecord> jobs) {
+    Set<JobId> withLiveActors = new HashSet<>();
+    for (ActorRecord a : actors.values()) {
+      if (a.state() != ActorState.DEAD) {
+        withLiveActors.add(a.jobId());
+      }
+    }
+    Set<String> active = new HashSet<>();
+    for (JobRecord j : jobs) {
+      if (!j.isFinished() || withLiveActors.contains(j.jobId())) {
+        active.add(j.jobId().toHex());
+      }
+    }
+    return active;
   }
 
   /** The packages of the unfinished jobs and of the finished ones with a live actor. */

@@ -7,13 +7,13 @@ import dev.jray.runtime.ProcessEnv;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
@@ -44,14 +44,18 @@ public final class WorkerProcessLaunch {
   private final List<String> baseCommand;
   private final String classPath;
   private final AtomicInteger started = new AtomicInteger();
+  /** The local file of a java_jars entry (a package fetched, or a path). */
+  private final Function<String, Path> localJar;
 
   /**
    * @param parent the node whose work the processes run
    * @param joinAddress the member they join the cluster through ({@code host:port})
    * @param logDirectory where their logs go (made if missing)
+   * @param localJar the local file of a runtime env's java_jars entry; may block
    */
   public WorkerProcessLaunch(UniqueId parent, String joinAddress, ClusterToken token,
-      Path logDirectory) throws IOException {
+      Path logDirectory, Function<String, Path> localJar) throws IOException {
+    this.localJar = Objects.requireNonNull(localJar, "localJar");
     this.parent = Objects.requireNonNull(parent, "parent");
     this.joinAddress = Objects.requireNonNull(joinAddress, "joinAddress");
     this.logDirectory = Files.createDirectories(logDirectory);
@@ -92,7 +96,7 @@ public final class WorkerProcessLaunch {
    * Starts a worker process for work of {@code env} holding {@code gpus} (ids, comma-separated;
    * empty for none).
    *
-   * @throws IllegalArgumentException naming the jar if one of the env's jars is not a local file
+   * @throws RuntimeException naming the jar if one of the env's jars cannot be had here
    */
   public Started start(ProcessEnv env, String gpus) throws IOException {
     // (a node's id is new each start: its processes' names never meet another node's)
@@ -102,7 +106,7 @@ public final class WorkerProcessLaunch {
     cmd.addAll(env.jvmOptions());
     StringBuilder cp = new StringBuilder(classPath);
     for (String jar : env.jars()) {
-      cp.append(File.pathSeparatorChar).append(localJar(jar));
+      cp.append(File.pathSeparatorChar).append(localJar.apply(jar).toAbsolutePath());
     }
     cmd.add("-D" + NodeLogVerticle.LOG_FILE_PROPERTY + "=" + log); // it serves it to jray logs
     cmd.add("-cp");
@@ -118,19 +122,6 @@ public final class WorkerProcessLaunch {
     }
     // its input stays a pipe from this JVM: it reads end-of-file, and exits, when this JVM dies
     return new Started(pb.start(), log);
-  }
-
-  /** A jar of {@code java_jars}: a local path or a {@code file:} URL. */
-  private static String localJar(String jar) {
-    Path p = jar.startsWith("file:") ? Path.of(URI.create(jar)) : Path.of(jar);
-    if (jar.contains("://") && !jar.startsWith("file:")) {
-      throw new IllegalArgumentException("runtime env field 'java_jars': " + jar + " is not a local"
-          + " file (jray takes local paths and file: URLs)");
-    }
-    if (!Files.isRegularFile(p)) {
-      throw new IllegalArgumentException("runtime env field 'java_jars': no file " + p);
-    }
-    return p.toAbsolutePath().toString();
   }
 
   /** The Add-Opens and Add-Exports of the jar's manifest (a node run as {@code java -jar}). */

@@ -110,10 +110,27 @@ public class RuntimeEnvTest {
   }
 
   @Test
-  void aTaskAndAnActorSeeTheEnvTheyWereGiven() {
-    RuntimeEnv env = sample();
+  void aTaskAndAnActorSeeTheEnvTheyWereGiven() throws Exception {
+    RuntimeEnv env = new RuntimeEnv.Builder().build();
+    env.set(RuntimeEnvName.ENV_VARS, Map.of("A", "1", "B", "two"));
+    env.setJsonStr("my_plugin", "{\"level\": 3}");
     String seen = Ray.task(RuntimeEnvTest::myEnv).setRuntimeEnv(env).remote().get();
     assertEquals(new JsonObject(env.serialize()), new JsonObject(seen));
+    // a local jar travels as a content-addressed package, as Ray's uploaded files do
+    java.nio.file.Path jar = java.nio.file.Files.createTempFile("runtime-env-test", ".jar");
+    jar.toFile().deleteOnExit();
+    java.nio.file.Files.write(jar, new byte[] {5, 6, 7});
+    env.set(RuntimeEnvName.JARS, List.of(jar.toString()));
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(new byte[] {5, 6, 7}));
+    assertEquals(List.of("gcs://pkg-" + sha + ".jar"), RuntimeEnv.deserialize(
+        Ray.task(RuntimeEnvTest::myEnv).setRuntimeEnv(env).remote().get())
+        .get(RuntimeEnvName.JARS, List.class));
+    env.set(RuntimeEnvName.JARS, List.of("/no/such/dir/a.jar"));
+    RuntimeEnvException missing = assertThrows(RuntimeEnvException.class,
+        () -> Ray.task(RuntimeEnvTest::myEnv).setRuntimeEnv(env).remote());
+    assertTrue(missing.getMessage().contains("java_jars"), missing.getMessage());
+    env.remove(RuntimeEnvName.JARS);
     assertTrue(RuntimeEnv.deserialize(Ray.task(RuntimeEnvTest::myEnv).remote().get()).isEmpty(),
         "a task given none sees an empty one");
     assertTrue(Ray.getRuntimeContext().getCurrentRuntimeEnv().isEmpty(), "the driver's is empty");

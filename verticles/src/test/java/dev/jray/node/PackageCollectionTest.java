@@ -70,6 +70,32 @@ class PackageCollectionTest {
   }
 
   @Test
+  void aJobsRuntimeEnvJarsStayWhileTheJobOrItsActorsLiveThenTheirReferenceGoes() {
+    String jar = storedPackage();
+    JobId job = job(0); // running: its tasks' java_jars stay
+    String reference = CodePackages.reference(jar, CodePackages.jobHolder(job.toHex()));
+    gcs.kv().put(reference, new byte[0]);
+    collect();
+    time.advance(GRACE);
+    assertEquals(0, collect());
+    assertTrue(stored(jar));
+
+    gcs.jobs().update(job, j -> j.finished(2));
+    actor(job, ActorState.ALIVE); // a detached actor of the job still uses the jar
+    time.advance(GRACE);
+    assertEquals(0, collect());
+    assertTrue(stored(jar) && gcs.kv().containsKey(reference));
+
+    gcs.actors().snapshot().keySet().forEach(gcs.actors()::remove);
+    collect();
+    assertFalse(gcs.kv().containsKey(reference), "the job and its actors are gone");
+    assertTrue(stored(jar), "the grace starts now");
+    time.advance(GRACE);
+    assertEquals(1, collect());
+    assertFalse(stored(jar));
+  }
+
+  @Test
   void aPackageUsedAgainWithinTheGraceStartsItAfresh() {
     String id = storedPackage();
     collect();

@@ -21,7 +21,7 @@ import java.util.Map;
  *       {@code actor-pid}); a plain task reports its pid ({@code task-pid}).
  *   <li>{@code env}: a task with {@code env_vars} reads its variable ({@code RESULT env}).
  *   <li>{@code jar JAR}: a task with {@code java_jars: [JAR]} loads {@code extra.Greeter} from
- *       it ({@code RESULT greeting}).
+ *       it ({@code RESULT greeting}), and its class path ({@code class-path}).
  *   <li>{@code exit}: a task calling {@code System.exit} fails with RayWorkerException ({@code
  *       RESULT exit}), and the next task runs ({@code RESULT after-exit}).
  *   <li>{@code kill-task DIR}: a task (1 retry) whose process is killed while it runs is retried
@@ -69,6 +69,8 @@ public final class WorkerProcessDriver {
           RuntimeEnv env = new RuntimeEnv.Builder().build();
           env.set(RuntimeEnvName.JARS, List.of(args[1]));
           Driver.result("greeting", Ray.task(WorkerProcessDriver::greet).setRuntimeEnv(env)
+              .remote().get(60_000));
+          Driver.result("class-path", Ray.task(WorkerProcessDriver::classPath).setRuntimeEnv(env)
               .remote().get(60_000));
         }
         case "exit" -> {
@@ -206,6 +208,10 @@ public final class WorkerProcessDriver {
   public static String greet() throws Exception {
     Class<?> c = Class.forName("extra.Greeter", true, Thread.currentThread().getContextClassLoader());
     return (String) c.getMethod("greet").invoke(null);
+  }
+
+  public static String classPath() {
+    return System.getProperty("java.class.path");
   }
 
   public static int exit() {
