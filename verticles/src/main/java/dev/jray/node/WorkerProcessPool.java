@@ -112,6 +112,11 @@ public final class WorkerProcessPool implements WorkerProcesses {
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   /** Guarded by this. */
   private boolean closed;
+  /**
+   * Completions of work's futures, run after the lock is let go (what they run takes the
+   * scheduler's lock and may come back here); guarded by this.
+   */
+  private final List<Runnable> deferred = new ArrayList<>();
 
   /**
    * @param cpus the node's CPUs, for the default maximum
@@ -148,17 +153,14 @@ public final class WorkerProcessPool implements WorkerProcesses {
     Request r = new Request(spec, gpuIds, ProcessEnv.of(spec.runtimeEnv()),
         gpuIds.stream().map(String::valueOf).collect(Collectors.joining(",")),
         new CompletableFuture<>());
-    String refused = null;
     synchronized (this) {
       if (closed) {
-        refused = "the node is stopping";
+        deferred.add(() -> r.done.complete("the node is stopping"));
       } else {
         assign(r);
       }
     }
-    if (refused != null) {
-      r.done.complete(refused);
-    }
+    runDeferred();
     return r.done;
   }
 
@@ -180,7 +182,8 @@ public final class WorkerProcessPool implements WorkerProcesses {
     try {
       w = start(r.env, r.gpus, r.spec.jobId());
     } catch (IOException | RuntimeException e) {
-      r.done.complete("its worker process could not be started: " + e.getMessage());
+      deferred.add(() -> r.done.complete("its worker process could not be started: "
+          + e.getMessage()));
       return;
     }
     w.running = r; // sent once it is ready
@@ -202,15 +205,27 @@ public final class WorkerProcessPool implements WorkerProcesses {
 
   @Override
   public void onMessage(UniqueId from, Object message) {
-    List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       if (message instanceof WorkerReady ready) {
         onReady(from, ready);
       } else if (message instanceof WorkerTaskDone done) {
-        onDone(from, done, after);
+        onDone(from, done);
       }
     }
-    after.forEach(Runnable::run);
+    runDeferred();
+  }
+
+  /** Runs the completions deferred while the lock was held; not under the lock. */
+  private void runDeferred() {
+    List<Runnable> todo;
+    synchronized (this) {
+      if (deferred.isEmpty()) {
+        return;
+      }
+      todo = new ArrayList<>(deferred);
+      deferred.clear();
+    }
+    todo.forEach(Runnable::run);
   }
 
   private void onReady(UniqueId from, WorkerReady ready) {
@@ -232,7 +247,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
         + " is ready", ready.pid());
   }
 
-  private void onDone(UniqueId from, WorkerTaskDone done, List<Runnable> after) {
+  private void onDone(UniqueId from, WorkerTaskDone done) {
     for (Worker w : workers) {
       if (from.equals(w.nodeId) && w.running != null
           && w.running.spec.taskId().equals(done.taskId())) {
@@ -243,7 +258,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
         Request r = w.running;
         w.running = null;
         w.idleSinceMs = time.milliseconds();
-        after.add(() -> r.done.complete(null));
+        deferred.add(() -> r.done.complete(null));
         serveWaiting();
         return;
       }
@@ -267,6 +282,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
         keepPrestarted();
       }
     }
+    runDeferred();
     if (failed != null) {
       if (why != null) {
         LOG.info("{} while running {}", why, failed.spec);
@@ -310,6 +326,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
           serveWaiting();
         }
       }
+      runDeferred();
     });
   }
 
@@ -350,6 +367,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
       }
       keepPrestarted();
     }
+    runDeferred();
   }
 
   /** An isolating node keeps {@link #prestart} processes that serve no job yet. */
