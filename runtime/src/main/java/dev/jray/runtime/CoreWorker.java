@@ -41,7 +41,6 @@ import java.util.concurrent.ExecutorService;
  * ({@code get}, {@code wait}) refuse to run on an event loop.
  */
 public final class CoreWorker {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CoreWorker.class);
   /** The worker the API of this JVM uses; set by start, cleared by stop. */
   private static volatile CoreWorker current;
 
@@ -72,12 +71,8 @@ public final class CoreWorker {
   private final LinkLosses linkLosses;
   /** This JVM's side of placement groups; set once by start. */
   private volatile PlacementGroupClient placementGroups;
-  /** The node this worker's process belongs to: its own, or a worker process's node. */
-  private volatile UniqueId hostNode;
-  /** Where work that wants a JVM of its own runs; NONE until {@link #useWorkerProcesses}. */
-  private volatile WorkerProcesses processes = WorkerProcesses.NONE;
-  /** Either side of worker processes: set once, at the start, by either method above. */
-  private volatile WorkerProcessWork processWork;
+  /** Its part in worker processes, either side. */
+  private final WorkerProcessRole processRole;
   /** Why the cluster cut this driver off, or null; set once by {@link #disconnect}. */
   private volatile RayException disconnected;
 
@@ -127,6 +122,8 @@ public final class CoreWorker {
         taskManager, tasks);
     actors = new ActorSubmitter(owners, jobs, functions, refs, codec, reader, taskManager,
         normalTasks, directory, hosted);
+    processRole = new WorkerProcessRole(nodeId, tasks, taskManager, hosted, owners, normalTasks,
+        this::holdsObjects);
     linkLosses = new LinkLosses(time, (node, tasksUpTo, calls) -> {
       normalTasks.onLinkLost(node, tasksUpTo);
       actors.failLostCalls(node, calls);
@@ -160,10 +157,7 @@ public final class CoreWorker {
   /** What this worker does with the messages other nodes send it over their links. */
   public LinkInbox inbox() {
     return new WorkerInbox(tasks, taskManager, refs, copies, hosted, recovery, explicitFree,
-        this::onLinkLost, this::onProcessMessage, () -> {
-          WorkerProcessWork work = processWork;
-          return work != null && work.mayRetire();
-        });
+        this::onLinkLost, processRole::onMessage, processRole::mayRetire);
   }
 
   /**
@@ -171,11 +165,7 @@ public final class CoreWorker {
    * {@code processes}. Once, at the node's start, before work comes.
    */
   public void useWorkerProcesses(WorkerProcesses processes) {
-    this.processes = Objects.requireNonNull(processes, "processes");
-    WorkerProcessWork work = new WorkerProcessWork(tasks, taskManager, hosted, owners, processes,
-        this::onWorkerDied, this::holdsObjects);
-    processWork = work;
-    tasks.useWorkerProcesses(work);
+    processRole.useProcesses(processes);
   }
 
   /**
@@ -184,12 +174,7 @@ public final class CoreWorker {
    * {@link #start}.
    */
   public void serveAsWorkerProcess(UniqueId parent, Runnable exit) {
-    hostNode = parent;
-    processWork = new WorkerProcessWork(tasks, taskManager, hosted, owners, WorkerProcesses.NONE,
-        this::onWorkerDied, this::holdsObjects);
-    hosted.whenLastActorGone(exit);
-    owners.links().send(parent, new WorkerReady(ProcessHandle.current().pid()));
-    owners.links().flushCurrentThread();
+    processRole.serve(parent, exit);
   }
 
   /** Asks a node over its link (a worker process, say); completes with its reply. Never blocks. */
@@ -208,8 +193,7 @@ public final class CoreWorker {
    * node that started it (not the process's own member).
    */
   public UniqueId hostNodeId() {
-    UniqueId host = hostNode;
-    return host != null ? host : nodeId;
+    return processRole.hostNodeId();
   }
 
   /**
@@ -226,31 +210,6 @@ public final class CoreWorker {
   /** Whether objects live here that would be lost with this JVM. */
   private boolean holdsObjects() {
     return refs.size() > 0 || store.stats().objectCount() > 0;
-  }
-
-  /** A message between a node and its worker processes. */
-  private void onProcessMessage(UniqueId from, Object message) {
-    if (message instanceof RunInWorker run) {
-      WorkerProcessWork work = processWork;
-      if (work == null) {
-        LOG.warn("node " + from + " handed " + run.spec() + " to a worker that is no worker process");
-        return;
-      }
-      work.runForParent(from, run);
-    } else if (message instanceof WorkerDied died) {
-      normalTasks.onWorkerDied(died.returnId(), died.why());
-    } else {
-      processes.onMessage(from, message);
-    }
-  }
-
-  /** The worker process that ran {@code spec} died: its owner retries it or fails it. */
-  private void onWorkerDied(TaskSpec spec, String why) {
-    if (owners.isSelf(spec.ownerAddress())) {
-      normalTasks.onWorkerDied(spec.returnId(), why);
-    } else {
-      owners.send(spec.ownerAddress(), new WorkerDied(spec.returnId(), why));
-    }
   }
 
   /**
@@ -295,7 +254,7 @@ public final class CoreWorker {
       placementGroups.close();
     }
     tasks.stop();
-    processes.close();
+    processRole.close();
     taskEvents.close();
     JobId driverJob = jobs.driverJob();
     if (driverJob != null) {

@@ -111,18 +111,14 @@ final class PackageCollection {
 
   /** The packages of the unfinished jobs and of the finished ones with a live actor. */
   private static Set<String> inUse(Map<ActorId, ActorRecord> actors, Collection<JobRecord> jobs) {
-    Set<JobId> withLiveActors = new HashSet<>();
-    for (ActorRecord a : actors.values()) {
-      if (a.state() != ActorState.DEAD) {
-        withLiveActors.add(a.jobId());
-      }
-    }
+    Set<String> active = activeJobs(actors, jobs);
     Set<String> used = new HashSet<>();
     for (JobRecord j : jobs) {
-      if (!j.isFinished() || withLiveActors.contains(j.jobId())) {
+      if (active.contains(j.jobId().toHex())) {
         used.addAll(j.packages());
       }
     }
     return used;
   }
+
 }

@@ -32,7 +32,7 @@ public final class WorkerProcessLaunch {
   /** Input arguments of the node's JVM that its worker processes keep. */
   private static final List<String> INHERITED = List.of("--add-opens", "--add-exports",
       "-XX:SharedArchiveFile=", "-Xshare:", "-Xlog:cds", "-Djray.log.level=", "-Djray.cache-dir=",
-      "-Djray.class-archive=", "-Djray.fence=", "-Dhazelcast.");
+      "-Djray.class-archive=", "-Djray.fence=", "-Djray.serializer=", "-Dhazelcast.");
 
   /** A started process, and its log file. */
   public record Started(Process process, Path log) {}
