@@ -51,6 +51,11 @@ import picocli.CommandLine.Spec;
 final class StartCommand implements Callable<Integer> {
   /** Tells a node started in the background where its output goes, for its pid file. */
   private static final String LOG_FILE_PROPERTY = "jray.log-file";
+  /**
+   * {@code -Djray.metrics=off}: the node keeps and serves no metrics, as Ray's {@code
+   * RAY_enable_metrics_collection=0} (for measuring what they cost, or a node nothing scrapes).
+   */
+  static final String METRICS_PROPERTY = "jray.metrics";
   /** How long {@code start} waits for the node it starts in the background to be up. */
   private static final Duration CHILD_START_WAIT = Duration.ofSeconds(90);
 
@@ -194,14 +199,16 @@ final class StartCommand implements Callable<Integer> {
       System.setProperty(WorkerProcessPool.ALL_WORK_PROPERTY, "true");
     }
     UniqueId nodeId = IdFactory.newUniqueId();
+    boolean keepsMetrics = metricsOn();
     ClusterNode node = ClusterNode.start(new NodeOptions(nodeId, host, role, res, token.token(),
-        tls), join, Time.SYSTEM, new NodeMetrics(nodeId));
+        tls), join, Time.SYSTEM, keepsMetrics ? new NodeMetrics(nodeId) : null);
     if (head) {
       node.rememberMembers(remembered);
     }
     // served meanwhile: the node's start waits once, below, for all it starts
-    Future<MetricsHttpVerticle> serving =
-        node.serveMetrics(host, metricsExportPort == null ? 0 : metricsExportPort);
+    Future<MetricsHttpVerticle> serving = keepsMetrics
+        ? node.serveMetrics(host, metricsExportPort == null ? 0 : metricsExportPort)
+        : Future.succeededFuture();
     String clusterAddress = head ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
@@ -219,7 +226,7 @@ final class StartCommand implements Callable<Integer> {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
-    if (head) {
+    if (head && keepsMetrics) {
       node.writeMetricsDiscovery(metricsDiscoveryFile != null ? metricsDiscoveryFile
           : MetricsDiscovery.defaultFile());
     }
@@ -231,7 +238,8 @@ final class StartCommand implements Callable<Integer> {
     up.append("jray ").append(role).append(" node ").append(node.node().options().nodeId())
         .append(" is up, cluster address ").append(clusterAddress).append(", resources ")
         .append(ResourceSet.of(res)).append(tls == null ? "" : ", TLS on").append('\n');
-    up.append("  Metrics: ").append(metrics.url()).append('\n');
+    up.append("  Metrics: ").append(metrics != null ? metrics.url()
+        : "off (-D" + METRICS_PROPERTY + "=off)").append('\n');
     if (jobs != null) {
       up.append("  Jobs API: ").append(jobs.url()).append("   (jray job submit --address ")
           .append(jobs.url()).append(" -- ...)\n");
@@ -347,11 +355,11 @@ final class StartCommand implements Callable<Integer> {
       return 1;
     }
     printStarted(role, entry[0].address(), p.pid(), log, token);
-    System.out.println("  Metrics: " + (metricsExportPort != null
-        ? MetricsHttpVerticle.url(tls, host, metricsExportPort)
+    System.out.println("  Metrics: " + (!metricsOn() ? "off (-D" + METRICS_PROPERTY + "=off)"
+        : (metricsExportPort != null ? MetricsHttpVerticle.url(tls, host, metricsExportPort)
         : "on a free port: the node's log says which") + (head ? "   (every node's, for"
         + " Prometheus: " + (metricsDiscoveryFile != null ? metricsDiscoveryFile
-        : MetricsDiscovery.defaultFile()) + ")" : ""));
+        : MetricsDiscovery.defaultFile()) + ")" : "")));
     if (head) {
       System.out.println(jobsFree ? "  Jobs API: " + JobsHttpVerticle.url(tls, host, dashboardPort)
           : "  Jobs API: not served, port " + dashboardPort + " was taken (give a free --dashboard-port)");
@@ -385,5 +393,9 @@ final class StartCommand implements Callable<Integer> {
     } catch (IOException e) {
       return "(cannot read the log: " + e.getMessage() + ")";
     }
+  }
+
+  private static boolean metricsOn() {
+    return !"off".equalsIgnoreCase(System.getProperty(METRICS_PROPERTY, "on").trim());
   }
 }

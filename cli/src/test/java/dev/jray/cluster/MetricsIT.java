@@ -109,6 +109,14 @@ class MetricsIT {
     pending.process().destroy();
     assertTrue(pending.process().waitFor(60, TimeUnit.SECONDS), "the driver did not stop");
 
+    // a node started with -Djray.metrics=off keeps and serves none, and is listed nowhere
+    LocalNode quiet = c.startWorker("no-metrics", "{\"Q\":1}", "-Djray.metrics=off");
+    assertTrue(ChildJvm.read(quiet.log()).contains("  Metrics: off (-Djray.metrics=off)"),
+        ChildJvm.read(quiet.log()));
+    awaitTargets(discovery, List.of(target(headUrl), target(workerUrl)));
+    quiet.process().destroy();
+    assertTrue(quiet.process().waitFor(60, TimeUnit.SECONDS), quiet + " did not stop");
+
     c.log("stopping " + worker);
     worker.process().destroy();
     assertTrue(worker.process().waitFor(60, TimeUnit.SECONDS), worker + " did not stop");
