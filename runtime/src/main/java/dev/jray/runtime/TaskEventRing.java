@@ -19,16 +19,28 @@ import java.util.List;
  * semantics; a reader copies the published slots and then rereads the count, dropping those the
  * writer may have overwritten meanwhile, and the oldest of a full ring, which the writer may be
  * overwriting unseen: a full ring shows one event less than it holds.
+ *
+ * <p>A ring may keep an archive: a larger ring that the owner copies its events into when it is
+ * full, at most once per {@link #SPILL_INTERVAL_MS}. The ring the hot path writes stays small
+ * enough to stay in the core's cache (a 1,024-event ring on each of two threads cost actor calls
+ * a fifth of their rate), while a thread that records slower than that keeps its whole history;
+ * one that records faster keeps its latest events and a sample of the older ones.
  */
 final class TaskEventRing {
   private static final VarHandle WRITTEN;
+  private static final VarHandle SPILLED;
+  private static final VarHandle SPILLS;
   private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+  /** How often at most a full ring copies its events into its archive. */
+  static final long SPILL_INTERVAL_MS = 10;
   /** {@link #counts} index of a failure its owner decided (the other indexes: state ordinals). */
   static final int FAILED_BY_OWNER = TaskEvent.State.values().length;
 
   static {
     try {
       WRITTEN = MethodHandles.lookup().findVarHandle(TaskEventRing.class, "written", long.class);
+      SPILLED = MethodHandles.lookup().findVarHandle(TaskEventRing.class, "spilled", long.class);
+      SPILLS = MethodHandles.lookup().findVarHandle(TaskEventRing.class, "spills", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -74,12 +86,37 @@ final class TaskEventRing {
   /** Events recorded so far; written by the owner (release), read by anyone (acquire). */
   @SuppressWarnings("unused")
   private long written;
+  /** Where full rings' events go, or null; written by the owner only. */
+  private final TaskEventRing archive;
+  /**
+   * The events before this one are in the archive or lost; written by the owner (release), read
+   * by anyone (acquire).
+   */
+  @SuppressWarnings("unused")
+  private long spilled;
+  /**
+   * Twice the copies into the archive begun, plus one while one runs (a seqlock: a reader that
+   * sees it change copies again); written by the owner (release), read by anyone (acquire).
+   */
+  @SuppressWarnings("unused")
+  private long spills;
+  /** When the owner last copied into the archive; the owner's. */
+  private long lastSpillMs = Long.MIN_VALUE / 2; // the first spill is never too soon
 
   /**
    * @param capacity a power of two
    * @param baseMs a time at or before the ring's first event
    */
   TaskEventRing(int capacity, Thread owner, long baseMs) {
+    this(capacity, owner, baseMs, null);
+  }
+
+  /** @param archive where the events go when this ring is full (same base time), or null */
+  TaskEventRing(int capacity, Thread owner, long baseMs, TaskEventRing archive) {
+    if (archive != null && archive.baseMs != baseMs) {
+      throw new IllegalArgumentException("an archive keeps times from another base");
+    }
+    this.archive = archive;
     if (Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("capacity " + capacity + " is not a power of two");
     }
@@ -120,6 +157,38 @@ final class TaskEventRing {
         : state.ordinal();
     COUNT.setOpaque(counts, counted, (long) COUNT.getOpaque(counts, counted) + 1);
     WRITTEN.setRelease(this, n + 1);
+    if (archive != null && n + 1 - (long) SPILLED.getOpaque(this) >= mask + 1
+        && timeMs - lastSpillMs >= SPILL_INTERVAL_MS) {
+      spill(n + 1, timeMs); // full: the next event would overwrite one not archived yet
+    }
+  }
+
+  /** Copies the events from {@link #spilled} (or the oldest kept) to {@code end} into the archive. */
+  private void spill(long end, long timeMs) {
+    long version = (long) SPILLS.getOpaque(this);
+    SPILLS.setRelease(this, version + 1);
+    VarHandle.storeStoreFence(); // a reader that sees an archived event sees the spill begun
+    for (long n = Math.max((long) SPILLED.getOpaque(this), end - mask - 1); n < end; n++) {
+      int i = (int) n & mask;
+      int at = i * STRIDE;
+      archive.append(events, at, functions[i], names[i], errorTypes[i], errorMessages[i]);
+    }
+    SPILLED.setRelease(this, end);
+    SPILLS.setRelease(this, version + 2);
+    lastSpillMs = timeMs;
+  }
+
+  /** Appends one event of a ring with the same base time, as it was packed there; owner only. */
+  private void append(byte[] from, int fromAt, FunctionDescriptor function, String name,
+      String errorType, String errorMessage) {
+    long n = (long) WRITTEN.getOpaque(this);
+    int i = (int) n & mask;
+    System.arraycopy(from, fromAt, events, i * STRIDE, STRIDE);
+    functions[i] = function;
+    names[i] = name;
+    errorTypes[i] = errorType;
+    errorMessages[i] = errorMessage;
+    WRITTEN.setRelease(this, n + 1);
   }
 
   /** Adds the events this ring counted, by {@link #counts} index, to {@code into}. */
@@ -129,10 +198,38 @@ final class TaskEventRing {
     }
   }
 
-  /** Adds the events the ring holds, oldest first, that were not overwritten while copied. */
+  /**
+   * Adds the events the ring and its archive hold, oldest first, that were not overwritten while
+   * copied. A copy into the archive meanwhile (once per {@link #SPILL_INTERVAL_MS} at most) makes
+   * it copy again; after three such, it adds this ring's events alone, never one twice.
+   */
   void copyTo(List<TaskEvent> into) {
+    if (archive == null) {
+      copyTo(into, 0);
+      return;
+    }
+    int from = into.size();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long version = (long) SPILLS.getAcquire(this);
+      if ((version & 1) == 0) {
+        long spilledUpTo = (long) SPILLED.getAcquire(this);
+        archive.copyTo(into, 0);
+        copyTo(into, spilledUpTo);
+        VarHandle.acquireFence(); // the copies were read before the version is read again
+        if ((long) SPILLS.getAcquire(this) == version) {
+          return;
+        }
+        into.subList(from, into.size()).clear();
+      }
+      Thread.onSpinWait();
+    }
+    copyTo(into, 0);
+  }
+
+  /** As {@link #copyTo(List)}, this ring's events from the {@code first}-th on only. */
+  private void copyTo(List<TaskEvent> into, long first) {
     long end = (long) WRITTEN.getAcquire(this);
-    long start = Math.max(0, end - functions.length);
+    long start = Math.max(first, Math.max(0, end - functions.length));
     int from = into.size();
     for (long n = start; n < end; n++) {
       int i = (int) n & mask;
@@ -152,7 +249,7 @@ final class TaskEventRing {
     VarHandle.acquireFence(); // the slots were read before the count is read again
     // the writer may be filling the slot after the last it published, unseen: one more is unsafe
     long overwrittenUpTo = (long) WRITTEN.getAcquire(this) + 1 - functions.length;
-    int torn = (int) Math.max(0, Math.min(end - start, overwrittenUpTo - start));
+    int torn = (int) Math.max(0, Math.min(Math.max(0, end - start), overwrittenUpTo - start));
     into.subList(from, from + torn).clear();
   }
 }

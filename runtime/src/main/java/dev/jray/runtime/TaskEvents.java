@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * This node's recent task events, as Ray's task event buffer: bounded, kept in memory, read on
  * demand by the state API ({@link #latest}). Recording is on the hot path of every task, so each
- * thread writes its own {@link TaskEventRing} (no lock, no allocation, no shared cache line) and
+ * thread writes its own {@link TaskEventRing} (no lock, no allocation, no shared cache line; a
+ * small one, {@value #HOT_PER_THREAD} events, that copies into a larger archive when full) and
  * stamps events with a clock that a ticker thread refreshes every 10 ms while events come (reading
  * the system clock, 24 ns here, costs more than the rest of a recording; a 1 ms tick cost the
  * cross-node rows a fifth of their rate on two cores). When more threads
@@ -32,6 +33,11 @@ public final class TaskEvents implements AutoCloseable {
   /** The system property that sets the events each thread keeps; 0 turns recording off. */
   public static final String PER_THREAD_PROPERTY = "jray.task-events.per-thread";
   static final int DEFAULT_PER_THREAD = 1024;
+  /**
+   * The most events a thread's ring on the hot path holds; more per thread go to its archive
+   * ({@link TaskEventRing}): 4 KiB, which stays in the core's cache.
+   */
+  static final int HOT_PER_THREAD = 128;
   /** Threads with a ring of their own, at most. */
   static final int DEFAULT_MAX_RINGS = 128;
   /** The ticker sleeps once no event came for this long. */
@@ -188,7 +194,9 @@ public final class TaskEvents implements AutoCloseable {
     }
     TaskEventRing ring;
     if (rings.size() < maxRings) {
-      ring = new TaskEventRing(perThread, me, nowMs);
+      long base = nowMs;
+      ring = perThread <= HOT_PER_THREAD ? new TaskEventRing(perThread, me, base)
+          : new TaskEventRing(HOT_PER_THREAD, me, base, new TaskEventRing(perThread, me, base));
       rings.add(ring);
     } else {
       if (shared == null) {
