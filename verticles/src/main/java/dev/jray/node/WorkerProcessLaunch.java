@@ -32,7 +32,8 @@ public final class WorkerProcessLaunch {
   /** Input arguments of the node's JVM that its worker processes keep. */
   private static final List<String> INHERITED = List.of("--add-opens", "--add-exports",
       "-XX:SharedArchiveFile=", "-Xshare:", "-Xlog:cds", "-Djray.log.level=", "-Djray.cache-dir=",
-      "-Djray.class-archive=", "-Djray.fence=", "-Djray.serializer=", "-Dhazelcast.");
+      "-Djray.class-archive=", "-Djray.fence=", "-Djray.serializer=", "-Djray.task-events.",
+      "-Dhazelcast.");
 
   /** A started process, and its log file. */
   public record Started(Process process, Path log) {}
@@ -66,15 +67,7 @@ public final class WorkerProcessLaunch {
     this.classPath = System.getProperty("java.class.path");
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if ((arg.equals("--add-opens") || arg.equals("--add-exports")) && i + 1 < args.size()) {
-        cmd.add(arg + "=" + args.get(++i));
-      } else if (INHERITED.stream().anyMatch(arg::startsWith)) {
-        cmd.add(arg);
-      }
-    }
+    cmd.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     cmd.addAll(manifestModuleFlags(classPath));
     String own = System.getProperty(JVM_OPTIONS_PROPERTY, "").trim();
     if (!own.isEmpty()) {
@@ -85,6 +78,20 @@ public final class WorkerProcessLaunch {
     cmd.add("-Dhazelcast.phone.home.enabled=false");
     cmd.add("-Dhazelcast.wait.seconds.before.join=0");
     this.baseCommand = List.copyOf(cmd);
+  }
+
+  /** Of a node JVM's input arguments, those its worker processes keep, each as one argument. */
+  static List<String> inherited(List<String> args) {
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if ((arg.equals("--add-opens") || arg.equals("--add-exports")) && i + 1 < args.size()) {
+        kept.add(arg + "=" + args.get(++i));
+      } else if (INHERITED.stream().anyMatch(arg::startsWith)) {
+        kept.add(arg);
+      }
+    }
+    return kept;
   }
 
   /** Where the processes' logs go. */

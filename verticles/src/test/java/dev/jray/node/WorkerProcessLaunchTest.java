@@ -1,0 +1,20 @@
+package dev.jray.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerProcessLaunchTest {
+  @Test
+  void aWorkerProcessKeepsItsNodesModuleFlagsArchiveAndJraySettingsButNotItsHeapOrOwnProperties() {
+    List<String> node = List.of("-Xmx2g", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "-XX:SharedArchiveFile=/c/node.jsa", "-Djray.serializer=fst",
+        "-Djray.task-events.per-thread=0", "-Djray.metrics=off", "-Djray.log-file=/l/node.log",
+        "-Dhazelcast.phone.home.enabled=false", "-Dapp.setting=1");
+    assertEquals(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "-XX:SharedArchiveFile=/c/node.jsa", "-Djray.serializer=fst",
+        "-Djray.task-events.per-thread=0", "-Dhazelcast.phone.home.enabled=false"),
+        WorkerProcessLaunch.inherited(node));
+  }
+}
