@@ -181,6 +181,7 @@ final class StartCommand implements Callable<Integer> {
       throw new IllegalStateException("--metrics-export-port: port " + metricsExportPort + " on "
           + host + " is already in use; choose another, or leave it out for any free port");
     }
+    metricsOn(); // a bad -Djray.metrics fails here, not in a background node's log
     if (!block) {
       return startInBackground(token, tls);
     }
@@ -395,7 +396,13 @@ final class StartCommand implements Callable<Integer> {
     }
   }
 
+  /** @throws IllegalArgumentException naming the property if it is neither on nor off */
   private static boolean metricsOn() {
-    return !"off".equalsIgnoreCase(System.getProperty(METRICS_PROPERTY, "on").trim());
+    String value = System.getProperty(METRICS_PROPERTY, "on").trim();
+    if (!value.equalsIgnoreCase("on") && !value.equalsIgnoreCase("off")) {
+      throw new IllegalArgumentException("-D" + METRICS_PROPERTY + " must be on or off, got '"
+          + value + "'");
+    }
+    return value.equalsIgnoreCase("on");
   }
 }
