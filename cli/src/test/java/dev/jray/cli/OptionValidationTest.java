@@ -89,4 +89,20 @@ class OptionValidationTest {
           + " is already in use; choose another, or leave it out for any free port", message);
     }
   }
+
+  @Test
+  void aMetricsSwitchNeitherOnNorOffIsOneLineBeforeAnythingStarts(@TempDir Path dir) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = JrayCommand.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    System.setProperty("jray.metrics", "false");
+    try {
+      int exit = cli.execute("start", "--head", "--token-file", dir.resolve("token").toString());
+      String message = err.toString().strip();
+      assertEquals(1, exit, message);
+      assertEquals("jray: -Djray.metrics must be on or off, got 'false'", message);
+    } finally {
+      System.clearProperty("jray.metrics");
+    }
+  }
 }
