@@ -27,6 +27,14 @@ class ReferenceCounterTest {
   private final ReferenceCounter owned = new ReferenceCounter(owners, (id, v) -> freed.add(id),
       new Lineage(Lineage.DEFAULT_MAX_BYTES));
   private final JobId job = JobId.fromInt(7);
+  /** First refs a test releases by hand: held here so that no GC during the test releases them. */
+  private final List<Object> heldRefs = new CopyOnWriteArrayList<>();
+
+  private Object held() {
+    Object ref = new Object();
+    heldRefs.add(ref);
+    return ref;
+  }
 
   private ObjectId newId() {
     return IdFactory.objectId(IdFactory.newTaskId(job), 1);
@@ -126,7 +134,7 @@ class ReferenceCounterTest {
     OwnedObject in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef); // serialized into the container
     owned.addRef(inner); // counted by the container that holds it
-    OwnedObject out = owned.createReady(outer, new Object(), value(2),
+    OwnedObject out = owned.createReady(outer, held(), value(2),
         List.of(new RefId(inner, owners.self())));
     in.released(); // the user drops the inner ref
     assertNotNull(owned.future(inner), "the container still holds it");
@@ -138,7 +146,7 @@ class ReferenceCounterTest {
   @Test
   void resultOfAFreedPendingObjectIsDropped() {
     ObjectId id = newId();
-    OwnedObject e = owned.createPending(id, new Object(), null);
+    OwnedObject e = owned.createPending(id, held(), null);
     e.released();
     owned.complete(id, value(3), List.of(), null);
     assertNull(owned.future(id));
@@ -149,7 +157,7 @@ class ReferenceCounterTest {
   void aResultRunsItsReleaseOnceEvenIfItsObjectWasFreed() {
     ObjectId id = newId();
     List<String> ran = new CopyOnWriteArrayList<>();
-    OwnedObject e = owned.createPending(id, new Object(), () -> ran.add("released"));
+    OwnedObject e = owned.createPending(id, held(), () -> ran.add("released"));
     e.released();
     assertEquals(List.of(), freed, "freed when its result comes");
     owned.complete(id, value(7), List.of(), null);
@@ -162,7 +170,7 @@ class ReferenceCounterTest {
   @Test
   void anUnpublishedResultLeavesTheIdMapOnceComplete() {
     ObjectId id = newId();
-    OwnedObject e = owned.createPending(id, new Object(), null);
+    OwnedObject e = owned.createPending(id, held(), null);
     assertFalse(owned.future(id).isDone(), "its result comes by id");
     owned.complete(id, value(4), List.of(), null);
     assertEquals(4, e.value().join().data()[0]);
@@ -224,7 +232,7 @@ class ReferenceCounterTest {
     OwnedObject in = owned.createReady(inner, innerRef, value(1), List.of());
     in.publish(innerRef);
     owned.addRef(inner); // counted for the container
-    OwnedObject out = owned.createReady(newId(), new Object(), value(2),
+    OwnedObject out = owned.createReady(newId(), held(), value(2),
         List.of(new RefId(inner, owners.self())));
     assertTrue(out.watched(), "its collection must give back the ref inside");
     in.released();
@@ -257,7 +265,7 @@ class ReferenceCounterTest {
     in.publish(innerRef);
     owned.addRef(inner); // counted for the result that holds it
     ObjectId id = newId();
-    OwnedObject e = owned.createPending(id, new Object(), null);
+    OwnedObject e = owned.createPending(id, held(), null);
     owned.complete(id, value(2), List.of(new RefId(inner, owners.self())), null);
     assertTrue(e.watched(), "its collection must give back the ref inside");
     Reference.reachabilityFence(innerRef);
