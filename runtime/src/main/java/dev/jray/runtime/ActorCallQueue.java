@@ -16,6 +16,7 @@ import dev.jray.task.TaskSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -111,8 +112,15 @@ final class ActorCallQueue {
     Call first = inFlight.peekFirst();
     if (first != null && first.returnId() == returnId) { // the same instance it was sent with
       inFlight.pollFirst();
-    } else {
-      inFlight.removeIf(c -> c.returnId().equals(returnId));
+      return;
+    }
+    // near the head: an iterator's remove shifts the few before it (removeIf scans and shifts
+    // the whole deque, quadratic in the calls in flight of a concurrent actor)
+    for (Iterator<Call> it = inFlight.iterator(); it.hasNext(); ) {
+      if (it.next().returnId().equals(returnId)) {
+        it.remove();
+        return;
+      }
     }
   }
 

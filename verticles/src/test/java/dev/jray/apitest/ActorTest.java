@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -188,6 +189,34 @@ public class ActorTest {
     ObjectRef<Boolean> left1 = serial.task(Rendezvous::left, 500).remote();
     ObjectRef<Boolean> right1 = serial.task(Rendezvous::right, 500).remote();
     assertEquals(List.of(false, true), Ray.get(List.of(left1, right1), 30_000));
+  }
+
+  /** Counts the runs of its calls in a static, so that a restart does not reset the count. */
+  public static class Sleeper {
+    static final AtomicInteger RUNS = new AtomicInteger();
+
+    public int sleepFor(int millis) throws InterruptedException {
+      RUNS.incrementAndGet();
+      Thread.sleep(millis);
+      return millis;
+    }
+  }
+
+  @Test
+  void callsAnsweredOutOfOrderAreNotSentAgainWhenTheActorRestarts() {
+    ActorHandle<Sleeper> sleeper = Ray.actor(Sleeper::new).setMaxConcurrency(8)
+        .setMaxRestarts(1).setMaxTaskRetries(-1).remote();
+    List<Integer> sleeps = IntStream.range(0, 64).map(i -> (63 - i) % 8 * 3).boxed().toList();
+    int before = Sleeper.RUNS.get();
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    for (int millis : sleeps) {
+      refs.add(sleeper.task(Sleeper::sleepFor, millis).remote()); // later calls end first
+    }
+    assertEquals(sleeps, Ray.get(refs, 30_000));
+    sleeper.kill(false);
+    // a call in flight when it died would be sent to the new instance: none is, all were answered
+    assertEquals(0, sleeper.task(Sleeper::sleepFor, 0).remote().get(30_000));
+    assertEquals(before + sleeps.size() + 1, Sleeper.RUNS.get());
   }
 
   @Test
