@@ -90,8 +90,11 @@ final class ActorCallQueue {
     synchronized (this) {
       int pending = pendingByCaller.getOrDefault(caller, 0);
       if (pending >= maxPendingCalls) {
-        throw new PendingCallsLimitExceededException("actor " + actorId + " already has "
-            + pending + " pending calls from this caller (maxPendingCalls=" + maxPendingCalls + ")");
+        PendingCallsLimitExceededException full = new PendingCallsLimitExceededException("actor "
+            + actorId + " already has " + pending + " pending calls from this caller"
+            + " (maxPendingCalls=" + maxPendingCalls + ")");
+        full.actorId = actorId;
+        throw full;
       }
       pendingByCaller.put(caller, pending + 1);
     }

@@ -13,9 +13,11 @@ import dev.jray.api.ObjectRef;
 import dev.jray.api.PlacementGroups;
 import dev.jray.api.Ray;
 import dev.jray.api.exception.ActorUnavailableException;
+import dev.jray.api.exception.CrossLanguageException;
 import dev.jray.api.exception.PendingCallsLimitExceededException;
 import dev.jray.api.exception.RayActorException;
 import dev.jray.api.exception.RayException;
+import dev.jray.api.exception.RayIntentionalSystemExitException;
 import dev.jray.api.exception.RayTaskException;
 import dev.jray.api.exception.RayTimeoutException;
 import dev.jray.api.exception.RayWorkerException;
@@ -269,7 +271,9 @@ public class RayParityTest {
           .remote();
       List<ObjectRef<Integer>> held = List.of(slow.task(Slow::hold).remote(),
           slow.task(Slow::hold).remote());
-      assertThrows(PendingCallsLimitExceededException.class, () -> slow.task(Slow::hold).remote());
+      PendingCallsLimitExceededException full = assertThrows(
+          PendingCallsLimitExceededException.class, () -> slow.task(Slow::hold).remote());
+      assertEquals(slow.getId(), full.actorId, "Ray's public actorId field names the actor");
       assertEquals("accepted", Ray.task(RayParityTest::callFromATask, slow).remote().get(30_000),
           "a task's calls are not refused for the driver's");
       gate.countDown();
@@ -309,9 +313,34 @@ public class RayParityTest {
     ActorId actor = ActorId.fromBytes(bytes);
     assertSame(actor, new RayActorException(actor).actorId);
     assertNull(new RayActorException().actorId);
-    assertEquals("gone", new RayActorException("gone").getMessage());
+    assertNull(new RayActorException(null).actorId, "Ray's new RayActorException(null) compiles");
+    assertEquals("actor " + actor + ": gone", new RayActorException(actor, "gone").getMessage());
     Throwable cause = new IllegalStateException("x");
     assertSame(cause, new RayActorException(actor, cause).getCause());
+    RayActorException creationFailed = new RayActorException(1234, "10.0.0.7", actor, cause);
+    assertSame(actor, creationFailed.actorId);
+    assertSame(cause, creationFailed.getCause());
+    assertTrue(creationFailed.getMessage().contains("pid=1234, ip=10.0.0.7"),
+        creationFailed.getMessage());
+    RayActorException died = new RayActorException(1234, "10.0.0.7", cause);
+    assertNull(died.actorId);
+    assertTrue(died.getMessage().contains("pid=1234"), died.getMessage());
+    died.actorId = actor;
+    assertSame(actor, died.getActorId(), "actorId is public and assignable, as Ray's");
+    assertEquals("boom", new RayTaskException("boom").getMessage());
+    RayTaskException inProcess = new RayTaskException(99, "10.0.0.8", "boom", cause);
+    assertEquals("(pid=99, ip=10.0.0.8) boom", inProcess.getMessage());
+    assertSame(cause, inProcess.getCause());
+    UnreconstructableException lost = new UnreconstructableException("lost it", cause);
+    assertEquals("lost it", lost.getMessage());
+    assertSame(cause, lost.getCause());
+    assertNull(new UnreconstructableException("lost").objectId);
+    RayException crossLanguage = new CrossLanguageException("python raised");
+    assertEquals("python raised", crossLanguage.getMessage());
+    RuntimeException exit = new RayIntentionalSystemExitException("bye", cause);
+    assertFalse(exit instanceof RayException, "Ray's is a RuntimeException, not a RayException");
+    assertSame(cause, exit.getCause());
+    assertEquals("bye", new RayIntentionalSystemExitException("bye").getMessage());
     byte[] objectBytes = new byte[ObjectId.LENGTH];
     objectBytes[0] = 7;
     ObjectId object = ObjectId.fromBytes(objectBytes);

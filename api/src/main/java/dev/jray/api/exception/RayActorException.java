@@ -9,8 +9,11 @@ import dev.jray.api.id.ActorId;
  */
 public class RayActorException extends RayException {
   private static final long serialVersionUID = 1L;
-  /** The actor, as Ray's field; null when the thrower did not know it. */
-  public final ActorId actorId;
+
+  /**
+   * The actor, as Ray's field (not final there either); null when the thrower did not know it.
+   */
+  public ActorId actorId;
 
   public RayActorException() {
     this((ActorId) null, "the actor died unexpectedly before finishing this task", null);
@@ -24,14 +27,19 @@ public class RayActorException extends RayException {
     this(actorId, "died unexpectedly before finishing this task", cause);
   }
 
-  public RayActorException(String message) {
-    this((ActorId) null, message, null);
+  /** Ray's: the actor's creation task failed in process {@code pid} on {@code ipAddress}. */
+  public RayActorException(int pid, String ipAddress, ActorId actorId, Throwable cause) {
+    this(actorId, "(pid=" + pid + ", ip=" + ipAddress + ") died because its creation task failed",
+        cause);
   }
 
-  public RayActorException(String message, Throwable cause) {
-    this((ActorId) null, message, cause);
+  /** Ray's: an actor died in process {@code pid} on {@code ipAddress}. */
+  public RayActorException(int pid, String ipAddress, Throwable cause) {
+    this((ActorId) null, "(pid=" + pid + ", ip=" + ipAddress
+        + ") the actor died unexpectedly before finishing this task", cause);
   }
 
+  // No (String) constructor: Ray has none, and with one new RayActorException(null) would not compile
   public RayActorException(ActorId actorId, String message) {
     this(actorId, message, null);
   }

@@ -7,7 +7,16 @@ package dev.jray.api.exception;
 public class RayTaskException extends RayException {
   private static final long serialVersionUID = 1L;
 
+  public RayTaskException(String message) {
+    super(message);
+  }
+
   public RayTaskException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** Ray's: the task failed in process {@code pid} on {@code ipAddress}. */
+  public RayTaskException(int pid, String ipAddress, String message, Throwable cause) {
+    super("(pid=" + pid + ", ip=" + ipAddress + ") " + message, cause);
   }
 }

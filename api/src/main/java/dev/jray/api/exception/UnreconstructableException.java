@@ -13,6 +13,18 @@ public class UnreconstructableException extends RayException {
     this(objectId, "it is lost (evicted, freed or its copies gone) and cannot be rebuilt");
   }
 
+  /** Ray's: a message alone; {@link #objectId} is null and the reason is the message. */
+  public UnreconstructableException(String message) {
+    this(message, (Throwable) null);
+  }
+
+  /** Ray's: a message and its cause; {@link #objectId} is null and the reason is the message. */
+  public UnreconstructableException(String message, Throwable cause) {
+    super(message, cause);
+    this.objectId = null;
+    this.reason = message;
+  }
+
   public UnreconstructableException(ObjectId objectId, String reason) {
     super("object " + objectId + " cannot be reconstructed: " + reason);
     this.objectId = objectId;

@@ -1,5 +1,7 @@
 package dev.jray.api.id;
 
+import java.nio.ByteBuffer;
+
 /** Id of an actor: 12 unique bytes then its job id (16 bytes). */
 public final class ActorId extends BaseId {
   private static final long serialVersionUID = 1L;
@@ -12,6 +14,16 @@ public final class ActorId extends BaseId {
 
   public static ActorId fromBytes(byte[] bytes) {
     return new ActorId(bytes.clone());
+  }
+
+  /** Ray's: an id from the remaining bytes of {@code buffer}. */
+  public static ActorId fromByteBuffer(ByteBuffer buffer) {
+    return new ActorId(remainingBytes(buffer));
+  }
+
+  /** Ray's: an id of random bytes, for tests and local bookkeeping (no job id inside). */
+  public static ActorId fromRandom() {
+    return new ActorId(randomBytes(LENGTH));
   }
 
   public static ActorId fromHexString(String hex) {

@@ -3,10 +3,12 @@ package dev.jray.api.id;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Fixed-length binary id printed as hex, as Ray's ids are. Immutable. */
 public abstract class BaseId implements Serializable {
@@ -30,6 +32,11 @@ public abstract class BaseId implements Serializable {
   /** A copy of the id's bytes. */
   public byte[] getBytes() {
     return bytes.clone();
+  }
+
+  /** The id's bytes in a new buffer, Ray's {@code toByteBuffer}; it wraps a copy, so the id stays immutable. */
+  public ByteBuffer toByteBuffer() {
+    return ByteBuffer.wrap(getBytes());
   }
 
   /** Copies the id's bytes into {@code dst} from {@code offset} (no intermediate copy). */
@@ -70,6 +77,20 @@ public abstract class BaseId implements Serializable {
 
   protected static byte[] fromHex(String hex) {
     return HEX.parseHex(hex);
+  }
+
+  /** The remaining bytes of {@code buffer}, read from its position (which moves past them). */
+  protected static byte[] remainingBytes(ByteBuffer buffer) {
+    byte[] b = new byte[buffer.remaining()];
+    buffer.get(b);
+    return b;
+  }
+
+  /** Random bytes, for Ray's {@code fromRandom}/{@code randomId}: ids nothing else assigned. */
+  protected static byte[] randomBytes(int size) {
+    byte[] b = new byte[size];
+    ThreadLocalRandom.current().nextBytes(b);
+    return b;
   }
 
   protected static byte[] nilBytes(int size) {

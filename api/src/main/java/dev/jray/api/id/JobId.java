@@ -1,6 +1,11 @@
 package dev.jray.api.id;
 
-/** Id of a job (4 bytes, a counter assigned by the GCS). */
+import java.nio.ByteBuffer;
+
+/**
+ * Id of a job (4 bytes, a counter assigned by the GCS), the counter stored little-endian as Ray
+ * stores it: job 1 is {@code 01000000}.
+ */
 public final class JobId extends BaseId {
   private static final long serialVersionUID = 1L;
   public static final int LENGTH = 4;
@@ -11,7 +16,17 @@ public final class JobId extends BaseId {
   }
 
   public static JobId fromInt(int value) {
-    return new JobId(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+    return new JobId(new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)});
+  }
+
+  /** Ray's: an id from the remaining bytes of {@code buffer}. */
+  public static JobId fromByteBuffer(ByteBuffer buffer) {
+    return new JobId(remainingBytes(buffer));
+  }
+
+  /** Ray's: a job id from its 4 bytes (copied). */
+  public static JobId fromBytes(byte[] bytes) {
+    return new JobId(bytes.clone());
   }
 
   public static JobId fromHexString(String hex) {
@@ -20,6 +35,6 @@ public final class JobId extends BaseId {
 
   public int toInt() {
     byte[] b = bytesUnsafe();
-    return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    return (b[3] & 0xff) << 24 | (b[2] & 0xff) << 16 | (b[1] & 0xff) << 8 | (b[0] & 0xff);
   }
 }

@@ -1,5 +1,7 @@
 package dev.jray.api.id;
 
+import java.nio.ByteBuffer;
+
 /** Id of an object: the creating task's id then a 4-byte index (28 bytes). */
 public final class ObjectId extends BaseId {
   private static final long serialVersionUID = 1L;
@@ -12,6 +14,16 @@ public final class ObjectId extends BaseId {
 
   public static ObjectId fromBytes(byte[] bytes) {
     return new ObjectId(bytes.clone());
+  }
+
+  /** Ray's: an id from the remaining bytes of {@code buffer}. */
+  public static ObjectId fromByteBuffer(ByteBuffer buffer) {
+    return new ObjectId(remainingBytes(buffer));
+  }
+
+  /** Ray's: an id of random bytes, for tests and local bookkeeping (no job id inside). */
+  public static ObjectId fromRandom() {
+    return new ObjectId(randomBytes(LENGTH));
   }
 
   public static ObjectId fromHexString(String hex) {

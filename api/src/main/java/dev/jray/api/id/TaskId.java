@@ -1,5 +1,7 @@
 package dev.jray.api.id;
 
+import java.nio.ByteBuffer;
+
 /** Id of a task: 8 unique bytes then the actor id it belongs to (24 bytes). */
 public final class TaskId extends BaseId {
   private static final long serialVersionUID = 1L;
@@ -12,6 +14,11 @@ public final class TaskId extends BaseId {
 
   public static TaskId fromBytes(byte[] bytes) {
     return new TaskId(bytes.clone());
+  }
+
+  /** Ray's: an id from the remaining bytes of {@code buffer}. */
+  public static TaskId fromByteBuffer(ByteBuffer buffer) {
+    return new TaskId(remainingBytes(buffer));
   }
 
   public static TaskId fromHexString(String hex) {

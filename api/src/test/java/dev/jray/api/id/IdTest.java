@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class IdTest {
 
   @Test
   void hexIsLowerCaseAndParsesUpperCase() {
-    JobId job = JobId.fromInt(0xABCDEF01);
+    JobId job = JobId.fromInt(0x01EFCDAB);
     assertEquals("abcdef01", job.toHex());
     assertEquals(job, JobId.fromHexString("ABCDEF01"));
   }
@@ -79,7 +80,8 @@ class IdTest {
     for (int v : new int[] {0, 1, 255, 256, 65536, Integer.MAX_VALUE, -1, Integer.MIN_VALUE}) {
       assertEquals(v, JobId.fromInt(v).toInt());
     }
-    assertEquals("00000001", JobId.fromInt(1).toHex());
+    assertEquals("01000000", JobId.fromInt(1).toHex(), "little-endian, as Ray's JobId.fromInt");
+    assertEquals("00010000", JobId.fromInt(256).toHex());
     assertEquals(JobId.NIL, JobId.fromInt(-1));
   }
 
@@ -141,5 +143,43 @@ class IdTest {
       assertEquals(id.hashCode(), back.hashCode());
       assertArrayEquals(id.getBytes(), back.getBytes());
     }
+  }
+
+  @Test
+  void byteBuffersRoundTripAsRays() {
+    ActorId actor = ActorId.fromRandom();
+    ByteBuffer buffer = actor.toByteBuffer();
+    assertEquals(ActorId.LENGTH, buffer.remaining());
+    assertEquals(actor, ActorId.fromByteBuffer(buffer));
+    assertEquals(0, buffer.remaining(), "fromByteBuffer reads what remains");
+    buffer.array()[0] ^= 1;
+    assertEquals(actor, ActorId.fromByteBuffer(actor.toByteBuffer()), "the buffer is a copy");
+
+    ObjectId object = ObjectId.fromRandom();
+    assertEquals(object, ObjectId.fromByteBuffer(object.toByteBuffer()));
+    PlacementGroupId pg = PlacementGroupId.fromRandom();
+    assertEquals(pg, PlacementGroupId.fromByteBuffer(pg.toByteBuffer()));
+    TaskId task = TaskId.fromBytes(randomBytes(TaskId.LENGTH));
+    assertEquals(task, TaskId.fromByteBuffer(task.toByteBuffer()));
+    UniqueId unique = UniqueId.randomId();
+    assertEquals(unique, UniqueId.fromByteBuffer(unique.toByteBuffer()));
+    JobId job = JobId.fromInt(42);
+    assertEquals(job, JobId.fromByteBuffer(job.toByteBuffer()));
+    assertEquals(job, JobId.fromBytes(job.getBytes()));
+
+    ByteBuffer sliced = ByteBuffer.allocate(2 + JobId.LENGTH);
+    sliced.put((byte) 9).put((byte) 9).put(job.getBytes()).flip().position(2);
+    assertEquals(job, JobId.fromByteBuffer(sliced), "read from the buffer's position");
+    assertThrows(IllegalArgumentException.class,
+        () -> ActorId.fromByteBuffer(ByteBuffer.allocate(ActorId.LENGTH - 1)));
+  }
+
+  @Test
+  void randomIdsDiffer() {
+    assertNotEquals(ActorId.fromRandom(), ActorId.fromRandom());
+    assertNotEquals(ObjectId.fromRandom(), ObjectId.fromRandom());
+    assertNotEquals(PlacementGroupId.fromRandom(), PlacementGroupId.fromRandom());
+    assertNotEquals(UniqueId.randomId(), UniqueId.randomId());
+    assertFalse(UniqueId.randomId().isNil());
   }
 }
