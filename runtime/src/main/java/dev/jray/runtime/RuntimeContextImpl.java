@@ -5,12 +5,17 @@ import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.TaskId;
 import dev.jray.api.id.UniqueId;
+import dev.jray.api.runtimecontext.ActorInfo;
+import dev.jray.api.runtimecontext.ActorState;
+import dev.jray.api.runtimecontext.Address;
 import dev.jray.api.runtimecontext.NodeInfo;
 import dev.jray.api.runtimecontext.RuntimeContext;
 import dev.jray.api.runtimeenv.RuntimeEnv;
+import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.NodeRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The runtime context of whatever runs on the calling thread (a task, an actor, the driver). */
 final class RuntimeContextImpl implements RuntimeContext {
@@ -80,8 +85,47 @@ final class RuntimeContextImpl implements RuntimeContext {
   public List<NodeInfo> getAllNodeInfo() {
     List<NodeInfo> nodes = new ArrayList<>();
     for (NodeRecord n : worker.gcs().nodes().snapshot().values()) {
-      nodes.add(new NodeInfo(n.nodeId(), n.address(), n.hostname(), n.alive(), n.totalResources()));
+      // no Unix sockets: the store serves copies and the node takes work over TCP (linkPort)
+      nodes.add(new NodeInfo(n.nodeId(), n.address(), n.hostname(), n.linkPort(), "", "",
+          n.alive(), n.totalResources(), Map.of()));
     }
     return nodes;
+  }
+
+  @Override
+  public List<ActorInfo> getAllActorInfo() {
+    return getAllActorInfo(null, null);
+  }
+
+  @Override
+  public List<ActorInfo> getAllActorInfo(JobId jobId, ActorState actorState) {
+    Map<UniqueId, NodeRecord> nodes = worker.gcs().nodes().snapshot();
+    List<ActorInfo> actors = new ArrayList<>();
+    for (ActorRecord a : worker.gcs().actors().snapshot().values()) {
+      ActorState state = stateOf(a.state());
+      if ((jobId == null || jobId.equals(a.jobId())) && (actorState == null || actorState == state)) {
+        actors.add(new ActorInfo(a.actorId(), state, a.numRestarts(), addressOf(a, nodes),
+            a.name() == null ? "" : a.name()));
+      }
+    }
+    return actors;
+  }
+
+  // a switch, not valueOf: a state the GCS gains must be mapped here before this compiles
+  private static ActorState stateOf(dev.jray.gcs.ActorState state) {
+    return switch (state) {
+      case PENDING_CREATION -> ActorState.PENDING_CREATION;
+      case ALIVE -> ActorState.ALIVE;
+      case RESTARTING -> ActorState.RESTARTING;
+      case DEAD -> ActorState.DEAD;
+    };
+  }
+
+  private static Address addressOf(ActorRecord actor, Map<UniqueId, NodeRecord> nodes) {
+    NodeRecord node = actor.nodeId() == null ? null : nodes.get(actor.nodeId());
+    if (node == null) {
+      return new Address(actor.nodeId() == null ? UniqueId.NIL : actor.nodeId(), "", 0);
+    }
+    return new Address(node.nodeId(), node.address(), node.linkPort());
   }
 }

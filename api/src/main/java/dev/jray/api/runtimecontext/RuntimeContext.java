@@ -28,6 +28,17 @@ public interface RuntimeContext {
 
   List<NodeInfo> getAllNodeInfo();
 
+  /** Every actor the GCS holds a record of (dead ones until their records are pruned). */
+  List<ActorInfo> getAllActorInfo();
+
+  /**
+   * The actors of {@code jobId} in {@code actorState}, as Ray's.
+   *
+   * @param jobId null: of every job
+   * @param actorState null: in any state
+   */
+  List<ActorInfo> getAllActorInfo(JobId jobId, ActorState actorState);
+
   /**
    * A handle to the actor whose method is running, Ray's way for an actor to pass itself on.
    *
