@@ -67,6 +67,9 @@ public final class PlacementPolicy {
       case PACK -> strictPack(bundles, todo, placed, room, result) || pack(bundles, todo, room, result);
       case STRICT_SPREAD -> strictSpread(bundles, todo, 0, room, result, new int[] {0});
       case SPREAD -> spread(bundles, todo, room, result);
+      // creation refuses it (PlacementGroupCreationOptions), so no group of the GCS has it
+      case UNRECOGNIZED -> throw new IllegalArgumentException("placement strategy UNRECOGNIZED"
+          + " is not a strategy");
     };
     return ok ? Optional.of(result) : Optional.empty();
   }

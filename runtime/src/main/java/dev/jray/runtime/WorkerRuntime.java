@@ -98,7 +98,7 @@ public final class WorkerRuntime implements RayRuntime {
   public ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
       CallOptions options) {
     worker.checkConnected();
-    return actors.callActor(actor, func, args, options.concurrencyGroup);
+    return actors.callActor(actor, func, args, options.concurrencyGroupName);
   }
 
   @Override

@@ -101,6 +101,19 @@ public class NamedActorTest {
   }
 
   @Test
+  void raysSetNameWithANamespacePutsTheActorThere() {
+    String name = uniqueName("both");
+    String elsewhere = uniqueName("ns");
+    ActorHandle<Counter> there = Ray.actor(Counter::new, 1).setName(name, elsewhere).remote();
+    assertEquals(there.getId(),
+        Ray.<ActorHandle<Counter>>getActor(name, elsewhere).orElseThrow().getId());
+    assertTrue(Ray.getActor(name).isEmpty(), "not in the job's namespace");
+    ActorHandle<Counter> here = Ray.actor(Counter::new, 2).setName(name, null).remote();
+    assertEquals(here.getId(), Ray.<ActorHandle<Counter>>getActor(name).orElseThrow().getId(),
+        "a null namespace is the job's");
+  }
+
+  @Test
   void unknownNameIsEmpty() {
     assertTrue(Ray.getActor(uniqueName("nobody")).isEmpty());
     assertEquals(-1, Ray.task(Fns::increaseNamed, uniqueName("nobody"), 1).remote().get(30_000));

@@ -166,6 +166,21 @@ public class PlacementGroupTest {
   }
 
   @Test
+  void raysConstructorCreatesAGroupAndUnrecognizedIsRefused() {
+    String name = unique("rays");
+    PlacementGroup pg = PlacementGroups.createPlacementGroup(
+        new PlacementGroupCreationOptions(name, cpus(1, 1), PlacementStrategy.SPREAD));
+    assertTrue(pg.wait(60));
+    assertEquals(1, pg.getState().value(), "CREATED is Ray's 1");
+    assertEquals(1, pg.getStrategy().value(), "SPREAD is Ray's 1");
+    assertEquals(pg.getId(), PlacementGroups.getPlacementGroup(name).getId());
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions(unique("no"),
+            cpus(1, 1), PlacementStrategy.UNRECOGNIZED)));
+    assertTrue(refused.getMessage().contains("UNRECOGNIZED"), refused.getMessage());
+  }
+
+  @Test
   void reservedCpusAreOnlyForTheGroupsWork() {
     PlacementGroup pg = create(PlacementStrategy.STRICT_PACK, null, List.of(Map.of("CPU", (double) CPUS)));
     assertTrue(pg.wait(30));

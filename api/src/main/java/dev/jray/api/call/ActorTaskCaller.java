@@ -26,7 +26,7 @@ public class ActorTaskCaller<R> {
    *     have fails the call
    */
   public ActorTaskCaller<R> setConcurrencyGroup(String name) {
-    options = new CallOptions.Builder().setConcurrencyGroup(name).build();
+    options = new CallOptions.Builder().setConcurrencyGroupName(name).build();
     return this;
   }
 

@@ -31,6 +31,13 @@ public abstract class BaseActorCreator<T extends BaseActorCreator<T>> {
     return self();
   }
 
+  /** Ray's: a name unique in {@code namespace} (null: the job's), for {@code Ray.getActor}. */
+  public T setName(String name, String namespace) {
+    builder.setName(name);
+    builder.setNamespace(namespace);
+    return self();
+  }
+
   public T setNamespace(String namespace) {
     builder.setNamespace(namespace);
     return self();

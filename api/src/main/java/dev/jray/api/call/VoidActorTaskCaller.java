@@ -25,7 +25,7 @@ public class VoidActorTaskCaller {
    *     have fails the call
    */
   public VoidActorTaskCaller setConcurrencyGroup(String name) {
-    options = new CallOptions.Builder().setConcurrencyGroup(name).build();
+    options = new CallOptions.Builder().setConcurrencyGroupName(name).build();
     return this;
   }
 

@@ -32,6 +32,11 @@ public final class ActorCreationOptions extends BaseTaskOptions {
   public final RuntimeEnv runtimeEnv;
   /** Groups of methods whose calls run beside the others', each with its own limit. */
   public final List<ConcurrencyGroup> concurrencyGroups;
+  /**
+   * Ray's async-actor flag, recorded only: jray runs every actor's calls on threads, so an async
+   * actor runs as a threaded one (calls in parallel only up to {@link #maxConcurrency}).
+   */
+  public final boolean isAsync;
 
   private ActorCreationOptions(Builder b) {
     super(b.resources);
@@ -47,6 +52,7 @@ public final class ActorCreationOptions extends BaseTaskOptions {
     this.jvmOptions = List.copyOf(b.jvmOptions);
     this.runtimeEnv = b.runtimeEnv;
     this.concurrencyGroups = b.concurrencyGroups;
+    this.isAsync = b.isAsync;
   }
 
   public static final class Builder {
@@ -63,6 +69,7 @@ public final class ActorCreationOptions extends BaseTaskOptions {
     private List<String> jvmOptions = List.of();
     private RuntimeEnv runtimeEnv;
     private List<ConcurrencyGroup> concurrencyGroups = List.of();
+    private boolean isAsync;
 
     public Builder setName(String name) {
       if (name != null && name.isEmpty()) {
@@ -163,6 +170,15 @@ public final class ActorCreationOptions extends BaseTaskOptions {
         }
       }
       this.concurrencyGroups = List.copyOf(concurrencyGroups);
+      return this;
+    }
+
+    /**
+     * Ray's: marks the actor async. jray accepts it and runs the actor as a threaded one (see
+     * {@link ActorCreationOptions#isAsync}); for calls in parallel, set {@link #setMaxConcurrency}.
+     */
+    public Builder setAsync(boolean isAsync) {
+      this.isAsync = isAsync;
       return this;
     }
 

@@ -13,7 +13,17 @@ public abstract class BaseTaskOptions implements Serializable {
   /** Resource name to amount; zero amounts are dropped. Never null. */
   public final Map<String, Double> resources;
 
-  protected BaseTaskOptions(Map<String, Double> resources) {
+  /** Ray's: no resources. */
+  public BaseTaskOptions() {
+    this(null);
+  }
+
+  /**
+   * Ray's: the given resources, validated.
+   *
+   * @throws IllegalArgumentException as {@link #validateResource}
+   */
+  public BaseTaskOptions(Map<String, Double> resources) {
     Map<String, Double> copy = new HashMap<>();
     if (resources != null) {
       resources.forEach((name, value) -> {

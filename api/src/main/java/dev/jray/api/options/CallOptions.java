@@ -20,8 +20,8 @@ public final class CallOptions extends BaseTaskOptions {
   /** -1: any bundle of {@link #group}. */
   public final int bundleIndex;
   public final RuntimeEnv runtimeEnv;
-  /** An actor call's concurrency group, instead of its method's; null: its method's. */
-  public final String concurrencyGroup;
+  /** An actor call's concurrency group, instead of its method's; null: its method's. Ray's name. */
+  public final String concurrencyGroupName;
 
   private CallOptions(Builder b) {
     super(b.resources);
@@ -30,7 +30,7 @@ public final class CallOptions extends BaseTaskOptions {
     this.group = b.group;
     this.bundleIndex = b.bundleIndex;
     this.runtimeEnv = b.runtimeEnv;
-    this.concurrencyGroup = b.concurrencyGroup;
+    this.concurrencyGroupName = b.concurrencyGroupName;
   }
 
   public static final class Builder {
@@ -40,7 +40,7 @@ public final class CallOptions extends BaseTaskOptions {
     private PlacementGroup group;
     private int bundleIndex = -1;
     private RuntimeEnv runtimeEnv;
-    private String concurrencyGroup;
+    private String concurrencyGroupName;
 
     public Builder setName(String name) {
       this.name = name;
@@ -82,11 +82,11 @@ public final class CallOptions extends BaseTaskOptions {
     }
 
     /** @throws IllegalArgumentException if the name is null or empty */
-    public Builder setConcurrencyGroup(String concurrencyGroup) {
-      if (concurrencyGroup == null || concurrencyGroup.isEmpty()) {
-        throw new IllegalArgumentException("concurrencyGroup must not be null or empty");
+    public Builder setConcurrencyGroupName(String concurrencyGroupName) {
+      if (concurrencyGroupName == null || concurrencyGroupName.isEmpty()) {
+        throw new IllegalArgumentException("concurrencyGroupName must not be null or empty");
       }
-      this.concurrencyGroup = concurrencyGroup;
+      this.concurrencyGroupName = concurrencyGroupName;
       return this;
     }
 

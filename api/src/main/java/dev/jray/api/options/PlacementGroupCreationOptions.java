@@ -15,12 +15,24 @@ public final class PlacementGroupCreationOptions {
   public final List<Map<String, Double>> bundles;
   public final PlacementStrategy strategy;
 
+  /**
+   * Ray's constructor: a group in the job's namespace.
+   *
+   * @param name null: unnamed
+   * @throws IllegalArgumentException as {@link Builder#build()}
+   */
+  public PlacementGroupCreationOptions(String name, List<Map<String, Double>> bundles,
+      PlacementStrategy strategy) {
+    this(new Builder().setName(name).setBundles(bundles).setStrategy(strategy));
+  }
+
   private PlacementGroupCreationOptions(Builder b) {
     if (b.bundles == null || b.bundles.isEmpty()) {
       throw new IllegalArgumentException("a placement group needs at least one bundle");
     }
-    if (b.strategy == null) {
-      throw new IllegalArgumentException("a placement group needs a strategy");
+    if (b.strategy == null || b.strategy == PlacementStrategy.UNRECOGNIZED) {
+      throw new IllegalArgumentException("a placement group needs a strategy: PACK, SPREAD,"
+          + " STRICT_PACK or STRICT_SPREAD, got " + b.strategy);
     }
     List<Map<String, Double>> copy = new ArrayList<>();
     for (int i = 0; i < b.bundles.size(); i++) {
@@ -70,7 +82,10 @@ public final class PlacementGroupCreationOptions {
       return this;
     }
 
-    /** @throws IllegalArgumentException if there are no bundles, a value is not > 0, or no strategy */
+    /**
+     * @throws IllegalArgumentException if there are no bundles, a value is not > 0, or no strategy
+     *     (null or UNRECOGNIZED)
+     */
     public PlacementGroupCreationOptions build() {
       return new PlacementGroupCreationOptions(this);
     }

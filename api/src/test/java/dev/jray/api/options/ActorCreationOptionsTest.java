@@ -148,4 +148,28 @@ class ActorCreationOptionsTest {
       return true;
     }
   }
+
+  @Test
+  void asyncIsRecordedAndOffByDefault() {
+    assertEquals(false, new ActorCreationOptions.Builder().build().isAsync);
+    assertEquals(true, new ActorCreationOptions.Builder().setAsync(true).build().isAsync);
+  }
+
+  @Test
+  void raysBaseTaskOptionsConstructorsValidate() {
+    BaseTaskOptions none = new BaseTaskOptions() { };
+    assertEquals(Map.of(), none.resources);
+    BaseTaskOptions some = new BaseTaskOptions(Map.of("CPU", 2.0, "GPU", 0.0)) { };
+    assertEquals(Map.of("CPU", 2.0), some.resources, "a zero amount is dropped");
+    assertThrows(IllegalArgumentException.class, () -> new BaseTaskOptions(Map.of("CPU", 1.5)) { });
+  }
+
+  @Test
+  void callOptionsTakeRaysConcurrencyGroupName() {
+    assertEquals("io", new CallOptions.Builder().setConcurrencyGroupName("io").build()
+        .concurrencyGroupName);
+    assertNull(new CallOptions.Builder().build().concurrencyGroupName);
+    assertThrows(IllegalArgumentException.class,
+        () -> new CallOptions.Builder().setConcurrencyGroupName(""));
+  }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.api.placementgroup.PlacementGroupState;
 import dev.jray.api.placementgroup.PlacementStrategy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +61,42 @@ class PlacementGroupCreationOptionsTest {
   void strategyRequired() {
     assertThrows(IllegalArgumentException.class, () -> new PlacementGroupCreationOptions.Builder()
         .setBundles(List.of(Map.of("CPU", 1.0))).build());
+  }
+
+  @Test
+  void unrecognizedIsNotAStrategy() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> builder(List.of(Map.of("CPU", 1.0))).setStrategy(PlacementStrategy.UNRECOGNIZED)
+            .build());
+    assertTrue(e.getMessage().contains("UNRECOGNIZED"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new PlacementGroupCreationOptions("pg",
+        List.of(Map.of("CPU", 1.0)), PlacementStrategy.UNRECOGNIZED));
+  }
+
+  @Test
+  void raysConstructor() {
+    PlacementGroupCreationOptions o = new PlacementGroupCreationOptions("pg",
+        List.of(Map.of("CPU", 1.0)), PlacementStrategy.STRICT_SPREAD);
+    assertEquals("pg", o.name);
+    assertEquals(null, o.namespace, "the job's namespace");
+    assertEquals(List.of(Map.of("CPU", 1.0)), o.bundles);
+    assertEquals(PlacementStrategy.STRICT_SPREAD, o.strategy);
+    assertThrows(IllegalArgumentException.class,
+        () -> new PlacementGroupCreationOptions(null, List.of(), PlacementStrategy.PACK));
+  }
+
+  @Test
+  void strategiesAndStatesHaveRaysNumbers() {
+    assertEquals(0, PlacementStrategy.PACK.value());
+    assertEquals(1, PlacementStrategy.SPREAD.value());
+    assertEquals(2, PlacementStrategy.STRICT_PACK.value());
+    assertEquals(3, PlacementStrategy.STRICT_SPREAD.value());
+    assertEquals(-1, PlacementStrategy.UNRECOGNIZED.value());
+    assertEquals(0, PlacementGroupState.PENDING.value());
+    assertEquals(1, PlacementGroupState.CREATED.value());
+    assertEquals(2, PlacementGroupState.REMOVED.value());
+    assertEquals(3, PlacementGroupState.RESCHEDULING.value());
+    assertEquals(-1, PlacementGroupState.UNRECOGNIZED.value());
   }
 
   @Test
