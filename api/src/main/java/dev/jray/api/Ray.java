@@ -69,7 +69,7 @@ public final class Ray extends RayCall {
 
   public static <T> T get(ObjectRef<T> objectRef) {
     Objects.requireNonNull(objectRef, "objectRef");
-    return internal().get(objectRef, -1);
+    return internal().get(objectRef);
   }
 
   /** @throws dev.jray.api.exception.RayTimeoutException if not ready within the timeout */
@@ -81,7 +81,7 @@ public final class Ray extends RayCall {
   /** The values of all refs, in order. */
   public static <T> List<T> get(List<ObjectRef<T>> objectList) {
     Objects.requireNonNull(objectList, "objectList");
-    return internal().get(objectList, -1);
+    return internal().get(objectList);
   }
 
   /** @throws dev.jray.api.exception.RayTimeoutException if not all ready within the timeout */
@@ -129,17 +129,15 @@ public final class Ray extends RayCall {
    * The named actor in the current namespace, if it exists and is alive. Ray's signature: the
    * handle's type is the caller's, e.g. {@code Optional<ActorHandle<Counter>> c = Ray.getActor("c")}.
    */
-  @SuppressWarnings("unchecked")
   public static <T extends BaseActorHandle> Optional<T> getActor(String name) {
     Objects.requireNonNull(name, "name");
-    return (Optional<T>) (Optional<?>) internal().getActor(name, null);
+    return internal().getActor(name, null);
   }
 
   /** The named actor in the given namespace, if it exists and is alive. */
-  @SuppressWarnings("unchecked")
   public static <T extends BaseActorHandle> Optional<T> getActor(String name, String namespace) {
     Objects.requireNonNull(name, "name");
-    return (Optional<T>) (Optional<?>) internal().getActor(name, namespace);
+    return internal().getActor(name, namespace);
   }
 
   /**
@@ -163,32 +161,12 @@ public final class Ray extends RayCall {
 
   /** {@code runnable}, run in the calling thread's async context wherever it runs. */
   public static Runnable wrapRunnable(Runnable runnable) {
-    Objects.requireNonNull(runnable, "runnable");
-    Object context = getAsyncContext();
-    return () -> {
-      Object outer = getAsyncContext();
-      setAsyncContext(context);
-      try {
-        runnable.run();
-      } finally {
-        setAsyncContext(outer);
-      }
-    };
+    return internal().wrapRunnable(runnable);
   }
 
   /** {@code callable}, run in the calling thread's async context wherever it runs. */
   public static <T> Callable<T> wrapCallable(Callable<T> callable) {
-    Objects.requireNonNull(callable, "callable");
-    Object context = getAsyncContext();
-    return () -> {
-      Object outer = getAsyncContext();
-      setAsyncContext(context);
-      try {
-        return callable.call();
-      } finally {
-        setAsyncContext(outer);
-      }
-    };
+    return internal().wrapCallable(callable);
   }
 
   /**

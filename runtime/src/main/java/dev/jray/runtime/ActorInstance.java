@@ -52,6 +52,8 @@ final class ActorInstance {
   private final Map<TaskSpec, Thread> running = new IdentityHashMap<>();
   /** The GPUs it holds while it lives. */
   private final List<Long> gpuIds;
+  /** The GPUs its creation asked for, computed once: every call's context carries it. */
+  private final double gpuAmount;
   /** Where calls run if more than one may run at once; null for a single-threaded actor. */
   private final ActorConcurrencyGroups groups;
   private volatile boolean dead;
@@ -77,6 +79,7 @@ final class ActorInstance {
       Object instance, ClassLoader loader, String namespace, boolean restarted,
       ActorConcurrencyGroups groups, List<Long> gpuIds) {
     this.gpuIds = gpuIds;
+    this.gpuAmount = GpuIds.demand(creation.resources());
     this.restarted = restarted;
     this.hosts = hosts;
     this.tasks = tasks;
@@ -260,7 +263,8 @@ final class ActorInstance {
   /** @return true if the method called {@code Ray.exitActor()} */
   private boolean run(TaskSpec spec) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
-        TaskKind.ACTOR_TASK, false, restarted, creation.runtimeEnv(), gpuIds);
+        TaskKind.ACTOR_TASK, false, restarted, creation.runtimeEnv(), gpuIds,
+        gpuAmount);
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, instance);
     if (outcome.thrown() instanceof ExitSignal) {
       tasks.deliverError(spec, new RayActorException(actorId, "the actor exited via Ray.exitActor()"));
@@ -299,7 +303,8 @@ final class ActorInstance {
     RayActorException failure = new RayActorException(actorId, "the actor restarted: " + cause);
     toFail.forEach(spec -> tasks.deliverError(spec, failure));
     TaskContext ctx = TaskContext.of(creation.jobId(), creation.taskId(), actorId, namespace,
-        loader, TaskKind.ACTOR_CREATION, false, true, creation.runtimeEnv(), gpuIds);
+        loader, TaskKind.ACTOR_CREATION, false, true, creation.runtimeEnv(), gpuIds,
+        gpuAmount);
     TaskExecutor.Outcome outcome = tasks.invoke(creation, ctx, null);
     if (outcome.thrown() != null) {
       die("its constructor threw on restart: " + outcome.thrown(), null, false);

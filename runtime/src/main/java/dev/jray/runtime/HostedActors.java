@@ -119,7 +119,8 @@ final class HostedActors {
     List<Long> gpus = given != null ? given
         : gpuDemand > 0 ? tasks.gpuIds().acquire(gpuDemand) : List.of();
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), actorId, namespace, loader,
-        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0, spec.runtimeEnv(), gpus);
+        TaskKind.ACTOR_CREATION, false, record.numRestarts() > 0, spec.runtimeEnv(), gpus,
+        gpuDemand);
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, null);
     if (outcome.thrown() != null) {
       tasks.gpuIds().release(gpus, gpuDemand);

@@ -68,7 +68,7 @@ final class JobRegistry {
   void startDriver(JobId job, String namespace, ClassLoader loader, String runtimeEnv) {
     register(job, namespace, loader);
     driverContext = TaskContext.of(job, IdFactory.newTaskId(job), ActorId.NIL, namespace, loader,
-        TaskKind.NORMAL, true, false, runtimeEnv, List.of());
+        TaskKind.NORMAL, true, false, runtimeEnv, List.of(), 0);
   }
 
   /**

@@ -18,17 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param restarted whether the current actor was restarted
  * @param runtimeEnv the runtime env the task or actor was given, serialized; null if none
  * @param gpuIds the ids of the GPUs the task or actor holds ({@link GpuIds})
+ * @param gpuAmount how many GPUs it asked for: below 1, the share of its one GPU id
  */
 record TaskContext(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
     ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, String runtimeEnv,
-    List<Long> gpuIds, AtomicInteger putIndex) {
+    List<Long> gpuIds, double gpuAmount, AtomicInteger putIndex) {
 
   static TaskContext of(JobId jobId, TaskId taskId, ActorId actorId, String namespace,
       ClassLoader loader, TaskKind kind, boolean isDriver, boolean restarted, String runtimeEnv,
-      List<Long> gpuIds) {
+      List<Long> gpuIds, double gpuAmount) {
     // index 1 is the task's return value, puts follow it
     return new TaskContext(jobId, taskId, actorId, namespace, loader, kind, isDriver, restarted,
-        runtimeEnv, gpuIds, new AtomicInteger(1));
+        runtimeEnv, gpuIds, gpuAmount, new AtomicInteger(1));
   }
 
   ObjectId nextPutId() {

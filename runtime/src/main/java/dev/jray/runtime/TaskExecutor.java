@@ -296,7 +296,7 @@ final class TaskExecutor {
       Runnable beforeDelivery) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
         jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false, spec.runtimeEnv(),
-        gpus);
+        gpus, GpuIds.demand(spec.resources()));
     if (spec.hops() == 0) {
       taskManager.locate(spec, nodeId); // (a forwarded task's owner heard where it went from the forwarder)
     }

@@ -7,16 +7,22 @@ import dev.jray.api.WaitResult;
 import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.runtimeenv.RuntimeEnv;
+import dev.jray.api.id.ActorId;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.CallOptions;
 import dev.jray.api.options.PlacementGroupCreationOptions;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.runtime.RayRuntime;
+import dev.jray.api.runtimecontext.ResourceValue;
 import dev.jray.api.runtimecontext.RuntimeContext;
+import dev.jray.resources.ResourceSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * The {@code Ray} API on this JVM's core worker: every call goes to the worker's parts. What
@@ -73,6 +79,16 @@ public final class WorkerRuntime implements RayRuntime {
   }
 
   @Override
+  public <T> T get(ObjectRef<T> ref) {
+    return reader.get(ref, -1);
+  }
+
+  @Override
+  public <T> List<T> get(List<ObjectRef<T>> refs) {
+    return reader.get(refs, -1);
+  }
+
+  @Override
   public <T> T get(ObjectRef<T> ref, long timeoutMs) {
     return reader.get(ref, timeoutMs);
   }
@@ -89,13 +105,15 @@ public final class WorkerRuntime implements RayRuntime {
   }
 
   @Override
-  public ObjectRef<?> call(RayFunc func, Object[] args, CallOptions options) {
+  @SuppressWarnings("rawtypes")
+  public ObjectRef call(RayFunc func, Object[] args, CallOptions options) {
     worker.checkConnected();
     return normalTasks.submitTask(func, args, options);
   }
 
   @Override
-  public ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
+  @SuppressWarnings("rawtypes")
+  public ObjectRef callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
       CallOptions options) {
     worker.checkConnected();
     return actors.callActor(actor, func, args, options.concurrencyGroupName);
@@ -125,9 +143,17 @@ public final class WorkerRuntime implements RayRuntime {
   }
 
   @Override
-  public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
-    return worker.directory().getActor(name,
+  @SuppressWarnings("unchecked")
+  public <T extends BaseActorHandle> Optional<T> getActor(String name, String namespace) {
+    return (Optional<T>) (Optional<?>) worker.directory().getActor(name,
         namespace != null ? namespace : worker.jobs().context().namespace());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T extends BaseActorHandle> T getActorHandle(ActorId actorId) {
+    Objects.requireNonNull(actorId, "actorId");
+    return (T) new ActorHandleImpl<>(actorId, -1);
   }
 
   @Override
@@ -153,6 +179,56 @@ public final class WorkerRuntime implements RayRuntime {
     } else {
       task.enter(thread);
     }
+  }
+
+  @Override
+  public Runnable wrapRunnable(Runnable runnable) {
+    Objects.requireNonNull(runnable, "runnable");
+    Object context = getAsyncContext();
+    return () -> {
+      Object outer = getAsyncContext();
+      setAsyncContext(context);
+      try {
+        runnable.run();
+      } finally {
+        setAsyncContext(outer);
+      }
+    };
+  }
+
+  @Override
+  public <T> Callable<T> wrapCallable(Callable<T> callable) {
+    Objects.requireNonNull(callable, "callable");
+    Object context = getAsyncContext();
+    return () -> {
+      Object outer = getAsyncContext();
+      setAsyncContext(context);
+      try {
+        return callable.call();
+      } finally {
+        setAsyncContext(outer);
+      }
+    };
+  }
+
+  @Override
+  public String getNamespace() {
+    return worker.jobs().context().namespace();
+  }
+
+  @Override
+  public Map<String, List<ResourceValue>> getAvailableResourceIds() {
+    TaskContext task = worker.jobs().context();
+    if (task.gpuIds().isEmpty()) {
+      return Map.of();
+    }
+    // n >= 1 GPUs are n whole ones; a fraction is that share of one (GpuIds)
+    double share = task.gpuAmount() >= 1 ? 1.0 : task.gpuAmount();
+    List<ResourceValue> gpus = new ArrayList<>();
+    for (long id : task.gpuIds()) {
+      gpus.add(new ResourceValue(id, share));
+    }
+    return Map.of(ResourceSet.GPU, List.copyOf(gpus));
   }
 
   @Override
@@ -190,5 +266,10 @@ public final class WorkerRuntime implements RayRuntime {
   @Override
   public void removePlacementGroup(PlacementGroupId id) {
     worker.placementGroups().remove(id);
+  }
+
+  @Override
+  public boolean waitPlacementGroupReady(PlacementGroupId id, int timeoutSeconds) {
+    return worker.placementGroups().waitCreated(id, timeoutSeconds);
   }
 }

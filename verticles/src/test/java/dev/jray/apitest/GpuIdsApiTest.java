@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jray.api.ActorHandle;
 import dev.jray.api.ObjectRef;
 import dev.jray.api.Ray;
+import dev.jray.api.runtimecontext.ResourceValue;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,43 @@ public class GpuIdsApiTest {
     public List<Long> ids() {
       return Ray.getRuntimeContext().getGpuIds();
     }
+
+    public String heldResourceIds() {
+      return describe(Ray.internal().getAvailableResourceIds());
+    }
+  }
+
+  /** Ray's getAvailableResourceIds as "name:id=capacity,..." per resource, ids in order. */
+  public static String heldResourceIds() {
+    return describe(Ray.internal().getAvailableResourceIds());
+  }
+
+  private static String describe(Map<String, List<ResourceValue>> held) {
+    StringBuilder out = new StringBuilder();
+    held.forEach((name, values) -> {
+      out.append(name).append(':');
+      values.stream().sorted(Comparator.comparing(v -> v.resourceId))
+          .forEach(v -> out.append(v.resourceId).append('=').append(v.capacity).append(','));
+    });
+    return out.toString();
+  }
+
+  @Test
+  void raysAvailableResourceIdsAreTheGpusHeldWithTheirShare() {
+    String two = Ray.task(GpuIdsApiTest::heldResourceIds).setResource("GPU", 2.0).remote()
+        .get(60_000);
+    assertTrue(two.matches("GPU:\\d=1\\.0,\\d=1\\.0,"), two);
+    String half = Ray.task(GpuIdsApiTest::heldResourceIds).setResource("GPU", 0.5).remote()
+        .get(60_000);
+    assertTrue(half.matches("GPU:\\d=0\\.5,"), half);
+    assertEquals("", Ray.task(GpuIdsApiTest::heldResourceIds).remote().get(60_000),
+        "a task without GPUs holds no resource ids");
+    assertEquals(Map.of(), Ray.internal().getAvailableResourceIds(), "the driver holds none");
+    ActorHandle<GpuActor> actor = Ray.actor(GpuActor::new).setResource("GPU", 1.0).remote();
+    String actorHeld = actor.task(GpuActor::heldResourceIds).remote().get(60_000);
+    assertEquals("GPU:" + actor.task(GpuActor::ids).remote().get(60_000).get(0) + "=1.0,",
+        actorHeld, "an actor's calls see its GPU");
+    actor.kill();
   }
 
   @Test

@@ -6,15 +6,19 @@ import dev.jray.api.ObjectRef;
 import dev.jray.api.WaitResult;
 import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.function.RayFunc;
+import dev.jray.api.id.ActorId;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.CallOptions;
 import dev.jray.api.options.PlacementGroupCreationOptions;
 import dev.jray.api.placementgroup.PlacementGroup;
+import dev.jray.api.runtimecontext.ResourceValue;
 import dev.jray.api.runtimecontext.RuntimeContext;
 import dev.jray.api.runtimeenv.RuntimeEnv;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * The service behind {@link dev.jray.api.Ray}: an implementation is found with {@link
@@ -38,6 +42,12 @@ public interface RayRuntime {
    */
   void free(List<ObjectRef<?>> refs, boolean localOnly);
 
+  /** Waits for the value as long as it takes. */
+  <T> T get(ObjectRef<T> ref);
+
+  /** Waits for the values, in list order, as long as it takes. */
+  <T> List<T> get(List<ObjectRef<T>> refs);
+
   /** @param timeoutMs negative: wait forever */
   <T> T get(ObjectRef<T> ref, long timeoutMs);
 
@@ -53,9 +63,11 @@ public interface RayRuntime {
    * @param args each a value or an {@link ObjectRef} of one
    * @return the ref of the task's return value (for void functions, completes with null)
    */
-  ObjectRef<?> call(RayFunc func, Object[] args, CallOptions options);
+  @SuppressWarnings("rawtypes") // raw as Ray's: callers cast it to the function's return type
+  ObjectRef call(RayFunc func, Object[] args, CallOptions options);
 
-  ObjectRef<?> callActor(ActorHandle<?> actor, RayFunc func, Object[] args, CallOptions options);
+  @SuppressWarnings("rawtypes")
+  ObjectRef callActor(ActorHandle<?> actor, RayFunc func, Object[] args, CallOptions options);
 
   /**
    * A concurrency group of actor methods ({@code ConcurrencyGroupBuilder.build()}).
@@ -74,8 +86,18 @@ public interface RayRuntime {
   /** @param factory a constructor reference or a function returning the actor instance */
   <A> ActorHandle<A> createActor(RayFunc factory, Object[] args, ActorCreationOptions options);
 
-  /** @param namespace null: the current job's namespace */
-  <A> Optional<ActorHandle<A>> getActor(String name, String namespace);
+  /**
+   * A named actor's handle, typed as the caller asks ({@code Optional<ActorHandle<Counter>>}).
+   *
+   * @param namespace null: the current job's namespace
+   */
+  <T extends BaseActorHandle> Optional<T> getActor(String name, String namespace);
+
+  /**
+   * A handle to the actor with this id, as Ray's: the GCS is not asked, so calls to an actor that
+   * does not exist fail with {@link dev.jray.api.exception.RayActorException}.
+   */
+  <T extends BaseActorHandle> T getActorHandle(ActorId actorId);
 
   void killActor(BaseActorHandle actor, boolean noRestart);
 
@@ -88,6 +110,22 @@ public interface RayRuntime {
    * @throws IllegalArgumentException if it is not one {@link #getAsyncContext} returned
    */
   void setAsyncContext(Object context);
+
+  /** {@code runnable}, run in the calling thread's async context wherever it runs. */
+  Runnable wrapRunnable(Runnable runnable);
+
+  /** {@code callable}, run in the calling thread's async context wherever it runs. */
+  <T> Callable<T> wrapCallable(Callable<T> callable);
+
+  /** The current job's namespace. */
+  String getNamespace();
+
+  /**
+   * The resources with ids the running task or actor holds, as Ray's: {@code "GPU"} to one
+   * {@link ResourceValue} per GPU id, its capacity the share held (1 for whole GPUs). Empty if
+   * it holds none, and in a driver (as Ray's, it is for workers).
+   */
+  Map<String, List<ResourceValue>> getAvailableResourceIds();
 
   /** Ends the actor whose method is running on the calling thread. */
   void exitActor();
@@ -105,4 +143,13 @@ public interface RayRuntime {
   List<PlacementGroup> getAllPlacementGroups();
 
   void removePlacementGroup(PlacementGroupId id);
+
+  /**
+   * Ray's: {@code PlacementGroup.wait} by id.
+   *
+   * @return true once the group is created, false if it is not within the timeout
+   * @throws IllegalArgumentException if no group has this id
+   * @throws dev.jray.api.exception.RayException if the group was removed
+   */
+  boolean waitPlacementGroupReady(PlacementGroupId id, int timeoutSeconds);
 }
