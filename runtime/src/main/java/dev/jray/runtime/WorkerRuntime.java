@@ -12,6 +12,7 @@ import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.CallOptions;
 import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.parallelactor.ParallelActorContext;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.runtime.RayRuntime;
 import dev.jray.api.runtimecontext.ResourceValue;
@@ -41,6 +42,7 @@ public final class WorkerRuntime implements RayRuntime {
   private final ActorSubmitter actors;
   private final RuntimeContext context;
   private final Runnable onShutdown;
+  private final ParallelActors parallelActors = new ParallelActors(this);
 
   /** @param onShutdown what {@link #shutdown()} does; runs once per call */
   public WorkerRuntime(CoreWorker worker, Runnable onShutdown) {
@@ -239,6 +241,11 @@ public final class WorkerRuntime implements RayRuntime {
   @Override
   public RuntimeContext getRuntimeContext() {
     return context;
+  }
+
+  @Override
+  public ParallelActorContext getParallelActorContext() {
+    return parallelActors;
   }
 
   @Override

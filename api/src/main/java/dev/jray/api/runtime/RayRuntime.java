@@ -11,6 +11,7 @@ import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.options.ActorCreationOptions;
 import dev.jray.api.options.CallOptions;
 import dev.jray.api.options.PlacementGroupCreationOptions;
+import dev.jray.api.parallelactor.ParallelActorContext;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.runtimecontext.ResourceValue;
 import dev.jray.api.runtimecontext.RuntimeContext;
@@ -131,6 +132,9 @@ public interface RayRuntime {
   void exitActor();
 
   RuntimeContext getRuntimeContext();
+
+  /** What {@code ParallelActor.actor(...)} and its instances' calls go through. */
+  ParallelActorContext getParallelActorContext();
 
   PlacementGroup createPlacementGroup(PlacementGroupCreationOptions options);
 

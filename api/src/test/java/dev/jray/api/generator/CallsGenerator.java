@@ -13,7 +13,9 @@ import java.util.stream.IntStream;
 
 /**
  * Writes {@code dev.jray.api.function.RayFunc<n>} and {@code RayFuncVoid<n>}, {@code RayCall}
- * ({@code Ray.task} and {@code Ray.actor}) and {@code ActorCall} ({@code handle.task}): every
+ * ({@code Ray.task} and {@code Ray.actor}), {@code ActorCall} ({@code handle.task}) and the
+ * parallel actor's {@code ParallelActor.actor} and {@code ParallelActorCall} ({@code
+ * instance.task}): every
  * arity up to {@value #MAX_ARITY}, and for each argument both the value and the {@code ObjectRef}
  * form, as Ray's Java API does. {@code GeneratedSourcesTest} fails when the files in
  * {@code api/src/main/java} differ from its output.
@@ -65,6 +67,8 @@ public final class CallsGenerator {
     }
     files.put("dev/jray/api/RayCall.java", rayCall());
     files.put("dev/jray/api/ActorCall.java", actorCall());
+    files.put("dev/jray/api/parallelactor/ParallelActor.java", parallelActor());
+    files.put("dev/jray/api/parallelactor/ParallelActorCall.java", parallelActorCall());
     return files;
   }
 
@@ -159,6 +163,71 @@ public final class CallsGenerator {
             "  default " + voidMethodParams + "VoidActorTaskCaller task(RayFuncVoid" + arity
                 + voidFuncParams + " f" + signature + ")",
             "    return new VoidActorTaskCaller((ActorHandle<?>) this, f, " + args + ");");
+      }
+    }
+    return out.append("}\n").toString();
+  }
+
+  private static String parallelActor() {
+    StringBuilder out = new StringBuilder(HEADER);
+    out.append("package dev.jray.api.parallelactor;\n\n")
+        .append("import dev.jray.api.ObjectRef;\n")
+        .append("import dev.jray.api.function.*;\n\n")
+        .append("/**\n")
+        .append(" * Ray's {@code ParallelActor.actor(ctor, args...)}: one actor hosting several"
+            + " instances of {@code A},\n")
+        .append(" * each running its calls one at a time, in order, beside the others."
+            + " Every arity up to " + MAX_ARITY + ";\n")
+        .append(" * each argument may be a value or an {@link ObjectRef} of one.\n")
+        .append(" */\n")
+        .append("public final class ParallelActor {\n")
+        .append("  private ParallelActor() {}\n\n");
+    for (int n = 0; n <= MAX_ARITY; n++) {
+      List<String> types = typeNames(n);
+      String withA = typeParams(types, "A");
+      for (String signature : argumentVariants(n)) {
+        method(out,
+            "  public static " + withA + " ParallelActorCreator<A> actor(RayFunc" + n + withA
+                + " f" + signature + ")",
+            "    return new ParallelActorCreator<>(f, " + argumentArray(n) + ");");
+      }
+    }
+    return out.append("}\n").toString();
+  }
+
+  private static String parallelActorCall() {
+    StringBuilder out = new StringBuilder(HEADER);
+    out.append("package dev.jray.api.parallelactor;\n\n")
+        .append("import dev.jray.api.ObjectRef;\n")
+        .append("import dev.jray.api.function.*;\n\n")
+        .append("/**\n")
+        .append(" * {@code instance.task(A::method, args...)} on one instance of a parallel actor,"
+            + " for methods of up to\n")
+        .append(" * " + (MAX_ARITY - 1) + " arguments; each argument may be a value or an"
+            + " {@link ObjectRef} of one.\n")
+        .append(" */\n")
+        .append("public interface ParallelActorCall<A> {\n");
+    for (int n = 0; n < MAX_ARITY; n++) {
+      List<String> types = typeNames(n);
+      List<String> withActor = new ArrayList<>(List.of("A"));
+      withActor.addAll(types);
+      String args = argumentArray(n);
+      String methodParams = typeParams(types, "R");
+      String funcParams = typeParams(withActor, "R");
+      String voidMethodParams = n == 0 ? "" : typeParams(types) + " ";
+      String voidFuncParams = typeParams(withActor);
+      int arity = n + 1;
+      for (String signature : argumentVariants(n)) {
+        method(out,
+            "  default " + methodParams + " ParallelActorTaskCaller<R> task(RayFunc" + arity
+                + funcParams + " f" + signature + ")",
+            "    return new ParallelActorTaskCaller<>((ParallelActorInstance<?>) this, f, "
+                + args + ");");
+        method(out,
+            "  default " + voidMethodParams + "VoidParallelActorTaskCaller task(RayFuncVoid"
+                + arity + voidFuncParams + " f" + signature + ")",
+            "    return new VoidParallelActorTaskCaller((ParallelActorInstance<?>) this, f, "
+                + args + ");");
       }
     }
     return out.append("}\n").toString();
