@@ -124,7 +124,7 @@ class WithoutRuntimeTest {
   @Test
   void exceptionHierarchy() {
     ActorId id = ActorId.NIL;
-    RayActorException e = new RayActorException(id, "it died");
+    RayActorException e = new RayActorException(id, "it died", null);
     assertTrue(e.getMessage().contains(id.toHex()));
     assertTrue(e.getMessage().contains("it died"));
     assertEquals(id, e.getActorId());

@@ -143,7 +143,7 @@ final class ActorCallQueue {
     if (failNow) {
       taskManager.failCall(call.returnId(), new RayActorException(actorId, "the actor is"
           + " restarting: a call made meanwhile fails, as its maxTaskRetries is 0 (calls made once"
-          + " it is ALIVE again run; setMaxTaskRetries lets calls wait for it)"));
+          + " it is ALIVE again run; setMaxTaskRetries lets calls wait for it)", null));
       return;
     }
     if (resolved) {
@@ -243,7 +243,7 @@ final class ActorCallQueue {
     }
     RayActorException error = new RayActorException(actorId, "the actor is restarting: the call"
         + " was running on the instance that died" + (retries == 0 ? "" : ", and its " + retries
-        + " retries are used up"));
+        + " retries are used up"), null);
     lost.forEach(id -> taskManager.failCall(id, error));
   }
 
@@ -256,6 +256,6 @@ final class ActorCallQueue {
         return a;
       }
     }
-    return new RayActorException(actorId, "the actor is dead: " + cause);
+    return new RayActorException(actorId, "the actor is dead: " + cause, null);
   }
 }

@@ -134,7 +134,7 @@ final class ActorInstance {
       }
     }
     if (rejected) {
-      tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
+      tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead", null));
     } else if (callerMayWait) {
       serial.scheduleLazily();
     } else {
@@ -164,7 +164,7 @@ final class ActorInstance {
       }
     }
     if (rejected) {
-      tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead"));
+      tasks.deliverError(spec, new RayActorException(actorId, "the actor is dead", null));
     } else if (badGroup != null) {
       tasks.deliverError(spec, new RayTaskException("actor " + actorId + " cannot run "
           + spec.function() + ": " + badGroup.getMessage(), badGroup));
@@ -267,7 +267,8 @@ final class ActorInstance {
         gpuAmount);
     TaskExecutor.Outcome outcome = tasks.invoke(spec, ctx, instance);
     if (outcome.thrown() instanceof ExitSignal) {
-      tasks.deliverError(spec, new RayActorException(actorId, "the actor exited via Ray.exitActor()"));
+      tasks.deliverError(spec,
+          new RayActorException(actorId, "the actor exited via Ray.exitActor()", null));
       return true;
     }
     if (Thread.interrupted() && isDead()) {
@@ -300,7 +301,8 @@ final class ActorInstance {
       });
       running.clear();
     }
-    RayActorException failure = new RayActorException(actorId, "the actor restarted: " + cause);
+    RayActorException failure =
+        new RayActorException(actorId, "the actor restarted: " + cause, null);
     toFail.forEach(spec -> tasks.deliverError(spec, failure));
     TaskContext ctx = TaskContext.of(creation.jobId(), creation.taskId(), actorId, namespace,
         loader, TaskKind.ACTOR_CREATION, false, true, creation.runtimeEnv(), gpuIds,
@@ -339,7 +341,7 @@ final class ActorInstance {
         }
       }
     }
-    RayActorException death = new RayActorException(actorId, "the actor is dead: " + cause);
+    RayActorException death = new RayActorException(actorId, "the actor is dead: " + cause, null);
     for (TaskSpec spec : toFail) {
       tasks.deliverError(spec, death);
     }

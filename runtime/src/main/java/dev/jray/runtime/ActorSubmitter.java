@@ -220,7 +220,8 @@ final class ActorSubmitter implements AutoCloseable {
     for (ObjectId call : calls) {
       ActorId actor = call.getTaskId().getActorId();
       taskManager.failCall(call, new RayActorException(actor, "the link to node " + node
-          + ", where the actor runs, broke while the call was in flight; it may or may not have run"));
+          + ", where the actor runs, broke while the call was in flight; it may or may not have"
+          + " run", null));
     }
   }
 

@@ -213,7 +213,7 @@ final class HostedActors {
   void acceptCall(TaskSpec spec) {
     if (!tryAccept(spec, false)) {
       tasks.deliverError(spec, new RayActorException(spec.actorId(),
-          "the actor is dead: it is not on node " + nodeId));
+          "the actor is dead: it is not on node " + nodeId, null));
     }
   }
 

@@ -294,7 +294,7 @@ final class PlacementGroupClient {
     for (TaskSpec spec : tasks.scheduler().removeGroup(group)) {
       if (spec.kind() == TaskKind.ACTOR_CREATION) {
         directory.markDead(spec.actor().actorId(), why, null);
-        tasks.deliverError(spec, new RayActorException(spec.actor().actorId(), why));
+        tasks.deliverError(spec, new RayActorException(spec.actor().actorId(), why, null));
       } else {
         tasks.deliverError(spec, new RayTaskException("task " + spec + " did not run: " + why, null));
       }

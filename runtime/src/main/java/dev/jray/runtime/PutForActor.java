@@ -102,7 +102,7 @@ final class PutForActor {
       if (r == null || r.state() != ActorState.ALIVE || r.nodeId() == null) {
         throw new RayActorException(owner, "actor " + owner + " cannot own an object: it is "
             + (r == null ? "unknown" : r.state() == ActorState.PENDING_CREATION
-                ? "still not created after " + ADOPT_TIMEOUT_MS + " ms" : r.state().name()));
+                ? "still not created after " + ADOPT_TIMEOUT_MS + " ms" : r.state().name()), null);
       }
       return r;
     } catch (InterruptedException e) {

@@ -52,7 +52,8 @@ class TaskEventsTest {
     try (TaskEvents events = new TaskEvents(new ManualTime(0), 16, 4)) {
       TaskSpec s = spec();
       events.ended(WorkerThreadContext.current(), s, new IllegalStateException("boom"));
-      events.failedByOwner(s.taskId(), 0, new RayActorException(dev.jray.api.id.ActorId.NIL, "actor died"));
+      events.failedByOwner(s.taskId(), 0,
+          new RayActorException(dev.jray.api.id.ActorId.NIL, "actor died", null));
       List<TaskEvent> got = events.latest(10);
       assertEquals("TASK_EXECUTION_EXCEPTION", got.get(0).errorType());
       assertTrue(got.get(0).errorMessage().contains("boom"));
@@ -126,7 +127,7 @@ class TaskEventsTest {
       TaskSpec running = spec();
       events.running(WorkerThreadContext.current(), running);
       events.failedByOwner(spec().taskId(), 0, new RayActorException(
-          dev.jray.api.id.ActorId.NIL, "gone"));
+          dev.jray.api.id.ActorId.NIL, "gone", null));
       assertEquals(new TaskEvents.Counts(20, 1, 18, 3), events.counts());
     }
   }

@@ -314,7 +314,9 @@ public class RayParityTest {
     assertSame(actor, new RayActorException(actor).actorId);
     assertNull(new RayActorException().actorId);
     assertNull(new RayActorException(null).actorId, "Ray's new RayActorException(null) compiles");
-    assertEquals("actor " + actor + ": gone", new RayActorException(actor, "gone").getMessage());
+    assertNull(new RayActorException(actor, null).getCause(), "and (actorId, null), as in Ray");
+    assertEquals("actor " + actor + ": gone",
+        new RayActorException(actor, "gone", null).getMessage());
     Throwable cause = new IllegalStateException("x");
     assertSame(cause, new RayActorException(actor, cause).getCause());
     RayActorException creationFailed = new RayActorException(1234, "10.0.0.7", actor, cause);

@@ -39,11 +39,8 @@ public class RayActorException extends RayException {
         + ") the actor died unexpectedly before finishing this task", cause);
   }
 
-  // No (String) constructor: Ray has none, and with one new RayActorException(null) would not compile
-  public RayActorException(ActorId actorId, String message) {
-    this(actorId, message, null);
-  }
-
+  // No (String) nor (ActorId, String): Ray has neither, and with them new RayActorException(null)
+  // and new RayActorException(actorId, null) would be ambiguous
   public RayActorException(ActorId actorId, String message, Throwable cause) {
     super(actorId == null ? message : "actor " + actorId + ": " + message, cause);
     this.actorId = actorId;
