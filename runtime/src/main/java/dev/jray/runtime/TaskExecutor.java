@@ -296,7 +296,7 @@ final class TaskExecutor {
       Runnable beforeDelivery) {
     TaskContext ctx = TaskContext.of(spec.jobId(), spec.taskId(), ActorId.NIL,
         jobs.namespaceOf(spec.jobId()), loader, TaskKind.NORMAL, false, false, spec.runtimeEnv(),
-        gpus, GpuIds.demand(spec.resources()));
+        gpus, gpus.isEmpty() ? 0 : GpuIds.demand(spec.resources())); // most tasks hold no GPU
     if (spec.hops() == 0) {
       taskManager.locate(spec, nodeId); // (a forwarded task's owner heard where it went from the forwarder)
     }
