@@ -10,17 +10,30 @@ import java.nio.file.Path;
  * <p>Threading: not thread-safe; every field is guarded by the owning {@link JobSupervisor}'s lock.
  */
 final class JobEntry {
-  /** Ray's error_type when the entrypoint exits with a code other than 0. */
+  /** Ray's JobErrorType when the entrypoint exits with a code other than 0. */
   static final String COMMAND_ERROR = "JOB_ENTRYPOINT_COMMAND_ERROR";
-  /** Ray's error_type when the entrypoint cannot be started. */
+  /** Ray's JobErrorType when the entrypoint cannot be started. */
   static final String START_ERROR = "JOB_ENTRYPOINT_COMMAND_START_ERROR";
-  /** When the runtime_env cannot be set up (a package missing, a bad zip). */
-  static final String RUNTIME_ENV_ERROR = "RUNTIME_ENV_SETUP_FAILED";
+  /** Ray's JobErrorType when the runtime_env cannot be set up (a package missing, a bad zip). */
+  static final String RUNTIME_ENV_ERROR = "RUNTIME_ENV_SETUP_FAILURE";
   /**
-   * When what ran the entrypoint went away with the job unfinished: the head stopped (its history
-   * is read back), or the node that ran the entrypoint left the cluster.
+   * Ray's JobErrorType when what ran the entrypoint went away with the job unfinished: the head
+   * stopped (its history is read back), or the node that ran the entrypoint left the cluster.
    */
-  static final String SUPERVISOR_DIED_ERROR = "JOB_SUPERVISOR_DIED";
+  static final String SUPERVISOR_DIED_ERROR = "JOB_SUPERVISOR_ACTOR_DIED";
+  /** Ray's message of a PENDING job; jray's detail of what it waits for follows. */
+  static final String NOT_STARTED = "Job has not started yet.";
+  /** Ray's message of a STOPPED job. */
+  static final String STOPPED = "Job was intentionally stopped.";
+
+  /** Ray's message of an entrypoint that exited with {@code exitCode} other than 0. */
+  static String failedMessage(int exitCode, String logTail) {
+    return logTail.isEmpty()
+        ? "Job entrypoint command failed with exit code " + exitCode + ". No logs available."
+        : "Job entrypoint command failed with exit code " + exitCode
+            + ", last available logs (truncated to 20,000 chars):\n" + logTail;
+  }
+
 
   final JobSubmission submission;
   /** Submission order: FIFO within a priority. */
@@ -121,7 +134,8 @@ final class JobEntry {
         .put("driver_info", (Object) null)
         .put("status", status.name())
         .put("entrypoint", s.entrypoint())
-        .put("message", message)
+        .put("message", status == JobStatus.PENDING && message != null
+            && !message.startsWith(NOT_STARTED) ? NOT_STARTED + " " + message : message)
         .put("error_type", errorType)
         .put("start_time", startTimeMs)
         .put("end_time", endTimeMs > 0 ? endTimeMs : null)
