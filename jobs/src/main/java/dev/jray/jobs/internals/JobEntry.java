@@ -21,6 +21,9 @@ final class JobEntry {
    * stopped (its history is read back), or the node that ran the entrypoint left the cluster.
    */
   static final String SUPERVISOR_DIED_ERROR = "JOB_SUPERVISOR_ACTOR_DIED";
+  /** Ray's names of the error types an earlier jray recorded under its own. */
+  private static final java.util.Map<String, String> RAYS_ERROR_TYPES = java.util.Map.of(
+      "RUNTIME_ENV_SETUP_FAILED", RUNTIME_ENV_ERROR, "JOB_SUPERVISOR_DIED", SUPERVISOR_DIED_ERROR);
   /** Ray's message of a PENDING job; jray's detail of what it waits for follows. */
   static final String NOT_STARTED = "Job has not started yet.";
   /** Ray's message of a STOPPED job. */
@@ -99,7 +102,8 @@ final class JobEntry {
     JobEntry e = new JobEntry(s, r.seq(), logFile, d.getLong("start_time", 0L));
     e.status = JobStatus.valueOf(d.getString("status"));
     e.message = d.getString("message");
-    e.errorType = d.getString("error_type");
+    String errorType = d.getString("error_type");
+    e.errorType = errorType == null ? null : RAYS_ERROR_TYPES.getOrDefault(errorType, errorType);
     e.exitCode = d.getInteger("driver_exit_code");
     e.node = d.getString("driver_node_id");
     e.endTimeMs = d.getLong("end_time") == null ? 0 : d.getLong("end_time");

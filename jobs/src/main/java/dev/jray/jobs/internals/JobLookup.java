@@ -31,13 +31,12 @@ public final class JobLookup {
   /** @throws ApiError 404 if no job has this submission id or job id */
   public Found find(String id) {
     DriverJobs.Drivers drivers = DriverJobs.read(gcs);
-    String submission = supervisor.has(id) ? id : drivers.submissionOf(id);
-    if (submission != null) {
-      try {
-        return new Found(submission, drivers.withDriver(supervisor.details(submission)));
-      } catch (ApiError deletedMeanwhile) {
-        // answered below as unknown
-      }
+    JsonObject submitted = submitted(id);
+    if (submitted == null && drivers.submissionOf(id) != null) {
+      submitted = submitted(drivers.submissionOf(id));
+    }
+    if (submitted != null) {
+      return new Found(submitted.getString("submission_id"), drivers.withDriver(submitted));
     }
     JsonObject driver = drivers.find(id);
     if (driver == null) {
@@ -45,6 +44,15 @@ public final class JobLookup {
           + id + "'");
     }
     return new Found(null, driver);
+  }
+
+  /** The submission's details, or null if none has this id. */
+  private JsonObject submitted(String submissionId) {
+    try {
+      return supervisor.details(submissionId);
+    } catch (ApiError notFound) {
+      return null;
+    }
   }
 
   /**

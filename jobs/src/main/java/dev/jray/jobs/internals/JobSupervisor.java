@@ -234,10 +234,6 @@ public final class JobSupervisor implements AutoCloseable {
     return entry(id).details();
   }
 
-  public synchronized boolean has(String id) {
-    return jobs.containsKey(id);
-  }
-
   /**
    * Up to {@code max} bytes of the job's log from {@code offset}: from the node its entrypoint
    * runs on while it runs, else from the head's copy. {@code running} is true until the job has
