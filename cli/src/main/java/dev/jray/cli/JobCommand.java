@@ -1,11 +1,15 @@
 package dev.jray.cli;
 
 import dev.jray.gcs.time.Time;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,18 +36,75 @@ final class JobCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The options every subcommand shares: where the Jobs API is and the token it wants. */
+  /**
+   * The options every subcommand shares, as Ray's: where the Jobs API is, the token it wants, extra
+   * headers and TLS verification.
+   */
   static final class Server {
-    @Option(names = "--address", defaultValue = "http://127.0.0.1:8265",
-        description = "The head's Jobs API, http://HOST:DASHBOARD_PORT (default ${DEFAULT-VALUE}).")
+    static final String DEFAULT_ADDRESS = "http://127.0.0.1:8265";
+
+    @Option(names = "--address", description = "The head's Jobs API, http://HOST:DASHBOARD_PORT."
+        + " Default: env RAY_API_SERVER_ADDRESS, else RAY_ADDRESS if it is an http(s) URL, else "
+        + DEFAULT_ADDRESS + ".")
     String address;
 
     @Option(names = "--token-file", description = "The cluster token's file. Default:"
         + " JRAY_CLUSTER_TOKEN, JRAY_CLUSTER_TOKEN_FILE, else ~/.jray/cluster-token.")
     Path tokenFile;
 
+    @Option(names = "--headers", description = "Extra HTTP headers for every request, as a JSON"
+        + " object: '{\"key\": \"value\"}'.")
+    String headers;
+
+    @Option(names = "--verify", defaultValue = "true", description = "Verify the server's TLS"
+        + " certificate: true (default), false, or a PEM file or directory of trusted certificates.")
+    String verify;
+
     JobsClient client() {
-      return new JobsClient(address, CommandTokens.forMember(tokenFile).token());
+      return new JobsClient(address(address, System::getenv),
+          CommandTokens.forMember(tokenFile).token(), headers(headers), JobsTls.context(verify));
+    }
+
+    /** A client, after printing where it goes as Ray's {@code ray job} does first. */
+    JobsClient jobsClient(PrintWriter out) {
+      JobsClient client = client();
+      out.println("Job submission server address: " + client.address());
+      out.flush();
+      return client;
+    }
+
+    /**
+     * The Jobs API's address: {@code option}, else env RAY_API_SERVER_ADDRESS, else RAY_ADDRESS
+     * if it is an http(s) URL (a bare HOST:PORT there is a GCS, not the API), else the default.
+     */
+    static String address(String option, Function<String, String> env) {
+      if (option != null) {
+        return option;
+      }
+      String api = env.apply("RAY_API_SERVER_ADDRESS");
+      if (api != null && !api.isBlank()) {
+        return api;
+      }
+      String ray = env.apply("RAY_ADDRESS");
+      if (ray != null && (ray.startsWith("http://") || ray.startsWith("https://"))) {
+        return ray;
+      }
+      return DEFAULT_ADDRESS;
+    }
+
+    /** Ray's --headers: a JSON object of strings. */
+    static Map<String, String> headers(String json) {
+      if (json == null) {
+        return Map.of();
+      }
+      Map<String, String> all = new LinkedHashMap<>();
+      try {
+        new JsonObject(json).forEach(e -> all.put(e.getKey(), (String) e.getValue()));
+      } catch (DecodeException | ClassCastException e) {
+        throw new IllegalArgumentException("--headers is not a JSON object of strings"
+            + " ({\"key\": \"value\"}): " + json);
+      }
+      return all;
     }
   }
 
@@ -75,11 +136,14 @@ final class JobCommand implements Runnable {
     return status;
   }
 
+  /** Ray's _log_big_success_msg / _log_big_error_msg: the line between dashes as long as it. */
   static void banner(PrintWriter out, String line) {
-    String rule = "-".repeat(Math.max(40, line.length()));
+    String rule = "-".repeat(line.length());
+    out.println();
     out.println(rule);
     out.println(line);
     out.println(rule);
+    out.println();
   }
 
   /**
@@ -118,7 +182,7 @@ final class JobCommand implements Runnable {
 
     @Override
     public Integer call() {
-      printStatus(server.client(), id, spec.commandLine().getOut());
+      printStatus(server.jobsClient(spec.commandLine().getOut()), id, spec.commandLine().getOut());
       return 0;
     }
   }
@@ -133,8 +197,8 @@ final class JobCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JobsClient client = server.client();
       PrintWriter out = spec.commandLine().getOut();
+      JobsClient client = server.jobsClient(out);
       if (follow) {
         follow(client, id, out);
       } else {
@@ -155,8 +219,8 @@ final class JobCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JobsClient client = server.client();
       PrintWriter out = spec.commandLine().getOut();
+      JobsClient client = server.jobsClient(out);
       out.println("Attempting to stop job '" + id + "'");
       out.flush();
       client.stop(id);
@@ -186,7 +250,7 @@ final class JobCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(server.client().list().encodePrettily());
+      out.println(server.jobsClient(out).list().encodePrettily());
       out.flush();
       return 0;
     }
@@ -201,7 +265,7 @@ final class JobCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      if (!server.client().delete(id)) {
+      if (!server.jobsClient(out).delete(id)) {
         throw new IllegalStateException("job '" + id + "' was not deleted");
       }
       out.println("Job '" + id + "' deleted successfully");

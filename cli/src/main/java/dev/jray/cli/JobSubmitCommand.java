@@ -3,6 +3,7 @@ package dev.jray.cli;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -29,6 +30,12 @@ final class JobSubmitCommand implements Callable<Integer> {
 
   @Option(names = "--submission-id", description = "The job's id (default: one the server makes).")
   String submissionId;
+
+  @Option(names = "--job-id", hidden = true, description = "Deprecated: use --submission-id.")
+  String jobId;
+
+  @Option(names = "--runtime-env", description = "A YAML (or JSON) file holding the runtime env.")
+  Path runtimeEnvFile;
 
   @Option(names = "--runtime-env-json", description = "The runtime env as JSON: working_dir,"
       + " java_jars, env_vars, jvm_options.")
@@ -74,13 +81,13 @@ final class JobSubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    JobsClient client = server.client();
+    JobsClient client = server.jobsClient(out);
+    if (jobId != null) {
+      out.println("--job-id option is deprecated. Please use --submission-id instead.");
+    }
     JsonObject request = request(client);
-    out.println("Job submission server address: " + client.address());
-    out.flush();
     String id = client.submit(request);
     JobCommand.banner(out, "Job '" + id + "' submitted successfully");
-    out.println();
     out.println("Next steps");
     out.println("  Query the logs of the job:");
     out.println("    java -jar jray.jar job logs " + id);
@@ -102,11 +109,14 @@ final class JobSubmitCommand implements Callable<Integer> {
   /** The {@code POST /api/jobs/} body, its local packages uploaded first. */
   JsonObject request(JobsClient client) {
     JsonObject request = new JsonObject().put("entrypoint", entrypoint(entrypoint));
-    if (submissionId != null) {
-      request.put("submission_id", submissionId);
+    if (submissionId != null || jobId != null) {
+      request.put("submission_id", submissionId != null ? submissionId : jobId);
     }
-    JsonObject runtimeEnv = runtimeEnvJson == null ? new JsonObject()
-        : jsonObject(runtimeEnvJson, "--runtime-env-json");
+    if (runtimeEnvFile != null && runtimeEnvJson != null) {
+      throw new IllegalArgumentException("Only one of --runtime-env and --runtime-env-json can be provided.");
+    }
+    JsonObject runtimeEnv = runtimeEnvFile != null ? RuntimeEnvFile.read(runtimeEnvFile)
+        : runtimeEnvJson == null ? new JsonObject() : jsonObject(runtimeEnvJson, "--runtime-env-json");
     if (workingDir != null) {
       runtimeEnv.put("working_dir", workingDir);
     }

@@ -16,10 +16,12 @@ import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of the head's Jobs REST API, Ray's paths and fields ({@code /api/jobs/},
@@ -39,6 +41,8 @@ final class JobsClient {
 
   private final URI base;
   private final String authorization;
+  /** Ray's --headers: sent with every request; an Authorization among them replaces the token's. */
+  private final Map<String, String> headers;
   private final HttpClient http;
 
   /** Thrown for a refused connection or an error status; its message is the line to print. */
@@ -57,14 +61,37 @@ final class JobsClient {
   }
 
   JobsClient(String address, ClusterToken token) {
+    this(address, token, Map.of(), null);
+  }
+
+  /**
+   * @param headers extra headers for every request (Ray's --headers)
+   * @param tls the TLS context of an https address ({@link JobsTls}), null for the default
+   */
+  JobsClient(String address, ClusterToken token, Map<String, String> headers, SSLContext tls) {
     this.base = baseUri(address);
     this.authorization = "Bearer " + token.reveal();
+    this.headers = Map.copyOf(headers);
     HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-    TlsSettings tls = "https".equals(base.getScheme()) ? TlsSettings.ofProcess() : null;
+    TlsSettings process = "https".equals(base.getScheme()) && tls == null ? TlsSettings.ofProcess() : null;
     if (tls != null) {
-      http.sslContext(tls.context()); // trusts the cluster's CA (the host name is still checked)
+      http.sslContext(tls);
+    } else if (process != null) {
+      http.sslContext(process.context()); // trusts the cluster's CA (the host name is still checked)
     }
     this.http = http.build();
+  }
+
+  /** Sets the token's Authorization and the extra headers on a request or WebSocket builder. */
+  private void authorize(java.util.function.BiConsumer<String, String> header) {
+    if (headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+      header.accept("Authorization", authorization);
+    }
+    try {
+      headers.forEach(header);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--headers: " + e.getMessage());
+    }
   }
 
   /** {@code http://HOST:PORT} with no trailing slash; a bare {@code HOST:PORT} gets {@code http://}. */
@@ -230,9 +257,9 @@ final class JobsClient {
       }
     };
     try {
-      http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
-          .header("Authorization", authorization)
-          .buildAsync(ws, listener).join();
+      WebSocket.Builder socket = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
+      authorize(socket::header);
+      socket.buildAsync(ws, listener).join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof ConnectException) {
         throw unreachable();
@@ -254,12 +281,12 @@ final class JobsClient {
   }
 
   private String send(String method, String path, HttpRequest.BodyPublisher body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(REQUEST_TIMEOUT)
-        .header("Authorization", authorization)
         .header("Content-Type", "application/json")
-        .method(method, body)
-        .build();
+        .method(method, body);
+    authorize(builder::header);
+    HttpRequest request = builder.build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

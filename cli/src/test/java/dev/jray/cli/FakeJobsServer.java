@@ -23,7 +23,8 @@ import java.util.Map;
  */
 final class FakeJobsServer implements AutoCloseable {
   /** One request as the server saw it. */
-  record Request(String method, String path, String authorization, byte[] body) {
+  record Request(String method, String path, String authorization, byte[] body,
+      Map<String, List<String>> headers) {
     String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
@@ -79,7 +80,8 @@ final class FakeJobsServer implements AutoCloseable {
     String reply;
     synchronized (this) {
       requests.add(new Request(method, path,
-          exchange.getRequestHeaders().getFirst("Authorization"), body));
+          exchange.getRequestHeaders().getFirst("Authorization"), body,
+          Map.copyOf(exchange.getRequestHeaders())));
       if (path.startsWith("/api/packages/gcs/")) {
         String name = path.substring("/api/packages/gcs/".length());
         if (method.equals("PUT")) {

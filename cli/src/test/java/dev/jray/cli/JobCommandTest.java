@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,8 +96,61 @@ class JobCommandTest {
     assertEquals("hi", runtimeEnv.getJsonObject("env_vars").getString("GREETING"));
     assertTrue(server.requests().stream()
         .allMatch(r -> ("Bearer " + token.reveal()).equals(r.authorization())));
-    assertTrue(out.toString().contains("Job 'job-1' submitted successfully"), out.toString());
+    String nl = System.lineSeparator();
+    assertTrue(out.toString().startsWith("Job submission server address: " + server.address() + nl),
+        out.toString());
+    String done = "Job 'job-1' submitted successfully";
+    assertTrue(out.toString().contains(nl + nl + "-".repeat(done.length()) + nl + done + nl
+        + "-".repeat(done.length()) + nl + nl + "Next steps" + nl), "Ray's big success message: " + out);
     assertTrue(out.toString().contains("java -jar jray.jar job logs job-1"), out.toString());
+  }
+
+  @Test
+  void submitTakesARuntimeEnvYamlFileAndTheDeprecatedJobId() throws Exception {
+    Path yaml = Files.writeString(dir.resolve("env.yaml"),
+        "env_vars:\n  GREETING: hi\njvm_options:\n  - -Xmx64m\n");
+    assertEquals(0, jray("job", "submit", "--no-wait", "--runtime-env", yaml.toString(),
+        "--job-id", "old-style", "--", "true"), err.toString());
+    JsonObject body = new JsonObject(server.requests().stream()
+        .filter(r -> r.method().equals("POST")).findFirst().orElseThrow().text());
+    assertEquals("old-style", body.getString("submission_id"));
+    assertEquals(new JsonObject().put("env_vars", new JsonObject().put("GREETING", "hi"))
+        .put("jvm_options", new io.vertx.core.json.JsonArray().add("-Xmx64m")), body.getJsonObject("runtime_env"));
+    assertTrue(out.toString().contains("--job-id option is deprecated. Please use --submission-id instead."),
+        out.toString());
+
+    assertEquals(1, jray("job", "submit", "--no-wait", "--runtime-env", yaml.toString(),
+        "--runtime-env-json", "{}", "--", "true"));
+    assertTrue(err.toString().contains("Only one of --runtime-env and --runtime-env-json can be provided."),
+        err.toString());
+    Path list = Files.writeString(dir.resolve("list.yaml"), "- a\n- b\n");
+    assertEquals(1, jray("job", "submit", "--no-wait", "--runtime-env", list.toString(), "--", "true"));
+    assertTrue(err.toString().contains("must hold a mapping"), err.toString());
+  }
+
+  @Test
+  void headersGoWithEveryRequestAndVerifyIsAccepted() {
+    server.play(List.of("RUNNING"), "", null);
+    assertEquals(0, jray("job", "status", "--headers", "{\"X-Proxy-Token\": \"abc\"}",
+        "--verify", "False", "j1"), err.toString());
+    assertTrue(server.requests().stream().allMatch(r -> List.of("abc").equals(r.headers().get("X-proxy-token"))
+        && ("Bearer " + token.reveal()).equals(r.authorization())), server.requests().toString());
+    assertEquals(1, jray("job", "status", "--headers", "[1]", "j1"));
+    assertTrue(err.toString().contains("--headers is not a JSON object"), err.toString());
+    assertEquals(1, jray("job", "status", "--verify", dir.resolve("no-such.pem").toString(), "j1"));
+    assertTrue(err.toString().contains("--verify"), err.toString());
+  }
+
+  @Test
+  void theAddressFallsBackToRaysEnvironmentVariables() {
+    assertEquals("http://h:1", JobCommand.Server.address("http://h:1",
+        Map.of("RAY_API_SERVER_ADDRESS", "http://api:2")::get));
+    assertEquals("http://api:2", JobCommand.Server.address(null,
+        Map.of("RAY_API_SERVER_ADDRESS", "http://api:2", "RAY_ADDRESS", "http://ray:3")::get));
+    assertEquals("https://ray:3", JobCommand.Server.address(null, Map.of("RAY_ADDRESS", "https://ray:3")::get));
+    assertEquals("http://127.0.0.1:8265", JobCommand.Server.address(null,
+        Map.of("RAY_ADDRESS", "10.0.0.1:6379")::get), "a GCS address is not the Jobs API");
+    assertEquals("http://127.0.0.1:8265", JobCommand.Server.address(null, Map.<String, String>of()::get));
   }
 
   @Test
@@ -128,6 +182,8 @@ class JobCommandTest {
     assertTrue(out.toString().contains("Job 'j1' deleted successfully"), out.toString());
     assertEquals(0, jray("job", "list"));
     assertTrue(out.toString().contains("\"type\" : \"SUBMISSION\""), out.toString());
+    assertEquals(5, out.toString().lines().filter(("Job submission server address: "
+        + server.address())::equals).count(), "every subcommand says where it goes first: " + out);
 
     List<String> calls = server.requests().stream().map(r -> r.method() + " " + r.path()).toList();
     assertTrue(calls.containsAll(List.of("GET /api/jobs/j1", "GET /api/jobs/j1/logs",

@@ -185,6 +185,10 @@ class JobsIT {
     assertEquals("SUCCEEDED", d.getString("status"));
     assertEquals("SUBMISSION", d.getString("type"));
     assertEquals(0, d.getInteger("driver_exit_code"));
+    JsonObject driverInfo = d.getJsonObject("driver_info");
+    assertEquals(d.getString("job_id"), driverInfo.getString("id"), d.encode());
+    assertTrue(driverInfo.getString("pid").matches("[1-9][0-9]*"), "its driver's pid: " + d.encode());
+    assertFalse(driverInfo.getString("node_ip_address").isEmpty(), d.encode());
   }
 
   @Test
@@ -260,7 +264,15 @@ class JobsIT {
     List<JsonObject> drivers = jobs.stream().map(o -> (JsonObject) o)
         .filter(j -> "DRIVER".equals(j.getString("type")) && "RUNNING".equals(j.getString("status")))
         .toList();
-    assertFalse(drivers.isEmpty(), "a running DRIVER among " + jobs.encodePrettily());
+    String pid = Long.toString(driver.process().pid());
+    JsonObject mine = drivers.stream()
+        .filter(j -> pid.equals(j.getJsonObject("driver_info").getString("pid"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no DRIVER with pid " + pid + " among " + jobs.encodePrettily()));
+    assertTrue(mine.getString("entrypoint").contains(HandStartedDriver.class.getName()),
+        "its command line: " + mine.encode());
+    assertEquals(mine.getString("job_id"), mine.getJsonObject("driver_info").getString("id"));
+    assertFalse(mine.getJsonObject("driver_info").getString("node_ip_address").isEmpty(), mine.encode());
+    assertEquals(new JsonObject(), mine.getJsonObject("metadata"));
     Files.writeString(release, "done");
     assertTrue(driver.await(CLI).ok());
   }

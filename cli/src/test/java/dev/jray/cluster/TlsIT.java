@@ -184,6 +184,12 @@ class TlsIT {
         + untrusted.describe());
     assertFalse(untrusted.output().contains("\tat "), "one line, not a stack trace: "
         + untrusted.describe());
+    JvmResult pinned = c.cli(Duration.ofSeconds(60), List.of(), "job", "list", "--address", url,
+        "--verify", driverFiles.ca().toString());
+    assertTrue(pinned.ok(), "Ray's --verify CA_FILE trusts the cluster's CA: " + pinned.describe());
+    JvmResult unverified = c.cli(Duration.ofSeconds(60), List.of(), "job", "list", "--address", url,
+        "--verify", "false");
+    assertTrue(unverified.ok(), "Ray's --verify false: " + unverified.describe());
   }
 
   @Test

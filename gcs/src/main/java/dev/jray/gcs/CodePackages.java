@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where job code packages live in the GCS KV and how a holder keeps one from being collected.
- * A package is the jar (or zip) whose SHA-256 in hex is its id, under {@code pkg:<id>}; the
+ * A package is the jar (or zip) whose SHA-256 in hex is its id, or one uploaded through the Jobs
+ * API under its own name (Ray's {@code _ray_pkg_<hash>.zip}), under {@code pkg:<id>}; the
  * cluster's leader removes one that no unfinished job names (nor a finished one whose actor
  * lives) and no holder references, once it has been so for a grace period. A holder that needs
  * a package before any job names it (a queued Jobs API submission) writes {@link #reference}
@@ -20,9 +21,11 @@ public final class CodePackages {
   private static final String KEY_PREFIX = "pkg:";
   private static final String REFERENCE_PREFIX = "pkg-ref:";
   private static final String JOB_HOLDER_PREFIX = "job-";
-  private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+  /** A SHA-256 in hex, or a package's safe file name (no ':' nor path separators). */
+  private static final Pattern ID =
+      Pattern.compile("[0-9a-f]{64}|[A-Za-z0-9_.-]{1,200}\\.(?:zip|jar)");
   private static final Pattern REFERENCE =
-      Pattern.compile(Pattern.quote(REFERENCE_PREFIX) + "([0-9a-f]{64}):.+");
+      Pattern.compile(Pattern.quote(REFERENCE_PREFIX) + "(" + ID.pattern() + "):(.+)");
 
   private CodePackages() {}
 
@@ -82,7 +85,7 @@ public final class CodePackages {
     if (!m.matches()) {
       return null;
     }
-    String holder = kvKey.substring(REFERENCE_PREFIX.length() + 65);
+    String holder = m.group(2);
     return holder.startsWith(JOB_HOLDER_PREFIX) ? holder.substring(JOB_HOLDER_PREFIX.length())
         : null;
   }

@@ -19,6 +19,11 @@ public record JobRecord(JobId jobId, String namespace, UniqueId driverNodeId, lo
    * job ran for (UTF-8), so the Jobs API lists the two as one job.
    */
   public static final String SUBMISSION_KEY_PREFIX = "job-submission:";
+  /**
+   * GCS KV key prefix, then the job id in hex: the driver's process ({@link DriverProcess}), which
+   * the Jobs API shows as Ray's driver_info.pid and a DRIVER job's entrypoint.
+   */
+  public static final String DRIVER_PROCESS_KEY_PREFIX = "job-driver:";
 
   public JobRecord {
     packages = List.copyOf(packages);

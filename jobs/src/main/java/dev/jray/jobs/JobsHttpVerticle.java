@@ -8,8 +8,8 @@ import dev.jray.jobs.internals.ClusterRows;
 import dev.jray.jobs.internals.DashboardAccess;
 import dev.jray.jobs.internals.DashboardRoutes;
 import dev.jray.jobs.internals.DashboardSessions;
-import dev.jray.jobs.internals.DriverJobs;
 import dev.jray.jobs.internals.EntrypointHosts;
+import dev.jray.jobs.internals.JobLookup;
 import dev.jray.jobs.internals.JobSubmission;
 import dev.jray.jobs.internals.JobSupervisor;
 import dev.jray.jobs.internals.LogTail;
@@ -29,8 +29,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,12 +51,16 @@ public final class JobsHttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobsHttpVerticle.class);
   /** Ray's Jobs API version, which Ray's clients check. */
   static final String API_VERSION = "2";
+  /** The Ray release reported as ray_version: Ray's SDK refuses a server older than it needs (2.8+). */
+  static final String RAY_COMPATIBLE_VERSION = "2.40.0";
   private static final long TICK_MS = 100;
   private static final int MAX_JSON_BYTES = 1 << 20;
 
   private final JobsOptions options;
   private final Gcs gcs;
   private JobSupervisor supervisor;
+  /** Resolves Ray's job_or_submission_id; set once, on the event loop, while it starts. */
+  private JobLookup lookup;
   private Router router;
   private HttpServer server;
   /** Takes the hosts' exit reports; set once, on the event loop, while it starts. */
@@ -121,6 +123,7 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   private Future<HttpServer> serve(JobSupervisor jobs) {
     supervisor = jobs;
+    lookup = new JobLookup(gcs, jobs);
     router = Router.router(vertx);
     new DashboardAccess(options.token(), new DashboardSessions(options.time()),
         options.tls() != null).mount(router);
@@ -133,8 +136,9 @@ public final class JobsHttpVerticle extends VerticleBase {
       }
     });
     router.get("/api/version").handler(ctx -> json(ctx, 200, new JsonObject()
-        .put("version", API_VERSION).put("ray_version", jrayVersion()).put("ray_commit", "jray")
-        .put("session_name", (String) null)));
+        .put("version", API_VERSION).put("ray_version", RAY_COMPATIBLE_VERSION)
+        .put("ray_commit", "jray").put("session_name", (String) null)
+        .put("jray_version", jrayVersion())));
     router.post("/api/jobs").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
     router.post("/api/jobs").handler(ctx -> blocking(ctx, 200, () -> supervisor.submit(
         JobSubmission.parse(bodyObject(ctx)))));
@@ -143,14 +147,15 @@ public final class JobsHttpVerticle extends VerticleBase {
         JobSubmission.parse(bodyObject(ctx)))));
     router.get("/api/jobs/").handler(ctx -> blocking(ctx, 200, this::listJobs));
     router.get("/api/jobs").handler(ctx -> blocking(ctx, 200, this::listJobs));
-    router.get("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> details(ctx.pathParam("id"))));
+    router.get("/api/jobs/:id").handler(ctx -> blocking(ctx, 200,
+        () -> lookup.find(ctx.pathParam("id")).details()));
     router.get("/api/jobs/:id/logs").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
-        .put("logs", supervisor.logs(ctx.pathParam("id")))));
+        .put("logs", supervisor.logs(lookup.submission(ctx.pathParam("id"), JobLookup.LOGS_OF_DRIVER)))));
     router.get("/api/jobs/:id/logs/tail").handler(this::tailLogs);
     router.post("/api/jobs/:id/stop").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
-        .put("stopped", supervisor.stop(ctx.pathParam("id")))));
+        .put("stopped", supervisor.stop(lookup.submission(ctx.pathParam("id"), JobLookup.STOP_OF_DRIVER)))));
     router.delete("/api/jobs/:id").handler(ctx -> blocking(ctx, 200, () -> new JsonObject()
-        .put("deleted", supervisor.delete(ctx.pathParam("id")))));
+        .put("deleted", supervisor.delete(lookup.submission(ctx.pathParam("id"), JobLookup.DELETE_OF_DRIVER)))));
     PackageRoutes.mount(router, vertx, gcs);
     StateRoutes.mount(router, gcs, new ClusterRows(vertx, gcs, options.time()), this::listJobs,
         (ctx, work) -> blocking(ctx, 200, work));
@@ -227,36 +232,28 @@ public final class JobsHttpVerticle extends VerticleBase {
   }
 
   private JsonArray listJobs() {
-    DriverJobs.Drivers drivers = DriverJobs.read(gcs);
-    List<Object> all = new ArrayList<>(drivers.details());
-    supervisor.list().forEach(job -> all.add(drivers.withDriver(job)));
-    return new JsonArray(all);
+    return lookup.list();
   }
 
-  /** A submission by its id, else by its driver's job id, else a hand-started driver (Ray's job_or_submission_id). */
-  private JsonObject details(String id) {
-    DriverJobs.Drivers drivers = DriverJobs.read(gcs);
-    try {
-      return drivers.withDriver(supervisor.details(id));
-    } catch (ApiError notFound) {
-      String submission = drivers.submissionOf(id);
-      if (submission != null) {
-        return drivers.withDriver(supervisor.details(submission));
-      }
-      JsonObject driver = drivers.find(id);
-      if (driver == null) {
-        throw ApiError.notFound("no job with submission_id or job_id '" + id + "'");
-      }
-      return driver;
-    }
-  }
-
+  /**
+   * Answers 404 (400 for a DRIVER job) before the upgrade, as Ray's; the request is paused while
+   * the job is looked up, so it can still be upgraded after.
+   */
   private void tailLogs(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    // upgraded at once: a request waited on (the job looked up first) can no longer be upgraded
-    ctx.request().toWebSocket().onSuccess(ws -> new LogTail(vertx, supervisor, id, ws).start())
-        .onFailure(e -> fail(ctx, ApiError.badRequest("GET /api/jobs/" + id
-            + "/logs/tail is a WebSocket: " + e.getMessage())));
+    ctx.request().pause();
+    vertx.executeBlocking(() -> lookup.submission(id, JobLookup.LOGS_OF_DRIVER), false)
+        .onComplete(found -> {
+          if (found.failed()) {
+            ctx.request().resume();
+            fail(ctx, found.cause());
+            return;
+          }
+          ctx.request().toWebSocket()
+              .onSuccess(ws -> new LogTail(vertx, supervisor, found.result(), ws).start())
+              .onFailure(e -> fail(ctx, ApiError.badRequest("GET /api/jobs/" + id
+                  + "/logs/tail is a WebSocket: " + e.getMessage())));
+        });
   }
 
   private static JsonObject bodyObject(RoutingContext ctx) {

@@ -105,6 +105,6 @@ class EntrypointPlacementTest {
     JsonObject failed = api.awaitStatus("lost", "FAILED");
     assertTrue(failed.getString("message").contains("node " + WORKER + ", which ran it, left the"
         + " cluster"), failed.getString("message"));
-    assertEquals("JOB_SUPERVISOR_DIED", failed.getString("error_type"));
+    assertEquals("JOB_SUPERVISOR_ACTOR_DIED", failed.getString("error_type"));
   }
 }

@@ -59,7 +59,7 @@ class JobHistoryTest {
       assertEquals(4, second.job("failed").getInteger("driver_exit_code"));
       JsonObject cut = second.job("cut-off");
       assertEquals("FAILED", cut.getString("status"));
-      assertEquals("JOB_SUPERVISOR_DIED", cut.getString("error_type"));
+      assertEquals("JOB_SUPERVISOR_ACTOR_DIED", cut.getString("error_type"));
       assertTrue(cut.getString("message").contains("head stopped while the job was RUNNING"), cut.getString("message"));
       assertEquals(409, second.call(HttpMethod.POST, "/api/jobs/", job("done", "true")).statusCode(),
           "a submission id of the history is taken");

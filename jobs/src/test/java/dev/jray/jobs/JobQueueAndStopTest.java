@@ -1,6 +1,7 @@
 package dev.jray.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.gcs.CodePackages;
@@ -54,6 +55,8 @@ class JobQueueAndStopTest {
     api.awaitStatus("other", "RUNNING"); // another queue is not held back
     JsonObject waiting = api.job("high-a");
     assertEquals("PENDING", waiting.getString("status"));
+    assertTrue(waiting.getString("message").startsWith("Job has not started yet. "), "Ray's, then"
+        + " what it waits for: " + waiting.getString("message"));
     assertTrue(waiting.getString("message").contains("queue 'one'") && waiting.getString("message")
         .contains("1 of its 1 running jobs"), waiting.getString("message"));
     assertEquals(5, waiting.getInteger("priority"));
@@ -97,6 +100,8 @@ class JobQueueAndStopTest {
         .getBoolean("stopped"));
     JsonObject waiter = api.job("waiter");
     assertEquals("STOPPED", waiter.getString("status"));
+    assertEquals("Job was intentionally stopped.", waiter.getString("message"));
+    assertNull(waiter.getValue("driver_exit_code"));
     api.call(HttpMethod.POST, "/api/jobs/runner/stop", null);
     time.advance(Duration.ofSeconds(5));
     api.awaitStatus("runner", "STOPPED");
@@ -142,8 +147,10 @@ class JobQueueAndStopTest {
     api.call(HttpMethod.POST, "/api/jobs/stubborn/stop", null);
     Await.until("the job got SIGTERM", Duration.ofSeconds(30), () -> api.logs("stubborn").contains("got-term"));
     assertEquals("RUNNING", api.job("stubborn").getString("status"), "within the grace period it runs on");
+    assertEquals(true, api.call(HttpMethod.POST, "/api/jobs/stubborn/stop", null).bodyAsJsonObject()
+        .getBoolean("stopped"), "as Ray's: true again while it has not ended");
     time.advance(Duration.ofSeconds(3));
     JsonObject job = api.awaitStatus("stubborn", "STOPPED");
-    assertEquals(137, job.getInteger("driver_exit_code"), "SIGKILL");
+    assertNull(job.getValue("driver_exit_code"), "killed by SIGKILL, but Ray gives a STOPPED job no exit code");
   }
 }

@@ -74,7 +74,34 @@ class JobRuntimeEnvTest {
         Buffer.buffer(zip));
     assertEquals(400, r.statusCode());
     assertTrue(r.bodyAsJsonObject().getString("error").contains("SHA-256"), r.bodyAsString());
-    assertEquals(400, api.call(HttpMethod.GET, "/api/packages/s3/whatever.zip", null).statusCode());
+    assertEquals(404, api.call(HttpMethod.GET, "/api/packages/s3/whatever.zip", null).statusCode(),
+        "the head can hold no such package");
+    assertEquals(400, api.call(HttpMethod.PUT, "/api/packages/s3/whatever.zip", Buffer.buffer(zip))
+        .statusCode());
+    assertEquals(400, api.call(HttpMethod.PUT, "/api/packages/gcs/bad%20name.zip", Buffer.buffer(zip))
+        .statusCode());
+    assertEquals(400, api.call(HttpMethod.PUT, "/api/packages/gcs/" + "a".repeat(201) + ".zip",
+        Buffer.buffer(zip)).statusCode());
+  }
+
+  @Test
+  void raysSdkUploadsAWorkingDirAsRayPkgAndTheJobRunsInIt() throws Exception {
+    byte[] zip = zip("data/hello.txt", "hello from ray's upload");
+    String name = "_ray_pkg_0f3c9a1d2b7e4c55.zip"; // as Ray's SDK names it: a hash of the dir, not of the zip
+    assertEquals(404, api.call(HttpMethod.GET, "/api/packages/gcs/" + name, null).statusCode());
+    assertEquals(200, api.call(HttpMethod.PUT, "/api/packages/gcs/" + name, Buffer.buffer(zip)).statusCode());
+    assertEquals(200, api.call(HttpMethod.GET, "/api/packages/gcs/" + name, null).statusCode());
+    byte[] jar = zip("dep/Dep.class", "not really a class");
+    String jarName = "_ray_pkg_deps.jar";
+    assertEquals(200, api.call(HttpMethod.PUT, "/api/packages/gcs/" + jarName, Buffer.buffer(jar)).statusCode());
+    api.submit(new JsonObject().put("submission_id", "ray-sdk").put("entrypoint",
+            "cat data/hello.txt; echo; echo \"cp=$CLASSPATH\"")
+        .put("runtime_env", new JsonObject().put("working_dir", "gcs://" + name)
+            .put("java_jars", new JsonArray().add("gcs://" + jarName))));
+    api.awaitStatus("ray-sdk", "SUCCEEDED");
+    String logs = api.logs("ray-sdk");
+    assertTrue(logs.startsWith("hello from ray's upload\n"), logs);
+    assertTrue(logs.matches("(?s).*cp=/\\S+/" + jarName + "\n.*"), logs);
   }
 
   @Test
@@ -83,7 +110,8 @@ class JobRuntimeEnvTest {
     api.submit(new JsonObject().put("submission_id", "nopkg").put("entrypoint", "true")
         .put("runtime_env", new JsonObject().put("working_dir", uri)));
     JsonObject job = api.awaitStatus("nopkg", "FAILED");
-    assertEquals("RUNTIME_ENV_SETUP_FAILED", job.getString("error_type"));
+    assertEquals("RUNTIME_ENV_SETUP_FAILURE", job.getString("error_type"));
+    assertTrue(job.getString("message").startsWith("runtime_env setup failed: "), job.getString("message"));
     assertTrue(job.getString("message").contains(uri), job.getString("message"));
   }
 

@@ -144,6 +144,9 @@ final class JrayRuntime {
       job = gcs.nextJobId();
       gcs.jobs().put(job, new JobRecord(job, namespace, node.options().nodeId(),
           time.milliseconds(), 0, packages));
+      // the Jobs API shows the driver's pid and command line (Ray's driver_info, entrypoint)
+      gcs.kv().put(JobRecord.DRIVER_PROCESS_KEY_PREFIX + job.toHex(),
+          dev.jray.gcs.DriverProcess.current().bytes());
       JobPackages.restoreCollected(gcs, code, packages);
       String submission = System.getenv(JobRecord.SUBMISSION_ID_ENV);
       if (address != null && submission != null && !submission.isBlank()) {

@@ -104,6 +104,7 @@ final class GcsRetention {
     for (JobRecord j : oldestOver(finished)) {
       gcs.jobs().remove(j.jobId());
       gcs.kv().remove(JobRecord.SUBMISSION_KEY_PREFIX + j.jobId().toHex());
+      gcs.kv().remove(JobRecord.DRIVER_PROCESS_KEY_PREFIX + j.jobId().toHex());
       removed++;
     }
     removed += pruneDeadActors(dead, jobs);

@@ -266,6 +266,9 @@ public final class NodeVerticle extends AbstractVerticle {
     List<String> packages = JobPackages.upload(gcs, code);
     gcs.jobs().put(job, new JobRecord(job, ns, options.nodeId(), time.milliseconds(), 0,
         packages));
+    // the Jobs API shows the driver's pid and command line (Ray's driver_info, entrypoint)
+    gcs.kv().put(JobRecord.DRIVER_PROCESS_KEY_PREFIX + job.toHex(),
+        dev.jray.gcs.DriverProcess.current().bytes());
     JobPackages.restoreCollected(gcs, code, packages);
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     worker().startDriver(job, ns, loader != null ? loader : NodeVerticle.class.getClassLoader());

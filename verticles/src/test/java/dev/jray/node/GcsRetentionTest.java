@@ -71,11 +71,15 @@ class GcsRetentionTest {
     actor(withDetachedActor, ActorState.ALIVE);
     gcs.kv().put(JobRecord.SUBMISSION_KEY_PREFIX + first.toHex(),
         "raysubmit_1".getBytes(StandardCharsets.UTF_8));
+    gcs.kv().put(JobRecord.DRIVER_PROCESS_KEY_PREFIX + first.toHex(),
+        new dev.jray.gcs.DriverProcess(42, "java Main").bytes());
 
     assertEquals(1, prune());
     assertNull(gcs.jobs().get(first), "the oldest finished job over the bound of 2 goes");
     assertFalse(gcs.kv().containsKey(JobRecord.SUBMISSION_KEY_PREFIX + first.toHex()),
         "with its submission id");
+    assertFalse(gcs.kv().containsKey(JobRecord.DRIVER_PROCESS_KEY_PREFIX + first.toHex()),
+        "and its driver's process");
     for (JobId kept : List.of(second, withDetachedActor, third, running)) {
       assertTrue(gcs.jobs().containsKey(kept), "kept " + kept);
     }

@@ -70,6 +70,22 @@ class PackageCollectionTest {
   }
 
   @Test
+  void aPackageUploadedUnderItsOwnNameIsHeldAndCollectedAsOneNamedByContent() {
+    String named = "_ray_pkg_0f3c9a1d2b7e4c55.zip"; // as Ray's SDK names a working_dir
+    gcs.kv().put(CodePackages.key(named), new byte[] {1});
+    gcs.kv().put(CodePackages.reference(named, "submission:raysubmit_2"), new byte[0]);
+    collect();
+    time.advance(GRACE);
+    assertEquals(0, collect());
+    assertTrue(stored(named), "held by its queued submission");
+    gcs.kv().remove(CodePackages.reference(named, "submission:raysubmit_2"));
+    collect();
+    time.advance(GRACE);
+    assertEquals(1, collect());
+    assertFalse(stored(named));
+  }
+
+  @Test
   void aJobsRuntimeEnvJarsStayWhileTheJobOrItsActorsLiveThenTheirReferenceGoes() {
     String jar = storedPackage();
     JobId job = job(0); // running: its tasks' java_jars stay

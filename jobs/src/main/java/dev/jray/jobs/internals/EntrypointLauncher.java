@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -98,9 +97,9 @@ public final class EntrypointLauncher {
   }
 
   private Path workingDir(String location, Path target) throws SetupException, IOException {
-    Matcher pkg = RuntimeEnv.PACKAGE_URI.matcher(location);
-    if (pkg.matches()) {
-      unzip(Packages.read(gcs, pkg.group(1), location), target);
+    String pkg = RuntimeEnv.packageId(location);
+    if (pkg != null) {
+      unzip(Packages.read(gcs, pkg, location), target);
       return target;
     }
     Path local = Path.of(location);
@@ -116,11 +115,12 @@ public final class EntrypointLauncher {
   }
 
   private Path jar(String location, Path jarsDir) throws SetupException, IOException {
-    Matcher pkg = RuntimeEnv.PACKAGE_URI.matcher(location);
-    if (pkg.matches()) {
+    String pkg = RuntimeEnv.packageId(location);
+    if (pkg != null) {
       Files.createDirectories(jarsDir);
-      Path file = jarsDir.resolve("pkg-" + pkg.group(1) + ".jar");
-      Files.write(file, Packages.read(gcs, pkg.group(1), location));
+      // a name is a safe file name; a SHA-256 id gets the name jray's CLI gives it
+      Path file = jarsDir.resolve(pkg.indexOf('.') >= 0 ? pkg : "pkg-" + pkg + ".jar");
+      Files.write(file, Packages.read(gcs, pkg, location));
       return file;
     }
     Path local = Path.of(location);

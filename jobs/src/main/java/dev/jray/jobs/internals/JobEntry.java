@@ -10,17 +10,33 @@ import java.nio.file.Path;
  * <p>Threading: not thread-safe; every field is guarded by the owning {@link JobSupervisor}'s lock.
  */
 final class JobEntry {
-  /** Ray's error_type when the entrypoint exits with a code other than 0. */
+  /** Ray's JobErrorType when the entrypoint exits with a code other than 0. */
   static final String COMMAND_ERROR = "JOB_ENTRYPOINT_COMMAND_ERROR";
-  /** Ray's error_type when the entrypoint cannot be started. */
+  /** Ray's JobErrorType when the entrypoint cannot be started. */
   static final String START_ERROR = "JOB_ENTRYPOINT_COMMAND_START_ERROR";
-  /** When the runtime_env cannot be set up (a package missing, a bad zip). */
-  static final String RUNTIME_ENV_ERROR = "RUNTIME_ENV_SETUP_FAILED";
+  /** Ray's JobErrorType when the runtime_env cannot be set up (a package missing, a bad zip). */
+  static final String RUNTIME_ENV_ERROR = "RUNTIME_ENV_SETUP_FAILURE";
   /**
-   * When what ran the entrypoint went away with the job unfinished: the head stopped (its history
-   * is read back), or the node that ran the entrypoint left the cluster.
+   * Ray's JobErrorType when what ran the entrypoint went away with the job unfinished: the head
+   * stopped (its history is read back), or the node that ran the entrypoint left the cluster.
    */
-  static final String SUPERVISOR_DIED_ERROR = "JOB_SUPERVISOR_DIED";
+  static final String SUPERVISOR_DIED_ERROR = "JOB_SUPERVISOR_ACTOR_DIED";
+  /** Ray's names of the error types an earlier jray recorded under its own. */
+  private static final java.util.Map<String, String> RAYS_ERROR_TYPES = java.util.Map.of(
+      "RUNTIME_ENV_SETUP_FAILED", RUNTIME_ENV_ERROR, "JOB_SUPERVISOR_DIED", SUPERVISOR_DIED_ERROR);
+  /** Ray's message of a PENDING job; jray's detail of what it waits for follows. */
+  static final String NOT_STARTED = "Job has not started yet.";
+  /** Ray's message of a STOPPED job. */
+  static final String STOPPED = "Job was intentionally stopped.";
+
+  /** Ray's message of an entrypoint that exited with {@code exitCode} other than 0. */
+  static String failedMessage(int exitCode, String logTail) {
+    return logTail.isEmpty()
+        ? "Job entrypoint command failed with exit code " + exitCode + ". No logs available."
+        : "Job entrypoint command failed with exit code " + exitCode
+            + ", last available logs (truncated to 20,000 chars):\n" + logTail;
+  }
+
 
   final JobSubmission submission;
   /** Submission order: FIFO within a priority. */
@@ -86,7 +102,8 @@ final class JobEntry {
     JobEntry e = new JobEntry(s, r.seq(), logFile, d.getLong("start_time", 0L));
     e.status = JobStatus.valueOf(d.getString("status"));
     e.message = d.getString("message");
-    e.errorType = d.getString("error_type");
+    String errorType = d.getString("error_type");
+    e.errorType = errorType == null ? null : RAYS_ERROR_TYPES.getOrDefault(errorType, errorType);
     e.exitCode = d.getInteger("driver_exit_code");
     e.node = d.getString("driver_node_id");
     e.endTimeMs = d.getLong("end_time") == null ? 0 : d.getLong("end_time");
@@ -121,7 +138,8 @@ final class JobEntry {
         .put("driver_info", (Object) null)
         .put("status", status.name())
         .put("entrypoint", s.entrypoint())
-        .put("message", message)
+        .put("message", status == JobStatus.PENDING && message != null
+            && !message.startsWith(NOT_STARTED) ? NOT_STARTED + " " + message : message)
         .put("error_type", errorType)
         .put("start_time", startTimeMs)
         .put("end_time", endTimeMs > 0 ? endTimeMs : null)

@@ -70,14 +70,33 @@ final class JobLogs {
     }
   }
 
-  /** The last {@code chars} characters of a log, or what can be read. */
-  static String tail(Path log, int chars) {
+  /**
+   * The last {@code lines} lines of a log, of which at most the last {@code chars} characters (as
+   * Ray's get_last_n_log_lines); empty if it cannot be read.
+   */
+  static String lastLines(Path log, int lines, int chars) {
     try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-      long from = Math.max(0, f.length() - chars);
+      // a UTF-8 character is at most 4 bytes: the last chars characters lie within these
+      long from = Math.max(0, f.length() - 4L * chars - 4);
       byte[] bytes = new byte[(int) (f.length() - from)];
       f.seek(from);
       f.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      int pos = text.endsWith("\n") ? text.length() - 1 : text.length();
+      int start = 0;
+      for (int found = 0; pos > 0; ) {
+        int nl = text.lastIndexOf('\n', pos - 1);
+        if (nl < 0) {
+          break;
+        }
+        if (++found == lines) {
+          start = nl + 1;
+          break;
+        }
+        pos = nl;
+      }
+      String tail = text.substring(start);
+      return tail.length() > chars ? tail.substring(tail.length() - chars) : tail;
     } catch (IOException e) {
       return "";
     }

@@ -79,12 +79,12 @@ final class JobQueue {
       double cpus = runningCpus.getOrDefault(queue, new double[1])[0];
       for (JobEntry e : q.getValue()) {
         if (jobs >= quota.maxRunning()) {
-          e.message = "Job is waiting for queue '" + queue + "': " + jobs + " of its "
+          e.message = "It is waiting for queue '" + queue + "': " + jobs + " of its "
               + quota.maxRunning() + " running jobs are in use.";
           break;
         }
         if (cpus + e.submission.numCpus() > quota.cpus()) {
-          e.message = "Job is waiting for queue '" + queue + "': it needs " + e.submission.numCpus()
+          e.message = "It is waiting for queue '" + queue + "': it needs " + e.submission.numCpus()
               + " CPUs, " + cpus + " of its " + quota.cpus() + " are in use.";
           break;
         }
@@ -99,6 +99,6 @@ final class JobQueue {
   }
 
   private static String behind(String queue) {
-    return "Job is waiting behind an earlier or higher-priority job of queue '" + queue + "'.";
+    return "It is waiting behind an earlier or higher-priority job of queue '" + queue + "'.";
   }
 }

@@ -20,9 +20,10 @@ public record JobSubmission(String submissionId, String entrypoint, RuntimeEnv r
   private static final int MAX_ENTRYPOINT_CHARS = 64 * 1024;
   private static final Set<String> FIELDS = Set.of("entrypoint", "submission_id", "job_id",
       "runtime_env", "metadata", "entrypoint_num_cpus", "entrypoint_num_gpus", "entrypoint_memory",
-      "entrypoint_resources", "priority", "queue");
+      "entrypoint_resources", "entrypoint_label_selector", "priority", "queue");
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+  /** Ray's generate_job_id alphabet: letters and digits without the confusable I, l, o, O, 0. */
+  private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ123456789".toCharArray();
 
   public JobSubmission {
     metadata = Map.copyOf(metadata);
@@ -67,6 +68,8 @@ public record JobSubmission(String submissionId, String entrypoint, RuntimeEnv r
     if (queue != null && !ID.matcher(queue).matches()) {
       throw ApiError.badField("queue", "field 'queue' must be 1 to 128 of A-Z a-z 0-9 _ . -");
     }
+    // Ray's node label selector for the entrypoint: checked as Ray checks it; jray's nodes have no labels
+    f.stringMap("entrypoint_label_selector");
     Double cpus = f.number("entrypoint_num_cpus");
     Double gpus = f.number("entrypoint_num_gpus");
     return new JobSubmission(id, entrypoint, RuntimeEnv.parse(f.object("runtime_env")),
@@ -90,7 +93,7 @@ public record JobSubmission(String submissionId, String entrypoint, RuntimeEnv r
         .put("queue", queue);
   }
 
-  /** As Ray names generated submissions: {@code raysubmit_} and 16 random letters and digits. */
+  /** As Ray names generated submissions: {@code raysubmit_} and 16 random characters of its alphabet. */
   static String newSubmissionId() {
     StringBuilder id = new StringBuilder("raysubmit_");
     for (int i = 0; i < 16; i++) {

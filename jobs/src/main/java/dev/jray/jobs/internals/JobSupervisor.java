@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * starts arrive on the common pool and take the lock too.
  */
 public final class JobSupervisor implements AutoCloseable {
-  /** How many characters of the log's end a FAILED job's message carries, as Ray's does. */
-  private static final int LOG_TAIL_IN_MESSAGE = 2_000;
+  /** How many of the log's last lines a FAILED job's message carries, as Ray's (NUM_LOG_LINES_ON_ERROR). */
+  private static final int LOG_LINES_IN_MESSAGE = 10;
+  /** At most this many characters of them, as Ray's (MAX_LOG_SIZE). */
+  private static final int LOG_CHARS_IN_MESSAGE = 20_000;
   private static final long PRUNE_EVERY_MS = 60_000;
   /** How often jobs that found no node with room look again. */
   private static final long PLACE_AGAIN_MS = 1_000;
@@ -133,7 +135,7 @@ public final class JobSupervisor implements AutoCloseable {
     if (!e.started && !goneNodes.contains(e.node) && !hosts.knows(e.node, e.id())) {
       running.remove(e);
       e.node = null;
-      e.message = "Job is waiting to be admitted.";
+      e.message = "It is waiting to be admitted.";
       queue.add(e);
     }
   }
@@ -213,7 +215,7 @@ public final class JobSupervisor implements AutoCloseable {
       throw new IllegalStateException("cannot make the job's directory " + dir + ": " + e.getMessage(), e);
     }
     JobEntry e = new JobEntry(s, nextSeq++, dir.resolve("driver.log"), time.milliseconds());
-    e.message = "Job is waiting to be admitted.";
+    e.message = "It is waiting to be admitted.";
     Packages.hold(gcs, s);
     jobs.put(s.submissionId(), e);
     queue.add(e);
@@ -230,10 +232,6 @@ public final class JobSupervisor implements AutoCloseable {
   /** @throws ApiError 404 if no job has this submission id */
   public synchronized JsonObject details(String id) {
     return entry(id).details();
-  }
-
-  public synchronized boolean isTerminal(String id) {
-    return entry(id).status.isTerminal();
   }
 
   /**
@@ -284,19 +282,22 @@ public final class JobSupervisor implements AutoCloseable {
    */
   public synchronized boolean stop(String id) {
     JobEntry e = entry(id);
-    if (e.status.isTerminal() || e.stopRequested) {
+    if (e.status.isTerminal()) {
       return false;
+    }
+    if (e.stopRequested) {
+      return true; // as Ray's: true while the job has not ended
     }
     if (e.node == null) {
       queue.remove(e);
       Packages.release(gcs, e.submission);
-      e.finish(JobStatus.STOPPED, "Job was stopped before it started.", null, time.milliseconds());
+      e.finish(JobStatus.STOPPED, JobEntry.STOPPED, null, time.milliseconds());
       saved(e);
       admitAndStart();
       return true;
     }
     e.stopRequested = true;
-    e.message = "Job is stopping.";
+    e.message = e.status == JobStatus.PENDING ? "It is being stopped." : "Job is stopping.";
     if (e.started) {
       hosts.stop(e.node, id, stopGrace); // else once its host answers the start
     }
@@ -350,7 +351,7 @@ public final class JobSupervisor implements AutoCloseable {
         continue;
       }
       e.node = node;
-      e.message = "Job is starting on node " + node + ".";
+      e.message = "It is starting on node " + node + ".";
       running.add(e);
       hosts.start(node, e.submission).whenCompleteAsync((pid, failure) -> startAnswered(e, node,
           failure instanceof CompletionException c ? c.getCause() : failure));
@@ -360,7 +361,7 @@ public final class JobSupervisor implements AutoCloseable {
   /** Back in its queue, first in line, placed again on the next tick. */
   private void waitForRoom(JobEntry e, String why) {
     queue.add(e);
-    e.message = "Job is waiting for a node: " + why + ".";
+    e.message = "It is waiting for a node: " + why + ".";
     if (placeAgainAtMs < 0) {
       placeAgainAtMs = time.milliseconds() + PLACE_AGAIN_MS;
     }
@@ -394,9 +395,10 @@ public final class JobSupervisor implements AutoCloseable {
     Packages.release(gcs, e.submission); // never to be unpacked
     long now = time.milliseconds();
     if (e.stopRequested) {
-      e.finish(JobStatus.STOPPED, "Job was stopped before it started.", null, now);
+      e.finish(JobStatus.STOPPED, JobEntry.STOPPED, null, now);
     } else if (code == EntrypointHostVerticle.RUNTIME_ENV_FAILED) {
-      e.finish(JobStatus.FAILED, failure.getMessage(), JobEntry.RUNTIME_ENV_ERROR, now);
+      e.finish(JobStatus.FAILED, "runtime_env setup failed: " + failure.getMessage(),
+          JobEntry.RUNTIME_ENV_ERROR, now);
     } else {
       e.finish(JobStatus.FAILED, "The entrypoint could not start: " + failure.getMessage(),
           JobEntry.START_ERROR, now);
@@ -430,16 +432,16 @@ public final class JobSupervisor implements AutoCloseable {
       if (!e.started) {
         Packages.release(gcs, e.submission); // exited before its start's answer came
       }
-      e.exitCode = exitCode;
       long now = time.milliseconds();
       if (e.stopRequested) {
-        e.finish(JobStatus.STOPPED, "Job was intentionally stopped.", null, now);
+        e.finish(JobStatus.STOPPED, JobEntry.STOPPED, null, now); // no exit code: Ray sets none
       } else if (exitCode == 0) {
+        e.exitCode = exitCode;
         e.finish(JobStatus.SUCCEEDED, "Job finished successfully.", null, now);
       } else {
-        e.finish(JobStatus.FAILED, "Job entrypoint command failed with exit code " + exitCode
-            + ", last available logs (truncated to " + LOG_TAIL_IN_MESSAGE + " chars):\n"
-            + (copyFailure != null ? copyFailure : JobLogs.tail(e.logFile, LOG_TAIL_IN_MESSAGE)),
+        e.exitCode = exitCode;
+        e.finish(JobStatus.FAILED, JobEntry.failedMessage(exitCode, copyFailure != null ? copyFailure
+            : JobLogs.lastLines(e.logFile, LOG_LINES_IN_MESSAGE, LOG_CHARS_IN_MESSAGE)),
             JobEntry.COMMAND_ERROR, now);
       }
       recorded = saved(e);
@@ -465,7 +467,7 @@ public final class JobSupervisor implements AutoCloseable {
           Packages.release(gcs, e.submission);
         }
         if (e.stopRequested) {
-          e.finish(JobStatus.STOPPED, "Job was stopped; node " + node + ", which ran its"
+          e.finish(JobStatus.STOPPED, JobEntry.STOPPED + " Node " + node + ", which ran its"
               + " entrypoint, left the cluster.", null, now);
         } else {
           e.finish(JobStatus.FAILED, "Job's entrypoint was lost: node " + node + ", which ran it,"

@@ -20,10 +20,10 @@ final class JsonFields {
     this.prefix = prefix;
   }
 
-  /** Refuses a field not in {@code known}. */
+  /** Refuses a field not in {@code known}, unless it is null (Ray drops null-valued keys first). */
   void onlyKnown(Set<String> known, String hint) {
     for (String name : json.fieldNames()) {
-      if (!known.contains(name)) {
+      if (!known.contains(name) && json.getValue(name) != null) {
         throw ApiError.badField(prefix + name, "unknown field '" + prefix + name + "'" + hint);
       }
     }

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@code GET /api/jobs/{id}/logs/tail}: sends a job's log over a WebSocket as text frames while
  * it grows, then closes once the job has ended and every byte went out.
  *
- * <p>Threading: the lookup's result, the poll timer and close handler run on the socket's event
+ * <p>Threading: the poll timer and close handler run on the socket's event
  * loop; the log read (from the node that runs the job, or the head's copy) runs in
  * executeBlocking, whose result comes back to that loop, so {@code offset}, {@code reading} and
  * {@code timer} are only touched there.
@@ -17,8 +17,6 @@ import java.util.Arrays;
 public final class LogTail {
   private static final long POLL_MS = 100;
   private static final int MAX_FRAME_BYTES = 64 * 1024;
-  /** WebSocket close code for an unknown job: 4000 + HTTP's 404 (4000-4999 are the application's). */
-  static final short NOT_FOUND = 4404;
 
   private final Vertx vertx;
   private final JobSupervisor supervisor;
@@ -35,16 +33,10 @@ public final class LogTail {
     this.socket = socket;
   }
 
-  /** Finds the job, then polls its log; an unknown job closes the socket with code 4404 and why. */
+  /** Polls the job's log (found before the socket was upgraded) until the job has ended. */
   public void start() {
-    vertx.executeBlocking(() -> supervisor.isTerminal(id)).onComplete(r -> {
-      if (r.failed()) {
-        socket.close(NOT_FOUND, r.cause().getMessage());
-        return;
-      }
-      socket.closeHandler(v -> vertx.cancelTimer(timer));
-      timer = vertx.setPeriodic(0, POLL_MS, t -> poll());
-    });
+    socket.closeHandler(v -> vertx.cancelTimer(timer));
+    timer = vertx.setPeriodic(0, POLL_MS, t -> poll());
   }
 
   private void poll() {

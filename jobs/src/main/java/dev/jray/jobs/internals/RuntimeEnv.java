@@ -11,16 +11,16 @@ import java.util.stream.Stream;
 
 /**
  * A job's runtime environment, the Java subset of Ray's: {@code working_dir} and each of {@code
- * java_jars} a package uploaded to the head ({@code gcs://pkg-<sha256>.zip} / {@code .jar}) or an
- * absolute path on the head; {@code env_vars}; {@code jvm_options} (JAVA_TOOL_OPTIONS of the
- * entrypoint's JVMs).
+ * java_jars} a package uploaded to the head ({@code gcs://<name>.zip} / {@code .jar}, as Ray's
+ * {@code gcs://_ray_pkg_<hash>.zip}) or an absolute path on the head; {@code env_vars}; {@code
+ * jvm_options} (JAVA_TOOL_OPTIONS of the entrypoint's JVMs).
  *
  * @param json the runtime_env as given, echoed back in the job's details
  */
 public record RuntimeEnv(String workingDir, List<String> javaJars, Map<String, String> envVars,
     List<String> jvmOptions, JsonObject json) {
-  /** {@code gcs://pkg-<64 hex>.zip} or {@code .jar}: a package in the GCS KV under {@code pkg:<hex>}. */
-  public static final Pattern PACKAGE_URI = Pattern.compile("gcs://pkg-([0-9a-f]{64})\\.(zip|jar)");
+  /** {@code gcs://<name>}: a package uploaded with {@code PUT /api/packages/gcs/<name>}. */
+  public static final Pattern PACKAGE_URI = Pattern.compile("gcs://(" + Packages.NAME.pattern() + ")");
   private static final Set<String> FIELDS = Set.of("working_dir", "java_jars", "env_vars", "jvm_options");
 
   public RuntimeEnv {
@@ -59,19 +59,26 @@ public record RuntimeEnv(String workingDir, List<String> javaJars, Map<String, S
   List<String> packageIds() {
     List<String> ids = new ArrayList<>();
     Stream.concat(Stream.ofNullable(workingDir), javaJars.stream())
-        .map(PACKAGE_URI::matcher).filter(Matcher::matches).forEach(m -> ids.add(m.group(1)));
+        .map(RuntimeEnv::packageId).filter(java.util.Objects::nonNull).forEach(ids::add);
     return ids;
+  }
+
+  /** The id in the GCS of the package {@code location} names, or null if it names none. */
+  public static String packageId(String location) {
+    Matcher m = PACKAGE_URI.matcher(location);
+    return m.matches() ? Packages.idOf(m.group(1)) : null;
   }
 
   private static void checkLocation(String field, String value, String packageKind) {
     if (value.startsWith("gcs://")) {
       if (!PACKAGE_URI.matcher(value).matches()) {
         throw ApiError.badField(field, "field '" + field + "': '" + value + "' is not a package"
-            + " URI gcs://pkg-<sha256 hex>." + packageKind + " (upload it with PUT /api/packages/gcs/pkg-<sha256>." + packageKind + ")");
+            + " URI gcs://<name>." + packageKind + " (a name of at most 200 of A-Z a-z 0-9 _ . -;"
+            + " upload it with PUT /api/packages/gcs/<name>." + packageKind + ")");
       }
     } else if (!value.startsWith("/")) {
       throw ApiError.badField(field, "field '" + field + "': '" + value + "' is neither a"
-          + " gcs://pkg-<sha256>." + packageKind + " package nor an absolute path on the head");
+          + " gcs://<name>." + packageKind + " package nor an absolute path on the head");
     }
   }
 }
