@@ -138,7 +138,10 @@ final class JobsClient {
     return data.getJsonObject("result");
   }
 
-  /** {@code GET /api/v0/KIND/summarize}: Ray's summary ({@code node_id_to_summary}). */
+  /**
+   * {@code GET /api/v0/KIND/summarize}: Ray's summary answer ({@code total}, ..., {@code
+   * result.node_id_to_summary}).
+   */
   JsonObject summary(String kind) {
     return dataResult(sendJson("GET", "/api/v0/" + encode(kind) + "/summarize", null));
   }
