@@ -20,6 +20,7 @@ import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.JobsOptions;
 import io.vertx.core.Vertx;
+import dev.jray.node.NodeLogVerticle;
 import dev.jray.node.WorkerPoolVerticle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -232,6 +233,39 @@ class ListCommandTest {
         out.toString().strip());
     assertEquals(2, new JsonArray(Files.readString(file)).stream()
         .filter(e -> "X".equals(((JsonObject) e).getString("ph"))).count());
+  }
+
+  @Test
+  void logsOfATaskKeepTheLastNOfItsOwnLines() throws Exception {
+    Path log = dir.resolve("head.log");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      lines.add("line " + i + " taskId=t1");
+      lines.add("other " + i + " taskId=t2");
+    }
+    lines.add("the head says hello");
+    Files.write(log, lines);
+    vertx.deployVerticle(new NodeLogVerticle(head.toHex(), log)).toCompletionStage()
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(0, jray("logs", "task", "--id", "t1", "--tail", "2"), err.toString());
+    assertEquals(List.of("line 3 taskId=t1", "line 4 taskId=t1"),
+        List.of(out.toString().strip().split("\\R")),
+        "the task's last 2 lines, though the log's last 2 are not its own");
+    assertEquals(0, jray("logs", "task", "--id", "t1", "--tail", "-1"), err.toString());
+    assertEquals(5, out.toString().strip().split("\\R").length, out.toString());
+    assertEquals(0, jray("logs", "cluster", "--node-id", head.toHex(), "--tail", "1"),
+        err.toString());
+    assertEquals("the head says hello", out.toString().strip());
+    assertFalse(jray("logs", "cluster", "--tail", "0") == 0);
+    assertTrue(err.toString().contains("--tail is 1 to 10000, or -1"), err.toString());
+  }
+
+  @Test
+  void aJobLogKeepsItsLastLines() {
+    assertEquals("b\nc\n", LogsCommand.lastLines("a\nb\nc\n", 2));
+    assertEquals("a\nb\nc", LogsCommand.lastLines("a\nb\nc", 5));
+    assertEquals("c", LogsCommand.lastLines("a\nb\nc", 1));
+    assertEquals("a\nb\n", LogsCommand.lastLines("a\nb\n", -1));
   }
 
   @Test
