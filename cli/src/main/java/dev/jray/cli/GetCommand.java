@@ -40,9 +40,9 @@ final class GetCommand implements Callable<Integer> {
       + " (default ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--timeout", defaultValue = "30", description = "Seconds the head waits for"
-      + " each node's rows (default ${DEFAULT-VALUE}; the head caps it at 60).")
-  int timeout;
+  @Option(names = "--timeout", description = "Seconds the head waits for each node's rows"
+      + " (1 to 60; default: the head's, 5).")
+  Integer timeout;
 
   @Override
   public Integer call() {

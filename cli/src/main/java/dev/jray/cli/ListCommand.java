@@ -45,9 +45,9 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--detail", description = "Every field of each row.")
   boolean detail;
 
-  @Option(names = "--timeout", defaultValue = "30", description = "Seconds the head waits for"
-      + " each node's rows (default ${DEFAULT-VALUE}; the head caps it at 60).")
-  int timeout;
+  @Option(names = "--timeout", description = "Seconds the head waits for each node's rows"
+      + " (1 to 60; default: the head's, 5).")
+  Integer timeout;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or yaml"
       + " (default ${DEFAULT-VALUE}).")
@@ -93,11 +93,14 @@ final class ListCommand implements Callable<Integer> {
     }
   }
 
-  /** The state API's {@code timeout} parameter, after a {@code &}. */
-  static String timeout(CommandSpec spec, String command, int seconds) {
-    if (seconds < 1) {
+  /** The state API's {@code timeout} parameter, after a {@code &}; none for null. */
+  static String timeout(CommandSpec spec, String command, Integer seconds) {
+    if (seconds == null) {
+      return "";
+    }
+    if (seconds < 1 || seconds > 60) {
       throw new ParameterException(spec.commandLine(), "jray " + command + ": --timeout is"
-          + " whole seconds, at least 1, got " + seconds);
+          + " whole seconds from 1 to 60, got " + seconds);
     }
     return "&timeout=" + seconds;
   }

@@ -275,6 +275,9 @@ class ListCommandTest {
     assertFalse(jray("list", "actors", "--filter", "colour=red") == 0);
     assertTrue(err.toString().contains("filter column colour is not supported"),
         err.toString());
+    assertFalse(jray("list", "tasks", "--timeout", "0") == 0);
+    assertTrue(err.toString().contains("--timeout is whole seconds from 1 to 60"),
+        err.toString());
     assertFalse(jray("list", "actors", "--filter", "nonsense") == 0);
     assertTrue(err.toString().contains("--filter wants key=value"), err.toString());
   }

@@ -311,6 +311,19 @@ class StateApiContractTest {
   }
 
   @Test
+  void theRequestsTimeoutBoundsTheWaitForASilentNode() {
+    // the head takes the request and never answers
+    api.vertx.eventBus().<JsonObject>consumer(WorkerPoolVerticle.statsAddress(head), m -> { });
+    long start = System.nanoTime();
+    JsonObject r = result("/api/v0/tasks?timeout=1");
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 4_000, "waited " + tookMs + " ms, not the default 5 s");
+    assertTrue(r.getString("partial_failure_warning").contains("did not answer within 1 s")
+        && r.getString("partial_failure_warning").contains(head.toHex()),
+        r.getString("partial_failure_warning"));
+  }
+
+  @Test
   void rowsANodeLeftOutShowInTotalAndWarnings() {
     JsonArray rows = new JsonArray();
     for (int i = 0; i < 3; i++) {
