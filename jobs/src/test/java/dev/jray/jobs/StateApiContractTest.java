@@ -278,6 +278,12 @@ class StateApiContractTest {
         .getJsonObject("cluster");
     assertEquals(3, summary.getInteger("total_actors"));
     assertEquals("class", summary.getString("summary_by"));
+    JsonObject dead = result("/api/v0/actors/summarize?filter_keys=state&filter_predicates=%3D"
+        + "&filter_values=dead");
+    assertEquals(3, dead.getInteger("total"));
+    assertEquals(1, dead.getInteger("num_filtered"), "Ray's summaries take filters too");
+    assertEquals(1, dead.getJsonObject("result").getJsonObject("node_id_to_summary")
+        .getJsonObject("cluster").getInteger("total_actors"));
     JsonObject counts = summary.getJsonObject("summary").getJsonObject("Counter")
         .getJsonObject("state_counts");
     assertEquals(2, counts.getInteger("ALIVE"));

@@ -93,6 +93,17 @@ record StateQuery(int limit, boolean detail, List<Filter> filters, StateSchema s
         + MAX_TIMEOUT_SECONDS + ", got '" + text + "'");
   }
 
+  /** The rows the filters keep, in order. */
+  List<JsonObject> kept(List<JsonObject> rows) {
+    List<JsonObject> kept = new ArrayList<>();
+    for (JsonObject row : rows) {
+      if (matches(row)) {
+        kept.add(row);
+      }
+    }
+    return kept;
+  }
+
   boolean matches(JsonObject row) {
     for (Filter f : filters) {
       if (!row.containsKey(f.key())) {

@@ -54,12 +54,16 @@ public final class StateRoutes {
       return answer(query, nodes.objects(query.timeout()));
     }));
     router.get("/api/v0/objects/summarize").handler(ctx -> answer.accept(ctx, () -> {
-      ClusterRows.Gathered gathered = nodes.objects(StateQuery.timeout(ctx.queryParams()));
-      return summary(StateSummaries.objects(gathered.rows()), gathered);
+      StateQuery query = StateQuery.of(ctx.queryParams(), StateSchema.OBJECTS);
+      ClusterRows.Gathered gathered = nodes.objects(query.timeout());
+      List<JsonObject> kept = query.kept(gathered.rows());
+      return summary(StateSummaries.objects(kept), gathered, kept.size());
     }));
     router.get("/api/v0/tasks/summarize").handler(ctx -> answer.accept(ctx, () -> {
-      ClusterRows.Gathered gathered = nodes.tasks(StateQuery.timeout(ctx.queryParams()));
-      return summary(StateSummaries.tasks(gathered.rows()), gathered);
+      StateQuery query = StateQuery.of(ctx.queryParams(), StateSchema.TASKS);
+      ClusterRows.Gathered gathered = nodes.tasks(query.timeout());
+      List<JsonObject> kept = query.kept(gathered.rows());
+      return summary(StateSummaries.tasks(kept), gathered, kept.size());
     }));
     router.get("/api/v0/tasks/timeline").handler(ctx -> {
       String download = ctx.queryParams().get("download");
@@ -77,9 +81,10 @@ public final class StateRoutes {
       });
     });
     router.get("/api/v0/actors/summarize").handler(ctx -> answer.accept(ctx, () -> {
+      StateQuery query = StateQuery.of(ctx.queryParams(), StateSchema.ACTORS);
       List<JsonObject> actors = actors(gcs, Map.of());
-      return summary(StateSummaries.actors(actors),
-          new ClusterRows.Gathered(actors, actors.size(), "", List.of()));
+      List<JsonObject> kept = query.kept(actors);
+      return summary(StateSummaries.actors(kept), gathered(actors), kept.size());
     }));
     route(router, answer, StateSchema.NODES, q -> gathered(nodes(gcs)));
     route(router, answer, StateSchema.WORKERS, q -> gathered(workers(gcs, nodes.processes(q.timeout()))));
@@ -107,12 +112,7 @@ public final class StateRoutes {
    * cut to the limit, as Ray's state aggregator does.
    */
   static JsonObject answer(StateQuery query, ClusterRows.Gathered gathered) {
-    List<JsonObject> kept = new ArrayList<>();
-    for (JsonObject row : gathered.rows()) {
-      if (query.matches(row)) {
-        kept.add(row);
-      }
-    }
+    List<JsonObject> kept = query.kept(gathered.rows());
     String id = query.schema().idColumn();
     kept.sort(Comparator.comparing(r -> String.valueOf(r.getValue(id) == null ? ""
         : r.getValue(id))));
@@ -126,12 +126,16 @@ public final class StateRoutes {
         .put("result", shown), gathered);
   }
 
-  /** Ray's summary answer: the counts nested under {@code result}, with the list's totals. */
-  private static JsonObject summary(JsonObject counts, ClusterRows.Gathered gathered) {
+  /**
+   * Ray's summary answer: the counts (of the {@code filtered} rows the request's filters kept)
+   * nested under {@code result}, with the list's totals.
+   */
+  private static JsonObject summary(JsonObject counts, ClusterRows.Gathered gathered,
+      int filtered) {
     return envelope(new JsonObject()
         .put("total", Math.max(gathered.total(), gathered.rows().size()))
         .put("num_after_truncation", gathered.rows().size())
-        .put("num_filtered", gathered.rows().size())
+        .put("num_filtered", filtered)
         .put("result", counts), gathered);
   }
 
