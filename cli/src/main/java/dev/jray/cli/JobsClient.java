@@ -146,6 +146,11 @@ final class JobsClient {
     return dataResult(sendJson("GET", "/api/v0/" + encode(kind) + "/summarize", null));
   }
 
+  /** {@code GET /api/cluster_status}: the nodes and their reported loads (the dashboard's). */
+  JsonObject clusterStatus() {
+    return object(sendJson("GET", "/api/cluster_status", null));
+  }
+
   /** {@code GET /api/v0/tasks/timeline}: a Chrome trace (JSON array) of recent tasks. */
   String timeline(String jobId) {
     return sendJson("GET", "/api/v0/tasks/timeline" + (jobId == null ? ""

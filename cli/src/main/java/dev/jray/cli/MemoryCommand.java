@@ -136,8 +136,9 @@ final class MemoryCommand implements Callable<Integer> {
       }
     }
     out.println("--- Aggregate object store stats across all nodes ---");
+    long capacity = storeCapacity();
     out.println("Plasma memory usage " + (inMemory >> 20) + " MiB, " + inMemoryCount
-        + " objects");
+        + " objects" + (capacity > 0 ? ", " + percent(inMemory, capacity) + "% full" : ""));
     if (spilledCount > 0) {
       out.println("Spilled " + (spilled >> 20) + " MiB, " + spilledCount + " objects");
     }
@@ -145,6 +146,24 @@ final class MemoryCommand implements Callable<Integer> {
     ListCommand.warn(spec.commandLine().getErr(), "memory", result);
     spec.commandLine().getErr().flush();
     return 0;
+  }
+
+  /** The object stores' capacity, as the nodes last reported it; 0 if none did. */
+  private long storeCapacity() {
+    try {
+      long capacity = 0;
+      for (Object n : server.client().clusterStatus().getJsonArray("nodes", new JsonArray())) {
+        capacity += ((JsonObject) n).getLong("object_store_capacity_bytes", 0L);
+      }
+      return capacity;
+    } catch (JobsClient.JobsClientException e) {
+      return 0; // the totals stand without the percentage
+    }
+  }
+
+  /** Ray's {@code round(100 * used / capacity, 2)}. */
+  static String percent(long used, long capacity) {
+    return size(Math.round(10_000.0 * used / capacity), 100);
   }
 
   /** A size in a decimal unit as Ray prints it, a float ({@code 1.5 KB}, {@code 100.0 B}). */

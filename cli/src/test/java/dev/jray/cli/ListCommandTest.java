@@ -214,6 +214,8 @@ class ListCommandTest {
     int big = text.indexOf("2500.0 KB");
     assertTrue(small > 0 && small < middle && middle < big, text);
     assertTrue(text.contains("Plasma memory usage 2 MiB, 1 objects"), text);
+    assertEquals("35.16", MemoryCommand.percent(3_516, 10_000), "Ray's round(x, 2)");
+    assertEquals("50.0", MemoryCommand.percent(1, 2));
     assertTrue(text.contains("Spilled 0 MiB, 1 objects"), text);
     assertEquals(0, jray("memory", "--stats-only"));
     assertFalse(out.toString().contains("00bb"), out.toString());
