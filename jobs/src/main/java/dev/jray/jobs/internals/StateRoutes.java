@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class StateRoutes {
   static final int MAX_LIMIT = 10_000;
   /** Filters per request at most: each is a linear pass. */
   static final int MAX_FILTERS = 32;
+  /** The longest a list of actors or workers waits for a node's pid (the dashboard polls it). */
+  static final Duration PID_WAIT = Duration.ofSeconds(2);
 
   private StateRoutes() {}
 
@@ -87,11 +90,18 @@ public final class StateRoutes {
       return summary(StateSummaries.actors(kept), gathered(actors), kept.size());
     }));
     route(router, answer, StateSchema.NODES, q -> gathered(nodes(gcs)));
-    route(router, answer, StateSchema.WORKERS, q -> gathered(workers(gcs, nodes.processes(q.timeout()))));
-    route(router, answer, StateSchema.ACTORS, q -> gathered(actors(gcs, nodes.processes(q.timeout()))));
+    route(router, answer, StateSchema.WORKERS, q -> gathered(workers(gcs,
+        nodes.processes(pidWait(q)))));
+    route(router, answer, StateSchema.ACTORS, q -> gathered(actors(gcs,
+        nodes.processes(pidWait(q)))));
     route(router, answer, StateSchema.PLACEMENT_GROUPS, q -> gathered(placementGroups(gcs)));
     route(router, answer, StateSchema.JOBS,
         q -> gathered(jobs.get().stream().map(j -> (JsonObject) j).toList()));
+  }
+
+  /** How long a list of actors or workers waits for the pids: they are not worth the default 5 s. */
+  private static Duration pidWait(StateQuery query) {
+    return query.timeout().compareTo(PID_WAIT) < 0 ? query.timeout() : PID_WAIT;
   }
 
   private static ClusterRows.Gathered gathered(List<JsonObject> rows) {
