@@ -14,15 +14,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jray get KIND ID}, as {@code ray get}: every field of one node, actor, placement group,
- * job or task, as YAML (or JSON). An id that matches nothing exits with 1 and one line.
+ * job, task, object or worker, as YAML (or JSON). An id that matches nothing prints Ray's line
+ * ({@code Resource with id=X not found in the cluster.}) and exits with 0, as Ray does.
  */
-@Command(name = "get", description = "Show one node, actor, placement group, job, task or object"
-    + " by id,"
+@Command(name = "get", description = "Show one node, worker, actor, placement group, job, task"
+    + " or object by id,"
     + " as `ray get` (every field; YAML unless --format json).")
 final class GetCommand implements Callable<Integer> {
   /** The field each kind's id is in. */
-  private static final Map<String, String> ID_FIELDS = Map.of("nodes", "node_id", "actors",
-      "actor_id", "placement-groups", "placement_group_id", "jobs", "job_id", "tasks", "task_id", "objects", "object_id");
+  private static final Map<String, String> ID_FIELDS = Map.of("nodes", "node_id", "workers",
+      "worker_id", "actors", "actor_id", "placement-groups", "placement_group_id", "jobs",
+      "job_id", "tasks", "task_id", "objects", "object_id");
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;
@@ -38,6 +40,10 @@ final class GetCommand implements Callable<Integer> {
       + " (default ${DEFAULT-VALUE}).")
   String format;
 
+  @Option(names = "--timeout", description = "Seconds the head waits for each node's rows"
+      + " (1 to 60; default: the head's, 5).")
+  Integer timeout;
+
   @Override
   public Integer call() {
     ListCommand.checkKind(spec, "get", kind);
@@ -46,12 +52,12 @@ final class GetCommand implements Callable<Integer> {
     if (rows.isEmpty() && kind.equals("jobs")) {
       rows = find("submission_id");
     }
-    if (rows.isEmpty()) {
-      spec.commandLine().getErr().println("jray get: no " + kind.replace('-', ' ')
-          .replaceFirst("s$", "") + " with id " + id);
-      return 1;
-    }
     PrintWriter out = spec.commandLine().getOut();
+    if (rows.isEmpty()) {
+      out.println("Resource with id=" + id + " not found in the cluster.");
+      out.flush();
+      return 0;
+    }
     if (how == StateFormat.JSON) {
       out.println(rows.getJsonObject(0).encodePrettily());
     } else {
@@ -63,6 +69,7 @@ final class GetCommand implements Callable<Integer> {
 
   private JsonArray find(String field) {
     JsonObject result = server.client().state(kind.replace('-', '_'), "limit=1&detail=true"
+        + ListCommand.timeout(spec, "get", timeout)
         + "&filter_keys=" + field + "&filter_predicates=%3D&filter_values="
         + JobsClient.encode(id));
     return result.getJsonArray("result", new JsonArray());

@@ -165,9 +165,17 @@ final class JobsClient {
     return data.getJsonObject("result");
   }
 
-  /** {@code GET /api/v0/KIND/summarize}: Ray's summary ({@code node_id_to_summary}). */
+  /**
+   * {@code GET /api/v0/KIND/summarize}: Ray's summary answer ({@code total}, ..., {@code
+   * result.node_id_to_summary}).
+   */
   JsonObject summary(String kind) {
     return dataResult(sendJson("GET", "/api/v0/" + encode(kind) + "/summarize", null));
+  }
+
+  /** {@code GET /api/cluster_status}: the nodes and their reported loads (the dashboard's). */
+  JsonObject clusterStatus() {
+    return object(sendJson("GET", "/api/cluster_status", null));
   }
 
   /** {@code GET /api/v0/tasks/timeline}: a Chrome trace (JSON array) of recent tasks. */

@@ -16,14 +16,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jray list KIND}, as {@code ray list}: the head's state API ({@code /api/v0/KIND}) as a
- * table or JSON. Prints a line saying how many rows the limit left out.
+ * table, JSON or YAML on stdout; under a table, a line on stderr saying how many rows the limit
+ * left out, and the answer's warnings on stderr.
  */
-@Command(name = "list", description = "List cluster state, as `ray list`: nodes, actors,"
-    + " placement-groups, jobs, tasks or objects (--filter key=value or key!=value, --limit, --detail).")
+@Command(name = "list", description = "List cluster state, as `ray list`: nodes, workers,"
+    + " actors, placement-groups, jobs, tasks or objects (--filter key=value or key!=value,"
+    + " --limit, --detail).")
 final class ListCommand implements Callable<Integer> {
   /** The kinds as `ray list` names them, and their state API paths. */
-  static final List<String> KINDS = List.of("nodes", "actors", "placement-groups", "jobs",
-      "tasks", "objects");
+  static final List<String> KINDS = List.of("nodes", "workers", "actors", "placement-groups",
+      "jobs", "tasks", "objects");
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;
@@ -32,7 +34,8 @@ final class ListCommand implements Callable<Integer> {
       completionCandidates = Kinds.class)
   String kind;
 
-  @Option(names = "--filter", description = "key=value or key!=value; repeat to combine.")
+  @Option(names = {"-f", "--filter"}, description = "key=value or key!=value; repeat to"
+      + " combine.")
   List<String> filters = new ArrayList<>();
 
   @Option(names = "--limit", defaultValue = "100", description = "At most this many rows"
@@ -41,6 +44,10 @@ final class ListCommand implements Callable<Integer> {
 
   @Option(names = "--detail", description = "Every field of each row.")
   boolean detail;
+
+  @Option(names = "--timeout", description = "Seconds the head waits for each node's rows"
+      + " (1 to 60; default: the head's, 5).")
+  Integer timeout;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or yaml"
       + " (default ${DEFAULT-VALUE}).")
@@ -57,20 +64,45 @@ final class ListCommand implements Callable<Integer> {
     checkKind(spec, "list", kind);
     StateFormat how = format(spec, "list", format);
     JsonObject result = server.client().state(kind.replace('-', '_'), "limit=" + limit
-        + (detail ? "&detail=true" : "") + filters(spec, filters));
+        + (detail ? "&detail=true" : "") + timeout(spec, "list", timeout)
+        + filters(spec, filters));
     PrintWriter out = spec.commandLine().getOut();
     JsonArray rows = result.getJsonArray("result", new JsonArray());
     how.print(out, rows);
-    String warning = result.getString("partial_failure_warning", "");
-    if (!warning.isEmpty()) {
-      spec.commandLine().getErr().println("jray list: partial result: " + warning);
-    }
-    int filtered = result.getInteger("num_filtered", rows.size());
-    if (filtered > rows.size()) {
-      out.println("(" + (filtered - rows.size()) + " more not shown: raise --limit)");
-    }
     out.flush();
+    PrintWriter err = spec.commandLine().getErr();
+    warn(err, "list", result);
+    int filtered = result.getInteger("num_filtered", rows.size());
+    if (how == StateFormat.TABLE && filtered > rows.size()) {
+      // Ray warns on stderr, and only under a table: JSON and YAML stay parseable
+      err.println("(" + (filtered - rows.size()) + " more not shown: raise --limit)");
+    }
+    err.flush();
     return 0;
+  }
+
+  /** The answer's partial failure and warnings, on stderr, as Ray prints them. */
+  static void warn(PrintWriter err, String command, JsonObject result) {
+    String warning = result.getString("partial_failure_warning", "");
+    if (warning != null && !warning.isEmpty()) {
+      err.println("jray " + command + ": partial result: " + warning);
+    }
+    JsonArray warnings = result.getJsonArray("warnings");
+    if (warnings != null) {
+      warnings.forEach(w -> err.println("jray " + command + ": " + w));
+    }
+  }
+
+  /** The state API's {@code timeout} parameter, after a {@code &}; none for null. */
+  static String timeout(CommandSpec spec, String command, Integer seconds) {
+    if (seconds == null) {
+      return "";
+    }
+    if (seconds < 1 || seconds > 60) {
+      throw new ParameterException(spec.commandLine(), "jray " + command + ": --timeout is"
+          + " whole seconds from 1 to 60, got " + seconds);
+    }
+    return "&timeout=" + seconds;
   }
 
   static void checkKind(CommandSpec spec, String command, String kind) {
@@ -95,12 +127,10 @@ final class ListCommand implements Callable<Integer> {
   static String filters(CommandSpec spec, List<String> filters) {
     StringBuilder q = new StringBuilder();
     for (String filter : filters) {
-      int at = filter.indexOf("!=");
-      String predicate = "!=";
-      if (at < 0) {
-        at = filter.indexOf('=');
-        predicate = "=";
-      }
+      // Ray splits at the first = or != : name=a!=b is key name, value a!=b
+      int eq = filter.indexOf('=');
+      int at = eq > 0 && filter.charAt(eq - 1) == '!' ? eq - 1 : eq;
+      String predicate = at == eq ? "=" : "!=";
       if (at <= 0) {
         throw new ParameterException(spec.commandLine(), "jray list: --filter wants key=value"
             + " or key!=value, got '" + filter + "'");

@@ -29,6 +29,10 @@ final class LogsCommand implements Callable<Integer> {
   private static final List<String> KINDS = List.of("cluster", "job", "actor", "task");
   /** How often --follow reads the log again. */
   private static final long FOLLOW_NANOS = 1_000_000_000L;
+  /** The most lines the head serves of a node's log. */
+  private static final int MAX_LINES = 10_000;
+  /** Ray's {@code --tail -1}: the whole file. */
+  private static final int WHOLE = -1;
 
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;
@@ -46,7 +50,7 @@ final class LogsCommand implements Callable<Integer> {
   String nodeId;
 
   @Option(names = "--tail", defaultValue = "1000", description = "The last N lines (default"
-      + " ${DEFAULT-VALUE}; at most 10000).")
+      + " ${DEFAULT-VALUE}; at most 10000; -1: the whole file).")
   int tail;
 
   @Option(names = {"-f", "--follow"}, description = "Keep printing new lines (Ctrl-C ends it).")
@@ -61,9 +65,9 @@ final class LogsCommand implements Callable<Integer> {
     if (!kind.equals("cluster") && id == null) {
       throw new ParameterException(spec.commandLine(), "jray logs " + kind + ": --id is needed");
     }
-    if (tail < 1 || tail > 10_000) {
-      throw new ParameterException(spec.commandLine(), "jray logs: --tail is 1 to 10000, got "
-          + tail);
+    if ((tail < 1 && tail != WHOLE) || tail > MAX_LINES) {
+      throw new ParameterException(spec.commandLine(), "jray logs: --tail is 1 to " + MAX_LINES
+          + ", or -1 for the whole file, got " + tail);
     }
     JobsClient client = server.client();
     PrintWriter out = spec.commandLine().getOut();
@@ -71,7 +75,7 @@ final class LogsCommand implements Callable<Integer> {
       if (follow) {
         JobCommand.follow(client, id, out);
       } else {
-        out.print(client.logs(id));
+        out.print(lastLines(client.logs(id), tail));
         out.flush();
       }
       return 0;
@@ -90,34 +94,65 @@ final class LogsCommand implements Callable<Integer> {
       keep = kind.equals("actor") && isWorkerProcess(client, node) ? line -> true
           : line -> line.contains(mark);
     }
-    List<String> printed = print(out, List.of(), lines(client, node), keep);
+    // an actor's or task's lines are among others: read all the node serves, keep the last N
+    int fetch = tail == WHOLE ? WHOLE : kind.equals("cluster") ? tail : MAX_LINES;
+    List<String> now = lines(client, node, fetch);
+    List<String> kept = now.stream().filter(line -> !line.isEmpty()).filter(keep).toList();
+    kept.subList(tail == WHOLE ? 0 : Math.max(0, kept.size() - tail), kept.size())
+        .forEach(out::println);
+    out.flush();
+    List<String> printed = now;
     while (follow) {
       Time.SYSTEM.park(FOLLOW_NANOS);
-      printed = print(out, printed, lines(client, node), keep);
+      printed = print(out, printed, lines(client, node, fetch), keep);
     }
     return 0;
   }
 
-  /** Whether {@code node} is a worker process (its log is that of what it runs). */
-  private static boolean isWorkerProcess(JobsClient client, String node) {
-    JsonArray rows = client.state("nodes", "limit=1&detail=true&filter_keys=node_id"
-        + "&filter_predicates=%3D&filter_values=" + JobsClient.encode(node))
-        .getJsonArray("result", new JsonArray());
-    return !rows.isEmpty() && "worker-process".equals(((JsonObject) rows.getValue(0))
-        .getString("role"));
+  /** The last {@code n} lines of {@code text} ({@link #WHOLE}: all of it). */
+  static String lastLines(String text, int n) {
+    if (n == WHOLE) {
+      return text;
+    }
+    int pos = text.endsWith("\n") ? text.length() - 1 : text.length();
+    for (int found = 0; found < n; found++) {
+      int newline = text.lastIndexOf('\n', pos - 1);
+      if (newline < 0) {
+        return text;
+      }
+      pos = newline;
+    }
+    return text.substring(pos + 1);
   }
 
-  /** The node the actor lives on, or the task ran on; null if none. */
+  /** Whether {@code node} is a worker process (its log is that of what it runs). */
+  private static boolean isWorkerProcess(JobsClient client, String node) {
+    JsonArray rows = client.state("workers", "limit=1&filter_keys=worker_id"
+        + "&filter_predicates=%3D&filter_values=" + JobsClient.encode(node)
+        + "&filter_keys=worker_type&filter_predicates=%3D&filter_values=WORKER")
+        .getJsonArray("result", new JsonArray());
+    return !rows.isEmpty();
+  }
+
+  /**
+   * The JVM whose log has the actor's or task's lines: the actor's node, or the task's worker (a
+   * worker process, else the node it ran on); null if none.
+   */
   private String nodeOf(JobsClient client) {
     String field = kind.equals("actor") ? "actor_id" : "task_id";
     JsonArray rows = client.state(kind + "s", "limit=1&detail=true&filter_keys=" + field
         + "&filter_predicates=%3D&filter_values=" + JobsClient.encode(id))
         .getJsonArray("result", new JsonArray());
-    return rows.isEmpty() ? null : ((JsonObject) rows.getValue(0)).getString("node_id");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    JsonObject row = (JsonObject) rows.getValue(0);
+    String worker = kind.equals("task") ? row.getString("worker_id") : null;
+    return worker != null ? worker : row.getString("node_id");
   }
 
-  private List<String> lines(JobsClient client, String node) {
-    String text = client.nodeLog(node, tail);
+  private static List<String> lines(JobsClient client, String node, int lines) {
+    String text = client.nodeLog(node, lines);
     return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n", -1));
   }
 

@@ -41,8 +41,13 @@ final class SummaryCommand implements Callable<Integer> {
           + "': give one of " + KINDS);
     }
     StateFormat how = ListCommand.format(spec, "summary", format);
-    JsonObject cluster = server.client().summary(kind).getJsonObject("node_id_to_summary")
-        .getJsonObject("cluster");
+    // Ray nests the summary under data.result.result, beside the list's counts and warnings
+    JsonObject answer = server.client().summary(kind);
+    JsonObject cluster = answer.getJsonObject("result", new JsonObject())
+        .getJsonObject("node_id_to_summary", new JsonObject())
+        .getJsonObject("cluster", new JsonObject());
+    ListCommand.warn(spec.commandLine().getErr(), "summary", answer);
+    spec.commandLine().getErr().flush();
     PrintWriter out = spec.commandLine().getOut();
     if (how != StateFormat.TABLE) {
       out.print(how == StateFormat.JSON ? cluster.encodePrettily() + "\n"

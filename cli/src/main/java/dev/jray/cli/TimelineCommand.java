@@ -24,8 +24,8 @@ final class TimelineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JobCommand.Server server;
 
-  @Option(names = "--output", description = "The file to write. Default:"
-      + " $TMPDIR/jray/timeline-<time>.json.")
+  @Option(names = "--output", description = "The file to write. Default, as Ray's:"
+      + " <java.io.tmpdir>/jray-timeline-<time>.json.")
   Path output;
 
   @Option(names = "--job-id", description = "Only this job's tasks.")
@@ -34,8 +34,9 @@ final class TimelineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String trace = server.client().timeline(jobId);
-    Path file = output != null ? output : NodeProcesses.logDir().getParent().resolve("timeline-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss")) + ".json");
+    Path file = output != null ? output : Path.of(System.getProperty("java.io.tmpdir"))
+        .resolve("jray-timeline-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern(
+            "yyyy-MM-dd_HH-mm-ss")) + ".json");
     try {
       if (file.toAbsolutePath().getParent() != null) {
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -45,8 +46,9 @@ final class TimelineCommand implements Callable<Integer> {
       throw new UncheckedIOException("cannot write the trace to " + file + ": " + e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Trace file written to " + file + ". Open it in chrome://tracing or"
-        + " https://ui.perfetto.dev.");
+    out.println("Trace file written to " + file + " (" + trace.getBytes(
+        java.nio.charset.StandardCharsets.UTF_8).length + " bytes). You can open this with"
+        + " chrome://tracing in the Chrome browser, or https://ui.perfetto.dev.");
     out.flush();
     return 0;
   }

@@ -158,11 +158,13 @@ class StateIT {
     long size = pinned.get(0).getLong("object_size"); // serialized: the bytes and a header
     assertTrue(size >= StateDriver.BIG_BYTES && size < StateDriver.BIG_BYTES + 64, "" + size);
     assertEquals("DRIVER", pinned.get(0).getString("type"));
+    assertEquals("IN_MEMORY", pinned.get(0).getString("location"));
     assertEquals("127.0.0.1", pinned.get(0).getString("ip"));
     String memory = jray("memory", "--units", "MB").output();
-    assertTrue(memory.contains(big) && memory.contains("3 MB")
+    // Ray's decimal units, fractional: 3 MiB and a header is 3.14... MB
+    assertTrue(memory.contains(big) && memory.matches("(?s).*\\b3\\.1\\d* MB.*")
         && memory.contains("PINNED_IN_MEMORY"), memory);
-    assertTrue(memory.contains("Object store memory usage 3 MiB"), memory);
+    assertTrue(memory.contains("Plasma memory usage 3 MiB"), memory);
     String objectSummary = jray("summary", "objects").output();
     assertTrue(objectSummary.contains("disabled") && objectSummary.contains("PINNED_IN_MEMORY"),
         objectSummary);

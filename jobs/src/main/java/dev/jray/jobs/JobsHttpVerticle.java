@@ -286,7 +286,8 @@ public final class JobsHttpVerticle extends VerticleBase {
 
   static void fail(RoutingContext ctx, Throwable e) {
     if (e instanceof ApiError api) {
-      json(ctx, api.status(), api.body());
+      json(ctx, api.status(), ctx.request().path().startsWith("/api/v0/") ? api.rayBody()
+          : api.body());
       return;
     }
     LOG.warn("jobs API: " + ctx.request().method() + " " + ctx.request().path(), e);

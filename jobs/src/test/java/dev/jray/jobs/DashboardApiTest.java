@@ -1,6 +1,7 @@
 package dev.jray.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,13 +172,15 @@ class DashboardApiTest {
           .getJsonArray("node").getString(0));
       HttpResponse<Buffer> badLines = api.call(HttpMethod.GET, "/api/v0/logs/file" + q + "&lines=0", null);
       assertEquals(400, badLines.statusCode());
-      assertEquals("lines", badLines.bodyAsJsonObject().getString("field"));
+      assertFalse(badLines.bodyAsJsonObject().getBoolean("result"));
+      assertTrue(badLines.bodyAsJsonObject().getString("msg").startsWith("lines"),
+          badLines.bodyAsString());
       assertEquals(404, api.call(HttpMethod.GET, "/api/v0/logs/file" + q + "&filename=other.log",
           null).statusCode());
       HttpResponse<Buffer> unknown = api.call(HttpMethod.GET, "/api/v0/logs/file?node_id="
           + IdFactory.newUniqueId().toHex(), null);
       assertEquals(404, unknown.statusCode());
-      assertNotNull(unknown.bodyAsJsonObject().getString("error"));
+      assertNotNull(unknown.bodyAsJsonObject().getString("msg"));
     } finally {
       Files.deleteIfExists(log);
     }

@@ -270,6 +270,11 @@ public final class CoreWorker {
     return ObjectRows.of(refs.list(max), store.list(max), nodeId, ProcessHandle.current().pid());
   }
 
+  /** How many rows {@link #objectRows} would make with no cap. */
+  public int objectRowsHeld() {
+    return refs.size() + store.sealedCount();
+  }
+
   /** This node's recent task events. */
   public TaskEvents taskEvents() {
     return taskEvents;

@@ -10,9 +10,11 @@ import java.util.List;
 /**
  * A node's objects as rows of Ray's state API ({@code ray list objects}, {@code ray memory}): one
  * per reference this node holds, with Ray's field names. The owner's rows count the object's refs
- * here and its borrowers ({@code LOCAL_REFERENCE}); the store's rows are the copies it holds
- * ({@code PINNED_IN_MEMORY} for a primary copy in memory, {@code SPILLED} once on disk, {@code
- * CACHED_COPY} for a secondary copy). The head adds each node's {@code ip} and {@code type}.
+ * here and its borrowers ({@code LOCAL_REFERENCE}; {@code object_size} -1 and {@code task_status}
+ * PENDING_NODE_ASSIGNMENT while the value is not there yet); the store's rows are the copies it
+ * holds ({@code PINNED_IN_MEMORY}, Ray's reference types only), where each is in {@code location}:
+ * {@code IN_MEMORY} or {@code SPILLED} for the primary copy, {@code CACHED_COPY} for a secondary
+ * one. The head adds each node's {@code ip} and {@code type}.
  *
  * <p>Threading: stateless.
  */
@@ -25,8 +27,10 @@ final class ObjectRows {
     for (ReferenceCounter.Listed o : owned) {
       ObjectValue v = o.value();
       rows.add(row(o.id().toHex(), node, pid)
-          .put("object_size", v == null ? null : v.isInline() ? (long) v.data().length : v.size())
-          .put("task_status", v == null ? "PENDING" : v.error() ? "FAILED" : "FINISHED")
+          .put("object_size", v == null ? -1L : v.isInline() ? (long) v.data().length : v.size())
+          .put("task_status", v == null ? "PENDING_NODE_ASSIGNMENT" : v.error() ? "FAILED"
+              : "FINISHED")
+          .put("attempt_number", 0)
           .put("reference_type", "LOCAL_REFERENCE")
           .put("local_ref_count", o.refs())
           .put("num_borrower_nodes", o.borrowers())
@@ -37,9 +41,9 @@ final class ObjectRows {
       rows.add(row(s.id().toHex(), node, pid)
           .put("object_size", s.size())
           .put("task_status", "FINISHED")
-          .put("reference_type", !s.primary() ? "CACHED_COPY" : s.spilled() ? "SPILLED"
-              : "PINNED_IN_MEMORY")
-          .put("location", s.spilled() ? "SPILLED" : "IN_MEMORY")
+          .put("attempt_number", 0)
+          .put("reference_type", "PINNED_IN_MEMORY")
+          .put("location", !s.primary() ? "CACHED_COPY" : s.spilled() ? "SPILLED" : "IN_MEMORY")
           .put("primary_copy", s.primary())
           .put("pins", s.pins()));
     }

@@ -29,6 +29,16 @@ public final class TaskEventRows {
    * @param pid this node's process id, as the {@code worker_pid} of what ran here
    */
   public static List<JsonObject> of(List<TaskEvent> events, UniqueId node, long pid, int max) {
+    return of(events, node, node, pid, max);
+  }
+
+  /**
+   * The rows of the tasks in {@code events}, as {@link #of(List, UniqueId, long, int)}, made in
+   * the JVM {@code worker} (a worker process of {@code node}, or the node itself): what ran here
+   * has {@code worker_id} {@code worker} and {@code node_id} {@code node}.
+   */
+  public static List<JsonObject> of(List<TaskEvent> events, UniqueId node, UniqueId worker,
+      long pid, int max) {
     Map<TaskId, JsonObject> rows = new LinkedHashMap<>();
     for (TaskEvent e : events) {
       JsonObject row = rows.remove(e.taskId()); // re-inserted: the map stays in latest-event order
@@ -36,14 +46,15 @@ public final class TaskEventRows {
         row = new JsonObject().put("task_id", e.taskId().toHex()).put("events", new JsonArray())
             .put("language", "JAVA");
       }
-      add(row, e, node, pid);
+      add(row, e, node, worker, pid);
       rows.put(e.taskId(), row);
     }
     List<JsonObject> all = new ArrayList<>(rows.values());
     return all.size() <= max ? all : all.subList(all.size() - max, all.size());
   }
 
-  private static void add(JsonObject row, TaskEvent e, UniqueId node, long pid) {
+  private static void add(JsonObject row, TaskEvent e, UniqueId node, UniqueId worker,
+      long pid) {
     row.getJsonArray("events").add(new JsonObject().put("state", e.state().name())
         .put("created_ms", e.timeMs()).put("attempt_number", e.attempt()));
     putIfAbsent(row, "job_id", e.jobId() == null ? null : e.jobId().toHex());
@@ -58,7 +69,7 @@ public final class TaskEventRows {
       putIfAbsent(row, "name", e.name() != null ? e.name() : shortName(f));
     }
     if (e.state() == TaskEvent.State.RUNNING || e.state() == TaskEvent.State.FINISHED) {
-      row.put("node_id", node.toHex()).put("worker_pid", pid);
+      row.put("node_id", node.toHex()).put("worker_id", worker.toHex()).put("worker_pid", pid);
     }
     if (e.state() == TaskEvent.State.FAILED) {
       row.put("error_type", e.errorType()).put("error_message", e.errorMessage());

@@ -1,9 +1,13 @@
 package dev.jray.runtime;
 
+import dev.jray.api.exception.ActorUnavailableException;
 import dev.jray.api.exception.RayActorException;
 import dev.jray.api.exception.RayException;
 import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.exception.RayTimeoutException;
 import dev.jray.api.exception.RayWorkerException;
+import dev.jray.api.exception.RuntimeEnvException;
+import dev.jray.api.exception.UnreconstructableException;
 import dev.jray.api.id.TaskId;
 import dev.jray.gcs.time.Time;
 import dev.jray.task.FunctionDescriptor;
@@ -127,16 +131,27 @@ public final class TaskEvents implements AutoCloseable {
         error.getMessage());
   }
 
-  /** Ray's error type for a failure its owner decided. */
+  /**
+   * Ray's error type ({@code common.proto} ErrorType) for a failure its owner decided; one Ray
+   * has no closer name for is the dependency (argument or object) the task could not have.
+   */
   static String errorType(RayException error) {
-    if (error instanceof RayActorException) {
+    if (error instanceof ActorUnavailableException) {
+      return "ACTOR_UNAVAILABLE";
+    } else if (error instanceof RayActorException) {
       return "ACTOR_DIED";
     } else if (error instanceof RayWorkerException) {
       return "WORKER_DIED";
     } else if (error instanceof RayTaskException) {
       return "TASK_EXECUTION_EXCEPTION";
+    } else if (error instanceof UnreconstructableException) {
+      return "OBJECT_UNRECONSTRUCTABLE";
+    } else if (error instanceof RuntimeEnvException) {
+      return "RUNTIME_ENV_SETUP_FAILED";
+    } else if (error instanceof RayTimeoutException) {
+      return "OBJECT_FETCH_TIMED_OUT";
     }
-    return "UNKNOWN";
+    return "DEPENDENCY_RESOLUTION_FAILED";
   }
 
   private void record(WorkerThreadContext thread, TaskSpec spec, TaskEvent.State state,
@@ -243,6 +258,30 @@ public final class TaskEvents implements AutoCloseable {
         + sum[TaskEvent.State.SUBMITTED_TO_WORKER.ordinal()],
         Math.max(0, started - finished - failedRunning), finished,
         failedRunning + sum[TaskEventRing.FAILED_BY_OWNER]);
+  }
+
+  /**
+   * How many events this node recorded since it started, kept or not: more than {@link #latest}
+   * returns once rings overwrote or dropped some.
+   */
+  public long recorded() {
+    long[] sum = new long[TaskEventRing.FAILED_BY_OWNER + 1];
+    TaskEventRing sharedRing;
+    synchronized (this) {
+      System.arraycopy(droppedCounts, 0, sum, 0, sum.length);
+      rings.forEach(r -> r.addCountsTo(sum));
+      sharedRing = shared;
+    }
+    if (sharedRing != null) {
+      synchronized (sharedRing) {
+        sharedRing.addCountsTo(sum);
+      }
+    }
+    long total = 0;
+    for (long n : sum) {
+      total += n;
+    }
+    return total;
   }
 
   /**

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jray.api.exception.ActorUnavailableException;
+import dev.jray.api.exception.PendingCallsLimitExceededException;
 import dev.jray.api.exception.RayActorException;
+import dev.jray.api.exception.RayTimeoutException;
+import dev.jray.api.exception.RuntimeEnvException;
+import dev.jray.api.exception.UnreconstructableException;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.TaskId;
 import dev.jray.gcs.ids.IdFactory;
@@ -58,6 +63,36 @@ class TaskEventsTest {
       assertEquals("TASK_EXECUTION_EXCEPTION", got.get(0).errorType());
       assertTrue(got.get(0).errorMessage().contains("boom"));
       assertEquals("ACTOR_DIED", got.get(1).errorType());
+    }
+  }
+
+  @Test
+  void ownerDecidedFailuresGetRaysErrorTypeNamesNeverUnknown() {
+    try (TaskEvents events = new TaskEvents(new ManualTime(0), 16, 4)) {
+      List<dev.jray.api.exception.RayException> errors = List.of(
+          new ActorUnavailableException("restarting"),
+          new UnreconstructableException(IdFactory.objectId(spec().taskId(), 1)),
+          new RuntimeEnvException("no such jar"),
+          new RayTimeoutException("fetch timed out"),
+          new PendingCallsLimitExceededException("too many"));
+      for (dev.jray.api.exception.RayException error : errors) {
+        events.failedByOwner(spec().taskId(), 0, error);
+      }
+      assertEquals(List.of("ACTOR_UNAVAILABLE", "OBJECT_UNRECONSTRUCTABLE",
+          "RUNTIME_ENV_SETUP_FAILED", "OBJECT_FETCH_TIMED_OUT", "DEPENDENCY_RESOLUTION_FAILED"),
+          events.latest(10).stream().map(TaskEvent::errorType).toList());
+      assertEquals(5, events.recorded());
+    }
+  }
+
+  @Test
+  void recordedCountsEventsTheRingOverwrote() {
+    try (TaskEvents events = new TaskEvents(new ManualTime(0), 8, 4)) {
+      for (int i = 0; i < 20; i++) {
+        events.running(WorkerThreadContext.current(), spec());
+      }
+      assertEquals(20, events.recorded());
+      assertTrue(events.latest(100).size() < 20, "the ring kept fewer than were recorded");
     }
   }
 

@@ -251,6 +251,13 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
+  /** How many sealed objects there are, in memory or spilled: what {@link #list} could list. */
+  public int sealedCount() {
+    synchronized (lock) {
+      return sealed.size();
+    }
+  }
+
   /** Up to {@code max} of the sealed objects, in memory or spilled, least recently used first. */
   public List<Listing> list(int max) {
     List<Listing> listed = new ArrayList<>();

@@ -317,6 +317,11 @@ public final class NodeVerticle extends AbstractVerticle {
     return placement;
   }
 
+  /** The GCS this node reads and writes. */
+  public Gcs gcs() {
+    return gcs;
+  }
+
   public ObjectStore store() {
     return storePart.store();
   }

@@ -20,6 +20,7 @@ import dev.jray.placement.PlacementMessages;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.ObjectFetcher;
+import dev.jray.runtime.TaskEvent;
 import dev.jray.runtime.TaskEventRows;
 import dev.jray.scheduler.SchedulerVerticle;
 import dev.jray.scheduler.TaskSink;
@@ -34,6 +35,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -258,12 +261,48 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
       return;
     }
     int max = (int) Math.max(0, Math.min(MAX_ROWS, asked.longValue()));
-    vertx.executeBlocking(() -> new JsonObject().put("node_id", nodeId.toHex())
-        .put("rows", new JsonArray(kind.equals(OBJECTS) ? worker.objectRows(max)
-            : TaskEventRows.of(worker.taskEvents().latest(max * 4), nodeId,
-                ProcessHandle.current().pid(), max))), false)
+    vertx.executeBlocking(() -> kind.equals(OBJECTS) ? objectRows(max) : taskRows(max), false)
         .onSuccess(m::reply)
         .onFailure(e -> m.fail(500, String.valueOf(e)));
+  }
+
+  /**
+   * The node's object rows, at most {@code max} of owned refs and of store copies each, with
+   * {@code total} (the rows with no cap) and a {@code warning} when the cap left some out.
+   */
+  private JsonObject objectRows(int max) {
+    int held = worker.objectRowsHeld();
+    List<JsonObject> rows = worker.objectRows(max);
+    return new JsonObject().put("node_id", nodeId.toHex()).put("rows", new JsonArray(rows))
+        .put("total", Math.max(held, rows.size()))
+        .put("warning", held > rows.size() ? "holds " + held + " object rows; answered "
+            + rows.size() + " (at most " + max + " owned refs and " + max + " store copies)"
+            : "");
+  }
+
+  /**
+   * The node's task rows, the newest {@code max}, with {@code total} (the tasks its events read
+   * had) and a {@code warning} when the cap, or events its rings overwrote or it did not read,
+   * left tasks out or showed them at an earlier state.
+   */
+  private JsonObject taskRows(int max) {
+    long recorded = worker.taskEvents().recorded(); // before the copy: newer events only add
+    List<TaskEvent> events = worker.taskEvents().latest(max * 4);
+    List<JsonObject> all = TaskEventRows.of(events, worker.hostNodeId(), nodeId,
+        ProcessHandle.current().pid(), Integer.MAX_VALUE);
+    List<JsonObject> rows = all.size() <= max ? all : all.subList(all.size() - max, all.size());
+    List<String> left = new ArrayList<>();
+    if (all.size() > max) {
+      left.add("had " + all.size() + " tasks' rows; answered the newest " + max);
+    }
+    long unread = recorded - events.size();
+    if (unread > 0) {
+      left.add(unread + " older task events were overwritten in its per-thread rings or not"
+          + " read (at most " + max * 4 + " per answer): their tasks are missing or show an"
+          + " earlier state");
+    }
+    return new JsonObject().put("node_id", nodeId.toHex()).put("rows", new JsonArray(rows))
+        .put("total", all.size()).put("warning", String.join("; ", left));
   }
 
   /** Drops the class loaders of finished jobs (off the event loop: it reads the GCS). */
@@ -296,7 +335,9 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   private JsonObject statsJson() {
     return new JsonObject().put("poolThreads", executor.getPoolSize())
         .put("activeThreads", executor.getActiveCount())
-        .put("completedTasks", executor.getCompletedTaskCount()).put("linkPort", linkPort);
+        .put("completedTasks", executor.getCompletedTaskCount()).put("linkPort", linkPort)
+        .put("pid", ProcessHandle.current().pid())
+        .put("host_node_id", worker.hostNodeId().toHex());
   }
 
   /**

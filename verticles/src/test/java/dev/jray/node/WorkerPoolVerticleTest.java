@@ -78,6 +78,34 @@ public class WorkerPoolVerticleTest {
           stats::encode);
       assertSame(pool, LocalParts.find(vertx, node, WorkerPoolVerticle.class));
       assertNotNull(LocalParts.find(vertx, node, PlacementVerticle.GroupWork.class));
+      assertEquals(ProcessHandle.current().pid(), stats.getLong("pid"));
+      assertEquals(node.toHex(), stats.getString("host_node_id"));
+
+      // the state API's rows: a cap that leaves some out says so, and how many there were
+      assertEquals(4, Ray.task(WorkerPoolVerticleTest::square, 2).remote().get());
+      assertEquals(9, Ray.task(WorkerPoolVerticleTest::square, 3).remote().get());
+      JsonObject tasks = await(vertx.eventBus().<JsonObject>request(
+          WorkerPoolVerticle.statsAddress(node), new JsonObject()
+              .put(WorkerPoolVerticle.TASK_EVENTS, 1))).body();
+      // a row cap of 1 reads the newest 4 events: 2 of the 3 tasks, and says both
+      assertEquals(1, tasks.getJsonArray("rows").size());
+      assertEquals(2, tasks.getInteger("total"));
+      assertTrue(tasks.getString("warning").contains("had 2 tasks' rows; answered the newest 1")
+          && tasks.getString("warning").contains(" older task events were overwritten in its"
+              + " per-thread rings or not read"), tasks::encode);
+      JsonObject row = tasks.getJsonArray("rows").getJsonObject(0);
+      assertEquals(node.toHex(), row.getString("worker_id"), "ran in this node's JVM");
+      JsonObject all = await(vertx.eventBus().<JsonObject>request(
+          WorkerPoolVerticle.statsAddress(node), new JsonObject()
+              .put(WorkerPoolVerticle.TASK_EVENTS, 100))).body();
+      assertEquals(3, all.getJsonArray("rows").size());
+      assertEquals("", all.getString("warning"), "nothing left out");
+      JsonObject objects = await(vertx.eventBus().<JsonObject>request(
+          WorkerPoolVerticle.statsAddress(node), new JsonObject()
+              .put(WorkerPoolVerticle.OBJECTS, 0))).body();
+      assertEquals(0, objects.getJsonArray("rows").size());
+      assertTrue(objects.getInteger("total") >= 1, objects::encode);
+      assertTrue(objects.getString("warning").startsWith("holds "), objects::encode);
     } finally {
       NodeWorkers.uninstall(worker);
       Ray.shutdown();

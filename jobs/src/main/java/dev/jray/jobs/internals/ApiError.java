@@ -39,6 +39,16 @@ public final class ApiError extends RuntimeException {
     return status;
   }
 
+  /**
+   * The body as Ray's state API answers a refused request: {@code {"result": false, "msg":
+   * "FIELD: ...", "data": {"result": null}}}.
+   */
+  public JsonObject rayBody() {
+    return new JsonObject().put("result", false)
+        .put("msg", field == null ? getMessage() : field + ": " + getMessage())
+        .put("data", new JsonObject().put("result", (Object) null));
+  }
+
   /** The JSON body: {@code {"error": "...", "field": "..."}}. */
   public JsonObject body() {
     JsonObject body = new JsonObject().put("error", getMessage());

@@ -90,11 +90,14 @@ public final class NodeLogRoutes {
       if (n >= 1 && n <= MAX_LINES) {
         return n;
       }
+      if (n == -1) {
+        return Integer.MAX_VALUE; // Ray's -1: the whole file (here: all of the tail read)
+      }
     } catch (NumberFormatException e) {
       // answered below
     }
     throw ApiError.badField("lines", "lines must be a whole number from 1 to " + MAX_LINES
-        + ", not '" + given + "'");
+        + ", or -1 for the whole file, not '" + given + "'");
   }
 
   /** The last {@code n} lines of {@code text}; its first line dropped when it was {@code cut} (partial). */

@@ -22,6 +22,7 @@ final class StateSummaries {
   /** Tasks by {@code func_or_class_name}: their type and how many are in each state. */
   static JsonObject tasks(List<JsonObject> rows) {
     Map<String, JsonObject> byName = new TreeMap<>();
+    int normalTasks = 0;
     int actorTasks = 0;
     int actorCreations = 0;
     for (JsonObject r : rows) {
@@ -30,10 +31,11 @@ final class StateSummaries {
           .put("func_or_class_name", k).put("type", r.getString("type"))
           .put("state_counts", new JsonObject()));
       count(entry.getJsonObject("state_counts"), r.getString("state"));
+      normalTasks += "NORMAL_TASK".equals(r.getString("type")) ? 1 : 0;
       actorTasks += "ACTOR_TASK".equals(r.getString("type")) ? 1 : 0;
       actorCreations += "ACTOR_CREATION_TASK".equals(r.getString("type")) ? 1 : 0;
     }
-    return cluster(new JsonObject().put("total_tasks", rows.size())
+    return cluster(new JsonObject().put("total_tasks", normalTasks)
         .put("total_actor_tasks", actorTasks).put("total_actor_scheduled", actorCreations)
         .put("summary_by", "func_name"), byName);
   }
@@ -47,7 +49,8 @@ final class StateSummaries {
           .put("class_name", k).put("state_counts", new JsonObject()));
       count(entry.getJsonObject("state_counts"), r.getString("state"));
     }
-    return cluster(new JsonObject().put("total_actors", rows.size()), byClass);
+    return cluster(new JsonObject().put("total_actors", rows.size()).put("summary_by", "class"),
+        byClass);
   }
 
   /**
@@ -69,7 +72,8 @@ final class StateSummaries {
         count(states, r.getString("task_status"));
         count(types, r.getString("reference_type"));
         Long size = r.getLong("object_size");
-        mb += size == null ? 0 : size / (1024.0 * 1024.0);
+        // -1 (or none): not known yet, left out of the sums as Ray does
+        mb += size == null || size < 0 ? 0 : size / (1024.0 * 1024.0);
       }
       totalMb += mb;
       summary.put(e.getKey(), new JsonObject().put("total_objects", e.getValue().size())

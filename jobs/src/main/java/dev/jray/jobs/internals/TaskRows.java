@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The cluster's tasks as Ray's state API lists them: the rows each node made of its own task
@@ -17,10 +16,6 @@ import java.util.Set;
  * <p>Threading: stateless.
  */
 final class TaskRows {
-  /** The fields a filter may name and a brief row shows: Ray's task columns. */
-  static final Set<String> COLUMNS = Set.of("task_id", "attempt_number", "name", "state",
-      "job_id", "actor_id", "type", "func_or_class_name", "parent_task_id", "node_id",
-      "worker_id", "worker_pid", "error_type");
   private TaskRows() {}
 
   /** Ray's states by how far a task got, for picking an attempt's state. */
@@ -74,7 +69,8 @@ final class TaskRows {
     }
     String state = last == null ? "PENDING_NODE_ASSIGNMENT" : last.getString("state");
     row.put("attempt_number", attempt).put("state", state)
-        .put("parent_task_id", (Object) null).put("worker_id", (Object) null)
+        .put("parent_task_id", (Object) null) // the events do not record the submitter
+        .put("worker_id", ranOn == null ? null : ranOn.getString("worker_id"))
         .put("node_id", ranOn == null ? null : ranOn.getString("node_id"))
         .put("worker_pid", ranOn == null ? null : ranOn.getValue("worker_pid"))
         .put("creation_time_ms", events.isEmpty() ? null : events.get(0).getLong("created_ms"))

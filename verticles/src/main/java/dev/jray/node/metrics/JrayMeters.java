@@ -1,6 +1,8 @@
 package dev.jray.node.metrics;
 
+import dev.jray.gcs.ActorState;
 import dev.jray.link.LinkTraffic;
+import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeVerticle;
 import dev.jray.placement.PlacementVerticle;
 import dev.jray.runtime.TaskEvents;
@@ -19,6 +21,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -26,7 +29,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * jray's own meters of one node, with Ray's meanings under jray's names: object store memory and
  * objects by {@code Location} ({@code MMAP_SHM} in memory, {@code SPILLED} on disk), the actors
- * hosted here ({@code State=ALIVE}), resources by {@code Name} and {@code State} ({@code USED},
+ * hosted here ({@code State=ALIVE}), the cluster's actors by {@code State} (on the head, from the
+ * GCS), tasks by {@code State} (RUNNING here now, PENDING_NODE_ASSIGNMENT queued at this node's
+ * scheduler, FINISHED and FAILED here since it started), resources by {@code Name} and {@code State} ({@code USED},
  * {@code AVAILABLE}), placement groups by {@code State} (on the node whose placement service is
  * active, the leader), the node's CPU utilization (percent) and memory, object transfer bytes and
  * link bytes and frames by {@code Direction} ({@code sent}, {@code received}).
@@ -44,8 +49,12 @@ final class JrayMeters {
   private final NodeVerticle node;
   private final MultiGauge resources;
   private final MultiGauge placementGroups;
+  /** The cluster's actors by state, on the head (or embedded node) only: it reads the GCS. */
+  private final MultiGauge clusterActors;
   /** The store's counts at the last refresh; written by the scraping thread. */
   private volatile ObjectStore.Stats store;
+  /** Tasks queued at this node's scheduler at the last refresh; written by the scraping thread. */
+  private volatile int queuedTasks;
 
   JrayMeters(MeterRegistry registry, NodeVerticle node) {
     this.node = node;
@@ -65,6 +74,12 @@ final class JrayMeters {
     Gauge.builder("jray.actors", node, n -> n.worker().hostedActorCount()).tag(STATE, "ALIVE")
         .description("Actors hosted on this node, by state").register(registry);
     taskMeters(registry, node.worker().taskEvents());
+    Gauge.builder("jray.tasks", this, m -> m.queuedTasks).tag(STATE, "PENDING_NODE_ASSIGNMENT")
+        .description("Tasks queued at this node's scheduler for resources").register(registry);
+    clusterActors = MultiGauge.builder("jray.cluster_actors")
+        .description("The cluster's actors by state (PENDING_CREATION, ALIVE, RESTARTING, DEAD),"
+            + " on the head")
+        .register(registry);
     resources = MultiGauge.builder("jray.resources")
         .description("This node's logical resources, by name and state (USED, AVAILABLE)")
         .register(registry);
@@ -93,6 +108,11 @@ final class JrayMeters {
   private static void taskMeters(MeterRegistry registry, TaskEvents events) {
     Gauge.builder("jray.tasks", events, e -> e.counts().running()).tag(STATE, "RUNNING")
         .description("Tasks, actor calls and creations running on this node").register(registry);
+    // Ray's tasks gauge counts ended tasks too: since the node started
+    Gauge.builder("jray.tasks", events, e -> e.counts().finished()).tag(STATE, "FINISHED")
+        .register(registry);
+    Gauge.builder("jray.tasks", events, e -> e.counts().failed()).tag(STATE, "FAILED")
+        .register(registry);
     FunctionCounter.builder("jray.tasks.submitted", events, e -> e.counts().submitted())
         .description("Tasks and actor calls this node's owners submitted").register(registry);
     FunctionCounter.builder("jray.tasks.finished", events, e -> e.counts().finished())
@@ -160,6 +180,20 @@ final class JrayMeters {
       rows.add(MultiGauge.Row.of(Tags.of("Name", total.getKey(), STATE, "AVAILABLE"), available));
     }
     resources.register(rows, true);
+    queuedTasks = report.queued();
+    if (NodeOptions.HEAD.equals(node.options().role())
+        || NodeOptions.EMBEDDED.equals(node.options().role())) {
+      Map<ActorState, Integer> byState = new EnumMap<>(ActorState.class);
+      for (ActorState state : ActorState.values()) {
+        byState.put(state, 0);
+      }
+      node.gcs().actors().snapshot().values().forEach(a -> byState.merge(a.state(), 1,
+          Integer::sum));
+      List<MultiGauge.Row<?>> actorRows = new ArrayList<>();
+      byState.forEach((state, n) -> actorRows.add(MultiGauge.Row.of(Tags.of(STATE,
+          state.name()), n)));
+      clusterActors.register(actorRows, true);
+    }
     List<MultiGauge.Row<?>> groups = new ArrayList<>();
     JsonObject states = placement == null ? null : placement.getJsonObject("states");
     if (states != null) {

@@ -155,6 +155,8 @@ class NodeMetricsTest {
         - before.value("jray_tasks_finished_total"));
     assertEquals(1, during.value("jray_tasks", "State", "RUNNING")
         - before.value("jray_tasks", "State", "RUNNING"));
+    assertEquals(6, during.value("jray_tasks", "State", "FINISHED")
+        - before.value("jray_tasks", "State", "FINISHED"));
     assertEquals(7, during.value("jray_tasks_submitted_total")
         - before.value("jray_tasks_submitted_total"));
     PrometheusText ended = awaitScrape(t -> t.value("jray_tasks_finished_total")
@@ -163,6 +165,11 @@ class NodeMetricsTest {
         ended.value("jray_tasks", "State", "RUNNING"));
     assertEquals(0, ended.value("jray_tasks_failed_total")
         - before.value("jray_tasks_failed_total"));
+    assertEquals(7, ended.value("jray_tasks", "State", "FINISHED")
+        - before.value("jray_tasks", "State", "FINISHED"));
+    assertEquals(before.value("jray_tasks", "State", "FAILED"),
+        ended.value("jray_tasks", "State", "FAILED"));
+    assertEquals(0, ended.value("jray_tasks", "State", "PENDING_NODE_ASSIGNMENT"));
 
     double stored = during.value("jray_object_store_memory_bytes", "Location", "MMAP_SHM")
         - before.value("jray_object_store_memory_bytes", "Location", "MMAP_SHM");
@@ -173,6 +180,9 @@ class NodeMetricsTest {
         during.value("jray_object_store_available_memory_bytes"));
     assertEquals(3, during.value("jray_actors", "State", "ALIVE")
         - before.value("jray_actors", "State", "ALIVE"));
+    assertEquals(3, during.value("jray_cluster_actors", "State", "ALIVE")
+        - before.value("jray_cluster_actors", "State", "ALIVE"));
+    assertEquals(0, during.value("jray_cluster_actors", "State", "RESTARTING"));
     // the task's CPU and the group's bundle
     assertEquals(1.5, during.value("jray_resources", "Name", "CPU", "State", "USED"));
     assertEquals(0.5, during.value("jray_resources", "Name", "CPU", "State", "AVAILABLE"));
