@@ -117,6 +117,26 @@ public class ParallelActorTest {
     actor.getHandle().kill();
   }
 
+  public static class SixParts {
+    private final String joined;
+
+    public SixParts(String a, Integer b, String c, Integer d, String e, Integer f) {
+      this.joined = a + b + c + d + e + f;
+    }
+
+    public String joined() {
+      return joined;
+    }
+  }
+
+  @Test
+  void aConstructorOfSixArgumentsIsCalledThroughParallelActor() {
+    ParallelActorHandle<SixParts> actor = ParallelActor.actor(SixParts::new, "a", 1, "b",
+        Ray.put(2), "c", 3).setParallelism(2).remote();
+    assertEquals("a1b2c3", actor.getInstance(1).task(SixParts::joined).remote().get(60_000));
+    actor.getHandle().kill();
+  }
+
   @Test
   void argumentsAndErrorsAreThoseOfActorCalls() {
     ParallelActorHandle<Recorder> actor =

@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
 /**
  * Writes {@code dev.jray.api.function.RayFunc<n>} and {@code RayFuncVoid<n>}, {@code RayCall}
  * ({@code Ray.task} and {@code Ray.actor}), {@code ActorCall} ({@code handle.task}) and the
- * parallel actor's {@code ParallelActor.actor} and {@code ParallelActorCall} ({@code
- * instance.task}): every
+ * parallel actor's {@code ParallelActor.actor} (with {@code SixArgumentParallelActors}) and
+ * {@code ParallelActorValueCalls} and {@code ParallelActorVoidCalls} ({@code instance.task}): every
  * arity up to {@value #MAX_ARITY}, and for each argument both the value and the {@code ObjectRef}
  * form, as Ray's Java API does. {@code GeneratedSourcesTest} fails when the files in
  * {@code api/src/main/java} differ from its output.
@@ -68,7 +68,12 @@ public final class CallsGenerator {
     files.put("dev/jray/api/RayCall.java", rayCall());
     files.put("dev/jray/api/ActorCall.java", actorCall());
     files.put("dev/jray/api/parallelactor/ParallelActor.java", parallelActor());
-    files.put("dev/jray/api/parallelactor/ParallelActorCall.java", parallelActorCall());
+    files.put("dev/jray/api/parallelactor/SixArgumentParallelActors.java",
+        sixArgumentParallelActors());
+    files.put("dev/jray/api/parallelactor/ParallelActorValueCalls.java",
+        parallelActorCalls(false));
+    files.put("dev/jray/api/parallelactor/ParallelActorVoidCalls.java",
+        parallelActorCalls(true));
     return files;
   }
 
@@ -168,6 +173,7 @@ public final class CallsGenerator {
     return out.append("}\n").toString();
   }
 
+  /** Ray's {@code ParallelActor}: constructors of up to {@code MAX_ARITY - 1} arguments. */
   private static String parallelActor() {
     StringBuilder out = new StringBuilder(HEADER);
     out.append("package dev.jray.api.parallelactor;\n\n")
@@ -177,57 +183,94 @@ public final class CallsGenerator {
         .append(" * Ray's {@code ParallelActor.actor(ctor, args...)}: one actor hosting several"
             + " instances of {@code A},\n")
         .append(" * each running its calls one at a time, in order, beside the others."
-            + " Every arity up to " + MAX_ARITY + ";\n")
-        .append(" * each argument may be a value or an {@link ObjectRef} of one.\n")
+            + " Every arity up to " + MAX_ARITY + "\n")
+        .append(" * (" + MAX_ARITY + " in {@link SixArgumentParallelActors}); each argument may"
+            + " be a value or an {@link ObjectRef} of one.\n")
+        .append(" *\n")
+        .append(CREATORS_THREADING)
         .append(" */\n")
-        .append("public final class ParallelActor {\n")
+        .append("public final class ParallelActor extends SixArgumentParallelActors {\n")
         .append("  private ParallelActor() {}\n\n");
-    for (int n = 0; n <= MAX_ARITY; n++) {
-      List<String> types = typeNames(n);
-      String withA = typeParams(types, "A");
-      for (String signature : argumentVariants(n)) {
-        method(out,
-            "  public static " + withA + " ParallelActorCreator<A> actor(RayFunc" + n + withA
-                + " f" + signature + ")",
-            "    return new ParallelActorCreator<>(f, " + argumentArray(n) + ");");
-      }
+    for (int n = 0; n < MAX_ARITY; n++) {
+      actorCreators(out, n);
     }
     return out.append("}\n").toString();
   }
 
-  private static String parallelActorCall() {
+  /** The constructors of {@code MAX_ARITY} arguments: as many overloads as all others together. */
+  private static String sixArgumentParallelActors() {
+    StringBuilder out = new StringBuilder(HEADER);
+    out.append("package dev.jray.api.parallelactor;\n\n")
+        .append("import dev.jray.api.ObjectRef;\n")
+        .append("import dev.jray.api.function.*;\n\n")
+        .append("/**\n")
+        .append(" * {@link ParallelActor#actor} for constructors of " + MAX_ARITY
+            + " arguments, called through {@code ParallelActor}.\n")
+        .append(" *\n")
+        .append(CREATORS_THREADING)
+        .append(" */\n")
+        .append("abstract class SixArgumentParallelActors {\n")
+        .append("  SixArgumentParallelActors() {}\n\n");
+    actorCreators(out, MAX_ARITY);
+    return out.append("}\n").toString();
+  }
+
+  private static final String CREATORS_THREADING =
+      " * <p>Stateless: any thread may call these; each returns a new creator, which starts"
+          + " nothing until\n * {@code remote()}.\n";
+
+  private static void actorCreators(StringBuilder out, int n) {
+    String withA = typeParams(typeNames(n), "A");
+    for (String signature : argumentVariants(n)) {
+      method(out,
+          "  public static " + withA + " ParallelActorCreator<A> actor(RayFunc" + n + withA
+              + " f" + signature + ")",
+          "    return new ParallelActorCreator<>(f, " + argumentArray(n) + ");");
+    }
+  }
+
+  /**
+   * {@code ParallelActorCall}'s {@code task} overloads: those of methods returning nothing
+   * ({@code voids}) or those returning a value.
+   */
+  private static String parallelActorCalls(boolean voids) {
+    String name = voids ? "ParallelActorVoidCalls" : "ParallelActorValueCalls";
     StringBuilder out = new StringBuilder(HEADER);
     out.append("package dev.jray.api.parallelactor;\n\n")
         .append("import dev.jray.api.ObjectRef;\n")
         .append("import dev.jray.api.function.*;\n\n")
         .append("/**\n")
         .append(" * {@code instance.task(A::method, args...)} on one instance of a parallel actor,"
-            + " for methods of up to\n")
-        .append(" * " + (MAX_ARITY - 1) + " arguments; each argument may be a value or an"
-            + " {@link ObjectRef} of one.\n")
+            + " for methods returning\n")
+        .append(" * " + (voids ? "nothing" : "a value") + " of up to " + (MAX_ARITY - 1)
+            + " arguments; each argument may be a value or an {@link ObjectRef} of one.\n")
+        .append(" * Part of {@link ParallelActorCall}.\n")
+        .append(" *\n")
+        .append(" * <p>Any thread may call these; each returns a new caller, which sends nothing"
+            + " until {@code remote()}.\n")
         .append(" */\n")
-        .append("public interface ParallelActorCall<A> {\n");
+        .append("public interface " + name + "<A> {\n");
     for (int n = 0; n < MAX_ARITY; n++) {
       List<String> types = typeNames(n);
       List<String> withActor = new ArrayList<>(List.of("A"));
       withActor.addAll(types);
       String args = argumentArray(n);
-      String methodParams = typeParams(types, "R");
-      String funcParams = typeParams(withActor, "R");
-      String voidMethodParams = n == 0 ? "" : typeParams(types) + " ";
-      String voidFuncParams = typeParams(withActor);
       int arity = n + 1;
       for (String signature : argumentVariants(n)) {
-        method(out,
-            "  default " + methodParams + " ParallelActorTaskCaller<R> task(RayFunc" + arity
-                + funcParams + " f" + signature + ")",
-            "    return new ParallelActorTaskCaller<>((ParallelActorInstance<?>) this, f, "
-                + args + ");");
-        method(out,
-            "  default " + voidMethodParams + "VoidParallelActorTaskCaller task(RayFuncVoid"
-                + arity + voidFuncParams + " f" + signature + ")",
-            "    return new VoidParallelActorTaskCaller((ParallelActorInstance<?>) this, f, "
-                + args + ");");
+        if (voids) {
+          method(out,
+              "  default " + (n == 0 ? "" : typeParams(types) + " ")
+                  + "VoidParallelActorTaskCaller task(RayFuncVoid" + arity
+                  + typeParams(withActor) + " f" + signature + ")",
+              "    return new VoidParallelActorTaskCaller((ParallelActorInstance<?>) this, f, "
+                  + args + ");");
+        } else {
+          method(out,
+              "  default " + typeParams(types, "R") + " ParallelActorTaskCaller<R> task(RayFunc"
+                  + arity + typeParams(withActor, "R") + " f" + signature + ")",
+              "    return new ParallelActorTaskCaller<>((ParallelActorInstance<?>) this, f, "
+                  + args + ");");
+        }
       }
     }
     return out.append("}\n").toString();
