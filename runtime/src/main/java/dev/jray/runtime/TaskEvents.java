@@ -239,18 +239,7 @@ public final class TaskEvents implements AutoCloseable {
 
   /** What this node's events counted so far. */
   public Counts counts() {
-    long[] sum = new long[TaskEventRing.FAILED_BY_OWNER + 1];
-    TaskEventRing sharedRing;
-    synchronized (this) {
-      System.arraycopy(droppedCounts, 0, sum, 0, sum.length);
-      rings.forEach(r -> r.addCountsTo(sum));
-      sharedRing = shared;
-    }
-    if (sharedRing != null) {
-      synchronized (sharedRing) {
-        sharedRing.addCountsTo(sum);
-      }
-    }
+    long[] sum = countsByState();
     long started = sum[TaskEvent.State.RUNNING.ordinal()];
     long finished = sum[TaskEvent.State.FINISHED.ordinal()];
     long failedRunning = sum[TaskEvent.State.FAILED.ordinal()];
@@ -265,6 +254,16 @@ public final class TaskEvents implements AutoCloseable {
    * returns once rings overwrote or dropped some.
    */
   public long recorded() {
+    long[] sum = countsByState();
+    long total = 0;
+    for (long n : sum) {
+      total += n;
+    }
+    return total;
+  }
+
+  /** Events recorded so far by state (and owner-decided failures), rings' and dropped ones'. */
+  private long[] countsByState() {
     long[] sum = new long[TaskEventRing.FAILED_BY_OWNER + 1];
     TaskEventRing sharedRing;
     synchronized (this) {
@@ -277,11 +276,7 @@ public final class TaskEvents implements AutoCloseable {
         sharedRing.addCountsTo(sum);
       }
     }
-    long total = 0;
-    for (long n : sum) {
-      total += n;
-    }
-    return total;
+    return sum;
   }
 
   /**
