@@ -42,7 +42,7 @@ class ArchitectureTest {
       Module.of("store", "store", "api", "gcs"),
       Module.of("scheduler", "scheduler,task,resources", "api", "gcs"),
       Module.of("placement", "placement", "api", "gcs", "scheduler"),
-      Module.of("runtime", "runtime,link", "api", "gcs", "store", "scheduler", "placement"),
+      Module.of("runtime", "runtime,link,attach", "api", "gcs", "store", "scheduler", "placement"),
       Module.of("verticles", "node,driver",
           "api", "gcs", "store", "scheduler", "placement", "runtime"),
       Module.of("jobs", "jobs", "api", "gcs", "store", "scheduler", "placement", "runtime",
