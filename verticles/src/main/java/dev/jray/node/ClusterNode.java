@@ -81,13 +81,17 @@ public final class ClusterNode implements AutoCloseable {
   private volatile Membership.Registration remembering;
   /** The node's metrics; null if it keeps none. */
   private final NodeMetrics metrics;
+  /** Its side of the processes attached to it; null on nodes that run no tasks. */
+  private final ProcessHosting hosting;
   /** Serves the metrics; null until {@link #serveMetrics}. */
   private volatile MetricsHttpVerticle metricsServer;
   /** The head's service-discovery file; null until {@link #writeMetricsDiscovery}. */
   private volatile MetricsDiscovery metricsDiscovery;
 
-  private ClusterNode(ClusteredVertx cluster, NodeVerticle node, NodeMetrics metrics) {
+  private ClusterNode(ClusteredVertx cluster, NodeVerticle node, NodeMetrics metrics,
+      ProcessHosting hosting) {
     this.vertx = cluster.vertx();
+    this.hosting = hosting;
     this.metrics = metrics;
     this.membership = cluster.membership();
     this.gcs = cluster.gcs();
@@ -196,49 +200,57 @@ public final class ClusterNode implements AutoCloseable {
     ClusteredVertx cluster = await(config.join(options.host()),
         "join the cluster" + (head ? " as head on " + options.host() + ":" + join.port()
             : " at " + join.membersText()));
+    // a node that runs tasks hosts worker processes: it relays their GCS, membership and bus
+    ProcessHosting hosting = options.runsTasks() ? ProcessHosting.register(cluster, options) : null;
     try {
       long t1 = time.nanoseconds();
       NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, cluster.gcs(), time),
           "start the node");
+      if (hosting != null) {
+        hosting.bind(node.worker());
+      }
       LOG.debug("{} start: clustered Vert.x and Hazelcast {} ms, node {} ms",
           options.role(), (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000);
       if (rayRuntime && (options.runsTasks() || workerProcess)) {
         NodeWorkers.install(node.worker());
         Ray.init(); // the code of this node's tasks and actors calls Ray through its worker
       }
-      if (options.runsTasks()) {
-        node.worker().useWorkerProcesses(workerProcesses(cluster, node, options, time));
+      if (hosting != null) {
+        node.worker().useWorkerProcesses(workerProcesses(cluster, node, options, time, hosting));
       }
       if (metrics != null) {
         metrics.bind(node);
       }
-      ClusterNode member = new ClusterNode(cluster, node, metrics);
+      ClusterNode member = new ClusterNode(cluster, node, metrics, hosting);
       if (node.placement() != null && member.membership.isLeader()) {
         node.placement().activate();
       }
       return member;
     } catch (RuntimeException e) {
       cluster.vertx().close();
+      if (hosting != null) {
+        hosting.close();
+      }
       throw e;
     }
   }
 
-  /** The node's worker processes, which join through its own member. */
+  /** The node's worker processes, attached to it. */
   private static WorkerProcessPool workerProcesses(ClusteredVertx cluster, NodeVerticle node,
-      NodeOptions options, Time time) {
+      NodeOptions options, Time time, ProcessHosting hosting) {
     String logFile = System.getProperty("jray.log-file");
     Path logs = logFile != null && Path.of(logFile).getParent() != null
         ? Path.of(logFile).getParent()
         : Path.of(System.getProperty("java.io.tmpdir"), "jray", "logs");
     try {
       WorkerProcessLaunch launch = new WorkerProcessLaunch(options.nodeId(),
-          cluster.membership().localAddress(), options.token(), logs.resolve("workers"),
+          options.host() + ":" + node.linkPort(), options.token(), logs.resolve("workers"),
           node.worker()::localJar);
       return new WorkerProcessPool(cluster.vertx(), node.worker(), launch, time,
           options.resources().getOrDefault("CPU", 0.0), job -> {
             dev.jray.gcs.JobRecord r = cluster.gcs().jobs().get(job);
             return r == null || r.isFinished();
-          });
+          }, hosting::processEnded);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot make the worker processes' log directory under "
           + logs + ": " + e.getMessage(), e);
@@ -458,6 +470,9 @@ public final class ClusterNode implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("closing the node", e);
+    }
+    if (hosting != null) {
+      hosting.close(); // after the node: its worker processes ended with it
     }
     if (metrics != null) {
       metrics.close();

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param resources the node's totals, including {@code object_store_memory}
  * @param token the cluster token the node proves to its peers and asks of them
  * @param tls mutual TLS on the node's event bus, link and transfer port; null: plain TCP
+ * @param attachedTo the node an attached process (a worker process) hangs off, through whose link
+ *     it reaches the cluster ({@link AttachedNode}); null for a cluster member or an embedded node
  */
 public record NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources,
-    ClusterToken token, TlsSettings tls) {
+    ClusterToken token, TlsSettings tls, UniqueId attachedTo) {
 
   public static final String HEAD = "head";
   public static final String WORKER = "worker";
@@ -35,6 +37,12 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
     Objects.requireNonNull(role, "role");
     resources = Map.copyOf(resources);
     Objects.requireNonNull(token, "token");
+  }
+
+  /** A cluster member's or an embedded node's options (attached to no node). */
+  public NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources,
+      ClusterToken token, TlsSettings tls) {
+    this(nodeId, host, role, resources, token, tls, null);
   }
 
   /**

@@ -332,6 +332,11 @@ public final class NodeVerticle extends AbstractVerticle {
   }
 
   /** What the node's links carried, both ways. Set once started. */
+  /** The port the node's links listen on; 0 when they do not (an embedded node). */
+  public int linkPort() {
+    return workerPart.linkPort();
+  }
+
   public LinkTraffic linkTraffic() {
     return workerPart.linkTraffic();
   }

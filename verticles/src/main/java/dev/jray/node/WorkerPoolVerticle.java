@@ -2,6 +2,7 @@ package dev.jray.node;
 
 import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.UniqueId;
+import dev.jray.attach.InboxChain;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.bus.ForyMessageCodec;
@@ -99,7 +100,18 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
 
   /** What the links decode peers' messages with: jray's link messages only. */
   private static final MessageSerializer LINK_MESSAGES =
-      new MessageSerializer(CoreWorker.linkMessageTypes());
+      new MessageSerializer(linkMessageTypes());
+
+  /** What nodes and their attached processes send each other over their links. */
+  static List<Class<?>> linkMessageTypes() {
+    List<Class<?>> types = new ArrayList<>(CoreWorker.linkMessageTypes());
+    return types;
+  }
+
+  /** The serializer of every node's links, for an attached process's links built before it. */
+  static MessageSerializer linkSerializer() {
+    return LINK_MESSAGES;
+  }
 
   /** How long a link waits for a node it heard of to register (it reports before it does). */
   private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
@@ -187,8 +199,16 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
           });
       worker = new CoreWorker(vertx, nodeId, gcs, Serializers.fromSystemProperties(),
           store.store(), executor);
-      links = new NodeLinks(nodeId, token, tls, LINK_MESSAGES,
-          CoreWorker.class.getClassLoader(), this::linkAddress, worker.inbox(), time);
+      // an attached process's links are up before its worker (its GCS goes through them); a
+      // host's relays and a process's clients of its host take their messages first
+      InboxChain chain = LocalParts.find(vertx, nodeId, InboxChain.class);
+      if (chain != null) {
+        chain.bindTail(worker.inbox());
+      }
+      NodeLinks premade = LocalParts.find(vertx, nodeId, NodeLinks.class);
+      links = premade != null ? premade : new NodeLinks(nodeId, token, tls, LINK_MESSAGES,
+          CoreWorker.class.getClassLoader(), this::linkAddress,
+          chain != null ? chain : worker.inbox(), time);
       sink = new TaskSink() {
         @Override
         public void dispatch(TaskSpec spec) {
@@ -346,6 +366,11 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
    * Called on a link's connector thread.
    */
   private InetSocketAddress linkAddress(UniqueId node) {
+    return linkAddress(gcs, time, node);
+  }
+
+  /** As above, from {@code gcs}; blocks. */
+  static InetSocketAddress linkAddress(Gcs gcs, Time time, UniqueId node) {
     NodeRecord[] registered = new NodeRecord[1];
     Await.until(time, REGISTRATION_WAIT, () -> (registered[0] = gcs.nodes().get(node)) != null);
     NodeRecord peer = registered[0];

@@ -1,6 +1,7 @@
 package dev.jray.node;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.runtime.ProcessEnv;
@@ -21,8 +22,9 @@ import java.util.jar.Manifest;
  * How a node starts a worker process: the node's own java and class path (its jray.jar, mapping
  * the nodes' class archive when the node does, so the process starts fast), the module flags the
  * jar's manifest gives, the env's JVM options and jars, its environment variables and {@code
- * CUDA_VISIBLE_DEVICES}; the process joins the cluster through this node's member with the
- * cluster token (a file only this user reads), and writes its output to a log file of its own.
+ * CUDA_VISIBLE_DEVICES}; the process attaches to this node over its link (it is no cluster
+ * member: {@link AttachedNode}), proving the cluster token (a file only this user reads), under a
+ * node id this node gives it, and writes its output to a log file of its own.
  *
  * <p>Threading: thread-safe (immutable, but for a counter).
  */
@@ -32,14 +34,14 @@ public final class WorkerProcessLaunch {
   /** Input arguments of the node's JVM that its worker processes keep. */
   private static final List<String> INHERITED = List.of("--add-opens", "--add-exports",
       "-XX:SharedArchiveFile=", "-Xshare:", "-Xlog:cds", "-Djray.log.level=", "-Djray.cache-dir=",
-      "-Djray.class-archive=", "-Djray.fence=", "-Djray.serializer=", "-Djray.task-events.",
-      "-Dhazelcast.");
+      "-Djray.class-archive=", "-Djray.fence=", "-Djray.serializer=", "-Djray.task-events.");
 
-  /** A started process, and its log file. */
-  public record Started(Process process, Path log) {}
+  /** A started process, the node id it runs as, and its log file. */
+  public record Started(Process process, UniqueId nodeId, Path log) {}
 
   private final UniqueId parent;
-  private final String joinAddress;
+  /** "host:port" of this node's link, which the processes attach to. */
+  private final String hostLink;
   private final Path logDirectory;
   private final Path tokenFile;
   private final List<String> baseCommand;
@@ -50,15 +52,15 @@ public final class WorkerProcessLaunch {
 
   /**
    * @param parent the node whose work the processes run
-   * @param joinAddress the member they join the cluster through ({@code host:port})
+   * @param hostLink where this node's link listens ({@code host:port}): they attach to it
    * @param logDirectory where their logs go (made if missing)
    * @param localJar the local file of a runtime env's java_jars entry; may block
    */
-  public WorkerProcessLaunch(UniqueId parent, String joinAddress, ClusterToken token,
+  public WorkerProcessLaunch(UniqueId parent, String hostLink, ClusterToken token,
       Path logDirectory, Function<String, Path> localJar) throws IOException {
     this.localJar = Objects.requireNonNull(localJar, "localJar");
     this.parent = Objects.requireNonNull(parent, "parent");
-    this.joinAddress = Objects.requireNonNull(joinAddress, "joinAddress");
+    this.hostLink = Objects.requireNonNull(hostLink, "hostLink");
     this.logDirectory = Files.createDirectories(logDirectory);
     this.tokenFile = logDirectory.resolve("worker-token-" + parent.toHex());
     Files.deleteIfExists(tokenFile);
@@ -75,8 +77,6 @@ public final class WorkerProcessLaunch {
     }
     cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     cmd.add("-D" + TokenSources.TOKEN_FILE_PROPERTY + "=" + tokenFile);
-    cmd.add("-Dhazelcast.phone.home.enabled=false");
-    cmd.add("-Dhazelcast.wait.seconds.before.join=0");
     this.baseCommand = List.copyOf(cmd);
   }
 
@@ -119,8 +119,10 @@ public final class WorkerProcessLaunch {
     cmd.add("-cp");
     cmd.add(cp.toString());
     cmd.add(WorkerProcessMain.class.getName());
+    UniqueId self = IdFactory.newUniqueId();
     cmd.add(parent.toHex());
-    cmd.add(joinAddress);
+    cmd.add(hostLink);
+    cmd.add(self.toHex());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env.envVars());
@@ -128,7 +130,7 @@ public final class WorkerProcessLaunch {
       pb.environment().put("CUDA_VISIBLE_DEVICES", gpus);
     }
     // its input stays a pipe from this JVM: it reads end-of-file, and exits, when this JVM dies
-    return new Started(pb.start(), log);
+    return new Started(pb.start(), self, log);
   }
 
   /** The Add-Opens and Add-Exports of the jar's manifest (a node run as {@code java -jar}). */

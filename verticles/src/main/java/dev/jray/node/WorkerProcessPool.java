@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -58,8 +59,10 @@ public final class WorkerProcessPool implements WorkerProcesses {
     final String gpus;
     /** The job it serves; null for a prestarted one not used yet. */
     JobId job;
-    /** Its member's node id, once it said it is ready. */
-    UniqueId nodeId;
+    /** The node id it runs as, given at its launch. */
+    final UniqueId nodeId;
+    /** It said it is ready: it attached and its node started. */
+    boolean ready;
     /** What it runs, or waits to run once ready; null when idle. */
     Request running;
     /** It hosts an actor: it ends with it. */
@@ -80,10 +83,11 @@ public final class WorkerProcessPool implements WorkerProcesses {
       this.env = env;
       this.gpus = gpus;
       this.job = job;
+      this.nodeId = started.nodeId();
     }
 
     boolean idle() {
-      return nodeId != null && running == null && !hostsActor && !retired && !asked;
+      return ready && running == null && !hostsActor && !retired && !asked;
     }
 
     boolean serves(Request r) {
@@ -99,6 +103,8 @@ public final class WorkerProcessPool implements WorkerProcesses {
   private final CoreWorker worker;
   /** Whether a job ended (its processes end then, as Ray's); may block on the GCS. */
   private final Predicate<JobId> jobEnded;
+  /** Told the node id of each process that ended, retired or not; must not block. */
+  private final Consumer<UniqueId> processEnded;
   private final WorkerProcessLaunch launch;
   private final Time time;
   private final boolean allWork;
@@ -121,10 +127,13 @@ public final class WorkerProcessPool implements WorkerProcesses {
   /**
    * @param cpus the node's CPUs, for the default maximum
    * @param jobEnded whether a job ended; called off the event loop, may block
+   * @param processEnded told the node id of each process that ended (the cluster must hear of
+   *     it: the process was no member); called on the JDK's process reaper thread, never blocks
    */
   public WorkerProcessPool(Vertx vertx, CoreWorker worker, WorkerProcessLaunch launch, Time time,
-      double cpus, Predicate<JobId> jobEnded) {
+      double cpus, Predicate<JobId> jobEnded, Consumer<UniqueId> processEnded) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.processEnded = Objects.requireNonNull(processEnded, "processEnded");
     this.jobEnded = Objects.requireNonNull(jobEnded, "jobEnded");
     this.worker = Objects.requireNonNull(worker, "worker");
     this.launch = Objects.requireNonNull(launch, "launch");
@@ -230,8 +239,8 @@ public final class WorkerProcessPool implements WorkerProcesses {
 
   private void onReady(UniqueId from, WorkerReady ready) {
     for (Worker w : workers) {
-      if (w.started.process().pid() == ready.pid() && w.nodeId == null) {
-        w.nodeId = from;
+      if (w.nodeId.equals(from) && !w.ready) {
+        w.ready = true;
         w.idleSinceMs = time.milliseconds();
         LOG.debug("worker process {} ready {} ms after its start", ready.pid(),
             w.idleSinceMs - w.startedAtMs);
@@ -283,6 +292,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
       }
     }
     runDeferred();
+    processEnded.accept(w.nodeId);
     if (failed != null) {
       if (why != null) {
         LOG.info("{} while running {}", why, failed.spec);
@@ -333,7 +343,7 @@ public final class WorkerProcessPool implements WorkerProcesses {
   private void retire(Worker w) {
     w.retired = true;
     workers.remove(w);
-    w.started.process().destroy(); // its shutdown hook leaves the cluster
+    w.started.process().destroy(); // its exit is seen by onExit, which tells the cluster
   }
 
   /**

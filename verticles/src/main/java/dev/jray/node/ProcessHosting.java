@@ -1,0 +1,94 @@
+package dev.jray.node;
+
+import dev.jray.api.id.UniqueId;
+import dev.jray.attach.AttachRelay;
+import dev.jray.attach.BusRelay;
+import dev.jray.attach.InboxChain;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.cluster.AttachedNodes;
+import dev.jray.gcs.cluster.ClusteredVertx;
+import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.runtime.CoreWorker;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A member's side of the processes attached to it (its worker processes, {@link AttachedNode}):
+ * its link inbox relays their GCS calls and membership ({@link AttachRelay}) and their event-bus
+ * conversations ({@link BusRelay}) through this member, and it tells the cluster when one ended,
+ * as Hazelcast would have for a member.
+ *
+ * <p>Threading: the relays run on the links' reader threads and hand blocking GCS work to one
+ * thread of their own; {@link #processEnded} is called on the JDK's process reaper thread and
+ * never blocks; the worker is set once, before any process starts.
+ */
+final class ProcessHosting implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessHosting.class);
+
+  private final Gcs gcs;
+  private final AttachRelay relay;
+  private final BusRelay bus;
+  /** The relays' GCS calls and the records of ended processes, off the links' threads. */
+  private final ExecutorService blocking;
+  /** Sends to the processes; null until {@link #bind}. */
+  private volatile CoreWorker worker;
+
+  private ProcessHosting(ClusteredVertx cluster) {
+    this.gcs = cluster.gcs();
+    this.blocking = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "jray-process-hosting");
+      t.setDaemon(true);
+      return t;
+    });
+    BiConsumer<UniqueId, Object> toProcess = (process, message) -> {
+      CoreWorker w = worker;
+      if (w != null) {
+        w.send(process, message);
+      }
+    };
+    this.relay = new AttachRelay(gcs, cluster.membership(), toProcess, blocking);
+    this.bus = new BusRelay(cluster.vertx(), toProcess);
+  }
+
+  /** Puts the relays in front of the links' inbox of the node {@code options} starts next. */
+  static ProcessHosting register(ClusteredVertx cluster, NodeOptions options) {
+    ProcessHosting hosting = new ProcessHosting(cluster);
+    LocalParts.register(cluster.vertx(), options.nodeId(), InboxChain.class,
+        new InboxChain(List.of(hosting.relay::onMessage, hosting.bus::onMessage)));
+    return hosting;
+  }
+
+  /** The node's worker, which sends to the processes over its links. Once, before they start. */
+  void bind(CoreWorker w) {
+    worker = w;
+  }
+
+  /** A process ended: its subscriptions go, and the cluster hears it is gone. Never blocks. */
+  void processEnded(UniqueId process) {
+    try {
+      blocking.execute(() -> {
+        relay.processGone(process);
+        bus.processGone(process);
+        try {
+          AttachedNodes.recordGone(gcs, process);
+        } catch (RuntimeException e) {
+          LOG.warn("could not record that worker process {} ended", process, e);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // the node stops: its processes end with it, and its own death covers theirs
+    }
+  }
+
+  @Override
+  public void close() {
+    relay.close();
+    bus.close();
+    blocking.shutdownNow();
+  }
+}
