@@ -64,7 +64,8 @@ class ArchitectureTest {
    */
   private static final String[] CLOCK_READERS = {"dev.jray.gcs..", "dev.jray.store..",
       "dev.jray.scheduler..", "dev.jray.task..", "dev.jray.resources..", "dev.jray.placement..",
-      "dev.jray.link..", "dev.jray.attach..", "dev.jray.node..", "dev.jray.driver..", "dev.jray.jobs.."};
+      "dev.jray.link..", "dev.jray.attach..", "dev.jray.node..", "dev.jray.driver..",
+      "dev.jray.jobs.."};
 
   private static final JavaClasses JRAY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
