@@ -62,7 +62,7 @@ class ListCommandTest {
     tokenFile = dir.resolve("token");
     token.write(tokenFile);
     gcs.nodes().put(head, new NodeRecord(head, "head", "127.0.0.1:6379", "host-a", true,
-        Map.of("CPU", 2.0), 4000, 4001, 1000L));
+        Map.of("CPU", 2.0), 4000, 4001, 1000L, null));
     for (int i = 0; i < 3; i++) {
       ActorId id = IdFactory.newActorId(job);
       gcs.actors().put(id, new ActorRecord(id, job, "Counter" + i, null, "ns", false, 0, 0,
@@ -167,7 +167,7 @@ class ListCommandTest {
   void listsWorkersApartFromNodes() {
     UniqueId driver = IdFactory.newUniqueId();
     gcs.nodes().put(driver, new NodeRecord(driver, "driver", "127.0.0.1:6390", "host-a", true,
-        Map.of(), 0, 4010, 2000L));
+        Map.of(), 0, 4010, 2000L, null));
     assertEquals(0, jray("list", "nodes", "--format", "json"));
     assertEquals(List.of(head.toString()), ids(new JsonArray(out.toString()), "node_id"));
     assertEquals(0, jray("list", "workers", "--format", "json"));

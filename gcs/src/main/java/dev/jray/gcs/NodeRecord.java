@@ -11,10 +11,13 @@ import java.util.Map;
  *
  * @param role "head", "worker", "driver" (holds objects, runs no tasks), "worker-process" (runs
  *     what its node hands it) or "embedded"
+ * @param host the node an attached process hangs off (a Hazelcast member that started it and
+ *     speaks for it to the cluster), or null for a node that is a member itself; the process
+ *     lives, as far as the cluster knows, while its record is alive and its host is a member
  */
 public record NodeRecord(UniqueId nodeId, String role, String address, String hostname,
-    boolean alive, Map<String, Double> totalResources, int objectTransferPort, int linkPort, long startTimeMs)
-    implements Serializable {
+    boolean alive, Map<String, Double> totalResources, int objectTransferPort, int linkPort,
+    long startTimeMs, UniqueId host) implements Serializable {
 
   public NodeRecord {
     totalResources = Map.copyOf(totalResources);
@@ -22,11 +25,16 @@ public record NodeRecord(UniqueId nodeId, String role, String address, String ho
 
   public NodeRecord dead() {
     return new NodeRecord(nodeId, role, address, hostname, false, totalResources,
-        objectTransferPort, linkPort, startTimeMs);
+        objectTransferPort, linkPort, startTimeMs, host);
   }
 
   /** A node that runs tasks (not a driver, nor a node's worker process). */
   public boolean runsTasks() {
     return !"driver".equals(role) && !"worker-process".equals(role);
+  }
+
+  /** An attached process, not a member: the cluster hears of it through its {@link #host}. */
+  public boolean attached() {
+    return host != null;
   }
 }

@@ -117,12 +117,12 @@ class DashboardApiTest {
     UniqueId head = IdFactory.newUniqueId();
     UniqueId gone = IdFactory.newUniqueId();
     api.gcs.nodes().put(head, new NodeRecord(head, "head", "127.0.0.1:6379", "host-a", true,
-        Map.of("CPU", 4.0), 4000, 4001, 1000L));
+        Map.of("CPU", 4.0), 4000, 4001, 1000L, null));
     api.gcs.nodes().put(gone, new NodeRecord(gone, "worker", "127.0.0.1:6380", "host-b", false,
-        Map.of("CPU", 2.0), 4002, 4003, 1000L));
+        Map.of("CPU", 2.0), 4002, 4003, 1000L, null));
     UniqueId driver = IdFactory.newUniqueId(); // a member, not a node: counted apart
     api.gcs.nodes().put(driver, new NodeRecord(driver, "driver", "127.0.0.1:6381", "host-a", true,
-        Map.of(), 4004, 4005, 1000L));
+        Map.of(), 4004, 4005, 1000L, null));
     api.gcs.kv().put(NodeLoad.KEY_PREFIX + head.toHex(), new NodeLoad(head,
         Map.of("CPU", 4.0, "CPU_group_abc", 1.0), Map.of("CPU", 1.5, "CPU_group_abc", 1.0), Map.of(),
         1L << 20, 1L << 30, 3, time.milliseconds(), 0.5, 3L << 30, 8L << 30, 40, 2).toBytes());
@@ -156,7 +156,7 @@ class DashboardApiTest {
     api = new JobsApi(time, Map.of());
     UniqueId node = IdFactory.newUniqueId();
     api.gcs.nodes().put(node, new NodeRecord(node, "worker", "127.0.0.1:6380", "host-b", true,
-        Map.of("CPU", 2.0), 4002, 4003, 1000L));
+        Map.of("CPU", 2.0), 4002, 4003, 1000L, null));
     Path log = Files.createTempFile("node", ".log");
     try {
       Files.writeString(log, "one\ntwo\nthree\nfour\n");

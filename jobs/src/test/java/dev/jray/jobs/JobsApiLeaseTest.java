@@ -19,7 +19,7 @@ class JobsApiLeaseTest {
   private String node(boolean alive) {
     UniqueId nodeId = IdFactory.newUniqueId();
     gcs.nodes().put(nodeId, new NodeRecord(nodeId, "worker", "127.0.0.1", "localhost", alive,
-        Map.of("CPU", 1.0), 0, 0, 0));
+        Map.of("CPU", 1.0), 0, 0, 0, null));
     return nodeId.toHex();
   }
 

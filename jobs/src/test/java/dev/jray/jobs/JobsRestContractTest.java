@@ -254,7 +254,8 @@ class JobsRestContractTest {
   void handStartedDriversAreListedAfterSubmissionsWithRaysDriverInfo() throws Exception {
     JobId jobId = api.gcs.nextJobId();
     UniqueId node = dev.jray.gcs.ids.IdFactory.newUniqueId();
-    api.gcs.nodes().put(node, new NodeRecord(node, "head", "10.1.2.3:7000", "h", true, Map.of(), 0, 0, 1));
+    api.gcs.nodes().put(node, new NodeRecord(node, "head", "10.1.2.3:7000", "h", true, Map.of(),
+        0, 0, 1, null));
     api.gcs.jobs().put(jobId, new JobRecord(jobId, "ns", node, 1_000, 0, List.of()));
     api.gcs.kv().put(JobRecord.DRIVER_PROCESS_KEY_PREFIX + jobId.toHex(),
         new DriverProcess(4242, "java -cp app.jar Main").bytes());

@@ -37,9 +37,9 @@ class StateApiContractTest {
   void start() throws Exception {
     api = new JobsApi();
     api.gcs.nodes().put(head, new NodeRecord(head, "head", "127.0.0.1:6379", "host-a", true,
-        Map.of("CPU", 2.0), 4000, 4001, 1000L));
+        Map.of("CPU", 2.0), 4000, 4001, 1000L, null));
     api.gcs.nodes().put(worker, new NodeRecord(worker, "worker", "127.0.0.1:6380", "host-b",
-        false, Map.of("CPU", 4.0, "GPU", 1.0), 4002, 4003, 2000L));
+        false, Map.of("CPU", 4.0, "GPU", 1.0), 4002, 4003, 2000L, null));
     for (int i = 0; i < 3; i++) {
       ActorId id = IdFactory.newActorId(job);
       api.gcs.actors().put(id, new ActorRecord(id, job, "Counter", i == 0 ? "first" : null,
@@ -69,10 +69,13 @@ class StateApiContractTest {
   void nodesListedWithRayFields() {
     UniqueId driver = IdFactory.newUniqueId();
     api.gcs.nodes().put(driver, new NodeRecord(driver, "driver", "127.0.0.1:6390", "host-a",
-        true, Map.of(), 0, 4010, 3000L));
+        true, Map.of(), 0, 4010, 3000L, null));
     UniqueId process = IdFactory.newUniqueId();
     api.gcs.nodes().put(process, new NodeRecord(process, "worker-process", "127.0.0.1:6391",
-        "host-a", true, Map.of(), 0, 4011, 4000L));
+        "host-a", true, Map.of(), 0, 4011, 4000L, null));
+    UniqueId attached = IdFactory.newUniqueId(); // a worker process attached to the head
+    api.gcs.nodes().put(attached, new NodeRecord(attached, "worker-process", "127.0.0.1:6392",
+        "host-a", true, Map.of(), 0, 4012, 5000L, head));
     // the head answers its stats as a node does: its pid
     api.vertx.eventBus().<JsonObject>consumer(WorkerPoolVerticle.statsAddress(head), m -> m.reply(
         new JsonObject().put("pid", 4242L).put("host_node_id", head.toHex())));
@@ -80,7 +83,8 @@ class StateApiContractTest {
         m -> m.reply(new JsonObject().put("pid", 4343L).put("host_node_id", head.toHex())));
 
     JsonObject r = result("/api/v0/nodes");
-    assertEquals(2, r.getInteger("total"), "drivers and worker processes are not nodes");
+    assertEquals(2, r.getInteger("total"),
+        "drivers and worker processes, attached or members, are not nodes");
     assertEquals(2, r.getInteger("num_after_truncation"));
     JsonObject h = r.getJsonArray("result").stream().map(o -> (JsonObject) o)
         .filter(n -> n.getString("node_id").equals(head.toString())).findFirst().orElseThrow();
@@ -109,7 +113,7 @@ class StateApiContractTest {
         "filter_keys");
 
     JsonObject workers = result("/api/v0/workers");
-    assertEquals(2, workers.getInteger("total"));
+    assertEquals(3, workers.getInteger("total"));
     JsonObject d = workers.getJsonArray("result").stream().map(o -> (JsonObject) o)
         .filter(x -> x.getString("worker_id").equals(driver.toString())).findFirst()
         .orElseThrow();
@@ -118,15 +122,25 @@ class StateApiContractTest {
     assertEquals("DRIVER", d.getString("worker_type"));
     assertTrue(d.getBoolean("is_alive"));
     assertNull(d.getValue("pid"), "a driver that does not answer has no known pid");
-    JsonObject p = result("/api/v0/workers?filter_keys=worker_type&filter_predicates=%3D"
-        + "&filter_values=worker").getJsonArray("result").getJsonObject(0);
-    assertEquals(process.toString(), p.getString("worker_id"));
+    JsonObject processes = result("/api/v0/workers?filter_keys=worker_type&filter_predicates=%3D"
+        + "&filter_values=worker");
+    assertEquals(2, processes.getInteger("num_filtered"));
+    JsonObject p = row(processes, "worker_id", process);
     assertEquals(4343L, p.getLong("pid"));
     assertEquals(head.toHex(), p.getString("node_id"), "a worker process's node");
+    JsonObject a = row(processes, "worker_id", attached);
+    assertTrue(a.getBoolean("is_alive"));
+    assertNull(a.getValue("pid"), "an attached process does not answer on the event bus");
+    assertEquals(head.toHex(), a.getString("node_id"), "its record names its host");
 
     JsonObject actor = result("/api/v0/actors?filter_keys=name&filter_predicates=%3D"
         + "&filter_values=FIRST").getJsonArray("result").getJsonObject(0);
     assertEquals(4242L, actor.getLong("pid"), "the pid of the JVM hosting the actor");
+  }
+
+  private static JsonObject row(JsonObject result, String field, UniqueId id) {
+    return result.getJsonArray("result").stream().map(o -> (JsonObject) o)
+        .filter(x -> x.getString(field).equals(id.toString())).findFirst().orElseThrow();
   }
 
   private static List<String> ids(JsonObject result, String field) {
@@ -212,7 +226,7 @@ class StateApiContractTest {
   void tasksMergeWhatEachNodeSawAndNameTheSilentOnes() {
     UniqueId silent = IdFactory.newUniqueId();
     api.gcs.nodes().put(silent, new NodeRecord(silent, "worker", "127.0.0.1:6381", "host-c",
-        true, Map.of("CPU", 1.0), 4004, 4005, 3000L));
+        true, Map.of("CPU", 1.0), 4004, 4005, 3000L, null));
     // the head owns both tasks and ran one; the (dead, so unasked) worker would have run the other
     api.vertx.eventBus().<JsonObject>consumer(WorkerPoolVerticle.statsAddress(head), m -> m.reply(
         new JsonObject().put("node_id", head.toHex()).put("rows", new JsonArray()

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>A leader may die half way through, so the leader also reconciles the GCS with the
  * membership every {@code interval} (read on the injected {@link Time}): nodes recorded alive
  * that are gone, actors ALIVE or RESTARTING on a node that is gone, and unfinished jobs whose
- * driver is gone are repaired as if their node had just died. A node counts as gone once two
+ * driver is gone are repaired as if their node had just died. An attached node (a record with a
+ * host) is live while its record is alive and its host is a live member: one whose host left is
+ * gone, as is one its host recorded gone ({@code AttachedNodes.recordGone}), whose actors are
+ * repaired here if the leader that heard of it died first. A node counts as gone once two
  * passes in a row miss it, so a death whose membership event is still on its way is left to
  * that event. Each pass also prunes the oldest records of the dead over a bound ({@link
  * GcsRetention}) and collects the code packages nobody uses ({@link PackageCollection}). Prepared placement bundles whose
@@ -147,7 +150,7 @@ final class LeaderDuties {
     Map<UniqueId, NodeRecord> nodes = t.nodes();
     Map<ActorId, ActorRecord> actors = t.actors();
     Map<JobId, JobRecord> jobs = t.jobs();
-    Set<UniqueId> live = membership.liveNodes();
+    Set<UniqueId> live = liveNodes(nodes);
     Set<UniqueId> missing = new HashSet<>();
     nodes.keySet().stream().filter(n -> !live.contains(n)).forEach(missing::add);
     actors.values().stream().map(ActorRecord::nodeId)
@@ -186,14 +189,43 @@ final class LeaderDuties {
     return repaired;
   }
 
-  /** Whether the first loop of {@link #reconcile} just recorded this node's death (and its work). */
+  /**
+   * The membership's live nodes, plus each attached node {@code nodes} records alive whose host is
+   * a live member: the membership learns of attached nodes from the node table's events, which
+   * may lag the snapshot this pass reads, so the snapshot decides.
+   */
+  private Set<UniqueId> liveNodes(Map<UniqueId, NodeRecord> nodes) {
+    Set<UniqueId> members = membership.liveNodes();
+    Set<UniqueId> live = new HashSet<>(members);
+    for (NodeRecord n : nodes.values()) {
+      if (n.attached() && n.alive() && members.contains(n.host())) {
+        live.add(n.nodeId());
+      }
+    }
+    return live;
+  }
+
+  /** Whether {@code node} is live now: as {@link #liveNodes(Map)}, reading only its own record. */
+  private boolean isLive(UniqueId node) {
+    Set<UniqueId> live = membership.liveNodes();
+    if (live.contains(node)) {
+      return true;
+    }
+    NodeRecord r = gcs.nodes().get(node);
+    return r != null && r.attached() && r.alive() && live.contains(r.host());
+  }
+
+  /** Whether the first loop of {@link #reconcile} just recorded this node's death (and work). */
   private static boolean nodesHandled(Map<UniqueId, NodeRecord> nodes, Set<UniqueId> gone,
       UniqueId node) {
     NodeRecord n = nodes.get(node);
     return n != null && n.alive() && gone.contains(node);
   }
 
-  /** A node died: its record, its actors, and, for a driver, its job. Blocks on the GCS. */
+  /**
+   * A node died: its record, its actors, and, for a driver (or a worker process: neither runs
+   * tasks of its own), its job. The same for a member and an attached node. Blocks on the GCS.
+   */
   void recordDeath(UniqueId gone) {
     NodeRecord record = gcs.nodes().update(gone, NodeRecord::dead);
     gcs.kv().remove(ClusterNode.LOAD_KEY_PREFIX + gone.toHex());
@@ -229,7 +261,7 @@ final class LeaderDuties {
   }
 
   private boolean driverGone(JobRecord job) {
-    return job != null && (job.isFinished() || !membership.liveNodes().contains(job.driverNodeId()));
+    return job != null && (job.isFinished() || !isLive(job.driverNodeId()));
   }
 
   /** A job whose driver died ends: its non-detached actors die, its groups go, it is finished. */

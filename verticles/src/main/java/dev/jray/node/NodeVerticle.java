@@ -193,9 +193,10 @@ public final class NodeVerticle extends AbstractVerticle {
           phases.mark("placement");
           partDeploymentIds = List.copyOf(ids);
           return vertx.executeBlocking(() -> {
+            // a member: no host (an attached process's record is written by its host)
             gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
                 hostname(), true, options.resources(), storePart.transferPort(),
-                workerPart.linkPort(), time.milliseconds()));
+                workerPart.linkPort(), time.milliseconds(), null));
             if (inApplication) {
               startApplicationDriver(config().getString(NAMESPACE));
             }

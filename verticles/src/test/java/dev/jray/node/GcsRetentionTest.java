@@ -127,7 +127,7 @@ class GcsRetentionTest {
   private UniqueId node(boolean alive, long startMs) {
     UniqueId id = IdFactory.newUniqueId();
     gcs.nodes().put(id, new NodeRecord(id, "worker", "127.0.0.1", "localhost", alive,
-        Map.of("CPU", 2.0), 0, 0, startMs));
+        Map.of("CPU", 2.0), 0, 0, startMs, null));
     return id;
   }
 

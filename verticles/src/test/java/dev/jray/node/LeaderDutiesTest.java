@@ -12,6 +12,7 @@ import dev.jray.gcs.ActorState;
 import dev.jray.gcs.InMemoryGcs;
 import dev.jray.gcs.JobRecord;
 import dev.jray.gcs.NodeRecord;
+import dev.jray.gcs.cluster.AttachedNodes;
 import dev.jray.gcs.cluster.Membership;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.time.ManualTime;
@@ -127,10 +128,88 @@ class LeaderDutiesTest {
     assertFalse(gcs.nodes().get(gone).alive(), "the leader reconciles once the interval passed");
   }
 
+  @Test
+  void anAttachedNodeAliveWithALiveHostIsNotMissingThoughTheMembershipHasNotSeenIt() {
+    // the membership here lists members only, as a real one does before the table's event lands
+    UniqueId process = attached("worker-process", self, true);
+    UniqueId driver = attached("driver", self, true);
+    JobId driversJob = JobId.fromInt(3);
+    gcs.jobs().put(driversJob, new JobRecord(driversJob, "ns", driver, 1, 0, List.of()));
+    ActorId onProcess = actor(driversJob, ActorState.ALIVE, process, 1, false);
+
+    assertEquals(0, duties.reconcile());
+    assertEquals(0, duties.reconcile(), "two passes: still nothing to repair");
+
+    assertTrue(gcs.nodes().get(process).alive());
+    assertTrue(gcs.nodes().get(driver).alive());
+    assertEquals(ActorState.ALIVE, gcs.actors().get(onProcess).state());
+    assertFalse(gcs.jobs().get(driversJob).isFinished());
+    assertEquals(List.of(), actions.restartAsked);
+  }
+
+  @Test
+  void anAttachedNodeWhoseHostLeftHasItsDeathRecordedAsAMembersWould() {
+    UniqueId host = node("worker", true);
+    UniqueId process = attached("worker-process", host, true);
+    UniqueId driver = attached("driver", host, true);
+    JobId driversJob = JobId.fromInt(3);
+    gcs.jobs().put(driversJob, new JobRecord(driversJob, "ns", driver, 1, 0, List.of()));
+    gcs.jobs().put(job, new JobRecord(job, "ns", self, 1, 0, List.of()));
+    ActorId restartable = actor(job, ActorState.ALIVE, process, 1, true);
+    ActorId ofTheDriver = actor(driversJob, ActorState.ALIVE, self, 1, false);
+    membership.live.remove(host); // the host died and no leader recorded anything yet
+
+    assertEquals(0, duties.reconcile(), "the first pass that misses a node leaves it to its event");
+    int repaired = duties.reconcile();
+
+    assertFalse(gcs.nodes().get(host).alive());
+    assertFalse(gcs.nodes().get(process).alive(), "its host's death is its own");
+    assertFalse(gcs.nodes().get(driver).alive());
+    assertEquals(List.of(restartable), actions.restartAsked, "its actors restart elsewhere");
+    assertEquals(List.of(ofTheDriver), actions.killed, "an attached driver's job ends as a"
+        + " member driver's does");
+    assertTrue(gcs.jobs().get(driversJob).isFinished());
+    assertFalse(gcs.jobs().get(job).isFinished());
+    assertEquals(3, repaired, "three nodes, whose actors and job go with them");
+  }
+
+  @Test
+  void anAttachedNodeItsHostRecordedGoneHasItsActorsRestartedOnItsDeathOrByReconciliation() {
+    UniqueId driver = attached("driver", self, true);
+    JobId driversJob = JobId.fromInt(3);
+    gcs.jobs().put(driversJob, new JobRecord(driversJob, "ns", driver, 1, 0, List.of()));
+    UniqueId heard = attached("worker-process", self, true);
+    UniqueId missed = attached("worker-process", self, true);
+    ActorId onHeard = actor(driversJob, ActorState.ALIVE, heard, 1, false);
+    ActorId onMissed = actor(driversJob, ActorState.ALIVE, missed, 1, false);
+    AttachedNodes.recordGone(gcs, heard);
+    AttachedNodes.recordGone(gcs, missed);
+
+    duties.nodeLeft(heard); // what the membership reports on every member
+
+    assertEquals(List.of(onHeard), actions.restartAsked,
+        "restarted: its driver, attached to a live host, lives on");
+    assertEquals(List.of(), actions.killed);
+
+    actions.clear(); // the leader died before it heard of the other one: the next one repairs
+    duties.reconcile();
+    duties.reconcile();
+    assertEquals(List.of(onMissed), actions.restartAsked);
+    assertFalse(gcs.jobs().get(driversJob).isFinished());
+  }
+
+  /** An attached node hanging off {@code host}, which the test membership never lists itself. */
+  private UniqueId attached(String role, UniqueId host, boolean alive) {
+    UniqueId id = IdFactory.newUniqueId();
+    gcs.nodes().put(id, new NodeRecord(id, role, "127.0.0.1", "localhost", alive,
+        Map.of(), 0, 0, 1, host));
+    return id;
+  }
+
   private UniqueId node(String role, boolean alive) {
     UniqueId id = IdFactory.newUniqueId();
     gcs.nodes().put(id, new NodeRecord(id, role, "127.0.0.1", "localhost", alive,
-        Map.of("CPU", 2.0), 0, 0, 1));
+        Map.of("CPU", 2.0), 0, 0, 1, null));
     membership.live.add(id);
     return id;
   }

@@ -28,7 +28,7 @@ public final class ClusteredVertx {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.hazelcast = Objects.requireNonNull(hazelcast, "hazelcast");
     this.gcs = new HazelcastGcs(hazelcast);
-    this.membership = new HazelcastMembership(hazelcast);
+    this.membership = new HazelcastMembership(hazelcast, gcs.nodes());
   }
 
   /**

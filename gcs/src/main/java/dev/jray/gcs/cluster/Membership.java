@@ -7,9 +7,13 @@ import java.util.function.Consumer;
 
 /**
  * Who is in the cluster, as a jray node sees it: which nodes leave, whether this member leads,
- * and the address others join it at. Hides the Hazelcast member behind it.
+ * and the address others join it at. Hides the Hazelcast member behind it. The nodes are the
+ * members and the attached processes hanging off them (a node record with a {@link
+ * dev.jray.gcs.NodeRecord#host() host}: no Hazelcast member, its host speaks for it), which live
+ * while their record is alive and their host is a member.
  *
- * <p>Threading: thread-safe. Listeners run on a Hazelcast event thread and must not block long.
+ * <p>Threading: thread-safe. Listeners run on a Hazelcast event thread, one at a time, and must
+ * not block long.
  */
 public interface Membership {
   /** Stops a listener; idempotent. */
@@ -19,11 +23,18 @@ public interface Membership {
 
   /**
    * Calls {@code listener} with the node id of every member that leaves the cluster (crashed or
-   * gone); members that jray did not configure (no node id) are not reported.
+   * gone); members that jray did not configure (no node id) are not reported. Also with every
+   * attached node that leaves, once: right after its host when the host leaves, when its record
+   * is marked dead ({@link AttachedNodes#recordGone}) or removed while its host lives, or as soon
+   * as it is recorded alive if its host has already left; never one this member did not see
+   * recorded alive.
    */
   Registration onNodeLeft(Consumer<UniqueId> listener);
 
-  /** Calls {@code listener} whenever a member joins or leaves (any member, lite ones too). */
+  /**
+   * Calls {@code listener} whenever a member joins or leaves (any member, lite ones too), or an
+   * attached node goes live or leaves.
+   */
   Registration onMembersChanged(Runnable listener);
 
   /**
@@ -42,7 +53,10 @@ public interface Membership {
   /** "host:port" of this member: for the head, the address others join. */
   String localAddress();
 
-  /** The node ids of the members in the cluster now (those jray configured), this one included. */
+  /**
+   * The node ids of the members in the cluster now (those jray configured), this one included,
+   * and of the attached nodes live now (record alive, host among those members).
+   */
   Set<UniqueId> liveNodes();
 
   /**

@@ -87,7 +87,7 @@ class HazelcastGcsTest {
   void tablesAreTheNamedMapsSharedByAllMembers() {
     JobId job = onDriver.nextJobId();
     NodeRecord node = new NodeRecord(IdFactory.newUniqueId(), "worker", "127.0.0.1:1", "host", true,
-        Map.of("CPU", 4.0, "memory", 1e9, "GPU", 0.0), 0, 0, 1L);
+        Map.of("CPU", 4.0, "memory", 1e9, "GPU", 0.0), 0, 0, 1L, null);
     ActorId actor = IdFactory.newActorId(job);
     ActorRecord record = new ActorRecord(actor, job, "C", "a", "ns", false, 0, 0,
         ActorState.PENDING_CREATION, null, 0, null, null);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.Gcs;
+import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.time.Await;
@@ -15,6 +16,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -55,6 +58,64 @@ class MembershipTest {
       Future<Void> closing = worker == null ? Future.succeededFuture() : worker.vertx().close();
       await(closing.eventually(() -> head.vertx().close()));
     }
+  }
+
+  @Test
+  void attachedNodesLiveThroughTheirHostAndLeaveAfterItOrWhenItRecordsThemGone()
+      throws Exception {
+    TestCluster cluster = new TestCluster();
+    UniqueId headId = IdFactory.newUniqueId();
+    UniqueId workerId = IdFactory.newUniqueId();
+    ClusteredVertx head = await(ClusterConfig.head(HOST, cluster.headPort(), cluster.token())
+        .nodeId(headId).join(HOST));
+    ClusteredVertx worker = null;
+    try {
+      worker = await(ClusterConfig.member(cluster.headAddress(), HOST, ClusterConfig.Role.WORKER,
+          false, cluster.token()).nodeId(workerId).join(HOST));
+      List<UniqueId> left = new CopyOnWriteArrayList<>();
+      head.membership().onNodeLeft(left::add);
+      Membership seenByWorker = worker.membership();
+      UniqueId ofHead = attach(worker.gcs(), headId);
+      UniqueId firstOfWorker = attach(worker.gcs(), workerId);
+      UniqueId secondOfWorker = attach(head.gcs(), workerId);
+
+      Set<UniqueId> all = Set.of(headId, workerId, ofHead, firstOfWorker, secondOfWorker);
+      Await.until("the head sees the attached nodes live", TIMEOUT,
+          () -> head.membership().liveNodes().equals(all));
+      Await.until("the worker sees them too", TIMEOUT, () -> seenByWorker.liveNodes().equals(all));
+
+      assertTrue(AttachedNodes.recordGone(worker.gcs(), ofHead), "its host saw it end");
+      Await.until("the head hears its attached node leave", TIMEOUT, () -> !left.isEmpty());
+      assertEquals(List.of(ofHead), left);
+      assertFalse(head.membership().liveNodes().contains(ofHead));
+
+      await(worker.vertx().close());
+      worker = null;
+      Await.until("the head hears the worker and its nodes leave", TIMEOUT,
+          () -> left.size() >= 4);
+      assertEquals(List.of(ofHead, workerId), left.subList(0, 2), "the host before its nodes");
+      assertEquals(Set.of(firstOfWorker, secondOfWorker), Set.copyOf(left.subList(2, 4)));
+      assertEquals(Set.of(headId), head.membership().liveNodes());
+      // the leader records their deaths (the worker's record too): none is heard twice
+      head.gcs().nodes().update(firstOfWorker, NodeRecord::dead);
+      head.gcs().nodes().update(secondOfWorker, NodeRecord::dead);
+      UniqueId late = attach(head.gcs(), workerId);
+      Await.until("a node recorded after its host left is heard at once", TIMEOUT,
+          () -> left.size() >= 5);
+      assertEquals(List.of(ofHead, workerId, late), List.of(left.get(0), left.get(1),
+          left.get(4)));
+      assertEquals(5, Set.copyOf(left).size(), left::toString);
+    } finally {
+      Future<Void> closing = worker == null ? Future.succeededFuture() : worker.vertx().close();
+      await(closing.eventually(() -> head.vertx().close()));
+    }
+  }
+
+  private static UniqueId attach(Gcs gcs, UniqueId host) {
+    UniqueId id = IdFactory.newUniqueId();
+    gcs.nodes().put(id, new NodeRecord(id, "worker-process", HOST + ":1", "h", true, Map.of(),
+        0, 0, 1, host));
+    return id;
   }
 
   @Test

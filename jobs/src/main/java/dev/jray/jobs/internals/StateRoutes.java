@@ -187,7 +187,8 @@ public final class StateRoutes {
 
   /**
    * Drivers and worker processes, as Ray's {@code list_workers}: each is a JVM with a record of
-   * its own; {@code processes} (by id) has the pid and, for a worker process, its node.
+   * its own; {@code processes} (by id) has the pid and, for a worker process, its node, which an
+   * attached process's record also names (its host).
    */
   static List<JsonObject> workers(Gcs gcs, Map<String, JsonObject> processes) {
     List<JsonObject> rows = new ArrayList<>();
@@ -202,7 +203,8 @@ public final class StateRoutes {
           .put("is_alive", n.alive())
           .put("worker_type", driver ? "DRIVER" : "WORKER")
           .put("exit_type", (Object) null) // the GCS keeps no reason why a JVM left
-          .put("node_id", process == null || driver ? null : process.getString("host_node_id"))
+          .put("node_id", driver ? null : n.attached() ? n.host().toHex()
+              : process == null ? null : process.getString("host_node_id"))
           .put("ip", host(n))
           .put("pid", process == null ? null : process.getValue("pid"))
           .put("exit_detail", (Object) null)

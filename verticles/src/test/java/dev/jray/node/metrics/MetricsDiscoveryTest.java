@@ -84,7 +84,7 @@ class MetricsDiscoveryTest {
   private UniqueId node(String role) {
     UniqueId id = IdFactory.newUniqueId();
     gcs.nodes().put(id, new NodeRecord(id, role, "127.0.0.1", "localhost", true,
-        Map.of("CPU", 1.0), 0, 0, 0));
+        Map.of("CPU", 1.0), 0, 0, 0, null));
     return id;
   }
 
