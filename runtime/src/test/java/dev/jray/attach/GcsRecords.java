@@ -21,7 +21,7 @@ final class GcsRecords {
 
   static NodeRecord node(UniqueId id) {
     return new NodeRecord(id, "worker-process", "127.0.0.1", "host-a", true,
-        Map.of("CPU", 4.0, "memory", 1e9, "GPU", 1.0), 4711, 4712, 1_700_000_000_000L);
+        Map.of("CPU", 4.0, "memory", 1e9, "GPU", 1.0), 4711, 4712, 1_700_000_000_000L, null);
   }
 
   static JobRecord job(JobId id) {

@@ -2,16 +2,19 @@ package dev.jray.node;
 
 import dev.jray.api.Ray;
 import dev.jray.api.id.UniqueId;
+import dev.jray.attach.AttachMessages;
 import dev.jray.attach.BusBridge;
 import dev.jray.attach.HostChannel;
 import dev.jray.attach.HostGcs;
 import dev.jray.attach.HostMembership;
+import dev.jray.attach.HostPushes;
 import dev.jray.attach.InboxChain;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.time.Time;
 import dev.jray.link.NodeLinks;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.NodeWorkers;
+import dev.jray.scheduler.SchedulerMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
@@ -43,15 +46,16 @@ public final class AttachedNode implements AutoCloseable {
   private final Vertx vertx;
   private final NodeVerticle node;
   private final HostGcs gcs;
-  private final HostMembership membership;
+  /** Its host's pushes: GCS changes and membership, on a thread of their own. */
+  private final HostPushes pushes;
   private final BusBridge bridge;
 
-  private AttachedNode(Vertx vertx, NodeVerticle node, HostGcs gcs, HostMembership membership,
+  private AttachedNode(Vertx vertx, NodeVerticle node, HostGcs gcs, HostPushes pushes,
       BusBridge bridge) {
     this.vertx = vertx;
     this.node = node;
     this.gcs = gcs;
-    this.membership = membership;
+    this.pushes = pushes;
     this.bridge = bridge;
   }
 
@@ -65,45 +69,60 @@ public final class AttachedNode implements AutoCloseable {
   public static AttachedNode start(NodeOptions options, InetSocketAddress hostLink, Time time) {
     UniqueId self = options.nodeId();
     UniqueId host = Objects.requireNonNull(options.attachedTo(), "options.attachedTo");
+    AtomicReference<NodeLinks> links = new AtomicReference<>();
+    HostChannel channel = new HostChannel() {
+      @Override
+      public CompletableFuture<Object> request(Object message) {
+        return links.get().request(host, message);
+      }
+
+      @Override
+      public void send(Object message) {
+        links.get().send(host, message);
+        links.get().flushCurrentThread();
+      }
+    };
+    HostPushes pushes = new HostPushes(host);
+    HostGcs gcs = new HostGcs(channel, pushes, HOST_REQUEST_TIMEOUT, time);
+    HostMembership membership = new HostMembership(channel, pushes, options.host() + ":0",
+        HOST_REQUEST_TIMEOUT, time);
+    // set before the bridge subscribes anything: the host delivers nothing to it until then
+    AtomicReference<BusBridge> bridging = new AtomicReference<>();
+    InboxChain chain = new InboxChain(List.of(
+        (from, message, reply) -> pushes.onMessage(from, message),
+        (from, message, reply) -> from.equals(host) && bridging.get() != null
+            && bridging.get().onMessage(message)));
+    links.set(new NodeLinks(self, options.token(), options.tls(),
+        WorkerPoolVerticle.attachedLinkSerializer(), CoreWorker.class.getClassLoader(),
+        node -> node.equals(host) ? hostLink : WorkerPoolVerticle.linkAddress(gcs, time, node),
+        chain, time));
+    // the link's connection and handshake (a cold JVM's first HMAC) overlap Vert.x's start
+    CompletableFuture<Object> connected = links.get().request(host,
+        new AttachMessages.MembershipQuery());
     Vertx vertx = Vertx.vertx();
     try {
-      AtomicReference<NodeLinks> links = new AtomicReference<>();
-      HostChannel channel = new HostChannel() {
-        @Override
-        public CompletableFuture<Object> request(Object message) {
-          return links.get().request(host, message);
-        }
-
-        @Override
-        public void send(Object message) {
-          links.get().send(host, message);
-          links.get().flushCurrentThread();
-        }
-      };
-      HostGcs gcs = new HostGcs(channel, HOST_REQUEST_TIMEOUT, time);
-      HostMembership membership = new HostMembership(channel, HOST_REQUEST_TIMEOUT,
-          options.host() + ":0");
       BusBridge bridge = new BusBridge(vertx, channel, HOST_REQUEST_TIMEOUT);
-      InboxChain chain = new InboxChain(List.of(gcs::onMessage, membership::onMessage,
-          bridge::onMessage));
-      links.set(new NodeLinks(self, options.token(), options.tls(),
-          WorkerPoolVerticle.linkSerializer(), CoreWorker.class.getClassLoader(),
-          node -> node.equals(host) ? hostLink : WorkerPoolVerticle.linkAddress(gcs, time, node),
-          chain, time));
+      bridging.set(bridge);
       LocalParts.register(vertx, self, NodeLinks.class, links.get());
       LocalParts.register(vertx, self, InboxChain.class, chain);
-      await(bridge.bridgeWorkerProcess(self), "bridge its event bus through node " + host);
+      await(Future.fromCompletionStage(connected), "reach node " + host + " at " + hostLink);
       NodeVerticle node = await(NodeVerticle.deploy(vertx, options, gcs, time),
           "start the node attached to " + host + " at " + hostLink);
+      // after the node: its parts registered the bodies' codecs and their consumers
+      await(bridge.bridgeWorkerProcess(self), "bridge its event bus through node " + host);
+      // every node reports its resources now, not at its next tick: the view is whole at once
+      vertx.eventBus().publish(SchedulerMessages.REPORT_REQUEST_ADDRESS, "");
       membership.onNodeLeft(gone -> {
         node.view().remove(gone);
         node.worker().onNodeDied(gone);
       });
       NodeWorkers.install(node.worker());
       Ray.init(); // the code of its tasks and actors calls Ray through its worker
-      return new AttachedNode(vertx, node, gcs, membership, bridge);
+      return new AttachedNode(vertx, node, gcs, pushes, bridge);
     } catch (RuntimeException e) {
       vertx.close();
+      links.get().close();
+      pushes.close();
       throw e;
     }
   }
@@ -137,6 +156,7 @@ public final class AttachedNode implements AutoCloseable {
     try {
       bridge.close();
       gcs.close();
+      pushes.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.debug("closing the attached node", e);

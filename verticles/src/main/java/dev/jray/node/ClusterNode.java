@@ -209,6 +209,7 @@ public final class ClusterNode implements AutoCloseable {
       if (hosting != null) {
         hosting.bind(node.worker());
       }
+      ClassArchiveTraining.startIfArchiving();
       LOG.debug("{} start: clustered Vert.x and Hazelcast {} ms, node {} ms",
           options.role(), (t1 - t0) / 1_000_000, (time.nanoseconds() - t1) / 1_000_000);
       if (rayRuntime && (options.runsTasks() || workerProcess)) {

@@ -196,7 +196,7 @@ public final class NodeVerticle extends AbstractVerticle {
             // a member: no host (an attached process's record is written by its host)
             gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
                 hostname(), true, options.resources(), storePart.transferPort(),
-                workerPart.linkPort(), time.milliseconds(), null));
+                workerPart.linkPort(), time.milliseconds(), options.attachedTo()));
             if (inApplication) {
               startApplicationDriver(config().getString(NAMESPACE));
             }

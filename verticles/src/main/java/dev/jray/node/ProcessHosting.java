@@ -51,7 +51,7 @@ final class ProcessHosting implements AutoCloseable {
         w.send(process, message);
       }
     };
-    this.relay = new AttachRelay(gcs, cluster.membership(), toProcess, blocking);
+    this.relay = new AttachRelay(gcs, cluster.membership(), blocking, toProcess);
     this.bus = new BusRelay(cluster.vertx(), toProcess);
   }
 

@@ -39,8 +39,17 @@ public final class MessageSerializer implements Serializer {
   private final ClassLoader loader;
   /** Whether Fory generates a serializer per type (fast once compiled) or reflects. */
   private final boolean codegen;
-  /** Built once by {@link #fory()}; published by the volatile write. */
+  /**
+   * Messages written or read by reflection before the serializers are generated: 0 generates
+   * them from the start (or never, without codegen).
+   */
+  private final int reflectFirst;
+  /** Built once by {@link #fory()}, replaced once when it starts generating; volatile writes. */
   private volatile ThreadSafeFory fory;
+  /** Whether messages are still counted toward {@link #reflectFirst}. */
+  private volatile boolean counting;
+  /** Messages so far while counting; racy increments (a few lost ones only delay the switch). */
+  private int counted;
 
   /**
    * @param messageTypes the types sent as messages, all loaded by the same class loader
@@ -60,11 +69,34 @@ public final class MessageSerializer implements Serializer {
    * @see #MessageSerializer(Collection)
    */
   public static MessageSerializer withoutCodegen(Collection<Class<?>> messageTypes) {
-    return new MessageSerializer(messageTypes, false);
+    return new MessageSerializer(messageTypes, false, 0);
+  }
+
+  /**
+   * A serializer that reflects for its first {@code reflectFirst} messages, then generates the
+   * serializers of the types it carries from then on (Fory compiles them off the caller's thread,
+   * reflecting meanwhile; the bytes are the same either way). For a JVM whose start must not pay
+   * for compiling: a worker process's link carries a few dozen messages as it starts, then,
+   * if busy, many of a few types.
+   *
+   * @throws IllegalArgumentException if {@code reflectFirst} is not positive
+   */
+  public static MessageSerializer codegenOnceBusy(Collection<Class<?>> messageTypes,
+      int reflectFirst) {
+    if (reflectFirst <= 0) {
+      throw new IllegalArgumentException("reflectFirst must be positive, got " + reflectFirst);
+    }
+    return new MessageSerializer(messageTypes, true, reflectFirst);
   }
 
   private MessageSerializer(Collection<Class<?>> messageTypes, boolean codegen) {
+    this(messageTypes, codegen, 0);
+  }
+
+  private MessageSerializer(Collection<Class<?>> messageTypes, boolean codegen, int reflectFirst) {
     this.codegen = codegen;
+    this.reflectFirst = reflectFirst;
+    this.counting = reflectFirst > 0;
     if (messageTypes.isEmpty()) {
       throw new IllegalArgumentException("no message types to register");
     }
@@ -87,27 +119,46 @@ public final class MessageSerializer implements Serializer {
       synchronized (this) {
         f = fory;
         if (f == null) {
-          f = Fory.builder()
-              .withLanguage(Language.JAVA)
-              .withRefTracking(false) // messages are trees of small values
-              .withCompatibleMode(CompatibleMode.SCHEMA_CONSISTENT)
-              .withClassVersionCheck(true)
-              .requireClassRegistration(true)
-              .withMaxDepth(MAX_DEPTH)
-              .withCodegen(codegen)
-              // a type's first messages are written by reflection while its serializer compiles
-              // off the caller's thread: a new JVM's first message waited ~0.5 s for the compiler
-              .withAsyncCompilation(codegen)
-              .withClassLoader(loader)
-              .buildThreadSafeFory();
-          for (Class<?> type : registered) {
-            // by package and binary name, as Fory names an unregistered class
-            String pkg = type.getPackageName();
-            f.register(type, pkg, type.getName().substring(pkg.isEmpty() ? 0 : pkg.length() + 1));
-          }
+          f = build(codegen && reflectFirst == 0);
           fory = f;
         }
       }
+    }
+    if (counting && ++counted > reflectFirst) {
+      startGenerating();
+    }
+    return f;
+  }
+
+  /** Once busy: builds the generating Fory off the caller's thread, then messages use it. */
+  private synchronized void startGenerating() {
+    if (!counting) {
+      return;
+    }
+    counting = false;
+    Thread t = new Thread(() -> fory = build(true), "jray-message-codegen");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private ThreadSafeFory build(boolean generate) {
+    ThreadSafeFory f = Fory.builder()
+        .withLanguage(Language.JAVA)
+        .withRefTracking(false) // messages are trees of small values
+        .withCompatibleMode(CompatibleMode.SCHEMA_CONSISTENT)
+        .withClassVersionCheck(true)
+        .requireClassRegistration(true)
+        .withMaxDepth(MAX_DEPTH)
+        .withCodegen(generate)
+        // a type's first messages are written by reflection while its serializer compiles
+        // off the caller's thread: a new JVM's first message waited ~0.5 s for the compiler
+        .withAsyncCompilation(generate)
+        .withClassLoader(loader)
+        .buildThreadSafeFory();
+    for (Class<?> type : registered) {
+      // by package and binary name, as Fory names an unregistered class
+      String pkg = type.getPackageName();
+      f.register(type, pkg, type.getName().substring(pkg.isEmpty() ? 0 : pkg.length() + 1));
     }
     return f;
   }
