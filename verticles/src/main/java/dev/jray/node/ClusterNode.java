@@ -467,13 +467,13 @@ public final class ClusterNode implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("leaving the cluster", e);
     }
+    if (hosting != null) {
+      hosting.close(); // its processes end with the node, which closes next
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("closing the node", e);
-    }
-    if (hosting != null) {
-      hosting.close(); // after the node: its worker processes ended with it
     }
     if (metrics != null) {
       metrics.close();
