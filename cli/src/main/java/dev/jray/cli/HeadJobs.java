@@ -1,6 +1,7 @@
 package dev.jray.cli;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
@@ -15,6 +16,7 @@ import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.JobsOptions;
 import dev.jray.node.NodeLogVerticle;
 import dev.jray.jobs.QueueQuota;
+import dev.jray.node.AttachTarget;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeVerticle;
 import dev.jray.resources.ResourceSet;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,9 +157,17 @@ final class HeadJobs {
       String clusterAddress, TlsSettings tls) throws Exception {
     Path dir = jobsDir();
     NodeVerticle n = node.node();
+    Supplier<Map<String, String>> jvm = driverJvm();
+    // the drivers of the jobs this node starts attach to it, as a Ray driver to its raylet
+    String attach = new AttachTarget(n.options().nodeId(),
+        new ClusterAddress(n.options().host(), n.linkPort())).toString();
     EntrypointHostOptions options = new EntrypointHostOptions(n.options().nodeId().toString(), dir,
         clusterAddress, driverTokenFile(token, dir, n.options().nodeId().toString()), tls,
-        driverJvm(), Time.SYSTEM);
+        () -> {
+          Map<String, String> env = new HashMap<>(jvm.get());
+          env.put(AttachTarget.VARIABLE, attach);
+          return env;
+        }, Time.SYSTEM);
     Future<?> host = EntrypointHostVerticle.deploy(n.getVertx(), options, node.gcs(), new EntrypointResources() {
       @Override
       public boolean hold(String submissionId, Map<String, Double> resources) {

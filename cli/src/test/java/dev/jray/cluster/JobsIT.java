@@ -189,6 +189,19 @@ class JobsIT {
     assertEquals(d.getString("job_id"), driverInfo.getString("id"), d.encode());
     assertTrue(driverInfo.getString("pid").matches("[1-9][0-9]*"), "its driver's pid: " + d.encode());
     assertFalse(driverInfo.getString("node_ip_address").isEmpty(), d.encode());
+    // its driver attached to the node that started it, as Ray's to its raylet: no member
+    String driverId = driverInfo.getString("id");
+    JvmResult workersOut = c.cli(CLI, List.of(), "list", "workers", "--address", c.jobsAddress(),
+        "--filter", "worker_type=DRIVER", "--detail", "--format", "json");
+    assertEquals(0, workersOut.exitCode(), workersOut.describe());
+    String out = workersOut.output();
+    JsonArray drivers = new JsonArray(out.substring(out.indexOf('['), out.lastIndexOf(']') + 1));
+    String entrypointNodes = c.node("head").nodeId() + "|" + c.node("worker1").nodeId() + "|"
+        + c.node("worker2").nodeId();
+    assertFalse(drivers.isEmpty(), out);
+    assertTrue(drivers.stream().map(o -> ((JsonObject) o).getString("node_id"))
+        .anyMatch(n -> n != null && n.matches(entrypointNodes)),
+        "job " + driverId + "'s driver is listed on a node of the cluster: " + out);
   }
 
   @Test

@@ -24,16 +24,17 @@ public final class AttachMessages {
         GcsRemove.class, GcsCompareAndSet.class, GcsKeys.class, GcsSnapshot.class,
         GcsNextJobId.class, GcsSubscribe.class, GcsUnsubscribe.class, MembershipQuery.class,
         GcsValue.class, GcsCasResult.class, GcsJobId.class, Ack.class, MembershipView.class,
-        GcsChanged.class, NodeLeft.class, MembersChanged.class);
+        GcsChanged.class, NodeLeft.class, MembersChanged.class, GcsStagePart.class,
+        GcsPutStaged.class, GcsStagedPart.class, GcsStaged.class);
   }
 
   /** A message a process sends its host (a request, or the one-way {@link GcsUnsubscribe}). */
   public sealed interface ToHost permits TableCall, GcsNextJobId, GcsSubscribe, GcsUnsubscribe,
-      MembershipQuery {}
+      MembershipQuery, GcsStagePart, GcsStagedPart {}
 
   /** A call on one table of the host's GCS. */
   public sealed interface TableCall extends ToHost permits GcsGet, GcsContainsKey, GcsPut,
-      GcsPutIfAbsent, GcsRemove, GcsCompareAndSet, GcsKeys, GcsSnapshot {
+      GcsPutIfAbsent, GcsRemove, GcsCompareAndSet, GcsKeys, GcsSnapshot, GcsPutStaged {
     GcsTableName table();
   }
 
@@ -119,6 +120,33 @@ public final class AttachMessages {
    */
   public record MembershipView(Set<UniqueId> liveNodes, List<String> fullMemberAddresses)
       implements Serializable {}
+
+  // ---- values too big for one link frame (code packages in the KV), in parts: StagedBytes
+
+  /**
+   * A part of a value the process stages at the host before a {@link GcsPutStaged}; answered with
+   * an {@link Ack}.
+   *
+   * @param total the whole value's length, the same in every part
+   */
+  public record GcsStagePart(long stage, long offset, long total, byte[] part)
+      implements ToHost, Serializable {}
+
+  /**
+   * {@code put} (or {@code putIfAbsent}) of the value staged as {@code stage}; answered as those
+   * are.
+   */
+  public record GcsPutStaged(GcsTableName table, byte[] key, long stage, boolean ifAbsent)
+      implements TableCall, Serializable {}
+
+  /** A part of a value the host staged for the process; answered with a {@link GcsValue}. */
+  public record GcsStagedPart(long stage, long offset) implements ToHost, Serializable {}
+
+  /**
+   * In place of a {@link GcsValue} too big for one frame: the value is staged at the host, to be
+   * read in parts ({@link GcsStagedPart}).
+   */
+  public record GcsStaged(long stage, long length) implements Serializable {}
 
   // ---- pushes: host to process
 

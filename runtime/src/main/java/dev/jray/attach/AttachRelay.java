@@ -126,7 +126,7 @@ public final class AttachRelay implements AutoCloseable {
       try {
         executor.execute(() -> {
           try {
-            calls.answer(request, reply);
+            calls.answer(process, request, reply);
           } finally {
             process.callsInFlight.decrementAndGet();
           }

@@ -33,6 +33,8 @@ final class AttachedProcess {
   final UniqueId id;
   /** Its calls queued or running on the executor: bounded by the relay. */
   final AtomicInteger callsInFlight = new AtomicInteger();
+  /** Its values too big for one frame, on their way in parts either way. */
+  final StagedBytes staged = new StagedBytes();
   /** Its subscriptions: the id it chose, to the table subscribed to. */
   final ConcurrentHashMap<Long, GcsTableName> subscriptions = new ConcurrentHashMap<>();
   private final Executor executor;
@@ -61,6 +63,7 @@ final class AttachedProcess {
   void gone() {
     gone = true;
     pushes.clear();
+    staged.clear();
   }
 
   /** Queues a push to the process; never blocks. */

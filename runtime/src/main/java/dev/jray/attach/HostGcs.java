@@ -7,8 +7,15 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.attach.AttachMessages.GcsChanged;
 import dev.jray.attach.AttachMessages.GcsJobId;
 import dev.jray.attach.AttachMessages.GcsNextJobId;
+import dev.jray.attach.AttachMessages.GcsPut;
+import dev.jray.attach.AttachMessages.GcsPutIfAbsent;
+import dev.jray.attach.AttachMessages.GcsPutStaged;
+import dev.jray.attach.AttachMessages.GcsStagePart;
+import dev.jray.attach.AttachMessages.GcsStaged;
+import dev.jray.attach.AttachMessages.GcsStagedPart;
 import dev.jray.attach.AttachMessages.GcsSubscribe;
 import dev.jray.attach.AttachMessages.GcsUnsubscribe;
+import dev.jray.attach.AttachMessages.GcsValue;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.JobRecord;
@@ -18,6 +25,7 @@ import dev.jray.gcs.table.GcsTable;
 import dev.jray.gcs.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -56,6 +64,8 @@ public final class HostGcs implements Gcs {
   private final GcsTable<String, byte[]> kv;
   /** Ids this process gives its subscriptions, unique among them. */
   private final AtomicLong nextSubscription = new AtomicLong();
+  /** Ids of the values this process stages at the host. */
+  private final AtomicLong nextStage = new AtomicLong();
   /** What each live subscription's changes go to, by id; run on the listener thread. */
   private final ConcurrentHashMap<Long, Consumer<GcsChanged>> subscriptions =
       new ConcurrentHashMap<>();
@@ -138,8 +148,67 @@ public final class HostGcs implements Gcs {
     }
   }
 
+  /**
+   * A call to the host; a value bigger than a frame goes in parts either way ({@link
+   * StagedBytes}): a put's is staged first, a {@link GcsValue} answer read part by part.
+   */
   <T> T call(String what, Object request, Class<T> replyType) {
-    return calls.call(what, request, replyType);
+    Object sent = request;
+    if (request instanceof GcsPut p && tooBig(p.value())) {
+      sent = new GcsPutStaged(p.table(), p.key(), stage(what, p.value()), false);
+    } else if (request instanceof GcsPutIfAbsent p && tooBig(p.value())) {
+      sent = new GcsPutStaged(p.table(), p.key(), stage(what, p.value()), true);
+    }
+    boolean putIfAbsent = sent instanceof GcsPutStaged staged && staged.ifAbsent();
+    if (replyType != GcsValue.class || sent instanceof GcsPutStaged && !putIfAbsent) {
+      return calls.call(what, sent, replyType);
+    }
+    Object reply = calls.call(what, sent, Object.class);
+    if (reply instanceof GcsStaged staged) {
+      return replyType.cast(new GcsValue(readStaged(what, staged)));
+    }
+    if (!(reply instanceof GcsValue)) {
+      throw new HostCallException(what + " was answered with a "
+          + (reply == null ? "null" : reply.getClass().getName()) + ", not a GcsValue");
+    }
+    return replyType.cast(reply);
+  }
+
+  private static boolean tooBig(byte[] value) {
+    return value != null && value.length > StagedBytes.PART_BYTES;
+  }
+
+  /** Sends {@code value} to the host in parts; @return its stage id there. */
+  private long stage(String what, byte[] value) {
+    long id = nextStage.incrementAndGet();
+    for (int offset = 0; offset < value.length; offset += StagedBytes.PART_BYTES) {
+      byte[] part = Arrays.copyOfRange(value, offset,
+          Math.min(value.length, offset + StagedBytes.PART_BYTES));
+      calls.call(what + " (its value's part at " + offset + " of " + value.length + ")",
+          new GcsStagePart(id, offset, value.length, part), AttachMessages.Ack.class);
+    }
+    return id;
+  }
+
+  /** Reads a value the host staged, part by part. */
+  private byte[] readStaged(String what, GcsStaged staged) {
+    if (staged.length() <= 0 || staged.length() > StagedBytes.MAX_BYTES) {
+      throw new HostCallException(what + ": the host staged " + staged.length() + " bytes, more"
+          + " than the " + StagedBytes.MAX_BYTES + " a value may hold");
+    }
+    byte[] value = new byte[(int) staged.length()];
+    int offset = 0;
+    while (offset < value.length) {
+      byte[] part = calls.call(what + " (its value's part at " + offset + ")",
+          new GcsStagedPart(staged.stage(), offset), GcsValue.class).value();
+      if (part == null || part.length == 0 || part.length > value.length - offset) {
+        throw new HostCallException(what + ": the host sent a part of "
+            + (part == null ? 0 : part.length) + " bytes at " + offset + " of " + value.length);
+      }
+      System.arraycopy(part, 0, value, offset, part.length);
+      offset += part.length;
+    }
+    return value;
   }
 
   Time time() {

@@ -5,6 +5,7 @@ import dev.jray.link.LinkInbox;
 import dev.jray.link.NodeLinks;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +32,19 @@ public final class InboxChain implements LinkInbox {
   }
 
   private final List<Handler> front;
+  /** Told first of each link that broke; never blocks. */
+  private final Consumer<UniqueId> linkLost;
   /** The node's own inbox; null until {@link #bindTail}. */
   private volatile LinkInbox tail;
 
   public InboxChain(List<Handler> front) {
+    this(front, node -> {});
+  }
+
+  /** @param linkLost told first that a link to or from a node broke; never blocks */
+  public InboxChain(List<Handler> front, Consumer<UniqueId> linkLost) {
     this.front = List.copyOf(front);
+    this.linkLost = Objects.requireNonNull(linkLost, "linkLost");
   }
 
   /** Hands every message no handler took to {@code inbox} from now on. Once. */
@@ -68,6 +77,7 @@ public final class InboxChain implements LinkInbox {
 
   @Override
   public void onLinkLost(UniqueId node) {
+    linkLost.accept(node);
     LinkInbox t = tail;
     if (t != null) {
       t.onLinkLost(node);

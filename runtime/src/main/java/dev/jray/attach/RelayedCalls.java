@@ -11,8 +11,12 @@ import dev.jray.attach.AttachMessages.GcsKeys;
 import dev.jray.attach.AttachMessages.GcsNextJobId;
 import dev.jray.attach.AttachMessages.GcsPut;
 import dev.jray.attach.AttachMessages.GcsPutIfAbsent;
+import dev.jray.attach.AttachMessages.GcsPutStaged;
 import dev.jray.attach.AttachMessages.GcsRemove;
 import dev.jray.attach.AttachMessages.GcsSnapshot;
+import dev.jray.attach.AttachMessages.GcsStagePart;
+import dev.jray.attach.AttachMessages.GcsStaged;
+import dev.jray.attach.AttachMessages.GcsStagedPart;
 import dev.jray.attach.AttachMessages.GcsValue;
 import dev.jray.attach.AttachMessages.MembershipQuery;
 import dev.jray.attach.AttachMessages.MembershipView;
@@ -49,12 +53,12 @@ final class RelayedCalls {
     this.membership = Objects.requireNonNull(membership, "membership");
   }
 
-  /** Answers {@code request} on {@code reply}; on the executor. */
-  void answer(ToHost request, NodeLinks.Reply reply) {
+  /** Answers {@code process}'s {@code request} on {@code reply}; on the executor. */
+  void answer(AttachedProcess process, ToHost request, NodeLinks.Reply reply) {
     String what = describe(request);
     Object answer;
     try {
-      answer = answer(request, what);
+      answer = answer(process.staged, request, what);
     } catch (IllegalArgumentException refused) { // what the process sent, refused: says why
       reply.fail(refused.getMessage());
       return;
@@ -65,9 +69,9 @@ final class RelayedCalls {
     reply.ok(answer);
   }
 
-  private Object answer(ToHost request, String what) {
+  private Object answer(StagedBytes staged, ToHost request, String what) {
     if (request instanceof GcsGet r) {
-      return new GcsValue(GcsValueCodec.encode(
+      return value(staged, GcsValueCodec.encode(
           table(r.table()).get(key(r.table(), r.key(), what))));
     } else if (request instanceof GcsContainsKey r) {
       return table(r.table()).containsKey(key(r.table(), r.key(), what));
@@ -75,17 +79,30 @@ final class RelayedCalls {
       table(r.table()).put(key(r.table(), r.key(), what), value(r.table(), r.value(), what));
       return new Ack();
     } else if (request instanceof GcsPutIfAbsent r) {
-      return new GcsValue(GcsValueCodec.encode(table(r.table())
+      return value(staged, GcsValueCodec.encode(table(r.table())
           .putIfAbsent(key(r.table(), r.key(), what), value(r.table(), r.value(), what))));
+    } else if (request instanceof GcsPutStaged r) {
+      Object key = key(r.table(), r.key(), what);
+      Object value = value(r.table(), staged.take(r.stage()), what);
+      if (!r.ifAbsent()) {
+        table(r.table()).put(key, value);
+        return new Ack();
+      }
+      return value(staged, GcsValueCodec.encode(table(r.table()).putIfAbsent(key, value)));
+    } else if (request instanceof GcsStagePart r) {
+      staged.receive(r.stage(), r.offset(), r.total(), r.part());
+      return new Ack();
+    } else if (request instanceof GcsStagedPart r) {
+      return new GcsValue(staged.answerPart(r.stage(), r.offset()));
     } else if (request instanceof GcsRemove r) {
-      return new GcsValue(GcsValueCodec.encode(
+      return value(staged, GcsValueCodec.encode(
           table(r.table()).remove(key(r.table(), r.key(), what))));
     } else if (request instanceof GcsCompareAndSet r) {
       return compareAndSet(r, what);
     } else if (request instanceof GcsKeys r) {
-      return new GcsValue(GcsValueCodec.encode(new HashSet<>(table(r.table()).keys())));
+      return value(staged, GcsValueCodec.encode(new HashSet<>(table(r.table()).keys())));
     } else if (request instanceof GcsSnapshot r) {
-      return new GcsValue(GcsValueCodec.encode(new HashMap<>(table(r.table()).snapshot())));
+      return value(staged, GcsValueCodec.encode(new HashMap<>(table(r.table()).snapshot())));
     } else if (request instanceof GcsNextJobId) {
       return new GcsJobId(gcs.nextJobId());
     } else if (request instanceof MembershipQuery) {
@@ -93,6 +110,14 @@ final class RelayedCalls {
           new ArrayList<>(membership.fullMemberAddresses()));
     }
     throw new IllegalArgumentException(what + " is not a call the host answers");
+  }
+
+  /** A value as a reply: in one frame if it fits, else staged to be read in parts. */
+  private static Object value(StagedBytes staged, byte[] bytes) {
+    if (bytes == null || bytes.length <= StagedBytes.PART_BYTES) {
+      return new GcsValue(bytes);
+    }
+    return new GcsStaged(staged.stageAnswer(bytes), bytes.length);
   }
 
   /** The expected value no longer there: the update leaves the table as it was. */

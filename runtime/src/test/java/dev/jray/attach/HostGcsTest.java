@@ -271,4 +271,24 @@ class HostGcsTest {
     p.gcs().nodes().put(n.nodeId(), n); // the channel stays open
     assertEquals(n, nodes.hostGcs.nodes().get(n.nodeId()));
   }
+
+  @Test
+  void aValueBiggerThanALinkFrameGoesInPartsEitherWay() {
+    Process p = nodes.process();
+    byte[] big = new byte[(9 << 20) + 123]; // a code package: more than an 8 MiB frame
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31);
+    }
+    p.gcs().kv().put("pkg:written-by-the-process", big);
+    assertTrue(java.util.Arrays.equals(big, nodes.hostGcs.kv().get("pkg:written-by-the-process")),
+        "the host holds the whole value the process put");
+    nodes.hostGcs.kv().put("pkg:written-by-the-host", big);
+    assertTrue(java.util.Arrays.equals(big, p.gcs().kv().get("pkg:written-by-the-host")),
+        "the process reads the whole value the host holds");
+    assertTrue(java.util.Arrays.equals(big,
+        p.gcs().kv().putIfAbsent("pkg:written-by-the-host", new byte[StagedBytes.PART_BYTES + 1])),
+        "putIfAbsent of a big value answers the big value present");
+    assertNull(p.gcs().kv().putIfAbsent("pkg:new", big));
+    assertEquals(big.length, nodes.hostGcs.kv().get("pkg:new").length);
+  }
 }

@@ -17,6 +17,8 @@ import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import dev.jray.node.ClusterJoin;
+import dev.jray.node.AttachTarget;
+import dev.jray.node.AttachedNode;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.NodeVerticle;
@@ -72,8 +74,10 @@ final class JrayRuntime {
   /** Set in embedded mode only. */
   private final Vertx vertx;
   private final Gcs gcs;
-  /** Set when this driver joined a cluster. */
+  /** Set when this driver joined a cluster as a member (or heads its processes' own). */
   private final ClusterNode cluster;
+  /** Set when this driver attached to a node ({@link AttachTarget}, a job's): no member. */
+  private final AttachedNode attached;
   private final CoreWorker worker;
   private final JobId jobId;
   private final Thread shutdownHook;
@@ -95,11 +99,13 @@ final class JrayRuntime {
       NodeOptions embedded = NodeOptions.fromSystemProperties("127.0.0.1", NodeOptions.EMBEDDED);
       cluster = ClusterNode.startForEmbeddedDriver(new NodeOptions(embedded.nodeId(), "127.0.0.1",
           NodeOptions.HEAD, embedded.resources(), embedded.token(), null), freePort(), time);
+      attached = null;
       vertx = null;
       gcs = cluster.gcs();
       node = cluster.node(); // the processes load the job's classes from this JVM's class path
     } else if (address == null) {
       cluster = null;
+      attached = null;
       vertx = Vertx.vertx();
       gcs = new InMemoryGcs();
       try {
@@ -114,13 +120,31 @@ final class JrayRuntime {
       Map<String, Double> resources = Map.of(ResourceSet.OBJECT_STORE_MEMORY,
           (double) StoreCapacity.defaultCapacity());
       long t0 = time.nanoseconds();
-      cluster = ClusterNode.start(new NodeOptions(IdFactory.newUniqueId(), host,
-          NodeOptions.DRIVER, resources, TokenSources.ofProcess().require(null),
-          TlsSettings.ofProcess()), ClusterJoin.through(address), time);
+      NodeOptions driver = new NodeOptions(IdFactory.newUniqueId(), host, NodeOptions.DRIVER,
+          resources, TokenSources.ofProcess().require(null), TlsSettings.ofProcess());
+      AttachTarget target = AttachTarget.fromProcess();
+      if (target != null) {
+        // a job's driver, started by a node: it attaches to that node, as a Ray driver to its
+        // raylet, instead of joining the cluster (a fraction of a member's start)
+        cluster = null;
+        attached = AttachedNode.start(new NodeOptions(driver.nodeId(), host, driver.role(),
+            resources, driver.token(), driver.tls(), target.node()), target.socketAddress(), time);
+        gcs = attached.gcs();
+        node = attached.node();
+        CoreWorker attachedWorker = node.worker();
+        attached.whenHostLost(() -> {
+          String why = "this driver's node " + target.node() + " died: the driver lost the cluster";
+          System.err.println("jray: " + why + "; its gets and calls fail from now on");
+          attachedWorker.disconnect(why);
+        });
+      } else {
+        attached = null;
+        cluster = ClusterNode.start(driver, ClusterJoin.through(address), time);
+        gcs = cluster.gcs();
+        node = cluster.node();
+      }
       long t1 = time.nanoseconds();
       vertx = null;
-      gcs = cluster.gcs();
-      node = cluster.node();
       // the nodes' reports are awaited while the code ships and the job is recorded: each of
       // these is GCS round trips, not CPU, so together they take the longest of them
       NodeVerticle joined = node;
@@ -132,7 +156,7 @@ final class JrayRuntime {
         packages = JobPackages.upload(gcs, code);
       } catch (RuntimeException e) {
         viewHeard.cancel(false);
-        cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
+        leave(); // a driver that cannot start leaves the cluster, so its JVM can exit
         throw e;
       }
       LOG.debug("driver start: join {} ms, ship code {} ms",
@@ -159,9 +183,7 @@ final class JrayRuntime {
       LOG.debug("driver start: job recorded, then {} ms more for the view",
           (time.nanoseconds() - viewFrom) / 1_000_000);
     } catch (RuntimeException e) {
-      if (cluster != null) {
-        cluster.close(); // a driver that cannot start leaves the cluster, so its JVM can exit
-      }
+      leave(); // a driver that cannot start leaves the cluster, so its JVM can exit
       throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause
           ? cause : e;
     }
@@ -305,15 +327,14 @@ final class JrayRuntime {
           worker.killActor(actor.actorId(), "its driver (job " + jobId + ") exited");
         }
       }
-      if (cluster != null) { // (an embedded node's groups go with it)
+      if (cluster != null || attached != null) { // (an embedded node's groups go with it)
         worker.removePlacementGroupsOf(jobId);
       }
       gcs.jobs().update(jobId, j -> j.finished(time.milliseconds()));
     } catch (RuntimeException e) {
       LOG.warn("ending job " + jobId, e);
     }
-    if (cluster != null) {
-      cluster.close();
+    if (leave()) {
       return;
     }
     try {
@@ -322,6 +343,19 @@ final class JrayRuntime {
       LOG.warn("closing Vert.x: " + e);
     }
     gcs.close();
+  }
+
+  /** Leaves the cluster this driver joined or attached to; false if it runs alone. Blocks. */
+  private boolean leave() {
+    if (cluster != null) {
+      cluster.close();
+      return true;
+    }
+    if (attached != null) {
+      attached.close();
+      return true;
+    }
+    return false;
   }
 
   private void shutdown() {

@@ -9,6 +9,8 @@ import dev.jray.attach.HostGcs;
 import dev.jray.attach.HostMembership;
 import dev.jray.attach.HostPushes;
 import dev.jray.attach.InboxChain;
+import dev.jray.gcs.Gcs;
+import dev.jray.gcs.cluster.AttachedNodes;
 import dev.jray.gcs.deploy.LocalParts;
 import dev.jray.gcs.time.Time;
 import dev.jray.link.NodeLinks;
@@ -28,15 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A JVM attached to a cluster through one node, its host, as a Ray worker hangs off its raylet:
- * no Hazelcast member and no clustered event bus, so it starts in a fraction of a member's time.
- * A non-clustered Vert.x runs its node (store, scheduler, worker), whose GCS ({@link HostGcs}),
- * membership ({@link HostMembership}) and cluster-wide event-bus conversations ({@link BusBridge})
- * go over the link to its host; other nodes reach it directly over their links and its store's
- * transfer port, which its GCS record names. Its host tells the cluster when it ends.
+ * A JVM attached to a cluster through one node, its host, as a Ray worker or driver hangs off its
+ * raylet: no Hazelcast member and no clustered event bus, so it starts in a fraction of a member's
+ * time. A non-clustered Vert.x runs its node (store, scheduler, worker), whose GCS ({@link
+ * HostGcs}), membership ({@link HostMembership}) and cluster-wide event-bus conversations ({@link
+ * BusBridge}) go over the link to its host; other nodes reach it directly over their links and its
+ * store's transfer port, which its GCS record names. Worker processes ({@link WorkerProcessMain})
+ * and the drivers of the jobs a node starts ({@link AttachTarget}) are attached nodes. It is gone
+ * for the cluster when it closes, or when its host sees its process end or its link break.
  *
  * <p>Threading: immutable after {@link #start}, which blocks (not on an event loop); node deaths
- * come on the membership client's thread and never block.
+ * come on the host pushes' thread, the host's loss on a link thread; neither blocks.
  */
 public final class AttachedNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AttachedNode.class);
@@ -49,21 +53,26 @@ public final class AttachedNode implements AutoCloseable {
   /** Its host's pushes: GCS changes and membership, on a thread of their own. */
   private final HostPushes pushes;
   private final BusBridge bridge;
+  /** A driver's load, for status; null for a worker process. */
+  private final NodeLoadRecorder load;
+  /** Run once if the link to the host breaks (the host died); set by {@link #whenHostLost}. */
+  private final AtomicReference<Runnable> hostLost;
 
   private AttachedNode(Vertx vertx, NodeVerticle node, HostGcs gcs, HostPushes pushes,
-      BusBridge bridge) {
+      BusBridge bridge, NodeLoadRecorder load, AtomicReference<Runnable> hostLost) {
     this.vertx = vertx;
     this.node = node;
     this.gcs = gcs;
     this.pushes = pushes;
     this.bridge = bridge;
+    this.load = load;
+    this.hostLost = hostLost;
   }
 
   /**
-   * Attaches to {@code host} at {@code hostLink} and starts this JVM's node; blocks until it is
-   * registered. Its worker becomes this JVM's Ray runtime.
+   * Attaches to {@code options.attachedTo()} at {@code hostLink} and starts this JVM's node;
+   * blocks until it is registered.
    *
-   * @param options the node; {@code options.attachedTo()} is the host
    * @throws IllegalStateException naming the host if it cannot be reached or the node not started
    */
   public static AttachedNode start(NodeOptions options, InetSocketAddress hostLink, Time time) {
@@ -88,10 +97,16 @@ public final class AttachedNode implements AutoCloseable {
         HOST_REQUEST_TIMEOUT, time);
     // set before the bridge subscribes anything: the host delivers nothing to it until then
     AtomicReference<BusBridge> bridging = new AtomicReference<>();
+    AtomicReference<Runnable> hostLost = new AtomicReference<>(() -> {});
     InboxChain chain = new InboxChain(List.of(
         (from, message, reply) -> pushes.onMessage(from, message),
         (from, message, reply) -> from.equals(host) && bridging.get() != null
-            && bridging.get().onMessage(message)));
+            && bridging.get().onMessage(message)),
+        node -> {
+          if (node.equals(host)) {
+            hostLost.getAndSet(() -> {}).run();
+          }
+        });
     links.set(new NodeLinks(self, options.token(), options.tls(),
         WorkerPoolVerticle.attachedLinkSerializer(), CoreWorker.class.getClassLoader(),
         node -> node.equals(host) ? hostLink : WorkerPoolVerticle.linkAddress(gcs, time, node),
@@ -116,9 +131,8 @@ public final class AttachedNode implements AutoCloseable {
         node.view().remove(gone);
         node.worker().onNodeDied(gone);
       });
-      NodeWorkers.install(node.worker());
-      Ray.init(); // the code of its tasks and actors calls Ray through its worker
-      return new AttachedNode(vertx, node, gcs, pushes, bridge);
+      return new AttachedNode(vertx, node, gcs, pushes, bridge,
+          NodeLoadRecorder.startFor(vertx, node, gcs, time), hostLost);
     } catch (RuntimeException e) {
       vertx.close();
       links.get().close();
@@ -127,12 +141,25 @@ public final class AttachedNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code action} once if the link to the host breaks: the host died (a worker process's
+   * input ends then too). On a link thread; must not block.
+   */
+  public void whenHostLost(Runnable action) {
+    hostLost.set(Objects.requireNonNull(action, "action"));
+  }
+
   public NodeVerticle node() {
     return node;
   }
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The cluster's GCS, through the host. */
+  public Gcs gcs() {
+    return gcs;
   }
 
   private static <T> T await(Future<T> f, String what) {
@@ -147,11 +174,23 @@ public final class AttachedNode implements AutoCloseable {
     }
   }
 
-  /** Stops the node, then its Vert.x (the links with it). Blocks. */
+  /**
+   * Says it is gone (the cluster hears it at once, not when its host sees the link break), then
+   * stops the node and its Vert.x (the links with it). Blocks.
+   */
   @Override
   public void close() {
+    hostLost.set(() -> {});
     if (NodeWorkers.uninstall(node.worker())) {
       Ray.shutdown();
+    }
+    try {
+      if (load != null) {
+        load.close();
+      }
+      AttachedNodes.recordGone(gcs, node.options().nodeId());
+    } catch (RuntimeException e) {
+      LOG.debug("saying this attached node is gone", e);
     }
     try {
       bridge.close();

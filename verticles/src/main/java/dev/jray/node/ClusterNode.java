@@ -20,9 +20,6 @@ import dev.jray.node.metrics.MetricsHttpVerticle;
 import dev.jray.node.metrics.NodeMetrics;
 import dev.jray.runtime.CoreWorker;
 import dev.jray.runtime.NodeWorkers;
-import dev.jray.scheduler.SchedulerMessages;
-import dev.jray.runtime.TaskEvents;
-import dev.jray.store.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -66,7 +63,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Gcs gcs;
   private final NodeVerticle node;
   private final Membership.Registration membershipRegistration;
-  private final long loadTimer;
+  /** Records its load for status; null for nodes that record none. */
+  private final NodeLoadRecorder load;
   private final long dutyTimer;
   /** Runs the leader duties one at a time, off the event loop and Hazelcast's threads. */
   private final ExecutorService dutyThread;
@@ -127,8 +125,7 @@ public final class ClusterNode implements AutoCloseable {
     this.fence = fenceOf(node.options(), gcs, time, worker);
     this.splitOffRegistration = fence == null ? null : membership.onSplitOff(fence::splitOff);
     this.membershipRegistration = membership.onNodeLeft(this::onNodeLeft);
-    this.loadTimer = node.options().runsTasks() || NodeOptions.DRIVER.equals(node.options().role())
-        ? vertx.setPeriodic(1_000, t -> recordLoad()) : -1;
+    this.load = NodeLoadRecorder.startFor(vertx, node, gcs, time);
     // drivers never lead: only full members keep the duty timer
     this.dutyTimer = node.options().runsTasks() ? vertx.setPeriodic(1_000, t -> onDutyTick()) : -1;
   }
@@ -329,19 +326,6 @@ public final class ClusterNode implements AutoCloseable {
     duties.tick();
   }
 
-  private void recordLoad() {
-    SchedulerMessages.ResourceReport r = node.scheduler().report();
-    ObjectStore.Stats store = node.store().stats();
-    TaskEvents.Counts tasks = node.worker().taskEvents().counts();
-    byte[] load = new NodeLoad(r.nodeId(), r.total(), r.available(),
-        r.demands(), store.usedBytes(), store.capacity(), store.objectCount(),
-        time.milliseconds(), MachineLoad.cpuUtilization(), MachineLoad.memoryUsedBytes(),
-        MachineLoad.memoryTotalBytes(), tasks.finished(), tasks.failed()).toBytes();
-    vertx.executeBlocking(() -> {
-      gcs.kv().put(LOAD_KEY_PREFIX + node.options().nodeId().toHex(), load);
-      return null;
-    }).onFailure(e -> LOG.debug("recording this node's load", e));
-  }
 
   /**
    * The latest loads of the given nodes (those that recorded one), read key by key: the KV also
@@ -444,9 +428,6 @@ public final class ClusterNode implements AutoCloseable {
       splitOffRegistration.cancel();
       fence.close();
     }
-    if (loadTimer >= 0) {
-      vertx.cancelTimer(loadTimer);
-    }
     if (dutyTimer >= 0) {
       vertx.cancelTimer(dutyTimer);
     }
@@ -457,7 +438,9 @@ public final class ClusterNode implements AutoCloseable {
       if (r != null) {
         r.cancel();
       }
-      gcs.kv().remove(LOAD_KEY_PREFIX + node.options().nodeId().toHex());
+      if (load != null) {
+        load.close();
+      }
       if (metricsDiscovery != null) {
         metricsDiscovery.close();
       }

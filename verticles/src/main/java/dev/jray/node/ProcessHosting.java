@@ -5,6 +5,7 @@ import dev.jray.attach.AttachRelay;
 import dev.jray.attach.BusRelay;
 import dev.jray.attach.InboxChain;
 import dev.jray.gcs.Gcs;
+import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.AttachedNodes;
 import dev.jray.gcs.cluster.ClusteredVertx;
 import dev.jray.gcs.deploy.LocalParts;
@@ -31,6 +32,8 @@ final class ProcessHosting implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessHosting.class);
 
   private final Gcs gcs;
+  /** The host: this member's node. */
+  private final UniqueId self;
   private final AttachRelay relay;
   private final BusRelay bus;
   /** The relays' GCS calls and the records of ended processes, off the links' threads. */
@@ -38,8 +41,9 @@ final class ProcessHosting implements AutoCloseable {
   /** Sends to the processes; null until {@link #bind}. */
   private volatile CoreWorker worker;
 
-  private ProcessHosting(ClusteredVertx cluster) {
+  private ProcessHosting(ClusteredVertx cluster, UniqueId self) {
     this.gcs = cluster.gcs();
+    this.self = self;
     this.blocking = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "jray-process-hosting");
       t.setDaemon(true);
@@ -57,9 +61,10 @@ final class ProcessHosting implements AutoCloseable {
 
   /** Puts the relays in front of the links' inbox of the node {@code options} starts next. */
   static ProcessHosting register(ClusteredVertx cluster, NodeOptions options) {
-    ProcessHosting hosting = new ProcessHosting(cluster);
+    ProcessHosting hosting = new ProcessHosting(cluster, options.nodeId());
     LocalParts.register(cluster.vertx(), options.nodeId(), InboxChain.class,
-        new InboxChain(List.of(hosting.relay::onMessage, hosting.bus::onMessage)));
+        new InboxChain(List.of(hosting.relay::onMessage, hosting.bus::onMessage),
+            hosting::linkLost));
     return hosting;
   }
 
@@ -77,11 +82,29 @@ final class ProcessHosting implements AutoCloseable {
         try {
           AttachedNodes.recordGone(gcs, process);
         } catch (RuntimeException e) {
-          LOG.warn("could not record that worker process {} ended", process, e);
+          LOG.warn("could not record that attached process {} ended", process, e);
         }
       });
     } catch (RejectedExecutionException closing) {
       // the node stops: its processes end with it, and its own death covers theirs
+    }
+  }
+
+  /**
+   * A link to or from a node broke: if it is a process attached here (a job's driver: worker
+   * processes are seen to end), it ended, as a member's loss says one died. On a link thread.
+   */
+  private void linkLost(UniqueId node) {
+    try {
+      blocking.execute(() -> {
+        NodeRecord r = gcs.nodes().get(node);
+        if (r != null && r.alive() && self.equals(r.host())) {
+          LOG.debug("the link of node {}, attached here, broke: it is gone", node);
+          processEnded(node);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // the node stops
     }
   }
 

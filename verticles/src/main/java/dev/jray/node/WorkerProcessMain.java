@@ -1,11 +1,13 @@
 package dev.jray.node;
 
+import dev.jray.api.Ray;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.time.Time;
 import dev.jray.resources.ResourceSet;
+import dev.jray.runtime.NodeWorkers;
 import dev.jray.store.StoreCapacity;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -40,6 +42,8 @@ public final class WorkerProcessMain {
             (double) StoreCapacity.defaultCapacity()), TokenSources.ofProcess().require(null),
         TlsSettings.ofProcess(), parent), new InetSocketAddress(link.host(), link.port()),
         Time.SYSTEM);
+    NodeWorkers.install(attached.node().worker());
+    Ray.init(); // the code of its tasks and actors calls Ray through its worker
     CountDownLatch ended = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       attached.close();

@@ -203,7 +203,7 @@ public final class StateRoutes {
           .put("is_alive", n.alive())
           .put("worker_type", driver ? "DRIVER" : "WORKER")
           .put("exit_type", (Object) null) // the GCS keeps no reason why a JVM left
-          .put("node_id", driver ? null : n.attached() ? n.host().toHex()
+          .put("node_id", n.attached() ? n.host().toHex() : driver ? null
               : process == null ? null : process.getString("host_node_id"))
           .put("ip", host(n))
           .put("pid", process == null ? null : process.getValue("pid"))
