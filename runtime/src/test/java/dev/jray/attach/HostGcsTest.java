@@ -273,7 +273,7 @@ class HostGcsTest {
   }
 
   @Test
-  void aValueBiggerThanALinkFrameGoesInPartsEitherWay() {
+  void aValueBiggerThanALinkFrameGoesInPartsEitherWay() throws Exception {
     Process p = nodes.process();
     byte[] big = new byte[(9 << 20) + 123]; // a code package: more than an 8 MiB frame
     for (int i = 0; i < big.length; i++) {
