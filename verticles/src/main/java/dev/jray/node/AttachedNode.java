@@ -120,11 +120,13 @@ public final class AttachedNode implements AutoCloseable {
       bridging.set(bridge);
       LocalParts.register(vertx, self, NodeLinks.class, links.get());
       LocalParts.register(vertx, self, InboxChain.class, chain);
-      await(Future.fromCompletionStage(connected), "reach node " + host + " at " + hostLink);
-      NodeVerticle node = await(NodeVerticle.deploy(vertx, options, gcs, time),
+      ClusterNode.await(Future.fromCompletionStage(connected),
+          "reach node " + host + " at " + hostLink);
+      NodeVerticle node = ClusterNode.await(NodeVerticle.deploy(vertx, options, gcs, time),
           "start the node attached to " + host + " at " + hostLink);
       // after the node: its parts registered the bodies' codecs and their consumers
-      await(bridge.bridgeWorkerProcess(self), "bridge its event bus through node " + host);
+      ClusterNode.await(bridge.bridgeWorkerProcess(self),
+          "bridge its event bus through node " + host);
       // every node reports its resources now, not at its next tick: the view is whole at once
       vertx.eventBus().publish(SchedulerMessages.REPORT_REQUEST_ADDRESS, "");
       membership.onNodeLeft(gone -> {
@@ -160,18 +162,6 @@ public final class AttachedNode implements AutoCloseable {
   /** The cluster's GCS, through the host. */
   public Gcs gcs() {
     return gcs;
-  }
-
-  private static <T> T await(Future<T> f, String what) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while trying to " + what, e);
-    } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalStateException("could not " + what + ": " + cause.getMessage(), cause);
-    }
   }
 
   /**

@@ -255,7 +255,8 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  private static <T> T await(Future<T> f, String what) {
+  /** Waits up to 60 s for a start step; its failure as one IllegalStateException naming it. */
+  static <T> T await(Future<T> f, String what) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

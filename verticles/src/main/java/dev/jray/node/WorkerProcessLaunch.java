@@ -34,7 +34,7 @@ public final class WorkerProcessLaunch {
   /** Input arguments of the node's JVM that its worker processes keep. */
   private static final List<String> INHERITED = List.of("--add-opens", "--add-exports",
       "-XX:SharedArchiveFile=", "-Xshare:", "-Xlog:cds", "-Djray.log.level=", "-Djray.cache-dir=",
-      "-Djray.class-archive=", "-Djray.fence=", "-Djray.serializer=", "-Djray.task-events.");
+      "-Djray.class-archive=", "-Djray.serializer=", "-Djray.task-events.");
 
   /** A started process, the node id it runs as, and its log file. */
   public record Started(Process process, UniqueId nodeId, Path log) {}
