@@ -6,11 +6,13 @@ import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
 import dev.jray.gcs.Gcs;
-import dev.jray.gcs.serialization.Serializer;
+import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.table.GcsTable;
 import dev.jray.task.TaskSpec;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,17 +27,23 @@ import org.slf4j.LoggerFactory;
 final class ActorDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(ActorDirectory.class);
 
-  private final Gcs gcs;
-  private final Serializer serializer;
-  private final UniqueId nodeId;
-  private final TaskExecutor tasks;
+  /**
+   * Creation specs are jray's own type, read back by whichever node leads: written as messages,
+   * not with the values' serializer (FST, say, cannot rebuild a record).
+   */
+  private static final MessageSerializer SPECS = MessageSerializer.withoutCodegen(
+      List.of(TaskSpec.class));
 
-  /** @param tasks whose scheduler takes the creation task of an actor restarted here */
-  ActorDirectory(Gcs gcs, Serializer serializer, UniqueId nodeId, TaskExecutor tasks) {
+  private final Gcs gcs;
+  private final UniqueId nodeId;
+  /** Takes the creation task of an actor restarted here (the scheduler's submit). */
+  private final Consumer<TaskSpec> recreate;
+
+  /** @param recreate takes the creation task of an actor restarted here */
+  ActorDirectory(Gcs gcs, UniqueId nodeId, Consumer<TaskSpec> recreate) {
     this.gcs = Objects.requireNonNull(gcs, "gcs");
-    this.serializer = Objects.requireNonNull(serializer, "serializer");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-    this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.recreate = Objects.requireNonNull(recreate, "recreate");
   }
 
   /** Calls {@code onChange} (on a GCS thread) with each actor record that changes. */
@@ -79,7 +87,7 @@ final class ActorDirectory {
 
   /** Keeps an actor's creation spec so that it can be created again elsewhere if its node dies. */
   void keepCreationSpec(ActorId actorId, TaskSpec spec) {
-    gcs.kv().put(creationSpecKey(actorId), serializer.serialize(spec));
+    gcs.kv().put(creationSpecKey(actorId), SPECS.serialize(spec));
   }
 
   private static String creationSpecKey(ActorId actorId) {
@@ -131,6 +139,29 @@ final class ActorDirectory {
         a -> a.state() == ActorState.ALIVE ? a.withState(ActorState.RESTARTING, a.nodeId()) : a);
   }
 
+  /**
+   * Marks the actor dead only if its record is still the same incarnation as {@code expected}.
+   *
+   * @return whether this call marked it dead
+   */
+  boolean markDeadIf(ActorId actorId, ActorRecord expected, String cause, byte[] error) {
+    if (expected == null) {
+      return false;
+    }
+    boolean[] marked = new boolean[1];
+    ActorRecord r = gcs.actors().update(actorId, a -> {
+      if (a.state() == ActorState.DEAD || !a.sameIncarnation(expected)) {
+        return a;
+      }
+      marked[0] = true;
+      return a.dead(cause, error);
+    });
+    if (marked[0] && r.maxRestarts() != 0) {
+      gcs.kv().remove(creationSpecKey(actorId)); // dead for good: no restart needs it
+    }
+    return marked[0];
+  }
+
   /** The actor is dead for good; its creation spec is dropped. */
   void markDead(ActorId actorId, String cause, byte[] error) {
     ActorRecord r = gcs.actors().update(actorId, a -> a.state() == ActorState.DEAD ? a : a.dead(cause, error));
@@ -152,7 +183,7 @@ final class ActorDirectory {
     if (bytes == null) {
       return false;
     }
-    TaskSpec spec = (TaskSpec) serializer.deserialize(bytes, ActorDirectory.class.getClassLoader());
+    TaskSpec spec = (TaskSpec) SPECS.deserialize(bytes, ActorDirectory.class.getClassLoader());
     ActorRecord now = gcs.actors().update(record.actorId(),
         a -> a.sameIncarnation(record) && a.state() != ActorState.DEAD ? a.restarting(nodeId) : a);
     if (now == null) {
@@ -165,7 +196,7 @@ final class ActorDirectory {
     LOG.info("restarting actor " + record.actorId() + " (restart " + now.numRestarts() + " of "
         + (record.maxRestarts() < 0 ? "unlimited" : record.maxRestarts()) + "): its node "
         + record.nodeId() + " died");
-    tasks.scheduler().submitAndDispatch(spec.retried());
+    recreate.accept(spec.retried());
     return true;
   }
 }

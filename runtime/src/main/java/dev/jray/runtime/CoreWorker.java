@@ -110,7 +110,8 @@ public final class CoreWorker {
     // hosted, made below, needs tasks: creations reach it through hostActor, run later
     tasks = new TaskExecutor(nodeId, owners, executor, functions, jobs, codec, copies,
         taskManager, this::hostActor, time);
-    directory = new ActorDirectory(gcs, serializer, nodeId, tasks);
+    directory = new ActorDirectory(gcs, nodeId,
+        spec -> tasks.scheduler().submitAndDispatch(spec));
     hosted = new HostedActors(nodeId, jobs, codec, tasks, directory, time);
     recovery = new ObjectRecovery(owners, refs, lineage, codec, taskManager,
         spec -> tasks.scheduler().submitAndDispatch(spec));

@@ -151,19 +151,29 @@ final class HostedActors {
     return true;
   }
 
-  /** The actor is dead before it lived: its record says why, its creator gets the error. */
+  /** The actor's record, or null. Blocks on the GCS. */
+  ActorRecord record(ActorId actorId) {
+    return directory.get(actorId);
+  }
+
   /**
-   * The node's side when an actor's process died before it said the actor lives: fails the
-   * creation, unless the process recorded the actor dead already (its constructor threw: that
-   * cause stays), and gives back its resources either way.
+   * The node's side when an actor's process died before the node heard that the actor lives:
+   * fails the creation only if its record is still as when the process was handed it. A record
+   * that moved was the process's to write (it marked the actor ALIVE there, and the process's
+   * death restarts or buries it) or someone else's (a kill, its constructor's failure); its
+   * resources come back either way.
+   *
+   * @param handed the record when the process was handed the creation (null: it had none)
    */
-  void processDiedCreating(TaskSpec spec, String why) {
-    ActorRecord record = directory.get(spec.actor().actorId());
-    if (record != null && record.state() == ActorState.DEAD) {
-      tasks.scheduler().release(spec.taskId());
-      return;
+  void processDiedCreating(TaskSpec spec, ActorRecord handed, String why) {
+    ActorId actorId = spec.actor().actorId();
+    RayActorException error = new RayActorException(actorId, why, null);
+    if (directory.markDeadIf(actorId, handed, why, codec.errorValue(error).data())) {
+      tasks.deliverError(spec, error);
+    } else {
+      LOG.debug("actor {}'s process died after its record moved on: {}", actorId, why);
     }
-    failCreation(spec, why, null);
+    tasks.scheduler().release(spec.taskId());
   }
 
   void failCreation(TaskSpec spec, String why, Throwable cause) {

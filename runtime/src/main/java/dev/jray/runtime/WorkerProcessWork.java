@@ -1,6 +1,7 @@
 package dev.jray.runtime;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.gcs.ActorRecord;
 import dev.jray.task.TaskKind;
 import dev.jray.task.TaskSpec;
 import java.util.List;
@@ -57,6 +58,17 @@ final class WorkerProcessWork {
     if (!wants(spec)) {
       return false;
     }
+    if (spec.kind() == TaskKind.ACTOR_CREATION) {
+      // its record as handed over, read off the caller's thread (it may be an event loop)
+      tasks.execute(() -> hand(spec, hosted.record(spec.actor().actorId())));
+    } else {
+      hand(spec, null);
+    }
+    return true;
+  }
+
+  /** @param creating an actor creation's record when handed to a process, else null */
+  private void hand(TaskSpec spec, ActorRecord creating) {
     double gpuDemand = GpuIds.demand(spec.resources());
     List<Long> gpus = gpuDemand > 0 ? tasks.gpuIds().acquire(gpuDemand) : List.of();
     if (spec.kind() == TaskKind.NORMAL && spec.hops() == 0) {
@@ -67,15 +79,14 @@ final class WorkerProcessWork {
       String why = e != null ? String.valueOf(e) : diedBecause;
       if (why != null) {
         if (spec.kind() == TaskKind.ACTOR_CREATION) {
-          hosted.processDiedCreating(spec, "its worker process died before it was created: "
-              + why);
+          hosted.processDiedCreating(spec, creating,
+              "its worker process died before it was created: " + why);
           return; // (which gave its resources back)
         }
         workerDied.accept(spec, why);
       }
       tasks.scheduler().release(spec.taskId());
     });
-    return true;
   }
 
   /** In a worker process: runs what its node handed it, then tells the node. */

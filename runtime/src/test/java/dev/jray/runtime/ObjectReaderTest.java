@@ -98,7 +98,7 @@ class ObjectReaderTest {
         taskManager, spec -> { }, time);
     InMemoryGcs gcs = new InMemoryGcs();
     HostedActors hosted = new HostedActors(here, jobs, codec, tasks,
-        new ActorDirectory(gcs, Serializers.fory(), here, tasks), time);
+        new ActorDirectory(gcs, here, spec -> tasks.scheduler().submitAndDispatch(spec)), time);
     ObjectRecovery recovery = new ObjectRecovery(owners, refs, lineage, codec, taskManager,
         spec -> rerun.accept(spec));
     reader = new ObjectReader(jobs, owners, refs, codec, copies, tasks, hosted, recovery, pool,

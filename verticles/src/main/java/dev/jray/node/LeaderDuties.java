@@ -279,7 +279,8 @@ final class LeaderDuties {
   private static void guarded(String what, Runnable duty) {
     try {
       duty.run();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a codec may throw a checked exception undeclared
+
       LOG.warn(what, e);
     }
   }
