@@ -41,9 +41,6 @@ final class ClassArchiveTraining {
   private static void run() {
     try {
       MessageSerializer links = WorkerPoolVerticle.attachedLinkSerializer();
-      // a busy process generates its serializers: Fory's compiler is archived too
-      MessageSerializer generating = MessageSerializer.codegenOnceBusy(
-          WorkerPoolVerticle.linkMessageTypes(), 1);
       ClassLoader loader = CoreWorker.class.getClassLoader();
       UniqueId id = UniqueId.randomId();
       BusBodies bodies = BusBodies.workerProcess();
@@ -54,7 +51,6 @@ final class ClassArchiveTraining {
               BusMessages.Verb.PUBLISH, bodies.encode(new JsonObject().put("k", 1)),
               List.of(new BusMessages.Header("h", "v"))))) {
         links.deserialize(links.serialize(m), loader);
-        generating.deserialize(generating.serialize(m), loader);
       }
     } catch (RuntimeException | LinkageError e) {
       LOG.debug("training the class archive", e); // the archive only misses some classes

@@ -113,22 +113,19 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   }
 
   /**
-   * The serializer of an attached process's links: the same messages, written by reflection
-   * until it carried {@value #ATTACHED_REFLECT_FIRST}, then by generated serializers (a busy
-   * process's calls). Generating them at once (a node's links) took a worker process's start 2 s
-   * of CPU, a third of a second of its cold start on two cores; the bytes are the same.
+   * The serializer of an attached process's links: the same messages, always written by
+   * reflection. Generating serializers (a node's links) cost a new process 2 s of CPU on its
+   * start, and, generated once it was busy, cut its first seconds of calls to a third (bench,
+   * docs/PERFORMANCE.md Session 26); the bytes are the same either way.
    */
   static MessageSerializer attachedLinkSerializer() {
     return AttachedLinkMessages.SERIALIZER;
   }
 
-  /** Messages an attached process's link reflects before it generates serializers. */
-  static final int ATTACHED_REFLECT_FIRST = 1_000;
-
   /** Built on first use: only attached processes and the class archive's training need it. */
   private static final class AttachedLinkMessages {
     static final MessageSerializer SERIALIZER =
-        MessageSerializer.codegenOnceBusy(linkMessageTypes(), ATTACHED_REFLECT_FIRST);
+        MessageSerializer.withoutCodegen(linkMessageTypes());
   }
 
   /** How long a link waits for a node it heard of to register (it reports before it does). */

@@ -39,17 +39,8 @@ public final class MessageSerializer implements Serializer {
   private final ClassLoader loader;
   /** Whether Fory generates a serializer per type (fast once compiled) or reflects. */
   private final boolean codegen;
-  /**
-   * Messages written or read by reflection before the serializers are generated: 0 generates
-   * them from the start (or never, without codegen).
-   */
-  private final int reflectFirst;
-  /** Built once by {@link #fory()}, replaced once when it starts generating; volatile writes. */
+  /** Built once by {@link #fory()}. */
   private volatile ThreadSafeFory fory;
-  /** Whether messages are still counted toward {@link #reflectFirst}. */
-  private volatile boolean counting;
-  /** Messages so far while counting; racy increments (a few lost ones only delay the switch). */
-  private int counted;
 
   /**
    * @param messageTypes the types sent as messages, all loaded by the same class loader
@@ -64,39 +55,17 @@ public final class MessageSerializer implements Serializer {
    * A serializer that never generates code: each type is written by Fory's reflective serializer.
    * For control-plane messages sent on an event loop (the event bus, load records): generating a
    * type's serializer compiles Java source on first use, which took seconds on a loaded machine
-   * and stalled the loop that sent it (its node's start, its other connections).
+   * and stalled the loop that sent it (its node's start, its other connections). For the links of
+   * a new JVM that must not pay for compiling (a worker process, an attached driver).
    *
    * @see #MessageSerializer(Collection)
    */
   public static MessageSerializer withoutCodegen(Collection<Class<?>> messageTypes) {
-    return new MessageSerializer(messageTypes, false, 0);
-  }
-
-  /**
-   * A serializer that reflects for its first {@code reflectFirst} messages, then generates the
-   * serializers of the types it carries from then on (Fory compiles them off the caller's thread,
-   * reflecting meanwhile; the bytes are the same either way). For a JVM whose start must not pay
-   * for compiling: a worker process's link carries a few dozen messages as it starts, then,
-   * if busy, many of a few types.
-   *
-   * @throws IllegalArgumentException if {@code reflectFirst} is not positive
-   */
-  public static MessageSerializer codegenOnceBusy(Collection<Class<?>> messageTypes,
-      int reflectFirst) {
-    if (reflectFirst <= 0) {
-      throw new IllegalArgumentException("reflectFirst must be positive, got " + reflectFirst);
-    }
-    return new MessageSerializer(messageTypes, true, reflectFirst);
+    return new MessageSerializer(messageTypes, false);
   }
 
   private MessageSerializer(Collection<Class<?>> messageTypes, boolean codegen) {
-    this(messageTypes, codegen, 0);
-  }
-
-  private MessageSerializer(Collection<Class<?>> messageTypes, boolean codegen, int reflectFirst) {
     this.codegen = codegen;
-    this.reflectFirst = reflectFirst;
-    this.counting = reflectFirst > 0;
     if (messageTypes.isEmpty()) {
       throw new IllegalArgumentException("no message types to register");
     }
@@ -119,26 +88,12 @@ public final class MessageSerializer implements Serializer {
       synchronized (this) {
         f = fory;
         if (f == null) {
-          f = build(codegen && reflectFirst == 0);
+          f = build(codegen);
           fory = f;
         }
       }
     }
-    if (counting && ++counted > reflectFirst) {
-      startGenerating();
-    }
     return f;
-  }
-
-  /** Once busy: builds the generating Fory off the caller's thread, then messages use it. */
-  private synchronized void startGenerating() {
-    if (!counting) {
-      return;
-    }
-    counting = false;
-    Thread t = new Thread(() -> fory = build(true), "jray-message-codegen");
-    t.setDaemon(true);
-    t.start();
   }
 
   private ThreadSafeFory build(boolean generate) {
