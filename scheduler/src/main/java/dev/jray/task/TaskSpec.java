@@ -1,10 +1,11 @@
 package dev.jray.task;
 
-import dev.jray.resources.ResourceSet;
 import dev.jray.api.id.ActorId;
 import dev.jray.api.id.JobId;
 import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.TaskId;
+import dev.jray.gcs.DemandKey;
+import dev.jray.resources.ResourceSet;
 import java.io.Serializable;
 import java.util.List;
 
@@ -55,7 +56,7 @@ public record TaskSpec(TaskId taskId, JobId jobId, TaskKind kind, String name,
 
   /** The shape shown under "Demands" in status: resources, and the name for actors. */
   public String demandShape() {
-    return (kind == TaskKind.ACTOR_CREATION ? "actor " : "") + resources.toMap();
+    return DemandKey.of(kind == TaskKind.ACTOR_CREATION, resources.toMap());
   }
 
   @Override
