@@ -58,10 +58,11 @@ public final class Autoscaler {
   /** One pass: launch for the demand, remove the idle, record the status. */
   public void tick() {
     long now = clockMs.getAsLong();
-    List<NodeRecord> alive = gcs.nodes().snapshot().values().stream()
-        .filter(n -> n.alive() && n.runsTasks()).toList();
-    Map<String, NodeLoad> loads = new HashMap<>();
-    for (NodeLoad l : NodeLoad.latest(gcs, alive)) {
+    List<NodeRecord> live = gcs.nodes().snapshot().values().stream()
+        .filter(NodeRecord::alive).toList();
+    List<NodeRecord> alive = live.stream().filter(NodeRecord::runsTasks).toList();
+    Map<String, NodeLoad> loads = new HashMap<>(); // drivers' too: their tasks wait there
+    for (NodeLoad l : NodeLoad.latest(gcs, live)) {
       loads.put(l.nodeId().toHex(), l);
     }
     Map<String, NodeProvider.Launched> launched = new HashMap<>();

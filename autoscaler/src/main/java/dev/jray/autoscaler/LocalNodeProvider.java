@@ -28,6 +28,8 @@ public final class LocalNodeProvider implements NodeProvider {
   private static final long STOP_GRACE_MS = 10_000;
 
   private final List<String> javaAndJar;
+  /** Options of {@code jray start} every node gets (its token file, say). */
+  private final List<String> startOptions;
   private final String address;
   private final Path logDirectory;
   private final LongSupplier clockMs;
@@ -38,12 +40,14 @@ public final class LocalNodeProvider implements NodeProvider {
 
   /**
    * @param javaAndJar the command that runs jray's CLI, e.g. {@code java -jar jray.jar}
+   * @param startOptions options of {@code jray start} every node gets, e.g. its token file
    * @param address the cluster address the nodes join ({@code host:port}, or several)
    * @param clockMs the autoscaler's clock, for launch times
    */
-  public LocalNodeProvider(List<String> javaAndJar, String address, Path logDirectory,
-      LongSupplier clockMs) {
+  public LocalNodeProvider(List<String> javaAndJar, List<String> startOptions, String address,
+      Path logDirectory, LongSupplier clockMs) {
     this.javaAndJar = List.copyOf(javaAndJar);
+    this.startOptions = List.copyOf(startOptions);
     this.address = Objects.requireNonNull(address, "address");
     this.logDirectory = Objects.requireNonNull(logDirectory, "logDirectory");
     this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
@@ -56,6 +60,7 @@ public final class LocalNodeProvider implements NodeProvider {
     cmd.addAll(type.jvmOptions());
     cmd.addAll(javaAndJar.subList(1, javaAndJar.size()));
     cmd.addAll(List.of("start", "--address", address, "--block"));
+    cmd.addAll(startOptions);
     Map<String, Double> custom = new LinkedHashMap<>(type.resources());
     Double cpus = custom.remove("CPU");
     Double gpus = custom.remove("GPU");

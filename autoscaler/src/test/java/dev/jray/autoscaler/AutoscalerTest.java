@@ -107,6 +107,14 @@ class AutoscalerTest {
   }
 
   @Test
+  void aDriversPendingTasksCountToo() {
+    node(head, "head", 0, Map.of());
+    node(UniqueId.randomId(), "driver", 0, Map.of("{CPU=1.0}", 2));
+    autoscaler.tick();
+    assertEquals(2, provider.created);
+  }
+
+  @Test
   void anInfeasibleDemandLaunchesNothingAndIsReported() {
     node(head, "head", 1, Map.of("{TPU=1.0}", 2));
     autoscaler.tick();

@@ -3,6 +3,8 @@ package dev.jray.cli;
 import dev.jray.api.id.UniqueId;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
+import dev.jray.autoscaler.ClusterSpec;
+import dev.jray.autoscaler.LocalNodeProvider;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
@@ -134,6 +136,11 @@ final class StartCommand implements Callable<Integer> {
       + " it, only work whose runtime env names JVM options, jars or environment variables does.")
   boolean workerProcesses;
 
+  @Option(names = "--autoscaling-config", description = "The head's autoscaler: a cluster YAML"
+      + " (Ray's keys: max_workers, idle_timeout_minutes, provider, available_node_types,"
+      + " head_node_type) whose worker nodes it launches for pending demand and removes when idle.")
+  Path autoscalingConfig;
+
   @Option(names = "--block", description = "Run in the foreground until stopped.")
   boolean block;
 
@@ -172,6 +179,19 @@ final class StartCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
     }
+    ClusterSpec autoscaling = null;
+    if (autoscalingConfig != null) {
+      if (!head) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--autoscaling-config: only the head runs the autoscaler");
+      }
+      try {
+        autoscaling = HeadAutoscaler.read(autoscalingConfig);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--autoscaling-config: " + e.getMessage());
+      }
+    }
     Map<String, Double> res = nodeResources();
     // found (or made) here, so a missing token fails now, not in a background node's log
     TokenSources.Found token = head ? CommandTokens.forHead(tokenFile)
@@ -199,7 +219,7 @@ final class StartCommand implements Callable<Integer> {
     if (workerProcesses) {
       System.setProperty(WorkerProcessPool.ALL_WORK_PROPERTY, "true");
     }
-    UniqueId nodeId = IdFactory.newUniqueId();
+    UniqueId nodeId = nodeIdOfProvider();
     boolean keepsMetrics = metricsOn();
     ClusterNode node = ClusterNode.start(new NodeOptions(nodeId, host, role, res, token.token(),
         tls), join, Time.SYSTEM, keepsMetrics ? new NodeMetrics(nodeId) : null);
@@ -214,7 +234,12 @@ final class StartCommand implements Callable<Integer> {
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
     CountDownLatch stopped = new CountDownLatch(1);
+    HeadAutoscaler autoscaler = autoscaling == null ? null
+        : HeadAutoscaler.start(autoscaling, node, clusterAddress, token);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (autoscaler != null) {
+        autoscaler.close(); // the nodes it launched go with the head
+      }
       node.close();
       stopped.countDown();
     }, "jray-stop"));
@@ -256,6 +281,20 @@ final class StartCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The node id a node provider gave this node ({@code JRAY_NODE_ID}), else a new one. */
+  private static UniqueId nodeIdOfProvider() {
+    String given = System.getenv(LocalNodeProvider.NODE_ID_ENV);
+    if (given == null || given.isBlank()) {
+      return IdFactory.newUniqueId();
+    }
+    try {
+      return UniqueId.fromHexString(given.strip());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(LocalNodeProvider.NODE_ID_ENV + ": not a node id ("
+          + UniqueId.LENGTH * 2 + " hex digits): " + given);
+    }
   }
 
   /** This node's address first, then the others it was given: any live one lets a driver in. */

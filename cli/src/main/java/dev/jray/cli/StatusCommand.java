@@ -1,6 +1,7 @@
 package dev.jray.cli;
 
 import dev.jray.api.placementgroup.PlacementGroupState;
+import dev.jray.autoscaler.AutoscalerStatus;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeLoad;
 import dev.jray.gcs.NodeRecord;
@@ -92,8 +93,14 @@ final class StatusCommand implements Callable<Integer> {
     for (NodeRecord n : active) {
       System.out.println(" 1 node_" + n.nodeId().toHex() + " (" + n.role() + ", " + n.address() + ")");
     }
+    byte[] scaling = gcs.kv().get(AutoscalerStatus.KEY);
+    AutoscalerStatus autoscaler = scaling == null ? null : AutoscalerStatus.fromBytes(scaling);
     System.out.println("Pending:");
-    System.out.println(" (no pending nodes)");
+    if (autoscaler == null || autoscaler.pending().isEmpty()) {
+      System.out.println(" (no pending nodes)");
+    } else {
+      autoscaler.pending().forEach(p -> System.out.println(" " + p + ": launching"));
+    }
     System.out.println("Recent failures:");
     List<NodeRecord> dead = nodes.stream().filter(n -> !n.alive() && n.runsTasks()).toList();
     if (dead.isEmpty()) {
@@ -101,6 +108,17 @@ final class StatusCommand implements Callable<Integer> {
     }
     for (NodeRecord n : dead) {
       System.out.println(" node_" + n.nodeId().toHex() + " (" + n.role() + ", " + n.address() + ") left the cluster");
+    }
+    if (autoscaler != null) {
+      System.out.println("Autoscaler:");
+      if (autoscaler.decisions().isEmpty()) {
+        System.out.println(" (no decisions yet)");
+      }
+      autoscaler.decisions().forEach(d -> System.out.println(" " + d));
+      autoscaler.infeasible().forEach(d -> System.out.println(" infeasible (no node type has it): "
+          + d));
+      autoscaler.capped().forEach(d -> System.out.println(" waiting for room under max_workers: "
+          + d));
     }
     JobsApiLease.Holder jobsApi = JobsApiLease.serving(gcs);
     System.out.println(jobsApi == null ? "Jobs API: not served"

@@ -47,10 +47,11 @@ class ArchitectureTest {
           "api", "gcs", "store", "scheduler", "placement", "runtime"),
       Module.of("jobs", "jobs", "api", "gcs", "store", "scheduler", "placement", "runtime",
           "verticles"),
+      Module.of("autoscaler", "autoscaler", "api", "gcs"),
       Module.of("examples", "examples", "api"),
       Module.of("cli", "cli",
           "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles", "jobs",
-          "examples"));
+          "autoscaler", "examples"));
 
   /** The one class that may use Vert.x's internal API: it adapts a Hazelcast-clustered Vert.x. */
   private static final String VERTX_INTERNAL_ADAPTER = "dev.jray.gcs.cluster.ClusteredVertx";
@@ -65,7 +66,7 @@ class ArchitectureTest {
   private static final String[] CLOCK_READERS = {"dev.jray.gcs..", "dev.jray.store..",
       "dev.jray.scheduler..", "dev.jray.task..", "dev.jray.resources..", "dev.jray.placement..",
       "dev.jray.link..", "dev.jray.attach..", "dev.jray.node..", "dev.jray.driver..",
-      "dev.jray.jobs.."};
+      "dev.jray.jobs..", "dev.jray.autoscaler.."};
 
   private static final JavaClasses JRAY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -1,0 +1,102 @@
+package dev.jray.cli;
+
+import dev.jray.autoscaler.Autoscaler;
+import dev.jray.autoscaler.ClusterSpec;
+import dev.jray.autoscaler.ClusterYaml;
+import dev.jray.autoscaler.LocalNodeProvider;
+import dev.jray.gcs.security.TokenSources;
+import dev.jray.node.ClusterNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The head's autoscaler ({@code jray start --head --autoscaling-config cluster.yaml}, or {@code
+ * jray up}): every {@value #PERIOD_SECONDS} s, while this node leads, an {@link Autoscaler} pass
+ * over the cluster, launching and removing the cluster YAML's worker nodes through its provider.
+ * Closing it removes the nodes it launched.
+ *
+ * <p>Threading: the passes run on one thread of its own; {@link #close} from any thread.
+ */
+final class HeadAutoscaler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HeadAutoscaler.class);
+  /** As Ray's autoscaler's update interval. */
+  static final int PERIOD_SECONDS = 5;
+
+  private final LocalNodeProvider provider;
+  private final ScheduledExecutorService thread;
+
+  private HeadAutoscaler(LocalNodeProvider provider, ScheduledExecutorService thread) {
+    this.provider = provider;
+    this.thread = thread;
+  }
+
+  /**
+   * Reads the cluster YAML.
+   *
+   * @throws IllegalArgumentException naming the file and the key at fault
+   */
+  static ClusterSpec read(Path file) {
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage(), e);
+    }
+    ClusterSpec spec;
+    try {
+      spec = ClusterYaml.parse(yaml);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+    if (!"local".equals(spec.providerType())) {
+      throw new IllegalArgumentException(file + ": provider.type: '" + spec.providerType()
+          + "' is not supported here; 'local' is (nodes as processes on this machine)");
+    }
+    return spec;
+  }
+
+  /** Starts the passes on {@code node}, whose nodes join through {@code clusterAddress}. */
+  static HeadAutoscaler start(ClusterSpec spec, ClusterNode node, String clusterAddress,
+      TokenSources.Found token) {
+    List<String> jvm = new ArrayList<>();
+    jvm.add(ProcessHandle.current().info().command().orElse("java"));
+    jvm.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    jvm.addAll(List.of("-jar", NodeJvm.ownCode().toString()));
+    List<String> startOptions = token.file() != null
+        ? List.of("--token-file", token.file().toString()) : List.of();
+    LocalNodeProvider provider = new LocalNodeProvider(jvm, startOptions, clusterAddress,
+        NodeProcesses.logDir(), System::currentTimeMillis);
+    Autoscaler autoscaler = new Autoscaler(spec, provider, node.gcs(), System::currentTimeMillis);
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jray-autoscaler");
+      t.setDaemon(true);
+      return t;
+    });
+    thread.scheduleWithFixedDelay(() -> {
+      try {
+        if (node.isLeader()) {
+          autoscaler.tick();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("an autoscaler pass failed", e);
+      }
+    }, 1, PERIOD_SECONDS, TimeUnit.SECONDS);
+    LOG.info("autoscaler of cluster {} on: node types {}, at most {} workers", spec.clusterName(),
+        spec.nodeTypes().keySet(), spec.maxWorkers());
+    return new HeadAutoscaler(provider, thread);
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    provider.close();
+  }
+}
