@@ -69,6 +69,10 @@ final class HeadAutoscaler implements AutoCloseable {
     List<String> jvm = new ArrayList<>();
     jvm.add(ProcessHandle.current().info().command().orElse("java"));
     jvm.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    String cache = System.getProperty("jray.cache-dir");
+    if (cache != null) {
+      jvm.add("-Djray.cache-dir=" + cache); // the nodes run from the head's cached jar
+    }
     jvm.addAll(List.of("-jar", NodeJvm.ownCode().toString()));
     List<String> startOptions = token.file() != null
         ? List.of("--token-file", token.file().toString()) : List.of();
