@@ -105,7 +105,7 @@ public final class Autoscaler {
           return;
         }
       }
-      decide(now, "launching " + count + " " + typeName + " node(s) for the pending demand");
+      decide(now, "launching " + count + " " + typeName + " node(s)");
     });
     removeIdle(now, alive, loads, launched);
     gcs.kv().put(AutoscalerStatus.KEY, new AutoscalerStatus(pending, List.copyOf(decisions),

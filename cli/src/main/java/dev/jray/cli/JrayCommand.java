@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     description = "Ray's programming model for the JVM.",
     subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, DemoCommand.class,
         MicrobenchmarkCommand.class, JobCommand.class, ListCommand.class, GetCommand.class, SummaryCommand.class,
-        MemoryCommand.class, LogsCommand.class, TimelineCommand.class, DriverEnvCommand.class})
+        MemoryCommand.class, LogsCommand.class, TimelineCommand.class, DriverEnvCommand.class,
+        UpCommand.class, DownCommand.class})
 public final class JrayCommand implements Runnable {
 
   @Override
