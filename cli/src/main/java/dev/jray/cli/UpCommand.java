@@ -7,6 +7,7 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.GcsClient;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.time.Time;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +84,7 @@ final class UpCommand implements Callable<Integer> {
               + " within " + MIN_WORKERS_WAIT_MS / 1000 + " s: see jray status and the head's log");
           return 1;
         }
-        Thread.sleep(1_000);
+        Time.SYSTEM.park(1_000_000_000L); // a line a second: progress, not a poll for speed
       }
     }
   }

@@ -111,9 +111,10 @@ class AutoscalerIT {
     LocalCluster c = CLUSTER.get();
     ChildJvm driver = c.startDriver(List.of(), AutoscaleDriver.class, "infeasible", "20000");
     driver.awaitLine("^WAITING$", Duration.ofSeconds(120));
-    Status s = c.awaitStatus(st -> st.text().contains("infeasible (no node type has it): {TPU=1.0}"),
-        Duration.ofSeconds(60));
-    assertTrue(s.text().contains("infeasible (no node type has it): {TPU=1.0}"), s.text());
+    // a task's shape holds its default CPU too
+    String line = "infeasible (no node type has it): {CPU=1.0, TPU=1.0}";
+    Status s = c.awaitStatus(st -> st.text().contains(line), Duration.ofSeconds(60));
+    assertTrue(s.text().contains(line), s.text());
     assertEquals(1, s.active().size(), "a node was launched for what none can run:\n" + s);
     assertFalse(s.text().contains(": launching"), s.text());
     driver.await(Duration.ofSeconds(120));
