@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The autoscaler, as Ray's: each {@link #tick} reads the cluster from the GCS (nodes, their
  * loads' pending demands, placement groups' unplaced bundles), launches the nodes {@link
- * LaunchPlanner} plans through its {@link NodeProvider}, removes the nodes it launched that
- * {@link IdleNodes} finds idle for long enough, and writes what it decided ({@link
+ * LaunchPlanner} plans through its {@link NodeProvider}, removes one of the nodes it launched
+ * that {@link IdleNodes} finds idle for long enough (one a pass: see {@link #tick}), and writes what it decided ({@link
  * AutoscalerStatus}) for {@code jray status}. Run by the leader.
  *
  * <p>Threading: one thread calls {@link #tick} (its state, the nodes' idle times and the
@@ -174,8 +174,14 @@ public final class Autoscaler {
       activity.add(new IdleNodes.Activity(id, l != null ? l.type() : null,
           "head".equals(n.role()), idle ? idleSince.get(id) : -1));
     }
-    for (String id : IdleNodes.toRemove(spec, activity, now)) {
-      decide(now, "removing the idle " + launched.get(id).type() + " node " + id);
+    // one a pass: the GCS's replicas live on the members, and members leaving together lost
+    // partitions whose every copy they held (graceful shutdowns overlapping); the next pass is
+    // seconds later, when the leaver's replicas are made again elsewhere
+    List<String> idle = IdleNodes.toRemove(spec, activity, now);
+    if (!idle.isEmpty()) {
+      String id = idle.get(0);
+      decide(now, "removing the idle " + launched.get(id).type() + " node " + id
+          + (idle.size() > 1 ? " (" + (idle.size() - 1) + " more idle, one a pass)" : ""));
       provider.terminate(id);
       idleSince.remove(id);
     }

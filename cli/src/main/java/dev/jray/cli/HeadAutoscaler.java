@@ -4,7 +4,6 @@ import dev.jray.autoscaler.Autoscaler;
 import dev.jray.autoscaler.ClusterSpec;
 import dev.jray.autoscaler.ClusterYaml;
 import dev.jray.autoscaler.LocalNodeProvider;
-import dev.jray.gcs.security.TokenSources;
 import dev.jray.node.ClusterNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,9 +62,13 @@ final class HeadAutoscaler implements AutoCloseable {
     return spec;
   }
 
-  /** Starts the passes on {@code node}, whose nodes join through {@code clusterAddress}. */
+  /**
+   * Starts the passes on {@code node}, whose nodes join through {@code clusterAddress}.
+   *
+   * @param startOptions options of {@code jray start} the launched nodes get (token, TLS)
+   */
   static HeadAutoscaler start(ClusterSpec spec, ClusterNode node, String clusterAddress,
-      TokenSources.Found token) {
+      List<String> startOptions) {
     List<String> jvm = new ArrayList<>();
     jvm.add(ProcessHandle.current().info().command().orElse("java"));
     jvm.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
@@ -74,8 +77,6 @@ final class HeadAutoscaler implements AutoCloseable {
       jvm.add("-Djray.cache-dir=" + cache); // the nodes run from the head's cached jar
     }
     jvm.addAll(List.of("-jar", NodeJvm.ownCode().toString()));
-    List<String> startOptions = token.file() != null
-        ? List.of("--token-file", token.file().toString()) : List.of();
     LocalNodeProvider provider = new LocalNodeProvider(jvm, startOptions, clusterAddress,
         NodeProcesses.logDir(), System::currentTimeMillis);
     Autoscaler autoscaler = new Autoscaler(spec, provider, node.gcs(), System::currentTimeMillis);

@@ -235,7 +235,7 @@ final class StartCommand implements Callable<Integer> {
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
     CountDownLatch stopped = new CountDownLatch(1);
     HeadAutoscaler autoscaler = autoscaling == null ? null
-        : HeadAutoscaler.start(autoscaling, node, clusterAddress, token);
+        : HeadAutoscaler.start(autoscaling, node, clusterAddress, launchedNodesOptions(token));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (autoscaler != null) {
         autoscaler.close(); // the nodes it launched go with the head
@@ -317,6 +317,27 @@ final class StartCommand implements Callable<Integer> {
 
   private int clusterPort() {
     return port != null ? port : head ? ClusterConfig.DEFAULT_HEAD_PORT : 0;
+  }
+
+  /**
+   * The options of this start that the nodes its autoscaler launches need too: the token's file
+   * and the TLS options given here (those from properties and the environment they inherit).
+   */
+  private List<String> launchedNodesOptions(TokenSources.Found token) {
+    List<String> options = new ArrayList<>();
+    if (token.file() != null) {
+      options.addAll(List.of("--token-file", token.file().toString()));
+    }
+    if (useTls) {
+      options.add("--use-tls");
+    }
+    for (String[] given : new String[][] {{"--tls-server-cert", tlsServerCert},
+        {"--tls-server-key", tlsServerKey}, {"--tls-ca-cert", tlsCaCert}}) {
+      if (given[1] != null) {
+        options.addAll(List.of(given[0], given[1]));
+      }
+    }
+    return options;
   }
 
   /** The TLS options over the system properties over the environment; null if TLS is off. */

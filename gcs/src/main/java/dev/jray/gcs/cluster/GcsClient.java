@@ -36,6 +36,9 @@ public final class GcsClient {
     for (ClusterAddress member : ClusterAddress.parseList(address)) {
       config.getNetworkConfig().addAddress(member.toString());
     }
+    // its users read (status, up): a read whose member left meanwhile (the autoscaler removes
+    // idle ones) is sent again to another instead of failing the command
+    config.getNetworkConfig().setRedoOperation(true);
     config.getConnectionStrategyConfig().getConnectionRetryConfig()
         .setClusterConnectTimeoutMillis(CONNECT_TIMEOUT_MS);
     config.getSerializationConfig()
