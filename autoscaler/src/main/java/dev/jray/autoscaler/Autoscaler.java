@@ -12,6 +12,7 @@ import dev.jray.gcs.PlacementGroupRecord;
 import java.text.SimpleDateFormat;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.Deque;
 import java.util.HashMap;
@@ -93,7 +94,8 @@ public final class Autoscaler {
       nodes.add(new LaunchPlanner.Node(l.nodeId(), l.type(),
           spec.nodeTypes().get(l.type()).resources(), false));
     }
-    LaunchPlanner.Plan plan = LaunchPlanner.plan(spec, nodes, demand(loads.values()));
+    Collection<PlacementGroupRecord> groups = gcs.placementGroups().snapshot().values();
+    LaunchPlanner.Plan plan = LaunchPlanner.plan(spec, nodes, demand(loads.values(), groups));
     plan.launch().forEach((typeName, count) -> {
       NodeType type = spec.nodeTypes().get(typeName);
       for (int i = 0; i < count; i++) {
@@ -107,13 +109,14 @@ public final class Autoscaler {
       }
       decide(now, "launching " + count + " " + typeName + " node(s)");
     });
-    removeIdle(now, alive, loads, launched);
+    removeIdle(now, alive, loads, launched, groups);
     gcs.kv().put(AutoscalerStatus.KEY, new AutoscalerStatus(pending, List.copyOf(decisions),
         plan.infeasible(), plan.capped()).toBytes());
   }
 
   /** Pending shapes from the nodes' loads, and the unplaced bundles of placement groups. */
-  List<Demand> demand(Iterable<NodeLoad> loads) {
+  private static List<Demand> demand(Iterable<NodeLoad> loads,
+      Collection<PlacementGroupRecord> groups) {
     List<Demand> demand = new ArrayList<>();
     for (NodeLoad l : loads) {
       l.demands().forEach((key, count) -> {
@@ -124,7 +127,7 @@ public final class Autoscaler {
         }
       });
     }
-    for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
+    for (PlacementGroupRecord g : groups) {
       if (g.state() != PlacementGroupState.PENDING
           && g.state() != PlacementGroupState.RESCHEDULING) {
         continue;
@@ -147,14 +150,14 @@ public final class Autoscaler {
   }
 
   private void removeIdle(long now, List<NodeRecord> alive, Map<String, NodeLoad> loads,
-      Map<String, NodeProvider.Launched> launched) {
+      Map<String, NodeProvider.Launched> launched, Collection<PlacementGroupRecord> groups) {
     Set<String> holding = new HashSet<>();
     for (ActorRecord a : gcs.actors().snapshot().values()) {
       if (a.state() != ActorState.DEAD && a.nodeId() != null) {
         holding.add(a.nodeId().toHex());
       }
     }
-    for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
+    for (PlacementGroupRecord g : groups) {
       if (!g.isRemoved()) {
         g.bundleNodes().stream().filter(Objects::nonNull).forEach(n -> holding.add(n.toHex()));
       }

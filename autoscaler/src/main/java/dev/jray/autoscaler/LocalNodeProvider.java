@@ -61,33 +61,8 @@ public final class LocalNodeProvider implements NodeProvider {
     cmd.addAll(javaAndJar.subList(1, javaAndJar.size()));
     cmd.addAll(List.of("start", "--address", address, "--block"));
     cmd.addAll(startOptions);
-    Map<String, Double> custom = new LinkedHashMap<>(type.resources());
-    Double cpus = custom.remove("CPU");
-    Double gpus = custom.remove("GPU");
-    Double memory = custom.remove("memory");
-    Double store = custom.remove("object_store_memory");
-    cmd.addAll(List.of("--num-cpus", format(cpus == null ? 0 : cpus)));
-    if (gpus != null) {
-      cmd.addAll(List.of("--num-gpus", format(gpus)));
-    }
-    if (memory != null) {
-      cmd.addAll(List.of("--memory", Long.toString(memory.longValue())));
-    }
-    if (store != null) {
-      cmd.addAll(List.of("--object-store-memory", Long.toString(store.longValue())));
-    }
-    if (!custom.isEmpty()) {
-      StringBuilder json = new StringBuilder("{");
-      custom.forEach((name, amount) -> json.append(json.length() > 1 ? "," : "")
-          .append('"').append(name.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":")
-          .append(format(amount)));
-      cmd.addAll(List.of("--resources", json.append('}').toString()));
-    }
+    cmd.addAll(type.startOptions());
     return cmd;
-  }
-
-  private static String format(double amount) {
-    return amount == Math.rint(amount) ? Long.toString((long) amount) : Double.toString(amount);
   }
 
   @Override

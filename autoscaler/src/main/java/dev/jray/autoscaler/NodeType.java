@@ -1,5 +1,7 @@
 package dev.jray.autoscaler;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +26,42 @@ public record NodeType(String name, Map<String, Double> resources, int minWorker
       throw new IllegalArgumentException("node type " + name + ": min_workers " + minWorkers
           + " and max_workers " + maxWorkers + " must satisfy 0 <= min_workers <= max_workers");
     }
+  }
+
+  /**
+   * The options of {@code jray start} that give a node exactly this type's resources: {@code
+   * --num-cpus} always (0 when the type names none, as the planner counts it), then GPUs, memory,
+   * object store and the custom resources where given.
+   */
+  public List<String> startOptions() {
+    Map<String, Double> custom = new LinkedHashMap<>(resources);
+    Double cpus = custom.remove("CPU");
+    List<String> options = new ArrayList<>(List.of("--num-cpus", amount(cpus == null ? 0 : cpus)));
+    Double gpus = custom.remove("GPU");
+    if (gpus != null) {
+      options.addAll(List.of("--num-gpus", amount(gpus)));
+    }
+    Double memory = custom.remove("memory");
+    if (memory != null) {
+      options.addAll(List.of("--memory", Long.toString(memory.longValue())));
+    }
+    Double store = custom.remove("object_store_memory");
+    if (store != null) {
+      options.addAll(List.of("--object-store-memory", Long.toString(store.longValue())));
+    }
+    if (!custom.isEmpty()) {
+      StringBuilder json = new StringBuilder("{");
+      custom.forEach((n, a) -> json.append(json.length() > 1 ? "," : "").append('"')
+          .append(n.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":")
+          .append(amount(a)));
+      options.addAll(List.of("--resources", json.append('}').toString()));
+    }
+    return options;
+  }
+
+  /** A whole amount without its ".0", as a user writes it. */
+  private static String amount(double a) {
+    return a == Math.rint(a) ? Long.toString((long) a) : Double.toString(a);
   }
 
   /** Whether one node of this type, empty, holds {@code shape}. */

@@ -10,9 +10,7 @@ import dev.jray.gcs.security.ClusterToken;
 import dev.jray.gcs.time.Time;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,26 +89,9 @@ final class UpCommand implements Callable<Integer> {
 
   /** {@code jray start --head} with the head type's resources and the YAML as its autoscaler's. */
   List<String> startArgs(ClusterSpec cluster) {
-    Map<String, Double> custom = new LinkedHashMap<>(
-        cluster.nodeTypes().get(cluster.headNodeType()).resources());
     List<String> args = new ArrayList<>(List.of("start", "--head", "--port", Integer.toString(port),
         "--autoscaling-config", config.toAbsolutePath().toString()));
-    Double cpus = custom.remove("CPU");
-    if (cpus != null) {
-      args.addAll(List.of("--num-cpus", Double.toString(cpus)));
-    }
-    Double gpus = custom.remove("GPU");
-    if (gpus != null) {
-      args.addAll(List.of("--num-gpus", Double.toString(gpus)));
-    }
-    custom.remove("memory");
-    custom.remove("object_store_memory");
-    if (!custom.isEmpty()) {
-      StringBuilder json = new StringBuilder("{");
-      custom.forEach((name, amount) -> json.append(json.length() > 1 ? "," : "").append('"')
-          .append(name.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(amount));
-      args.addAll(List.of("--resources", json.append('}').toString()));
-    }
+    args.addAll(cluster.nodeTypes().get(cluster.headNodeType()).startOptions());
     return args;
   }
 

@@ -64,7 +64,7 @@ class UpCommandTest {
     up.config = yaml;
     up.port = 7000;
     assertEquals(List.of("start", "--head", "--port", "7000", "--autoscaling-config",
-        yaml.toAbsolutePath().toString(), "--num-cpus", "2.0", "--num-gpus", "1.0", "--resources",
-        "{\"acc\":3.0}"), up.startArgs(HeadAutoscaler.read(yaml)));
+        yaml.toAbsolutePath().toString(), "--num-cpus", "2", "--num-gpus", "1", "--resources",
+        "{\"acc\":3}"), up.startArgs(HeadAutoscaler.read(yaml)));
   }
 }

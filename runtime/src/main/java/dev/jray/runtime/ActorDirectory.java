@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,12 +146,21 @@ final class ActorDirectory {
    * @return whether this call marked it dead
    */
   boolean markDeadIf(ActorId actorId, ActorRecord expected, String cause, byte[] error) {
-    if (expected == null) {
-      return false;
-    }
+    return expected != null && markDeadWhere(actorId, a -> a.sameIncarnation(expected), cause,
+        error);
+  }
+
+  /** The actor is dead for good; its creation spec is dropped. */
+  void markDead(ActorId actorId, String cause, byte[] error) {
+    markDeadWhere(actorId, a -> true, cause, error);
+  }
+
+  /** Marks a live record that {@code still} accepts dead; drops its spec. Whether it did. */
+  private boolean markDeadWhere(ActorId actorId, Predicate<ActorRecord> still, String cause,
+      byte[] error) {
     boolean[] marked = new boolean[1];
     ActorRecord r = gcs.actors().update(actorId, a -> {
-      if (a.state() == ActorState.DEAD || !a.sameIncarnation(expected)) {
+      if (a.state() == ActorState.DEAD || !still.test(a)) {
         return a;
       }
       marked[0] = true;
@@ -160,14 +170,6 @@ final class ActorDirectory {
       gcs.kv().remove(creationSpecKey(actorId)); // dead for good: no restart needs it
     }
     return marked[0];
-  }
-
-  /** The actor is dead for good; its creation spec is dropped. */
-  void markDead(ActorId actorId, String cause, byte[] error) {
-    ActorRecord r = gcs.actors().update(actorId, a -> a.state() == ActorState.DEAD ? a : a.dead(cause, error));
-    if (r != null && r.maxRestarts() != 0) {
-      gcs.kv().remove(creationSpecKey(actorId)); // dead for good: no restart needs it
-    }
   }
 
   /**

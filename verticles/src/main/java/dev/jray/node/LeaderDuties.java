@@ -280,7 +280,6 @@ final class LeaderDuties {
     try {
       duty.run();
     } catch (Exception e) { // a codec may throw a checked exception undeclared
-
       LOG.warn(what, e);
     }
   }
