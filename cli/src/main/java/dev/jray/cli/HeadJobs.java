@@ -206,7 +206,7 @@ final class HeadJobs {
    * environment) a copy in the jobs directory, readable by this user only, one per node (nodes
    * may share the directory).
    */
-  private static Path driverTokenFile(TokenSources.Found token, Path jobsDir, String nodeId)
+  static Path driverTokenFile(TokenSources.Found token, Path jobsDir, String nodeId)
       throws IOException {
     if (token.file() != null) {
       return token.file().toAbsolutePath();

@@ -5,6 +5,7 @@ import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.cluster.ClusterConfig;
 import dev.jray.autoscaler.ClusterSpec;
 import dev.jray.autoscaler.LocalNodeProvider;
+import dev.jray.client.ClientProtocol;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
@@ -105,6 +106,11 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--dashboard-port", defaultValue = "8265", converter = OptionValues.Port.class, description = "Dashboard and Jobs API port (default ${DEFAULT-VALUE}); on a"
       + " worker, where it serves them if it takes them over after head death.")
   int dashboardPort;
+
+  @Option(names = "--ray-client-server-port", converter = OptionValues.Port.class, description =
+      "The head's Ray Client port (default 10001; 0: any free one): drivers outside the cluster"
+      + " connect with jray.address=jray://HOST:PORT and the cluster token.")
+  Integer rayClientServerPort;
 
   @Option(names = "--jobs-api-standby", description = "Take over the Jobs API (and its jobs) as"
       + " soon as the node serving it dies; without such a member, the leader takes it over.")
@@ -259,6 +265,9 @@ final class StartCommand implements Callable<Integer> {
     JobsHttpVerticle jobs = head
         ? HeadJobs.start(node, token, host, dashboardPort, queues, retention, tls)
         : null;
+    String rayClient = head ? HeadRayClient.start(node, token, host,
+        rayClientServerPort == null ? ClientProtocol.DEFAULT_PORT : rayClientServerPort,
+        rayClientServerPort == null, driversJoinThrough(node.address(), clusterAddress)) : null;
     // one write: whoever reads the output on the up line also finds the lines that follow it
     StringBuilder up = new StringBuilder();
     up.append("jray ").append(role).append(" node ").append(node.node().options().nodeId())
@@ -270,6 +279,10 @@ final class StartCommand implements Callable<Integer> {
       up.append("  Jobs API: ").append(jobs.url()).append("   (jray job submit --address ")
           .append(jobs.url()).append(" -- ...)\n");
       up.append("  Dashboard: ").append(jobs.url()).append("/   (log in with the cluster token)\n");
+    }
+    if (rayClient != null) {
+      up.append("  Ray Client: ").append(rayClient).append("   (-Djray.address=").append(rayClient)
+          .append(")\n");
     }
     if (head && !NodeJvm.BACKGROUND.equals(System.getProperty(NodeJvm.MODE_PROPERTY))) {
       CommandTokens.howToJoin(token, clusterAddress).forEach(l -> up.append(l).append('\n'));
@@ -389,6 +402,8 @@ final class StartCommand implements Callable<Integer> {
       ClusterConfig.checkPortFree(host, clusterPort()); // a clear error now, not in a log file
     }
     boolean jobsFree = head && HeadJobs.portFree(host, dashboardPort);
+    boolean clientFree = head && HeadJobs.portFree(host, rayClientServerPort == null
+        ? ClientProtocol.DEFAULT_PORT : rayClientServerPort);
     Files.createDirectories(NodeProcesses.logDir());
     String role = head ? "head" : "worker";
     Path log = NodeProcesses.logDir().resolve(role + "-"
@@ -428,6 +443,11 @@ final class StartCommand implements Callable<Integer> {
         System.out.println("  Dashboard: " + JobsHttpVerticle.url(tls, host, dashboardPort)
             + "/   (log in with the cluster token)");
       }
+      int clientPort = rayClientServerPort == null ? ClientProtocol.DEFAULT_PORT
+          : rayClientServerPort;
+      System.out.println(clientPort != 0 && !clientFree ? "  Ray Client: not served, port "
+          + clientPort + " was taken" : "  Ray Client: " + (clientPort == 0
+          ? "on a free port: the node's log says which" : "jray://" + host + ":" + clientPort));
     }
     return 0;
   }

@@ -94,6 +94,23 @@ public final class JobPackages {
    * @throws IllegalArgumentException if an entry holds more than {@link #maxPackageBytes()}
    */
   public static List<String> upload(Gcs gcs, List<Path> entries) {
+    checkSizes(entries);
+    List<String> ids = new ArrayList<>();
+    for (Path entry : entries) {
+      byte[] jar = packageOf(entry);
+      String id = packageId(jar);
+      if (!gcs.kv().containsKey(CodePackages.key(id))) {
+        gcs.kv().putIfAbsent(CodePackages.key(id), jar);
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /**
+   * @throws IllegalArgumentException if an entry holds more than {@link #maxPackageBytes()}
+   */
+  public static void checkSizes(List<Path> entries) {
     long max = maxPackageBytes();
     for (Path entry : entries) {
       long size = Files.isDirectory(entry) ? folderBytes(entry) : fileBytes(entry);
@@ -103,16 +120,16 @@ public final class JobPackages {
             + MAX_PACKAGE_BYTES_PROPERTY + "): move data out of class-path folders, or raise it");
       }
     }
-    List<String> ids = new ArrayList<>();
-    for (Path entry : entries) {
-      byte[] jar = Files.isDirectory(entry) ? zip(entry) : read(entry);
-      String id = PackageCache.sha256(jar);
-      if (!gcs.kv().containsKey(CodePackages.key(id))) {
-        gcs.kv().putIfAbsent(CodePackages.key(id), jar);
-      }
-      ids.add(id);
-    }
-    return ids;
+  }
+
+  /** The code package of a class-path entry: a jar's bytes, a class folder zipped. */
+  public static byte[] packageOf(Path entry) {
+    return Files.isDirectory(entry) ? zip(entry) : read(entry);
+  }
+
+  /** A package's id: the SHA-256 of its bytes, in hex. */
+  public static String packageId(byte[] bytes) {
+    return PackageCache.sha256(bytes);
   }
 
   /**

@@ -22,11 +22,11 @@ import java.util.List;
  * Ray's parallel actors on jray's actors: a {@link ParallelActorHost} actor per parallel actor,
  * with a concurrency group of one call at a time per instance. Thread-safe.
  */
-final class ParallelActors implements ParallelActorContext {
+public final class ParallelActors implements ParallelActorContext {
   private final RayRuntime runtime;
   private final FunctionResolver functions = new FunctionResolver();
 
-  ParallelActors(RayRuntime runtime) {
+  public ParallelActors(RayRuntime runtime) {
     this.runtime = runtime;
   }
 

@@ -222,6 +222,10 @@ final class JrayRuntime {
     if (node != null) {
       return new WorkerRuntime(node, () -> {}); // the node's lifecycle is its own
     }
+    String configured = System.getProperty(ADDRESS_PROPERTY, System.getenv(ADDRESS_VARIABLE));
+    if (configured != null && configured.trim().startsWith(ClientConnector.SCHEME)) {
+      return ClientConnector.open(configured.trim()); // a Ray Client: no member, one connection
+    }
     String address = clusterAddress(System.getProperty(ADDRESS_PROPERTY),
         System.getenv(ADDRESS_VARIABLE));
     JrayRuntime driver;

@@ -67,6 +67,17 @@ public final class WorkerProcessLaunch {
     token.write(tokenFile); // readable by this user only
     tokenFile.toFile().deleteOnExit();
     this.classPath = System.getProperty("java.class.path");
+    List<String> cmd = new ArrayList<>(javaCommand());
+    cmd.add("-D" + TokenSources.TOKEN_FILE_PROPERTY + "=" + tokenFile);
+    this.baseCommand = List.copyOf(cmd);
+  }
+
+  /**
+   * The java command, up to its class path, of a JVM this node starts on its own code: its java,
+   * the module flags and class archive it runs with, {@value #JVM_OPTIONS_PROPERTY}, its tmpdir.
+   */
+  public static List<String> javaCommand() {
+    String classPath = System.getProperty("java.class.path");
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
@@ -76,8 +87,7 @@ public final class WorkerProcessLaunch {
       cmd.addAll(List.of(own.split("\\s+")));
     }
     cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    cmd.add("-D" + TokenSources.TOKEN_FILE_PROPERTY + "=" + tokenFile);
-    this.baseCommand = List.copyOf(cmd);
+    return cmd;
   }
 
   /** Of a node JVM's input arguments, those its worker processes keep, each as one argument. */

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /** Options of a placement group: its bundles, strategy, and optional name and namespace. */
-public final class PlacementGroupCreationOptions {
+public final class PlacementGroupCreationOptions implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   public final String name;
   /** Null: the job's namespace. */
   public final String namespace;

@@ -3,7 +3,9 @@ package dev.jray.api.runtimecontext;
 import dev.jray.api.id.ActorId;
 
 /** One actor as the GCS records it ({@link RuntimeContext#getAllActorInfo()}). */
-public class ActorInfo {
+public class ActorInfo implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   public final ActorId actorId;
   public final ActorState state;
   /** How often it was restarted after a failure. */

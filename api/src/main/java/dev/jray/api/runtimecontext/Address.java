@@ -4,7 +4,9 @@ import dev.jray.api.id.UniqueId;
 import java.util.Objects;
 
 /** Where an actor runs: its node, the node's address and the port its node is reached on. */
-public class Address {
+public class Address implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   public final UniqueId nodeId;
   public final String ip;
   public final int port;

@@ -4,7 +4,9 @@ import dev.jray.api.id.UniqueId;
 import java.util.Map;
 
 /** One node of the cluster as the GCS sees it, with Ray's fields. */
-public final class NodeInfo {
+public final class NodeInfo implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   public final UniqueId nodeId;
   public final String nodeAddress;
   public final String nodeHostname;
