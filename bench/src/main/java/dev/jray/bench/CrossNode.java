@@ -33,14 +33,14 @@ import java.util.zip.ZipFile;
 final class CrossNode {
   /** The custom resource only the worker node has: cross-node work asks for it. */
   static final String PIN = "bench_worker";
-  private static final Pattern UP_LINE = Pattern.compile("jray (\\w+) node ([0-9a-fA-F]+) is up, cluster address ([^\\s,]+)");
-  private static final long START_TIMEOUT_MS = 120_000;
+  static final Pattern UP_LINE = Pattern.compile("jray (\\w+) node ([0-9a-fA-F]+) is up, cluster address ([^\\s,]+)");
+  static final long START_TIMEOUT_MS = 120_000;
   private static final List<String> COMMON_JVM_OPTIONS = List.of(
       "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.wait.seconds.before.join=0");
 
-  private final Settings settings;
-  private final Path workDir;
-  private final ChildProcesses children;
+  final Settings settings;
+  final Path workDir;
+  final ChildProcesses children;
   private final Path benchCode;
   private String benchClassPath;
 
@@ -53,7 +53,7 @@ final class CrossNode {
   }
 
   /** The class path of child JVMs running the suite's own classes: a copy of its jar. */
-  private String benchClassPath() throws IOException {
+  String benchClassPath() throws IOException {
     if (benchClassPath == null) {
       if (Files.isDirectory(benchCode)) {
         benchClassPath = System.getProperty("java.class.path");
@@ -71,7 +71,7 @@ final class CrossNode {
    * every child, with {@code {name}} replaced by the child's name (as in its log file), e.g. to
    * record each with JFR.
    */
-  private List<String> jvm(String name, String maxHeap) {
+  List<String> jvm(String name, String maxHeap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ChildProcesses.java());
     cmd.add("-Xmx" + maxHeap);
@@ -103,7 +103,8 @@ final class CrossNode {
    * A running head and worker: the cluster address, how long the worker took to start and join,
    * the head's Jobs API URL, and the environment of their JVMs and the driver's (TLS or none).
    */
-  record Nodes(String address, double workerJoinSeconds, String jobsUrl, Map<String, String> env) {}
+  record Nodes(String address, double workerJoinSeconds, String jobsUrl, Map<String, String> env,
+      int clientPort) {}
 
   /**
    * Starts a head and a worker (which alone has {@link #PIN}) from a copy of {@code jrayJar}, on a
@@ -137,15 +138,17 @@ final class CrossNode {
     int port = ChildProcesses.freePort();
     List<String> head = jvm("jray-head" + suffix, "2g");
     int dashboardPort = ChildProcesses.freePort();
+    int clientPort = ChildProcesses.freePort();
     head.addAll(List.of("-jar", jar.toString(), "start", "--head", "--port", Integer.toString(port),
         "--dashboard-port", Integer.toString(dashboardPort), "--num-cpus", "2",
+        "--ray-client-server-port", Integer.toString(clientPort),
         "--job-queues", JobRows.QUEUE_SPEC, "--object-store-memory", storeBytes(), "--block"));
     ChildProcesses.Child h = children.start("jray-head" + suffix, head, env);
     String address = ChildProcesses.awaitLine(h, UP_LINE, START_TIMEOUT_MS).group(3);
     ChildProcesses.Child w = startWorker("jray-worker" + suffix, address,
         "{\"" + PIN + "\":1000}", List.of(), env);
     return new Nodes(address, (System.nanoTime() - w.startedNanos()) / 1e9,
-        "http://127.0.0.1:" + dashboardPort, env);
+        "http://127.0.0.1:" + dashboardPort, env, clientPort);
   }
 
   private String storeBytes() {
@@ -345,7 +348,7 @@ final class CrossNode {
    * driver's join is not the join row's); a wanted row it printed none for gets its exit and last
    * line.
    */
-  private static void readRows(ChildProcesses.Child d, Map<RowSpec, Row> rows, List<RowSpec> wanted,
+  static void readRows(ChildProcesses.Child d, Map<RowSpec, Row> rows, List<RowSpec> wanted,
       boolean onlyWanted) {
     for (String line : d.output().split("\\R")) {
       if (line.startsWith(CrossNodeDriver.ROW_PREFIX)) {
@@ -365,7 +368,7 @@ final class CrossNode {
     }
   }
 
-  private static void put(Map<RowSpec, Row> rows, RowSpec spec, Figure figure) {
+  static void put(Map<RowSpec, Row> rows, RowSpec spec, Figure figure) {
     Row row = rows.get(spec);
     if (row != null) {
       row.jray = figure;
@@ -377,7 +380,7 @@ final class CrossNode {
    * driver ships with {@code jray.job.code-search-path}: the suite's jar holds jray itself, and a
    * jar holding jray is not shipped.
    */
-  private Path remoteClasses() throws IOException {
+  Path remoteClasses() throws IOException {
     if (Files.isDirectory(benchCode)) {
       return benchCode;
     }

@@ -81,6 +81,13 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
       cross("cross-node worker process start: a new env's first task", Unit.SECONDS);
   static final RowSpec PROCESS_START_STARTED =
       cross("cross-node worker process start: its next task, process started", Unit.SECONDS);
+  static final RowSpec CLIENT_INIT = cross("Ray Client Ray.init(): session started", Unit.SECONDS);
+  static final RowSpec CLIENT_TASKS_SYNC = client("Ray Client tasks sync", CROSS_TASKS_SYNC);
+  static final RowSpec CLIENT_TASKS_ASYNC = client("Ray Client tasks async", CROSS_TASKS_ASYNC);
+  static final RowSpec CLIENT_ACTOR_ASYNC =
+      client("Ray Client 1:1 actor calls async", CROSS_ACTOR_ASYNC);
+  static final RowSpec LAUNCHED_FIRST_TASK =
+      cross("autoscaler: demand to a launched node's first task", Unit.SECONDS);
   static final RowSpec NODE_JOIN = cross("worker node start and join", Unit.SECONDS);
   static final RowSpec DRIVER_JOIN = cross("driver Ray.init() joining the cluster", Unit.SECONDS);
   static final RowSpec DRIVER_JOIN_ARCHIVED =
@@ -107,6 +114,7 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
       CROSS_ACTOR_SYNC, CROSS_ACTOR_ASYNC, CROSS_TRANSFER, CROSS_TRANSFER_TLS,
       PROCESS_TASKS_SYNC, PROCESS_TASKS_ASYNC, PROCESS_ACTOR_SYNC, PROCESS_ACTOR_ASYNC,
       PROCESS_START_COLD, PROCESS_START_STARTED,
+      CLIENT_INIT, CLIENT_TASKS_SYNC, CLIENT_TASKS_ASYNC, CLIENT_ACTOR_ASYNC, LAUNCHED_FIRST_TASK,
       NODE_JOIN, DRIVER_JOIN, DRIVER_JOIN_ARCHIVED, RECONSTRUCTION_COMPUTED, RECONSTRUCTION_REBUILT,
       JOB_SUBMIT_TO_JOINED, JOB_ACCEPTED_FIRST, JOB_ACCEPTED_QUEUED);
 
@@ -118,6 +126,19 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
     return new RowSpec(name, unit, null, true, null);
   }
 
+  /**
+   * A member driver's row run by a Ray Client ({@code jray://}) on the same nodes: {@link
+   * #workload()} is the member's row, which is also its comparison.
+   */
+  private static RowSpec client(String name, RowSpec member) {
+    return new RowSpec(name, member.unit, null, true, member);
+  }
+
+  /** Whether a Ray Client runs it. */
+  boolean byClient() {
+    return name.startsWith("Ray Client");
+  }
+
   /** The same workload on nodes and a driver that talk mutual TLS (JRAY_USE_TLS=1). */
   private static RowSpec overTls(RowSpec plain) {
     return new RowSpec(plain.name + ", TLS", plain.unit, null, true, plain);
@@ -125,7 +146,7 @@ record RowSpec(String name, Unit unit, Double ray, boolean crossNode, RowSpec pl
 
   /** Whether it runs on the TLS cluster. */
   boolean overTls() {
-    return plainTwin != null;
+    return plainTwin != null && !byClient();
   }
 
   /** The workload it runs: its own, or its plain twin's. */

@@ -7,9 +7,6 @@ import dev.jray.gcs.security.TokenSources;
 import dev.jray.node.AttachTarget;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeVerticle;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +26,7 @@ final class HeadRayClient {
   private HeadRayClient() {}
 
   /**
-   * Deploys the server on {@code port} (0: any free one); the default port when taken is
+   * Deploys the server on {@code port}; the default port when taken is
    * skipped with a warning (a second head on one machine), any other port taken is an error.
    *
    * @param clusterAddress the members the session drivers join through
@@ -46,26 +43,19 @@ final class HeadRayClient {
       throw new IllegalStateException("--ray-client-server-port: port " + port + " on " + host
           + " is taken");
     }
-    int chosen = port != 0 ? port : freePort(host);
     NodeVerticle n = node.node();
     String attach = new AttachTarget(n.options().nodeId(),
         new ClusterAddress(n.options().host(), n.linkPort())).toString();
     Path tokenFile = HeadJobs.driverTokenFile(token, HeadJobs.jobsDir(),
         n.options().nodeId().toString());
-    SessionProcesses drivers = new SessionProcesses(host, chosen, tokenFile,
+    SessionProcesses drivers = new SessionProcesses(host, port, tokenFile,
         NodeProcesses.logDir(), Map.of("JRAY_ADDRESS", clusterAddress,
             AttachTarget.VARIABLE, attach));
     Duration grace = Duration.ofSeconds(Long.getLong(GRACE_PROPERTY, 30));
     Path packages = Path.of(System.getProperty("java.io.tmpdir"), "jray", "client-packages");
-    RayClientServer.deploy(n.getVertx(), new RayClientServer.Options(host, chosen,
+    RayClientServer.deploy(n.getVertx(), new RayClientServer.Options(host, port,
             token.token(), grace, packages, drivers))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    return "jray://" + host + ":" + chosen;
-  }
-
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return s.getLocalPort();
-    }
+    return "jray://" + host + ":" + port;
   }
 }

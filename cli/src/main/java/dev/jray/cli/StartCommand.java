@@ -108,7 +108,7 @@ final class StartCommand implements Callable<Integer> {
   int dashboardPort;
 
   @Option(names = "--ray-client-server-port", converter = OptionValues.Port.class, description =
-      "The head's Ray Client port (default 10001; 0: any free one): drivers outside the cluster"
+      "The head's Ray Client port (default 10001): drivers outside the cluster"
       + " connect with jray.address=jray://HOST:PORT and the cluster token.")
   Integer rayClientServerPort;
 
@@ -445,9 +445,8 @@ final class StartCommand implements Callable<Integer> {
       }
       int clientPort = rayClientServerPort == null ? ClientProtocol.DEFAULT_PORT
           : rayClientServerPort;
-      System.out.println(clientPort != 0 && !clientFree ? "  Ray Client: not served, port "
-          + clientPort + " was taken" : "  Ray Client: " + (clientPort == 0
-          ? "on a free port: the node's log says which" : "jray://" + host + ":" + clientPort));
+      System.out.println(clientFree ? "  Ray Client: jray://" + host + ":" + clientPort
+          : "  Ray Client: not served, port " + clientPort + " was taken");
     }
     return 0;
   }

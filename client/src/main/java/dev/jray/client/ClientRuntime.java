@@ -21,6 +21,7 @@ import dev.jray.api.runtimecontext.RuntimeContext;
 import dev.jray.api.runtimeenv.RuntimeEnv;
 import dev.jray.client.ClientProtocol.Reader;
 import dev.jray.gcs.serialization.Serializer;
+import dev.jray.runtime.DescribedFunction;
 import dev.jray.runtime.ParallelActors;
 import dev.jray.runtime.RuntimeEnvs;
 import io.vertx.core.buffer.Buffer;
@@ -60,6 +61,8 @@ final class ClientRuntime implements RayRuntime {
   private final Map<Long, CompletableFuture<byte[]>> replies = new ConcurrentHashMap<>();
   private final ClientRuntimeContext context;
   private final ParallelActors parallelActors = new ParallelActors(this);
+  /** Each method reference's class, named once: the driver gets names, not lambdas. */
+  private final Map<Class<?>, DescribedFunction> functions = new ConcurrentHashMap<>();
 
   ClientRuntime(ClientRuntimeOpener opener) {
     this.serializer = opener.serializer();
@@ -217,6 +220,14 @@ final class ClientRuntime implements RayRuntime {
     return b;
   }
 
+  /**
+   * @throws IllegalArgumentException if {@code func} captures state or is not a method reference
+   */
+  private DescribedFunction named(RayFunc func) {
+    Objects.requireNonNull(func, "func");
+    return functions.computeIfAbsent(func.getClass(), c -> DescribedFunction.of(func));
+  }
+
   // ---- RayRuntime
 
   @Override
@@ -307,7 +318,7 @@ final class ClientRuntime implements RayRuntime {
   @Override
   @SuppressWarnings("rawtypes")
   public ObjectRef call(RayFunc func, Object[] args, CallOptions options) {
-    return submit(ClientProtocol.CALL, new ClientRequests.Call(null, func, args, options));
+    return submit(ClientProtocol.CALL, new ClientRequests.Call(null, named(func), args, options));
   }
 
   @Override
@@ -317,13 +328,14 @@ final class ClientRuntime implements RayRuntime {
     if (!(actor instanceof ClientActorHandle<?>)) {
       throw new IllegalArgumentException("actor " + actor + " is not one of this Ray Client's");
     }
-    return submit(ClientProtocol.CALL, new ClientRequests.Call(actor, func, args, options));
+    return submit(ClientProtocol.CALL, new ClientRequests.Call(actor, named(func), args, options));
   }
 
   @Override
   public ConcurrencyGroup createConcurrencyGroup(String name, int maxConcurrency,
       List<RayFunc> methods) {
-    return new WireObjects.ConcurrencyGroupSpec(name, maxConcurrency, methods);
+    return new WireObjects.ConcurrencyGroupSpec(name, maxConcurrency,
+        methods.stream().map(m -> (RayFunc) named(m)).toList());
   }
 
   @Override
@@ -339,7 +351,7 @@ final class ClientRuntime implements RayRuntime {
   @Override
   public <A> ActorHandle<A> createActor(RayFunc factory, Object[] args,
       ActorCreationOptions options) {
-    byte[] bytes = encode(new ClientRequests.Creation(factory, args, options));
+    byte[] bytes = encode(new ClientRequests.Creation(named(factory), args, options));
     long handle = handles.incrementAndGet();
     CompletableFuture<ActorId> id = new CompletableFuture<>();
     actorIds.put(handle, id);

@@ -32,6 +32,9 @@ final class FunctionResolver {
 
   /** @throws IllegalArgumentException if the lambda captures state or is not a method reference */
   FunctionDescriptor describe(RayFunc func) {
+    if (func instanceof DescribedFunction named) {
+      return named.descriptor();
+    }
     Class<?> c = func.getClass();
     FunctionDescriptor d = describedByClass.get(c);
     if (d == null) {
@@ -41,7 +44,7 @@ final class FunctionResolver {
     return d;
   }
 
-  private static FunctionDescriptor describeUncached(RayFunc func) {
+  static FunctionDescriptor describeUncached(RayFunc func) {
     SerializedLambda lambda;
     try {
       Method writeReplace = func.getClass().getDeclaredMethod("writeReplace");
