@@ -100,8 +100,8 @@ public final class PlacementVerticle extends AbstractVerticle {
   /**
    * {@code jray.node.<nodeId>.placement.stats}: any request body; replies a JSON object with
    * {@code active} (boolean), {@code groups} (groups not removed it knows), {@code waiting}
-   * (groups that did not fit on their last try, elastic ones short of their maximum included) and {@code states} (those groups counted by
-   * state: {@code {"PENDING": 2, "CREATED": 5}}).
+   * (groups that did not fit on their last try, elastic ones short of their maximum included)
+   * and {@code states} (those groups counted by state: {@code {"PENDING": 2, "CREATED": 5}}).
    */
   public static String statsAddress(UniqueId nodeId) {
     return "jray.node." + nodeId.toHex() + ".placement.stats";

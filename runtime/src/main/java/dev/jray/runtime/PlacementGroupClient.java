@@ -147,7 +147,7 @@ final class PlacementGroupClient {
     return r == null ? PlacementGroupState.UNRECOGNIZED : r.state();
   }
 
-  /** The bundles of the group reserved now (none if it is unknown or removed). Blocks on the GCS. */
+  /** The bundles of the group reserved now (none if unknown or removed). Blocks on the GCS. */
   List<Integer> reservedBundleIndexes(PlacementGroupId id) {
     PlacementGroupRecord r = gcs.placementGroups().get(id);
     return r == null || r.isRemoved() ? List.of() : r.reservedBundleIndexes();
