@@ -162,7 +162,8 @@ final class StatusCommand implements Callable<Integer> {
       if (g.state() == PlacementGroupState.PENDING || g.state() == PlacementGroupState.RESCHEDULING) {
         groupDemands.merge(groupShape(g, false), 1, Integer::sum);
       } else if (g.state() == PlacementGroupState.CREATED && !g.isComplete()) {
-        growing.merge(groupShape(g, true), 1, Integer::sum); // an elastic group short of its maximum
+        // an elastic group short of its maximum
+        growing.merge(groupShape(g, true), 1, Integer::sum);
       }
     }
     System.out.println("Demands:");

@@ -103,7 +103,7 @@ class ElasticPlacementGroupIT {
     assertTrue(s.text().contains("launching 2 one_cpu node(s)"), s.text());
   }
 
-  /** SIGKILLs a launched node's JVM, and its launcher ({@code jray start --block}) if it has one. */
+  /** SIGKILLs a launched node's JVM, and its launcher ({@code jray start --block}) if any. */
   private static void killLaunchedNode(LocalCluster c, long nodeJvmPid) throws Exception {
     ProcessHandle node = ProcessHandle.of(nodeJvmPid)
         .orElseThrow(() -> new AssertionError("no process " + nodeJvmPid));

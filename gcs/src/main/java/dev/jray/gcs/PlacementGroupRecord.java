@@ -40,7 +40,7 @@ public record PlacementGroupRecord(PlacementGroupId id, String name, String name
     }
   }
 
-  /** A group that needs all its bundles and ends with its job (as every group before elastic ones). */
+  /** A group that needs all its bundles and ends with its job (as all did before elastic ones). */
   public PlacementGroupRecord(PlacementGroupId id, String name, String namespace, JobId jobId,
       List<Map<String, Double>> bundles, PlacementStrategy strategy, PlacementGroupState state,
       List<UniqueId> bundleNodes, long createdAtMs) {

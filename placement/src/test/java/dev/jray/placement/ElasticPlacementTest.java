@@ -129,7 +129,8 @@ class ElasticPlacementTest {
         () -> gcs.placementGroups().get(id).state() == PlacementGroupState.CREATED);
     assertEquals(new HashSet<>(List.of(a, e)), new HashSet<>(gcs.placementGroups().get(id)
         .bundleNodes().stream().filter(Objects::nonNull).toList()));
-    assertTrue(changes.contains(new GroupChanged(id, PlacementGroupState.RESCHEDULING)), changes::toString);
+    assertTrue(changes.contains(new GroupChanged(id, PlacementGroupState.RESCHEDULING)),
+        changes::toString);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

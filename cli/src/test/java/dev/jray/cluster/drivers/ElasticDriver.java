@@ -86,8 +86,9 @@ public final class ElasticDriver {
 
   private static PlacementGroup oneCpu(String name, ActorLifetime lifetime) {
     PlacementGroup pg = PlacementGroups.createPlacementGroup(
-        new PlacementGroupCreationOptions.Builder().setName(name).setBundles(PlacementDriver.cpus(1, 1))
-            .setStrategy(PlacementStrategy.PACK).setLifetime(lifetime).build());
+        new PlacementGroupCreationOptions.Builder().setName(name)
+            .setBundles(PlacementDriver.cpus(1, 1)).setStrategy(PlacementStrategy.PACK)
+            .setLifetime(lifetime).build());
     Driver.check(pg.wait(60), name + " was not created in 60 s");
     return pg;
   }
