@@ -1,7 +1,6 @@
 package dev.jray.autoscaler;
 
 import dev.jray.api.id.UniqueId;
-import dev.jray.api.placementgroup.PlacementGroupState;
 import dev.jray.gcs.ActorRecord;
 import dev.jray.gcs.ActorState;
 import dev.jray.gcs.DemandKey;
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The autoscaler, as Ray's: each {@link #tick} reads the cluster from the GCS (nodes, their
- * loads' pending demands, placement groups' unplaced bundles), launches the nodes {@link
+ * loads' pending demands, placement groups' unplaced bundles, an elastic group's missing ones
+ * included), launches the nodes {@link
  * LaunchPlanner} plans through its {@link NodeProvider}, removes one of the nodes it launched
  * that {@link IdleNodes} finds idle for long enough (one a pass: see {@link #tick}), and writes what it decided ({@link
  * AutoscalerStatus}) for {@code jray status}. Run by the leader.
@@ -114,7 +114,11 @@ public final class Autoscaler {
         plan.infeasible(), plan.capped()).toBytes());
   }
 
-  /** Pending shapes from the nodes' loads, and the unplaced bundles of placement groups. */
+  /**
+   * Pending shapes from the nodes' loads, and the unplaced bundles of placement groups: those of
+   * groups waiting to be created or rescheduled, and those an elastic group that is CREATED still
+   * misses toward its maximum (it grows onto the nodes launched for them).
+   */
   private static List<Demand> demand(Iterable<NodeLoad> loads,
       Collection<PlacementGroupRecord> groups) {
     List<Demand> demand = new ArrayList<>();
@@ -128,8 +132,7 @@ public final class Autoscaler {
       });
     }
     for (PlacementGroupRecord g : groups) {
-      if (g.state() != PlacementGroupState.PENDING
-          && g.state() != PlacementGroupState.RESCHEDULING) {
+      if (g.isRemoved() || g.isComplete()) {
         continue;
       }
       List<Map<String, Double>> unplaced = new ArrayList<>();

@@ -140,6 +140,35 @@ class AutoscalerTest {
   }
 
   @Test
+  void anElasticGroupCreatedWithItsMinimumLaunchesNodesForItsMissingBundles() {
+    UniqueId worker = UniqueId.randomId();
+    node(head, "head", 0, Map.of());
+    node(worker, "worker", 0, Map.of());
+    PlacementGroupId id = PlacementGroupId.fromRandom();
+    PlacementGroupRecord elastic = PlacementGroupRecord.pending(id, null, "ns", JobId.fromInt(1),
+        List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0), Map.of("CPU", 1.0), Map.of("CPU", 1.0)),
+        PlacementStrategy.STRICT_SPREAD, now.get(), 2, false)
+        .placedOn(java.util.Arrays.asList(head, worker, null, null));
+    assertEquals(dev.jray.api.placementgroup.PlacementGroupState.CREATED, elastic.state());
+    gcs.placementGroups().put(id, elastic);
+    autoscaler.tick();
+    assertEquals(2, provider.created, "one node for each of the 2 bundles it misses");
+    autoscaler.tick();
+    assertEquals(2, provider.created, "the launching nodes hold them already");
+  }
+
+  @Test
+  void aCompleteGroupAsksForNothing() {
+    node(head, "head", 0, Map.of());
+    PlacementGroupId id = PlacementGroupId.fromRandom();
+    gcs.placementGroups().put(id, PlacementGroupRecord.pending(id, null, "ns", JobId.fromInt(1),
+        List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0)), PlacementStrategy.STRICT_SPREAD,
+        now.get(), 1, false).placedOn(java.util.Arrays.asList(head, head)));
+    autoscaler.tick();
+    assertEquals(0, provider.created);
+  }
+
+  @Test
   void aNodeThatNeverJoinsIsGivenUp() {
     node(head, "head", 0, Map.of("{CPU=1.0}", 1));
     autoscaler.tick();

@@ -157,23 +157,36 @@ final class StatusCommand implements Callable<Integer> {
     System.out.printf(" %s/%s object_store_memory (%d objects)%n", bytes(storeUsed), bytes(storeCapacity), storeObjects);
     System.out.println();
     Map<String, Integer> groupDemands = new TreeMap<>();
+    Map<String, Integer> growing = new TreeMap<>();
     for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
       if (g.state() == PlacementGroupState.PENDING || g.state() == PlacementGroupState.RESCHEDULING) {
-        groupDemands.merge(groupShape(g), 1, Integer::sum);
+        groupDemands.merge(groupShape(g, false), 1, Integer::sum);
+      } else if (g.state() == PlacementGroupState.CREATED && !g.isComplete()) {
+        // an elastic group short of its maximum
+        growing.merge(groupShape(g, true), 1, Integer::sum);
       }
     }
     System.out.println("Demands:");
-    if (demands.isEmpty() && groupDemands.isEmpty()) {
+    if (demands.isEmpty() && groupDemands.isEmpty() && growing.isEmpty()) {
       System.out.println(" (no resource demands)");
     }
     demands.forEach((shape, count) -> System.out.println(" " + shape + ": " + count + "+ pending tasks/actors"));
     groupDemands.forEach((shape, count) -> System.out.println(" " + shape + ": " + count + "+ pending placement groups"));
+    growing.forEach((shape, count) -> System.out.println(" " + shape + ": " + count
+        + "+ elastic placement groups short of their maximum"));
   }
 
-  /** A group's bundles as Ray's status shows them: {@code {CPU=1.0} * 4 (STRICT_SPREAD)}. */
-  private static String groupShape(PlacementGroupRecord g) {
+  /**
+   * A group's bundles as Ray's status shows them: {@code {CPU=1.0} * 4 (STRICT_SPREAD)}; with
+   * {@code missingOnly}, only those not reserved (what an elastic group still grows by).
+   */
+  private static String groupShape(PlacementGroupRecord g, boolean missingOnly) {
     Map<String, Integer> shapes = new java.util.LinkedHashMap<>();
-    g.bundles().forEach(b -> shapes.merge(new TreeMap<>(b).toString(), 1, Integer::sum));
+    for (int i = 0; i < g.bundles().size(); i++) {
+      if (!missingOnly || g.bundleNodes().get(i) == null) {
+        shapes.merge(new TreeMap<>(g.bundles().get(i)).toString(), 1, Integer::sum);
+      }
+    }
     List<String> parts = new ArrayList<>();
     shapes.forEach((shape, n) -> parts.add(shape + " * " + n));
     return String.join(" | ", parts) + " (" + g.strategy() + ")";

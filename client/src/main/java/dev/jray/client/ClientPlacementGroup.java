@@ -46,6 +46,22 @@ final class ClientPlacementGroup implements PlacementGroup, Serializable {
   }
 
   @Override
+  public int getMinBundles() {
+    return snapshot.minBundles();
+  }
+
+  @Override
+  public boolean isDetached() {
+    return snapshot.detached();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<Integer> getReservedBundleIndexes() {
+    return (List<Integer>) runtime.invoke("groupReserved", snapshot.id());
+  }
+
+  @Override
   public PlacementGroupState getState() {
     return (PlacementGroupState) runtime.invoke("groupState", snapshot.id());
   }

@@ -34,5 +34,6 @@ public final class ClientRequests {
 
   /** A placement group as the driver sees it when asked. */
   public record GroupSnapshot(PlacementGroupId id, String name,
-      List<Map<String, Double>> bundles, PlacementStrategy strategy) implements Serializable {}
+      List<Map<String, Double>> bundles, PlacementStrategy strategy, int minBundles,
+      boolean detached) implements Serializable {}
 }

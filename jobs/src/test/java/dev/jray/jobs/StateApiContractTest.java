@@ -187,6 +187,8 @@ class StateApiContractTest {
     assertEquals("pg", g.getString("name"));
     assertEquals(job.toString(), g.getString("creator_job_id"));
     assertEquals("STRICT_SPREAD", g.getString("strategy"));
+    assertEquals(false, g.getBoolean("is_detached"));
+    assertEquals(2, g.getInteger("min_bundles"), "a group that is not elastic needs every bundle");
     JsonArray bundles = g.getJsonArray("bundles");
     assertEquals(2, bundles.size());
     assertNull(bundles.getJsonObject(0).getValue("node_id"), "a pending bundle has no node");

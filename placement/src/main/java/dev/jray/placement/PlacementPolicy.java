@@ -4,6 +4,7 @@ import dev.jray.api.id.PlacementGroupId;
 import dev.jray.gcs.PlacementGroupRecord;
 import java.util.Collection;
 import dev.jray.api.id.UniqueId;
+import dev.jray.api.placementgroup.PlacementGroupState;
 import dev.jray.api.placementgroup.PlacementStrategy;
 import dev.jray.resources.ResourceSet;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ import java.util.Set;
  *   <li>SPREAD: each bundle on the node holding fewest of the group's bundles so far, the
  *       roomiest among those.
  * </ul>
+ *
+ * <p>An elastic group ({@link #placeSome}) places as many of its unplaced bundles as fit now,
+ * lowest indexes first, as long as that brings it to its minimum.
  */
 public final class PlacementPolicy {
   /** Give up a STRICT_SPREAD search after this many steps (groups are small in practice). */
@@ -72,6 +76,50 @@ public final class PlacementPolicy {
           + " is not a strategy");
     };
     return ok ? Optional.of(result) : Optional.empty();
+  }
+
+  /**
+   * For a group that needs only {@code minReserved} of its bundles reserved (an elastic one): the
+   * most of its unplaced bundles that can be placed now beside the placed ones, trying the lowest
+   * indexes first (all unplaced, then all but the highest, ...), as long as at least {@code
+   * minReserved} are then reserved and at least one more than now. With {@code minReserved} equal
+   * to the bundle count this is {@link #place}.
+   *
+   * @param placed the node of each bundle already placed (kept as is), null for the others
+   * @return the node of every bundle, null for those left unplaced; or empty if no such placement
+   *     exists now
+   */
+  public static Optional<List<UniqueId>> placeSome(List<ResourceSet> bundles,
+      PlacementStrategy strategy, List<UniqueId> placed, int minReserved,
+      List<Candidate> candidates) {
+    if (bundles.size() != placed.size()) {
+      throw new IllegalArgumentException(bundles.size() + " bundles but " + placed.size() + " placements");
+    }
+    List<Integer> kept = new ArrayList<>();
+    List<Integer> unplaced = new ArrayList<>();
+    for (int i = 0; i < placed.size(); i++) {
+      (placed.get(i) != null ? kept : unplaced).add(i);
+    }
+    int fewest = Math.max(1, minReserved - kept.size());
+    for (int k = unplaced.size(); k >= fewest; k--) {
+      List<Integer> subset = new ArrayList<>(kept);
+      subset.addAll(unplaced.subList(0, k));
+      List<ResourceSet> subBundles = new ArrayList<>();
+      List<UniqueId> subPlaced = new ArrayList<>();
+      for (int i : subset) {
+        subBundles.add(bundles.get(i));
+        subPlaced.add(placed.get(i));
+      }
+      Optional<List<UniqueId>> found = place(subBundles, strategy, subPlaced, candidates);
+      if (found.isPresent()) {
+        List<UniqueId> result = new ArrayList<>(placed);
+        for (int j = 0; j < subset.size(); j++) {
+          result.set(subset.get(j), found.get().get(j));
+        }
+        return Optional.of(result);
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean strictPack(List<ResourceSet> bundles, List<Integer> todo,
@@ -200,21 +248,26 @@ public final class PlacementPolicy {
   }
 
   /**
-   * The group created first of {@code ids} (one gone from {@code groups} first): groups are
+   * The group to place next of {@code ids} (one gone from {@code groups} first): groups are
    * placed in the order they were made, as Ray's pending queue, whatever order their requests
    * came in (a Place can be lost and its group adopted from the GCS later; a driver waiting for
-   * its first group would wait its whole timeout while a later one held the room).
+   * its first group would wait its whole timeout while a later one held the room). A CREATED
+   * elastic group growing toward its maximum comes after every group not created yet: growth
+   * must not hold up a group that has nothing.
    */
   static PlacementGroupId firstCreated(Collection<PlacementGroupId> ids,
       Map<PlacementGroupId, PlacementGroupRecord> groups) {
     PlacementGroupId first = null;
+    boolean firstGrows = true;
     long firstAt = Long.MAX_VALUE;
     for (PlacementGroupId id : ids) {
       PlacementGroupRecord g = groups.get(id);
       long at = g == null ? Long.MIN_VALUE : g.createdAtMs();
-      if (first == null || at < firstAt) {
+      boolean grows = g != null && g.state() == PlacementGroupState.CREATED;
+      if (first == null || (!grows && firstGrows) || (grows == firstGrows && at < firstAt)) {
         first = id;
         firstAt = at;
+        firstGrows = grows;
       }
     }
     return first;

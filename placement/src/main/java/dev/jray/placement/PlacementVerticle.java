@@ -13,9 +13,6 @@ import dev.jray.placement.PlacementMessages.Remove;
 import dev.jray.scheduler.ClusterView;
 import dev.jray.scheduler.ResourceScheduler;
 import dev.jray.resources.ResourceSet;
-import dev.jray.scheduler.SchedulerMessages.BundleCommit;
-import dev.jray.scheduler.SchedulerMessages.BundlePrepare;
-import dev.jray.scheduler.SchedulerMessages.BundleReturn;
 import dev.jray.scheduler.SchedulerMessages.ResourceReport;
 import dev.jray.scheduler.SchedulerVerticle;
 import io.vertx.core.AbstractVerticle;
@@ -50,11 +47,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A group is placed in one round at a time, the first created first, so two groups never race
  * for the same room: the {@link PlacementPolicy} picks nodes from the freshest resources known,
- * then every chosen node's scheduler prepares its bundle (takes the resources), and only if all
- * did, all commit; otherwise all prepared bundles are returned and the group waits for the next
- * try. A group that cannot be
- * placed is tried again every {@link #RETRY_MS} ms (resources change: nodes join, groups go). A
- * node's death puts its groups in RESCHEDULING and their lost bundles are placed again.
+ * then the {@link BundleReservation} has every chosen node's scheduler prepare its bundle (take
+ * the resources), and only if all did, all commit; otherwise all prepared bundles are returned
+ * and the group waits for the next try. A group that cannot be placed is tried again every
+ * {@link #RETRY_MS} ms (resources change: nodes join, groups go). A node's death puts its groups
+ * in RESCHEDULING and their lost bundles are placed again.
+ *
+ * <p>An elastic group (its record's {@code minBundles} below its bundle count) is CREATED by a
+ * round that reserves at least its minimum (as many bundles as fit, lowest indexes first); while
+ * it misses bundles it stays on the retry cadence, after every group not created yet, and each
+ * round adds what fits. A node's death takes its bundles from it; it stays CREATED while its
+ * minimum remains, else goes RESCHEDULING.
  *
  * <p>Deployable alone into any Vert.x, as a worker verticle ({@link #deploymentOptions()}), next
  * to the {@link SchedulerVerticle} of the node named by its config's {@value #NODE_ID}; it ends a
@@ -97,8 +100,8 @@ public final class PlacementVerticle extends AbstractVerticle {
   /**
    * {@code jray.node.<nodeId>.placement.stats}: any request body; replies a JSON object with
    * {@code active} (boolean), {@code groups} (groups not removed it knows), {@code waiting}
-   * (groups that did not fit on their last try) and {@code states} (those groups counted by
-   * state: {@code {"PENDING": 2, "CREATED": 5}}).
+   * (groups that did not fit on their last try, elastic ones short of their maximum included)
+   * and {@code states} (those groups counted by state: {@code {"PENDING": 2, "CREATED": 5}}).
    */
   public static String statsAddress(UniqueId nodeId) {
     return "jray.node." + nodeId.toHex() + ".placement.stats";
@@ -112,6 +115,7 @@ public final class PlacementVerticle extends AbstractVerticle {
 
   private Gcs gcs;
   private ResourceScheduler local;
+  private BundleReservation reservation;
   private ClusterView view;
   private Consumer<PlacementGroupId> endLocalWork;
   /** Groups not removed, by id: the source of truth while active (mirrored in the GCS). */
@@ -166,7 +170,7 @@ public final class PlacementVerticle extends AbstractVerticle {
           gcs.placementGroups().put(now.id(), now);
         }
         groups.put(now.id(), now);
-        if (now.state() != PlacementGroupState.CREATED) {
+        if (!now.isComplete()) {
           toPlace.add(now.id());
         }
       }
@@ -179,8 +183,9 @@ public final class PlacementVerticle extends AbstractVerticle {
   }
 
   /**
-   * A node left the cluster: the groups with bundles there go RESCHEDULING, and their lost
-   * bundles are placed again. Callable from any thread.
+   * A node left the cluster: the groups with bundles there lose them (see {@link
+   * PlacementGroupRecord#lostNode}: RESCHEDULING, or CREATED still for an elastic group left with
+   * its minimum), and their lost bundles are placed again. Callable from any thread.
    */
   public void onNodeDied(UniqueId node) {
     Objects.requireNonNull(node, "node");
@@ -192,7 +197,10 @@ public final class PlacementVerticle extends AbstractVerticle {
         if (g.bundleNodes().contains(node)) {
           PlacementGroupRecord lost = g.lostNode(node);
           LOG.info("placement group " + describe(g) + " lost its bundles on node " + node
-              + ": rescheduling them");
+              + (lost.state() == PlacementGroupState.CREATED
+                  ? ": it keeps " + lost.reservedBundleIndexes().size() + " (at least "
+                      + lost.minBundles() + ") and is placing the others again"
+                  : ": rescheduling them"));
           record(lost);
           if (!toPlace.contains(g.id())) {
             toPlace.add(g.id());
@@ -215,6 +223,7 @@ public final class PlacementVerticle extends AbstractVerticle {
     SchedulerVerticle scheduler = LocalParts.require(vertx, nodeId, SchedulerVerticle.class,
         "PlacementVerticle");
     local = scheduler.scheduler();
+    reservation = new BundleReservation(vertx, local, commitDelayMs);
     view = scheduler.view();
     gcs = LocalParts.gcs(vertx, nodeId);
     GroupWork work = LocalParts.find(vertx, nodeId, GroupWork.class);
@@ -286,7 +295,7 @@ public final class PlacementVerticle extends AbstractVerticle {
    */
   private void adoptUnknownGroups() {
     for (PlacementGroupRecord g : gcs.placementGroups().snapshot().values()) {
-      if (!g.isRemoved() && g.state() != PlacementGroupState.CREATED && !groups.containsKey(g.id())) {
+      if (!g.isRemoved() && !g.isComplete() && !groups.containsKey(g.id())) {
         groups.put(g.id(), g);
         toPlace.add(g.id());
       }
@@ -299,12 +308,13 @@ public final class PlacementVerticle extends AbstractVerticle {
       PlacementGroupId next = PlacementPolicy.firstCreated(toPlace, groups);
       toPlace.remove(next);
       PlacementGroupRecord g = groups.get(next);
-      if (g == null || g.state() == PlacementGroupState.CREATED) {
+      if (g == null || g.isComplete()) {
         continue;
       }
       List<ResourceSet> bundles = g.bundles().stream().map(ResourceSet::of).toList();
-      List<UniqueId> chosen = PlacementPolicy.place(bundles, g.strategy(), g.bundleNodes(),
-          candidates()).orElse(null);
+      // an elastic group takes what fits now, as long as that reaches its minimum
+      List<UniqueId> chosen = PlacementPolicy.placeSome(bundles, g.strategy(), g.bundleNodes(),
+          g.minBundles(), candidates()).orElse(null);
       if (chosen == null) {
         waiting.add(g.id());
         if (toldWaiting.add(g.id())) {
@@ -314,9 +324,16 @@ public final class PlacementVerticle extends AbstractVerticle {
         continue;
       }
       placing = true;
-      Future<Boolean> round;
+      List<Integer> todo = new ArrayList<>();
+      for (int i = 0; i < chosen.size(); i++) {
+        if (g.bundleNodes().get(i) == null && chosen.get(i) != null) {
+          todo.add(i);
+        }
+      }
+      Future<BundleReservation.Outcome> round;
       try {
-        round = reserve(g, bundles, chosen);
+        round = reservation.reserve(g.id(), bundles, chosen, todo,
+            () -> groups.containsKey(g.id()));
       } catch (RuntimeException e) {
         round = Future.failedFuture(e); // never leave the service placing for ever
       }
@@ -325,13 +342,39 @@ public final class PlacementVerticle extends AbstractVerticle {
         if (ar.failed()) {
           LOG.warn("placing group " + describe(g), ar.cause());
           waiting.add(g.id());
-        } else if (!ar.result()) {
+        } else if (ar.result() == BundleReservation.Outcome.REFUSED) {
           waiting.add(g.id()); // a node had less room than its last report said
           LOG.atDebug().log(() -> "placement group " + describe(g) + " refused on " + chosen);
+        } else if (ar.result() == BundleReservation.Outcome.COMMITTED) {
+          placed(g.id(), chosen, todo);
         }
         placeNext();
       });
     }
+  }
+
+  /**
+   * Records the bundles {@code todo} of the group as reserved on their {@code chosen} nodes. A
+   * node may have died during the round: its bundles count as lost, not placed. A group still
+   * missing bundles (elastic, or it lost some meanwhile) is tried again on the retry cadence.
+   */
+  private void placed(PlacementGroupId id, List<UniqueId> chosen, List<Integer> todo) {
+    PlacementGroupRecord current = groups.get(id);
+    if (current == null) { // removed as the round ended: what it took goes back
+      reservation.giveBack(id, chosen, todo);
+      return;
+    }
+    List<UniqueId> nodes = new ArrayList<>(current.bundleNodes());
+    for (int i : todo) {
+      nodes.set(i, chosen.get(i));
+    }
+    PlacementGroupRecord now = current.placedOn(nodes);
+    record(now);
+    if (!now.isComplete()) {
+      waiting.add(id);
+    }
+    LOG.atDebug().log(() -> "placement group " + describe(now) + " " + now.state() + " on "
+        + nodes);
   }
 
   /** The nodes that can take bundles: this one (read now) and the others (latest reports). */
@@ -344,75 +387,6 @@ public final class PlacementVerticle extends AbstractVerticle {
       }
     }
     return c;
-  }
-
-  /**
-   * Two-phase reservation of the group's unplaced bundles on the chosen nodes.
-   *
-   * @return true if the group is now created; false if a node refused (all returned)
-   */
-  private Future<Boolean> reserve(PlacementGroupRecord g, List<ResourceSet> bundles,
-      List<UniqueId> chosen) {
-    List<Integer> todo = new ArrayList<>();
-    for (int i = 0; i < bundles.size(); i++) {
-      if (g.bundleNodes().get(i) == null) {
-        todo.add(i);
-      }
-    }
-    List<Future<Boolean>> prepares = new ArrayList<>();
-    for (int i : todo) {
-      prepares.add(prepare(chosen.get(i), g.id(), i, bundles.get(i)));
-    }
-    return Future.join(prepares).transform(ignored -> {
-      boolean allPrepared = prepares.stream().allMatch(f -> f.succeeded() && f.result());
-      if (!allPrepared || !groups.containsKey(g.id())) {
-        for (int k = 0; k < todo.size(); k++) {
-          if (prepares.get(k).succeeded() && prepares.get(k).result()) {
-            returnBundle(chosen.get(todo.get(k)), g.id(), todo.get(k));
-          }
-        }
-        return Future.succeededFuture(!groups.containsKey(g.id()));
-      }
-      return heldBeforeCommit(g.id()).compose(v -> commitAll(g, chosen, todo));
-    });
-  }
-
-  private Future<Void> heldBeforeCommit(PlacementGroupId id) {
-    if (commitDelayMs <= 0) {
-      return Future.succeededFuture();
-    }
-    LOG.warn("testing: group " + id + " prepared, its commit held for " + commitDelayMs + " ms ("
-        + COMMIT_DELAY_PROPERTY + ")");
-    return vertx.timer(commitDelayMs).mapEmpty();
-  }
-
-  /** Phase two: commits the prepared bundles; returns them all if any commit fails. */
-  private Future<Boolean> commitAll(PlacementGroupRecord g, List<UniqueId> chosen,
-      List<Integer> todo) {
-    List<Future<Boolean>> commits = new ArrayList<>();
-    for (int i : todo) {
-      commits.add(commit(chosen.get(i), g.id(), i));
-    }
-    return Future.join(commits).transform(done -> {
-      PlacementGroupRecord current = groups.get(g.id());
-      boolean allCommitted = commits.stream().allMatch(f -> f.succeeded() && f.result());
-      if (current == null || !allCommitted) {
-        // removed meanwhile, or a node died between the phases: give back what was taken
-        for (int i : todo) {
-          returnBundle(chosen.get(i), g.id(), i);
-        }
-        return Future.succeededFuture(current == null);
-      }
-      // a node may have died during the round: its bundles count as lost, not placed
-      List<UniqueId> nodes = new ArrayList<>(current.bundleNodes());
-      for (int i : todo) {
-        nodes.set(i, chosen.get(i));
-      }
-      PlacementGroupRecord created = current.created(nodes);
-      record(created);
-      LOG.atDebug().log(() -> "placement group " + describe(created) + " created on " + nodes);
-      return Future.succeededFuture(true);
-    });
   }
 
   private Future<Boolean> remove(PlacementGroupId id) {
@@ -461,34 +435,6 @@ public final class PlacementVerticle extends AbstractVerticle {
     }
     gcs.placementGroups().put(g.id(), g);
     vertx.eventBus().publish(PlacementMessages.CHANGED_ADDRESS, new GroupChanged(g.id(), g.state()));
-  }
-
-  private Future<Boolean> prepare(UniqueId node, PlacementGroupId id, int index, ResourceSet r) {
-    if (node.equals(local.nodeId())) {
-      return Future.succeededFuture(local.prepareBundle(id, index, r));
-    }
-    return ask(node, new BundlePrepare(id, index, r.toMap()));
-  }
-
-  private Future<Boolean> commit(UniqueId node, PlacementGroupId id, int index) {
-    if (node.equals(local.nodeId())) {
-      return Future.succeededFuture(local.commitBundle(id, index));
-    }
-    return ask(node, new BundleCommit(id, index));
-  }
-
-  private Future<Boolean> returnBundle(UniqueId node, PlacementGroupId id, int index) {
-    if (node.equals(local.nodeId())) {
-      local.returnBundle(id, index);
-      return Future.succeededFuture(true);
-    }
-    // a node that is gone has nothing to give back: that counts as returned
-    return ask(node, new BundleReturn(id, index)).otherwise(true);
-  }
-
-  private Future<Boolean> ask(UniqueId node, Object message) {
-    return vertx.eventBus().<Boolean>request(SchedulerVerticle.address(node), message,
-        new DeliveryOptions().setSendTimeout(BUNDLE_REQUEST_TIMEOUT_MS)).map(Message::body);
   }
 
   private static String describe(PlacementGroupRecord g) {

@@ -103,4 +103,50 @@ class PlacementPolicyTest {
     assertThrows(IllegalArgumentException.class, () -> PlacementPolicy.place(cpus(2, 1),
         PlacementStrategy.PACK, none(1), List.of(new Candidate(a, cpu(2)))));
   }
+
+  private static List<UniqueId> nodes(UniqueId... ids) {
+    return new ArrayList<>(java.util.Arrays.asList(ids));
+  }
+
+  @Test
+  void anElasticGroupTakesAsManyBundlesAsFitLowestIndexesFirstWhenThatReachesItsMinimum() {
+    UniqueId d = IdFactory.newUniqueId();
+    List<UniqueId> two = PlacementPolicy.placeSome(cpus(4, 1), PlacementStrategy.STRICT_SPREAD,
+        none(4), 2, List.of(new Candidate(a, cpu(1)), new Candidate(b, cpu(1)))).orElseThrow();
+    assertEquals(new HashSet<>(List.of(a, b)), new HashSet<>(two.subList(0, 2)), two::toString);
+    assertEquals(nodes(null, null), two.subList(2, 4), "bundles 2 and 3 wait for nodes");
+    List<UniqueId> all = PlacementPolicy.placeSome(cpus(4, 1), PlacementStrategy.STRICT_SPREAD,
+        none(4), 2, List.of(new Candidate(a, cpu(1)), new Candidate(b, cpu(1)),
+            new Candidate(c, cpu(1)), new Candidate(d, cpu(1)))).orElseThrow();
+    assertEquals(4, new HashSet<>(all).size(), "room for the maximum: all four at once");
+    assertTrue(PlacementPolicy.placeSome(cpus(4, 1), PlacementStrategy.STRICT_SPREAD, none(4), 2,
+        List.of(new Candidate(a, cpu(8)))).isEmpty(), "one node cannot hold the minimum of 2");
+  }
+
+  @Test
+  void anElasticGroupGrowsIntoTheHoleItsLostBundleLeftKeepingTheOthers() {
+    List<UniqueId> holding = nodes(a, null, b, null);
+    List<UniqueId> grown = PlacementPolicy.placeSome(cpus(4, 1), PlacementStrategy.STRICT_SPREAD,
+        holding, 2, List.of(new Candidate(a, cpu(4)), new Candidate(b, cpu(4)),
+            new Candidate(c, cpu(1)))).orElseThrow();
+    assertEquals(nodes(a, c, b, null), grown, "bundle 1 on the only node holding none; 3 waits");
+    assertTrue(PlacementPolicy.placeSome(cpus(4, 1), PlacementStrategy.STRICT_SPREAD, holding, 2,
+        List.of(new Candidate(a, cpu(4)), new Candidate(b, cpu(4)))).isEmpty(),
+        "at its minimum with no node to add: nothing to do");
+    List<UniqueId> oneLeft = nodes(null, null, b, null);
+    assertTrue(PlacementPolicy.placeSome(cpus(4, 1), PlacementStrategy.STRICT_SPREAD, oneLeft, 3,
+        List.of(new Candidate(b, cpu(4)), new Candidate(c, cpu(1)))).isEmpty(),
+        "one more bundle leaves it below its minimum of 3: not worth a round");
+  }
+
+  @Test
+  void aGroupThatNeedsAllItsBundlesIsPlacedWholeOrNotAtAll() {
+    assertTrue(PlacementPolicy.placeSome(cpus(3, 1), PlacementStrategy.PACK, none(3), 3,
+        List.of(new Candidate(a, cpu(2)))).isEmpty());
+    assertEquals(nodes(a, a, a), PlacementPolicy.placeSome(cpus(3, 1), PlacementStrategy.PACK,
+        none(3), 3, List.of(new Candidate(a, cpu(3)))).orElseThrow());
+    assertEquals(nodes(a, a, null), PlacementPolicy.placeSome(cpus(3, 1),
+        PlacementStrategy.STRICT_PACK, none(3), 1, List.of(new Candidate(a, cpu(2)))).orElseThrow(),
+        "an elastic STRICT_PACK group takes what one node holds");
+  }
 }

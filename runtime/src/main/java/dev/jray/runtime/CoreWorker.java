@@ -404,7 +404,7 @@ public final class CoreWorker {
     actors.killActor(actorId, cause);
   }
 
-  /** A job ended without its driver's say (the driver died): its groups go. Blocks. */
+  /** A job ended (its driver stopped, or died): its groups go, detached ones aside. Blocks. */
   public void removePlacementGroupsOf(JobId job) {
     placementGroups.removeAllOf(job);
   }

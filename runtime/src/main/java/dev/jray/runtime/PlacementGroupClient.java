@@ -107,7 +107,8 @@ final class PlacementGroupClient {
       }
     }
     PlacementGroupRecord record = PlacementGroupRecord.pending(id, name, namespace, job,
-        options.bundles, options.strategy, nextCreatedAtMs());
+        options.bundles, options.strategy, nextCreatedAtMs(), options.minBundles,
+        options.isDetached());
     gcs.placementGroups().put(id, record);
     vertx.eventBus().send(PlacementMessages.ADDRESS, new PlacementMessages.Place(record));
     return new PlacementGroupImpl(record);
@@ -144,6 +145,12 @@ final class PlacementGroupClient {
   PlacementGroupState state(PlacementGroupId id) {
     PlacementGroupRecord r = gcs.placementGroups().get(id);
     return r == null ? PlacementGroupState.UNRECOGNIZED : r.state();
+  }
+
+  /** The bundles of the group reserved now (none if unknown or removed). Blocks on the GCS. */
+  List<Integer> reservedBundleIndexes(PlacementGroupId id) {
+    PlacementGroupRecord r = gcs.placementGroups().get(id);
+    return r == null || r.isRemoved() ? List.of() : r.reservedBundleIndexes();
   }
 
   /**
@@ -200,10 +207,13 @@ final class PlacementGroupClient {
     }
   }
 
-  /** The job ended: its groups are removed, as Ray removes a finished job's groups. */
+  /**
+   * The job ended: its groups are removed, as Ray removes a finished job's groups; detached ones
+   * stay (removed only when asked).
+   */
   void removeAllOf(JobId job) {
     for (PlacementGroupRecord r : gcs.placementGroups().snapshot().values()) {
-      if (r.jobId().equals(job) && !r.isRemoved()) {
+      if (r.jobId().equals(job) && !r.isRemoved() && !r.detached()) {
         try {
           remove(r.id());
         } catch (RuntimeException e) {

@@ -21,12 +21,17 @@ final class PlacementGroupImpl implements PlacementGroup, Serializable {
   private final String name;
   private final List<Map<String, Double>> bundles;
   private final PlacementStrategy strategy;
+  /** 0 in a handle serialized before elastic groups: every bundle. */
+  private final int minBundles;
+  private final boolean detached;
 
   PlacementGroupImpl(PlacementGroupRecord record) {
     this.id = record.id();
     this.name = record.name();
     this.bundles = record.bundles();
     this.strategy = record.strategy();
+    this.minBundles = record.minBundles();
+    this.detached = record.detached();
   }
 
   @Override
@@ -47,6 +52,21 @@ final class PlacementGroupImpl implements PlacementGroup, Serializable {
   @Override
   public PlacementStrategy getStrategy() {
     return strategy;
+  }
+
+  @Override
+  public int getMinBundles() {
+    return minBundles > 0 ? minBundles : bundles.size();
+  }
+
+  @Override
+  public boolean isDetached() {
+    return detached;
+  }
+
+  @Override
+  public List<Integer> getReservedBundleIndexes() {
+    return CoreWorker.current().placementGroups().reservedBundleIndexes(id);
   }
 
   @Override
@@ -72,6 +92,7 @@ final class PlacementGroupImpl implements PlacementGroup, Serializable {
   @Override
   public String toString() {
     return "PlacementGroup(" + (name != null ? name + ", " : "") + id + ", " + strategy + ", "
-        + bundles + ")";
+        + bundles + (getMinBundles() < bundles.size() ? ", at least " + getMinBundles() : "")
+        + (detached ? ", detached" : "") + ")";
   }
 }

@@ -36,6 +36,14 @@ final class GcsRecords {
         .dead("killed", new byte[] {1, 2, 3});
   }
 
+  /** An elastic, detached group: at least 1 of its 2 bundles, one reserved. */
+  static PlacementGroupRecord elasticGroup(JobId job) {
+    PlacementGroupId id = IdFactory.newPlacementGroupId(job);
+    return PlacementGroupRecord.pending(id, null, "ns", job,
+        List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0)), PlacementStrategy.STRICT_SPREAD, 6L, 1,
+        true).placedOn(Arrays.asList(IdFactory.newUniqueId(), null));
+  }
+
   /** A group with one bundle placed and one not (a null in its node list). */
   static PlacementGroupRecord group(JobId job) {
     PlacementGroupId id = IdFactory.newPlacementGroupId(job);

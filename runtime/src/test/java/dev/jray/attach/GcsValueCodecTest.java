@@ -39,7 +39,8 @@ class GcsValueCodecTest {
     snapshot.put(node, GcsRecords.node(node));
     snapshot.put(actor.actorId(), actor);
     for (Object value : List.of(node, job, actor.actorId(), group.id(), "name", new byte[] {4, 5},
-        GcsRecords.node(node), GcsRecords.job(job), actor, group, snapshot,
+        GcsRecords.node(node), GcsRecords.job(job), actor, group, GcsRecords.elasticGroup(job),
+        snapshot,
         new HashSet<>(List.of(node, IdFactory.newUniqueId())))) {
       Object back = GcsValueCodec.decodeAny(GcsValueCodec.encode(value), "a test value");
       assertTrue(GcsValueCodec.sameValue(value, back), value + " came back as " + back);

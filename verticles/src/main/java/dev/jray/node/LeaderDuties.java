@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The GCS bookkeeping the cluster's leader (the oldest full member) does for everyone: when a
  * node dies, its record goes dead, its actors restart elsewhere or die (per {@code
- * maxRestarts}), and if it was a driver, its job ends (non-detached actors killed, groups
- * removed). Every member has one; only the leader's acts, so the duties move to the next oldest
+ * maxRestarts}), and if it was a driver, its job ends (non-detached actors killed, non-detached
+ * groups removed). Every member has one; only the leader's acts, so the duties move to the next oldest
  * member when the leader dies.
  *
  * <p>A leader may die half way through, so the leader also reconciles the GCS with the
@@ -57,7 +57,7 @@ final class LeaderDuties {
     /** Kills an actor whose driver died. */
     void killActor(ActorId actor, String cause);
 
-    /** Removes the placement groups of a job whose driver died. */
+    /** Removes the placement groups of a job whose driver died, detached ones aside. */
     void removePlacementGroupsOf(JobId job);
 
     /** Forgets a dead actor for good: its record, name and creation spec. */
@@ -264,7 +264,10 @@ final class LeaderDuties {
     return job != null && (job.isFinished() || !isLive(job.driverNodeId()));
   }
 
-  /** A job whose driver died ends: its non-detached actors die, its groups go, it is finished. */
+  /**
+   * A job whose driver died ends: its non-detached actors die, its non-detached groups go, it is
+   * finished.
+   */
   private void endJob(JobRecord job, String cause) {
     for (ActorRecord actor : gcs.actors().snapshot().values()) {
       if (actor.jobId().equals(job.jobId()) && !actor.detached()

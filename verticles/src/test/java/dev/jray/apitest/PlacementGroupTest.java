@@ -15,6 +15,7 @@ import dev.jray.api.WaitResult;
 import dev.jray.api.exception.RayActorException;
 import dev.jray.api.exception.RayException;
 import dev.jray.api.exception.RayTaskException;
+import dev.jray.api.options.ActorLifetime;
 import dev.jray.api.options.PlacementGroupCreationOptions;
 import dev.jray.api.placementgroup.PlacementGroup;
 import dev.jray.api.placementgroup.PlacementGroupState;
@@ -223,6 +224,43 @@ public class PlacementGroupTest {
     PlacementGroups.removePlacementGroup(pg.getId());
     RayTaskException e = assertThrows(RayTaskException.class, () -> inGroup.get(30_000));
     assertTrue(e.getMessage().contains("removed"), e.getMessage());
+  }
+
+  @Test
+  void anElasticGroupIsCreatedWithWhatFitsAndWorkInABundleItLacksWaitsForIt() {
+    // STRICT_SPREAD on one node: only one of its 3 bundles can be reserved, and 1 is its minimum
+    PlacementGroup pg = PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions
+        .Builder().setBundles(cpus(3, 1)).setMinBundles(1)
+        .setStrategy(PlacementStrategy.STRICT_SPREAD).build());
+    assertTrue(pg.wait(30));
+    assertEquals(PlacementGroupState.CREATED, pg.getState());
+    assertEquals(1, pg.getMinBundles());
+    assertEquals(3, pg.getBundles().size(), "the bundles it declared, reserved or not");
+    assertEquals(List.of(0), pg.getReservedBundleIndexes());
+    assertEquals(List.of(0), PlacementGroups.getPlacementGroup(pg.getId())
+        .getReservedBundleIndexes(), "read from the cluster by any handle");
+    assertEquals(1, Ray.task(Fns::one).setPlacementGroup(pg, 0).remote().get(30_000));
+    assertEquals(1, Ray.task(Fns::one).setPlacementGroup(pg).remote().get(30_000),
+        "any bundle: a reserved one");
+    ObjectRef<Integer> inMissing = Ray.task(Fns::one).setPlacementGroup(pg, 2).remote();
+    assertFalse(readyWithin(inMissing, 500), "bundle 2 is not reserved: its work waits");
+
+    PlacementGroups.removePlacementGroup(pg.getId());
+    assertEquals(List.of(), pg.getReservedBundleIndexes());
+    RayTaskException e = assertThrows(RayTaskException.class, () -> inMissing.get(30_000));
+    assertTrue(e.getMessage().contains("removed"), e.getMessage());
+  }
+
+  @Test
+  void aDetachedGroupSaysSoAndIsRemovedWhenAsked() {
+    PlacementGroup pg = PlacementGroups.createPlacementGroup(new PlacementGroupCreationOptions
+        .Builder().setBundles(cpus(1, 1)).setStrategy(PlacementStrategy.PACK)
+        .setLifetime(ActorLifetime.DETACHED).build());
+    assertTrue(pg.wait(30));
+    assertTrue(PlacementGroups.getPlacementGroup(pg.getId()).isDetached());
+    assertFalse(create(PlacementStrategy.PACK, null, cpus(1, 1)).isDetached());
+    PlacementGroups.removePlacementGroup(pg.getId());
+    assertEquals(PlacementGroupState.REMOVED, pg.getState());
   }
 
   @Test

@@ -110,4 +110,40 @@ class PlacementGroupCreationOptionsTest {
     assertThrows(UnsupportedOperationException.class, () -> o.bundles.add(Map.of()));
     assertThrows(UnsupportedOperationException.class, () -> o.bundles.get(0).put("X", 1.0));
   }
+
+  @Test
+  void aGroupNeedsAllItsBundlesAndEndsWithItsJobUnlessToldOtherwise() {
+    PlacementGroupCreationOptions o = builder(List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0)))
+        .build();
+    assertEquals(2, o.minBundles);
+    assertEquals(false, o.isElastic());
+    assertEquals(ActorLifetime.NON_DETACHED, o.lifetime);
+    assertEquals(false, o.isDetached());
+    assertEquals(false, builder(List.of(Map.of("CPU", 1.0))).setLifetime(null).build()
+        .isDetached(), "null is the default lifetime");
+  }
+
+  @Test
+  void anElasticGroupNeedsAMinimumBetweenOneAndItsBundles() {
+    List<Map<String, Double>> four = java.util.Collections.nCopies(4, Map.of("CPU", 1.0));
+    PlacementGroupCreationOptions elastic = builder(four).setMinBundles(2).build();
+    assertEquals(2, elastic.minBundles);
+    assertEquals(4, elastic.bundles.size());
+    assertTrue(elastic.isElastic());
+    assertEquals(false, builder(four).setMinBundles(4).build().isElastic(), "min = max");
+    for (int bad : new int[] {0, -1, 5}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> builder(four).setMinBundles(bad).build(), "minBundles " + bad);
+      assertEquals("minBundles must be between 1 and the number of bundles (4), got " + bad,
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aDetachedGroupSaysSo() {
+    PlacementGroupCreationOptions o = builder(List.of(Map.of("CPU", 1.0)))
+        .setLifetime(ActorLifetime.DETACHED).build();
+    assertEquals(ActorLifetime.DETACHED, o.lifetime);
+    assertTrue(o.isDetached());
+  }
 }

@@ -11,6 +11,11 @@ public final class Fns {
     return Ray.getRuntimeContext().getCurrentNodeId().toHex();
   }
 
+  /** "node:pid": the id (hex) of the node running the calling task and its JVM's pid. */
+  public static String nodeAndPid() {
+    return nodeId() + ":" + ProcessHandle.current().pid();
+  }
+
   /** Sleeps {@code ms}, then tells which node ran it. */
   public static String sleepThenNode(int ms) throws InterruptedException {
     Thread.sleep(ms);

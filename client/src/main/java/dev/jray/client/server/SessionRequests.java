@@ -192,6 +192,8 @@ final class SessionRequests implements WireObjects.Resolver {
         }
         yield g.getState();
       }
+      case "groupReserved" -> new ArrayList<>(group((PlacementGroupId) a[0])
+          .getReservedBundleIndexes());
       case "getAllNodeInfo" -> new ArrayList<>(runtime.getRuntimeContext().getAllNodeInfo());
       case "getAllActorInfo" -> new ArrayList<>(runtime.getRuntimeContext().getAllActorInfo());
       case "getAllActorInfoOf" -> new ArrayList<>(runtime.getRuntimeContext().getAllActorInfo(
@@ -203,7 +205,7 @@ final class SessionRequests implements WireObjects.Resolver {
 
   private static ClientRequests.GroupSnapshot snapshot(PlacementGroup g) {
     return g == null ? null : new ClientRequests.GroupSnapshot(g.getId(), g.getName(),
-        new ArrayList<>(g.getBundles()), g.getStrategy());
+        new ArrayList<>(g.getBundles()), g.getStrategy(), g.getMinBundles(), g.isDetached());
   }
 
   private Object read(byte[] bytes) {

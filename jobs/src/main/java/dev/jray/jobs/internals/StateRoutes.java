@@ -264,6 +264,8 @@ public final class StateRoutes {
         .put("ray_namespace", g.namespace())
         .put("strategy", g.strategy().name())
         .put("bundles", bundles)
+        .put("is_detached", g.detached())
+        .put("min_bundles", g.minBundles())
         .put("created_at_ms", g.createdAtMs());
   }
 
