@@ -149,7 +149,7 @@ final class ClientConnection implements AutoCloseable {
             response.exceptionHandler(e -> broken(request, e));
             response.endHandler(end -> {
               String why = response.status() == null ? "the server ended the stream"
-                  : response.status() + (response.statusMessage() == null ? ""
+                  : response.status().name() + (response.statusMessage() == null ? ""
                       : ": " + response.statusMessage());
               ready.completeExceptionally(new RayException(why));
               broken(request, new RayException(why));

@@ -42,6 +42,8 @@ public final class RayClientServer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RayClientServer.class);
   /** How long a new session's driver may take to connect back. */
   static final Duration DRIVER_START_TIMEOUT = Duration.ofSeconds(120);
+  /** How long an ended session's driver may take to exit before it is stopped. */
+  static final Duration DRIVER_STOP_GRACE = Duration.ofSeconds(30);
 
   /** Starts a session's driver: a JVM running {@link SessionDriverMain}. May block. */
   public interface SessionLauncher {
@@ -274,6 +276,16 @@ public final class RayClientServer extends VerticleBase {
     LOG.info("Ray Client session {} ends: {}", session.id, why);
     sessions.remove(session.id);
     session.end(why);
+    Process driver = session.process;
+    if (driver != null) {
+      // its stream ended, so it shuts down by itself; one that hangs is stopped
+      vertx.setTimer(DRIVER_STOP_GRACE.toMillis(), t -> {
+        if (driver.isAlive()) {
+          LOG.warn("the driver of Ray Client session {} did not exit; stopping it", session.id);
+          driver.destroyForcibly();
+        }
+      });
+    }
   }
 
   private static void refuse(GrpcServerRequest<Buffer, Buffer> stream, String why) {
