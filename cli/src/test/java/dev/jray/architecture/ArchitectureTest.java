@@ -48,10 +48,11 @@ class ArchitectureTest {
       Module.of("jobs", "jobs", "api", "gcs", "store", "scheduler", "placement", "runtime",
           "verticles"),
       Module.of("autoscaler", "autoscaler", "api", "gcs"),
+      Module.of("kubernetes", "kubernetes", "api", "gcs", "autoscaler"),
       Module.of("examples", "examples", "api"),
       Module.of("cli", "cli",
           "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles", "jobs",
-          "autoscaler", "examples"));
+          "autoscaler", "kubernetes", "examples"));
 
   /** The one class that may use Vert.x's internal API: it adapts a Hazelcast-clustered Vert.x. */
   private static final String VERTX_INTERNAL_ADAPTER = "dev.jray.gcs.cluster.ClusteredVertx";
@@ -66,7 +67,7 @@ class ArchitectureTest {
   private static final String[] CLOCK_READERS = {"dev.jray.gcs..", "dev.jray.store..",
       "dev.jray.scheduler..", "dev.jray.task..", "dev.jray.resources..", "dev.jray.placement..",
       "dev.jray.link..", "dev.jray.attach..", "dev.jray.node..", "dev.jray.driver..",
-      "dev.jray.jobs..", "dev.jray.autoscaler.."};
+      "dev.jray.jobs..", "dev.jray.autoscaler..", "dev.jray.kubernetes.."};
 
   private static final JavaClasses JRAY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
