@@ -142,6 +142,10 @@ public final class KubernetesNodeProvider implements NodeProvider {
     labels.put(NODE_ID_LABEL, nodeId);
     Map<String, Quantity> requests = requests(type);
     Map<String, Quantity> limits = new LinkedHashMap<>();
+    if (requests.containsKey("memory")) {
+      // the JVM sizes its heap by the container's limit (-XX:MaxRAMPercentage), not the node's RAM
+      limits.put("memory", requests.get("memory"));
+    }
     Double gpus = type.resources().get("GPU");
     if (gpus != null && gpus > 0) {
       // Kubernetes schedules GPUs by their limit, in whole devices
@@ -189,7 +193,10 @@ public final class KubernetesNodeProvider implements NodeProvider {
             .withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
   }
 
-  /** What the scheduler reserves for the pod: the type's CPUs and its memory and object store. */
+  /**
+   * What the scheduler reserves for the pod: the type's CPUs, and its memory and object store
+   * (also the pod's memory limit).
+   */
   private static Map<String, Quantity> requests(NodeType type) {
     Map<String, Quantity> requests = new LinkedHashMap<>();
     Double cpus = type.resources().get("CPU");

@@ -115,7 +115,7 @@ class KubernetesNodeProviderTest {
       assertEquals("status.podIP", ip.getValueFrom().getFieldRef().getFieldPath());
       assertEquals(Map.of("cpu", new Quantity("2000m"), "memory", new Quantity("1610612736")),
           c.getResources().getRequests());
-      assertTrue(c.getResources().getLimits() == null || c.getResources().getLimits().isEmpty());
+      assertEquals(Map.of("memory", new Quantity("1610612736")), c.getResources().getLimits());
     }
     autoscaler.tick();
     assertEquals(3, pods().size(), "pods launching count as room: none launched again");
