@@ -155,6 +155,7 @@ class ClusterConfigTest {
     assertEquals("ml", join.getKubernetesConfig().getProperty("namespace"));
     assertEquals("6379", join.getKubernetesConfig().getProperty("service-port"));
     assertFalse(join.getMulticastConfig().isEnabled());
+    assertDoesNotThrow(join::verify, "one join method: Hazelcast refuses TCP-IP beside discovery");
 
     // a worker given no member finds them all the same, on the port every member listens on
     Config worker = ClusterConfig.member(List.of(), HOST, Role.WORKER, false,
