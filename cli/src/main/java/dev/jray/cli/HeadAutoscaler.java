@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * jray up}): every {@value #PERIOD_SECONDS} s, while this node leads, an {@link Autoscaler} pass
  * over the cluster, launching and removing the cluster YAML's worker nodes through its provider:
  * processes on this machine ({@code provider.type: local}) or pods ({@code kubernetes}, the head
- * itself a pod of deploy/kubernetes/). Closing it removes the nodes it launched.
+ * itself a pod of deploy/kubernetes/). Closing it removes the local nodes it launched; pods
+ * outlive it, for the head the Deployment starts again to adopt.
  *
  * <p>Threading: the passes run on one thread of its own; {@link #close} from any thread.
  */
@@ -126,6 +127,6 @@ final class HeadAutoscaler implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
-    provider.close();
+    provider.release(); // local nodes go with the head; pods stay for the next head to adopt
   }
 }

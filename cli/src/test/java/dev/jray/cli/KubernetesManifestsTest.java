@@ -293,6 +293,9 @@ class KubernetesManifestsTest {
     assertEquals(spec.clusterName(), at(all("Service").get("jray-members"), "spec", "selector")
         .get(KubernetesNodeProvider.CLUSTER_LABEL), "a restarted head's discovery finds the pods"
         + " the autoscaler launched: they carry the cluster's name");
+    assertTrue(list(containers(head).get(0).get("env")).stream().anyMatch(e -> map(e, "env")
+        .get("name").equals(KubernetesNodeProvider.POD_NAME_ENV)), "the head names its pod,"
+        + " whose Deployment owns the pods the autoscaler launches");
     String headArgs = String.join(" ", args);
     assertTrue(headArgs.contains(String.join(" ",
         spec.nodeTypes().get(spec.headNodeType()).startOptions())),
@@ -309,6 +312,7 @@ class KubernetesManifestsTest {
     }
     Set<String> podVerbs = new HashSet<>();
     Set<String> readable = new HashSet<>();
+    Set<String> readableOne = new HashSet<>();
     for (Object r : list(role.get("rules"))) {
       Map<String, Object> rule = map(r, "rule");
       Collection<Object> verbs = list(rule.get("verbs"));
@@ -319,10 +323,14 @@ class KubernetesManifestsTest {
         if (verbs.contains("list") && verbs.contains("get")) {
           readable.add((String) resource);
         }
+        if (verbs.contains("get")) {
+          readableOne.add((String) resource);
+        }
       }
     }
     assertTrue(podVerbs.containsAll(Set.of("get", "list", "watch", "create", "delete")),
         podVerbs.toString());
+    assertTrue(readableOne.contains("replicasets"), "the head reads its ReplicaSet's owner");
     assertTrue(readable.containsAll(Set.of("endpoints", "endpointslices", "pods", "services")),
         "Hazelcast's Kubernetes discovery reads these: " + readable);
   }

@@ -7,9 +7,13 @@ import dev.jray.autoscaler.NodeType;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -34,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * token from the Secret {@code provider.token_secret} (its key {@value #TOKEN_KEY}) and the node
  * id the autoscaler knows it by. The pods carry labels ({@value #CLUSTER_LABEL}, {@value
  * #NODE_TYPE_LABEL}, {@value #NODE_ID_LABEL}, {@value #MANAGED_BY_LABEL}) by which {@link
- * #nodes()} lists them, so that a restarted head adopts the pods its predecessor launched.
+ * #nodes()} lists them, so that a restarted head adopts the pods its predecessor launched: a head
+ * that stops {@link #release}s them, running. Launched by a head whose pod a Deployment owns
+ * ({@link #connect} in a pod named by {@value #POD_NAME_ENV}), they are owned by that Deployment
+ * too, so that deleting it ({@code kubectl delete -f deploy/kubernetes/}) deletes them.
  *
  * <p>Threading: thread-safe; it keeps no state of its own (the Kubernetes API holds the pods), and
  * fabric8's client is thread-safe. Each call blocks on the Kubernetes API.
@@ -57,6 +64,8 @@ public final class KubernetesNodeProvider implements NodeProvider {
   public static final String POD_IP_ENV = "JRAY_POD_IP";
   /** Environment variable of the cluster token (as TokenSources reads it). */
   public static final String TOKEN_ENV = "JRAY_CLUSTER_TOKEN";
+  /** The head's own pod name (the downward API), whose owner the launched pods get. */
+  public static final String POD_NAME_ENV = "JRAY_POD_NAME";
   /** Every pod's cluster port, on its own IP: a restarted head's discovery finds them there. */
   public static final int MEMBER_PORT = 6379;
   static final String CONTAINER = "jray-node";
@@ -74,6 +83,8 @@ public final class KubernetesNodeProvider implements NodeProvider {
   private final LongSupplier clockMs;
   /** Whether {@link #close} closes the client too: it made the client ({@link #connect}). */
   private final boolean ownsClient;
+  /** The owner its pods get (the head's Deployment); null: none. */
+  private final OwnerReference owner;
 
   /**
    * @param spec a cluster YAML whose {@code provider.type} is {@code kubernetes}
@@ -83,11 +94,21 @@ public final class KubernetesNodeProvider implements NodeProvider {
    * @throws IllegalArgumentException naming the YAML key whose value Kubernetes cannot take
    */
   public KubernetesNodeProvider(ClusterSpec spec, KubernetesClient client, LongSupplier clockMs) {
-    this(spec, client, clockMs, false);
+    this(spec, client, clockMs, false, null);
+  }
+
+  /**
+   * As {@link #KubernetesNodeProvider(ClusterSpec, KubernetesClient, LongSupplier)}, its pods
+   * owned by the controller of pod {@code headPod} (a ReplicaSet's Deployment, or that
+   * controller itself); none if the pod has none or cannot be read.
+   */
+  public KubernetesNodeProvider(ClusterSpec spec, KubernetesClient client, LongSupplier clockMs,
+      String headPod) {
+    this(spec, client, clockMs, false, headPod);
   }
 
   private KubernetesNodeProvider(ClusterSpec spec, KubernetesClient client, LongSupplier clockMs,
-      boolean ownsClient) {
+      boolean ownsClient, String headPod) {
     this.ownsClient = ownsClient;
     if (!"kubernetes".equals(spec.providerType())) {
       throw new IllegalArgumentException("provider.type: '" + spec.providerType()
@@ -105,6 +126,39 @@ public final class KubernetesNodeProvider implements NodeProvider {
     this.tokenSecret = (String) p.get("token_secret");
     this.clusterName = labelValue(spec.clusterName(), "cluster_name");
     spec.nodeTypes().keySet().forEach(t -> labelValue(t, "available_node_types." + t));
+    this.owner = headPod == null || headPod.isBlank() ? null : ownerOf(headPod.strip());
+  }
+
+  /** The controller at the top of {@code pod}'s owners (a Deployment through its ReplicaSet). */
+  private OwnerReference ownerOf(String pod) {
+    try {
+      Pod head = client.pods().inNamespace(namespace).withName(pod).get();
+      OwnerReference owner = head == null ? null : controller(head.getMetadata());
+      if (owner != null && "ReplicaSet".equals(owner.getKind())) {
+        ReplicaSet set = client.apps().replicaSets().inNamespace(namespace)
+            .withName(owner.getName()).get();
+        OwnerReference up = set == null ? null : controller(set.getMetadata());
+        owner = up != null ? up : owner;
+      }
+      if (owner == null) {
+        LOG.info("pod {}/{} {}: the pods the autoscaler launches are owned by nothing (delete"
+            + " them by label {}={})", namespace, pod, head == null ? "is not there"
+            : "has no controller", CLUSTER_LABEL, clusterName);
+        return null;
+      }
+      // owned, not controlled: the Deployment's own ReplicaSet must not adopt or count them
+      return new OwnerReferenceBuilder(owner).withController(false).withBlockOwnerDeletion(false)
+          .build();
+    } catch (KubernetesClientException e) {
+      LOG.warn("cannot read the owner of pod {}/{} ({}): the pods the autoscaler launches are"
+          + " owned by nothing", namespace, pod, e.getMessage());
+      return null;
+    }
+  }
+
+  private static OwnerReference controller(ObjectMeta meta) {
+    return meta.getOwnerReferences() == null ? null : meta.getOwnerReferences().stream()
+        .filter(r -> Boolean.TRUE.equals(r.getController())).findFirst().orElse(null);
   }
 
   /**
@@ -114,7 +168,8 @@ public final class KubernetesNodeProvider implements NodeProvider {
   public static KubernetesNodeProvider connect(ClusterSpec spec, LongSupplier clockMs) {
     KubernetesClient client = new KubernetesClientBuilder().build();
     try {
-      return new KubernetesNodeProvider(spec, client, clockMs, true);
+      return new KubernetesNodeProvider(spec, client, clockMs, true,
+          System.getenv(POD_NAME_ENV));
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -156,6 +211,7 @@ public final class KubernetesNodeProvider implements NodeProvider {
             .withName(podName(type, nodeId))
             .withLabels(labels)
             .addToAnnotations(LAUNCHED_AT_ANNOTATION, Long.toString(clockMs.getAsLong()))
+            .withOwnerReferences(owner == null ? List.of() : List.of(owner))
         .endMetadata()
         .withNewSpec()
             // a node that ends is gone: the autoscaler launches another if the demand is still there
@@ -315,9 +371,18 @@ public final class KubernetesNodeProvider implements NodeProvider {
     try {
       pods(Map.of()).forEach(this::delete);
     } finally {
-      if (ownsClient) {
-        client.close();
-      }
+      release();
+    }
+  }
+
+  /**
+   * Leaves its pods running, for the next head to adopt (a head pod restarted: the cluster and its
+   * GCS live on in them), and closes the client if it made it.
+   */
+  @Override
+  public void release() {
+    if (ownsClient) {
+      client.close();
     }
   }
 }

@@ -17,7 +17,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
@@ -179,6 +182,38 @@ class KubernetesNodeProviderTest {
     restarted.close();
     assertEquals(List.of("jray-worker-abc"), pods().stream().map(p -> p.getMetadata().getName())
         .toList(), "only the autoscaler's pods go");
+  }
+
+  @Test
+  void theHeadsDeploymentOwnsThePodsWhichOutliveTheHead() {
+    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
+        .withNewMetadata().withName("jray-head").withUid("uid-deployment").endMetadata()
+        .build()).create();
+    client.apps().replicaSets().inNamespace(NAMESPACE).resource(new ReplicaSetBuilder()
+        .withNewMetadata().withName("jray-head-5d8f").withUid("uid-replicaset")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+        .withName("jray-head").withUid("uid-deployment").withController(true).endOwnerReference()
+        .endMetadata().build()).create();
+    client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata()
+        .withName("jray-head-5d8f-x2x9z").addToLabels("jray.dev/role", "head")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+        .withName("jray-head-5d8f").withUid("uid-replicaset").withController(true)
+        .endOwnerReference().endMetadata().build()).create();
+
+    KubernetesNodeProvider provider = new KubernetesNodeProvider(SPEC, client, now::get,
+        "jray-head-5d8f-x2x9z");
+    String id = provider.create(SPEC.nodeTypes().get("cpu_worker"));
+    Pod pod = client.pods().inNamespace(NAMESPACE)
+        .withLabel(KubernetesNodeProvider.NODE_ID_LABEL, id).list().getItems().get(0);
+    assertEquals(List.of(new OwnerReferenceBuilder().withApiVersion("apps/v1")
+        .withKind("Deployment").withName("jray-head").withUid("uid-deployment")
+        .withController(false).withBlockOwnerDeletion(false).build()),
+        pod.getMetadata().getOwnerReferences(), "deleting the Deployment deletes the pods");
+
+    provider.release(); // the head stops: its pods run on for the next head
+    assertEquals(2, pods().size());
+    assertEquals(List.of(id), new KubernetesNodeProvider(SPEC, client, now::get, "gone").nodes()
+        .stream().map(NodeProvider.Launched::nodeId).toList());
   }
 
   @Test
