@@ -1,5 +1,6 @@
 package dev.jray.autoscaler;
 
+import dev.jray.gcs.cluster.ClusterAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Reads Ray's cluster YAML ({@code ray up cluster.yaml}) into a {@link ClusterSpec}: {@code
  * cluster_name}, {@code max_workers}, {@code idle_timeout_minutes}, {@code provider}, {@code
  * available_node_types} (each with {@code resources}, {@code min_workers}, {@code max_workers},
- * {@code jvm_options}) and {@code head_node_type}. Keys Ray has that do not apply to jray (auth,
+ * {@code jvm_options}) and {@code head_node_type}. The {@code provider}'s {@code type} is {@code
+ * local} (nodes as processes on the head's machine; no other key) or {@code kubernetes} (nodes as
+ * pods: {@code image} and {@code head_service} required, {@code namespace}, {@code
+ * service_account} and {@code token_secret} optional; see {@link #PROVIDER_KEYS}). Keys Ray has that do not apply to jray (auth,
  * docker, setup commands) are ignored; an unknown key or a bad value is an {@link
  * IllegalArgumentException} whose message starts with the key's path, as {@code
  * available_node_types.cpu.resources.CPU}.
@@ -33,6 +37,13 @@ public final class ClusterYaml {
       "idle_timeout_minutes", "provider", "available_node_types", "head_node_type");
   private static final Set<String> NODE_TYPE_KEYS = Set.of("resources", "min_workers",
       "max_workers", "jvm_options", "node_config");
+  /** The providers jray has and the keys of the {@code provider} section each takes. */
+  public static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(
+      "local", Set.of("type"),
+      "kubernetes", Set.of("type", "namespace", "image", "service_account", "head_service",
+          "token_secret"));
+  /** {@code provider.token_secret}'s default: the Secret whose {@code token} is the cluster's. */
+  public static final String DEFAULT_TOKEN_SECRET = "jray-cluster-token";
   /** A cluster YAML is a page or two; more is not one. */
   private static final int MAX_CODE_POINTS = 1 << 20;
 
@@ -59,8 +70,7 @@ public final class ClusterYaml {
     String name = string(top.getOrDefault("cluster_name", "default"), "cluster_name");
     int maxWorkers = count(top.getOrDefault("max_workers", 2), "max_workers");
     double idleMinutes = number(top.getOrDefault("idle_timeout_minutes", 5), "idle_timeout_minutes");
-    Map<String, Object> provider = map(required(top, "provider"), "provider");
-    string(required(provider, "provider.type", "type"), "provider.type");
+    Map<String, Object> provider = provider(map(required(top, "provider"), "provider"));
     Map<String, Object> typesYaml = map(required(top, "available_node_types"),
         "available_node_types");
     if (typesYaml.isEmpty()) {
@@ -74,6 +84,33 @@ public final class ClusterYaml {
     // (ClusterSpec's own check names head_node_type)
     return new ClusterSpec(name, maxWorkers, Duration.ofMillis(Math.round(idleMinutes * 60_000)),
         provider, types, head);
+  }
+
+  /** The provider section, checked for its type's keys, with the defaults it leaves out. */
+  private static Map<String, Object> provider(Map<String, Object> provider) {
+    String type = string(required(provider, "provider.type", "type"), "provider.type");
+    Set<String> keys = PROVIDER_KEYS.get(type);
+    if (keys == null) {
+      throw new IllegalArgumentException("provider.type: '" + type + "' is not a provider jray"
+          + " has (it has " + new java.util.TreeSet<>(PROVIDER_KEYS.keySet()) + ")");
+    }
+    Map<String, Object> checked = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : provider.entrySet()) {
+      if (!keys.contains(e.getKey())) {
+        throw new IllegalArgumentException("provider." + e.getKey() + ": not a key of the " + type
+            + " provider (it takes " + new java.util.TreeSet<>(keys) + ")");
+      }
+      checked.put(e.getKey(), string(e.getValue(), "provider." + e.getKey()));
+    }
+    if (type.equals("kubernetes")) {
+      string(required(provider, "provider.image", "image"), "provider.image");
+      String head = string(required(provider, "provider.head_service", "head_service"),
+          "provider.head_service");
+      // SERVICE[:PORT], the port 6379 when left out
+      checked.put("head_service", ClusterAddress.parse(head, "provider.head_service").toString());
+      checked.putIfAbsent("token_secret", DEFAULT_TOKEN_SECRET);
+    }
+    return checked;
   }
 
   private static NodeType nodeType(String name, Object yaml) {

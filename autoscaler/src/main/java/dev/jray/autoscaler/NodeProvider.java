@@ -31,4 +31,13 @@ public interface NodeProvider {
 
   /** Removes every node it started (the cluster is torn down). */
   void close();
+
+  /**
+   * Lets go of its nodes as the head stops: by default removes them ({@link #close}), as the
+   * local provider's processes go with their head; a provider whose nodes outlive the head (pods,
+   * which the next head's provider adopts) leaves them running.
+   */
+  default void release() {
+    close();
+  }
 }

@@ -75,6 +75,41 @@ class ClusterYamlTest {
     assertTrue(error("a: [").startsWith("not YAML"));
   }
 
+  private static final String KUBERNETES = YAML.replace("  type: local\n", """
+        provider:
+          type: kubernetes
+          namespace: ml
+          image: registry.example/jray:0.1
+          service_account: jray
+          head_service: jray-head
+        """.replace("provider:\n", ""));
+
+  @Test
+  void theKubernetesProviderTakesItsKeysWithDefaults() {
+    ClusterSpec spec = ClusterYaml.parse(KUBERNETES);
+    assertEquals("kubernetes", spec.providerType());
+    assertEquals(Map.of("type", "kubernetes", "namespace", "ml", "image",
+        "registry.example/jray:0.1", "service_account", "jray", "head_service", "jray-head:6379",
+        "token_secret", ClusterYaml.DEFAULT_TOKEN_SECRET), spec.provider());
+  }
+
+  @Test
+  void aBadProviderKeyIsNamed() {
+    assertTrue(error(YAML.replace("type: local", "type: aws"))
+        .startsWith("provider.type: 'aws' is not a provider jray has"));
+    assertTrue(error(YAML.replace("type: local", "type: local\n  image: x"))
+        .startsWith("provider.image: not a key of the local provider"));
+    assertTrue(error(KUBERNETES.replace("  image: registry.example/jray:0.1\n", ""))
+        .startsWith("provider.image: missing"));
+    assertTrue(error(KUBERNETES.replace("  head_service: jray-head", "  head_service: a:b:c"))
+        .startsWith("provider.head_service: "), error(KUBERNETES.replace("  head_service:"
+        + " jray-head", "  head_service: a:b:c")));
+    assertTrue(error(KUBERNETES.replace("namespace: ml", "namespace: [ml]"))
+        .startsWith("provider.namespace: must be a non-empty string"));
+    assertTrue(error(KUBERNETES.replace("namespace: ml", "zone: a"))
+        .startsWith("provider.zone: not a key of the kubernetes provider"));
+  }
+
   @Test
   void typesAreNotInstantiatedFromTheFile() {
     assertTrue(error("!!java.io.File [x]").startsWith("not YAML"));

@@ -23,7 +23,7 @@ final class DownCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      HeadAutoscaler.read(config); // a wrong file is named before anything stops
+      LeaderAutoscaler.readLocal(config, "down"); // a wrong file is named before anything stops
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

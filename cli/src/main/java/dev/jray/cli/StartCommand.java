@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -156,24 +157,25 @@ final class StartCommand implements Callable<Integer> {
       + " a head without a token writes).")
   Path tokenFile;
 
-  @Option(names = "--use-tls", description = "Mutual TLS on the event bus, link and transfer port"
-      + " (or JRAY_USE_TLS=1); needs the three files below.")
-  boolean useTls;
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
 
-  @Option(names = "--tls-server-cert", description = "This node's certificate, PEM (or JRAY_TLS_SERVER_CERT).")
-  String tlsServerCert;
-
-  @Option(names = "--tls-server-key", description = "Its private key, PKCS#8 PEM (or JRAY_TLS_SERVER_KEY).")
-  String tlsServerKey;
-
-  @Option(names = "--tls-ca-cert", description = "The cluster's CA certificate, PEM (or JRAY_TLS_CA_CERT).")
-  String tlsCaCert;
+  @Mixin KubernetesDiscoveryOptions kubernetesOptions = new KubernetesDiscoveryOptions();
 
   @Override
   public Integer call() throws Exception {
-    if (!head && address == null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "give --head, or --address HOST:PORT of a member to join through");
+    ClusterConfig.KubernetesDiscovery discovery;
+    try {
+      discovery = kubernetesOptions.discovery();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (!head && address == null && discovery == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --head, or"
+          + " --address HOST:PORT of a member to join through, or --kubernetes-discovery");
+    }
+    if (address != null && discovery != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--address: not with"
+          + " --kubernetes-discovery, which finds the members itself");
     }
     Map<String, QueueQuota> queues;
     HistoryRetention retention;
@@ -192,7 +194,7 @@ final class StartCommand implements Callable<Integer> {
             "--autoscaling-config: only the head runs the autoscaler");
       }
       try {
-        autoscaling = HeadAutoscaler.read(autoscalingConfig);
+        autoscaling = LeaderAutoscaler.read(autoscalingConfig);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--autoscaling-config: " + e.getMessage());
@@ -202,7 +204,7 @@ final class StartCommand implements Callable<Integer> {
     // found (or made) here, so a missing token fails now, not in a background node's log
     TokenSources.Found token = head ? CommandTokens.forHead(tokenFile)
         : CommandTokens.forMember(tokenFile);
-    TlsSettings tls = tlsSettings(); // a bad file fails here, not in the background process
+    TlsSettings tls = tlsOptions.settings(); // a bad file fails here, not in the background process
     if (metricsExportPort != null && !HeadJobs.portFree(host, metricsExportPort)) {
       throw new IllegalStateException("--metrics-export-port: port " + metricsExportPort + " on "
           + host + " is already in use; choose another, or leave it out for any free port");
@@ -215,7 +217,7 @@ final class StartCommand implements Callable<Integer> {
     String role = head ? NodeOptions.HEAD : NodeOptions.WORKER;
     Path remembered = head ? RememberedMembers.of(TokenSources.ofProcess().defaultFile().getParent(),
         clusterPort()) : null;
-    ClusterJoin join = join();
+    ClusterJoin join = join(discovery);
     if (head) {
       // a head restarted on its port rejoins the cluster that still runs, if any member it knew does
       List<ClusterAddress> members = new ArrayList<>(join.members());
@@ -236,16 +238,17 @@ final class StartCommand implements Callable<Integer> {
     Future<MetricsHttpVerticle> serving = keepsMetrics
         ? node.serveMetrics(host, metricsExportPort == null ? 0 : metricsExportPort)
         : Future.succeededFuture();
-    String clusterAddress = head ? node.address() : address;
+    // a member that found the others by discovery names itself: any live member lets one in
+    String clusterAddress = head || address == null ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
     CountDownLatch stopped = new CountDownLatch(1);
-    HeadAutoscaler autoscaler = autoscaling == null ? null
-        : HeadAutoscaler.start(autoscaling, node, clusterAddress, launchedNodesOptions(token));
+    // every node runs the passes: whichever leads autoscales (the head publishes the config)
+    LeaderAutoscaler autoscaler = LeaderAutoscaler.start(node,
+        driversJoinThrough(node.address(), clusterAddress), launchedNodesOptions(token),
+        autoscaling == null ? null : autoscalingConfig);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (autoscaler != null) {
-        autoscaler.close(); // the nodes it launched go with the head
-      }
+      autoscaler.close(); // the head's local launched nodes go with it
       node.close();
       stopped.countDown();
     }, "jray-stop"));
@@ -322,14 +325,20 @@ final class StartCommand implements Callable<Integer> {
     return String.join(",", members);
   }
 
-  /** The port (the head's default 6379, a worker's any), the members to join, the backups. */
-  private ClusterJoin join() {
-    ClusterJoin join = address != null ? ClusterJoin.through(address) : ClusterJoin.head(0);
-    return join.withPort(clusterPort()).withGcsBackups(gcsBackups);
+  /**
+   * The port (the head's default 6379, a worker's any), the members to join or the Kubernetes
+   * service they are the pods of, the backups.
+   */
+  private ClusterJoin join(ClusterConfig.KubernetesDiscovery discovery) {
+    ClusterJoin join = address != null ? ClusterJoin.through(address)
+        : head ? ClusterJoin.head(0) : ClusterJoin.kubernetes(0, discovery);
+    return join.withPort(clusterPort()).withGcsBackups(gcsBackups).withKubernetes(discovery);
   }
 
+  /** Discovered members listen on one port (6379 unless --port), each on its own pod's address. */
   private int clusterPort() {
-    return port != null ? port : head ? ClusterConfig.DEFAULT_HEAD_PORT : 0;
+    return port != null ? port
+        : head || kubernetesOptions.service != null ? ClusterConfig.DEFAULT_HEAD_PORT : 0;
   }
 
   /**
@@ -341,36 +350,8 @@ final class StartCommand implements Callable<Integer> {
     if (token.file() != null) {
       options.addAll(List.of("--token-file", token.file().toString()));
     }
-    if (useTls) {
-      options.add("--use-tls");
-    }
-    for (String[] given : new String[][] {{"--tls-server-cert", tlsServerCert},
-        {"--tls-server-key", tlsServerKey}, {"--tls-ca-cert", tlsCaCert}}) {
-      if (given[1] != null) {
-        options.addAll(List.of(given[0], given[1]));
-      }
-    }
+    options.addAll(tlsOptions.asStartOptions());
     return options;
-  }
-
-  /** The TLS options over the system properties over the environment; null if TLS is off. */
-  private TlsSettings tlsSettings() {
-    Map<String, String> options = new HashMap<>();
-    if (useTls) {
-      options.put("--use-tls", "true");
-    }
-    putIfGiven(options, "--tls-server-cert", tlsServerCert);
-    putIfGiven(options, "--tls-server-key", tlsServerKey);
-    putIfGiven(options, "--tls-ca-cert", tlsCaCert);
-    Map<String, String> props = new HashMap<>();
-    System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
-    return TlsSettings.find(options, props, System.getenv());
-  }
-
-  private static void putIfGiven(Map<String, String> options, String name, String value) {
-    if (value != null) {
-      options.put(name, value);
-    }
   }
 
   private Map<String, Double> nodeResources() {

@@ -45,7 +45,7 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ClusterSpec cluster;
     try {
-      cluster = HeadAutoscaler.read(config);
+      cluster = LeaderAutoscaler.readLocal(config, "up");
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -49,10 +49,11 @@ class ArchitectureTest {
           "verticles"),
       Module.of("autoscaler", "autoscaler", "api", "gcs"),
       Module.of("client", "client", "api", "gcs", "runtime", "verticles"),
+      Module.of("kubernetes", "kubernetes", "api", "gcs", "autoscaler"),
       Module.of("examples", "examples", "api"),
       Module.of("cli", "cli",
           "api", "gcs", "store", "scheduler", "placement", "runtime", "verticles", "jobs",
-          "autoscaler", "client", "examples"));
+          "autoscaler", "client", "kubernetes", "examples"));
 
   /** The one class that may use Vert.x's internal API: it adapts a Hazelcast-clustered Vert.x. */
   private static final String VERTX_INTERNAL_ADAPTER = "dev.jray.gcs.cluster.ClusteredVertx";
@@ -67,7 +68,7 @@ class ArchitectureTest {
   private static final String[] CLOCK_READERS = {"dev.jray.gcs..", "dev.jray.store..",
       "dev.jray.scheduler..", "dev.jray.task..", "dev.jray.resources..", "dev.jray.placement..",
       "dev.jray.link..", "dev.jray.attach..", "dev.jray.node..", "dev.jray.driver..",
-      "dev.jray.jobs..", "dev.jray.autoscaler..", "dev.jray.client.."};
+      "dev.jray.jobs..", "dev.jray.autoscaler..", "dev.jray.client..", "dev.jray.kubernetes.."};
 
   private static final JavaClasses JRAY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -54,7 +54,11 @@ class OptionValidationTest {
       "start --address h:1,,h:2                    | --address             | has an empty entry",
       "start --head --gcs-backups 7                | --gcs-backups         | '7' must be 0..6",
       "start --head --gcs-backups two              | --gcs-backups         | 'two' is not a whole number",
-      "start --num-cpus 1                          | --head                | give --head, or --address HOST:PORT"})
+      "start --num-cpus 1                          | --head                | give --head, or --address HOST:PORT",
+      "start --num-cpus 1                          | --kubernetes-discovery | or --kubernetes-discovery",
+      "start --head --kubernetes-namespace ml      | --kubernetes-namespace | only with --kubernetes-discovery",
+      "start --address h:1 --kubernetes-discovery  | --address             | not with --kubernetes-discovery",
+      "start --kubernetes-discovery=               | --kubernetes-discovery | the service name is empty"})
   void aBadValueIsOneLineNamingTheOption(String args, String option, String why) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

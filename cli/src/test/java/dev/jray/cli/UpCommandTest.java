@@ -40,7 +40,7 @@ class UpCommandTest {
   void aBadYamlIsOneLineNamingTheKeyAndStartsNothing() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.yaml"), YAML.replace("CPU: 1}", "CPU: one}"));
     Path kube = Files.writeString(dir.resolve("kube.yaml"), YAML.replace("type: local",
-        "type: kubernetes"));
+        "type: kubernetes, image: jray:1, head_service: jray-head"));
     for (String[] args : List.of(new String[] {"up", bad.toString()},
         new String[] {"down", bad.toString()})) {
       String[] r = run(args);
@@ -52,7 +52,11 @@ class UpCommandTest {
       assertEquals("", r[2]);
     }
     String[] r = run("up", kube.toString());
-    assertTrue(r[1].contains("provider.type: 'kubernetes' is not supported here"), r[1]);
+    assertTrue(r[1].contains("provider.type: 'kubernetes': jray up runs local clusters only; on"
+        + " Kubernetes the head runs the autoscaler from the manifests' cluster YAML: kubectl apply"
+        + " -f deploy/kubernetes/"), r[1]);
+    r = run("down", kube.toString());
+    assertTrue(r[1].contains("kubectl delete -f deploy/kubernetes/"), r[1]);
     r = run("up", dir.resolve("missing.yaml").toString());
     assertTrue(r[1].contains("missing.yaml: cannot be read"), r[1]);
   }
@@ -65,6 +69,6 @@ class UpCommandTest {
     up.port = 7000;
     assertEquals(List.of("start", "--head", "--port", "7000", "--autoscaling-config",
         yaml.toAbsolutePath().toString(), "--num-cpus", "2", "--num-gpus", "1", "--resources",
-        "{\"acc\":3}"), up.startArgs(HeadAutoscaler.read(yaml)));
+        "{\"acc\":3}"), up.startArgs(LeaderAutoscaler.read(yaml)));
   }
 }

@@ -180,23 +180,25 @@ public final class ClusterNode implements AutoCloseable {
       config = ClusterConfig.head(options.host(), join.port(), options.token())
           .alsoJoining(join.members());
     } else {
-      if (join.members().isEmpty()) {
+      if (join.members().isEmpty() && join.kubernetes() == null) {
         throw new IllegalArgumentException("a " + options.role() + " needs the address of a member"
             + " to join through");
       }
       if (join.port() != 0 && !driver) {
         ClusterConfig.checkPortFree(options.host(), join.port());
       }
-      config = ClusterConfig.member(join.membersText(), options.host(),
+      config = ClusterConfig.member(join.members(), options.host(),
           driver ? ClusterConfig.Role.DRIVER : ClusterConfig.Role.WORKER, driver, options.token())
           .port(driver ? 0 : join.port());
     }
     config.nodeId(options.nodeId()).gcsBackups(join.gcsBackups()).tls(options.tls())
+        .kubernetesDiscovery(join.kubernetes())
         .metrics(metrics == null ? null : metrics.vertxMetrics());
     long t0 = time.nanoseconds();
     ClusteredVertx cluster = await(config.join(options.host()),
         "join the cluster" + (head ? " as head on " + options.host() + ":" + join.port()
-            : " at " + join.membersText()));
+            : join.kubernetes() != null ? " through Kubernetes service "
+                + join.kubernetes().serviceName() : " at " + join.membersText()));
     // a node that runs tasks hosts worker processes: it relays their GCS, membership and bus
     ProcessHosting hosting = options.runsTasks() ? ProcessHosting.register(cluster, options) : null;
     try {

@@ -38,9 +38,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Builds the Hazelcast {@link Config} of one member of a jray cluster. The head listens on a fixed
  * port (6379 unless {@code --port}); workers listen on the port they are given or an ephemeral
- * one, drivers on an ephemeral one. Members join by TCP-IP only, through any member of the list
+ * one, drivers on an ephemeral one. Members join by TCP-IP, through any member of the list
  * they are given (the head, or any live member once the head is gone): Hazelcast asks the
- * members it reaches for the whole cluster. A head given other members joins the cluster they
+ * members it reaches for the whole cluster; or, with {@link #kubernetesDiscovery}, through the
+ * pods behind a Kubernetes service, which Hazelcast asks the Kubernetes API for (TCP-IP off). A head given other members joins the cluster they
  * run (a restarted head), else starts one. Drivers are usually lite members: in the cluster,
  * holding no data. The GCS maps keep {@link #DEFAULT_GCS_BACKUPS} backups unless told otherwise,
  * so that many members may die at once without losing a record.
@@ -102,6 +103,26 @@ public final class ClusterConfig {
   private TlsSettings tls;
   /** Vert.x's metrics for the member's Vert.x; null (the default): none. */
   private VertxMetricsFactory metrics;
+  /** Members found through this Kubernetes service in place of TCP-IP; null (the default): TCP-IP. */
+  private KubernetesDiscovery kubernetes;
+
+  /**
+   * Hazelcast's Kubernetes discovery (API mode): the members are the pods behind {@code
+   * serviceName}, each listening on the member port. Needs get and list on endpoints,
+   * endpointslices, pods and services for the pod's service account.
+   *
+   * @param namespace the service's namespace; null: the pod's own
+   */
+  public record KubernetesDiscovery(String serviceName, String namespace) {
+    public KubernetesDiscovery {
+      if (serviceName == null || serviceName.isBlank()) {
+        throw new IllegalArgumentException("the Kubernetes service name of the members is empty");
+      }
+      if (namespace != null && namespace.isBlank()) {
+        namespace = null;
+      }
+    }
+  }
 
   private ClusterConfig(Role role, String host, int port, List<ClusterAddress> seeds,
       boolean liteMember, ClusterToken token) {
@@ -134,10 +155,28 @@ public final class ClusterConfig {
    */
   public static ClusterConfig member(
       String addresses, String host, Role role, boolean liteMember, ClusterToken token) {
+    return member(ClusterAddress.parseList(addresses), host, role, liteMember, token);
+  }
+
+  /**
+   * As {@link #member(String, String, Role, boolean, ClusterToken)}, with the members parsed; none
+   * only for a member that finds them by {@link #kubernetesDiscovery}.
+   */
+  public static ClusterConfig member(List<ClusterAddress> members, String host, Role role,
+      boolean liteMember, ClusterToken token) {
     if (role == Role.HEAD) {
       throw new IllegalArgumentException("use ClusterConfig.head(host, port, token) for the head");
     }
-    return new ClusterConfig(role, host, 0, ClusterAddress.parseList(addresses), liteMember, token);
+    return new ClusterConfig(role, host, 0, members, liteMember, token);
+  }
+
+  /**
+   * Finds the members through Hazelcast's Kubernetes discovery in place of TCP-IP (the members
+   * given are then not asked); null (the default) joins by TCP-IP.
+   */
+  public ClusterConfig kubernetesDiscovery(KubernetesDiscovery discovery) {
+    this.kubernetes = discovery;
+    return this;
   }
 
   /**
@@ -259,9 +298,22 @@ public final class ClusterConfig {
     join.getAwsConfig().setEnabled(false);
     join.getGcpConfig().setEnabled(false);
     join.getAzureConfig().setEnabled(false);
-    join.getKubernetesConfig().setEnabled(false);
     join.getEurekaConfig().setEnabled(false);
-    seeds.forEach(join.getTcpIpConfig().setEnabled(true)::addMember);
+    if (kubernetes == null) {
+      join.getKubernetesConfig().setEnabled(false);
+      seeds.forEach(join.getTcpIpConfig().setEnabled(true)::addMember);
+    } else {
+      join.getTcpIpConfig().setEnabled(false);
+      // every member listens on the same port, each on its own pod's address
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-name", kubernetes.serviceName())
+          .setProperty("service-port", Integer.toString(port > 0 ? port : DEFAULT_HEAD_PORT))
+          // a member that is starting is not ready yet, and others must find it all the same
+          .setProperty("resolve-not-ready-addresses", "true");
+      if (kubernetes.namespace() != null) {
+        join.getKubernetesConfig().setProperty("namespace", kubernetes.namespace());
+      }
+    }
 
     config.setProperty("hazelcast.phone.home.enabled", "false");
     // Hazelcast's log lines would start with the cluster name, which lets anyone in
@@ -372,8 +424,11 @@ public final class ClusterConfig {
           .setTrustOptions(tls.trustOptions())
           .setEnabledSecureTransportProtocols(Set.of(TlsSettings.PROTOCOL));
     }
-    String head = String.join(",",
-        hazelcastConfig.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    JoinConfig joining = hazelcastConfig.getNetworkConfig().getJoin();
+    String head = joining.getKubernetesConfig().isEnabled()
+        ? "the pods of Kubernetes service "
+            + joining.getKubernetesConfig().getProperty("service-name")
+        : String.join(",", joining.getTcpIpConfig().getMembers());
     VertxBuilder builder = Vertx.builder().with(options);
     if (metrics != null) {
       builder.withMetrics(metrics);

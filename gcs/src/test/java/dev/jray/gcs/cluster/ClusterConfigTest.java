@@ -43,7 +43,7 @@ class ClusterConfigTest {
     assertFalse(join.getMulticastConfig().isEnabled());
     assertFalse(join.isAutoDetectionEnabled());
     assertFalse(join.getAwsConfig().isEnabled());
-    assertFalse(join.getKubernetesConfig().isEnabled());
+    assertFalse(join.getKubernetesConfig().isEnabled(), "off unless asked for");
     assertTrue(join.getTcpIpConfig().isEnabled());
     assertEquals(List.of("127.0.0.1:6379"), join.getTcpIpConfig().getMembers());
     assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"));
@@ -139,6 +139,35 @@ class ClusterConfigTest {
       assertEquals("the head died", restarted.getMap("jray.kv").get("before"));
       assertEquals(cluster.headPort(), restarted.getCluster().getLocalMember().getAddress().getPort());
     }
+  }
+
+  @Test
+  void kubernetesDiscoveryFindsTheServicesPodsInPlaceOfTcpIp() {
+    ClusterConfig.KubernetesDiscovery discovery =
+        new ClusterConfig.KubernetesDiscovery("jray-members", "ml");
+    Config head = ClusterConfig.head(HOST, 6379, ClusterToken.generate())
+        .kubernetesDiscovery(discovery).build();
+    JoinConfig join = head.getNetworkConfig().getJoin();
+    assertTrue(join.getKubernetesConfig().isEnabled());
+    assertFalse(join.getTcpIpConfig().isEnabled());
+    assertTrue(join.getTcpIpConfig().getMembers().isEmpty());
+    assertEquals("jray-members", join.getKubernetesConfig().getProperty("service-name"));
+    assertEquals("ml", join.getKubernetesConfig().getProperty("namespace"));
+    assertEquals("6379", join.getKubernetesConfig().getProperty("service-port"));
+    assertFalse(join.getMulticastConfig().isEnabled());
+    assertDoesNotThrow(join::verify, "one join method: Hazelcast refuses TCP-IP beside discovery");
+
+    // a worker given no member finds them all the same, on the port every member listens on
+    Config worker = ClusterConfig.member(List.of(), HOST, Role.WORKER, false,
+        ClusterToken.generate()).port(7000)
+        .kubernetesDiscovery(new ClusterConfig.KubernetesDiscovery("svc", " ")).build();
+    JoinConfig workerJoin = worker.getNetworkConfig().getJoin();
+    assertTrue(workerJoin.getKubernetesConfig().isEnabled());
+    assertEquals("7000", workerJoin.getKubernetesConfig().getProperty("service-port"));
+    assertNull(workerJoin.getKubernetesConfig().getProperty("namespace"), "the pod's own");
+    assertEquals(List.of(HOST), interfaces(worker));
+    assertThrows(IllegalArgumentException.class,
+        () -> new ClusterConfig.KubernetesDiscovery(" ", null));
   }
 
   @Test
