@@ -360,6 +360,23 @@ public final class LocalCluster implements AutoCloseable {
     return last[0];
   }
 
+  /**
+   * As {@link #awaitStatus(Predicate, Duration)}, asking through {@code address}; a status that
+   * fails (the members still settling after a death) counts as not yet.
+   */
+  public Status awaitStatus(String address, Predicate<Status> condition, Duration timeout) {
+    Status[] last = new Status[1];
+    Await.until(Time.SYSTEM, timeout, () -> {
+      try {
+        return condition.test(last[0] = status(address));
+      } catch (AssertionError notAnswering) {
+        return false;
+      }
+    });
+    return last[0];
+  }
+
+
   // ---------------------------------------------------------------- processes
 
   private List<String> jvm(List<String> jvmOptions) {

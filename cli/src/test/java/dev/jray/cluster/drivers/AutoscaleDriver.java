@@ -47,6 +47,8 @@ public final class AutoscaleDriver {
           System.out.flush();
           Thread.sleep(Long.parseLong(args[1]));
         }
+        case "needs" -> Driver.result("node", Ray.task(Fns::nodeId)
+            .setResources(Map.of(args[1], 1.0)).remote().get(240_000));
         default -> throw new IllegalArgumentException(args[0]);
       }
     });
