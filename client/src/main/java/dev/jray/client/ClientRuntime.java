@@ -26,6 +26,7 @@ import dev.jray.runtime.ParallelActors;
 import dev.jray.runtime.RuntimeEnvs;
 import io.vertx.core.buffer.Buffer;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +147,9 @@ final class ClientRuntime implements RayRuntime {
     refIds.put(handle, id);
     connection.send(ClientProtocol.appendBytes(Buffer.buffer(bytes.length + 16).appendByte(op)
         .appendLong(handle), bytes));
+    // the refs inside stay reachable until the frame naming them is queued: a RELEASE of one,
+    // queued by the cleaner, then comes after it
+    Reference.reachabilityFence(body);
     ClientObjectRef<T> ref = new ClientObjectRef<>(this, handle, id);
     CLEANER.register(ref, () -> release(handle));
     return ref;
@@ -176,8 +180,10 @@ final class ClientRuntime implements RayRuntime {
   /** Runs one of the driver's named requests; blocks for its result. */
   Object invoke(String method, Object... args) {
     byte[] body = encode(new ClientRequests.Invocation(method, args));
-    return decode(await(request(ClientProtocol.INVOKE,
-        f -> ClientProtocol.appendBytes(f, body)), method));
+    CompletableFuture<byte[]> reply = request(ClientProtocol.INVOKE,
+        f -> ClientProtocol.appendBytes(f, body));
+    Reference.reachabilityFence(args);
+    return decode(await(reply, method));
   }
 
   private Object decode(byte[] bytes) {
@@ -283,8 +289,10 @@ final class ClientRuntime implements RayRuntime {
     if (h.length == 0) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return request(ClientProtocol.GET, f -> appendLongs(f.appendLong(timeoutMs), h))
-        .thenApply(b -> {
+    CompletableFuture<byte[]> reply = request(ClientProtocol.GET,
+        f -> appendLongs(f.appendLong(timeoutMs), h));
+    Reference.reachabilityFence(refs);
+    return reply.thenApply(b -> {
           @SuppressWarnings("unchecked")
           List<Object> values = (List<Object>) decode(b);
           return values;
@@ -300,8 +308,10 @@ final class ClientRuntime implements RayRuntime {
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, int timeoutMs,
       boolean fetchLocal) {
     long[] h = handlesOf(refs);
-    byte[] body = await(request(ClientProtocol.WAIT, f -> appendLongs(f.appendInt(numReturns)
-        .appendInt(timeoutMs).appendByte((byte) (fetchLocal ? 1 : 0)), h)), "wait");
+    CompletableFuture<byte[]> reply = request(ClientProtocol.WAIT, f -> appendLongs(
+        f.appendInt(numReturns).appendInt(timeoutMs).appendByte((byte) (fetchLocal ? 1 : 0)), h));
+    Reference.reachabilityFence(refs);
+    byte[] body = await(reply, "wait");
     int[] readyIndexes = (int[]) decode(body);
     boolean[] isReady = new boolean[refs.size()];
     for (int i : readyIndexes) {
@@ -357,6 +367,7 @@ final class ClientRuntime implements RayRuntime {
     actorIds.put(handle, id);
     connection.send(ClientProtocol.appendBytes(Buffer.buffer(bytes.length + 16)
         .appendByte(ClientProtocol.CREATE_ACTOR).appendLong(handle), bytes));
+    Reference.reachabilityFence(args);
     return new ClientActorHandle<>(this, handle, id);
   }
 

@@ -101,10 +101,10 @@ final class SessionRequests implements WireObjects.Resolver {
         long request = f.longValue();
         long timeoutMs = f.longValue();
         long[] handles = f.longs();
-        beside(request, () -> {
-          List<ObjectRef<Object>> wanted = refsOf(handles);
-          return wire.serialize(new ArrayList<>(runtime.get(wanted, timeoutMs)));
-        });
+        List<ObjectRef<Object>> wanted = resolved(request, handles);
+        if (wanted != null) { // (resolved here, in order: a RELEASE after it must not win)
+          beside(request, () -> wire.serialize(new ArrayList<>(runtime.get(wanted, timeoutMs))));
+        }
       }
       case ClientProtocol.WAIT -> {
         long request = f.longValue();
@@ -112,8 +112,11 @@ final class SessionRequests implements WireObjects.Resolver {
         int timeoutMs = f.intValue();
         boolean fetchLocal = f.bool();
         long[] handles = f.longs();
-        beside(request, () -> wire.serialize(readyIndexes(refsOf(handles), numReturns, timeoutMs,
-            fetchLocal)));
+        List<ObjectRef<Object>> wanted = resolved(request, handles);
+        if (wanted != null) {
+          beside(request, () -> wire.serialize(readyIndexes(wanted, numReturns, timeoutMs,
+              fetchLocal)));
+        }
       }
       case ClientProtocol.RELEASE -> {
         long handle = f.longValue();
@@ -237,6 +240,16 @@ final class SessionRequests implements WireObjects.Resolver {
       out.add((ObjectRef<Object>) ref(h));
     }
     return out;
+  }
+
+  /** The refs of {@code handles}; null, the request answered with the failure, if one is not. */
+  private List<ObjectRef<Object>> resolved(long request, long[] handles) {
+    try {
+      return refsOf(handles);
+    } catch (RuntimeException e) {
+      answer(ClientProtocol.REPLY, request, false, RemoteErrors.write(e));
+      return null;
+    }
   }
 
   /** Runs a request that may block on a thread of its own; answers with its result. */
