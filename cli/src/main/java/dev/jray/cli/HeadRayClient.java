@@ -3,12 +3,14 @@ package dev.jray.cli;
 import dev.jray.client.server.RayClientServer;
 import dev.jray.client.server.SessionProcesses;
 import dev.jray.gcs.cluster.ClusterAddress;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.node.AttachTarget;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeVerticle;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,10 +32,11 @@ final class HeadRayClient {
    * skipped with a warning (a second head on one machine), any other port taken is an error.
    *
    * @param clusterAddress the members the session drivers join through
+   * @param tls the cluster's TLS, which the client port speaks too; null for none
    * @return the {@code jray://} address clients use, or null if not served
    */
   static String start(ClusterNode node, TokenSources.Found token, String host, int port,
-      boolean defaultPort, String clusterAddress) throws Exception {
+      boolean defaultPort, String clusterAddress, TlsSettings tls) throws Exception {
     if (!HeadJobs.portFree(host, port)) {
       if (defaultPort) {
         LOG.warn("the Ray Client server is not served: port {} is taken (give a free"
@@ -48,13 +51,17 @@ final class HeadRayClient {
         new ClusterAddress(n.options().host(), n.linkPort())).toString();
     Path tokenFile = HeadJobs.driverTokenFile(token, HeadJobs.jobsDir(),
         n.options().nodeId().toString());
+    Map<String, String> env = new HashMap<>(Map.of("JRAY_ADDRESS", clusterAddress,
+        AttachTarget.VARIABLE, attach));
+    if (tls != null) {
+      env.putAll(tls.environment()); // their link to the head, and their stream, speak TLS too
+    }
     SessionProcesses drivers = new SessionProcesses(host, port, tokenFile,
-        NodeProcesses.logDir(), Map.of("JRAY_ADDRESS", clusterAddress,
-            AttachTarget.VARIABLE, attach));
+        NodeProcesses.logDir(), env);
     Duration grace = Duration.ofSeconds(Long.getLong(GRACE_PROPERTY, 30));
     Path packages = Path.of(System.getProperty("java.io.tmpdir"), "jray", "client-packages");
     RayClientServer.deploy(n.getVertx(), new RayClientServer.Options(host, port,
-            token.token(), grace, packages, drivers))
+            token.token(), grace, packages, drivers, tls))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return "jray://" + host + ":" + port;
   }

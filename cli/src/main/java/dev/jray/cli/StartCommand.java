@@ -270,7 +270,8 @@ final class StartCommand implements Callable<Integer> {
         : null;
     String rayClient = head ? HeadRayClient.start(node, token, host,
         rayClientServerPort == null ? ClientProtocol.DEFAULT_PORT : rayClientServerPort,
-        rayClientServerPort == null, driversJoinThrough(node.address(), clusterAddress)) : null;
+        rayClientServerPort == null, driversJoinThrough(node.address(), clusterAddress), tls)
+        : null;
     // one write: whoever reads the output on the up line also finds the lines that follow it
     StringBuilder up = new StringBuilder();
     up.append("jray ").append(role).append(" node ").append(node.node().options().nodeId())

@@ -44,6 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TlsIT {
   private static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(150);
   private static TestPki.NodeFiles driverFiles;
+  /** The head's Ray Client port, which speaks TLS as the cluster does. */
+  private static final int CLIENT_PORT = LocalCluster.freePort();
   private static TestPki.NodeFiles strangerFiles;
 
   @RegisterExtension
@@ -54,7 +56,8 @@ class TlsIT {
     TestPki ca = TestPki.create("cluster", pki);
     driverFiles = ca.issue("driver", "EC");
     strangerFiles = TestPki.create("stranger", pki).issue("intruder", "EC");
-    c.startHead("{\"H\":1}", tlsOptions(ca.issue("head", "RSA"), "-Xmx1g"));
+    c.startHead("{\"H\":1}", List.of("--ray-client-server-port", Integer.toString(CLIENT_PORT)),
+        tlsOptions(ca.issue("head", "RSA"), "-Xmx1g"));
     c.startWorker("worker", "{\"W\":1}", tlsOptions(ca.issue("worker", "EC"), "-Xmx1g"));
   }
 
@@ -81,6 +84,17 @@ class TlsIT {
     LocalCluster c = CLUSTER.get();
     JvmResult r = c.runDriver(DRIVER_TIMEOUT, driverOptions(), TasksDriver.class,
         "20", "10", "W", "1.0");
+    assertTrue(r.ok(), r.describe());
+    assertEquals(Map.of(c.node("worker").nodeId(), 20), ClusterIT.perNode(r.result("nodes")),
+        r.describe());
+  }
+
+  @Test
+  @Order(1)
+  void aRayClientRunsTasksOverTls() {
+    LocalCluster c = CLUSTER.get();
+    JvmResult r = c.startDriver("jray://127.0.0.1:" + CLIENT_PORT, driverOptions(),
+        TasksDriver.class, "20", "10", "W", "1.0").await(DRIVER_TIMEOUT);
     assertTrue(r.ok(), r.describe());
     assertEquals(Map.of(c.node("worker").nodeId(), 20), ClusterIT.perNode(r.result("nodes")),
         r.describe());

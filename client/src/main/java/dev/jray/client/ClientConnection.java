@@ -3,6 +3,7 @@ package dev.jray.client;
 import dev.jray.api.exception.RayException;
 import dev.jray.client.ClientProtocol.Reader;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.time.Time;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -57,15 +58,21 @@ final class ClientConnection implements AutoCloseable {
   /** Set by the handshake. */
   private volatile Handshake.Ready session;
   private volatile boolean closed;
+  /** Set by the first {@link #close}. */
+  private final java.util.concurrent.atomic.AtomicBoolean stopped =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  private ClientConnection(String host, int port, ClusterToken token, Consumer<Reader> onFrame,
-      Consumer<RayException> onBreak, Time time) {
+  private ClientConnection(String host, int port, ClusterToken token, TlsSettings tls,
+      Consumer<Reader> onFrame, Consumer<RayException> onBreak, Time time) {
     this.vertx = withoutDnsResolver(() -> Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(1).setWorkerPoolSize(1)));
     this.context = vertx.getOrCreateContext();
+    HttpClientOptions http = new HttpClientOptions().setHttp2ClearTextUpgrade(false);
+    if (tls != null) {
+      http.setSsl(true).setUseAlpn(true).setTrustOptions(tls.trustOptions());
+    }
     this.grpc = GrpcClient.client(vertx,
-        new GrpcClientOptions().setMaxMessageSize(ClientProtocol.MAX_MESSAGE_BYTES),
-        new HttpClientOptions().setHttp2ClearTextUpgrade(false));
+        new GrpcClientOptions().setMaxMessageSize(ClientProtocol.MAX_MESSAGE_BYTES), http);
     // resolved here: Vert.x's own resolver would hold a UDP socket open for the client's life
     this.server = SocketAddress.inetSocketAddress(new InetSocketAddress(host, port));
     this.authorization = "Bearer " + token.reveal();
@@ -101,12 +108,13 @@ final class ClientConnection implements AutoCloseable {
   /**
    * Connects and runs the handshake; blocks until the session's driver is ready.
    *
+   * @param tls this process's TLS settings (the cluster's CA is trusted), or null for none
    * @throws RayException naming the server and the cause if it cannot
    */
-  static ClientConnection open(String host, int port, ClusterToken token, Handshake hello,
-      Consumer<Reader> onFrame, Consumer<RayException> onBreak, Time time) {
+  static ClientConnection open(String host, int port, ClusterToken token, TlsSettings tls,
+      Handshake hello, Consumer<Reader> onFrame, Consumer<RayException> onBreak, Time time) {
     long t0 = time.nanoseconds();
-    ClientConnection c = new ClientConnection(host, port, token, onFrame, onBreak, time);
+    ClientConnection c = new ClientConnection(host, port, token, tls, onFrame, onBreak, time);
     try {
       c.session = c.handshake(hello).get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       LOG.debug("Ray Client session {} ready in {} ms", c.session.sessionId(),
@@ -219,6 +227,9 @@ final class ClientConnection implements AutoCloseable {
   /** Ends the stream (the head ends the session) and stops this connection's Vert.x. Blocks. */
   @Override
   public void close() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     closed = true;
     CompletableFuture<Void> done = new CompletableFuture<>();
     context.runOnContext(v -> {

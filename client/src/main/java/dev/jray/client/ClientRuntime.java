@@ -62,6 +62,8 @@ final class ClientRuntime implements RayRuntime {
   private final Map<Long, CompletableFuture<byte[]>> replies = new ConcurrentHashMap<>();
   private final ClientRuntimeContext context;
   private final ParallelActors parallelActors = new ParallelActors(this);
+  /** Ends the session cleanly when the JVM exits without {@code Ray.shutdown()}. */
+  private final Thread shutdownHook;
   /** Each method reference's class, named once: the driver gets names, not lambdas. */
   private final Map<Class<?>, DescribedFunction> functions = new ConcurrentHashMap<>();
 
@@ -71,6 +73,8 @@ final class ClientRuntime implements RayRuntime {
     this.connection = opener.open(this::onFrame, this::onBreak);
     Handshake.Ready ready = connection.session();
     this.context = new ClientRuntimeContext(this, ready);
+    this.shutdownHook = new Thread(this::close, "jray-client-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** What opens a runtime's connection; the connector's, or a test's. */
@@ -238,6 +242,16 @@ final class ClientRuntime implements RayRuntime {
 
   @Override
   public void shutdown() {
+    close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook runs, or ran
+    }
+  }
+
+  /** Ends the session: the head ends it at once, with no reconnect grace. */
+  private void close() {
     connection.close();
     onBreak(new RayException("the Ray Client was shut down"));
   }

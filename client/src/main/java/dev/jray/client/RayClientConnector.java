@@ -6,6 +6,7 @@ import dev.jray.client.ClientProtocol.Reader;
 import dev.jray.driver.ClientConnector;
 import dev.jray.gcs.cluster.ClusterAddress;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.serialization.Serializer;
 import dev.jray.gcs.serialization.Serializers;
@@ -37,6 +38,7 @@ public final class RayClientConnector implements ClientConnector {
     }
     ClusterAddress server = ClusterAddress.parse(hostPort, "the Ray Client address " + address);
     ClusterToken token = TokenSources.ofProcess().require(null);
+    TlsSettings tls = TlsSettings.ofProcess(); // the cluster's TLS: its CA is trusted
     String env = System.getProperty("jray.job.runtime-env", System.getenv("JRAY_JOB_RUNTIME_ENV"));
     String runtimeEnv = CoreWorker.validRuntimeEnv(env);
     String namespace = System.getProperty("jray.namespace");
@@ -69,7 +71,7 @@ public final class RayClientConnector implements ClientConnector {
 
       @Override
       public ClientConnection open(Consumer<Reader> onFrame, Consumer<RayException> onBreak) {
-        return ClientConnection.open(server.host(), server.port(), token, hello, onFrame,
+        return ClientConnection.open(server.host(), server.port(), token, tls, hello, onFrame,
             onBreak, Time.SYSTEM);
       }
     });

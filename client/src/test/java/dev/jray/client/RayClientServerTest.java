@@ -57,7 +57,7 @@ class RayClientServerTest {
     vertx = Vertx.vertx();
     serverPort = freePort();
     RayClientServer.deploy(vertx, new RayClientServer.Options("127.0.0.1", serverPort, TOKEN,
-        Duration.ofSeconds(2), packages.resolve("store"), this::launchStandIn))
+        Duration.ofSeconds(2), packages.resolve("store"), this::launchStandIn, null))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     proxyPort = freePort();
     startProxy();
@@ -124,7 +124,7 @@ class RayClientServerTest {
   /** A client's connection through the proxy; its echoed INVOKE bodies go to {@code replies}. */
   private ClientConnection connect(ClusterToken token, Handshake hello,
       Map<Long, CompletableFuture<byte[]>> replies, List<RayException> breaks) {
-    return ClientConnection.open("127.0.0.1", proxyPort, token, hello, f -> {
+    return ClientConnection.open("127.0.0.1", proxyPort, token, null, hello, f -> {
       f.op();
       long request = f.longValue();
       f.bool();

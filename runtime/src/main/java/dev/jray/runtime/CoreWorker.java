@@ -183,6 +183,15 @@ public final class CoreWorker {
     return owners.links().request(node, message);
   }
 
+  /**
+   * The calling thread is about to idle: what it submitted or sent leaves now, rather than when
+   * the link's flusher gets to it (a millisecond later). Never blocks.
+   */
+  public void flushCurrentThread() {
+    tasks.flushCurrentThread();
+    hosted.flushCurrentThread();
+  }
+
   /** Sends {@code message} to a node over its link (to a worker process, say). Never blocks. */
   public void send(UniqueId node, Object message) {
     owners.links().send(node, message);

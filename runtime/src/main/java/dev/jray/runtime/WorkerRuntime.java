@@ -54,6 +54,14 @@ public final class WorkerRuntime implements RayRuntime {
     this.context = new RuntimeContextImpl(worker);
   }
 
+  /**
+   * The calling thread, which submitted work, is about to idle rather than block on a get: what
+   * it submitted leaves now (a thread that gets flushes by itself). Never blocks.
+   */
+  public void flushCurrentThread() {
+    worker.flushCurrentThread();
+  }
+
   @Override
   public void shutdown() {
     onShutdown.run();

@@ -5,6 +5,7 @@ import dev.jray.client.ClientProtocol.Reader;
 import dev.jray.gcs.ids.IdFactory;
 import dev.jray.gcs.security.BearerAuthorization;
 import dev.jray.gcs.security.ClusterToken;
+import dev.jray.gcs.security.TlsSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -54,9 +55,10 @@ public final class RayClientServer extends VerticleBase {
   /**
    * @param reconnectGrace how long a session outlives its client's broken stream
    * @param packages where the clients' code packages are kept
+   * @param tls the cluster's TLS (the port then speaks TLS, the token still required), or null
    */
   public record Options(String host, int port, ClusterToken token, Duration reconnectGrace,
-      Path packages, SessionLauncher launcher) {
+      Path packages, SessionLauncher launcher, TlsSettings tls) {
     public Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(token, "token");
@@ -93,8 +95,13 @@ public final class RayClientServer extends VerticleBase {
         new GrpcServerOptions().setMaxMessageSize(ClientProtocol.MAX_MESSAGE_BYTES));
     grpc.callHandler(ClientProtocol.connectServer(), this::onClient);
     grpc.callHandler(ClientProtocol.backendServer(), this::onBackend);
-    http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
-        .setPort(options.port()).setHttp2ClearTextEnabled(true));
+    HttpServerOptions listen = new HttpServerOptions().setHost(options.host())
+        .setPort(options.port()).setHttp2ClearTextEnabled(true);
+    if (options.tls() != null) {
+      // the token authenticates the client: it needs the cluster's CA, no certificate of its own
+      listen.setSsl(true).setUseAlpn(true).setKeyCertOptions(options.tls().keyCertOptions());
+    }
+    http = vertx.createHttpServer(listen);
     return http.requestHandler(grpc).listen().onSuccess(s -> LOG.info(
         "Ray Client server listening on {}:{}", options.host(), s.actualPort()));
   }

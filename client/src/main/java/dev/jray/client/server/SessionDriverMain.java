@@ -4,9 +4,11 @@ import dev.jray.api.Ray;
 import dev.jray.api.runtimecontext.RuntimeContext;
 import dev.jray.client.ClientProtocol;
 import dev.jray.client.FrameOutbox;
+import dev.jray.gcs.security.TlsSettings;
 import dev.jray.gcs.security.TokenSources;
 import dev.jray.gcs.serialization.Serializers;
 import dev.jray.gcs.time.Time;
+import dev.jray.runtime.WorkerRuntime;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -55,15 +57,20 @@ public final class SessionDriverMain {
     RuntimeContext context = Ray.getRuntimeContext();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Context loop = vertx.getOrCreateContext();
+    HttpClientOptions http = new HttpClientOptions().setHttp2ClearTextUpgrade(false);
+    TlsSettings tls = TlsSettings.ofProcess();
+    if (tls != null) {
+      http.setSsl(true).setUseAlpn(true).setTrustOptions(tls.trustOptions());
+    }
     GrpcClient grpc = GrpcClient.client(vertx,
-        new GrpcClientOptions().setMaxMessageSize(ClientProtocol.MAX_MESSAGE_BYTES),
-        new HttpClientOptions().setHttp2ClearTextUpgrade(false));
+        new GrpcClientOptions().setMaxMessageSize(ClientProtocol.MAX_MESSAGE_BYTES), http);
     CompletableFuture<Void> ended = new CompletableFuture<>();
     AtomicReference<GrpcClientRequest<Buffer, Buffer>> backend = new AtomicReference<>();
     FrameOutbox outbox = new FrameOutbox(loop, batch -> backend.get().write(batch));
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     SessionRequests requests = new SessionRequests(Ray.internal(), Serializers.fory(),
         loader != null ? loader : SessionDriverMain.class.getClassLoader(), outbox::send);
+    Runnable flush = Ray.internal() instanceof WorkerRuntime w ? w::flushCurrentThread : () -> {};
     // requests run in order on one thread: an actor's calls reach it in the order they were made
     ExecutorService ordered = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "jray-client-session");
@@ -87,6 +94,7 @@ public final class SessionDriverMain {
             response.handler(batch -> ordered.execute(() -> {
               try {
                 ClientProtocol.frames(batch, requests::onFrame);
+                flush.run(); // the thread idles next: its submissions leave now
               } catch (RuntimeException e) {
                 LOG.error("a malformed request from the Ray Client: {}", e.toString());
                 ended.completeExceptionally(e);
