@@ -62,6 +62,8 @@ class RayClientIT {
     // a sanity check of the member's own results, so that two equal wrong answers fail too
     assertEquals("49", expected.get("task"));
     assertEquals("328350", expected.get("get-list"));
+    assertEquals("30", expected.get("returned-refs"));
+    assertEquals("2", expected.get("returned-actor"));
     assertEquals("5/1 slow-unready=true", expected.get("wait"));
     assertEquals("RayTimeoutException", expected.get("get-timeout"));
     assertEquals("RayTaskException true", expected.get("task-error"));

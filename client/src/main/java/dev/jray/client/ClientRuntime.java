@@ -191,7 +191,28 @@ final class ClientRuntime implements RayRuntime {
   }
 
   private Object decode(byte[] bytes) {
-    return serializer.deserialize(bytes, loader);
+    ClientRuntime outer = DECODING.get();
+    DECODING.set(this);
+    try {
+      return serializer.deserialize(bytes, loader);
+    } finally {
+      DECODING.set(outer);
+    }
+  }
+
+  /** The runtime decoding a reply on this thread: a ref inside becomes one of its handles. */
+  private static final ThreadLocal<ClientRuntime> DECODING = new ThreadLocal<>();
+
+  /** A ref the driver numbered inside a value it sent (a task's result that holds refs). */
+  static ClientObjectRef<?> decodedRef(long handle, ObjectId id) {
+    ClientRuntime runtime = DECODING.get();
+    if (runtime == null) {
+      throw new IllegalStateException("a driver's ref read outside a Ray Client's reply");
+    }
+    ClientObjectRef<?> ref = new ClientObjectRef<>(runtime, handle,
+        CompletableFuture.completedFuture(id));
+    CLEANER.register(ref, () -> runtime.release(handle));
+    return ref;
   }
 
   /** The value of a future of this runtime's; its failure rethrown as it came. */
@@ -349,10 +370,9 @@ final class ClientRuntime implements RayRuntime {
   @SuppressWarnings("rawtypes")
   public ObjectRef callActor(ActorHandle<?> actor, RayFunc func, Object[] args,
       CallOptions options) {
-    if (!(actor instanceof ClientActorHandle<?>)) {
-      throw new IllegalArgumentException("actor " + actor + " is not one of this Ray Client's");
-    }
-    return submit(ClientProtocol.CALL, new ClientRequests.Call(actor, named(func), args, options));
+    // a handle that came inside a value (a task returned it) is known by its id
+    ActorHandle<?> own = actor instanceof ClientActorHandle<?> ? actor : handleOf(actor.getId());
+    return submit(ClientProtocol.CALL, new ClientRequests.Call(own, named(func), args, options));
   }
 
   @Override

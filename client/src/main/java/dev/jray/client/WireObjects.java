@@ -5,6 +5,7 @@ import dev.jray.api.ObjectRef;
 import dev.jray.api.concurrencygroup.ConcurrencyGroup;
 import dev.jray.api.function.RayFunc;
 import dev.jray.api.id.ActorId;
+import dev.jray.api.id.ObjectId;
 import dev.jray.api.id.PlacementGroupId;
 import dev.jray.api.placementgroup.PlacementGroup;
 import java.io.Serial;
@@ -58,6 +59,23 @@ public final class WireObjects {
     @Serial
     private Object readResolve() {
       return Resolver.current().ref(handle);
+    }
+  }
+
+  /** A ref inside a value the driver sends its client: a handle the driver numbered (negative). */
+  public static final class DriverRefToken implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+    private final long handle;
+    private final ObjectId id;
+
+    public DriverRefToken(long handle, ObjectId id) {
+      this.handle = handle;
+      this.id = Objects.requireNonNull(id, "id");
+    }
+
+    @Serial
+    private Object readResolve() {
+      return ClientRuntime.decodedRef(handle, id);
     }
   }
 

@@ -89,6 +89,10 @@ final class ObjectRefImpl<T> implements ObjectRef<T>, Serializable {
 
   @Serial
   private Object writeReplace() throws ObjectStreamException {
+    Object replaced = ObjectRefReplacement.of(this);
+    if (replaced != null) {
+      return replaced; // written for a Ray Client: its handle, which keeps this ref
+    }
     if (entry != null) {
       entry.publish(this); // the copy will be counted by id
     }

@@ -59,6 +59,20 @@ public final class ClientApiDriver {
     return counter.task(Counter::increment).remote().get();
   }
 
+  /** Refs to {@code n} squares, put by the task: a result that holds refs. */
+  public static List<ObjectRef<Integer>> squaresAsRefs(int n) {
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      refs.add(Ray.put(i * i));
+    }
+    return refs;
+  }
+
+  /** An actor the task creates: a result that is an actor handle. */
+  public static ActorHandle<Counter> counterMadeByATask() {
+    return Ray.actor(Counter::new).remote();
+  }
+
   public static String inGroup() {
     return "ran-in-group";
   }
@@ -104,6 +118,11 @@ public final class ClientApiDriver {
     Driver.result("nested-refs", Ray.task(ClientApiDriver::sumOfRefs, many.subList(0, 10))
         .remote().get());
     Driver.result("future", many.get(9).toCompletableFuture().join());
+    List<ObjectRef<Integer>> returned = Ray.task(ClientApiDriver::squaresAsRefs, 5).remote().get();
+    Driver.result("returned-refs", Ray.get(returned).stream().mapToInt(Integer::intValue).sum());
+    ActorHandle<Counter> made = Ray.task(ClientApiDriver::counterMadeByATask).remote().get();
+    made.task(Counter::increment).remote();
+    Driver.result("returned-actor", made.task(Counter::increment).remote().get());
     ObjectRef<Integer> slow = Ray.task(ClientApiDriver::sleepThenSquare, 3000, 5).remote();
     List<ObjectRef<Integer>> waitOn = new ArrayList<>(many.subList(0, 5));
     waitOn.add(slow);

@@ -20,6 +20,7 @@ import dev.jray.client.ClientRequests;
 import dev.jray.client.RemoteErrors;
 import dev.jray.client.WireObjects;
 import dev.jray.gcs.serialization.Serializer;
+import dev.jray.runtime.ObjectRefReplacement;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -49,6 +51,8 @@ final class SessionRequests implements WireObjects.Resolver {
   /** The handles whose creation failed, and why: their uses fail the same way. */
   private final Map<Long, RuntimeException> failed = new ConcurrentHashMap<>();
   private final Map<Long, ActorHandle<?>> actors = new ConcurrentHashMap<>();
+  /** The last handle this driver gave a ref inside a value it sent. */
+  private final AtomicLong driverHandles = new AtomicLong();
   private final ExecutorService waits = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "jray-client-wait");
     t.setDaemon(true);
@@ -103,7 +107,7 @@ final class SessionRequests implements WireObjects.Resolver {
         long[] handles = f.longs();
         List<ObjectRef<Object>> wanted = resolved(request, handles);
         if (wanted != null) { // (resolved here, in order: a RELEASE after it must not win)
-          beside(request, () -> wire.serialize(new ArrayList<>(runtime.get(wanted, timeoutMs))));
+          beside(request, () -> forClient(new ArrayList<>(runtime.get(wanted, timeoutMs))));
         }
       }
       case ClientProtocol.WAIT -> {
@@ -142,6 +146,15 @@ final class SessionRequests implements WireObjects.Resolver {
       default -> throw new IllegalArgumentException("unknown request " + op
           + " from the Ray Client");
     }
+  }
+
+  /** A value's bytes for the client: the refs inside become handles the session keeps. */
+  private byte[] forClient(Object value) {
+    return ObjectRefReplacement.during(ref -> {
+      long handle = driverHandles.decrementAndGet(); // negative: the client's are positive
+      refs.put(handle, ref);
+      return new WireObjects.DriverRefToken(handle, ref.getId());
+    }, () -> wire.serialize(value));
   }
 
   private int[] readyIndexes(List<ObjectRef<Object>> wanted, int numReturns, int timeoutMs,
