@@ -385,15 +385,7 @@ public final class Microbenchmark implements Callable<Integer> {
         progress("jobs rows: submissions to the head's Jobs API");
         cross.runJobRows(nodes, rows);
       }
-      ServiceRows service = new ServiceRows(cross);
-      if (ServiceRows.anyClientRow(rows)) {
-        progress("Ray Client rows: a client (jray://) running the member driver's workloads");
-        service.runClientRows(nodes, rows);
-      }
-      if (rows.containsKey(RowSpec.LAUNCHED_FIRST_TASK)) {
-        progress("autoscaler row: a head of its own launches a node for a task");
-        service.runLaunchRow(rows);
-      }
+      new ServiceRows(cross).run(nodes, rows, Microbenchmark::progress);
     }
     if (rows.keySet().stream().anyMatch(RowSpec::overTls)) {
       children.stopAll();

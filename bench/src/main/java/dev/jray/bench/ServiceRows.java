@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The rows of jray as a service: a Ray Client ({@code jray://}) running the member driver's
  * cross-node workloads on the same nodes, beside the member's figures; and the autoscaler's time
  * from a task no node can run to its result on the node launched for it (a head of its own, with
- * the local provider). Single-threaded use.
+ * the local provider). Single-threaded use: the suite's thread, which blocks on the drivers.
  */
 final class ServiceRows {
   private static final String MEMBER_DRIVER = "jray member driver";
@@ -22,12 +23,21 @@ final class ServiceRows {
     this.cross = cross;
   }
 
-  static boolean anyClientRow(Map<RowSpec, Row> rows) {
-    return rows.keySet().stream().anyMatch(r -> r.byClient() || r == RowSpec.CLIENT_INIT);
+  /** Runs those of its rows {@code rows} holds, saying what runs to {@code progress}. */
+  void run(CompletableFuture<CrossNode.Nodes> nodes, Map<RowSpec, Row> rows,
+      Consumer<String> progress) {
+    if (rows.keySet().stream().anyMatch(r -> r.byClient() || r == RowSpec.CLIENT_INIT)) {
+      progress.accept("Ray Client rows: a client (jray://) running the member driver's workloads");
+      runClientRows(nodes, rows);
+    }
+    if (rows.containsKey(RowSpec.LAUNCHED_FIRST_TASK)) {
+      progress.accept("autoscaler row: a head of its own launches a node for a task");
+      runLaunchRow(rows);
+    }
   }
 
   /** Runs the Ray Client rows as a client of {@code starting}'s head. */
-  void runClientRows(CompletableFuture<CrossNode.Nodes> starting, Map<RowSpec, Row> rows) {
+  private void runClientRows(CompletableFuture<CrossNode.Nodes> starting, Map<RowSpec, Row> rows) {
     List<RowSpec> wanted = rows.keySet().stream()
         .filter(r -> r.byClient() || r == RowSpec.CLIENT_INIT).toList();
     try {
@@ -51,7 +61,7 @@ final class ServiceRows {
    * Starts a head whose autoscaler may launch one node of a type with {@link
    * CrossNodeDriver#LAUNCHED}, and times a driver's first task that asks for it.
    */
-  void runLaunchRow(Map<RowSpec, Row> rows) {
+  private void runLaunchRow(Map<RowSpec, Row> rows) {
     try {
       Path yaml = cross.workDir.resolve("autoscaler-cluster.yaml");
       Files.writeString(yaml, """

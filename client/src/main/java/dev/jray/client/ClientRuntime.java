@@ -57,9 +57,7 @@ final class ClientRuntime implements RayRuntime {
   private final ClassLoader loader;
   private final AtomicLong handles = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
-  private final Map<Long, CompletableFuture<ObjectId>> refIds = new ConcurrentHashMap<>();
-  private final Map<Long, CompletableFuture<ActorId>> actorIds = new ConcurrentHashMap<>();
-  private final Map<Long, CompletableFuture<byte[]>> replies = new ConcurrentHashMap<>();
+  private final PendingReplies pending;
   private final ClientRuntimeContext context;
   private final ParallelActors parallelActors = new ParallelActors(this);
   /** Ends the session cleanly when the JVM exits without {@code Ray.shutdown()}. */
@@ -70,7 +68,8 @@ final class ClientRuntime implements RayRuntime {
   ClientRuntime(ClientRuntimeOpener opener) {
     this.serializer = opener.serializer();
     this.loader = opener.loader();
-    this.connection = opener.open(this::onFrame, this::onBreak);
+    this.pending = new PendingReplies(loader);
+    this.connection = opener.open(pending::onFrame, pending::failAll);
     Handshake.Ready ready = connection.session();
     this.context = new ClientRuntimeContext(this, ready);
     this.shutdownHook = new Thread(this::close, "jray-client-shutdown");
@@ -85,52 +84,6 @@ final class ClientRuntime implements RayRuntime {
 
     ClientConnection open(java.util.function.Consumer<Reader> onFrame,
         java.util.function.Consumer<RayException> onBreak);
-  }
-
-  // ---- replies, on the connection's event loop
-
-  private void onFrame(Reader f) {
-    byte op = f.op();
-    long key = f.longValue();
-    boolean ok = f.bool();
-    byte[] body = f.bytes();
-    switch (op) {
-      case ClientProtocol.REF_ID -> complete(refIds.remove(key), ok, body,
-          b -> ObjectId.fromBytes(b));
-      case ClientProtocol.ACTOR_ID -> complete(actorIds.remove(key), ok, body,
-          b -> ActorId.fromBytes(b));
-      case ClientProtocol.REPLY -> complete(replies.remove(key), ok, body, b -> b);
-      default -> throw new IllegalArgumentException("unexpected frame " + op
-          + " from the session driver");
-    }
-  }
-
-  private <T> void complete(CompletableFuture<T> f, boolean ok, byte[] body,
-      java.util.function.Function<byte[], T> value) {
-    if (f == null) {
-      return; // failed already by a break
-    }
-    if (ok) {
-      f.complete(value.apply(body));
-    } else {
-      f.completeExceptionally(RemoteErrors.read(body, loader));
-    }
-  }
-
-  /** The connection broke: nothing in flight will be answered. */
-  private void onBreak(RayException why) {
-    failAll(refIds, why);
-    failAll(actorIds, why);
-    failAll(replies, why);
-  }
-
-  private static <T> void failAll(Map<Long, CompletableFuture<T>> pending, RayException why) {
-    for (Long k : List.copyOf(pending.keySet())) {
-      CompletableFuture<T> f = pending.remove(k);
-      if (f != null) {
-        f.completeExceptionally(why);
-      }
-    }
   }
 
   // ---- requests
@@ -148,7 +101,7 @@ final class ClientRuntime implements RayRuntime {
     byte[] bytes = encode(body);
     long handle = handles.incrementAndGet();
     CompletableFuture<ObjectId> id = new CompletableFuture<>();
-    refIds.put(handle, id);
+    pending.refIds.put(handle, id);
     connection.send(ClientProtocol.appendBytes(Buffer.buffer(bytes.length + 16).appendByte(op)
         .appendLong(handle), bytes));
     // the refs inside stay reachable until the frame naming them is queued: a RELEASE of one,
@@ -169,13 +122,13 @@ final class ClientRuntime implements RayRuntime {
   private CompletableFuture<byte[]> request(byte op, java.util.function.Consumer<Buffer> fields) {
     long id = requests.incrementAndGet();
     CompletableFuture<byte[]> reply = new CompletableFuture<>();
-    replies.put(id, reply);
+    pending.replies.put(id, reply);
     Buffer frame = Buffer.buffer().appendByte(op).appendLong(id);
     fields.accept(frame);
     try {
       connection.send(frame);
     } catch (RuntimeException e) {
-      replies.remove(id);
+      pending.replies.remove(id);
       throw e;
     }
     return reply;
@@ -274,7 +227,7 @@ final class ClientRuntime implements RayRuntime {
   /** Ends the session: the head ends it at once, with no reconnect grace. */
   private void close() {
     connection.close();
-    onBreak(new RayException("the Ray Client was shut down"));
+    pending.failAll(new RayException("the Ray Client was shut down"));
   }
 
   @Override
@@ -398,7 +351,7 @@ final class ClientRuntime implements RayRuntime {
     byte[] bytes = encode(new ClientRequests.Creation(named(factory), args, options));
     long handle = handles.incrementAndGet();
     CompletableFuture<ActorId> id = new CompletableFuture<>();
-    actorIds.put(handle, id);
+    pending.actorIds.put(handle, id);
     connection.send(ClientProtocol.appendBytes(Buffer.buffer(bytes.length + 16)
         .appendByte(ClientProtocol.CREATE_ACTOR).appendLong(handle), bytes));
     Reference.reachabilityFence(args);
