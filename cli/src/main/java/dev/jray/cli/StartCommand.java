@@ -15,7 +15,9 @@ import dev.jray.jobs.HistoryRetention;
 import dev.jray.jobs.JobsHttpVerticle;
 import dev.jray.jobs.QueueQuota;
 import dev.jray.node.ClusterJoin;
+import dev.jray.node.AttachTarget;
 import dev.jray.node.ClusterNode;
+import dev.jray.node.LocalAttachTargets;
 import dev.jray.node.NodeOptions;
 import dev.jray.node.WorkerProcessPool;
 import dev.jray.node.NodeResources;
@@ -242,6 +244,8 @@ final class StartCommand implements Callable<Integer> {
     String clusterAddress = head || address == null ? node.address() : address;
     String logFile = System.getProperty(LOG_FILE_PROPERTY);
     NodeProcesses.register(role, clusterAddress, logFile == null ? null : Path.of(logFile));
+    LocalAttachTargets.publish(new AttachTarget(nodeId, ClusterAddress.parse(host + ":"
+        + node.node().linkPort())), node.address(), clusterAddress);
     CountDownLatch stopped = new CountDownLatch(1);
     // every node runs the passes: whichever leads autoscales (the head publishes the config)
     LeaderAutoscaler autoscaler = LeaderAutoscaler.start(node,

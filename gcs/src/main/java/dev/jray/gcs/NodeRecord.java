@@ -14,18 +14,35 @@ import java.util.Map;
  * @param host the node an attached process hangs off (a Hazelcast member that started it and
  *     speaks for it to the cluster), or null for a node that is a member itself; the process
  *     lives, as far as the cluster knows, while its record is alive and its host is a member
+ * @param movable an attached process that moves to another host when its host dies (a driver
+ *     started by hand): the cluster waits for it a grace period before it counts it dead, where a
+ *     process that is not movable is gone with its host
  */
 public record NodeRecord(UniqueId nodeId, String role, String address, String hostname,
     boolean alive, Map<String, Double> totalResources, int objectTransferPort, int linkPort,
-    long startTimeMs, UniqueId host) implements Serializable {
+    long startTimeMs, UniqueId host, boolean movable) implements Serializable {
 
   public NodeRecord {
     totalResources = Map.copyOf(totalResources);
   }
 
+  /** A record that is not {@link #movable}. */
+  public NodeRecord(UniqueId nodeId, String role, String address, String hostname, boolean alive,
+      Map<String, Double> totalResources, int objectTransferPort, int linkPort, long startTimeMs,
+      UniqueId host) {
+    this(nodeId, role, address, hostname, alive, totalResources, objectTransferPort, linkPort,
+        startTimeMs, host, false);
+  }
+
   public NodeRecord dead() {
     return new NodeRecord(nodeId, role, address, hostname, false, totalResources,
-        objectTransferPort, linkPort, startTimeMs, host);
+        objectTransferPort, linkPort, startTimeMs, host, movable);
+  }
+
+  /** This attached process, now hanging off {@code newHost}, and {@link #movable}. */
+  public NodeRecord movedTo(UniqueId newHost) {
+    return new NodeRecord(nodeId, role, address, hostname, alive, totalResources,
+        objectTransferPort, linkPort, startTimeMs, java.util.Objects.requireNonNull(newHost), true);
   }
 
   /** A node that runs tasks (not a driver, nor a node's worker process). */

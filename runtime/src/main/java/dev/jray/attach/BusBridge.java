@@ -199,6 +199,16 @@ public final class BusBridge implements AutoCloseable {
     return Future.all(all).mapEmpty();
   }
 
+  /**
+   * The process moved to a new host (its channel leads there now): the new host is asked to
+   * consume every address this process receives; completes once it does for all.
+   */
+  public Future<Void> moved() {
+    List<Future<Void>> all = new ArrayList<>();
+    List.copyOf(received).forEach(a -> all.add(receiveFromCluster(a)));
+    return Future.all(all).mapEmpty();
+  }
+
   /** {@link #bridge} of {@link BusAddresses#workerProcess}: a worker process's conversations. */
   public Future<Void> bridgeWorkerProcess(UniqueId self) {
     return bridge(BusAddresses.workerProcess(self));

@@ -10,6 +10,7 @@ import dev.jray.attach.AttachMessages.GcsNextJobId;
 import dev.jray.attach.AttachMessages.GcsPut;
 import dev.jray.attach.AttachMessages.GcsPutIfAbsent;
 import dev.jray.attach.AttachMessages.GcsPutStaged;
+import dev.jray.attach.AttachMessages.GcsSnapshot;
 import dev.jray.attach.AttachMessages.GcsStagePart;
 import dev.jray.attach.AttachMessages.GcsStaged;
 import dev.jray.attach.AttachMessages.GcsStagedPart;
@@ -26,6 +27,9 @@ import dev.jray.gcs.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -66,9 +70,13 @@ public final class HostGcs implements Gcs {
   private final AtomicLong nextSubscription = new AtomicLong();
   /** Ids of the values this process stages at the host. */
   private final AtomicLong nextStage = new AtomicLong();
-  /** What each live subscription's changes go to, by id; run on the listener thread. */
-  private final ConcurrentHashMap<Long, Consumer<GcsChanged>> subscriptions =
-      new ConcurrentHashMap<>();
+  /** Each live subscription's table and what its changes go to, by id. */
+  private final ConcurrentHashMap<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
+  /** The pushes' listener thread, on which changes reach the subscriptions. */
+  private final HostPushes pushes;
+
+  /** A table listened to; {@code onChange} runs on the listener thread. */
+  private record Subscription(GcsTableName table, Consumer<GcsChanged> onChange) {}
   private volatile boolean closed;
 
   /**
@@ -81,6 +89,7 @@ public final class HostGcs implements Gcs {
   public HostGcs(HostChannel channel, HostPushes pushes, Duration timeout, Time time) {
     this.calls = new HostCalls(channel, timeout, time);
     this.time = time;
+    this.pushes = pushes;
     this.nodes = new HostGcsTable<>(this, GcsTableName.NODES, UniqueId.class, NodeRecord.class);
     this.jobs = new HostGcsTable<>(this, GcsTableName.JOBS, JobId.class, JobRecord.class);
     this.actors = new HostGcsTable<>(this, GcsTableName.ACTORS, ActorId.class, ActorRecord.class);
@@ -137,6 +146,39 @@ public final class HostGcs implements Gcs {
       throw new HostCallException("GCS nextJobId was answered without a job id");
     }
     return id;
+  }
+
+  /**
+   * The process moved to a new host (its channel leads there now): each subscription is made again
+   * there, then, on the listener thread, each subscribed table's present entries are delivered as
+   * changes, standing for the changes made while the process had no host (a key removed meanwhile
+   * is not told). Blocks on the new host.
+   *
+   * @throws HostCallException if the new host refused a subscription or did not answer
+   */
+  public void moved() {
+    for (Map.Entry<Long, Subscription> e : subscriptions.entrySet()) {
+      call("GCS " + e.getValue().table().label() + ".listen (again, at the new host)",
+          new GcsSubscribe(e.getKey(), e.getValue().table()), AttachMessages.Ack.class);
+    }
+    pushes.runOnListenerThread(() -> {
+      Set<GcsTableName> tables = EnumSet.noneOf(GcsTableName.class);
+      subscriptions.values().forEach(sub -> tables.add(sub.table()));
+      for (GcsTableName table : tables) {
+        String what = "GCS " + table.label() + ".snapshot (after a move)";
+        Map<?, ?> entries = GcsValueCodec.decode(call(what, new GcsSnapshot(table),
+            GcsValue.class).value(), Map.class, what);
+        for (Map.Entry<?, ?> entry : entries == null ? Map.of().entrySet() : entries.entrySet()) {
+          byte[] key = GcsValueCodec.encode(entry.getKey());
+          byte[] value = GcsValueCodec.encode(entry.getValue());
+          subscriptions.forEach((id, sub) -> {
+            if (sub.table() == table) {
+              sub.onChange().accept(new GcsChanged(id, key, value));
+            }
+          });
+        }
+      }
+    });
   }
 
   /** Ends every subscription (the host stops pushing); the channel stays open. Idempotent. */
@@ -226,7 +268,7 @@ public final class HostGcs implements Gcs {
    */
   AutoCloseable subscribe(GcsTableName table, Consumer<GcsChanged> onChange) {
     long id = nextSubscription.incrementAndGet();
-    subscriptions.put(id, onChange);
+    subscriptions.put(id, new Subscription(table, onChange));
     if (closed) { // after the put: close() either sees it or this sees closed
       subscriptions.remove(id);
       throw new IllegalStateException("this GCS is closed: no listening to " + table.label());
@@ -254,9 +296,9 @@ public final class HostGcs implements Gcs {
 
   /** A change the host pushed; on the listener thread. */
   private void onChanged(GcsChanged change) {
-    Consumer<GcsChanged> to = subscriptions.get(change.subscription());
+    Subscription to = subscriptions.get(change.subscription());
     if (to != null) {
-      to.accept(change);
+      to.onChange().accept(change);
     }
   }
 

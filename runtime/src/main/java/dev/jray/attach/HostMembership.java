@@ -8,6 +8,8 @@ import dev.jray.attach.AttachMessages.NodeLeft;
 import dev.jray.gcs.cluster.Membership;
 import dev.jray.gcs.time.Time;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -19,7 +21,8 @@ import java.util.function.Consumer;
  * leaving and joining ({@link AttachRelay}), and this process's listeners run on {@link
  * HostPushes}' listener thread, in order with its GCS changes. {@link #liveNodes} and {@link
  * #fullMemberAddresses} ask the host, blocking at most the timeout. An attached process never
- * leads, and never splits off: it ends when its host is gone, so {@link #onSplitOff} never fires.
+ * leads, and never splits off: it ends when its host is gone, or moves to another ({@link
+ * #moved}), so {@link #onSplitOff} never fires.
  *
  * <p>Threading: thread-safe; {@link #liveNodes} and {@link #fullMemberAddresses} block on the host
  * (never call them on an event loop or the link's reader thread); the rest never blocks. The
@@ -33,6 +36,7 @@ public final class HostMembership implements Membership {
   private final String localAddress;
   private final CopyOnWriteArrayList<Consumer<UniqueId>> nodeLeft = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Runnable> membersChanged = new CopyOnWriteArrayList<>();
+  private final HostPushes pushes;
 
   /**
    * @param channel the link to the host
@@ -46,6 +50,7 @@ public final class HostMembership implements Membership {
       Duration timeout, Time time) {
     this.calls = new HostCalls(channel, timeout, time);
     this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+    this.pushes = pushes;
     pushes.handle(NodeLeft.class, m -> nodeLeft.forEach(l -> l.accept(m.node())));
     pushes.handle(MembersChanged.class, m -> membersChanged.forEach(Runnable::run));
   }
@@ -84,6 +89,26 @@ public final class HostMembership implements Membership {
   @Override
   public String localAddress() {
     return localAddress;
+  }
+
+  /**
+   * The process moved to a new host (its channel leads there now): each node of {@code known} the
+   * new host does not count live is told left (on the listener thread, as the host's pushes are:
+   * the old host cannot tell its departures any more), then a change of members. Blocks on the new
+   * host.
+   *
+   * @return the nodes told left
+   * @throws HostCallException if the new host did not answer
+   */
+  public Set<UniqueId> moved(Collection<UniqueId> known) {
+    Set<UniqueId> live = liveNodes();
+    Set<UniqueId> left = new LinkedHashSet<>(known);
+    left.removeAll(live);
+    pushes.runOnListenerThread(() -> {
+      left.forEach(gone -> nodeLeft.forEach(l -> l.accept(gone)));
+      membersChanged.forEach(Runnable::run);
+    });
+    return left;
   }
 
   /** @throws HostCallException if the host did not answer */

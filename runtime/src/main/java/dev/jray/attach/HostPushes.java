@@ -33,7 +33,8 @@ public final class HostPushes implements AutoCloseable {
   static final int MAX_QUEUED = 1 << 16;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final UniqueId host;
+  /** The node this process is attached to; changes when a movable process moves. */
+  private volatile UniqueId host;
   /** Runs the handlers; its one thread is the listener thread. */
   private final ThreadPoolExecutor listenerThread;
   /** What handles each push type; set once per type, read by the reader thread. */
@@ -55,6 +56,26 @@ public final class HostPushes implements AutoCloseable {
     return host;
   }
 
+  /** From now on only {@code newHost}'s pushes are taken: the process moved to it. */
+  public void moveTo(UniqueId newHost) {
+    host = Objects.requireNonNull(newHost, "newHost");
+  }
+
+  /** Runs {@code task} on the listener thread, after the pushes queued before it. */
+  public void runOnListenerThread(Runnable task) {
+    try {
+      listenerThread.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.warn("a task on the host listener thread failed", e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("the host listener thread is stopped: a task dropped");
+    }
+  }
+
   /**
    * Takes a message the process's link received, if it is a push: chain it in the process's link
    * inbox. Called on the link's reader thread; never blocks.
@@ -65,9 +86,10 @@ public final class HostPushes implements AutoCloseable {
     if (!(message instanceof AttachMessages.ToProcess)) {
       return false;
     }
-    if (!host.equals(from)) {
+    UniqueId current = host;
+    if (!current.equals(from)) {
       LOG.warn("node {} pushed a {} to this attached process, whose host is node {}: ignored",
-          from, message.getClass().getSimpleName(), host);
+          from, message.getClass().getSimpleName(), current);
       return true;
     }
     Consumer<Object> handler = handlers.get(message.getClass());

@@ -254,9 +254,17 @@ public final class NodeLinks implements AutoCloseable {
       return f;
     }
     if (!linkTo(node).writer.send(Frames.REQUEST, id, payload)) {
-      f.completeExceptionally(new IOException("node " + node + " cannot be reached"));
+      f.completeExceptionally(new LinkFailed("node " + node + " cannot be reached", null));
     }
     return f;
+  }
+
+  /**
+   * Starts connecting to {@code node} (and proving the token) if no link to it is open, so that a
+   * first request made later does not wait for the handshake. Never blocks.
+   */
+  public void open(UniqueId node) {
+    linkTo(node);
   }
 
   /**
@@ -326,7 +334,7 @@ public final class NodeLinks implements AutoCloseable {
     LOG.atDebug().log(() -> "the link to node " + link.node + " failed: " + cause.getMessage());
     for (Map.Entry<Long, Pending> e : pending.entrySet()) {
       if (e.getValue().node().equals(link.node)) {
-        e.getValue().future().completeExceptionally(new IOException("the link to node "
+        e.getValue().future().completeExceptionally(new LinkFailed("the link to node "
             + link.node + " failed: " + cause.getMessage(), cause));
       }
     }
@@ -370,6 +378,18 @@ public final class NodeLinks implements AutoCloseable {
       inbox.onMessage(from, message, reply);
     } catch (RuntimeException e) {
       LOG.warn("handling a message from node " + from, e);
+    }
+  }
+
+  /**
+   * A request failed because its link did (the peer could not be reached, or the connection broke),
+   * not because the peer answered with a failure.
+   */
+  public static final class LinkFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LinkFailed(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

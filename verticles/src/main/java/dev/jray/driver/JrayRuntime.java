@@ -18,6 +18,7 @@ import dev.jray.gcs.time.Await;
 import dev.jray.gcs.time.Time;
 import dev.jray.node.ClusterJoin;
 import dev.jray.node.AttachTarget;
+import dev.jray.node.LocalAttachTargets;
 import dev.jray.node.AttachedNode;
 import dev.jray.node.ClusterNode;
 import dev.jray.node.NodeOptions;
@@ -70,6 +71,11 @@ final class JrayRuntime {
   static final String ADDRESS_PROPERTY = "jray.address";
   /** Environment variable: the cluster a driver joins when the property is not set. */
   static final String ADDRESS_VARIABLE = "JRAY_ADDRESS";
+  /**
+   * System property: false makes a driver started by hand join as a member even when a node of its
+   * cluster runs on its machine (default true: it attaches to that node).
+   */
+  static final String ATTACH_PROPERTY = "jray.driver.attach";
 
   /** Set in embedded mode only. */
   private final Vertx vertx;
@@ -89,6 +95,12 @@ final class JrayRuntime {
   private JrayRuntime(String address, Time time) throws Exception {
     this.time = time;
     String jobEnv = CoreWorker.validRuntimeEnv(jobRuntimeEnv()); // a bad one fails before joining
+    AttachTarget target = address == null ? null : AttachTarget.fromProcess();
+    List<AttachTarget> localNodes = address == null || target != null ? List.of()
+        : localNodes(address);
+    if (target != null || !localNodes.isEmpty()) {
+      AttachedNode.prepare(); // its link's serializer builds meanwhile
+    }
     String namespace = System.getProperty("jray.namespace", UUID.randomUUID().toString());
     NodeVerticle node;
     List<String> packages = List.of();
@@ -122,23 +134,27 @@ final class JrayRuntime {
       long t0 = time.nanoseconds();
       NodeOptions driver = new NodeOptions(IdFactory.newUniqueId(), host, NodeOptions.DRIVER,
           resources, TokenSources.ofProcess().require(null), TlsSettings.ofProcess());
-      AttachTarget target = AttachTarget.fromProcess();
-      if (target != null) {
-        // a job's driver, started by a node: it attaches to that node, as a Ray driver to its
-        // raylet, instead of joining the cluster (a fraction of a member's start)
+      // a job's driver attaches to the node that started it; one started by hand to a node on its
+      // machine, as a Ray driver to its raylet, and moves to another member if that node dies;
+      // either starts in a fraction of a member's time
+      AttachedNode attaching = target != null
+          ? AttachedNode.start(driver.attachedTo(target.node(), false), target.socketAddress(),
+              time)
+          : attachToLocalNode(driver, localNodes, time);
+      attached = attaching;
+      if (attaching != null) {
         cluster = null;
-        attached = AttachedNode.start(new NodeOptions(driver.nodeId(), host, driver.role(),
-            resources, driver.token(), driver.tls(), target.node()), target.socketAddress(), time);
-        gcs = attached.gcs();
-        node = attached.node();
+        gcs = attaching.gcs();
+        node = attaching.node();
         CoreWorker attachedWorker = node.worker();
-        attached.whenHostLost(() -> {
-          String why = "this driver's node " + target.node() + " died: the driver lost the cluster";
+        attaching.whenHostLost(() -> {
+          String why = "this driver's node " + attaching.host() + " died"
+              + (target != null ? "" : " and it reached no other member")
+              + ": the driver lost the cluster";
           System.err.println("jray: " + why + "; its gets and calls fail from now on");
           attachedWorker.disconnect(why);
         });
       } else {
-        attached = null;
         cluster = ClusterNode.start(driver, ClusterJoin.through(address), time);
         gcs = cluster.gcs();
         node = cluster.node();
@@ -194,6 +210,34 @@ final class JrayRuntime {
     LOG.atDebug().log(() -> "jray driver of job " + jobId + " started on node "
         + node.options().nodeId()
         + (address == null ? " (embedded)" : " in the cluster at " + address));
+  }
+
+  /**
+   * The nodes of the cluster at {@code address} that run on this machine ({@link
+   * LocalAttachTargets}), which a driver started by hand attaches to; none if {@value
+   * #ATTACH_PROPERTY} is false: then it joins as a member.
+   */
+  private static List<AttachTarget> localNodes(String address) {
+    if (!Boolean.parseBoolean(System.getProperty(ATTACH_PROPERTY, "true"))) {
+      return List.of();
+    }
+    return LocalAttachTargets.matching(ClusterAddress.parseList(address, "-D" + ADDRESS_PROPERTY));
+  }
+
+  /**
+   * A driver started by hand, attached to the first of {@code localNodes} that takes it, movable;
+   * null if none does (then it joins as a member).
+   */
+  private static AttachedNode attachToLocalNode(NodeOptions driver, List<AttachTarget> localNodes,
+      Time time) {
+    for (AttachTarget t : localNodes) {
+      try {
+        return AttachedNode.start(driver.attachedTo(t.node(), true), t.socketAddress(), time);
+      } catch (RuntimeException e) {
+        LOG.debug("could not attach to node {}: {}", t, e.toString());
+      }
+    }
+    return null;
   }
 
   /** A free port on the loopback address, for an embedded head. */

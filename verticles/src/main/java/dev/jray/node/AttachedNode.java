@@ -57,9 +57,12 @@ public final class AttachedNode implements AutoCloseable {
   private final NodeLoadRecorder load;
   /** Run once if the link to the host breaks (the host died); set by {@link #whenHostLost}. */
   private final AtomicReference<Runnable> hostLost;
+  /** Where host requests go; moves a movable node to another member. */
+  private final HostFailover failover;
 
   private AttachedNode(Vertx vertx, NodeVerticle node, HostGcs gcs, HostPushes pushes,
-      BusBridge bridge, NodeLoadRecorder load, AtomicReference<Runnable> hostLost) {
+      BusBridge bridge, NodeLoadRecorder load, AtomicReference<Runnable> hostLost,
+      HostFailover failover) {
     this.vertx = vertx;
     this.node = node;
     this.gcs = gcs;
@@ -67,31 +70,40 @@ public final class AttachedNode implements AutoCloseable {
     this.bridge = bridge;
     this.load = load;
     this.hostLost = hostLost;
+    this.failover = failover;
+  }
+
+  /**
+   * Builds the link's serializer on a thread of its own, for a {@link #start} soon after: in a cold
+   * JVM it takes a few hundred ms, which this JVM's other work then overlaps. Never blocks.
+   */
+  public static void prepare() {
+    Thread t = new Thread(() -> {
+      try {
+        WorkerPoolVerticle.attachedLinkSerializer().serialize(new AttachMessages.MembershipQuery());
+      } catch (RuntimeException e) {
+        LOG.debug("preparing the link's serializer: {}", e.toString()); // start says it again
+      }
+    }, "jray-attach-prepare");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**
    * Attaches to {@code options.attachedTo()} at {@code hostLink} and starts this JVM's node;
-   * blocks until it is registered.
+   * blocks until it is registered. It is gone with its host, unless {@code options.movable()} (a
+   * driver started by hand): then it moves to another member ({@link HostFailover}).
    *
    * @throws IllegalStateException naming the host if it cannot be reached or the node not started
    */
   public static AttachedNode start(NodeOptions options, InetSocketAddress hostLink, Time time) {
+    boolean movable = options.movable();
     UniqueId self = options.nodeId();
-    UniqueId host = Objects.requireNonNull(options.attachedTo(), "options.attachedTo");
+    UniqueId firstHost = Objects.requireNonNull(options.attachedTo(), "options.attachedTo");
     AtomicReference<NodeLinks> links = new AtomicReference<>();
-    HostChannel channel = new HostChannel() {
-      @Override
-      public CompletableFuture<Object> request(Object message) {
-        return links.get().request(host, message);
-      }
-
-      @Override
-      public void send(Object message) {
-        links.get().send(host, message);
-        links.get().flushCurrentThread();
-      }
-    };
-    HostPushes pushes = new HostPushes(host);
+    HostFailover failover = new HostFailover(self, firstHost, hostLink, movable, time);
+    HostChannel channel = failover.channel(links::get);
+    HostPushes pushes = new HostPushes(firstHost);
     HostGcs gcs = new HostGcs(channel, pushes, HOST_REQUEST_TIMEOUT, time);
     HostMembership membership = new HostMembership(channel, pushes, options.host() + ":0",
         HOST_REQUEST_TIMEOUT, time);
@@ -100,41 +112,59 @@ public final class AttachedNode implements AutoCloseable {
     AtomicReference<Runnable> hostLost = new AtomicReference<>(() -> {});
     InboxChain chain = new InboxChain(List.of(
         (from, message, reply) -> pushes.onMessage(from, message),
-        (from, message, reply) -> from.equals(host) && bridging.get() != null
+        (from, message, reply) -> from.equals(failover.host()) && bridging.get() != null
             && bridging.get().onMessage(message)),
         node -> {
-          if (node.equals(host)) {
+          if (!node.equals(failover.host())) {
+            return;
+          }
+          if (failover.movable()) {
+            failover.lost(node);
+          } else {
             hostLost.getAndSet(() -> {}).run();
           }
         });
     links.set(new NodeLinks(self, options.token(), options.tls(),
         WorkerPoolVerticle.attachedLinkSerializer(), CoreWorker.class.getClassLoader(),
-        node -> node.equals(host) ? hostLink : WorkerPoolVerticle.linkAddress(gcs, time, node),
+        node -> {
+          InetSocketAddress member = failover.memberLink(node);
+          return member != null ? member : WorkerPoolVerticle.linkAddress(gcs, time, node);
+        },
         chain, time));
-    // the link's connection and handshake (a cold JVM's first HMAC) overlap Vert.x's start
-    CompletableFuture<Object> connected = links.get().request(host,
-        new AttachMessages.MembershipQuery());
+    // the first request waits for the link's serializer (a few hundred ms of class loading in a
+    // cold JVM, begun by prepare) on a thread of its own, while this one starts Vert.x and the
+    // node's parts; then its connection and handshake (a cold JVM's first HMAC) overlap them too
+    links.get().open(firstHost);
+    CompletableFuture<Object> connected = CompletableFuture.supplyAsync(
+        () -> links.get().request(firstHost, new AttachMessages.MembershipQuery()),
+        AttachedNode::onThreadOfItsOwn).thenCompose(f -> f);
     Vertx vertx = Vertx.vertx();
     try {
       BusBridge bridge = new BusBridge(vertx, channel, HOST_REQUEST_TIMEOUT);
       bridging.set(bridge);
       LocalParts.register(vertx, self, NodeLinks.class, links.get());
       LocalParts.register(vertx, self, InboxChain.class, chain);
+      // the node's parts start while the link connects: only its record needs the host
+      Future<NodeVerticle> deploying = NodeVerticle.deploy(vertx, options, gcs, time);
       ClusterNode.await(Future.fromCompletionStage(connected),
-          "reach node " + host + " at " + hostLink);
-      NodeVerticle node = ClusterNode.await(NodeVerticle.deploy(vertx, options, gcs, time),
-          "start the node attached to " + host + " at " + hostLink);
+          "reach node " + firstHost + " at " + hostLink);
+      NodeVerticle node = ClusterNode.await(deploying,
+          "start the node attached to " + firstHost + " at " + hostLink);
       // after the node: its parts registered the bodies' codecs and their consumers
       ClusterNode.await(bridge.bridgeWorkerProcess(self),
-          "bridge its event bus through node " + host);
+          "bridge its event bus through node " + firstHost);
       // every node reports its resources now, not at its next tick: the view is whole at once
-      vertx.eventBus().publish(SchedulerMessages.REPORT_REQUEST_ADDRESS, "");
+      Runnable requestReports = () ->
+          vertx.eventBus().publish(SchedulerMessages.REPORT_REQUEST_ADDRESS, "");
+      requestReports.run();
       membership.onNodeLeft(gone -> {
         node.view().remove(gone);
         node.worker().onNodeDied(gone);
       });
+      failover.bind(new HostFailover.Parts(links.get(), pushes, gcs, membership, bridge,
+          () -> node.view().reports().stream().map(r -> r.nodeId()).toList(), requestReports));
       return new AttachedNode(vertx, node, gcs, pushes, bridge,
-          NodeLoadRecorder.startFor(vertx, node, gcs, time), hostLost);
+          NodeLoadRecorder.startFor(vertx, node, gcs, time), hostLost, failover);
     } catch (RuntimeException e) {
       vertx.close();
       links.get().close();
@@ -143,12 +173,25 @@ public final class AttachedNode implements AutoCloseable {
     }
   }
 
+  private static void onThreadOfItsOwn(Runnable r) {
+    Thread t = new Thread(r, "jray-attach-connect");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /**
    * Runs {@code action} once if the link to the host breaks: the host died (a worker process's
-   * input ends then too). On a link thread; must not block.
+   * input ends then too); for a movable node, once if it could not move to another member. On a
+   * link thread or the move's; must not block.
    */
   public void whenHostLost(Runnable action) {
     hostLost.set(Objects.requireNonNull(action, "action"));
+    failover.whenGivenUp(action);
+  }
+
+  /** The member this process hangs off now. */
+  public UniqueId host() {
+    return failover.host();
   }
 
   public NodeVerticle node() {
@@ -171,6 +214,7 @@ public final class AttachedNode implements AutoCloseable {
   @Override
   public void close() {
     hostLost.set(() -> {});
+    failover.close();
     if (NodeWorkers.uninstall(node.worker())) {
       Ray.shutdown();
     }

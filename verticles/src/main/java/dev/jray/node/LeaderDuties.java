@@ -12,6 +12,7 @@ import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.Membership;
 import dev.jray.gcs.time.Time;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * driver is gone are repaired as if their node had just died. An attached node (a record with a
  * host) is live while its record is alive and its host is a live member: one whose host left is
  * gone, as is one its host recorded gone ({@code AttachedNodes.recordGone}), whose actors are
- * repaired here if the leader that heard of it died first. A node counts as gone once two
+ * repaired here if the leader that heard of it died first; a movable one (a driver started by
+ * hand) gets {@link #MOVER_GRACE} to name a new host. A node counts as gone once two
  * passes in a row miss it, so a death whose membership event is still on its way is left to
  * that event. Each pass also prunes the oldest records of the dead over a bound ({@link
  * GcsRetention}) and collects the code packages nobody uses ({@link PackageCollection}). Prepared placement bundles whose
@@ -48,6 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 final class LeaderDuties {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
+  /**
+   * How long a movable node (a driver started by hand) may be without a live host before it counts
+   * as dead: it finds a new one within a second of its host's death.
+   */
+  static final Duration MOVER_GRACE = Duration.ofSeconds(10);
 
   /** What the leader asks of its node's core worker. Each call may block on the GCS. */
   interface Actions {
@@ -78,6 +85,8 @@ final class LeaderDuties {
   private long lastReconcileNanos;
   /** The nodes the GCS names that the membership missed on the last pass; the duties' only. */
   private Set<UniqueId> missingLastPass = Set.of();
+  /** When each movable node missing now was first missed; the duties' only. */
+  private final Map<UniqueId, Long> moverMissingSince = new HashMap<>();
 
   LeaderDuties(Gcs gcs, Membership membership, Actions actions, Time time, Duration interval,
       Executor duties) {
@@ -160,6 +169,7 @@ final class LeaderDuties {
     Set<UniqueId> gone = new HashSet<>(missing);
     gone.retainAll(missingLastPass);
     missingLastPass = missing;
+    waitForMovers(nodes, missing, gone);
     int repaired = 0;
     for (NodeRecord n : nodes.values()) {
       if (n.alive() && gone.contains(n.nodeId())) {
@@ -187,6 +197,27 @@ final class LeaderDuties {
       }
     }
     return repaired;
+  }
+
+  /**
+   * Keeps in {@code gone} only the movable nodes ({@link NodeRecord#movable}: drivers started by
+   * hand, which move to another host when theirs dies) missing for {@link #MOVER_GRACE} or more:
+   * a mover between two hosts is missing for the moment it takes to reach the next.
+   */
+  private void waitForMovers(Map<UniqueId, NodeRecord> nodes, Set<UniqueId> missing,
+      Set<UniqueId> gone) {
+    long now = time.nanoseconds();
+    moverMissingSince.keySet().retainAll(missing);
+    for (UniqueId id : missing) {
+      NodeRecord r = nodes.get(id);
+      if (r == null || !r.alive() || !r.movable()) {
+        continue;
+      }
+      long since = moverMissingSince.computeIfAbsent(id, k -> now);
+      if (now - since < MOVER_GRACE.toNanos()) {
+        gone.remove(id);
+      }
+    }
   }
 
   /**

@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param tls mutual TLS on the node's event bus, link and transfer port; null: plain TCP
  * @param attachedTo the node an attached process (a worker process) hangs off, through whose link
  *     it reaches the cluster ({@link AttachedNode}); null for a cluster member or an embedded node
+ * @param movable an attached process that moves to another member when its host dies (a driver
+ *     started by hand); false for every other node
  */
 public record NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources,
-    ClusterToken token, TlsSettings tls, UniqueId attachedTo) {
+    ClusterToken token, TlsSettings tls, UniqueId attachedTo, boolean movable) {
 
   public static final String HEAD = "head";
   public static final String WORKER = "worker";
@@ -37,6 +39,12 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
     Objects.requireNonNull(role, "role");
     resources = Map.copyOf(resources);
     Objects.requireNonNull(token, "token");
+  }
+
+  /** Options of a process that is not {@link #movable}. */
+  public NodeOptions(UniqueId nodeId, String host, String role, Map<String, Double> resources,
+      ClusterToken token, TlsSettings tls, UniqueId attachedTo) {
+    this(nodeId, host, role, resources, token, tls, attachedTo, false);
   }
 
   /** A cluster member's or an embedded node's options (attached to no node). */
@@ -57,6 +65,12 @@ public record NodeOptions(UniqueId nodeId, String host, String role, Map<String,
     ClusterToken token = alone ? ClusterToken.generate() : TokenSources.ofProcess().require(null);
     return new NodeOptions(IdFactory.newUniqueId(), host, role, NodeResources.fromSystemProperties(),
         token, alone ? null : TlsSettings.ofProcess());
+  }
+
+  /** These options for a process attached to {@code host}, {@code movable} or not. */
+  public NodeOptions attachedTo(UniqueId host, boolean movable) {
+    return new NodeOptions(nodeId, this.host, role, resources, token, tls,
+        Objects.requireNonNull(host, "host"), movable);
   }
 
   /** A driver holds objects but runs no tasks; a worker process runs only what its node hands it. */

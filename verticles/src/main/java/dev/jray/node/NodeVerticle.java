@@ -196,7 +196,8 @@ public final class NodeVerticle extends AbstractVerticle {
             // a member: no host (an attached process's record is written by its host)
             gcs.nodes().put(nodeId, new NodeRecord(nodeId, options.role(), options.host(),
                 hostname(), true, options.resources(), storePart.transferPort(),
-                workerPart.linkPort(), time.milliseconds(), options.attachedTo()));
+                workerPart.linkPort(), time.milliseconds(), options.attachedTo(),
+                options.movable()));
             if (inApplication) {
               startApplicationDriver(config().getString(NAMESPACE));
             }

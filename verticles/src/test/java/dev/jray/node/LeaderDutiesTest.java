@@ -174,6 +174,39 @@ class LeaderDutiesTest {
   }
 
   @Test
+  void aMovableDriverWhoseHostLeftHasTheGraceToMoveBeforeItsDeathIsRecorded() {
+    UniqueId host = node("worker", true);
+    UniqueId moving = attached("driver", host, true);
+    gcs.nodes().update(moving, r -> r.movedTo(host));
+    UniqueId lost = attached("driver", host, true);
+    gcs.nodes().update(lost, r -> r.movedTo(host));
+    JobId movingJob = JobId.fromInt(3);
+    JobId lostJob = JobId.fromInt(4);
+    gcs.jobs().put(movingJob, new JobRecord(movingJob, "ns", moving, 1, 0, List.of()));
+    gcs.jobs().put(lostJob, new JobRecord(lostJob, "ns", lost, 1, 0, List.of()));
+    membership.live.remove(host);
+
+    duties.reconcile();
+    time.advance(INTERVAL);
+    duties.reconcile();
+    assertFalse(gcs.nodes().get(host).alive(), "the host is recorded dead at once");
+    assertTrue(gcs.nodes().get(moving).alive(), "two passes are not the mover's grace");
+    assertTrue(gcs.nodes().get(lost).alive());
+
+    gcs.nodes().update(moving, r -> r.movedTo(self)); // it reached another member
+    time.advance(LeaderDuties.MOVER_GRACE.minus(INTERVAL).minusMillis(1));
+    duties.reconcile();
+    assertTrue(gcs.nodes().get(lost).alive(), "1 ms short of the grace");
+    time.advance(Duration.ofMillis(1));
+    duties.reconcile();
+
+    assertTrue(gcs.nodes().get(moving).alive(), "moved: live under its new host");
+    assertFalse(gcs.jobs().get(movingJob).isFinished());
+    assertFalse(gcs.nodes().get(lost).alive(), "no new host within the grace: dead");
+    assertTrue(gcs.jobs().get(lostJob).isFinished(), "and its job ended");
+  }
+
+  @Test
   void anAttachedNodeItsHostRecordedGoneHasItsActorsRestartedOnItsDeathOrByReconciliation() {
     UniqueId driver = attached("driver", self, true);
     JobId driversJob = JobId.fromInt(3);

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * record is alive and its host is a live member. It leaves when its host leaves (reported right
  * after the host), when its record is marked dead or removed while its host lives (the host saw
  * the process end: {@link AttachedNodes#recordGone}), or when its record turns up alive after its
- * host left (reported at once). An attached node is reported at most once, and only if this member
+ * host left (reported at once). A {@link NodeRecord#movable} one whose host leaves is not live and
+ * not reported: it is live again once its record names a live host, and leaves when its record
+ * is marked dead (the leader does so if it finds no new host within a grace period). An attached node is reported at most once, and only if this member
  * saw it recorded alive; a node whose first record seen is already dead was gone before this member
  * looked, and is never reported. Members are reported as Hazelcast reports them.
  *
@@ -64,7 +66,11 @@ final class LiveNodes {
   private final LinkedHashSet<UniqueId> departedMembers = new LinkedHashSet<>();
   /** Live attached nodes (record alive, host a live member), in the order they came; the drain's. */
   private final LinkedHashMap<UniqueId, NodeRecord> attached = new LinkedHashMap<>();
-  /** Attached nodes recorded alive whose host this member has not seen join yet; the drain's. */
+  /**
+   * Attached nodes recorded alive whose host this member has not seen join yet, and movable ones
+   * whose host left (until their record names a new host, or the leader records them dead); the
+   * drain's.
+   */
   private final LinkedHashMap<UniqueId, NodeRecord> awaitingHost = new LinkedHashMap<>();
   /** Attached nodes reported gone or first seen dead, oldest first: never live again; the drain's. */
   private final LinkedHashSet<UniqueId> goneAttached = new LinkedHashSet<>();
@@ -263,7 +269,7 @@ final class LiveNodes {
       attached.put(id, record);
       return List.of();
     }
-    if (departedMembers.contains(record.host())) {
+    if (departedMembers.contains(record.host()) && !record.movable()) {
       LOG.debug("attached node {} is recorded alive after its host {} left: reported gone", id,
           record.host());
       awaitingHost.remove(id);
@@ -291,18 +297,31 @@ final class LiveNodes {
     return promoted;
   }
 
-  /** Removes the tracked attached nodes of {@code host} from {@code from}, marking them gone. */
+  /**
+   * Removes the tracked attached nodes of {@code host} from {@code from}, marking them gone; a
+   * movable one waits for a new host instead (in {@link #awaitingHost}), unreported.
+   */
   private List<UniqueId> removeHostedBy(UniqueId host, Map<UniqueId, NodeRecord> from) {
     List<UniqueId> removed = new ArrayList<>();
+    Map<UniqueId, NodeRecord> orphans = new LinkedHashMap<>();
     for (Iterator<Map.Entry<UniqueId, NodeRecord>> it = from.entrySet().iterator();
         it.hasNext(); ) {
       Map.Entry<UniqueId, NodeRecord> e = it.next();
-      if (host.equals(e.getValue().host())) {
-        it.remove();
-        remember(goneAttached, e.getKey(), MAX_GONE_ATTACHED);
-        removed.add(e.getKey());
+      if (!host.equals(e.getValue().host())) {
+        continue;
       }
+      if (e.getValue().movable()) {
+        if (from != awaitingHost) {
+          it.remove();
+          orphans.put(e.getKey(), e.getValue());
+        }
+        continue;
+      }
+      it.remove();
+      remember(goneAttached, e.getKey(), MAX_GONE_ATTACHED);
+      removed.add(e.getKey());
     }
+    awaitingHost.putAll(orphans);
     return removed;
   }
 

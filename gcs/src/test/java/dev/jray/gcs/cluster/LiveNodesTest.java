@@ -89,6 +89,52 @@ class LiveNodesTest {
   }
 
   @Test
+  void aMovableNodeWhoseHostLeavesIsNotLiveNorReportedUntilItMovesOrIsRecordedDead() {
+    UniqueId mover = attachMovable(host);
+    UniqueId other = attach(host);
+    changes.set(0);
+
+    nodes.memberLeft(host);
+
+    assertEquals(List.of(host, other), left, "the movable node waits for a new host, unreported");
+    assertEquals(Set.of(head), nodes.liveNodes(), "without a live host it is not live");
+
+    gcs.nodes().update(mover, r -> r.movedTo(head));
+    assertEquals(Set.of(head, mover), nodes.liveNodes(), "live again under its new host");
+    assertEquals(List.of(host, other), left, "and never heard to leave");
+
+    nodes.memberLeft(head);
+    assertEquals(List.of(host, other, head), left);
+    assertEquals(Set.of(), nodes.liveNodes());
+    AttachedNodes.recordGone(gcs, mover); // the leader's grace ran out: it is recorded dead
+    assertEquals(List.of(host, other, head, mover), left, "reported once its record is dead");
+  }
+
+  @Test
+  void aMovableRecordSeenAfterItsHostLeftWaitsForItsNewHost() {
+    nodes.memberLeft(host);
+    left.clear();
+
+    UniqueId mover = attachMovable(host); // written before this member heard the host leave
+
+    assertEquals(List.of(), left, "not reported: it may be moving");
+    assertEquals(Set.of(head), nodes.liveNodes());
+    gcs.nodes().update(mover, r -> r.movedTo(head));
+    assertEquals(Set.of(head, mover), nodes.liveNodes());
+  }
+
+  @Test
+  void aMovableNodeThatMovedBeforeThisMemberHeardItsHostLeaveStaysLive() {
+    UniqueId mover = attachMovable(host);
+
+    gcs.nodes().update(mover, r -> r.movedTo(head));
+    nodes.memberLeft(host);
+
+    assertEquals(List.of(host), left);
+    assertEquals(Set.of(head, mover), nodes.liveNodes());
+  }
+
+  @Test
   void anAttachedNodeMarkedDeadWhileItsHostLivesIsReportedOnce() {
     UniqueId process = attach(host);
     changes.set(0);
@@ -322,6 +368,12 @@ class LiveNodesTest {
     assertEquals(hosts + hosts * perHost, left.size(), "no node twice");
     assertEquals(hosts + hosts * perHost, Set.copyOf(left).size());
     assertEquals(Set.of(head, host), nodes.liveNodes());
+  }
+
+  private UniqueId attachMovable(UniqueId hostOf) {
+    UniqueId id = IdFactory.newUniqueId();
+    gcs.nodes().put(id, record(id, hostOf, true).movedTo(hostOf));
+    return id;
   }
 
   private UniqueId attach(UniqueId hostOf) {
