@@ -25,7 +25,7 @@ public final class AttachMessages {
         GcsNextJobId.class, GcsSubscribe.class, GcsUnsubscribe.class, MembershipQuery.class,
         GcsValue.class, GcsCasResult.class, GcsJobId.class, Ack.class, MembershipView.class,
         GcsChanged.class, NodeLeft.class, MembersChanged.class, GcsStagePart.class,
-        GcsPutStaged.class, GcsStagedPart.class, GcsStaged.class);
+        GcsPutStaged.class, GcsStagedPart.class, GcsStaged.class, Heartbeat.class);
   }
 
   /** A message a process sends its host (a request, or the one-way {@link GcsUnsubscribe}). */
@@ -147,6 +147,15 @@ public final class AttachMessages {
    * read in parts ({@link GcsStagedPart}).
    */
   public record GcsStaged(long stage, long length) implements Serializable {}
+
+  /**
+   * One-way, every {@link #HEARTBEAT_EVERY} from a process to its host: a process silent for the
+   * cluster's failure detection is recorded gone, as a member that sends no heartbeat is.
+   */
+  public record Heartbeat() implements Serializable {}
+
+  /** How often a process tells its host it lives. */
+  public static final java.time.Duration HEARTBEAT_EVERY = java.time.Duration.ofSeconds(1);
 
   // ---- pushes: host to process
 

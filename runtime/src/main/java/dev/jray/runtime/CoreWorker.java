@@ -303,6 +303,11 @@ public final class CoreWorker {
     reader.cutOff(cause);
   }
 
+  /** Whether the cluster still has this driver: {@link #disconnect} has not run. */
+  public boolean connected() {
+    return disconnected == null;
+  }
+
   /**
    * Throws why the cluster dropped this driver, if it did: for what would start new work.
    *

@@ -368,6 +368,10 @@ final class JrayRuntime {
       return;
     }
     stopped = true;
+    if (!worker.connected()) {
+      leave(); // the cluster dropped this driver and ended its job: nothing to tell it
+      return;
+    }
     try {
       // the job's non-detached actors die with it, as Ray's do
       for (ActorRecord actor : gcs.actors().snapshot().values()) {

@@ -59,10 +59,12 @@ public final class AttachedNode implements AutoCloseable {
   private final AtomicReference<Runnable> hostLost;
   /** Where host requests go; moves a movable node to another member. */
   private final HostFailover failover;
+  /** Stops this process, or cuts a driver off, if the cluster declared it dead while paused. */
+  private final NodeFence fence;
 
   private AttachedNode(Vertx vertx, NodeVerticle node, HostGcs gcs, HostPushes pushes,
       BusBridge bridge, NodeLoadRecorder load, AtomicReference<Runnable> hostLost,
-      HostFailover failover) {
+      HostFailover failover, NodeFence fence) {
     this.vertx = vertx;
     this.node = node;
     this.gcs = gcs;
@@ -71,6 +73,7 @@ public final class AttachedNode implements AutoCloseable {
     this.load = load;
     this.hostLost = hostLost;
     this.failover = failover;
+    this.fence = fence;
   }
 
   /**
@@ -128,7 +131,9 @@ public final class AttachedNode implements AutoCloseable {
         WorkerPoolVerticle.attachedLinkSerializer(), CoreWorker.class.getClassLoader(),
         node -> {
           InetSocketAddress member = failover.memberLink(node);
-          return member != null ? member : WorkerPoolVerticle.linkAddress(gcs, time, node);
+          // the host's address is never read through the host: a lost host is unknown, at once
+          return member != null || node.equals(failover.host()) ? member
+              : WorkerPoolVerticle.linkAddress(gcs, time, node);
         },
         chain, time));
     // the first request waits for the link's serializer (a few hundred ms of class loading in a
@@ -161,10 +166,13 @@ public final class AttachedNode implements AutoCloseable {
         node.view().remove(gone);
         node.worker().onNodeDied(gone);
       });
+      NodeFence fence = ClusterNode.fenceOf(options, gcs, time, node.worker());
       failover.bind(new HostFailover.Parts(links.get(), pushes, gcs, membership, bridge,
-          () -> node.view().reports().stream().map(r -> r.nodeId()).toList(), requestReports));
+          () -> node.view().reports().stream().map(r -> r.nodeId()).toList(), requestReports,
+          fence));
+      failover.startHeartbeats(channel);
       return new AttachedNode(vertx, node, gcs, pushes, bridge,
-          NodeLoadRecorder.startFor(vertx, node, gcs, time), hostLost, failover);
+          NodeLoadRecorder.startFor(vertx, node, gcs, time), hostLost, failover, fence);
     } catch (RuntimeException e) {
       vertx.close();
       links.get().close();
@@ -215,6 +223,9 @@ public final class AttachedNode implements AutoCloseable {
   public void close() {
     hostLost.set(() -> {});
     failover.close();
+    if (fence != null) {
+      fence.close();
+    }
     if (NodeWorkers.uninstall(node.worker())) {
       Ray.shutdown();
     }

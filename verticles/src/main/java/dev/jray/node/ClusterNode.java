@@ -200,7 +200,8 @@ public final class ClusterNode implements AutoCloseable {
             : join.kubernetes() != null ? " through Kubernetes service "
                 + join.kubernetes().serviceName() : " at " + join.membersText()));
     // a node that runs tasks hosts worker processes: it relays their GCS, membership and bus
-    ProcessHosting hosting = options.runsTasks() ? ProcessHosting.register(cluster, options) : null;
+    ProcessHosting hosting = options.runsTasks() ? ProcessHosting.register(cluster, options, time)
+        : null;
     try {
       long t1 = time.nanoseconds();
       NodeVerticle node = await(NodeVerticle.deploy(cluster.vertx(), options, cluster.gcs(), time),
@@ -281,7 +282,7 @@ public final class ClusterNode implements AutoCloseable {
    * stays up, cut off: its job has ended, so its gets and calls fail with the cause, and the
    * application decides what to do.
    */
-  private static NodeFence fenceOf(NodeOptions options, Gcs gcs, Time time, CoreWorker worker) {
+  static NodeFence fenceOf(NodeOptions options, Gcs gcs, Time time, CoreWorker worker) {
     if (!options.clustered() || "off".equals(System.getProperty(FENCE_PROPERTY))) {
       return null;
     }

@@ -52,7 +52,8 @@ final class HostFailover {
 
   /** What a move sets up again at the new host; set once by {@link #bind}, before any move. */
   record Parts(NodeLinks links, HostPushes pushes, HostGcs gcs, HostMembership membership,
-      BusBridge bridge, Supplier<Collection<UniqueId>> knownNodes, Runnable afterMove) {}
+      BusBridge bridge, Supplier<Collection<UniqueId>> knownNodes, Runnable afterMove,
+      NodeFence fence) {}
 
   private final UniqueId self;
   private final boolean movable;
@@ -70,6 +71,11 @@ final class HostFailover {
   private Runnable onGiveUp = () -> {};
   /** Guarded by this: the process is closing; its links going down is no reason to move. */
   private boolean closed;
+  /**
+   * Guarded by this: the host was lost right after this JVM was paused, and its fence is finding
+   * out whether the cluster dropped it; requests fail at once meanwhile (the fence's own too).
+   */
+  private boolean deferring;
 
   HostFailover(UniqueId self, UniqueId host, InetSocketAddress hostLink, boolean movable,
       Time time) {
@@ -117,6 +123,26 @@ final class HostFailover {
   }
 
   /**
+   * Sends the host a {@link AttachMessages.Heartbeat} every {@link
+   * AttachMessages#HEARTBEAT_EVERY} on a thread of its own, until {@link #close}: a process it does
+   * not hear from for the failure detection is gone for the cluster.
+   */
+  void startHeartbeats(HostChannel channel) {
+    Thread beats = new Thread(() -> {
+      while (!isClosed()) {
+        try {
+          channel.send(new AttachMessages.Heartbeat());
+        } catch (RuntimeException e) {
+          LOG.debug("a heartbeat to the host was not sent: {}", e.toString());
+        }
+        time.park(AttachMessages.HEARTBEAT_EVERY.toNanos());
+      }
+    }, "jray-host-heartbeats");
+    beats.setDaemon(true);
+    beats.start();
+  }
+
+  /**
    * What a move sets up again; the members it may move to are read through the host on the
    * pushes' listener thread, now and at each change of members. Never blocks.
    */
@@ -141,6 +167,10 @@ final class HostFailover {
   synchronized CompletableFuture<UniqueId> lost(UniqueId failed) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("this process is closing"));
+    }
+    if (deferring) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the host was lost after a"
+          + " pause: the cluster may have dropped this process"));
     }
     if (!movable || !failed.equals(host) || mover != null) {
       return ready;
@@ -169,6 +199,11 @@ final class HostFailover {
   private void move(UniqueId failed, CompletableFuture<UniqueId> next) {
     Parts p = parts;
     members.remove(failed);
+    if (p != null && droppedWhilePaused(p.fence())) {
+      next.completeExceptionally(new IllegalStateException("the cluster dropped this process"
+          + " while it was paused"));
+      return; // its fence cut it off: no move, no second message
+    }
     UniqueId chosen = p == null ? null : firstToAnswer(p.links());
     if (chosen == null) {
       giveUp(next, "node " + failed + ", its host, is gone and no other member it knew ("
@@ -205,6 +240,29 @@ final class HostFailover {
     LOG.info("node {}, which this process hung off, is gone: it hangs off node {} now", failed,
         chosen);
     next.complete(chosen);
+  }
+
+  /**
+   * Whether the host was lost because the cluster dropped this process while its JVM was paused
+   * (its host closed the link): if the fence suspects a pause, the move waits for its verdict.
+   */
+  private boolean droppedWhilePaused(NodeFence fence) {
+    if (fence == null || fence.trusted()) {
+      return false;
+    }
+    synchronized (this) {
+      deferring = true;
+    }
+    try {
+      while (fence.suspect() && !isClosed()) {
+        time.park(RETRY_PAUSE_NANOS);
+      }
+      return fence.fenced();
+    } finally {
+      synchronized (this) {
+        deferring = false;
+      }
+    }
   }
 
   /** The first member that answers a request, trying each in turn until {@link #MOVE_WITHIN}. */

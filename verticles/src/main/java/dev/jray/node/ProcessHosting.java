@@ -1,6 +1,8 @@
 package dev.jray.node;
 
 import dev.jray.api.id.UniqueId;
+import dev.jray.attach.AttachMessages;
+import dev.jray.attach.AttachMessages.Heartbeat;
 import dev.jray.attach.AttachRelay;
 import dev.jray.attach.BusRelay;
 import dev.jray.attach.InboxChain;
@@ -8,9 +10,13 @@ import dev.jray.gcs.Gcs;
 import dev.jray.gcs.NodeRecord;
 import dev.jray.gcs.cluster.AttachedNodes;
 import dev.jray.gcs.cluster.ClusteredVertx;
+import dev.jray.gcs.FailureDetection;
 import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.gcs.time.Time;
+import dev.jray.link.NodeLinks;
 import dev.jray.runtime.CoreWorker;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,9 +30,13 @@ import org.slf4j.LoggerFactory;
  * conversations ({@link BusRelay}) through this member, and it tells the cluster when one ended,
  * as Hazelcast would have for a member.
  *
+ * <p>The processes' heartbeats ({@link Heartbeat}) are its failure detection of them: one silent
+ * for {@link FailureDetection#TIMEOUT} is recorded gone.
+ *
  * <p>Threading: the relays run on the links' reader threads and hand blocking GCS work to one
- * thread of their own; {@link #processEnded} is called on the JDK's process reaper thread and
- * never blocks; the worker is set once, before any process starts.
+ * thread of their own; {@link #processEnded} is called on the JDK's process reaper thread (or the
+ * heartbeat watch's, {@code jray-process-heartbeats}) and never blocks; the last heartbeats are a
+ * concurrent map; the worker is set once, before any process starts.
  */
 final class ProcessHosting implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessHosting.class);
@@ -40,10 +50,15 @@ final class ProcessHosting implements AutoCloseable {
   private final ExecutorService blocking;
   /** Sends to the processes; null until {@link #bind}. */
   private volatile CoreWorker worker;
+  /** When each attached process was last heard from ({@link Heartbeat}), on {@link #time}. */
+  private final ConcurrentHashMap<UniqueId, Long> lastHeard = new ConcurrentHashMap<>();
+  private final Time time;
+  private volatile boolean closed;
 
-  private ProcessHosting(ClusteredVertx cluster, UniqueId self) {
+  private ProcessHosting(ClusteredVertx cluster, UniqueId self, Time time) {
     this.gcs = cluster.gcs();
     this.self = self;
+    this.time = time;
     this.blocking = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "jray-process-hosting");
       t.setDaemon(true);
@@ -59,13 +74,48 @@ final class ProcessHosting implements AutoCloseable {
     this.bus = new BusRelay(cluster.vertx(), toProcess);
   }
 
-  /** Puts the relays in front of the links' inbox of the node {@code options} starts next. */
-  static ProcessHosting register(ClusteredVertx cluster, NodeOptions options) {
-    ProcessHosting hosting = new ProcessHosting(cluster, options.nodeId());
+  /**
+   * Puts the relays in front of the links' inbox of the node {@code options} starts next, and
+   * starts watching the processes' heartbeats.
+   */
+  static ProcessHosting register(ClusteredVertx cluster, NodeOptions options, Time time) {
+    ProcessHosting hosting = new ProcessHosting(cluster, options.nodeId(), time);
     LocalParts.register(cluster.vertx(), options.nodeId(), InboxChain.class,
-        new InboxChain(List.of(hosting.relay::onMessage, hosting.bus::onMessage),
-            hosting::linkLost));
+        new InboxChain(List.of(hosting::onHeartbeat, hosting.relay::onMessage,
+            hosting.bus::onMessage), hosting::linkLost));
+    Thread watch = new Thread(hosting::watchHeartbeats, "jray-process-heartbeats");
+    watch.setDaemon(true);
+    watch.start();
     return hosting;
+  }
+
+  /** On a link's reader thread: a process's heartbeat. Never blocks. */
+  private boolean onHeartbeat(UniqueId from, Object message, NodeLinks.Reply reply) {
+    if (!(message instanceof Heartbeat)) {
+      return false;
+    }
+    lastHeard.put(from, time.nanoseconds());
+    return true;
+  }
+
+  /**
+   * Each heartbeat interval: a process silent for the failure detection (SIGSTOP, a long pause)
+   * is recorded gone, as a member that sends no heartbeat is dropped; if it resumes, its fence
+   * finds its record dead.
+   */
+  private void watchHeartbeats() {
+    long timeout = FailureDetection.TIMEOUT.toNanos();
+    while (!closed) {
+      time.park(AttachMessages.HEARTBEAT_EVERY.toNanos());
+      long now = time.nanoseconds();
+      lastHeard.forEach((process, heard) -> {
+        if (now - heard > timeout && lastHeard.remove(process, heard)) {
+          LOG.warn("attached process {} sent no heartbeat for {} ms: it is recorded gone",
+              process, (now - heard) / 1_000_000);
+          processEnded(process);
+        }
+      });
+    }
   }
 
   /** The node's worker, which sends to the processes over its links. Once, before they start. */
@@ -75,6 +125,7 @@ final class ProcessHosting implements AutoCloseable {
 
   /** A process ended: its subscriptions go, and the cluster hears it is gone. Never blocks. */
   void processEnded(UniqueId process) {
+    lastHeard.remove(process);
     try {
       blocking.execute(() -> {
         relay.processGone(process);
@@ -110,6 +161,7 @@ final class ProcessHosting implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     relay.close();
     bus.close();
     blocking.shutdownNow();
