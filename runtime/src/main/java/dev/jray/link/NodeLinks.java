@@ -113,7 +113,8 @@ public final class NodeLinks implements AutoCloseable {
   final int maxFrameBytes;
   /** What every link of this node carried, both ways. */
   final LinkTraffic traffic = new LinkTraffic();
-  private final Serializer serializer;
+  /** Replaced at most by one that writes and reads the same bytes ({@link #useSerializer}). */
+  private volatile Serializer serializer;
   private final ClassLoader loader;
   private final Function<UniqueId, InetSocketAddress> resolver;
   private final LinkInbox inbox;
@@ -257,6 +258,15 @@ public final class NodeLinks implements AutoCloseable {
       f.completeExceptionally(new LinkFailed("node " + node + " cannot be reached", null));
     }
     return f;
+  }
+
+  /**
+   * From now on messages are written and read with {@code next}, which must write and read the
+   * same bytes as the serializer it replaces (the same messages, by reflection or by generated
+   * code): a message in flight reads the same either way. Never blocks.
+   */
+  public void useSerializer(Serializer next) {
+    serializer = Objects.requireNonNull(next, "next");
   }
 
   /**

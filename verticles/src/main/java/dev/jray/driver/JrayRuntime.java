@@ -205,6 +205,9 @@ final class JrayRuntime {
     }
     jobId = job;
     worker.startDriver(jobId, namespace, jobClassLoader(), jobEnv);
+    if (attached != null) {
+      attached.generateSerializers();
+    }
     shutdownHook = new Thread(this::stop, "jray-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     LOG.atDebug().log(() -> "jray driver of job " + jobId + " started on node "

@@ -12,6 +12,7 @@ import dev.jray.attach.InboxChain;
 import dev.jray.gcs.Gcs;
 import dev.jray.gcs.cluster.AttachedNodes;
 import dev.jray.gcs.deploy.LocalParts;
+import dev.jray.gcs.serialization.MessageSerializer;
 import dev.jray.gcs.time.Time;
 import dev.jray.link.NodeLinks;
 import dev.jray.runtime.CoreWorker;
@@ -61,10 +62,11 @@ public final class AttachedNode implements AutoCloseable {
   private final HostFailover failover;
   /** Stops this process, or cuts a driver off, if the cluster declared it dead while paused. */
   private final NodeFence fence;
+  private final NodeLinks links;
 
   private AttachedNode(Vertx vertx, NodeVerticle node, HostGcs gcs, HostPushes pushes,
       BusBridge bridge, NodeLoadRecorder load, AtomicReference<Runnable> hostLost,
-      HostFailover failover, NodeFence fence) {
+      HostFailover failover, NodeFence fence, NodeLinks links) {
     this.vertx = vertx;
     this.node = node;
     this.gcs = gcs;
@@ -74,6 +76,7 @@ public final class AttachedNode implements AutoCloseable {
     this.hostLost = hostLost;
     this.failover = failover;
     this.fence = fence;
+    this.links = links;
   }
 
   /**
@@ -172,7 +175,8 @@ public final class AttachedNode implements AutoCloseable {
           fence));
       failover.startHeartbeats(channel);
       return new AttachedNode(vertx, node, gcs, pushes, bridge,
-          NodeLoadRecorder.startFor(vertx, node, gcs, time), hostLost, failover, fence);
+          NodeLoadRecorder.startFor(vertx, node, gcs, time), hostLost, failover, fence,
+          links.get());
     } catch (RuntimeException e) {
       vertx.close();
       links.get().close();
@@ -183,6 +187,26 @@ public final class AttachedNode implements AutoCloseable {
 
   private static void onThreadOfItsOwn(Runnable r) {
     Thread t = new Thread(r, "jray-attach-connect");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * For a driver, once started: its links move to the serializers a member's links generate, on
+   * a thread of its own (their build and first compiles are CPU a driver's start would wait for;
+   * the bytes are the same). Reflection decodes a driver's async calls at about half the rate
+   * (bench, docs/PERFORMANCE.md Session 28). Never blocks.
+   */
+  public void generateSerializers() {
+    Thread t = new Thread(() -> {
+      try {
+        MessageSerializer generated = WorkerPoolVerticle.memberLinkSerializer();
+        generated.serialize(new AttachMessages.MembershipQuery()); // builds its Fory here
+        links.useSerializer(generated);
+      } catch (RuntimeException e) {
+        LOG.debug("the driver's links keep writing by reflection: {}", e.toString());
+      }
+    }, "jray-link-codegen");
     t.setDaemon(true);
     t.start();
   }

@@ -104,6 +104,11 @@ public final class WorkerPoolVerticle extends AbstractVerticle {
   private static final MessageSerializer LINK_MESSAGES =
       new MessageSerializer(linkMessageTypes());
 
+  /** A member's link serializer: it generates serializers (attached drivers move to it). */
+  static MessageSerializer memberLinkSerializer() {
+    return LINK_MESSAGES;
+  }
+
   /** What nodes and their attached processes send each other over their links. */
   static List<Class<?>> linkMessageTypes() {
     List<Class<?>> types = new ArrayList<>(CoreWorker.linkMessageTypes());
