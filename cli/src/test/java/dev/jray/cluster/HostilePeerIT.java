@@ -76,7 +76,9 @@ class HostilePeerIT {
   static void startTheDriverAndMeasureTheHead() throws IOException {
     LocalCluster c = CLUSTER.get();
     stopFile = c.logDir().resolve("stop-steady-driver");
-    driver = c.startDriver(List.of(), SteadyDriver.class, stopFile.toString());
+    // a member: it reads the head's ports from its own Hazelcast instance
+    driver = c.startDriver(List.of("-Djray.driver.attach=false"), SteadyDriver.class,
+        stopFile.toString());
     driver.awaitLine("RESULT group-id=", DRIVER_START);
     driverSays = new JvmResult("SteadyDriver", 0, driver.output(), null).results();
     awaitProgress(); // warmed up: what the head holds from now on is its steady state

@@ -19,7 +19,8 @@ import java.util.Arrays;
  * {@code SteadyDriver <stop file>}: the driver with the token that keeps working while a hostile
  * peer attacks the head. It makes a {@link Counter} actor, a 1 MiB object in the head's store and
  * a placement group, prints their ids and the head's ports (read as jray and Vert.x read them:
- * the GCS node table and Vert.x's node info in Hazelcast), then runs one task and one actor call
+ * the GCS node table and Vert.x's node info in Hazelcast: it must join as a member, {@code
+ * -Djray.driver.attach=false}), then runs one task and one actor call
  * at a time (a round) until the stop file appears, printing {@code PROGRESS rounds=N} about every
  * 200 ms. Every call's count must be the one before plus one (the actor never restarted). At the
  * end it prints the totals, the group's state and whether the object still reads back whole.
