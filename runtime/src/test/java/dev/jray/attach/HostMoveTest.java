@@ -56,11 +56,11 @@ class HostMoveTest {
 
   @Test
   void aMovedProcessListensAtItsNewHostAndHearsWhatChangedMeanwhile() throws Exception {
-    SwitchingChannel channel = new SwitchingChannel(nodes.hostId);
+    SwitchingChannel channel = new SwitchingChannel();
     HostPushes pushes = new HostPushes(nodes.hostId);
     UniqueId self = IdFactory.newUniqueId();
     NodeLinks links = nodes.links(self, (from, m, r) -> pushes.onMessage(from, m));
-    channel.links = links;
+    channel.to = new AttachTestNodes.LinkHostChannel(links, nodes.hostId);
     HostGcs gcs = new HostGcs(channel, pushes, AttachTestNodes.TIMEOUT, Time.SYSTEM);
     HostMembership membership = new HostMembership(channel, pushes, "127.0.0.1:1",
         AttachTestNodes.TIMEOUT, Time.SYSTEM);
@@ -76,7 +76,7 @@ class HostMoveTest {
     nodes.relay.close(); // the first host dies: it pushes nothing more
     ActorRecord meanwhile = GcsRecords.deadActor(job);
     nodes.hostGcs.actors().put(meanwhile.actorId(), meanwhile);
-    channel.host = second;
+    channel.to = new AttachTestNodes.LinkHostChannel(links, second);
     pushes.moveTo(second);
     gcs.moved();
     UniqueId stillLive = IdFactory.newUniqueId();
@@ -104,22 +104,16 @@ class HostMoveTest {
 
   /** A channel to whichever host the test names. */
   private static final class SwitchingChannel implements HostChannel {
-    volatile UniqueId host;
-    volatile NodeLinks links;
-
-    SwitchingChannel(UniqueId host) {
-      this.host = host;
-    }
+    volatile AttachTestNodes.LinkHostChannel to;
 
     @Override
     public CompletableFuture<Object> request(Object message) {
-      return links.request(host, message);
+      return to.request(message);
     }
 
     @Override
     public void send(Object message) {
-      links.send(host, message);
-      links.flushCurrentThread();
+      to.send(message);
     }
   }
 }

@@ -84,15 +84,13 @@ public final class AttachedNode implements AutoCloseable {
    * JVM it takes a few hundred ms, which this JVM's other work then overlaps. Never blocks.
    */
   public static void prepare() {
-    Thread t = new Thread(() -> {
+    onThreadOfItsOwn("jray-attach-prepare", () -> {
       try {
         WorkerPoolVerticle.attachedLinkSerializer().serialize(new AttachMessages.MembershipQuery());
       } catch (RuntimeException e) {
         LOG.debug("preparing the link's serializer: {}", e.toString()); // start says it again
       }
-    }, "jray-attach-prepare");
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
   /**
@@ -145,7 +143,7 @@ public final class AttachedNode implements AutoCloseable {
     links.get().open(firstHost);
     CompletableFuture<Object> connected = CompletableFuture.supplyAsync(
         () -> links.get().request(firstHost, new AttachMessages.MembershipQuery()),
-        AttachedNode::onThreadOfItsOwn).thenCompose(f -> f);
+        r -> onThreadOfItsOwn("jray-attach-connect", r)).thenCompose(f -> f);
     Vertx vertx = Vertx.vertx();
     try {
       BusBridge bridge = new BusBridge(vertx, channel, HOST_REQUEST_TIMEOUT);
@@ -185,8 +183,8 @@ public final class AttachedNode implements AutoCloseable {
     }
   }
 
-  private static void onThreadOfItsOwn(Runnable r) {
-    Thread t = new Thread(r, "jray-attach-connect");
+  private static void onThreadOfItsOwn(String name, Runnable r) {
+    Thread t = new Thread(r, name);
     t.setDaemon(true);
     t.start();
   }
@@ -198,7 +196,7 @@ public final class AttachedNode implements AutoCloseable {
    * (bench, docs/PERFORMANCE.md Session 28). Never blocks.
    */
   public void generateSerializers() {
-    Thread t = new Thread(() -> {
+    onThreadOfItsOwn("jray-link-codegen", () -> {
       try {
         MessageSerializer generated = WorkerPoolVerticle.memberLinkSerializer();
         generated.serialize(new AttachMessages.MembershipQuery()); // builds its Fory here
@@ -206,9 +204,7 @@ public final class AttachedNode implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("the driver's links keep writing by reflection: {}", e.toString());
       }
-    }, "jray-link-codegen");
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
   /**

@@ -109,10 +109,8 @@ final class ProcessHosting implements AutoCloseable {
       time.park(AttachMessages.HEARTBEAT_EVERY.toNanos());
       long now = time.nanoseconds();
       lastHeard.forEach((process, heard) -> {
-        if (now - heard > timeout && lastHeard.remove(process, heard)) {
-          LOG.warn("attached process {} sent no heartbeat for {} ms: it is recorded gone",
-              process, (now - heard) / 1_000_000);
-          processEnded(process);
+        if (now - heard > timeout) {
+          endIfHostedHere(process, "no heartbeat for " + (now - heard) / 1_000_000 + " ms", true);
         }
       });
     }
@@ -146,11 +144,26 @@ final class ProcessHosting implements AutoCloseable {
    * processes are seen to end), it ended, as a member's loss says one died. On a link thread.
    */
   private void linkLost(UniqueId node) {
+    endIfHostedHere(node, "its link broke", false);
+  }
+
+  /**
+   * Off the calling thread: {@code node} ended ({@link #processEnded}) if its record says it is
+   * alive and hangs off this member; a driver that moved to another member is only forgotten.
+   * {@code loud}: said at WARN (a silent process), else at DEBUG (a broken link is routine).
+   * Never blocks.
+   */
+  private void endIfHostedHere(UniqueId node, String why, boolean loud) {
+    lastHeard.remove(node);
     try {
       blocking.execute(() -> {
         NodeRecord r = gcs.nodes().get(node);
         if (r != null && r.alive() && self.equals(r.host())) {
-          LOG.debug("the link of node {}, attached here, broke: it is gone", node);
+          if (loud) {
+            LOG.warn("attached process {}: {}; it is gone", node, why);
+          } else {
+            LOG.debug("attached process {}: {}; it is gone", node, why);
+          }
           processEnded(node);
         }
       });
